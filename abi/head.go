@@ -1,0 +1,147 @@
+// Request head: the wire encoding of everything about a request but its body.
+
+package abi
+
+import (
+	"encoding/binary"
+	"errors"
+)
+
+// Pair is one name/value entry of the request head (a route parameter or a
+// header line). Header names are in canonical form (Content-Type); a header
+// sent several times appears as several pairs in arrival order.
+type Pair struct {
+	Name, Value string
+}
+
+// RequestHead is a request without its body, as the guest receives it.
+//
+// Encoding: a sequence of fields, each string is a little-endian u32 byte
+// length followed by that many bytes (UTF-8 not enforced); each list is a u32
+// count followed by that many name/value string pairs; integers are
+// little-endian. Field order:
+//
+//	str  Method         GET, POST, ...
+//	str  Route          the route id: the route's folder under routes/, "" for the root
+//	str  Path           the URL path, percent-decoded
+//	str  Query          the raw query string, without '?'
+//	list Params         route parameters, in path order
+//	list Headers        request headers
+//	i64  ContentLength  body length in bytes, -1 if unknown
+//	str  RequestID      the host's id for this request, for logs
+type RequestHead struct {
+	Method        string
+	Route         string
+	Path          string
+	Query         string
+	Params        []Pair
+	Headers       []Pair
+	ContentLength int64
+	RequestID     string
+}
+
+// ErrMalformed is returned by [DecodeRequestHead] for bytes that are not a
+// complete, well-formed request head.
+var ErrMalformed = errors.New("abi: malformed request head")
+
+// AppendRequestHead appends the encoding of h to dst and returns the result.
+func AppendRequestHead(dst []byte, h *RequestHead) []byte {
+	dst = appendStr(dst, h.Method)
+	dst = appendStr(dst, h.Route)
+	dst = appendStr(dst, h.Path)
+	dst = appendStr(dst, h.Query)
+	dst = appendPairs(dst, h.Params)
+	dst = appendPairs(dst, h.Headers)
+	dst = binary.LittleEndian.AppendUint64(dst, uint64(h.ContentLength))
+	dst = appendStr(dst, h.RequestID)
+	return dst
+}
+
+// DecodeRequestHead decodes b into h. It never reads past b and returns
+// [ErrMalformed] if b is truncated, has trailing bytes, or declares more
+// entries than could fit in it.
+func DecodeRequestHead(b []byte, h *RequestHead) error {
+	d := decoder{b: b}
+	h.Method = d.str()
+	h.Route = d.str()
+	h.Path = d.str()
+	h.Query = d.str()
+	h.Params = d.pairs()
+	h.Headers = d.pairs()
+	h.ContentLength = int64(d.u64())
+	h.RequestID = d.str()
+	if d.bad || len(d.b) != 0 {
+		return ErrMalformed
+	}
+	return nil
+}
+
+func appendStr(dst []byte, s string) []byte {
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(s)))
+	return append(dst, s...)
+}
+
+func appendPairs(dst []byte, ps []Pair) []byte {
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(ps)))
+	for _, p := range ps {
+		dst = appendStr(dst, p.Name)
+		dst = appendStr(dst, p.Value)
+	}
+	return dst
+}
+
+// decoder reads fields from b; after the first error every read returns a
+// zero value and bad stays set, so callers check once at the end.
+type decoder struct {
+	b   []byte
+	bad bool
+}
+
+func (d *decoder) u32() uint32 {
+	if d.bad || len(d.b) < 4 {
+		d.bad = true
+		return 0
+	}
+	v := binary.LittleEndian.Uint32(d.b)
+	d.b = d.b[4:]
+	return v
+}
+
+func (d *decoder) u64() uint64 {
+	if d.bad || len(d.b) < 8 {
+		d.bad = true
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(d.b)
+	d.b = d.b[8:]
+	return v
+}
+
+func (d *decoder) str() string {
+	n := d.u32()
+	if d.bad || uint64(n) > uint64(len(d.b)) {
+		d.bad = true
+		return ""
+	}
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
+}
+
+func (d *decoder) pairs() []Pair {
+	n := d.u32()
+	// Each pair takes at least 8 bytes; a count that cannot fit is a lie.
+	if d.bad || uint64(n)*8 > uint64(len(d.b)) {
+		d.bad = true
+		return nil
+	}
+	if n == 0 {
+		return nil
+	}
+	ps := make([]Pair, n)
+	for i := range ps {
+		ps[i].Name = d.str()
+		ps[i].Value = d.str()
+	}
+	return ps
+}

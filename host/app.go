@@ -1,0 +1,317 @@
+// App: one sandkit app served from its folder: its sandbox, its route table
+// and the module versions currently published.
+
+package host
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/host/routing"
+)
+
+// AppModulePath is where the compiler leaves the module that links an app's
+// Go handlers, relative to the app folder, with its manifest beside it.
+const (
+	AppModulePath   = ".sandkit/build/handlers.wasm"
+	AppManifestPath = ".sandkit/build/handlers.json"
+)
+
+// App serves one app folder. It is an http.Handler; Reload and Watch
+// publish new versions of its routes without a restart.
+type App struct {
+	dir    string
+	cfg    Config
+	engine *Engine
+	sb     *sandbox
+	budget *budget
+	log    *slog.Logger
+
+	reloadMu sync.Mutex // one reload at a time
+	current  atomic.Pointer[snapshot]
+	reqSeq   atomic.Uint64
+	reqBase  string
+}
+
+// snapshot is one published state of an app: a router and the modules it
+// serves. It never changes once published.
+type snapshot struct {
+	router  http.Handler
+	modules map[string]*Module // by source file, relative to the app folder
+	routes  int
+}
+
+// AppOption configures an App.
+type AppOption func(*App)
+
+// WithInstanceBudget shares a bound on live instances across apps; see
+// NewInstanceBudget. By default each app has its own budget of 256.
+func WithInstanceBudget(b *InstanceBudget) AppOption {
+	return func(a *App) { a.budget = b.b }
+}
+
+// InstanceBudget bounds the live guest instances of every app that shares it.
+type InstanceBudget struct{ b *budget }
+
+// NewInstanceBudget returns a budget of max live instances.
+func NewInstanceBudget(max int) *InstanceBudget { return &InstanceBudget{newBudget(max)} }
+
+// OpenApp loads the app in dir (its sandkit.toml, routes/ and compiled
+// handlers), compiles and warms every module and returns the App ready to
+// serve. Any error in the app fails OpenApp; later reloads keep serving the
+// old version instead.
+func OpenApp(ctx context.Context, e *Engine, dir string, opts ...AppOption) (*App, error) {
+	cfg, err := LoadConfig(dir)
+	if err != nil {
+		return nil, err
+	}
+	log := e.log.With("app", cfg.Name)
+	sb, err := e.newSandbox(ctx, cfg.Limits, cfg.Env, log)
+	if err != nil {
+		return nil, fmt.Errorf("app %q: %w", cfg.Name, err)
+	}
+	var seed [4]byte
+	rand.Read(seed[:])
+	a := &App{dir: dir, cfg: cfg, engine: e, sb: sb, log: log, reqBase: hex.EncodeToString(seed[:])}
+	for _, o := range opts {
+		o(a)
+	}
+	if a.budget == nil {
+		a.budget = newBudget(256)
+	}
+	if err := a.Reload(ctx); err != nil {
+		sb.close(ctx)
+		return nil, err
+	}
+	return a, nil
+}
+
+// Name is the app's name from sandkit.toml, or its folder name.
+func (a *App) Name() string { return a.cfg.Name }
+
+// Reload rescans the app and publishes the new state atomically. A module
+// that did not change keeps its warm instances; a new or changed one is
+// compiled and warmed before it is published; a module that fails keeps its
+// previous version serving (if there was one) and the error is returned.
+// Requests in flight finish on the version they started on.
+func (a *App) Reload(ctx context.Context) error {
+	a.reloadMu.Lock()
+	defer a.reloadMu.Unlock()
+	start := time.Now()
+	old := a.current.Load()
+	next, err := a.build(ctx, old)
+	if next == nil {
+		return err
+	}
+	a.current.Store(next)
+	if old != nil {
+		for src, m := range old.modules {
+			if next.modules[src] != m {
+				m.retire()
+			}
+		}
+	}
+	a.log.Info("routes published", "routes", next.routes, "modules", len(next.modules), "took", time.Since(start).Round(time.Millisecond))
+	return err
+}
+
+// build makes the next snapshot. It returns nil only if nothing can be
+// published (the first load failed).
+func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
+	routesDir := filepath.Join(a.dir, "routes")
+	table, err := routing.Scan(os.DirFS(routesDir))
+	if err != nil {
+		if old == nil {
+			return nil, fmt.Errorf("app %q: %w", a.cfg.Name, err)
+		}
+		return nil, fmt.Errorf("app %q: keeping the routes served before: %w", a.cfg.Name, err)
+	}
+	next := &snapshot{modules: map[string]*Module{}}
+	var errs []error
+	load := func(src string) *Module {
+		if m, ok := next.modules[src]; ok {
+			return m
+		}
+		m, err := a.loadModule(ctx, src, old)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if m != nil {
+			next.modules[src] = m
+		}
+		return m
+	}
+
+	var appRoutes map[string]bool
+	handlers := map[*routing.Route]*Module{}
+	for _, rt := range table.Routes() {
+		switch {
+		case rt.HasWasm():
+			if m := load(path.Join("routes", rt.ID(), "handler.wasm")); m != nil {
+				handlers[rt] = m
+			}
+		case rt.HasGo():
+			if appRoutes == nil {
+				appRoutes, err = a.readManifest()
+				if err != nil {
+					errs = append(errs, err)
+					appRoutes = map[string]bool{}
+				}
+			}
+			if !appRoutes[rt.ID()] {
+				errs = append(errs, fmt.Errorf("app %q: route %q has Go source but %s does not contain it\nhint: build the app's handlers (sandkit serve does it at start)", a.cfg.Name, "routes/"+rt.ID(), AppModulePath))
+				continue
+			}
+			if m := load(AppModulePath); m != nil {
+				handlers[rt] = m
+			}
+		}
+	}
+	if len(errs) > 0 && old == nil {
+		for _, m := range next.modules {
+			m.retire()
+		}
+		return nil, errors.Join(errs...)
+	}
+	next.routes = len(handlers)
+	next.router = table.Router(func(rt *routing.Route) http.Handler {
+		m, ok := handlers[rt]
+		if !ok {
+			return nil
+		}
+		return a.routeHandler(rt, m)
+	}, nil)
+	return next, errors.Join(errs...)
+}
+
+// readManifest lists the route ids the compiled app module serves.
+func (a *App) readManifest() (map[string]bool, error) {
+	b, err := os.ReadFile(filepath.Join(a.dir, AppManifestPath))
+	if err != nil {
+		return nil, fmt.Errorf("app %q: %w\nhint: build the app's Go handlers first", a.cfg.Name, err)
+	}
+	var man struct {
+		ABI    int      `json:"abi"`
+		Routes []string `json:"routes"`
+	}
+	if err := json.Unmarshal(b, &man); err != nil {
+		return nil, fmt.Errorf("app %q: %s: %w", a.cfg.Name, AppManifestPath, err)
+	}
+	if man.ABI != abi.Version {
+		return nil, fmt.Errorf("app %q: %s: built for ABI %d, this host serves %d", a.cfg.Name, AppManifestPath, man.ABI, abi.Version)
+	}
+	ids := make(map[string]bool, len(man.Routes))
+	for _, id := range man.Routes {
+		ids[id] = true
+	}
+	return ids, nil
+}
+
+// loadModule returns the module for the file src (relative to the app),
+// reusing the old snapshot's module when the bytes did not change. On
+// failure it returns the old module, if any, and the error.
+func (a *App) loadModule(ctx context.Context, src string, old *snapshot) (*Module, error) {
+	var prev *Module
+	if old != nil {
+		prev = old.modules[src]
+	}
+	wasm, err := os.ReadFile(filepath.Join(a.dir, src))
+	if err != nil {
+		return prev, fmt.Errorf("app %q: %w", a.cfg.Name, err)
+	}
+	if prev != nil && prev.version == versionOf(wasm) {
+		return prev, nil
+	}
+	m, err := a.sb.compile(ctx, src, wasm)
+	if err != nil {
+		return prev, fmt.Errorf("app %q: %w", a.cfg.Name, err)
+	}
+	if m.kind == reactor {
+		m.pool = newPool(m, a.cfg.Limits, a.budget)
+		wctx, cancel := context.WithTimeout(ctx, a.cfg.Limits.RequestTimeout.std())
+		err := m.pool.warm(wctx, 1)
+		cancel()
+		if err != nil {
+			m.retire()
+			return prev, fmt.Errorf("app %q: %w", a.cfg.Name, err)
+		}
+	}
+	if prev != nil {
+		a.log.Info("module replaced", "module", src, "from", prev.version, "to", m.version)
+	}
+	return m, nil
+}
+
+// retire stops serving new requests from m; requests in flight finish.
+func (m *Module) retire() {
+	if m.pool != nil {
+		m.pool.close()
+	}
+}
+
+// ServeHTTP routes the request to its guest.
+func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.current.Load().router.ServeHTTP(w, r)
+}
+
+// routeHandler serves a route with module m, logging each request.
+func (a *App) routeHandler(rt *routing.Route, m *Module) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := a.reqBase + "-" + fmt.Sprint(a.reqSeq.Add(1))
+		vars := rt.Vars(r)
+		params := make([]abi.Pair, len(vars))
+		for i, v := range vars {
+			params[i] = abi.Pair{Name: v.Name, Value: v.Value}
+		}
+		head := &abi.RequestHead{
+			Method:        r.Method,
+			Route:         rt.ID(),
+			Path:          r.URL.Path,
+			Query:         r.URL.RawQuery,
+			Params:        params,
+			Headers:       sortedHeaders(r),
+			ContentLength: r.ContentLength,
+			RequestID:     id,
+		}
+		log := a.log.With("request_id", id, "route", rt.Pattern(), "module", m.name, "version", m.version)
+		out := m.serve(r.Context(), w, r, head, log)
+		if errors.Is(out.err, errClosed) {
+			// This version was retired after routing; the newest one serves.
+			a.ServeHTTP(w, r)
+			return
+		}
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", out.status, "took", time.Since(start)}
+		if out.err != nil {
+			log.Error("request failed", append(attrs, "err", out.err)...)
+			return
+		}
+		log.Info("request", attrs...)
+	})
+}
+
+// Close retires every module and closes the app's sandbox.
+func (a *App) Close(ctx context.Context) error {
+	a.reloadMu.Lock()
+	defer a.reloadMu.Unlock()
+	if s := a.current.Load(); s != nil {
+		for _, m := range s.modules {
+			m.retire()
+		}
+	}
+	return a.sb.close(ctx)
+}
+

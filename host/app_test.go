@@ -1,0 +1,323 @@
+package host_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sandkit.dev/sandkit/host"
+)
+
+var (
+	engineOnce sync.Once
+	engine     *host.Engine
+)
+
+// testEngine is one engine for every test, so each fixture compiles once.
+func testEngine(t testing.TB) *host.Engine {
+	engineOnce.Do(func() {
+		var err error
+		engine, err = host.NewEngine(host.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+		if err != nil {
+			panic(err)
+		}
+	})
+	return engine
+}
+
+// fixture is the path of a test guest in testdata/guests.
+func fixture(name string) string { return filepath.Join("testdata", "guests", name) }
+
+// appDir makes an app folder: routes maps a route folder to the fixture
+// served there as handler.wasm; config is sandkit.toml's text.
+func appDir(t testing.TB, routes map[string]string, config string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for id, fx := range routes {
+		installGuest(t, dir, id, fx)
+	}
+	os.MkdirAll(filepath.Join(dir, "routes"), 0o755)
+	if config != "" {
+		if err := os.WriteFile(filepath.Join(dir, "sandkit.toml"), []byte(config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// installGuest puts fixture fx at routes/id/handler.wasm, atomically.
+func installGuest(t testing.TB, dir, id, fx string) {
+	t.Helper()
+	src := fx
+	if !strings.ContainsRune(fx, '/') {
+		src = fixture(fx)
+	}
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := filepath.Join(dir, "routes", filepath.FromSlash(id))
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(d, ".handler.wasm.tmp")
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(d, "handler.wasm")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// serveApp opens the app in dir and serves it on loopback.
+func serveApp(t testing.TB, dir string) (*host.App, *httptest.Server) {
+	t.Helper()
+	app, err := host.OpenApp(context.Background(), testEngine(t), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app)
+	t.Cleanup(func() {
+		srv.Close()
+		app.Close(context.Background())
+	})
+	return app, srv
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func do(t testing.TB, method, url, body string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "text/x-test")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{res.StatusCode, res.Header, string(b)}
+}
+
+// expect checks a response's status and that its body contains want.
+func expect(t testing.TB, r response, status int, want string) {
+	t.Helper()
+	if r.status != status || !strings.Contains(r.body, want) {
+		t.Errorf("got %d %q, want %d with %q", r.status, r.body, status, want)
+	}
+}
+
+func TestRouteKinds(t *testing.T) {
+	hello := filepath.Join("..", "examples", "hello-c", "routes", "c", "handler.wasm")
+	dir := appDir(t, map[string]string{
+		"":                  hello,
+		"posts":             hello,
+		"posts/new":         hello,
+		"posts/[slug]":      "cgi.wasm",
+		"posts/[slug]/edit": hello,
+		"docs/[...rest]":    "cgi.wasm",
+		"(marketing)/about": hello,
+		"_private/secret":   hello,
+	}, "")
+	_, srv := serveApp(t, dir)
+	for _, tc := range []struct {
+		path   string
+		status int
+		want   string
+	}{
+		{"/", 200, "(route )"},
+		{"/?name=Ada", 200, "Hello, Ada!"},
+		{"/posts", 200, "(route posts)"},
+		{"/posts/new", 200, "(route posts/new)"}, // static beats [slug]
+		{"/posts/hello-world", 201, "SANDKIT_PARAM_slug=hello-world"},
+		{"/posts/a%20b", 201, "SANDKIT_PARAM_slug=a b"},
+		{"/posts/x/edit", 200, "(route posts/[slug]/edit)"},
+		{"/docs/a/b/c", 201, "SANDKIT_PARAM_rest=a/b/c"},
+		{"/docs", 201, "PATH_INFO=/docs"},
+		{"/about", 200, "(route (marketing)/about)"},
+		{"/_private/secret", 404, ""},
+		{"/nope", 404, ""},
+		{"/posts/x/y", 404, ""},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			expect(t, do(t, "GET", srv.URL+tc.path, ""), tc.status, tc.want)
+		})
+	}
+	// A method the guest does not serve is its 405, with Allow.
+	r := do(t, "PUT", srv.URL+"/posts", "x")
+	expect(t, r, 405, "")
+	if r.header.Get("Allow") == "" {
+		t.Errorf("405 without Allow header")
+	}
+	expect(t, do(t, "POST", srv.URL+"/posts", "echo me"), 200, "echo me")
+}
+
+func TestCGI(t *testing.T) {
+	dir := appDir(t, map[string]string{"cgi/[id]": "cgi.wasm"}, "")
+	_, srv := serveApp(t, dir)
+	r := do(t, "POST", srv.URL+"/cgi/7?a=1", "the body")
+	expect(t, r, 201, "REQUEST_METHOD=POST\nPATH_INFO=/cgi/7\nQUERY_STRING=a=1\nSANDKIT_PARAM_id=7\nthe body")
+	if ct := r.header.Get("Content-Type"); ct != "text/plain" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	expect(t, do(t, "GET", srv.URL+"/cgi/exit", ""), 500, "")
+	expect(t, do(t, "GET", srv.URL+"/cgi/noblank", ""), 500, "")
+}
+
+func TestGuestFaultsFailOnlyTheirRequest(t *testing.T) {
+	dir := appDir(t, map[string]string{
+		"trap/[...p]":   "trap.wasm",
+		"badptr/[...p]": "badptr.wasm",
+		"huge/[...p]":   "huge.wasm",
+	}, `
+[limits]
+response_bytes = 1048576
+`)
+	_, srv := serveApp(t, dir)
+	for _, path := range []string{
+		"/trap/trap",
+		"/badptr/write", "/badptr/neg", "/badptr/read", "/badptr/wrap", "/badptr/end",
+		"/badptr/header", "/badptr/log", "/badptr/env", "/badptr/body",
+		"/huge/x", "/huge/ignore",
+	} {
+		t.Run(path, func(t *testing.T) {
+			r := do(t, "POST", srv.URL+path, "some body")
+			if r.status != 500 || strings.Contains(r.body, "partial") || strings.Contains(r.body, "no trap") {
+				t.Errorf("got %d %q, want a clean 500", r.status, r.body)
+			}
+			// The next request on the same route is served fine.
+			next := strings.Join(strings.Split(path, "/")[:2], "/") + "/fine"
+			if strings.HasPrefix(path, "/huge") {
+				return
+			}
+			expect(t, do(t, "GET", srv.URL+next, ""), 200, "alive")
+		})
+	}
+	expect(t, do(t, "GET", srv.URL+"/badptr/edge", ""), 200, "edge")
+}
+
+func TestSpinningGuestStoppedAtDeadline(t *testing.T) {
+	dir := appDir(t, map[string]string{"spin/[...p]": "spin.wasm", "ok": "ok.wasm"}, `
+[limits]
+request_timeout = "300ms"
+`)
+	_, srv := serveApp(t, dir)
+	var wg sync.WaitGroup
+	spins := make(chan response, 2)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			spins <- do(t, "GET", srv.URL+"/spin/spin", "")
+		}()
+	}
+	// While both spin, other requests keep being served, and quickly.
+	time.Sleep(50 * time.Millisecond)
+	for range 20 {
+		start := time.Now()
+		expect(t, do(t, "GET", srv.URL+"/ok", ""), 200, "ok")
+		if d := time.Since(start); d > 250*time.Millisecond {
+			t.Errorf("a request beside spinning guests took %v", d)
+		}
+	}
+	wg.Wait()
+	close(spins)
+	for r := range spins {
+		if r.status != http.StatusGatewayTimeout || strings.Contains(r.body, "partial") {
+			t.Errorf("spinning guest: got %d %q, want a clean 504", r.status, r.body)
+		}
+	}
+	expect(t, do(t, "GET", srv.URL+"/spin/after", ""), 200, "alive")
+}
+
+func TestMemoryBombStoppedAtLimit(t *testing.T) {
+	dir := appDir(t, map[string]string{"bomb/[...p]": "membomb.wasm"}, `
+[limits]
+memory_pages = 256
+`)
+	_, srv := serveApp(t, dir)
+	start := time.Now()
+	expect(t, do(t, "GET", srv.URL+"/bomb/grow", ""), 200, "256")
+	expect(t, do(t, "GET", srv.URL+"/bomb/malloc", ""), 200, "")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("memory bombs took %v", d)
+	}
+}
+
+func TestHeadersAndLimits(t *testing.T) {
+	dir := appDir(t, map[string]string{"h": "headers.wasm", "body": "body.wasm", "env": "env.wasm", "log/[...p]": "log.wasm"}, `
+[limits]
+body_bytes = 100000
+[env]
+GREETING = "hi there"
+`)
+	_, srv := serveApp(t, dir)
+	r := do(t, "GET", srv.URL+"/h", "")
+	for _, want := range strings.Fields("crlf=-3 lf=-3 nul=-3 name300=-3 name0=-3 badname=-3 name256=0 val8k=0 val8k1=-3 status99=-3 status1000=-3 status200=0 many_ok=98 many_rc=-2 after_body_header=-4 after_body_status=-4") {
+		if !strings.Contains(r.body, want+"\n") && !strings.HasSuffix(r.body, want) {
+			t.Errorf("headers: missing %q in\n%s", want, r.body)
+		}
+	}
+	body := strings.Repeat("abcdefghij", 9000)
+	var sum uint32
+	for i := range len(body) {
+		sum += uint32(body[i])
+	}
+	expect(t, do(t, "POST", srv.URL+"/body", body), 200, fmt.Sprintf("len=%d sum=%d", len(body), sum))
+	expect(t, do(t, "POST", srv.URL+"/body", strings.Repeat("x", 100001)), 413, "rc=-2")
+	expect(t, do(t, "POST", srv.URL+"/body", strings.Repeat("x", 100000)), 200, "len=100000")
+	expect(t, do(t, "GET", srv.URL+"/env?k=GREETING", ""), 200, "hi there")
+	expect(t, do(t, "GET", srv.URL+"/env?k=PATH", ""), 404, "unset")
+	expect(t, do(t, "GET", srv.URL+"/env?k="+strings.Repeat("k", 300), ""), 400, "rc=-3")
+	expect(t, do(t, "GET", srv.URL+"/log/stdio", ""), 200, "logged")
+}
+
+func TestBadModulesRefusedAtOpen(t *testing.T) {
+	for _, tc := range []struct{ fx, want string }{
+		{"badversion.wasm", "ABI version 999"},
+		{"noexports.wasm", "exports neither sandkit_handle"},
+	} {
+		t.Run(tc.fx, func(t *testing.T) {
+			dir := appDir(t, map[string]string{"x": tc.fx}, "")
+			_, err := host.OpenApp(context.Background(), testEngine(t), dir)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "routes/x/handler.wasm") {
+				t.Errorf("got %v, want an error naming routes/x/handler.wasm with %q", err, tc.want)
+			}
+		})
+	}
+	dir := appDir(t, nil, "[limits]\nmemory_pagez = 3\n")
+	if _, err := host.OpenApp(context.Background(), testEngine(t), dir); err == nil || !strings.Contains(err.Error(), "memory_pagez") {
+		t.Errorf("unknown setting: got %v", err)
+	}
+}
+
+func TestResponseNotSentOnFailure(t *testing.T) {
+	dir := appDir(t, map[string]string{"trap/[...p]": "trap.wasm"}, "")
+	_, srv := serveApp(t, dir)
+	r := do(t, "GET", srv.URL+"/trap/trap", "")
+	if bytes.Contains([]byte(r.body), []byte("partial")) {
+		t.Fatalf("partial output leaked: %q", r.body)
+	}
+}

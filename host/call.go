@@ -1,0 +1,80 @@
+// Call: the state of one request while a guest serves it, reached by host
+// functions through the context of the guest call.
+
+package host
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+)
+
+// call is one request in flight inside a guest.
+type call struct {
+	slot []byte // the result slot (spec/abi.md §3)
+
+	body      io.Reader
+	bodyRead  int64
+	bodyLimit int64
+	bodyErr   bool
+
+	status      int
+	header      http.Header
+	nheaders    int
+	bodyStarted bool
+	out         bytes.Buffer
+	outLimit    int64
+	overflow    bool // the guest wrote past the response limit
+
+	env map[string]string
+	log *slog.Logger
+}
+
+type callKey struct{}
+
+func withCall(ctx context.Context, c *call) context.Context {
+	return context.WithValue(ctx, callKey{}, c)
+}
+
+func callFrom(ctx context.Context) *call {
+	c, _ := ctx.Value(callKey{}).(*call)
+	return c
+}
+
+// readBody reads the next chunk of the request body into p, counting it
+// against the body limit.
+func (c *call) readBody(p []byte) (int, error) {
+	if c.body == nil {
+		return 0, io.EOF
+	}
+	if c.bodyRead >= c.bodyLimit {
+		// One byte more tells a body exactly at the limit from a longer one.
+		var one [1]byte
+		n, _ := io.ReadFull(c.body, one[:])
+		if n > 0 {
+			c.bodyErr = true
+			return 0, errBodyTooLarge
+		}
+		return 0, io.EOF
+	}
+	if rest := c.bodyLimit - c.bodyRead; int64(len(p)) > rest {
+		p = p[:rest]
+	}
+	n, err := c.body.Read(p)
+	c.bodyRead += int64(n)
+	if n > 0 {
+		return n, nil
+	}
+	if err == nil {
+		return 0, nil
+	}
+	return 0, err
+}
+
+type bodyTooLargeError struct{}
+
+func (bodyTooLargeError) Error() string { return "request body over limits.body_bytes" }
+
+var errBodyTooLarge error = bodyTooLargeError{}

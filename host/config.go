@@ -1,0 +1,69 @@
+// Config: an app's sandkit.toml, every field optional (spec/config.md).
+
+package host
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// Config is an app's settings. The zero value serves an app with every
+// default.
+type Config struct {
+	// Name names the app in logs; the folder name by default.
+	Name string `toml:"name"`
+	// Limits bound the app's guests.
+	Limits Limits `toml:"limits"`
+	// Env holds the values guests read with env_get. Host environment
+	// variables are never passed through, except as SANDKIT_ENV_<KEY>
+	// overrides of keys declared here.
+	Env map[string]string `toml:"env"`
+}
+
+// LoadConfig reads dir/sandkit.toml if it exists, fills defaults, and
+// applies environment overrides: SANDKIT_ENV_<KEY> replaces env value KEY.
+func LoadConfig(dir string) (Config, error) {
+	var cfg Config
+	path := filepath.Join(dir, "sandkit.toml")
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return cfg, err
+	default:
+		dec := toml.NewDecoder(bytes.NewReader(b)).DisallowUnknownFields()
+		if err := dec.Decode(&cfg); err != nil {
+			var de *toml.DecodeError
+			if errors.As(err, &de) {
+				row, col := de.Position()
+				return cfg, fmt.Errorf("%s:%d:%d: %s\n%s", path, row, col, de.Error(), de.String())
+			}
+			var se *toml.StrictMissingError
+			if errors.As(err, &se) {
+				return cfg, fmt.Errorf("%s: %s\nhint: spec/config.md lists every setting", path, se.String())
+			}
+			return cfg, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if cfg.Name == "" {
+		abs, _ := filepath.Abs(dir)
+		cfg.Name = filepath.Base(abs)
+	}
+	if err := cfg.Limits.validate(); err != nil {
+		return cfg, fmt.Errorf("%s: %w", path, err)
+	}
+	cfg.Limits = cfg.Limits.withDefaults()
+	for k := range cfg.Env {
+		if v, ok := os.LookupEnv("SANDKIT_ENV_" + strings.ToUpper(k)); ok {
+			cfg.Env[k] = v
+		}
+	}
+	return cfg, nil
+}

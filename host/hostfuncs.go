@@ -1,0 +1,216 @@
+// Host functions: the `sandkit` import module every guest may call
+// (spec/abi.md §5). Each checks every pointer and length it is given.
+
+package host
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/textproto"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+
+	"sandkit.dev/sandkit/abi"
+)
+
+// trap is the panic value a host function raises for a call that breaks the
+// ABI; wazero turns it into an error from the guest call, which fails the
+// request and discards the instance.
+type trap struct{ msg string }
+
+func (t *trap) Error() string { return "guest broke the ABI: " + t.msg }
+
+func trapf(format string, args ...any) { panic(&trap{fmt.Sprintf(format, args...)}) }
+
+// isTrap reports whether err came from a host function refusing a call.
+func isTrap(err error) (*trap, bool) {
+	var t *trap
+	ok := errors.As(err, &t)
+	return t, ok
+}
+
+// guestBytes returns the guest memory at [ptr, ptr+n) or traps.
+func guestBytes(mod api.Module, ptr, n uint64, what string) []byte {
+	p, l := uint32(ptr), int32(uint32(n))
+	if l < 0 {
+		trapf("%s: negative length %d", what, l)
+	}
+	b, ok := mod.Memory().Read(p, uint32(l))
+	if !ok {
+		trapf("%s: range [%#x, +%d) is outside the guest's %d bytes of memory", what, p, l, mod.Memory().Size())
+	}
+	return b
+}
+
+func ret(stack []uint64, v int32) { stack[0] = uint64(uint32(v)) }
+
+var (
+	i32 = api.ValueTypeI32
+)
+
+// instantiateHostModule defines the `sandkit` host module in r.
+func instantiateHostModule(ctx context.Context, r wazero.Runtime) error {
+	b := r.NewHostModuleBuilder(abi.ModuleName)
+	fn := func(name string, f api.GoModuleFunc, params, results []api.ValueType) {
+		b.NewFunctionBuilder().WithGoModuleFunction(f, params, results).Export(name)
+	}
+	fn(abi.ImportResultRead, resultRead, []api.ValueType{i32, i32}, []api.ValueType{i32})
+	fn(abi.ImportBodyRead, bodyRead, []api.ValueType{i32, i32}, []api.ValueType{i32})
+	fn(abi.ImportRespStatus, respStatus, []api.ValueType{i32}, []api.ValueType{i32})
+	fn(abi.ImportRespHeader, respHeader, []api.ValueType{i32, i32, i32, i32}, []api.ValueType{i32})
+	fn(abi.ImportRespWrite, respWrite, []api.ValueType{i32, i32}, []api.ValueType{i32})
+	fn(abi.ImportLog, logRecord, []api.ValueType{i32, i32, i32}, nil)
+	fn(abi.ImportEnvGet, envGet, []api.ValueType{i32, i32}, []api.ValueType{i32})
+	_, err := b.Instantiate(ctx)
+	return err
+}
+
+func resultRead(ctx context.Context, mod api.Module, stack []uint64) {
+	dst := guestBytes(mod, stack[0], stack[1], abi.ImportResultRead)
+	c := callFrom(ctx)
+	if c == nil {
+		ret(stack, 0)
+		return
+	}
+	ret(stack, int32(copy(dst, c.slot)))
+}
+
+func bodyRead(ctx context.Context, mod api.Module, stack []uint64) {
+	dst := guestBytes(mod, stack[0], stack[1], abi.ImportBodyRead)
+	c := callFrom(ctx)
+	if c == nil {
+		ret(stack, abi.ErrState)
+		return
+	}
+	n, err := c.readBody(dst)
+	switch {
+	case errors.Is(err, errBodyTooLarge):
+		ret(stack, abi.ErrTooLarge)
+	case err != nil && err != io.EOF:
+		ret(stack, abi.ErrUnexpected)
+	default:
+		ret(stack, int32(n))
+	}
+}
+
+func respStatus(ctx context.Context, mod api.Module, stack []uint64) {
+	code := int32(uint32(stack[0]))
+	c := callFrom(ctx)
+	switch {
+	case c == nil || c.bodyStarted:
+		ret(stack, abi.ErrState)
+	case code < 100 || code > 999:
+		ret(stack, abi.ErrBadInput)
+	default:
+		c.status = int(code)
+		ret(stack, abi.OK)
+	}
+}
+
+func respHeader(ctx context.Context, mod api.Module, stack []uint64) {
+	name := guestBytes(mod, stack[0], stack[1], abi.ImportRespHeader)
+	value := guestBytes(mod, stack[2], stack[3], abi.ImportRespHeader)
+	c := callFrom(ctx)
+	switch {
+	case c == nil || c.bodyStarted:
+		ret(stack, abi.ErrState)
+	case !validHeaderName(name) || !validHeaderValue(value):
+		ret(stack, abi.ErrBadInput)
+	case c.nheaders >= abi.MaxHeaders:
+		ret(stack, abi.ErrTooLarge)
+	default:
+		c.nheaders++
+		c.header.Add(textproto.CanonicalMIMEHeaderKey(string(name)), string(value))
+		ret(stack, abi.OK)
+	}
+}
+
+func respWrite(ctx context.Context, mod api.Module, stack []uint64) {
+	p := guestBytes(mod, stack[0], stack[1], abi.ImportRespWrite)
+	c := callFrom(ctx)
+	switch {
+	case c == nil:
+		ret(stack, abi.ErrState)
+	case c.overflow || int64(c.out.Len())+int64(len(p)) > c.outLimit:
+		c.overflow = true
+		ret(stack, abi.ErrTooLarge)
+	default:
+		c.bodyStarted = true
+		c.out.Write(p)
+		ret(stack, int32(len(p)))
+	}
+}
+
+func logRecord(ctx context.Context, mod api.Module, stack []uint64) {
+	level := int32(uint32(stack[0]))
+	msg := guestBytes(mod, stack[1], stack[2], abi.ImportLog)
+	c := callFrom(ctx)
+	if c == nil {
+		return
+	}
+	if len(msg) > abi.MaxLogRecord {
+		msg = msg[:abi.MaxLogRecord]
+	}
+	c.log.Log(ctx, slog.Level(level), string(msg), "source", "guest")
+}
+
+func envGet(ctx context.Context, mod api.Module, stack []uint64) {
+	key := guestBytes(mod, stack[0], stack[1], abi.ImportEnvGet)
+	c := callFrom(ctx)
+	switch {
+	case c == nil:
+		ret(stack, abi.ErrState)
+	case len(key) > abi.MaxEnvKey:
+		ret(stack, abi.ErrBadInput)
+	default:
+		v, ok := c.env[string(key)]
+		if !ok {
+			ret(stack, abi.ErrNotFound)
+			return
+		}
+		c.slot = append(c.slot[:0], v...)
+		ret(stack, int32(len(v)))
+	}
+}
+
+// validHeaderName reports whether b is an RFC 7230 token of allowed length.
+func validHeaderName(b []byte) bool {
+	if len(b) == 0 || len(b) > abi.MaxHeaderName {
+		return false
+	}
+	for _, ch := range b {
+		if !isTokenChar(ch) {
+			return false
+		}
+	}
+	return true
+}
+
+func isTokenChar(ch byte) bool {
+	switch {
+	case ch >= 'a' && ch <= 'z', ch >= 'A' && ch <= 'Z', ch >= '0' && ch <= '9':
+		return true
+	}
+	switch ch {
+	case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
+		return true
+	}
+	return false
+}
+
+// validHeaderValue reports whether b has an allowed length and no CR, LF or NUL.
+func validHeaderValue(b []byte) bool {
+	if len(b) > abi.MaxHeaderValue {
+		return false
+	}
+	for _, ch := range b {
+		if ch == '\r' || ch == '\n' || ch == 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,117 @@
+// Invoke: serving one HTTP request with a module, reactor or command.
+
+package host
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"sandkit.dev/sandkit/abi"
+)
+
+// outcome is how a request ended, for the access log.
+type outcome struct {
+	status int
+	err    error // the guest's failure, if any
+}
+
+// serve runs the request in a guest and writes the response. Failures of
+// the guest become 500 (or 504 at the deadline); nothing the guest wrote is
+// sent unless it completes.
+func (m *Module) serve(ctx context.Context, w http.ResponseWriter, r *http.Request, head *abi.RequestHead, log *slog.Logger) outcome {
+	c := &call{
+		body:      r.Body,
+		bodyLimit: m.sb.limits.BodyBytes,
+		status:    http.StatusOK,
+		header:    http.Header{},
+		outLimit:  m.sb.limits.ResponseBytes,
+		env:       m.sb.env,
+		log:       log,
+	}
+	c.slot = abi.AppendRequestHead(make([]byte, 0, 512), head)
+	if len(c.slot) > abi.MaxHead {
+		return fail(w, http.StatusRequestHeaderFieldsTooLarge, fmt.Errorf("request head of %d bytes over %d", len(c.slot), abi.MaxHead))
+	}
+	ctx, cancel := context.WithTimeout(ctx, m.sb.limits.RequestTimeout.std())
+	defer cancel()
+	ctx = withCall(ctx, c)
+
+	var err error
+	if m.kind == command {
+		err = m.runCommand(ctx, c, head)
+	} else {
+		err = m.runReactor(ctx, c)
+	}
+	switch {
+	case errors.Is(err, errClosed):
+		return outcome{err: errClosed} // nothing written; the caller retries
+	case err != nil && ctx.Err() == context.DeadlineExceeded:
+		return fail(w, http.StatusGatewayTimeout, fmt.Errorf("%s@%s: stopped at the %v deadline: %w", m.name, m.version, m.sb.limits.RequestTimeout, err))
+	case err != nil:
+		return fail(w, http.StatusInternalServerError, fmt.Errorf("%s@%s: %w", m.name, m.version, err))
+	case c.overflow:
+		return fail(w, http.StatusInternalServerError, fmt.Errorf("%s@%s: response over limits.response_bytes (%d)", m.name, m.version, c.outLimit))
+	case c.bodyErr && c.status < 400:
+		return fail(w, http.StatusRequestEntityTooLarge, fmt.Errorf("%s@%s: request body over limits.body_bytes (%d)", m.name, m.version, c.bodyLimit))
+	}
+	h := w.Header()
+	for k, v := range c.header {
+		h[k] = v
+	}
+	h.Set("Content-Length", strconv.Itoa(c.out.Len()))
+	w.WriteHeader(c.status)
+	w.Write(c.out.Bytes())
+	return outcome{status: c.status}
+}
+
+// runReactor serves the call on a pooled instance. It returns errClosed,
+// before running anything, if this version was retired meanwhile.
+func (m *Module) runReactor(ctx context.Context, c *call) error {
+	inst, err := m.pool.get(ctx)
+	if err != nil {
+		return err
+	}
+	inst.stack[0] = uint64(len(c.slot))
+	err = inst.handle.CallWithStack(ctx, inst.stack[:])
+	rc := int32(uint32(inst.stack[0]))
+	m.pool.put(inst, err == nil && rc == abi.HandleOK && !c.overflow)
+	if err != nil {
+		return err
+	}
+	if rc != abi.HandleOK {
+		return fmt.Errorf("%s returned %d", abi.ExportHandle, rc)
+	}
+	return nil
+}
+
+func fail(w http.ResponseWriter, status int, err error) outcome {
+	http.Error(w, http.StatusText(status), status)
+	return outcome{status: status, err: err}
+}
+
+func (d Duration) std() time.Duration { return time.Duration(d) }
+
+// sortedHeaders lists r's headers as pairs in a stable order.
+func sortedHeaders(r *http.Request) []abi.Pair {
+	names := make([]string, 0, len(r.Header))
+	n := 1
+	for k, vs := range r.Header {
+		names = append(names, k)
+		n += len(vs)
+	}
+	slices.Sort(names)
+	ps := make([]abi.Pair, 0, n)
+	ps = append(ps, abi.Pair{Name: "Host", Value: r.Host})
+	for _, k := range names {
+		for _, v := range r.Header[k] {
+			ps = append(ps, abi.Pair{Name: k, Value: v})
+		}
+	}
+	return ps
+}

@@ -1,0 +1,106 @@
+// Limits: what one app's guests may use, with the defaults spec/config.md lists.
+
+package host
+
+import (
+	"fmt"
+	"time"
+)
+
+// Limits bound what an app's guests may use. The zero value of a field means
+// "the default"; [DefaultLimits] lists the defaults.
+type Limits struct {
+	// MemoryPages caps each instance's linear memory, in 64 KiB pages.
+	MemoryPages uint32 `toml:"memory_pages"`
+	// RequestTimeout is the wall-clock deadline of one request.
+	RequestTimeout Duration `toml:"request_timeout"`
+	// BodyBytes caps the request body a guest can read.
+	BodyBytes int64 `toml:"body_bytes"`
+	// ResponseBytes caps the response body a guest can write.
+	ResponseBytes int64 `toml:"response_bytes"`
+	// InstancesPerRoute caps the live instances of one module version.
+	InstancesPerRoute int `toml:"instances_per_route"`
+	// IdlePerRoute caps the warm, idle instances kept per module version.
+	IdlePerRoute int `toml:"idle_per_route"`
+	// RequestsPerInstance recycles an instance after this many requests.
+	RequestsPerInstance int `toml:"requests_per_instance"`
+	// GrowthPages recycles an instance whose memory grew by more than this
+	// many pages since it was created.
+	GrowthPages uint32 `toml:"growth_pages"`
+}
+
+// DefaultLimits are the limits of an app that sets none.
+var DefaultLimits = Limits{
+	MemoryPages:         1024, // 64 MiB
+	RequestTimeout:      Duration(10 * time.Second),
+	BodyBytes:           8 << 20,
+	ResponseBytes:       8 << 20,
+	InstancesPerRoute:   16,
+	IdlePerRoute:        4,
+	RequestsPerInstance: 10000,
+	GrowthPages:         256, // 16 MiB
+}
+
+// withDefaults fills every zero field of l from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits
+	if l.MemoryPages == 0 {
+		l.MemoryPages = d.MemoryPages
+	}
+	if l.RequestTimeout == 0 {
+		l.RequestTimeout = d.RequestTimeout
+	}
+	if l.BodyBytes == 0 {
+		l.BodyBytes = d.BodyBytes
+	}
+	if l.ResponseBytes == 0 {
+		l.ResponseBytes = d.ResponseBytes
+	}
+	if l.InstancesPerRoute == 0 {
+		l.InstancesPerRoute = d.InstancesPerRoute
+	}
+	if l.IdlePerRoute == 0 {
+		l.IdlePerRoute = d.IdlePerRoute
+	}
+	if l.RequestsPerInstance == 0 {
+		l.RequestsPerInstance = d.RequestsPerInstance
+	}
+	if l.GrowthPages == 0 {
+		l.GrowthPages = d.GrowthPages
+	}
+	return l
+}
+
+// validate reports the first limit that is out of its allowed range.
+func (l Limits) validate() error {
+	switch {
+	case l.MemoryPages > 65536:
+		return fmt.Errorf("limits.memory_pages = %d: at most 65536 (4 GiB)", l.MemoryPages)
+	case l.RequestTimeout < 0:
+		return fmt.Errorf("limits.request_timeout = %v: must be positive", l.RequestTimeout)
+	case l.BodyBytes < 0 || l.ResponseBytes < 0:
+		return fmt.Errorf("limits.body_bytes and limits.response_bytes must be positive")
+	case l.InstancesPerRoute < 0 || l.IdlePerRoute < 0 || l.RequestsPerInstance < 0:
+		return fmt.Errorf("limits.instances_per_route, idle_per_route and requests_per_instance must be positive")
+	}
+	return nil
+}
+
+// Duration is a time.Duration written in TOML as a string such as "10s".
+type Duration time.Duration
+
+// UnmarshalText parses a Go duration string.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText writes the duration as a Go duration string.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// String returns the duration in Go's notation.
+func (d Duration) String() string { return time.Duration(d).String() }

@@ -1,0 +1,51 @@
+// Log writer: a guest's stdout and stderr, line by line, into the host log.
+
+package host
+
+import (
+	"bytes"
+	"log/slog"
+	"sync"
+
+	"sandkit.dev/sandkit/abi"
+)
+
+// logWriter turns written bytes into one log record per line, tagged with
+// the module. A line longer than abi.MaxLogRecord is cut into records.
+type logWriter struct {
+	log     *slog.Logger
+	module  string
+	version string
+
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (w *logWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			w.buf = append(w.buf, p...)
+			if len(w.buf) >= abi.MaxLogRecord {
+				w.emit()
+			}
+			break
+		}
+		w.buf = append(w.buf, p[:i]...)
+		w.emit()
+		p = p[i+1:]
+	}
+	return n, nil
+}
+
+func (w *logWriter) emit() {
+	line := w.buf
+	if len(line) > abi.MaxLogRecord {
+		line = line[:abi.MaxLogRecord]
+	}
+	w.log.Info(string(line), "source", "guest-output", "module", w.module, "version", w.version)
+	w.buf = w.buf[:0]
+}

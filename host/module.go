@@ -1,0 +1,142 @@
+// Module: one compiled version of a guest, its kind, and how an instance of
+// it is created and checked.
+
+package host
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+
+	"sandkit.dev/sandkit/abi"
+)
+
+// moduleKind says how a module is called (spec/abi.md §1).
+type moduleKind string
+
+const (
+	reactor moduleKind = "reactor" // exports sandkit_handle; pooled
+	command moduleKind = "command" // exports _start; one instance per request (CGI)
+)
+
+// Module is one compiled version of a guest module.
+type Module struct {
+	name     string // where it came from, for errors and logs
+	version  string // first 12 hex digits of the sha256 of its bytes
+	size     int
+	kind     moduleKind
+	compiled wazero.CompiledModule
+	sb       *sandbox
+	pool     *pool // reactors only
+}
+
+// Name is where the module came from, such as routes/hello/handler.wasm.
+func (m *Module) Name() string { return m.name }
+
+// Version identifies the module's bytes: a prefix of their sha256.
+func (m *Module) Version() string { return m.version }
+
+func (m *Module) classify() error {
+	for _, f := range m.compiled.ImportedFunctions() {
+		mod, name, _ := f.Import()
+		if !allowedImports[mod] && mod != fuelImportModule {
+			return fmt.Errorf("imports %s.%s: a guest may import only from %q and %q (spec/abi.md §1)",
+				mod, name, abi.ModuleName, "wasi_snapshot_preview1")
+		}
+	}
+	exports := m.compiled.ExportedFunctions()
+	if h, ok := exports[abi.ExportHandle]; ok {
+		if !sig(h, []api.ValueType{api.ValueTypeI32}, []api.ValueType{api.ValueTypeI32}) {
+			return fmt.Errorf("export %s must be (i32) -> i32 (spec/abi.md §2)", abi.ExportHandle)
+		}
+		v, ok := exports[abi.ExportVersion]
+		if !ok {
+			return fmt.Errorf("reactor does not export %s (spec/abi.md §2)", abi.ExportVersion)
+		}
+		if !sig(v, nil, []api.ValueType{api.ValueTypeI32}) {
+			return fmt.Errorf("export %s must be () -> i32 (spec/abi.md §2)", abi.ExportVersion)
+		}
+		m.kind = reactor
+		return nil
+	}
+	if _, ok := exports[abi.ExportStart]; ok {
+		m.kind = command
+		return nil
+	}
+	return fmt.Errorf("exports neither %s (reactor) nor %s (command); see spec/abi.md §1", abi.ExportHandle, abi.ExportStart)
+}
+
+func sig(f api.FunctionDefinition, params, results []api.ValueType) bool {
+	return string(f.ParamTypes()) == string(params) && string(f.ResultTypes()) == string(results)
+}
+
+// instance is one live reactor instance.
+type instance struct {
+	mod    api.Module
+	handle api.Function
+	pages  uint32 // memory size right after initialisation
+	uses   int
+	stack  [1]uint64
+}
+
+// moduleConfig is the configuration every guest instance gets: no files, no
+// sockets, no arguments, real clocks, crypto randomness, and no real sleep.
+func (m *Module) moduleConfig() wazero.ModuleConfig {
+	out := &logWriter{log: m.sb.log, module: m.name, version: m.version}
+	return wazero.NewModuleConfig().
+		WithName("").
+		WithStartFunctions().
+		WithSysWalltime().
+		WithSysNanotime().
+		WithRandSource(rand.Reader).
+		WithStdout(out).
+		WithStderr(out)
+}
+
+// newInstance creates and initialises a reactor instance and checks its ABI
+// version. ctx bounds the guest's initialisation.
+func (m *Module) newInstance(ctx context.Context) (*instance, error) {
+	ctx = experimental.WithMemoryAllocator(ctx, memoryAllocator())
+	mod, err := m.sb.rt.InstantiateModule(ctx, m.compiled, m.moduleConfig())
+	if err != nil {
+		return nil, fmt.Errorf("%s: instantiate: %w", m.name, err)
+	}
+	fail := func(err error) (*instance, error) {
+		mod.Close(context.Background())
+		return nil, fmt.Errorf("%s: %w", m.name, err)
+	}
+	if init := mod.ExportedFunction(abi.ExportInitialize); init != nil {
+		if _, err := init.Call(ctx); err != nil {
+			return fail(fmt.Errorf("%s: %w", abi.ExportInitialize, err))
+		}
+	}
+	res, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx)
+	if err != nil {
+		return fail(fmt.Errorf("%s: %w", abi.ExportVersion, err))
+	}
+	if v := int32(res[0]); v != abi.Version {
+		return fail(fmt.Errorf("ABI version %d, this host supports %d (spec/abi.md §8)", v, abi.Version))
+	}
+	inst := &instance{mod: mod, handle: mod.ExportedFunction(abi.ExportHandle)}
+	if mem := mod.Memory(); mem != nil {
+		inst.pages = mem.Size() / 65536
+	}
+	return inst, nil
+}
+
+func (i *instance) close() { i.mod.Close(context.Background()) }
+
+// memoryPages is the instance's current memory size in pages.
+func (i *instance) memoryPages() uint32 {
+	if mem := i.mod.Memory(); mem != nil {
+		return mem.Size() / 65536
+	}
+	return 0
+}
+
+var errClosed = errors.New("module version retired")

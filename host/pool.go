@@ -1,0 +1,215 @@
+// Pool: warm instances of one module version, bounded per version and by a
+// budget shared across the host.
+
+package host
+
+import (
+	"context"
+	"sync"
+)
+
+// budget bounds the live instances of every pool that shares it. When it is
+// exhausted, a pool that needs an instance first asks the others to give up
+// an idle one.
+type budget struct {
+	mu    sync.Mutex
+	max   int
+	live  int
+	pools map[*pool]struct{}
+	free  chan struct{} // signalled when a slot frees
+}
+
+func newBudget(max int) *budget {
+	return &budget{max: max, pools: map[*pool]struct{}{}, free: make(chan struct{}, 1)}
+}
+
+// acquire takes a slot, evicting an idle instance elsewhere if it must, and
+// waits for one otherwise.
+func (b *budget) acquire(ctx context.Context, self *pool) error {
+	for {
+		b.mu.Lock()
+		if b.live < b.max {
+			b.live++
+			b.mu.Unlock()
+			return nil
+		}
+		var victims []*pool
+		for p := range b.pools {
+			if p != self {
+				victims = append(victims, p)
+			}
+		}
+		b.mu.Unlock()
+		for _, p := range victims {
+			if p.evictOne() {
+				break
+			}
+		}
+		b.mu.Lock()
+		if b.live < b.max {
+			b.live++
+			b.mu.Unlock()
+			return nil
+		}
+		b.mu.Unlock()
+		select {
+		case <-b.free:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (b *budget) release() {
+	b.mu.Lock()
+	b.live--
+	b.mu.Unlock()
+	select {
+	case b.free <- struct{}{}:
+	default:
+	}
+}
+
+func (b *budget) add(p *pool) {
+	b.mu.Lock()
+	b.pools[p] = struct{}{}
+	b.mu.Unlock()
+}
+
+func (b *budget) remove(p *pool) {
+	b.mu.Lock()
+	delete(b.pools, p)
+	b.mu.Unlock()
+}
+
+// pool keeps warm instances of one reactor module version.
+type pool struct {
+	m      *Module
+	limits Limits
+	budget *budget
+	slots  chan struct{} // one token per live instance of this version
+
+	mu     sync.Mutex
+	idle   []*instance
+	closed bool
+}
+
+func newPool(m *Module, limits Limits, b *budget) *pool {
+	p := &pool{m: m, limits: limits, budget: b, slots: make(chan struct{}, limits.InstancesPerRoute)}
+	b.add(p)
+	return p
+}
+
+// get returns a warm instance, creating one if none is idle and the limits
+// allow it, or waiting for one to be returned.
+func (p *pool) get(ctx context.Context) (*instance, error) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, errClosed
+	}
+	if n := len(p.idle); n > 0 {
+		inst := p.idle[n-1]
+		p.idle = p.idle[:n-1]
+		p.mu.Unlock()
+		return inst, nil
+	}
+	p.mu.Unlock()
+	select {
+	case p.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	// A slot is ours, but an instance may have come back meanwhile.
+	p.mu.Lock()
+	if n := len(p.idle); n > 0 {
+		inst := p.idle[n-1]
+		p.idle = p.idle[:n-1]
+		p.mu.Unlock()
+		<-p.slots
+		return inst, nil
+	}
+	p.mu.Unlock()
+	if err := p.budget.acquire(ctx, p); err != nil {
+		<-p.slots
+		return nil, err
+	}
+	inst, err := p.m.newInstance(ctx)
+	if err != nil {
+		p.budget.release()
+		<-p.slots
+		return nil, err
+	}
+	return inst, nil
+}
+
+// put returns an instance after a request. healthy is false after any
+// trap, deadline or guest failure: such an instance is closed, never reused.
+func (p *pool) put(inst *instance, healthy bool) {
+	inst.uses++
+	recycle := !healthy || inst.mod.IsClosed() ||
+		inst.uses >= p.limits.RequestsPerInstance ||
+		inst.memoryPages() > inst.pages+p.limits.GrowthPages
+	p.mu.Lock()
+	if !recycle && !p.closed && len(p.idle) < p.limits.IdlePerRoute {
+		p.idle = append(p.idle, inst)
+		p.mu.Unlock()
+		return
+	}
+	p.mu.Unlock()
+	p.discard(inst)
+}
+
+func (p *pool) discard(inst *instance) {
+	inst.close()
+	p.budget.release()
+	<-p.slots
+}
+
+// warm creates n instances ahead of need, so the first requests to a newly
+// published version do not pay for instantiation.
+func (p *pool) warm(ctx context.Context, n int) error {
+	insts := make([]*instance, 0, n)
+	var err error
+	for range n {
+		var inst *instance
+		if inst, err = p.get(ctx); err != nil {
+			break
+		}
+		insts = append(insts, inst)
+	}
+	for _, inst := range insts {
+		inst.uses-- // warming is not a use; put counts one
+		p.put(inst, true)
+	}
+	return err
+}
+
+// evictOne closes one idle instance; it reports whether there was one.
+func (p *pool) evictOne() bool {
+	p.mu.Lock()
+	n := len(p.idle)
+	if n == 0 {
+		p.mu.Unlock()
+		return false
+	}
+	inst := p.idle[0]
+	p.idle = p.idle[1:]
+	p.mu.Unlock()
+	p.discard(inst)
+	return true
+}
+
+// close retires the pool: idle instances are closed now, busy ones when
+// they come back, and get fails so callers move to the newer version.
+func (p *pool) close() {
+	p.mu.Lock()
+	p.closed = true
+	idle := p.idle
+	p.idle = nil
+	p.mu.Unlock()
+	for _, inst := range idle {
+		p.discard(inst)
+	}
+	p.budget.remove(p)
+}
