@@ -321,3 +321,5 @@ func TestResponseNotSentOnFailure(t *testing.T) {
 		t.Fatalf("partial output leaked: %q", r.body)
 	}
 }
+
+func removeAll(dir, rel string) error { return os.RemoveAll(filepath.Join(dir, filepath.FromSlash(rel))) }
