@@ -43,11 +43,31 @@ func callFrom(ctx context.Context) *call {
 	return c
 }
 
+type loggerKey struct{}
+
+// withLogger makes log the target of the guest's log calls outside a
+// request (while an instance initialises).
+func withLogger(ctx context.Context, log *slog.Logger) context.Context {
+	return context.WithValue(ctx, loggerKey{}, log)
+}
+
+// loggerFrom returns the logger for a guest's log call.
+func loggerFrom(ctx context.Context) *slog.Logger {
+	if c := callFrom(ctx); c != nil {
+		return c.log
+	}
+	l, _ := ctx.Value(loggerKey{}).(*slog.Logger)
+	return l
+}
+
 // readBody reads the next chunk of the request body into p, counting it
 // against the body limit.
 func (c *call) readBody(p []byte) (int, error) {
 	if c.body == nil {
 		return 0, io.EOF
+	}
+	if c.bodyErr {
+		return 0, errBodyTooLarge
 	}
 	if c.bodyRead >= c.bodyLimit {
 		// One byte more tells a body exactly at the limit from a longer one.

@@ -110,11 +110,16 @@ func parseCGI(out []byte, c *call) error {
 		}
 		c.status = n
 		hdr.Del("Status")
+	} else if hdr.Get("Location") != "" {
+		c.status = 302 // RFC 3875 §6.2.3: a redirect without a status
 	}
 	if len(hdr) > abi.MaxHeaders {
 		return fmt.Errorf("CGI output has %d headers, over %d", len(hdr), abi.MaxHeaders)
 	}
 	for k, vs := range hdr {
+		if reservedHeader([]byte(k)) {
+			continue // the host sets these
+		}
 		for _, v := range vs {
 			if !validHeaderName([]byte(k)) || !validHeaderValue([]byte(v)) {
 				return fmt.Errorf("CGI header %q is not valid", k)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/textproto"
+	"strings"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -82,8 +83,12 @@ func resultRead(ctx context.Context, mod api.Module, stack []uint64) {
 func bodyRead(ctx context.Context, mod api.Module, stack []uint64) {
 	dst := guestBytes(mod, stack[0], stack[1], abi.ImportBodyRead)
 	c := callFrom(ctx)
-	if c == nil {
+	switch {
+	case c == nil:
 		ret(stack, abi.ErrState)
+		return
+	case len(dst) == 0:
+		ret(stack, abi.ErrBadInput)
 		return
 	}
 	n, err := c.readBody(dst)
@@ -118,7 +123,7 @@ func respHeader(ctx context.Context, mod api.Module, stack []uint64) {
 	switch {
 	case c == nil || c.bodyStarted:
 		ret(stack, abi.ErrState)
-	case !validHeaderName(name) || !validHeaderValue(value):
+	case !validHeaderName(name) || !validHeaderValue(value) || reservedHeader(name):
 		ret(stack, abi.ErrBadInput)
 	case c.nheaders >= abi.MaxHeaders:
 		ret(stack, abi.ErrTooLarge)
@@ -148,14 +153,14 @@ func respWrite(ctx context.Context, mod api.Module, stack []uint64) {
 func logRecord(ctx context.Context, mod api.Module, stack []uint64) {
 	level := int32(uint32(stack[0]))
 	msg := guestBytes(mod, stack[1], stack[2], abi.ImportLog)
-	c := callFrom(ctx)
-	if c == nil {
+	log := loggerFrom(ctx)
+	if log == nil {
 		return
 	}
 	if len(msg) > abi.MaxLogRecord {
 		msg = msg[:abi.MaxLogRecord]
 	}
-	c.log.Log(ctx, slog.Level(level), string(msg), "source", "guest")
+	log.Log(ctx, slog.Level(level), strings.ToValidUTF8(string(msg), "\uFFFD"), "source", "guest")
 }
 
 func envGet(ctx context.Context, mod api.Module, stack []uint64) {
@@ -202,15 +207,25 @@ func isTokenChar(ch byte) bool {
 	return false
 }
 
-// validHeaderValue reports whether b has an allowed length and no CR, LF or NUL.
+// validHeaderValue reports whether b has an allowed length and no control
+// characters but horizontal tab.
 func validHeaderValue(b []byte) bool {
 	if len(b) > abi.MaxHeaderValue {
 		return false
 	}
 	for _, ch := range b {
-		if ch == '\r' || ch == '\n' || ch == 0 {
+		if (ch < ' ' && ch != '\t') || ch == 0x7f {
 			return false
 		}
 	}
 	return true
+}
+
+// reservedHeader reports whether a response header is the host's to set.
+func reservedHeader(name []byte) bool {
+	switch strings.ToLower(string(name)) {
+	case "content-length", "transfer-encoding", "connection", "trailer", "upgrade", "keep-alive":
+		return true
+	}
+	return false
 }

@@ -61,14 +61,34 @@ func (m *Module) classify() error {
 		if !sig(v, nil, []api.ValueType{api.ValueTypeI32}) {
 			return fmt.Errorf("export %s must be () -> i32 (spec/abi.md §2)", abi.ExportVersion)
 		}
+		if a, ok := exports[abi.ExportAlloc]; !ok || !sig(a, []api.ValueType{api.ValueTypeI32}, []api.ValueType{api.ValueTypeI32}) {
+			return fmt.Errorf("reactor must export %s as (i32) -> i32 (spec/abi.md §2)", abi.ExportAlloc)
+		}
+		if err := m.checkMemory(); err != nil {
+			return err
+		}
 		m.kind = reactor
 		return nil
 	}
 	if _, ok := exports[abi.ExportStart]; ok {
+		if err := m.checkMemory(); err != nil {
+			return err
+		}
 		m.kind = command
 		return nil
 	}
 	return fmt.Errorf("exports neither %s (reactor) nor %s (command); see spec/abi.md §1", abi.ExportHandle, abi.ExportStart)
+}
+
+// checkMemory requires the one memory a guest defines, exported as "memory".
+func (m *Module) checkMemory() error {
+	if len(m.compiled.ImportedMemories()) > 0 {
+		return fmt.Errorf("imports its memory; a guest must define its memory and export it as %q (spec/abi.md §1)", "memory")
+	}
+	if _, ok := m.compiled.ExportedMemories()["memory"]; !ok {
+		return fmt.Errorf("does not export its memory as %q (spec/abi.md §1)", "memory")
+	}
+	return nil
 }
 
 func sig(f api.FunctionDefinition, params, results []api.ValueType) bool {
@@ -102,6 +122,7 @@ func (m *Module) moduleConfig() wazero.ModuleConfig {
 // version. ctx bounds the guest's initialisation.
 func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 	ctx = experimental.WithMemoryAllocator(ctx, memoryAllocator())
+	ctx = withLogger(ctx, m.sb.log.With("module", m.name, "version", m.version))
 	mod, err := m.sb.rt.InstantiateModule(ctx, m.compiled, m.moduleConfig())
 	if err != nil {
 		return nil, fmt.Errorf("%s: instantiate: %w", m.name, err)
