@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what sandkit's tests need on a Debian machine that has Go, Node
+# and apt: clang, lld and wasi-libc (C guests), wrk (load tests). Packages
+# already present are skipped, so a second run is quick.
+set -euo pipefail
+
+packages=(clang lld wasi-libc libclang-rt-14-dev-wasm32 wrk)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+	echo "install-deps: installing ${missing[*]}"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "install-deps: clang $(clang --version | head -1 | grep -o '[0-9][0-9.]*' | head -1), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
