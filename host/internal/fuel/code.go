@@ -1,0 +1,332 @@
+// The instruction walker: copies an expression, re-indexing function
+// references and inserting a fuel check after every loop header.
+
+package fuel
+
+import (
+	"fmt"
+	"math"
+)
+
+// Opcodes the walker treats specially.
+const (
+	opBlock        = 0x02
+	opLoop         = 0x03
+	opIf           = 0x04
+	opElse         = 0x05
+	opEnd          = 0x0b
+	opBrTable      = 0x0e
+	opCall         = 0x10
+	opReturnCall   = 0x12
+	opSelectT      = 0x1c
+	opGlobalGet    = 0x23
+	opGlobalSet    = 0x24
+	opI32Const     = 0x41
+	opI32LeS       = 0x4c
+	opI32Sub       = 0x6b
+	opRefNull      = 0xd0
+	opRefFunc      = 0xd2
+	prefixMisc     = 0xfc
+	prefixSIMD     = 0xfd
+	prefixAtomic   = 0xfe
+	blockTypeEmpty = 0x40
+)
+
+// simdUnassigned lists the opcodes below 0x100 that the fixed-width SIMD
+// proposal leaves unassigned.
+var simdUnassigned = [...]uint32{
+	0x9a, 0xa2, 0xa5, 0xa6, 0xaf, 0xb0, 0xb2, 0xb3, 0xb4, 0xbb,
+	0xc2, 0xc5, 0xc6, 0xcf, 0xd0, 0xd2, 0xd3, 0xd4, 0xe2, 0xee,
+}
+
+// fuelCheck returns the sequence inserted at each function entry and after
+// each loop header:
+//
+//	global.get F; i32.const 1; i32.sub; global.set F
+//	global.get F; i32.const 0; i32.le_s
+//	if; call $yield; global.set F; end
+//
+// It leaves the operand stack as it found it, so it is valid anywhere an
+// instruction may start, including inside a loop with parameters.
+func fuelCheck(global, yield uint32) []byte {
+	var b []byte
+	b = append(b, opGlobalGet)
+	b = appendU32(b, global, 0)
+	b = append(b, opI32Const, 1, opI32Sub, opGlobalSet)
+	b = appendU32(b, global, 0)
+	b = append(b, opGlobalGet)
+	b = appendU32(b, global, 0)
+	b = append(b, opI32Const, 0, opI32LeS, opIf, blockTypeEmpty, opCall)
+	b = appendU32(b, yield, 0)
+	b = append(b, opGlobalSet)
+	b = appendU32(b, global, 0)
+	return append(b, opEnd)
+}
+
+// expr copies one expression from r to dst, up to and including the end that
+// closes it. Function indexes in call, return_call and ref.func go through
+// w.funcIndex. If check is non-nil it is inserted after every loop header.
+// fn is the function index for error messages, or -1 for a constant
+// expression.
+func (w *rewriter) expr(dst []byte, r *reader, fn int64, check []byte) ([]byte, error) {
+	depth := 0
+	for {
+		start := r.pos
+		op, err := r.byte()
+		if err != nil {
+			return nil, w.codeError(fn, r, start, err)
+		}
+		switch {
+		case op == opBlock || op == opLoop || op == opIf:
+			if err := blockType(r); err != nil {
+				return nil, w.codeError(fn, r, start, err)
+			}
+			depth++
+			dst = append(dst, r.b[start:r.pos]...)
+			if op == opLoop && check != nil {
+				dst = append(dst, check...)
+				w.loops++
+			}
+			continue
+		case op == opEnd:
+			dst = append(dst, op)
+			if depth == 0 {
+				return dst, nil
+			}
+			depth--
+			continue
+		case op == opCall || op == opReturnCall || op == opRefFunc:
+			idx, width, err := r.u32()
+			if err != nil {
+				return nil, w.codeError(fn, r, start, err)
+			}
+			idx, err = w.funcIndex(idx)
+			if err != nil {
+				return nil, w.codeError(fn, r, start, err)
+			}
+			dst = append(dst, op)
+			dst = appendU32(dst, idx, width)
+			continue
+		}
+		if err := skipImmediates(r, op); err != nil {
+			return nil, w.codeError(fn, r, start, err)
+		}
+		dst = append(dst, r.b[start:r.pos]...)
+	}
+}
+
+func (w *rewriter) codeError(fn int64, r *reader, start int, err error) error {
+	if fn < 0 {
+		return fmt.Errorf("constant expression at offset %#x: %w", r.base+start, err)
+	}
+	return fmt.Errorf("function %d: instruction at offset %#x: %w", fn, r.base+start, err)
+}
+
+// blockType skips a block type: empty, a value type, or a type index (s33).
+func blockType(r *reader) error {
+	if r.done() {
+		return r.errorf("%w in block type", errEOF)
+	}
+	c := r.b[r.pos]
+	if c == blockTypeEmpty || isValType(c) {
+		r.pos++
+		return nil
+	}
+	v, err := r.skipLEB(5)
+	if err != nil {
+		return err
+	}
+	if v < 0 || v > math.MaxUint32 {
+		return fmt.Errorf("block type %#x is not supported (GC or function-references proposal?)", c)
+	}
+	return nil // a type index (multi-value)
+}
+
+// isValType reports whether c is a value type fuel understands: numbers,
+// v128, funcref and externref.
+func isValType(c byte) bool {
+	switch c {
+	case 0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f:
+		return true
+	}
+	return false
+}
+
+func valType(r *reader) error {
+	c, err := r.byte()
+	if err != nil {
+		return err
+	}
+	if !isValType(c) {
+		return fmt.Errorf("value type %#x is not supported", c)
+	}
+	return nil
+}
+
+func memarg(r *reader) error {
+	align, _, err := r.u32()
+	if err != nil {
+		return err
+	}
+	if align&0x40 != 0 { // multi-memory: a memory index follows
+		if _, _, err := r.u32(); err != nil {
+			return err
+		}
+	}
+	_, err = r.skipLEB(10) // offset: u32, or u64 with memory64
+	return err
+}
+
+func u32s(r *reader, n int) error {
+	for i := 0; i < n; i++ {
+		if _, _, err := r.u32(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// skipImmediates skips the immediates of every opcode not handled in expr.
+func skipImmediates(r *reader, op byte) error {
+	switch {
+	case op == 0x00 || op == 0x01 || op == opElse || op == 0x0f || op == 0x1a || op == 0x1b:
+		return nil // unreachable, nop, else, return, drop, select
+	case op == 0x0c || op == 0x0d: // br, br_if
+		return u32s(r, 1)
+	case op == opBrTable:
+		n, _, err := r.count(1)
+		if err != nil {
+			return err
+		}
+		return u32s(r, int(n)+1)
+	case op == 0x11 || op == 0x13: // call_indirect, return_call_indirect
+		return u32s(r, 2)
+	case op == opSelectT:
+		n, _, err := r.count(1)
+		if err != nil {
+			return err
+		}
+		for i := uint32(0); i < n; i++ {
+			if err := valType(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	case op >= 0x20 && op <= 0x26: // local.*, global.*, table.get, table.set
+		return u32s(r, 1)
+	case op >= 0x28 && op <= 0x3e: // loads and stores
+		return memarg(r)
+	case op == 0x3f || op == 0x40: // memory.size, memory.grow
+		return u32s(r, 1)
+	case op == opI32Const:
+		_, err := r.skipLEB(5)
+		return err
+	case op == 0x42: // i64.const
+		_, err := r.skipLEB(10)
+		return err
+	case op == 0x43: // f32.const
+		_, err := r.bytes(4)
+		return err
+	case op == 0x44: // f64.const
+		_, err := r.bytes(8)
+		return err
+	case op >= 0x45 && op <= 0xc4: // numeric, including sign extension
+		return nil
+	case op == opRefNull:
+		c, err := r.byte()
+		if err != nil {
+			return err
+		}
+		if c != 0x70 && c != 0x6f {
+			return fmt.Errorf("ref.null heap type %#x is not supported", c)
+		}
+		return nil
+	case op == 0xd1: // ref.is_null
+		return nil
+	case op == prefixMisc:
+		return miscImmediates(r)
+	case op == prefixSIMD:
+		return simdImmediates(r)
+	case op == prefixAtomic:
+		return atomicImmediates(r)
+	case op >= 0x06 && op <= 0x0a, op == 0x18, op == 0x19, op == 0x1f:
+		return fmt.Errorf("opcode %#x belongs to the exception-handling proposal, which fuel does not support", op)
+	case op == 0x14, op == 0x15, op >= 0xd3 && op <= 0xd6, op == 0xfb:
+		return fmt.Errorf("opcode %#x belongs to the GC or function-references proposal, which fuel does not support", op)
+	}
+	return fmt.Errorf("unknown opcode %#x", op)
+}
+
+func miscImmediates(r *reader) error {
+	sub, _, err := r.u32()
+	if err != nil {
+		return err
+	}
+	switch {
+	case sub <= 7: // saturating truncations
+		return nil
+	case sub == 8: // memory.init data mem
+		return u32s(r, 2)
+	case sub == 9: // data.drop
+		return u32s(r, 1)
+	case sub == 10: // memory.copy mem mem
+		return u32s(r, 2)
+	case sub == 11: // memory.fill mem
+		return u32s(r, 1)
+	case sub == 12: // table.init elem table
+		return u32s(r, 2)
+	case sub == 13: // elem.drop
+		return u32s(r, 1)
+	case sub == 14: // table.copy table table
+		return u32s(r, 2)
+	case sub >= 15 && sub <= 17: // table.grow, table.size, table.fill
+		return u32s(r, 1)
+	}
+	return fmt.Errorf("unknown opcode 0xfc %#x", sub)
+}
+
+func simdImmediates(r *reader) error {
+	sub, _, err := r.u32()
+	if err != nil {
+		return err
+	}
+	switch {
+	case sub <= 11, sub == 0x5c, sub == 0x5d: // loads, store, load zero
+		return memarg(r)
+	case sub == 12 || sub == 13: // v128.const, i8x16.shuffle
+		_, err := r.bytes(16)
+		return err
+	case sub >= 0x15 && sub <= 0x22: // extract_lane, replace_lane
+		_, err := r.byte()
+		return err
+	case sub >= 0x54 && sub <= 0x5b: // load_lane, store_lane
+		if err := memarg(r); err != nil {
+			return err
+		}
+		_, err := r.byte()
+		return err
+	case sub <= 0xff:
+		for _, u := range simdUnassigned {
+			if sub == u {
+				return fmt.Errorf("unknown opcode 0xfd %#x", sub)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown or unsupported opcode 0xfd %#x (relaxed SIMD?)", sub)
+}
+
+func atomicImmediates(r *reader) error {
+	sub, _, err := r.u32()
+	if err != nil {
+		return err
+	}
+	switch {
+	case sub <= 2, sub >= 0x10 && sub <= 0x4e: // notify, wait, loads, stores, rmw
+		return memarg(r)
+	case sub == 3: // atomic.fence
+		_, err := r.byte()
+		return err
+	}
+	return fmt.Errorf("unknown opcode 0xfe %#x", sub)
+}

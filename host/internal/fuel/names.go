@@ -1,0 +1,86 @@
+// Re-indexing of the custom "name" section after the yield import moves
+// defined functions up by one.
+
+package fuel
+
+// Name subsections that are keyed by function index.
+const (
+	nameFunctions = 1 // namemap: funcidx -> name
+	nameLocals    = 2 // indirect namemap: funcidx -> (localidx -> name)
+	nameLabels    = 3 // indirect namemap: funcidx -> (labelidx -> name)
+)
+
+// names rewrites the name section's subsections from r (positioned after the
+// section's own name). ok is false if the section does not parse, in which
+// case the caller drops it: it is debug information only.
+func (w *rewriter) names(r *reader) (p []byte, ok bool) {
+	for !r.done() {
+		id, err := r.byte()
+		if err != nil {
+			return nil, false
+		}
+		size, sw, err := r.u32()
+		if err != nil {
+			return nil, false
+		}
+		sub, err := r.bytes(size)
+		if err != nil {
+			return nil, false
+		}
+		var out []byte
+		switch id {
+		case nameFunctions:
+			out, ok = w.nameMap(newReader(sub, 0), false)
+		case nameLocals, nameLabels:
+			out, ok = w.nameMap(newReader(sub, 0), true)
+		default:
+			out, ok = sub, true
+		}
+		if !ok {
+			return nil, false
+		}
+		p = append(p, id)
+		p = appendU32(p, uint32(len(out)), sw)
+		p = append(p, out...)
+	}
+	return p, true
+}
+
+// nameMap re-indexes the function indexes of a namemap, or of an indirect
+// namemap whose inner maps are copied as they are.
+func (w *rewriter) nameMap(r *reader, indirect bool) ([]byte, bool) {
+	n, width, err := r.count(2)
+	if err != nil {
+		return nil, false
+	}
+	p := appendU32(nil, n, width)
+	for i := uint32(0); i < n; i++ {
+		idx, iw, err := r.u32()
+		if err != nil {
+			return nil, false
+		}
+		if idx, err = w.funcIndex(idx); err != nil {
+			return nil, false
+		}
+		p = appendU32(p, idx, iw)
+		start := r.pos
+		if indirect {
+			m, _, err := r.count(2)
+			if err != nil {
+				return nil, false
+			}
+			for j := uint32(0); j < m; j++ {
+				if _, _, err := r.u32(); err != nil {
+					return nil, false
+				}
+				if _, err := r.name(); err != nil {
+					return nil, false
+				}
+			}
+		} else if _, err := r.name(); err != nil {
+			return nil, false
+		}
+		p = append(p, r.b[start:r.pos]...)
+	}
+	return p, r.done()
+}

@@ -1,0 +1,191 @@
+package routing
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// tree builds a routes/ folder from file paths; every file is empty.
+func tree(files ...string) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for _, f := range files {
+		fsys[f] = &fstest.MapFile{}
+	}
+	return fsys
+}
+
+// mustScan scans files and fails the test on error.
+func mustScan(t *testing.T, files ...string) *Table {
+	t.Helper()
+	table, err := Scan(tree(files...))
+	if err != nil {
+		t.Fatalf("Scan(%q): %v", files, err)
+	}
+	return table
+}
+
+// expectRoutes asserts the routes of files, in precedence order, as
+// "id pattern" lines.
+func expectRoutes(t *testing.T, files []string, want ...string) {
+	t.Helper()
+	var got []string
+	for _, rt := range mustScan(t, files...).Routes() {
+		got = append(got, strings.TrimSpace(rt.ID()+" "+rt.Pattern()))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Scan(%q) routes\n got %q\nwant %q", files, got, want)
+	}
+}
+
+// expectScanError asserts Scan fails with one error per wanted message, each
+// error holding all the substrings of its message.
+func expectScanError(t *testing.T, files []string, want ...[]string) {
+	t.Helper()
+	table, err := Scan(tree(files...))
+	if err == nil {
+		t.Fatalf("Scan(%q) = %v, want an error", files, table)
+	}
+	if table != nil {
+		t.Errorf("Scan(%q) returned a table with its error", files)
+	}
+	errs := err.(interface{ Unwrap() []error }).Unwrap()
+	if len(errs) != len(want) {
+		t.Fatalf("Scan(%q): %d errors, want %d:\n%v", files, len(errs), len(want), err)
+	}
+	for i, e := range errs {
+		if _, ok := e.(*Error); !ok {
+			t.Errorf("error %d is %T, want *Error", i, e)
+		}
+		for _, sub := range want[i] {
+			if !strings.Contains(e.Error(), sub) {
+				t.Errorf("Scan(%q) error %d\n%v\ndoes not contain %q", files, i, e, sub)
+			}
+		}
+	}
+}
+
+func TestScanRoutes(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files []string
+		want  []string
+	}{
+		{"root page", []string{"page.tsx"}, []string{"/"}},
+		{"root handler only", []string{"handler.go"}, []string{"/"}},
+		{"every page extension", []string{"a/page.tsx", "b/page.jsx", "c/page.ts", "d/page.js"},
+			[]string{"a /a", "b /b", "c /c", "d /d"}},
+		{"prebuilt wasm", []string{"api/stats/handler.wasm"}, []string{"api/stats /api/stats"}},
+		{"any go file is a handler", []string{"api/main.go"}, []string{"api /api"}},
+		{"test files and other files are not routes", []string{"a/handler_test.go", "b/README.md", "c/layout.tsx", "d/404.tsx"}, nil},
+		{"folder without route files is a path only", []string{"a/b/page.tsx"}, []string{"a/b /a/b"}},
+		{"param", []string{"posts/[slug]/page.tsx"}, []string{"posts/[slug] /posts/{slug}"}},
+		{"catch-all", []string{"docs/[...rest]/page.tsx"}, []string{"docs/[...rest] /docs/{rest:.*}"}},
+		{"root catch-all", []string{"[...path]/page.tsx"}, []string{"[...path] /{path:.*}"}},
+		{"group adds no segment", []string{"(marketing)/about/page.tsx", "(marketing)/page.tsx"},
+			[]string{"(marketing) /", "(marketing)/about /about"}},
+		{"_private folder never routed", []string{"_components/page.tsx", "a/_lib/x/handler.go", "b/page.tsx"},
+			[]string{"b /b"}},
+		{"_file.go ignored like the go tool does", []string{"a/_gen.go"}, nil},
+		{".hidden ignored", []string{".git/page.tsx", "a/.cache/handler.go", ".page.tsx"}, nil},
+		{"static text is percent-encoded", []string{"hello world/page.tsx", "café/page.tsx", "{x}/page.tsx"},
+			[]string{"café /caf%C3%A9", "hello world /hello%20world", "{x} /%7Bx%7D"}},
+		{"precedence static > param > catch-all", []string{
+			"posts/[...rest]/page.tsx", "posts/[slug]/page.tsx", "posts/new/page.tsx", "posts/page.tsx"},
+			[]string{"posts /posts", "posts/new /posts/new", "posts/[slug] /posts/{slug}", "posts/[...rest] /posts/{rest:.*}"}},
+		{"precedence decided at the first differing segment", []string{
+			"a/[x]/[y]/page.tsx", "a/[x]/b/page.tsx", "[z]/b/c/page.tsx", "a/[...r]/page.tsx"},
+			[]string{"a/[x]/b /a/{x}/b", "a/[x]/[y] /a/{x}/{y}", "a/[...r] /a/{r:.*}", "[z]/b/c /{z}/b/c"}},
+		{"groups do not count for precedence", []string{"(g)/[id]/page.tsx", "(h)/me/page.tsx"},
+			[]string{"(h)/me /me", "(g)/[id] /{id}"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { expectRoutes(t, tc.files, tc.want...) })
+	}
+}
+
+func TestScanRouteFiles(t *testing.T) {
+	table := mustScan(t,
+		"layout.tsx", "404.tsx", "error.tsx", "page.tsx", "handler.go", "util.go", "handler_test.go",
+		"(shop)/layout.jsx", "(shop)/cart/page.tsx",
+		"posts/layout.tsx", "posts/404.tsx", "posts/[slug]/page.tsx", "posts/[slug]/handler.wasm",
+		"posts/[slug]/error.js", "posts/[slug]/layout.tsx",
+		"_private/layout.tsx", "api/handler.go",
+	)
+	for _, tc := range []struct {
+		id, page, notFound, errorPage string
+		wasm                          bool
+		goFiles, layouts, params      []string
+	}{
+		{id: "", page: "page.tsx", notFound: "404.tsx", errorPage: "error.tsx",
+			goFiles: []string{"handler.go", "util.go"}, layouts: []string{"layout.tsx"}},
+		{id: "(shop)/cart", page: "(shop)/cart/page.tsx", notFound: "404.tsx", errorPage: "error.tsx",
+			layouts: []string{"layout.tsx", "(shop)/layout.jsx"}},
+		{id: "posts/[slug]", page: "posts/[slug]/page.tsx", notFound: "posts/404.tsx", errorPage: "posts/[slug]/error.js",
+			wasm: true, params: []string{"slug"},
+			layouts: []string{"layout.tsx", "posts/layout.tsx", "posts/[slug]/layout.tsx"}},
+		{id: "api", notFound: "404.tsx", errorPage: "error.tsx",
+			goFiles: []string{"api/handler.go"}, layouts: []string{"layout.tsx"}},
+	} {
+		rt, ok := table.Route(tc.id)
+		if !ok {
+			t.Errorf("no route %q", tc.id)
+			continue
+		}
+		got := []any{rt.Page(), rt.NotFoundPage(), rt.ErrorPage(), rt.HasWasm(), rt.HasGo(), rt.GoFiles(), rt.Layouts(), rt.Params()}
+		want := []any{tc.page, tc.notFound, tc.errorPage, tc.wasm, len(tc.goFiles) > 0, tc.goFiles, tc.layouts, tc.params}
+		for i := range got {
+			if !equalAny(got[i], want[i]) {
+				t.Errorf("route %q field %d = %q, want %q", tc.id, i, got[i], want[i])
+			}
+		}
+	}
+	if _, ok := table.Route("_private"); ok {
+		t.Errorf("_private is a route")
+	}
+}
+
+func equalAny(a, b any) bool {
+	as, aok := a.([]string)
+	bs, bok := b.([]string)
+	if aok && bok {
+		return slices.Equal(as, bs)
+	}
+	return a == b
+}
+
+func TestScanErrors(t *testing.T) {
+	type msgs = []string
+	for _, tc := range []struct {
+		name  string
+		files []string
+		want  []msgs
+	}{
+		{"groups map two folders to one pattern", []string{"(a)/x/page.tsx", "(b)/x/page.tsx"},
+			[]msgs{{"routes/(a)/x", "routes/(b)/x", "/x", "hint:"}}},
+		{"params with different names still conflict", []string{"p/[a]/page.tsx", "p/[b]/handler.go"},
+			[]msgs{{"routes/p/[a]", "routes/p/[b]", "/p/{}"}}},
+		{"root group conflicts with root", []string{"page.tsx", "(g)/handler.go"},
+			[]msgs{{"routes: 2 folders", "routes/(g)"}}},
+		{"wasm and go", []string{"api/handler.wasm", "api/handler.go"},
+			[]msgs{{"routes/api:", "handler.wasm", "handler.go", "remove one"}}},
+		{"two pages", []string{"a/page.tsx", "a/page.jsx"}, []msgs{{"routes/a:", "page.jsx, page.tsx", "remove"}}},
+		{"two layouts", []string{"layout.tsx", "layout.js"}, []msgs{{"routes:", "layout"}}},
+		{"empty param", []string{"[]/page.tsx"}, []msgs{{"routes/[]:", "no name", "[slug]"}}},
+		{"unclosed bracket", []string{"posts/[a/page.tsx"}, []msgs{{"routes/posts/[a:", `missing "]"`}}},
+		{"nameless catch-all", []string{"[...]/page.tsx"}, []msgs{{"routes/[...]:", "no name"}}},
+		{"optional catch-all", []string{"[[...a]]/page.tsx"}, []msgs{{"routes/[[...a]]:", "not supported"}}},
+		{"bad param character", []string{"[a-b]/page.tsx"}, []msgs{{"routes/[a-b]:", `'-'`, "letters, digits and _"}}},
+		{"param inside a name", []string{"post-[id]/page.tsx"}, []msgs{{"routes/post-[id]:", "whole name"}}},
+		{"bad group", []string{"(a/page.tsx", "()/page.tsx"},
+			[]msgs{{"routes/():", "group"}, {"routes/(a:", "group"}}},
+		{"catch-all not last", []string{"docs/[...rest]/edit/page.tsx"},
+			[]msgs{{"routes/docs/[...rest]/edit:", "must be the last", "[rest]"}}},
+		{"duplicate param", []string{"[id]/x/[id]/page.tsx"}, []msgs{{"routes/[id]/x/[id]:", `"id" appears twice`}}},
+		{"every error is reported", []string{
+			"[a/page.tsx", "[a/b/page.tsx", "x/handler.wasm", "x/main.go", "[k]/[k]/page.tsx", "(p)/q/page.tsx", "q/page.tsx"},
+			[]msgs{{"routes/[a:"}, {"routes/[k]/[k]:"}, {"routes/x:"}, {"routes/(p)/q", "routes/q"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { expectScanError(t, tc.files, tc.want...) })
+	}
+}
