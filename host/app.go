@@ -314,4 +314,3 @@ func (a *App) Close(ctx context.Context) error {
 	}
 	return a.sb.close(ctx)
 }
-

@@ -322,4 +322,6 @@ func TestResponseNotSentOnFailure(t *testing.T) {
 	}
 }
 
-func removeAll(dir, rel string) error { return os.RemoveAll(filepath.Join(dir, filepath.FromSlash(rel))) }
+func removeAll(dir, rel string) error {
+	return os.RemoveAll(filepath.Join(dir, filepath.FromSlash(rel)))
+}

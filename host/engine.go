@@ -150,7 +150,7 @@ func (s *sandbox) compile(ctx context.Context, name string, wasm []byte) (*Modul
 
 // allowedImports are the import modules a guest may name.
 var allowedImports = map[string]bool{
-	abi.ModuleName:            true,
+	abi.ModuleName:           true,
 	"wasi_snapshot_preview1": true,
 }
 

@@ -28,7 +28,7 @@ type closeOnDone struct{}
 func (closeOnDone) configure(c wazero.RuntimeConfig) wazero.RuntimeConfig {
 	return c.WithCloseOnContextDone(true)
 }
-func (closeOnDone) prepare(wasm []byte) ([]byte, error)              { return wasm, nil }
+func (closeOnDone) prepare(wasm []byte) ([]byte, error)            { return wasm, nil }
 func (closeOnDone) register(context.Context, wazero.Runtime) error { return nil }
 
 // fuelImportModule is the import module the fuel counter's rewrite adds; a

@@ -79,7 +79,7 @@ func (t *Table) Route(id string) (*Route, bool) {
 
 // String renders the table one route a line, in precedence order: id (.
 // for the root), pattern, parameters, files, layouts, 404 and error pages.
-// It is what `sandkit routes` prints.
+// It is meant for people (a CLI listing, a golden file), not for parsing.
 func (t *Table) String() string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)

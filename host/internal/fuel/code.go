@@ -128,37 +128,71 @@ func blockType(r *reader) error {
 		return r.errorf("%w in block type", errEOF)
 	}
 	c := r.b[r.pos]
-	if c == blockTypeEmpty || isValType(c) {
-		r.pos++
-		return nil
+	if c == blockTypeEmpty || isValType(c) || c == refNullable || c == refNonNullable {
+		return valTypeOrEmpty(r)
 	}
 	v, err := r.skipLEB(5)
 	if err != nil {
 		return err
 	}
 	if v < 0 || v > math.MaxUint32 {
-		return fmt.Errorf("block type %#x is not supported (GC or function-references proposal?)", c)
+		return unsupportedf("block type %#x is not supported (GC proposal?)", c)
 	}
 	return nil // a type index (multi-value)
 }
 
-// isValType reports whether c is a value type fuel understands: numbers,
-// v128, funcref and externref.
+// Prefixes of the typed reference types (ref null ht) and (ref ht) of the
+// function-references proposal.
+const (
+	refNullable    = 0x63
+	refNonNullable = 0x64
+)
+
+// isValType reports whether c is a one-byte value type fuel understands:
+// numbers, v128, funcref, externref and exnref.
 func isValType(c byte) bool {
 	switch c {
-	case 0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f:
+	case 0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f, 0x69:
 		return true
 	}
 	return false
 }
 
+// valType skips a value type: a one-byte type or a typed reference.
 func valType(r *reader) error {
+	if !r.done() && r.b[r.pos] == blockTypeEmpty {
+		return unsupportedf("value type %#x is not supported", r.b[r.pos])
+	}
+	return valTypeOrEmpty(r)
+}
+
+func valTypeOrEmpty(r *reader) error {
 	c, err := r.byte()
 	if err != nil {
 		return err
 	}
-	if !isValType(c) {
-		return fmt.Errorf("value type %#x is not supported", c)
+	switch {
+	case c == blockTypeEmpty || isValType(c):
+		return nil
+	case c == refNullable || c == refNonNullable:
+		return heapType(r)
+	}
+	return unsupportedf("value type %#x is not supported", c)
+}
+
+// heapType skips the heap type of a reference: func, extern, exn, or a type
+// index. The GC proposal's heap types (any, eq, struct, ...) are refused.
+func heapType(r *reader) error {
+	if r.done() {
+		return r.errorf("%w in heap type", errEOF)
+	}
+	c := r.b[r.pos]
+	v, err := r.skipLEB(5)
+	if err != nil {
+		return err
+	}
+	if v < 0 && !(c == 0x70 || c == 0x6f || c == 0x69) || v > math.MaxUint32 {
+		return unsupportedf("heap type %#x is not supported (GC proposal?)", c)
 	}
 	return nil
 }
@@ -233,14 +267,7 @@ func skipImmediates(r *reader, op byte) error {
 	case op >= 0x45 && op <= 0xc4: // numeric, including sign extension
 		return nil
 	case op == opRefNull:
-		c, err := r.byte()
-		if err != nil {
-			return err
-		}
-		if c != 0x70 && c != 0x6f {
-			return fmt.Errorf("ref.null heap type %#x is not supported", c)
-		}
-		return nil
+		return heapType(r)
 	case op == 0xd1: // ref.is_null
 		return nil
 	case op == prefixMisc:
@@ -250,11 +277,11 @@ func skipImmediates(r *reader, op byte) error {
 	case op == prefixAtomic:
 		return atomicImmediates(r)
 	case op >= 0x06 && op <= 0x0a, op == 0x18, op == 0x19, op == 0x1f:
-		return fmt.Errorf("opcode %#x belongs to the exception-handling proposal, which fuel does not support", op)
+		return unsupportedf("opcode %#x belongs to the exception-handling proposal, which fuel does not support", op)
 	case op == 0x14, op == 0x15, op >= 0xd3 && op <= 0xd6, op == 0xfb:
-		return fmt.Errorf("opcode %#x belongs to the GC or function-references proposal, which fuel does not support", op)
+		return unsupportedf("opcode %#x belongs to the GC or function-references proposal, which fuel does not support", op)
 	}
-	return fmt.Errorf("unknown opcode %#x", op)
+	return unsupportedf("unknown opcode %#x", op)
 }
 
 func miscImmediates(r *reader) error {
@@ -282,7 +309,7 @@ func miscImmediates(r *reader) error {
 	case sub >= 15 && sub <= 17: // table.grow, table.size, table.fill
 		return u32s(r, 1)
 	}
-	return fmt.Errorf("unknown opcode 0xfc %#x", sub)
+	return unsupportedf("unknown opcode 0xfc %#x", sub)
 }
 
 func simdImmediates(r *reader) error {
@@ -308,12 +335,12 @@ func simdImmediates(r *reader) error {
 	case sub <= 0xff:
 		for _, u := range simdUnassigned {
 			if sub == u {
-				return fmt.Errorf("unknown opcode 0xfd %#x", sub)
+				return unsupportedf("unknown opcode 0xfd %#x", sub)
 			}
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown or unsupported opcode 0xfd %#x (relaxed SIMD?)", sub)
+	return unsupportedf("unknown or unsupported opcode 0xfd %#x (relaxed SIMD?)", sub)
 }
 
 func atomicImmediates(r *reader) error {
@@ -328,5 +355,16 @@ func atomicImmediates(r *reader) error {
 		_, err := r.byte()
 		return err
 	}
-	return fmt.Errorf("unknown opcode 0xfe %#x", sub)
+	return unsupportedf("unknown opcode 0xfe %#x", sub)
+}
+
+// unsupportedError is a refusal of something fuel does not know or support,
+// as opposed to a module that is cut short or inconsistent. The fuzz target
+// tells them apart.
+type unsupportedError struct{ msg string }
+
+func (e *unsupportedError) Error() string { return e.msg }
+
+func unsupportedf(format string, args ...any) error {
+	return &unsupportedError{fmt.Sprintf(format, args...)}
 }

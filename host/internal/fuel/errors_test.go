@@ -56,7 +56,7 @@ func TestRefused(t *testing.T) {
 		{"call_ref", oneFunc(0x14, 0x00, 0x0b), []string{"GC or function-references"}},
 		{"gc prefix", oneFunc(0xfb, 0x00, 0x0b), []string{"GC or function-references"}},
 		{"ref.null of a GC type", oneFunc(0xd0, 0x6e, 0x1a, 0x0b), []string{"heap type 0x6e"}},
-		{"GC block type", oneFunc(0x02, 0x63, 0x0b, 0x0b), []string{"block type 0x63"}},
+		{"GC block type", oneFunc(0x02, 0x63, 0x6e, 0x0b, 0x0b), []string{"heap type 0x6e"}},
 		{"tag section", module(sec(secTag, vec())), []string{"exception-handling"}},
 		{"struct type", module(sec(secType, vec(op(0x5f, 1, 0x7f, 0)))), []string{"type 0", "not a function type"}},
 		{"huge type count", module(sec(secType, u32(0xffffffff))), []string{"count 4294967295 exceeds"}},
@@ -69,6 +69,9 @@ func TestRefused(t *testing.T) {
 			sec(secCode, vec())), []string{"0 bodies for 1 declared functions"}},
 		{"bytes after end", oneFunc(0x0b, 0x01), []string{"function 0", "1 bytes after the final end"}},
 		{"no end", oneFunc(0x01), []string{"function 0", "unexpected end"}},
+		{"too many locals", module(sec(secType, vec(functype(nil, nil))), sec(secFunction, vec(u32(0))),
+			sec(secCode, vec(bodyWith(vec(cat(u32(0xffffffff), op(i32))), op(0x0b))))),
+			[]string{"function 0", "more than 50000 locals"}},
 		{"bad element flags", module(sec(secElement, vec(op(8)))), []string{"element section", "flags 8"}},
 		{"bad data flags", module(sec(secData, vec(op(3)))), []string{"data section", "flags 3"}},
 	} {

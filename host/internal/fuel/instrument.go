@@ -23,6 +23,12 @@ const (
 	DefaultBudget = 10000
 )
 
+// maxLocals bounds the locals of one function, as browsers' engines do (the
+// JS API's limit). wazero v1.12 allows 2^32 and allocates a slice of that
+// size while decoding: refusing here keeps a hostile module from taking the
+// host's memory before it is even compiled.
+const maxLocals = 50000
+
 // ErrInstrumented is returned by Instrument for a module that already
 // imports sandkit_fuel.yield.
 var ErrInstrumented = errors.New("fuel: module is already instrumented")
@@ -168,9 +174,9 @@ func splitSections(wasm []byte) ([]section, error) {
 		}
 		switch {
 		case id == secTag:
-			return nil, errors.New("tag section: the exception-handling proposal is not supported")
+			return nil, unsupportedf("tag section: the exception-handling proposal is not supported")
 		case id > secTag:
-			return nil, fmt.Errorf("offset %#x: unknown section id %d", off, id)
+			return nil, fmt.Errorf("offset %#x: %w", off, unsupportedf("unknown section id %d", id))
 		case id != secCustom:
 			if sectionRank(id) <= last {
 				return nil, fmt.Errorf("offset %#x: %s section is duplicated or out of order", off, sectionName(id))
@@ -199,10 +205,18 @@ func (w *rewriter) scan(s section) error {
 	w.has[s.id] = true
 	r := newReader(s.payload, s.off)
 	switch s.id {
-	case secType:
-		return w.scanTypes(r)
-	case secImport:
-		return w.scanImports(r)
+	case secType, secImport:
+		scan := w.scanTypes
+		if s.id == secImport {
+			scan = w.scanImports
+		}
+		if err := scan(r); err != nil {
+			return err
+		}
+		if !r.done() {
+			return r.errorf("%d bytes after the last entry", r.remaining())
+		}
+		return nil
 	case secFunction:
 		n, _, err := r.count(1)
 		w.definedFuncs = n
@@ -228,7 +242,7 @@ func (w *rewriter) scanTypes(r *reader) error {
 			return err
 		}
 		if form != 0x60 {
-			return r.errorf("type %d: form %#x is not a function type (GC proposal?)", i, form)
+			return r.errorf("type %d: %w", i, unsupportedf("form %#x is not a function type (GC proposal?)", form))
 		}
 		var params, results []byte
 		for _, list := range []*[]byte{&params, &results} {
@@ -295,9 +309,9 @@ func (w *rewriter) scanImports(r *reader) error {
 			_, err = r.byte()
 			w.importedGlobals++
 		case 4:
-			return r.errorf("import %d: tag imports (exception handling) are not supported", i)
+			return r.errorf("import %d: %w", i, unsupportedf("tag imports (exception handling) are not supported"))
 		default:
-			return r.errorf("import %d: unknown import kind %#x", i, kind)
+			return r.errorf("import %d: %w", i, unsupportedf("unknown import kind %#x", kind))
 		}
 		if err != nil {
 			return err
@@ -312,7 +326,7 @@ func limits(r *reader) error {
 		return err
 	}
 	if flags > 7 {
-		return r.errorf("unknown limits flags %#x", flags)
+		return r.errorf("%w", unsupportedf("unknown limits flags %#x", flags))
 	}
 	if _, err := r.skipLEB(10); err != nil {
 		return err
@@ -423,6 +437,9 @@ func (w *rewriter) section(out []byte, s section) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !r.done() {
+		return nil, r.errorf("%d bytes after the last entry", r.remaining())
+	}
 	return appendSection(out, s.id, s.width, p), nil
 }
 
@@ -438,6 +455,7 @@ func appendOneMore(r *reader, add func([]byte) []byte) ([]byte, error) {
 	}
 	p := appendU32(nil, n+1, width)
 	p = append(p, r.b[r.pos:]...)
+	r.pos = len(r.b)
 	return add(p), nil
 }
 
@@ -490,9 +508,6 @@ func (w *rewriter) globals(r *reader) ([]byte, error) {
 		if p, err = w.expr(p, r, -1, nil); err != nil {
 			return nil, fmt.Errorf("global %d: %w", w.importedGlobals+i, err)
 		}
-	}
-	if !r.done() {
-		return nil, r.errorf("%d trailing bytes", r.remaining())
 	}
 	if w.instrument {
 		p = w.appendFuelGlobal(p)
@@ -568,7 +583,7 @@ func (w *rewriter) element(p []byte, r *reader) ([]byte, error) {
 		return nil, err
 	}
 	if flags > 7 {
-		return nil, r.errorf("unknown element segment flags %d", flags)
+		return nil, r.errorf("%w", unsupportedf("unknown element segment flags %d", flags))
 	}
 	p = appendU32(p, flags, fw)
 	if flags == 2 || flags == 6 { // explicit table index
@@ -640,7 +655,7 @@ func (w *rewriter) data(r *reader) ([]byte, error) {
 			}
 		case 1: // passive
 		default:
-			return nil, r.errorf("segment %d: unknown data segment flags %d", i, flags)
+			return nil, r.errorf("segment %d: %w", i, unsupportedf("unknown data segment flags %d", flags))
 		}
 		start := r.pos
 		if _, err := r.name(); err != nil { // the bytes
@@ -691,9 +706,14 @@ func (w *rewriter) body(dst []byte, r *reader, fn int64) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("function %d: locals: %w", fn, err)
 	}
+	var locals uint64
 	for i := uint32(0); i < groups; i++ {
-		if _, _, err := r.u32(); err != nil {
+		n, _, err := r.u32()
+		if err != nil {
 			return nil, fmt.Errorf("function %d: locals: %w", fn, err)
+		}
+		if locals += uint64(n); locals > maxLocals {
+			return nil, fmt.Errorf("function %d: more than %d locals", fn, maxLocals)
 		}
 		if err := valType(r); err != nil {
 			return nil, fmt.Errorf("function %d: locals: %w", fn, r.errorf("%w", err))

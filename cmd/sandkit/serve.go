@@ -1,0 +1,155 @@
+// serve: compile an app's Go handlers, then serve the app, reloading routes
+// as their files change.
+
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"sandkit.dev/sandkit/compiler"
+	"sandkit.dev/sandkit/host"
+)
+
+var serveCmd = &command{
+	name:    "serve",
+	summary: "serve an app over HTTP",
+	usage:   serveUsage,
+	run:     runServe,
+}
+
+const serveUsage = `Usage: sandkit serve [APPDIR] [flags]
+
+Serves the app in APPDIR (default: the current folder). Go route handlers
+(routes/**/*.go) are first compiled into one WebAssembly module; prebuilt
+routes/**/handler.wasm files are served as they are. Changes under routes/
+are picked up without a restart: a new or changed handler.wasm is compiled,
+warmed and published atomically, and requests in flight finish on the old
+version.
+
+Flags:
+`
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	cacheDir := fs.String("cache-dir", defaultCacheDir(), "where compiled machine code is cached (empty: memory only)")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	logJSON := fs.Bool("log-json", false, "write logs as JSON lines instead of text")
+	noWatch := fs.Bool("no-watch", false, "do not reload when files under routes/ change")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, serveUsage)
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return usageError{fmt.Sprintf("one APPDIR expected, got %d: %v", len(pos), pos)}
+	}
+	dir := "."
+	if len(pos) == 1 {
+		dir = pos[0]
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return usageError{fmt.Sprintf("--log-level %q: want debug, info, warn or error", *logLevel)}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(stderr, opts)
+	if *logJSON {
+		h = slog.NewJSONHandler(stderr, opts)
+	}
+	log := slog.New(h)
+
+	if fi, err := os.Stat(filepath.Join(dir, "routes")); err != nil || !fi.IsDir() {
+		return fmt.Errorf("%s has no routes/ folder\nhint: an app keeps its routes in APPDIR/routes; see spec/routing.md", dir)
+	}
+
+	if err := buildHandlers(ctx, dir, log); err != nil {
+		return err
+	}
+
+	engineOpts := []host.EngineOption{host.WithLogger(log)}
+	if *cacheDir != "" {
+		engineOpts = append(engineOpts, host.WithCacheDir(*cacheDir))
+	}
+	engine, err := host.NewEngine(engineOpts...)
+	if err != nil {
+		return err
+	}
+	defer engine.Close(context.Background())
+	app, err := host.OpenApp(ctx, engine, dir)
+	if err != nil {
+		return err
+	}
+	defer app.Close(context.Background())
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           app,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
+	}
+	if !*noWatch {
+		go func() {
+			if err := app.Watch(ctx); err != nil {
+				log.Error("watching routes stopped", "err", err)
+			}
+		}()
+	}
+	fmt.Fprintf(stdout, "sandkit: serving %s on http://%s\n", app.Name(), ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// buildHandlers compiles the app's Go route handlers, if it has any.
+func buildHandlers(ctx context.Context, dir string, log *slog.Logger) error {
+	log.Info("building Go handlers", "app", dir)
+	res, err := compiler.BuildHandlers(ctx, dir)
+	if err != nil {
+		return err
+	}
+	if len(res.Routes) == 0 {
+		log.Info("no Go handlers to build")
+		return nil
+	}
+	log.Info("Go handlers built", "routes", len(res.Routes), "cached", res.Cached, "took", res.Duration.Round(time.Millisecond))
+	return nil
+}
+
+// defaultCacheDir is the user's cache folder for sandkit's compiled code.
+func defaultCacheDir() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "sandkit", "wazero")
+}

@@ -1,0 +1,59 @@
+// Package compiler turns an app's source tree into the artifacts the host
+// serves. This package builds the Go route handlers; other steps (pages,
+// bundles) live beside it.
+//
+// # Go handlers
+//
+// A folder under routes/ that holds Go source (any .go file but _test.go)
+// is a Go route. Its files form one package, of any name but main, that
+// defines one exported function per HTTP method it serves, each of type
+// func(*sandkit.Request) sandkit.Response:
+//
+//	// routes/hello/[name]/handler.go
+//	package hello
+//
+//	import sandkit "sandkit.dev/sandkit/guest-sdk/go"
+//
+//	func Get(r *sandkit.Request) sandkit.Response {
+//		return sandkit.Text(200, "Hello, "+r.Param("name")+"!\n")
+//	}
+//
+// The names are Get, Post, Put, Patch, Delete and Options. [BuildHandlers]
+// links every Go route of an app into one WebAssembly module, the app
+// module, behind a dispatch table keyed by route id (the folder under
+// routes/, "hello/[name]"; "" for routes/ itself):
+//
+//	res, err := compiler.BuildHandlers(ctx, "blog")
+//	if err != nil {
+//		log.Fatal(err) // routes/posts/[slug]/handler.go:12:3: undefined: foo
+//	}
+//	fmt.Println(res.WasmPath, res.Routes, res.Cached)
+//
+// It writes two files, each atomically (a watcher never sees half of one),
+// the manifest last:
+//
+//	APP/.sandkit/build/handlers.wasm   the app module (a WASI reactor)
+//	APP/.sandkit/build/handlers.json   {"abi":1,"sha256":"<hex of the wasm>","routes":["","hello/[name]"]}
+//
+// An app without Go routes gets neither (stale ones are removed). A
+// prebuilt handler.wasm in a route folder is not this package's business:
+// the host loads it as it is.
+//
+// # How
+//
+// Folder names such as [slug] and (group) are not valid in Go import paths,
+// so the route packages are never imported under their real paths. The
+// build runs `go build -overlay` in the app folder with a virtual main
+// package, APP/sandkit_gen, that imports each route folder's files as the
+// virtual package APP/sandkit_gen/r<N> and registers its functions with
+// sandkit.Handle. The module is built with GOOS=wasip1 GOARCH=wasm
+// -buildmode=c-shared -trimpath. The app needs a go.mod (in its folder or
+// above) that requires sandkit.dev/sandkit. Compiler messages are rewritten
+// so that they name the files under routes/.
+//
+// Builds are cached by content: the key hashes the Go toolchain, the
+// build-relevant environment, go.mod, go.sum, every .go file of the app's
+// module, the sources of locally replaced modules (for sandkit itself, its
+// guest SDK and abi packages) and the generated main package. A hit is
+// served from APP/.sandkit/cache/<key>.wasm without running go at all.
+package compiler

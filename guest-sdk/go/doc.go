@@ -1,0 +1,76 @@
+// Package sandkit is the Go guest SDK: what a route handler imports to run
+// inside the sandkit host as a WebAssembly module.
+//
+// A route's handler.go is an ordinary Go package that defines one exported
+// function per HTTP method it serves. The sandkit compiler finds those
+// functions, registers them with [Handle] in generated code, and builds every
+// route of an app into one WebAssembly module:
+//
+//	// routes/hello/[name]/handler.go
+//	package hello
+//
+//	import sandkit "sandkit.dev/sandkit/guest-sdk/go"
+//
+//	func Get(r *sandkit.Request) sandkit.Response {
+//		return sandkit.Text(200, "Hello, "+r.Param("name")+"!\n")
+//	}
+//
+//	func Post(r *sandkit.Request) sandkit.Response {
+//		body, err := r.ReadBody()
+//		if err != nil {
+//			return sandkit.Error(400, err.Error())
+//		}
+//		return sandkit.Bytes(200, r.Header("Content-Type"), body)
+//	}
+//
+// Function names are Get, Post, Put, Patch, Delete and Options; each has the
+// type [HandlerFunc]. HEAD requests use Get (the host drops the body). A
+// method without a function is answered 405 with an Allow header, and a
+// request for a route id nobody registered is answered 404.
+//
+// A standalone handler.wasm (one route, built by hand rather than by the
+// compiler) registers its functions in init under the fallback route id "*":
+//
+//	package main
+//
+//	import sandkit "sandkit.dev/sandkit/guest-sdk/go"
+//
+//	func init() {
+//		sandkit.Handle("*", sandkit.Methods{Get: func(r *sandkit.Request) sandkit.Response {
+//			return sandkit.Text(200, "hi\n")
+//		}})
+//	}
+//
+//	func main() {}
+//
+// and is built as a WASI reactor:
+//
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o handler.wasm .
+//
+// # Responses
+//
+// A [Response] is a value built by a constructor ([Text], [HTML], [Bytes],
+// [RawJSON], [JSON], [Redirect], [Error], [Empty]) and refined with
+// [Response.WithHeader], which returns a copy. [RawJSON] sends bytes that are
+// already JSON and is the fast path; [JSON] encodes any value with
+// encoding/json, which uses reflection and costs about ten times as much in
+// wasm as natively. Prefer hand-built or pre-encoded JSON on hot routes.
+//
+// # The request
+//
+// A [*Request] is valid only until the handler returns; do not keep it, or
+// anything read through [Request.Body], for a later request. Handlers run one
+// at a time per instance, and an instance serves many requests over its life,
+// so package variables survive between requests: use them for caches, never
+// for one user's data.
+//
+// # Failures
+//
+// A panic inside a handler is recovered, logged at error level with its
+// stack, and answered 500 by the host. [Log] and its helpers write records to
+// the host's log, which adds the app, route and request id. [Env] reads the
+// app's [env] configuration; the host's own environment is never visible.
+//
+// The package builds natively too (without the host imports) so that the
+// Response and dispatch logic, and handlers' own tests, run under go test.
+package sandkit
