@@ -58,6 +58,19 @@ func WithCompileConcurrency(modules, workersEach int) EngineOption {
 	}
 }
 
+// WithInterrupt chooses how a guest running past its deadline is stopped
+// (default InterruptFuel).
+func WithInterrupt(i Interrupt) EngineOption {
+	return func(e *Engine) error {
+		intr, err := i.interrupter()
+		if err != nil {
+			return err
+		}
+		e.intr = intr
+		return nil
+	}
+}
+
 // WithLogger sets the logger for engine events and guest output.
 func WithLogger(l *slog.Logger) EngineOption {
 	return func(e *Engine) error { e.log = l; return nil }
@@ -67,7 +80,7 @@ func WithLogger(l *slog.Logger) EngineOption {
 // memory only.
 func NewEngine(opts ...EngineOption) (*Engine, error) {
 	e := &Engine{
-		intr:       closeOnDone{},
+		intr:       fuelCounter{},
 		compileSem: make(chan struct{}, 1),
 		workers:    runtime.NumCPU(),
 		log:        slog.Default(),
