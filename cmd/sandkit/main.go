@@ -66,7 +66,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			case err == nil, errors.Is(err, flag.ErrHelp):
 				return 0
 			case errors.As(err, new(usageError)):
-				fmt.Fprintf(stderr, "sandkit %s: %v\n", c.name, err)
+				var ue usageError
+				errors.As(err, &ue)
+				if !ue.shown {
+					fmt.Fprintf(stderr, "sandkit %s: %v\n", c.name, err)
+				}
 				return 2
 			default:
 				fmt.Fprintf(stderr, "sandkit %s: %v\n", c.name, err)
@@ -88,7 +92,10 @@ func commandList() string {
 }
 
 // usageError is a mistake in how a command was called.
-type usageError struct{ msg string }
+type usageError struct {
+	msg   string
+	shown bool // the flag package has already printed it, with the usage
+}
 
 func (e usageError) Error() string { return e.msg }
 
@@ -98,7 +105,10 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{msg: err.Error(), shown: true}
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -56,7 +56,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if len(pos) > 1 {
-		return usageError{fmt.Sprintf("one APPDIR expected, got %d: %v", len(pos), pos)}
+		return usageError{msg: fmt.Sprintf("one APPDIR expected, got %d: %v", len(pos), pos)}
 	}
 	dir := "."
 	if len(pos) == 1 {
@@ -64,7 +64,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return usageError{fmt.Sprintf("--log-level %q: want debug, info, warn or error", *logLevel)}
+		return usageError{msg: fmt.Sprintf("--log-level %q: want debug, info, warn or error", *logLevel)}
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	var h slog.Handler = slog.NewTextHandler(stderr, opts)

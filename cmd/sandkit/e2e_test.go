@@ -1,0 +1,298 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The tests here run the sandkit binary the way a user does: built with go
+// build, started as a process, talked to over HTTP on loopback.
+
+var sandkitBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "sandkit-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	sandkitBin = filepath.Join(dir, "sandkit")
+	if out, err := exec.Command("go", "build", "-o", sandkitBin, ".").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// repoRoot is the repository's root folder.
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// copyExample copies examples/NAME to a temporary folder, pointing its
+// go.mod's replace directive back at this checkout.
+func copyExample(t testing.TB, name string) string {
+	t.Helper()
+	root := repoRoot(t)
+	dst := filepath.Join(t.TempDir(), name)
+	if err := os.CopyFS(dst, os.DirFS(filepath.Join(root, "examples", name))); err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(filepath.Join(dst, ".sandkit"))
+	gomod := filepath.Join(dst, "go.mod")
+	if b, err := os.ReadFile(gomod); err == nil {
+		b = regexp.MustCompile(`(?m)^replace sandkit.dev/sandkit => .*$`).
+			ReplaceAll(b, []byte("replace sandkit.dev/sandkit => "+root))
+		if err := os.WriteFile(gomod, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+// server is a running "sandkit serve".
+type server struct {
+	url    string
+	cmd    *exec.Cmd
+	mu     sync.Mutex
+	stderr bytes.Buffer
+	exited chan error
+}
+
+func (s *server) logs() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stderr.String()
+}
+
+type lockedWriter struct{ s *server }
+
+func (w lockedWriter) Write(p []byte) (int, error) {
+	w.s.mu.Lock()
+	defer w.s.mu.Unlock()
+	return w.s.stderr.Write(p)
+}
+
+// startServe runs sandkit serve with args and waits for its address line.
+// At cleanup it sends SIGINT and expects a clean exit.
+func startServe(t *testing.T, args ...string) *server {
+	t.Helper()
+	s := &server{exited: make(chan error, 1)}
+	s.cmd = exec.Command(sandkitBin, append([]string{"serve", "--addr", "127.0.0.1:0", "--cache-dir", t.TempDir()}, args...)...)
+	s.cmd.Stderr = lockedWriter{s}
+	stdout, err := s.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := regexp.MustCompile(`serving \S+ on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
+				urls <- m[1]
+			}
+		}
+		io.Copy(io.Discard, stdout)
+	}()
+	go func() { s.exited <- s.cmd.Wait() }()
+	select {
+	case s.url = <-urls:
+	case err := <-s.exited:
+		t.Fatalf("sandkit serve exited before serving: %v\n%s", err, s.logs())
+	case <-time.After(3 * time.Minute):
+		s.cmd.Process.Kill()
+		t.Fatalf("sandkit serve did not start in time\n%s", s.logs())
+	}
+	t.Cleanup(func() {
+		s.cmd.Process.Signal(syscall.SIGINT)
+		select {
+		case err := <-s.exited:
+			if err != nil {
+				t.Errorf("sandkit serve exited with %v after SIGINT\n%s", err, s.logs())
+			}
+		case <-time.After(15 * time.Second):
+			s.cmd.Process.Kill()
+			t.Errorf("sandkit serve did not stop on SIGINT")
+		}
+	})
+	return s
+}
+
+type reply struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func request(t *testing.T, method, url, contentType, body string) reply {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reply{resp.StatusCode, resp.Header, string(b)}
+}
+
+func TestE2EServeHello(t *testing.T) {
+	app := copyExample(t, "hello")
+	s := startServe(t, app)
+
+	for _, c := range []struct {
+		method, path, ctype, body string
+		status                    int
+		want                      string
+	}{
+		{"GET", "/", "", "", 200, "Hello from sandkit\n"},
+		{"GET", "/hello/Ada", "", "", 200, "Hello, Ada!\n"},
+		{"GET", "/hello/%C3%89mile", "", "", 200, "Hello, Émile!\n"},
+		{"POST", "/echo", "text/plain", "round trip", 200, "round trip"},
+		{"GET", "/echo", "", "", 405, ""},
+		{"GET", "/no/such/route", "", "", 404, ""},
+	} {
+		r := request(t, c.method, s.url+c.path, c.ctype, c.body)
+		if r.status != c.status || (c.want != "" && r.body != c.want) {
+			t.Errorf("%s %s: got %d %q, want %d %q", c.method, c.path, r.status, r.body, c.status, c.want)
+		}
+	}
+	if r := request(t, "GET", s.url+"/echo", "", ""); r.header.Get("Allow") != "POST" {
+		t.Errorf("405 Allow = %q, want POST", r.header.Get("Allow"))
+	}
+
+	r := request(t, "GET", s.url+"/api/info", "", "")
+	var info map[string]string
+	if err := json.Unmarshal([]byte(r.body), &info); err != nil || r.status != 200 {
+		t.Fatalf("/api/info: %d %q: %v", r.status, r.body, err)
+	}
+	if info["app"] != "hello" || info["route"] != "api/info" || info["method"] != "GET" || info["request_id"] == "" {
+		t.Errorf("/api/info = %v", info)
+	}
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("/api/info Content-Type = %q", ct)
+	}
+
+	// A handler.wasm dropped into routes/ goes live without a restart.
+	ok, err := os.ReadFile(filepath.Join(repoRoot(t), "host", "testdata", "guests", "ok.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropped := filepath.Join(app, "routes", "dropped")
+	os.MkdirAll(dropped, 0o755)
+	if err := os.WriteFile(filepath.Join(dropped, ".tmp"), ok, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Rename(filepath.Join(dropped, ".tmp"), filepath.Join(dropped, "handler.wasm"))
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r := request(t, "GET", s.url+"/dropped", "", "")
+		if r.status == 200 && r.body == "ok" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("dropped-in handler.wasm not served: %d %q\n%s", r.status, r.body, s.logs())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// The Go routes still answer after the reload.
+	if r := request(t, "GET", s.url+"/hello/Bo", "", ""); r.body != "Hello, Bo!\n" {
+		t.Errorf("after reload: %d %q", r.status, r.body)
+	}
+
+	// Every request is logged with its id, route, module version and duration.
+	logs := s.logs()
+	line := regexp.MustCompile(`(?m)^.*msg=request .*path=/hello/Ada.*$`).FindString(logs)
+	for _, key := range []string{"request_id=", "route=", "version=", "took=", "status=200"} {
+		if !strings.Contains(line, key) {
+			t.Errorf("access log line lacks %s: %q", key, line)
+		}
+	}
+}
+
+func TestE2EServeCGuest(t *testing.T) {
+	s := startServe(t, filepath.Join(repoRoot(t), "examples", "hello-c"))
+	r := request(t, "GET", s.url+"/c?name=wasm", "", "")
+	if r.status != 200 || !strings.Contains(r.body, "wasm") {
+		t.Errorf("/c: %d %q", r.status, r.body)
+	}
+}
+
+func TestE2ECommandLine(t *testing.T) {
+	noRoutes := t.TempDir()
+	broken := copyExample(t, "hello")
+	os.WriteFile(filepath.Join(broken, "routes", "echo", "handler.go"), []byte("package echo\n\nfunc Post( {\n"), 0o644)
+
+	for _, c := range []struct {
+		name     string
+		args     []string
+		code     int
+		stdout   string // a substring of standard output
+		stderr   string // a substring of standard error
+		noOutput bool
+	}{
+		{name: "no arguments", args: nil, code: 2, stdout: "Commands:"},
+		{name: "help", args: []string{"help"}, code: 0, stdout: "serve"},
+		{name: "--help", args: []string{"--help"}, code: 0, stdout: "sandkit COMMAND"},
+		{name: "serve --help", args: []string{"serve", "--help"}, code: 0, stderr: "-addr"},
+		{name: "help serve", args: []string{"help", "serve"}, code: 0, stderr: "Usage: sandkit serve [APPDIR]"},
+		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: `unknown command "frobnicate"`},
+		{name: "unknown flag", args: []string{"serve", "--adress", "x"}, code: 2, stderr: "flag provided but not defined: -adress"},
+		{name: "two folders", args: []string{"serve", "a", "b"}, code: 2, stderr: "one APPDIR expected"},
+		{name: "bad log level", args: []string{"serve", noRoutes, "--log-level", "loud"}, code: 2, stderr: "--log-level"},
+		{name: "no routes folder", args: []string{"serve", noRoutes}, code: 1, stderr: "has no routes/ folder"},
+		{name: "handler does not compile", args: []string{"serve", broken, "--addr", "127.0.0.1:0"}, code: 1, stderr: "routes/echo/handler.go:3"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := exec.Command(sandkitBin, c.args...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != c.code {
+				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, c.code, &stdout, &stderr)
+			}
+			if !strings.Contains(stdout.String(), c.stdout) {
+				t.Errorf("stdout lacks %q:\n%s", c.stdout, &stdout)
+			}
+			if !strings.Contains(stderr.String(), c.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", c.stderr, &stderr)
+			}
+		})
+	}
+}
