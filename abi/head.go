@@ -5,6 +5,8 @@ package abi
 import (
 	"encoding/binary"
 	"errors"
+	"slices"
+	"unsafe"
 )
 
 // Pair is one name/value entry of the request head (a route parameter or a
@@ -62,12 +64,28 @@ func AppendRequestHead(dst []byte, h *RequestHead) []byte {
 // entries than could fit in it.
 func DecodeRequestHead(b []byte, h *RequestHead) error {
 	d := decoder{b: b}
+	h.Params, h.Headers = nil, nil
+	return d.head(h)
+}
+
+// DecodeRequestHeadAliased is DecodeRequestHead without copies, for a
+// guest's hot path: the strings of h alias b, so b must never be modified
+// afterwards, and h.Params and h.Headers reuse their capacity (values held
+// from an earlier decode into the same h are overwritten). It allocates
+// only when a list outgrows its capacity.
+func DecodeRequestHeadAliased(b []byte, h *RequestHead) error {
+	d := decoder{b: b, alias: true}
+	h.Params, h.Headers = h.Params[:0], h.Headers[:0]
+	return d.head(h)
+}
+
+func (d *decoder) head(h *RequestHead) error {
 	h.Method = d.str()
 	h.Route = d.str()
 	h.Path = d.str()
 	h.Query = d.str()
-	h.Params = d.pairs()
-	h.Headers = d.pairs()
+	h.Params = d.pairs(h.Params)
+	h.Headers = d.pairs(h.Headers)
 	h.ContentLength = int64(d.u64())
 	h.RequestID = d.str()
 	if d.bad || len(d.b) != 0 {
@@ -93,8 +111,9 @@ func appendPairs(dst []byte, ps []Pair) []byte {
 // decoder reads fields from b; after the first error every read returns a
 // zero value and bad stays set, so callers check once at the end.
 type decoder struct {
-	b   []byte
-	bad bool
+	b     []byte
+	bad   bool
+	alias bool // strings alias b instead of copying it
 }
 
 func (d *decoder) u32() uint32 {
@@ -123,22 +142,26 @@ func (d *decoder) str() string {
 		d.bad = true
 		return ""
 	}
-	s := string(d.b[:n])
+	var s string
+	if d.alias {
+		s = unsafe.String(unsafe.SliceData(d.b), int(n))
+	} else {
+		s = string(d.b[:n])
+	}
 	d.b = d.b[n:]
 	return s
 }
 
-func (d *decoder) pairs() []Pair {
+// pairs decodes a list into dst[:0], growing it as needed; an empty list
+// decodes to dst[:0] (nil when dst is nil).
+func (d *decoder) pairs(dst []Pair) []Pair {
 	n := d.u32()
 	// Each pair takes at least 8 bytes; a count that cannot fit is a lie.
 	if d.bad || uint64(n)*8 > uint64(len(d.b)) {
 		d.bad = true
-		return nil
+		return dst[:0]
 	}
-	if n == 0 {
-		return nil
-	}
-	ps := make([]Pair, n)
+	ps := slices.Grow(dst[:0], int(n))[:n]
 	for i := range ps {
 		ps[i].Name = d.str()
 		ps[i].Value = d.str()

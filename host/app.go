@@ -15,6 +15,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -271,7 +272,7 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (a *App) routeHandler(rt *routing.Route, m *Module) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := a.reqBase + "-" + fmt.Sprint(a.reqSeq.Add(1))
+		id := a.reqBase + "-" + strconv.FormatUint(a.reqSeq.Add(1), 10)
 		vars := rt.Vars(r)
 		params := make([]abi.Pair, len(vars))
 		for i, v := range vars {
@@ -287,19 +288,23 @@ func (a *App) routeHandler(rt *routing.Route, m *Module) http.Handler {
 			ContentLength: r.ContentLength,
 			RequestID:     id,
 		}
-		log := a.log.With("request_id", id, "route", rt.Pattern(), "module", m.name, "version", m.version)
+		log := &requestLog{base: a.log, attrs: []slog.Attr{
+			slog.String("request_id", id), slog.String("route", rt.Pattern()),
+			slog.String("module", m.name), slog.String("version", m.version),
+		}}
 		out := m.serve(r.Context(), w, r, head, log)
 		if errors.Is(out.err, errClosed) {
 			// This version was retired after routing; the newest one serves.
 			a.ServeHTTP(w, r)
 			return
 		}
-		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", out.status, "took", time.Since(start)}
+		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", out.status), slog.Duration("took", time.Since(start))}
 		if out.err != nil {
-			log.Error("request failed", append(attrs, "err", out.err)...)
+			log.access(r.Context(), slog.LevelError, "request failed", append(attrs, slog.Any("err", out.err))...)
 			return
 		}
-		log.Info("request", attrs...)
+		log.access(r.Context(), slog.LevelInfo, "request", attrs...)
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 )
 
 // call is one request in flight inside a guest.
@@ -29,7 +30,63 @@ type call struct {
 	overflow    bool // the guest wrote past the response limit
 
 	env map[string]string
-	log *slog.Logger
+	log *requestLog
+}
+
+// requestLog is the logger of one request, made only when something is
+// logged: most requests log one access line and nothing else.
+type requestLog struct {
+	base   *slog.Logger
+	attrs  []slog.Attr // request_id, route, module, version
+	logger *slog.Logger
+}
+
+// get returns a logger that adds the request's attributes.
+func (l *requestLog) get() *slog.Logger {
+	if l.logger == nil {
+		args := make([]any, len(l.attrs))
+		for i, a := range l.attrs {
+			args[i] = a
+		}
+		l.logger = l.base.With(args...)
+	}
+	return l.logger
+}
+
+// access logs the end of the request at level with the request's
+// attributes and extra, if the level is enabled.
+func (l *requestLog) access(ctx context.Context, level slog.Level, msg string, extra ...slog.Attr) {
+	if !l.base.Enabled(ctx, level) {
+		return
+	}
+	l.base.LogAttrs(ctx, level, msg, append(l.attrs, extra...)...)
+}
+
+var calls = sync.Pool{New: func() any { return &call{header: http.Header{}, slot: make([]byte, 0, 512)} }}
+
+// newCall returns a blank call, reusing the buffers of a finished one.
+func newCall() *call {
+	c := calls.Get().(*call)
+	c.status = http.StatusOK
+	return c
+}
+
+// maxKeptBuffer is the largest buffer a finished call keeps for the next.
+const maxKeptBuffer = 64 << 10
+
+// release returns c for reuse; nothing may hold c or its buffers after.
+func (c *call) release() {
+	h, slot, out := c.header, c.slot, c.out
+	clear(h)
+	if cap(slot) > maxKeptBuffer {
+		slot = make([]byte, 0, 512)
+	}
+	if out.Cap() > maxKeptBuffer {
+		out = bytes.Buffer{}
+	}
+	out.Reset()
+	*c = call{header: h, slot: slot[:0], out: out}
+	calls.Put(c)
 }
 
 type callKey struct{}
@@ -54,7 +111,7 @@ func withLogger(ctx context.Context, log *slog.Logger) context.Context {
 // loggerFrom returns the logger for a guest's log call.
 func loggerFrom(ctx context.Context) *slog.Logger {
 	if c := callFrom(ctx); c != nil {
-		return c.log
+		return c.log.get()
 	}
 	l, _ := ctx.Value(loggerKey{}).(*slog.Logger)
 	return l

@@ -129,7 +129,8 @@ func respHeader(ctx context.Context, mod api.Module, stack []uint64) {
 		ret(stack, abi.ErrTooLarge)
 	default:
 		c.nheaders++
-		c.header.Add(textproto.CanonicalMIMEHeaderKey(string(name)), string(value))
+		k := textproto.CanonicalMIMEHeaderKey(string(name))
+		c.header[k] = append(c.header[k], string(value))
 		ret(stack, abi.OK)
 	}
 }
@@ -223,9 +224,12 @@ func validHeaderValue(b []byte) bool {
 
 // reservedHeader reports whether a response header is the host's to set.
 func reservedHeader(name []byte) bool {
-	switch strings.ToLower(string(name)) {
-	case "content-length", "transfer-encoding", "connection", "trailer", "upgrade", "keep-alive":
-		return true
+	for _, r := range reservedHeaders {
+		if len(name) == len(r) && strings.EqualFold(string(name), r) {
+			return true
+		}
 	}
 	return false
 }
+
+var reservedHeaders = []string{"Content-Length", "Transfer-Encoding", "Connection", "Trailer", "Upgrade", "Keep-Alive"}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -24,17 +23,15 @@ type outcome struct {
 // serve runs the request in a guest and writes the response. Failures of
 // the guest become 500 (or 504 at the deadline); nothing the guest wrote is
 // sent unless it completes.
-func (m *Module) serve(ctx context.Context, w http.ResponseWriter, r *http.Request, head *abi.RequestHead, log *slog.Logger) outcome {
-	c := &call{
-		body:      r.Body,
-		bodyLimit: m.sb.limits.BodyBytes,
-		status:    http.StatusOK,
-		header:    http.Header{},
-		outLimit:  m.sb.limits.ResponseBytes,
-		env:       m.sb.env,
-		log:       log,
-	}
-	c.slot = abi.AppendRequestHead(make([]byte, 0, 512), head)
+func (m *Module) serve(ctx context.Context, w http.ResponseWriter, r *http.Request, head *abi.RequestHead, log *requestLog) outcome {
+	c := newCall()
+	defer c.release()
+	c.body = r.Body
+	c.bodyLimit = m.sb.limits.BodyBytes
+	c.outLimit = m.sb.limits.ResponseBytes
+	c.env = m.sb.env
+	c.log = log
+	c.slot = abi.AppendRequestHead(c.slot[:0], head)
 	if len(c.slot) > abi.MaxHead {
 		return fail(w, http.StatusRequestHeaderFieldsTooLarge, fmt.Errorf("request head of %d bytes over %d", len(c.slot), abi.MaxHead))
 	}

@@ -139,7 +139,6 @@ const (
 // request at a time.
 var (
 	current Request
-	headBuf []byte
 	arena   [][]byte // sandkit_alloc results, kept alive until handle returns
 )
 
@@ -159,16 +158,16 @@ func handle(headLen int32) (rc int32) {
 		Log(LevelError, "sandkit: request head length out of range: "+strconv.Itoa(int(headLen)))
 		return handleBadHead
 	}
-	if cap(headBuf) < int(headLen) {
-		headBuf = make([]byte, headLen)
-	}
-	buf := headBuf[:headLen]
+	// A fresh buffer per request: the head's strings alias it (one
+	// allocation instead of one per string; allocation is dear in wasm), and
+	// a handler that keeps a string past its request keeps valid bytes.
+	buf := make([]byte, headLen)
 	if n := hostResultRead(buf); n != headLen {
 		Log(LevelError, "sandkit: result_read returned "+strconv.Itoa(int(n))+" for a head of "+strconv.Itoa(int(headLen))+" bytes")
 		return handleBadHead
 	}
 	req := &current
-	if err := abi.DecodeRequestHead(buf, &req.head); err != nil {
+	if err := abi.DecodeRequestHeadAliased(buf, &req.head); err != nil {
 		Log(LevelError, "sandkit: "+err.Error())
 		return handleBadHead
 	}
@@ -237,5 +236,9 @@ func endRequest() {
 	clear(arena)
 	arena = arena[:0]
 	current.reset()
-	current.head = abi.RequestHead{}
+	// Keep the lists' capacity for the next request, not their strings.
+	params, headers := current.head.Params[:0], current.head.Headers[:0]
+	clear(params[:cap(params)])
+	clear(headers[:cap(headers)])
+	current.head = abi.RequestHead{Params: params, Headers: headers}
 }

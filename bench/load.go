@@ -1,0 +1,206 @@
+// Load: the hello and JSON routes of examples/hello served by the host
+// (pooled wasm) and by the same logic in native Go, under wrk, in one run.
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"sandkit.dev/sandkit/compiler"
+	"sandkit.dev/sandkit/host"
+)
+
+// buildHello copies examples/hello into work and builds its handlers.
+func buildHello(ctx context.Context, root, work string) (string, error) {
+	app := filepath.Join(work, "hello")
+	if err := os.CopyFS(app, os.DirFS(filepath.Join(root, "examples", "hello"))); err != nil {
+		return "", err
+	}
+	os.RemoveAll(filepath.Join(app, ".sandkit"))
+	gomod := filepath.Join(app, "go.mod")
+	b, err := os.ReadFile(gomod)
+	if err != nil {
+		return "", err
+	}
+	b = regexp.MustCompile(`(?m)^replace sandkit.dev/sandkit => .*$`).ReplaceAll(b, []byte("replace sandkit.dev/sandkit => "+root))
+	if err := os.WriteFile(gomod, b, 0o644); err != nil {
+		return "", err
+	}
+	if _, err := compiler.BuildHandlers(ctx, app); err != nil {
+		return "", err
+	}
+	return app, nil
+}
+
+// nativeHello is examples/hello's "" and api/info routes written as plain
+// net/http handlers: the same work without the sandbox.
+func nativeHello() http.Handler {
+	var seq atomic.Int64
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("Hello from sandkit\n"))
+	})
+	mux.HandleFunc("GET /api/info", func(w http.ResponseWriter, r *http.Request) {
+		id := "native-" + strconv.FormatInt(seq.Add(1), 10)
+		b := make([]byte, 0, 128)
+		b = append(b, `{"app":"hello","route":`...)
+		b = strconv.AppendQuote(b, "api/info")
+		b = append(b, `,"method":`...)
+		b = strconv.AppendQuote(b, r.Method)
+		b = append(b, `,"request_id":`...)
+		b = strconv.AppendQuote(b, id)
+		b = append(b, '}')
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(b)
+	})
+	return mux
+}
+
+// serve serves h on a free loopback port until the returned stop is called.
+func serve(h http.Handler) (url string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+// wrkResult is one wrk run.
+type wrkResult struct {
+	rps float64
+	p50 time.Duration
+	p99 time.Duration
+}
+
+// runWrk loads url for d with c connections and parses wrk's summary.
+func runWrk(url string, d time.Duration, c int) (wrkResult, error) {
+	out, err := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(c), "-d"+d.String(), "--latency", url).CombinedOutput()
+	if err != nil {
+		return wrkResult{}, fmt.Errorf("wrk %s: %v\n%s", url, err, out)
+	}
+	s := string(out)
+	if m := regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`).FindStringSubmatch(s); m != nil {
+		return wrkResult{}, fmt.Errorf("wrk %s: %s failed responses\n%s", url, m[1], s)
+	}
+	var r wrkResult
+	m := regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`).FindStringSubmatch(s)
+	if m == nil {
+		return r, fmt.Errorf("wrk %s: no Requests/sec in\n%s", url, s)
+	}
+	r.rps, _ = strconv.ParseFloat(m[1], 64)
+	r.p50 = wrkLatency(s, "50%")
+	r.p99 = wrkLatency(s, "99%")
+	return r, nil
+}
+
+func wrkLatency(s, pct string) time.Duration {
+	m := regexp.MustCompile(regexp.QuoteMeta(pct) + `\s+([0-9.]+)(us|ms|s)`).FindStringSubmatch(s)
+	if m == nil {
+		return 0
+	}
+	d, _ := time.ParseDuration(m[1] + strings.Replace(m[2], "us", "µs", 1))
+	return d
+}
+
+func median[T int64 | float64 | time.Duration](xs []T) T {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// target is one server under load.
+type target struct {
+	name string
+	url  string
+}
+
+func loadBench(ctx context.Context, r *report, app, work string, log *slog.Logger, d time.Duration, conns, rounds int) error {
+	var targets []target
+	accessLog := slog.New(slog.NewTextHandler(io.Discard, nil)) // formats every line, then drops it
+	for _, c := range []struct {
+		name   string
+		scheme host.Interrupt
+		log    *slog.Logger
+	}{
+		{"wasm, fuel", host.InterruptFuel, log},
+		{"wasm, fuel, access log on", host.InterruptFuel, accessLog},
+		{"wasm, close-on-done", host.InterruptCloseOnDone, log},
+	} {
+		e, err := host.NewEngine(host.WithInterrupt(c.scheme), host.WithLogger(c.log), host.WithCacheDir(filepath.Join(work, "cache")))
+		if err != nil {
+			return err
+		}
+		defer e.Close(ctx)
+		a, err := host.OpenApp(ctx, e, app)
+		if err != nil {
+			return err
+		}
+		defer a.Close(ctx)
+		url, stop, err := serve(a)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		targets = append(targets, target{c.name, url})
+	}
+	url, stop, err := serve(nativeHello())
+	if err != nil {
+		return err
+	}
+	defer stop()
+	targets = append(targets, target{"native Go", url})
+
+	r.printf("## Hello and JSON routes: pooled wasm vs native\n\n")
+	r.printf("examples/hello served by the host from its Go app module, against the same handler logic as plain\n")
+	r.printf("net/http handlers (bench/load.go), both on 127.0.0.1; rounds interleave the targets. The host logs\n")
+	r.printf("at warn level (no access log) except in the \"access log on\" row, whose text lines are formatted and\n")
+	r.printf("discarded; the native server logs nothing.\n\n")
+	r.printf("| route | server | req/s | p50 | p99 | vs native |\n| --- | --- | ---: | ---: | ---: | ---: |\n")
+	for _, path := range []string{"/", "/api/info"} {
+		res := make([][]wrkResult, len(targets))
+		for i := 0; i < rounds; i++ {
+			for j, t := range targets {
+				progress("load %s %s round %d/%d", t.name, path, i+1, rounds)
+				w, err := runWrk(t.url+path, d, conns)
+				if err != nil {
+					return err
+				}
+				res[j] = append(res[j], w)
+			}
+		}
+		med := func(ws []wrkResult) (float64, time.Duration, time.Duration) {
+			var rps []float64
+			var p50, p99 []time.Duration
+			for _, w := range ws {
+				rps = append(rps, w.rps)
+				p50 = append(p50, w.p50)
+				p99 = append(p99, w.p99)
+			}
+			return median(rps), median(p50), median(p99)
+		}
+		native, _, _ := med(res[len(res)-1])
+		for j, t := range targets {
+			rps, p50, p99 := med(res[j])
+			r.printf("| `%s` | %s | %.0f | %v | %v | %.2fx |\n", path, t.name, rps, p50, p99, rps/native)
+		}
+	}
+	r.printf("\n")
+	return nil
+}

@@ -1,0 +1,38 @@
+package host_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"sandkit.dev/sandkit/host"
+)
+
+// BenchmarkServeOK is the host's request path for a tiny C guest, without
+// the network and without the access log: routing, pool, head encoding,
+// the guest call, the response.
+func BenchmarkServeOK(b *testing.B) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	e, err := host.NewEngine(host.WithLogger(quiet))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close(context.Background())
+	app, err := host.OpenApp(context.Background(), e, appDir(b, map[string]string{"ok": "ok.wasm"}, ""))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer app.Close(context.Background())
+	req := httptest.NewRequest("GET", "/ok", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		app.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatal(w.Code)
+		}
+	}
+}
