@@ -194,7 +194,7 @@ func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
 			return nil
 		}
 		return a.routeHandler(rt, m)
-	}, nil)
+	}, publicFiles(filepath.Join(a.dir, "public")))
 	return next, errors.Join(errs...)
 }
 

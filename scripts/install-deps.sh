@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what sandkit's tests need on a Debian machine that has Go, Node
-# and apt: clang, lld and wasi-libc (C guests), wrk (load tests). Packages
+# and apt: clang, lld and wasi-libc (C guests), wrk (load tests), Chromium
+# and playwright-core (browser tests). Packages
 # already present are skipped, so a second run is quick.
 set -euo pipefail
 
-packages=(clang lld wasi-libc libclang-rt-14-dev-wasm32 wrk)
+packages=(clang lld wasi-libc libclang-rt-14-dev-wasm32 wrk chromium)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -17,3 +18,13 @@ if ((${#missing[@]})); then
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "install-deps: clang $(clang --version | head -1 | grep -o '[0-9][0-9.]*' | head -1), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
+
+# npm packages of the browser tests, exactly as locked.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+for dir in cmd/sandkit/testdata/browser; do
+	if [ ! -d "$root/$dir/node_modules" ]; then
+		echo "install-deps: npm ci in $dir"
+		(cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+done
+echo "install-deps: $(chromium --version 2>/dev/null | head -1)"

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Browser tests drive Debian's Chromium with playwright-core (installed by
+// scripts/install-deps.sh and npm ci in testdata/browser). Screenshots stay
+// in .sandkit/screenshots/TEST under the repository root for a person to
+// look at.
+
+var browserDeps struct {
+	once sync.Once
+	err  error
+}
+
+// browserResult is what testdata/browser/run.mjs prints.
+type browserResult struct {
+	Failures []string `json:"failures"`
+	Console  []struct {
+		Type string `json:"type"`
+		Text string `json:"text"`
+		URL  string `json:"url"`
+	} `json:"console"`
+}
+
+// runBrowser runs testdata/browser/SCENARIO.mjs against base and fails t
+// for each failure the scenario recorded. It returns the console messages.
+func runBrowser(t *testing.T, scenario, base string) browserResult {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test; runs without -short")
+	}
+	chromium := os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Fatalf("Chromium not found at %s: run scripts/install-deps.sh (or set CHROMIUM)", chromium)
+	}
+	dir := filepath.Join("testdata", "browser")
+	browserDeps.once.Do(func() {
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core")); err == nil {
+			return
+		}
+		cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			browserDeps.err = err
+			t.Logf("npm ci in %s:\n%s", dir, out)
+		}
+	})
+	if browserDeps.err != nil {
+		t.Fatalf("npm ci in %s: %v", dir, browserDeps.err)
+	}
+	out := filepath.Join(repoRoot(t), ".sandkit", "screenshots", strings.ReplaceAll(t.Name(), "/", "_"))
+	os.RemoveAll(out)
+	cmd := exec.Command("node", "run.mjs", scenario+".mjs", base, out)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	stdout, err := cmd.Output()
+	var res browserResult
+	lines := strings.Split(strings.TrimSpace(string(stdout)), "\n")
+	if jerr := json.Unmarshal([]byte(lines[len(lines)-1]), &res); jerr != nil {
+		stderr := ""
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("browser scenario %s: %v\nstdout: %s\nstderr: %s", scenario, err, stdout, stderr)
+	}
+	for _, f := range res.Failures {
+		t.Errorf("%s: %s", scenario, f)
+	}
+	t.Logf("screenshots: %s", out)
+	return res
+}
+
+func TestE2EBrowserSmoke(t *testing.T) {
+	s := startServe(t, copyExample(t, "hello"))
+	res := runBrowser(t, "hello", s.url)
+	for _, m := range res.Console {
+		if m.Type == "error" || m.Type == "pageerror" {
+			t.Errorf("console %s on %s: %s", m.Type, m.URL, m.Text)
+		}
+	}
+}
