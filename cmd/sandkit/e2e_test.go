@@ -296,3 +296,63 @@ func TestE2ECommandLine(t *testing.T) {
 		})
 	}
 }
+
+// waitFor polls url until it answers want, or fails t after a minute.
+func waitFor(t *testing.T, s *server, url, want string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		r := request(t, "GET", url, "", "")
+		if r.status == 200 && r.body == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s: still %d %q, want %q\n%s", url, r.status, r.body, want, s.logs())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Editing a handler.go while serving rebuilds and swaps the app module; a
+// broken edit keeps the last good version serving.
+func TestE2EServeRebuildsGo(t *testing.T) {
+	app := copyExample(t, "hello")
+	s := startServe(t, app)
+	root := filepath.Join(app, "routes", "handler.go")
+	src, err := os.ReadFile(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(src), "Hello from sandkit", "Hello again", 1)
+	if edited == string(src) {
+		t.Fatal("examples/hello/routes/handler.go no longer says Hello from sandkit")
+	}
+	os.WriteFile(root, []byte(edited), 0o644)
+	waitFor(t, s, s.url+"/", "Hello again\n")
+
+	os.WriteFile(root, []byte(edited+"\nfunc broken( {\n"), 0o644)
+	deadline := time.Now().Add(time.Minute)
+	for !strings.Contains(s.logs(), "build failed") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no build failure logged\n%s", s.logs())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(s.logs(), "routes/handler.go:") {
+		t.Errorf("the build failure does not name the file and line\n%s", s.logs())
+	}
+	if r := request(t, "GET", s.url+"/", "", ""); r.body != "Hello again\n" {
+		t.Errorf("after a broken edit: %d %q, want the last good version", r.status, r.body)
+	}
+
+	// A new route folder with a handler goes live too.
+	os.MkdirAll(filepath.Join(app, "routes", "fresh"), 0o755)
+	os.WriteFile(root, []byte(edited), 0o644)
+	os.WriteFile(filepath.Join(app, "routes", "fresh", "handler.go"), []byte(`package fresh
+
+import sandkit "sandkit.dev/sandkit/guest-sdk/go"
+
+func Get(r *sandkit.Request) sandkit.Response { return sandkit.Text(200, "fresh") }
+`), 0o644)
+	waitFor(t, s, s.url+"/fresh", "fresh")
+}

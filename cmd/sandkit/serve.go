@@ -31,10 +31,12 @@ const serveUsage = `Usage: sandkit serve [APPDIR] [flags]
 
 Serves the app in APPDIR (default: the current folder). Go route handlers
 (routes/**/*.go) are first compiled into one WebAssembly module; prebuilt
-routes/**/handler.wasm files are served as they are. Changes under routes/
-are picked up without a restart: a new or changed handler.wasm is compiled,
-warmed and published atomically, and requests in flight finish on the old
-version.
+routes/**/handler.wasm files are served as they are; files under public/
+are served as-is where no route matches. Changes are picked up without a
+restart: an edited .go file is rebuilt, and a new or changed module is
+compiled, warmed and published atomically while requests in flight finish
+on the old version. A build or module that fails keeps the previous version
+serving and logs the error.
 
 Flags:
 `
@@ -46,7 +48,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cacheDir := fs.String("cache-dir", defaultCacheDir(), "where compiled machine code is cached (empty: memory only)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	logJSON := fs.Bool("log-json", false, "write logs as JSON lines instead of text")
-	noWatch := fs.Bool("no-watch", false, "do not reload when files under routes/ change")
+	noWatch := fs.Bool("no-watch", false, "do not rebuild or reload when files under routes/ change")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, serveUsage)
 		fs.PrintDefaults()
@@ -110,6 +112,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		go func() {
 			if err := app.Watch(ctx); err != nil {
 				log.Error("watching routes stopped", "err", err)
+			}
+		}()
+		go func() {
+			err := watchSources(ctx, dir, log, func(ctx context.Context) error { return buildHandlers(ctx, dir, log) })
+			if err != nil {
+				log.Error("watching sources stopped", "err", err)
 			}
 		}()
 	}
