@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what sandkit's tests need on a Debian machine that has Go, Node
 # and apt: clang, lld and wasi-libc (C guests), wrk (load tests), Chromium
-# and playwright-core (browser tests). Packages
+# and playwright-core (browser tests), and a running PostgreSQL with the role
+# and database the Postgres tests use:
+#   postgres://sandkit:sandkit@127.0.0.1:5432/sandkit_test Packages
 # already present are skipped, so a second run is quick.
 set -euo pipefail
 
-packages=(clang lld wasi-libc libclang-rt-14-dev-wasm32 wrk chromium)
+packages=(clang lld wasi-libc libclang-rt-14-dev-wasm32 wrk chromium postgresql)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -18,6 +20,16 @@ if ((${#missing[@]})); then
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "install-deps: clang $(clang --version | head -1 | grep -o '[0-9][0-9.]*' | head -1), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
+
+# PostgreSQL: start the cluster and make the test role and database.
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sudo -u postgres sh -c "$1"; fi; }
+ver="$(ls /usr/lib/postgresql | sort -n | tail -1)"
+if ! pg_lsclusters -h | grep -q online; then
+	[ "$(id -u)" -eq 0 ] && pg_ctlcluster "$ver" main start || sudo pg_ctlcluster "$ver" main start
+fi
+as_postgres "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='sandkit'\" | grep -q 1 || psql -qc \"CREATE ROLE sandkit LOGIN PASSWORD 'sandkit' CREATEDB\""
+as_postgres "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='sandkit_test'\" | grep -q 1 || psql -qc \"CREATE DATABASE sandkit_test OWNER sandkit\""
+echo "install-deps: PostgreSQL $ver on 127.0.0.1:5432, database sandkit_test"
 
 # npm packages of the browser tests, exactly as locked.
 root="$(cd "$(dirname "$0")/.." && pwd)"
