@@ -35,9 +35,9 @@ func (m *Module) serve(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	if len(c.slot) > abi.MaxHead {
 		return fail(w, http.StatusRequestHeaderFieldsTooLarge, fmt.Errorf("request head of %d bytes over %d", len(c.slot), abi.MaxHead))
 	}
-	ctx, cancel := context.WithTimeout(ctx, m.sb.limits.RequestTimeout.std())
-	defer cancel()
-	ctx = withCall(ctx, c)
+	dctx, release := withDeadline(ctx, time.Now().Add(m.sb.limits.RequestTimeout.std()))
+	defer release()
+	ctx = withCall(dctx, c)
 
 	var err error
 	if m.kind == command {
