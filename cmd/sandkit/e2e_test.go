@@ -271,6 +271,10 @@ func TestE2ECommandLine(t *testing.T) {
 		{name: "two folders", args: []string{"serve", "a", "b"}, code: 2, stderr: "one APPDIR expected"},
 		{name: "bad log level", args: []string{"serve", noRoutes, "--log-level", "loud"}, code: 2, stderr: "--log-level"},
 		{name: "no routes folder", args: []string{"serve", noRoutes}, code: 1, stderr: "has no routes/ folder"},
+		{name: "build", args: []string{"build", filepath.Join(repoRoot(t), "examples", "hello-c")}, code: 0, stdout: "has no Go handlers"},
+		{name: "build --help", args: []string{"build", "--help"}, code: 0, stderr: "Usage: sandkit build [APPDIR]"},
+		{name: "build no routes folder", args: []string{"build", noRoutes}, code: 1, stderr: "has no routes/ folder"},
+		{name: "build does not compile", args: []string{"build", broken}, code: 1, stderr: "routes/echo/handler.go:3"},
 		{name: "handler does not compile", args: []string{"serve", broken, "--addr", "127.0.0.1:0"}, code: 1, stderr: "routes/echo/handler.go:3"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -355,4 +359,17 @@ import sandkit "sandkit.dev/sandkit/guest-sdk/go"
 func Get(r *sandkit.Request) sandkit.Response { return sandkit.Text(200, "fresh") }
 `), 0o644)
 	waitFor(t, s, s.url+"/fresh", "fresh")
+}
+
+func TestE2EBuild(t *testing.T) {
+	app := copyExample(t, "hello")
+	for i, want := range []string{"4 Go routes -> .sandkit/build/handlers.wasm", "from the build cache"} {
+		out, err := exec.Command(sandkitBin, "build", app).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), want) || !strings.Contains(string(out), "routes/hello/[name]") {
+			t.Errorf("build #%d: %v\n%s\nwant %q", i+1, err, out, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(app, ".sandkit", "build", "handlers.json")); err != nil {
+		t.Error(err)
+	}
 }

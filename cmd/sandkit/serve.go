@@ -57,16 +57,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if len(pos) > 1 {
-		return usageError{msg: fmt.Sprintf("one APPDIR expected, got %d: %v", len(pos), pos)}
-	}
-	dir := "."
-	if len(pos) == 1 {
-		dir = pos[0]
-	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return usageError{msg: fmt.Sprintf("--log-level %q: want debug, info, warn or error", *logLevel)}
+	}
+	dir, err := appDirArg(pos)
+	if err != nil {
+		return err
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	var h slog.Handler = slog.NewTextHandler(stderr, opts)
@@ -74,10 +71,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		h = slog.NewJSONHandler(stderr, opts)
 	}
 	log := slog.New(h)
-
-	if fi, err := os.Stat(filepath.Join(dir, "routes")); err != nil || !fi.IsDir() {
-		return fmt.Errorf("%s has no routes/ folder\nhint: an app keeps its routes in APPDIR/routes; see spec/routing.md", dir)
-	}
 
 	if err := buildHandlers(ctx, dir, log); err != nil {
 		return err

@@ -1,0 +1,90 @@
+// build: compile an app's sources into what serve runs, and stop.
+
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"sandkit.dev/sandkit/compiler"
+)
+
+var buildCmd = &command{
+	name:    "build",
+	summary: "compile an app's Go handlers (and check its routes) without serving",
+	usage:   buildUsage,
+	run:     runBuild,
+}
+
+const buildUsage = `Usage: sandkit build [APPDIR] [flags]
+
+Compiles the Go route handlers of the app in APPDIR (default: the current
+folder) into one WebAssembly module, APPDIR/.sandkit/build/handlers.wasm,
+with its manifest handlers.json, as "sandkit serve" would before serving.
+Compile errors are printed with the file and line under routes/; the exit
+code is 1. An unchanged app is answered from the build cache.
+
+Flags:
+`
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("build", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, buildUsage)
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	dir, err := appDirArg(pos)
+	if err != nil {
+		return err
+	}
+	res, err := compiler.BuildHandlers(ctx, dir)
+	if err != nil {
+		return err
+	}
+	if len(res.Routes) == 0 {
+		fmt.Fprintf(stdout, "sandkit: %s has no Go handlers to build\n", dir)
+		return nil
+	}
+	how := "built"
+	if res.Cached {
+		how = "from the build cache"
+	}
+	rel, _ := filepath.Rel(dir, res.WasmPath)
+	fi, _ := os.Stat(res.WasmPath)
+	size := int64(0)
+	if fi != nil {
+		size = fi.Size()
+	}
+	fmt.Fprintf(stdout, "sandkit: %d Go routes -> %s (%.1f MB, sha256 %s…), %s in %v\n",
+		len(res.Routes), rel, float64(size)/1e6, res.SHA256[:12], how, res.Duration.Round(time.Millisecond))
+	for _, r := range res.Routes {
+		fmt.Fprintf(stdout, "  routes/%s\n", r)
+	}
+	return nil
+}
+
+// appDirArg returns the app folder named by the positional arguments (the
+// current folder if none), checking that it has a routes/ folder.
+func appDirArg(pos []string) (string, error) {
+	if len(pos) > 1 {
+		return "", usageError{msg: fmt.Sprintf("one APPDIR expected, got %d: %v", len(pos), pos)}
+	}
+	dir := "."
+	if len(pos) == 1 {
+		dir = pos[0]
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "routes")); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("%s has no routes/ folder\nhint: an app keeps its routes in APPDIR/routes; see spec/routing.md", dir)
+	}
+	return dir, nil
+}
