@@ -80,7 +80,7 @@ func OpenApp(ctx context.Context, e *Engine, dir string, opts ...AppOption) (*Ap
 		return nil, err
 	}
 	log := e.log.With("app", cfg.Name)
-	sb, err := e.newSandbox(ctx, cfg.Limits, cfg.Env, log)
+	sb, err := e.newSandbox(ctx, cfg.Limits, cfg.Env, log, newAppDB(cfg.Name, dir, cfg.Limits, log))
 	if err != nil {
 		return nil, fmt.Errorf("app %q: %w", cfg.Name, err)
 	}

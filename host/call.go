@@ -31,6 +31,8 @@ type call struct {
 
 	env map[string]string
 	log *requestLog
+
+	dbs *dbSession // the request's database connection, once it used one
 }
 
 // requestLog is the logger of one request, made only when something is
@@ -76,6 +78,9 @@ const maxKeptBuffer = 64 << 10
 
 // release returns c for reuse; nothing may hold c or its buffers after.
 func (c *call) release() {
+	if c.dbs != nil {
+		c.dbs.close()
+	}
 	h, slot, out := c.header, c.slot, c.out
 	clear(h)
 	if cap(slot) > maxKeptBuffer {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -107,9 +108,10 @@ type sandbox struct {
 	limits Limits
 	env    map[string]string
 	log    *slog.Logger
+	db     *appDB // the app's database, opened on first use
 }
 
-func (e *Engine) newSandbox(ctx context.Context, limits Limits, env map[string]string, log *slog.Logger) (*sandbox, error) {
+func (e *Engine) newSandbox(ctx context.Context, limits Limits, env map[string]string, log *slog.Logger, db *appDB) (*sandbox, error) {
 	cfg := wazero.NewRuntimeConfigCompiler().
 		WithCompilationCache(e.cache).
 		WithMemoryLimitPages(limits.MemoryPages)
@@ -119,7 +121,7 @@ func (e *Engine) newSandbox(ctx context.Context, limits Limits, env map[string]s
 		rt.Close(ctx)
 		return nil, err
 	}
-	if err := instantiateHostModule(ctx, rt); err != nil {
+	if err := instantiateHostModule(ctx, rt, db); err != nil {
 		rt.Close(ctx)
 		return nil, err
 	}
@@ -127,10 +129,16 @@ func (e *Engine) newSandbox(ctx context.Context, limits Limits, env map[string]s
 		rt.Close(ctx)
 		return nil, err
 	}
-	return &sandbox{engine: e, rt: rt, limits: limits, env: env, log: log}, nil
+	return &sandbox{engine: e, rt: rt, limits: limits, env: env, log: log, db: db}, nil
 }
 
-func (s *sandbox) close(ctx context.Context) error { return s.rt.Close(ctx) }
+func (s *sandbox) close(ctx context.Context) error {
+	err := s.rt.Close(ctx)
+	if s.db != nil {
+		err = errors.Join(err, s.db.close())
+	}
+	return err
+}
 
 // compile turns wasm bytes into a Module, checking its kind and imports.
 // It waits for a compilation slot, so at most a bounded number of modules

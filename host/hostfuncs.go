@@ -53,8 +53,9 @@ var (
 	i32 = api.ValueTypeI32
 )
 
-// instantiateHostModule defines the `sandkit` host module in r.
-func instantiateHostModule(ctx context.Context, r wazero.Runtime) error {
+// instantiateHostModule defines the `sandkit` host module in r; db is the
+// app's database (nil: the db imports answer ErrState).
+func instantiateHostModule(ctx context.Context, r wazero.Runtime, db *appDB) error {
 	b := r.NewHostModuleBuilder(abi.ModuleName)
 	fn := func(name string, f api.GoModuleFunc, params, results []api.ValueType) {
 		b.NewFunctionBuilder().WithGoModuleFunction(f, params, results).Export(name)
@@ -66,6 +67,7 @@ func instantiateHostModule(ctx context.Context, r wazero.Runtime) error {
 	fn(abi.ImportRespWrite, respWrite, []api.ValueType{i32, i32}, []api.ValueType{i32})
 	fn(abi.ImportLog, logRecord, []api.ValueType{i32, i32, i32}, nil)
 	fn(abi.ImportEnvGet, envGet, []api.ValueType{i32, i32}, []api.ValueType{i32})
+	dbFuncs{db}.register(b)
 	_, err := b.Instantiate(ctx)
 	return err
 }

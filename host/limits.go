@@ -27,6 +27,11 @@ type Limits struct {
 	// GrowthPages recycles an instance whose memory grew by more than this
 	// many pages since it was created.
 	GrowthPages uint32 `toml:"growth_pages"`
+	// StatementTimeout bounds each database statement (within the
+	// request's deadline).
+	StatementTimeout Duration `toml:"statement_timeout"`
+	// DBMaxBytes caps the size of the app's database file.
+	DBMaxBytes int64 `toml:"db_max_bytes"`
 }
 
 // DefaultLimits are the limits of an app that sets none.
@@ -39,6 +44,8 @@ var DefaultLimits = Limits{
 	IdlePerRoute:        4,
 	RequestsPerInstance: 10000,
 	GrowthPages:         256, // 16 MiB
+	StatementTimeout:    Duration(5 * time.Second),
+	DBMaxBytes:          256 << 20,
 }
 
 // withDefaults fills every zero field of l from DefaultLimits.
@@ -68,6 +75,12 @@ func (l Limits) withDefaults() Limits {
 	if l.GrowthPages == 0 {
 		l.GrowthPages = d.GrowthPages
 	}
+	if l.StatementTimeout == 0 {
+		l.StatementTimeout = d.StatementTimeout
+	}
+	if l.DBMaxBytes == 0 {
+		l.DBMaxBytes = d.DBMaxBytes
+	}
 	return l
 }
 
@@ -82,6 +95,10 @@ func (l Limits) validate() error {
 		return fmt.Errorf("limits.body_bytes and limits.response_bytes must be positive")
 	case l.InstancesPerRoute < 0 || l.IdlePerRoute < 0 || l.RequestsPerInstance < 0:
 		return fmt.Errorf("limits.instances_per_route, idle_per_route and requests_per_instance must be positive")
+	case l.StatementTimeout < 0:
+		return fmt.Errorf("limits.statement_timeout = %v: must be positive", l.StatementTimeout)
+	case l.DBMaxBytes < 0 || (l.DBMaxBytes > 0 && l.DBMaxBytes < 64<<10):
+		return fmt.Errorf("limits.db_max_bytes = %d: at least 65536", l.DBMaxBytes)
 	}
 	return nil
 }

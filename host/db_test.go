@@ -1,0 +1,225 @@
+package host
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sandkit.dev/sandkit/abi"
+)
+
+// testDB opens a database for app in a temp folder with limits l.
+func testDB(t *testing.T, app string, l Limits) (*appDB, string) {
+	t.Helper()
+	dir := t.TempDir()
+	adb := newAppDB(app, dir, l.withDefaults(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(func() { adb.close() })
+	return adb, dir
+}
+
+// session is one request's worth of database use; end ends the request
+// (the test's cleanup does, if the test does not).
+func session(t *testing.T, adb *appDB) (end func(), s *dbSession) {
+	t.Helper()
+	c := newCall()
+	s, derr := c.dbSession(context.Background(), adb)
+	if derr != nil {
+		t.Fatal(derr)
+	}
+	var once sync.Once
+	end = func() { once.Do(c.release) }
+	t.Cleanup(end)
+	return end, s
+}
+
+// run executes q as db_exec would and returns the error result, if any.
+func run(s *dbSession, q string, args ...any) *abi.DBError {
+	sctx, cancel := s.stmtContext(context.Background())
+	defer cancel()
+	if _, err := s.conn.ExecContext(sctx, q, args...); err != nil {
+		return s.dbError(context.Background(), sctx, err)
+	}
+	return nil
+}
+
+// rows runs q as db_query would and decodes the result.
+func rows(t *testing.T, s *dbSession, q string, args ...any) ([][]abi.Value, *abi.DBError) {
+	t.Helper()
+	b := s.query(context.Background(), nil, q, args)
+	if b[0] == abi.ResultError {
+		e, err := abi.DecodeDBError(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return nil, e
+	}
+	r, err := abi.NewRowsReader(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]abi.Value
+	row := make([]abi.Value, len(r.Columns()))
+	for r.Next(row) {
+		out = append(out, append([]abi.Value(nil), row...))
+	}
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	return out, nil
+}
+
+// expectRefused checks that e is an error with code and a message holding want.
+func expectRefused(t *testing.T, what string, e *abi.DBError, code int32, want string) {
+	t.Helper()
+	if e == nil {
+		t.Errorf("%s: allowed, want code %d %q", what, code, want)
+		return
+	}
+	if e.Code != code || !strings.Contains(e.Message, want) {
+		t.Errorf("%s: got %d %q, want %d with %q", what, e.Code, e.Message, code, want)
+	}
+}
+
+func TestDBPolicy(t *testing.T) {
+	adb, dir := testDB(t, "a", Limits{})
+	_, s := session(t, adb)
+	if e := run(s, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"); e != nil {
+		t.Fatal(e)
+	}
+	other := filepath.Join(dir, "other.db")
+	for _, tc := range []struct {
+		sql  string
+		code int32
+		want string
+	}{
+		{"ATTACH DATABASE '" + other + "' AS o", abi.CodeAuth, "ATTACH"},
+		{"ATTACH ':memory:' AS m", abi.CodeAuth, "ATTACH"},
+		{"DETACH DATABASE main", abi.CodeAuth, "DETACH"},
+		{"SELECT load_extension('/tmp/x.so')", abi.CodeAuth, "load_extension"},
+		{"PRAGMA max_page_count = 1000000000", abi.CodeAuth, "PRAGMA max_page_count"},
+		{"PRAGMA journal_mode = DELETE", abi.CodeAuth, "PRAGMA journal_mode"},
+		{"PRAGMA writable_schema = ON", abi.CodeAuth, "PRAGMA writable_schema"},
+		{"PRAGMA foreign_keys = OFF", abi.CodeAuth, "PRAGMA foreign_keys"},
+		{"PRAGMA user_version = 3", abi.CodeAuth, "PRAGMA user_version"},
+		{"PRAGMA temp_store_directory = '/tmp'", abi.CodeAuth, "PRAGMA"},
+		{"SELECT * FROM pragma_max_page_count(1000000000)", abi.CodeError, ""},
+		{"VACUUM INTO '" + filepath.Join(dir, "copy.db") + "'", abi.CodeAuth, ""},
+		{"BEGIN", abi.CodeAuth, "db_begin"},
+		{"COMMIT", abi.CodeAuth, "db_begin"},
+		{"SAVEPOINT a", abi.CodeAuth, "SAVEPOINT"},
+		{"CREATE VIRTUAL TABLE d USING dbstat", abi.CodeAuth, "dbstat"},
+		{"INSERT INTO sqlite_dbpage VALUES (1, zeroblob(4096))", abi.CodeError, "read-only"},
+		{"INSERT INTO t (v) VALUES ('x'), ('x')", abi.CodeUnique, "UNIQUE constraint failed: t.v"},
+		{"SELEC 1", abi.CodeError, "syntax error"},
+		{"SELECT * FROM nope", abi.CodeError, "no such table: nope"},
+	} {
+		e := run(s, tc.sql)
+		if e == nil {
+			_, e = rows(t, s, tc.sql)
+		}
+		expectRefused(t, tc.sql, e, tc.code, tc.want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "copy.db")); err == nil {
+		t.Errorf("VACUUM INTO wrote a file")
+	}
+	if _, err := os.Stat(other); err == nil {
+		t.Errorf("ATTACH created a file")
+	}
+	// Schema-reading pragmas work, and the quota is still in force.
+	if r, e := rows(t, s, "PRAGMA table_info(t)"); e != nil || len(r) != 2 {
+		t.Errorf("PRAGMA table_info: %v %v", r, e)
+	}
+	if r, e := rows(t, s, "SELECT * FROM pragma_max_page_count"); e == nil && r[0][0].Int != adb.maxBytes/dbPageSize {
+		t.Errorf("max_page_count now %d", r[0][0].Int)
+	}
+}
+
+func TestDBQuota(t *testing.T) {
+	adb, _ := testDB(t, "small", Limits{DBMaxBytes: 256 << 10})
+	_, s := session(t, adb)
+	if e := run(s, "CREATE TABLE big (b BLOB)"); e != nil {
+		t.Fatal(e)
+	}
+	var last *abi.DBError
+	for range 100 {
+		if last = run(s, "INSERT INTO big VALUES (zeroblob(16384))"); last != nil {
+			break
+		}
+	}
+	expectRefused(t, "over-quota insert", last, abi.CodeFull, "limits.db_max_bytes")
+	if last != nil && last.SQLState != "53100" {
+		t.Errorf("SQLSTATE %q", last.SQLState)
+	}
+}
+
+func TestDBStatementTimeout(t *testing.T) {
+	adb, _ := testDB(t, "slow", Limits{StatementTimeout: Duration(100 * time.Millisecond)})
+	_, s := session(t, adb)
+	start := time.Now()
+	_, e := rows(t, s, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c")
+	took := time.Since(start)
+	expectRefused(t, "endless query", e, abi.CodeInterrupt, "statement_timeout")
+	if took > 2*time.Second {
+		t.Errorf("stopped after %v", took)
+	}
+	// The connection is still usable.
+	if r, e := rows(t, s, "SELECT 1"); e != nil || len(r) != 1 {
+		t.Errorf("after timeout: %v %v", r, e)
+	}
+}
+
+func TestDBTransactionRolledBackAtRequestEnd(t *testing.T) {
+	adb, _ := testDB(t, "tx", Limits{})
+	end, s := session(t, adb)
+	run(s, "CREATE TABLE t (x INTEGER)")
+	if e := s.begin(context.Background(), false); e != nil {
+		t.Fatal(e)
+	}
+	if e := run(s, "SAVEPOINT sp1"); e != nil {
+		t.Fatalf("SAVEPOINT inside a transaction: %v", e)
+	}
+	run(s, "INSERT INTO t VALUES (1)")
+	if e := s.begin(context.Background(), false); e == nil || e.Code != abi.CodeMisuse {
+		t.Errorf("nested begin: %v", e)
+	}
+	end() // the request ends without commit
+	_, s2 := session(t, adb)
+	if r, _ := rows(t, s2, "SELECT count(*) FROM t"); r[0][0].Int != 0 {
+		t.Errorf("%d rows survived an uncommitted request", r[0][0].Int)
+	}
+	if e := s2.end(context.Background(), "COMMIT"); e == nil || e.Code != abi.CodeMisuse {
+		t.Errorf("commit without begin: %v", e)
+	}
+	// Read-only transactions refuse writes.
+	if e := s2.begin(context.Background(), true); e != nil {
+		t.Fatal(e)
+	}
+	if e := run(s2, "INSERT INTO t VALUES (2)"); e == nil {
+		t.Errorf("write in a read-only transaction allowed")
+	}
+	if e := s2.end(context.Background(), "COMMIT"); e != nil {
+		t.Fatal(e)
+	}
+	if e := run(s2, "INSERT INTO t VALUES (3)"); e != nil {
+		t.Errorf("write after the read-only transaction: %v", e)
+	}
+}
+
+func TestDBAppsAreSeparate(t *testing.T) {
+	a, dirA := testDB(t, "a", Limits{})
+	b, _ := testDB(t, "b", Limits{})
+	_, sa := session(t, a)
+	_, sb := session(t, b)
+	run(sa, "CREATE TABLE secrets (s TEXT)")
+	run(sa, "INSERT INTO secrets VALUES ('a-only')")
+	if _, e := rows(t, sb, "SELECT * FROM secrets"); e == nil {
+		t.Errorf("app b reads app a's table")
+	}
+	expectRefused(t, "attach a's file", run(sb, "ATTACH '"+filepath.Join(dirA, AppDBPath)+"' AS a"), abi.CodeAuth, "ATTACH")
+}

@@ -1,0 +1,421 @@
+// Database host functions: db_query, db_exec, db_begin, db_commit and
+// db_rollback (spec/abi.md §9), run on the one connection a request holds.
+
+package host
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"modernc.org/sqlite"
+
+	"sandkit.dev/sandkit/abi"
+)
+
+// dbFuncs are the database imports of one app's sandbox.
+type dbFuncs struct{ db *appDB }
+
+// register adds the database imports to the host module being built.
+func (h dbFuncs) register(b wazero.HostModuleBuilder) {
+	fn := func(name string, f api.GoModuleFunc, params []api.ValueType) {
+		b.NewFunctionBuilder().WithGoModuleFunction(f, params, []api.ValueType{i32}).Export(name)
+	}
+	fn(abi.ImportDBQuery, h.query, []api.ValueType{i32, i32, i32, i32})
+	fn(abi.ImportDBExec, h.exec, []api.ValueType{i32, i32, i32, i32})
+	fn(abi.ImportDBBegin, h.begin, []api.ValueType{i32})
+	fn(abi.ImportDBCommit, h.commit, nil)
+	fn(abi.ImportDBRollback, h.rollback, nil)
+}
+
+// statement reads and checks the SQL text and arguments of db_query and
+// db_exec. It returns a negative code for a call that breaks the rules.
+func (h dbFuncs) statement(ctx context.Context, mod api.Module, stack []uint64, name string) (*call, string, []any, int32) {
+	text := guestBytes(mod, stack[0], stack[1], name)
+	argb := guestBytes(mod, stack[2], stack[3], name)
+	c := callFrom(ctx)
+	switch {
+	case c == nil || h.db == nil:
+		return nil, "", nil, abi.ErrState
+	case len(text) > abi.MaxSQL || len(argb) > abi.MaxDBArgs:
+		return nil, "", nil, abi.ErrTooLarge
+	}
+	vals, err := abi.DecodeArgs(argb, nil)
+	if err != nil {
+		return nil, "", nil, abi.ErrBadInput
+	}
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		switch v.Tag {
+		case abi.TagNull:
+		case abi.TagInt, abi.TagBool:
+			args[i] = v.Int
+		case abi.TagFloat:
+			args[i] = v.Float
+		case abi.TagText:
+			args[i] = v.Str
+		case abi.TagBlob:
+			args[i] = []byte(v.Str)
+		case abi.TagTime:
+			args[i] = time.Unix(0, v.Int).UTC()
+		}
+	}
+	return c, string(text), args, 0
+}
+
+func (h dbFuncs) query(ctx context.Context, mod api.Module, stack []uint64) {
+	c, q, args, rc := h.statement(ctx, mod, stack, abi.ImportDBQuery)
+	if rc < 0 {
+		ret(stack, rc)
+		return
+	}
+	s, derr := c.dbSession(ctx, h.db)
+	if derr != nil {
+		c.slot = abi.AppendDBError(c.slot[:0], derr)
+	} else {
+		c.slot = s.query(ctx, c.slot[:0], q, args)
+	}
+	ret(stack, int32(len(c.slot)))
+}
+
+func (h dbFuncs) exec(ctx context.Context, mod api.Module, stack []uint64) {
+	c, q, args, rc := h.statement(ctx, mod, stack, abi.ImportDBExec)
+	if rc < 0 {
+		ret(stack, rc)
+		return
+	}
+	s, derr := c.dbSession(ctx, h.db)
+	if derr == nil {
+		sctx, cancel := s.stmtContext(ctx)
+		res, err := s.conn.ExecContext(sctx, q, args...)
+		if err != nil {
+			derr = s.dbError(ctx, sctx, err)
+		} else {
+			ra, _ := res.RowsAffected()
+			id, _ := res.LastInsertId()
+			c.slot = abi.AppendExecResult(c.slot[:0], ra, id)
+		}
+		cancel()
+	}
+	if derr != nil {
+		c.slot = abi.AppendDBError(c.slot[:0], derr)
+	}
+	ret(stack, int32(len(c.slot)))
+}
+
+// txCall runs one transaction function: 0 on success, else the length of
+// the error in the slot.
+func (h dbFuncs) txCall(ctx context.Context, stack []uint64, f func(*dbSession) *abi.DBError) {
+	c := callFrom(ctx)
+	if c == nil || h.db == nil {
+		ret(stack, abi.ErrState)
+		return
+	}
+	s, derr := c.dbSession(ctx, h.db)
+	if derr == nil {
+		derr = f(s)
+	}
+	if derr == nil {
+		c.slot = c.slot[:0]
+		ret(stack, 0)
+		return
+	}
+	c.slot = abi.AppendDBError(c.slot[:0], derr)
+	ret(stack, int32(len(c.slot)))
+}
+
+func (h dbFuncs) begin(ctx context.Context, mod api.Module, stack []uint64) {
+	flags := int32(uint32(stack[0]))
+	if flags&^abi.TxReadOnly != 0 {
+		ret(stack, abi.ErrBadInput)
+		return
+	}
+	h.txCall(ctx, stack, func(s *dbSession) *abi.DBError { return s.begin(ctx, flags&abi.TxReadOnly != 0) })
+}
+
+func (h dbFuncs) commit(ctx context.Context, mod api.Module, stack []uint64) {
+	h.txCall(ctx, stack, func(s *dbSession) *abi.DBError { return s.end(ctx, "COMMIT") })
+}
+
+func (h dbFuncs) rollback(ctx context.Context, mod api.Module, stack []uint64) {
+	h.txCall(ctx, stack, func(s *dbSession) *abi.DBError { return s.end(ctx, "ROLLBACK") })
+}
+
+// dbSession is the database connection of one request: taken from the
+// app's pool at the request's first database call, returned when the
+// request ends, with any transaction it left open rolled back.
+type dbSession struct {
+	adb      *appDB
+	conn     *sql.Conn
+	st       *connState
+	readOnly bool // the open transaction is read-only
+}
+
+// dbSession returns the request's session, opening the database and taking
+// a connection on first use.
+func (c *call) dbSession(ctx context.Context, adb *appDB) (*dbSession, *abi.DBError) {
+	if c.dbs != nil {
+		return c.dbs, nil
+	}
+	db, err := adb.open()
+	if err != nil {
+		adb.log.Error("database unavailable", "err", err)
+		return nil, &abi.DBError{Code: abi.CodeError, SQLState: "58030", Message: "the app's database could not be opened"}
+	}
+	conn, err := db.DB.Conn(ctx)
+	if err != nil {
+		return nil, &abi.DBError{Code: abi.CodeInterrupt, SQLState: "57014", Message: fmt.Sprintf("app %q: no database connection before the request's deadline: %v", adb.app, err)}
+	}
+	st, err := stateOf(conn)
+	if err != nil {
+		conn.Close()
+		return nil, &abi.DBError{Code: abi.CodeError, SQLState: "58000", Message: err.Error()}
+	}
+	st.mode.Store(policyGuest)
+	c.dbs = &dbSession{adb: adb, conn: conn, st: st}
+	return c.dbs, nil
+}
+
+// stmtContext bounds one statement by the statement timeout within the
+// request's deadline (already in ctx).
+func (s *dbSession) stmtContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.adb.stmtTimeout)
+}
+
+// query runs q and appends its rows, or its error, to dst.
+func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any) []byte {
+	start := len(dst)
+	sctx, cancel := s.stmtContext(ctx)
+	defer cancel()
+	rows, err := s.conn.QueryContext(sctx, q, args...)
+	if err != nil {
+		return abi.AppendDBError(dst, s.dbError(ctx, sctx, err))
+	}
+	defer rows.Close()
+	cts, err := rows.ColumnTypes()
+	if err != nil {
+		return abi.AppendDBError(dst, s.dbError(ctx, sctx, err))
+	}
+	cols := make([]abi.Column, len(cts))
+	for i, ct := range cts {
+		cols[i] = abi.Column{Name: ct.Name(), DeclType: ct.DatabaseTypeName()}
+	}
+	dst = abi.AppendRowsHeader(dst, cols, 0)
+	at := len(dst)
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var n uint32
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return abi.AppendDBError(dst[:start], s.dbError(ctx, sctx, err))
+		}
+		for _, v := range vals {
+			dst = appendDriverValue(dst, v)
+		}
+		n++
+		if len(dst) > abi.MaxDBResult {
+			return abi.AppendDBError(dst[:start], &abi.DBError{Code: abi.CodeTooBig, SQLState: "54000",
+				Message: fmt.Sprintf("query result over %d bytes: select fewer rows (LIMIT) or columns", abi.MaxDBResult)})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return abi.AppendDBError(dst[:start], s.dbError(ctx, sctx, err))
+	}
+	abi.PatchRowCount(dst, at, n)
+	return dst
+}
+
+// appendDriverValue encodes one value as database/sql scanned it.
+func appendDriverValue(dst []byte, v any) []byte {
+	switch v := v.(type) {
+	case nil:
+		return abi.AppendValue(dst, abi.Value{Tag: abi.TagNull})
+	case int64:
+		return abi.AppendValue(dst, abi.Value{Tag: abi.TagInt, Int: v})
+	case float64:
+		return abi.AppendValue(dst, abi.Value{Tag: abi.TagFloat, Float: v})
+	case string:
+		return abi.AppendValue(dst, abi.Value{Tag: abi.TagText, Str: v})
+	case []byte:
+		return abi.AppendValue(dst, abi.Value{Tag: abi.TagBlob, Str: string(v)})
+	case bool:
+		b := int64(0)
+		if v {
+			b = 1
+		}
+		return abi.AppendValue(dst, abi.Value{Tag: abi.TagBool, Int: b})
+	case time.Time:
+		return abi.AppendValue(dst, abi.Value{Tag: abi.TagTime, Int: v.UnixNano()})
+	default:
+		return abi.AppendValue(dst, abi.Value{Tag: abi.TagText, Str: fmt.Sprint(v)})
+	}
+}
+
+// hostExec runs a statement of the host's own (transaction control) on the
+// session's connection, past the guest policy.
+func (s *dbSession) hostExec(ctx context.Context, q string) error {
+	s.st.mode.Store(policyHost)
+	defer s.st.mode.Store(policyGuest)
+	_, err := s.conn.ExecContext(ctx, q)
+	return err
+}
+
+func (s *dbSession) begin(ctx context.Context, readOnly bool) *abi.DBError {
+	if s.st.inTx.Load() {
+		return &abi.DBError{Code: abi.CodeMisuse, SQLState: "25001", Message: "a transaction is already open on this request (nest with SAVEPOINT)"}
+	}
+	stmt := "BEGIN IMMEDIATE" // take the write lock now: a deferred upgrade can fail with SQLITE_BUSY at once
+	if readOnly {
+		stmt = "BEGIN DEFERRED"
+	}
+	sctx, cancel := s.stmtContext(ctx)
+	defer cancel()
+	if err := s.hostExec(sctx, stmt); err != nil {
+		return s.dbError(ctx, sctx, err)
+	}
+	if readOnly {
+		if err := s.hostExec(sctx, "PRAGMA query_only = 1"); err != nil {
+			s.hostExec(context.Background(), "ROLLBACK")
+			return s.dbError(ctx, sctx, err)
+		}
+	}
+	s.readOnly = readOnly
+	s.st.inTx.Store(true)
+	return nil
+}
+
+// end commits or rolls back the open transaction.
+func (s *dbSession) end(ctx context.Context, stmt string) *abi.DBError {
+	if !s.st.inTx.Load() {
+		return &abi.DBError{Code: abi.CodeMisuse, SQLState: "25000", Message: stmt + " without a transaction"}
+	}
+	sctx, cancel := s.stmtContext(ctx)
+	defer cancel()
+	err := s.hostExec(sctx, stmt)
+	if err != nil && stmt == "COMMIT" {
+		// A failed commit leaves nothing half done: roll back.
+		s.hostExec(context.Background(), "ROLLBACK")
+	}
+	s.finishTx()
+	if err != nil {
+		return s.dbError(ctx, sctx, err)
+	}
+	return nil
+}
+
+// finishTx clears the transaction state after COMMIT or ROLLBACK.
+func (s *dbSession) finishTx() {
+	s.st.inTx.Store(false)
+	if s.readOnly {
+		s.hostExec(context.Background(), "PRAGMA query_only = 0")
+		s.readOnly = false
+	}
+}
+
+// close ends the session when its request ends: a transaction left open
+// is rolled back and the connection goes back to the pool (or is
+// discarded if it cannot be made clean).
+func (s *dbSession) close() {
+	if s.st.inTx.Load() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := s.hostExec(ctx, "ROLLBACK")
+		cancel()
+		s.finishTx()
+		if err != nil {
+			s.adb.log.Warn("rollback at the end of a request failed; connection discarded", "err", err)
+			s.conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}
+	s.st.mode.Store(policyGuest)
+	s.st.takeRefusal()
+	s.conn.Close()
+}
+
+// dbError turns a failure of a statement into the error the guest gets:
+// SQLite's code, an SQLSTATE, and a message that says what to do.
+func (s *dbSession) dbError(reqCtx, stmtCtx context.Context, err error) *abi.DBError {
+	refusal := s.st.takeRefusal()
+	if stmtCtx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		msg := fmt.Sprintf("statement stopped at limits.statement_timeout (%v)", s.adb.stmtTimeout)
+		if reqCtx.Err() != nil {
+			msg = "statement stopped at the request's deadline (limits.request_timeout)"
+		}
+		return &abi.DBError{Code: abi.CodeInterrupt, SQLState: "57014", Message: msg}
+	}
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return &abi.DBError{Code: abi.CodeError, SQLState: "HY000", Message: err.Error()}
+	}
+	e := &abi.DBError{Code: int32(se.Code()), Message: sqliteMessage(se)}
+	switch {
+	case e.Code&0xff == abi.CodeAuth || (refusal != "" && strings.Contains(e.Message, "not authorized")):
+		e.Code = abi.CodeAuth
+		e.Message = "not allowed"
+		if refusal != "" {
+			e.Message = refusal
+		}
+	case e.Code&0xff == abi.CodeFull:
+		e.Message = fmt.Sprintf("the app's database is full: limits.db_max_bytes is %d bytes", s.adb.maxBytes)
+	case e.Code&0xff == abi.CodeInterrupt:
+		e.Message = fmt.Sprintf("statement stopped at limits.statement_timeout (%v)", s.adb.stmtTimeout)
+	}
+	e.SQLState = sqlState(e.Code)
+	return e
+}
+
+// sqliteMessage is SQLite's own message without the driver's decoration:
+// "UNIQUE constraint failed: todos.title".
+func sqliteMessage(se *sqlite.Error) string {
+	msg := se.Error()
+	if i := strings.LastIndex(msg, " ("); i > 0 && strings.HasSuffix(msg, ")") {
+		msg = msg[:i]
+	}
+	if i := strings.Index(msg, ": "); i > 0 {
+		// "constraint failed: UNIQUE constraint failed: t.x" -> the detail
+		if rest := msg[i+2:]; strings.Contains(rest, " ") {
+			msg = rest
+		}
+	}
+	return msg
+}
+
+// sqlState maps SQLite result codes to the SQLSTATE PostgreSQL reports for
+// the same condition, so guests can branch on either.
+func sqlState(code int32) string {
+	switch code {
+	case abi.CodeUnique, abi.CodePrimaryKey:
+		return "23505"
+	case abi.CodeForeignKey:
+		return "23503"
+	case abi.CodeNotNull:
+		return "23502"
+	case abi.CodeCheck:
+		return "23514"
+	}
+	switch code & 0xff {
+	case abi.CodeConstraint:
+		return "23000"
+	case abi.CodeInterrupt:
+		return "57014"
+	case abi.CodeAuth:
+		return "42501"
+	case abi.CodeFull:
+		return "53100"
+	case abi.CodeTooBig:
+		return "54000"
+	case abi.CodeBusy, 6: // SQLITE_BUSY, SQLITE_LOCKED
+		return "55P03"
+	case abi.CodeError:
+		return "42000"
+	}
+	return "HY000"
+}
