@@ -1,0 +1,49 @@
+//go:build !wasip1
+
+package db_test
+
+import (
+	"fmt"
+
+	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/guest-sdk/go/db"
+)
+
+// cannedHost stands in for the sandkit host in a native test: every query
+// returns the same two rows.
+type cannedHost struct{}
+
+func (cannedHost) Query(string, []byte) []byte {
+	b := abi.AppendRowsHeader(nil, []abi.Column{{Name: "id", DeclType: "INTEGER"}, {Name: "title", DeclType: "TEXT"}}, 2)
+	for _, v := range []abi.Value{{Tag: abi.TagInt, Int: 1}, {Tag: abi.TagText, Str: "milk"}, {Tag: abi.TagInt, Int: 2}, {Tag: abi.TagText, Str: "eggs"}} {
+		b = abi.AppendValue(b, v)
+	}
+	return b
+}
+func (cannedHost) Exec(string, []byte) []byte { return abi.AppendExecResult(nil, 1, 3) }
+func (cannedHost) Begin(int32) []byte         { return nil }
+func (cannedHost) Commit() []byte             { return nil }
+func (cannedHost) Rollback() []byte           { return nil }
+
+// The fast path: rows scanned with a type switch, no reflection.
+func ExampleQuery() {
+	db.SetNativeHost(cannedHost{}) // inside the host, the real database answers
+	defer db.SetNativeHost(nil)
+
+	rows, err := db.Query("SELECT id, title FROM todos WHERE done = ?", false)
+	if err != nil {
+		panic(err)
+	}
+	for rows.Next() {
+		var id int64
+		var title string
+		rows.Scan(&id, &title)
+		fmt.Println(id, title)
+	}
+	res, _ := db.Exec("INSERT INTO todos (title) VALUES (?)", "bread")
+	fmt.Println("new id", res.LastInsertID)
+	// Output:
+	// 1 milk
+	// 2 eggs
+	// new id 3
+}
