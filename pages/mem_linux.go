@@ -1,0 +1,131 @@
+// Linear memory for QuickJS instances on Linux: the maximum is reserved as
+// address space up front (growth never copies; a memory bomb costs only
+// what it touched), and a restored instance maps its snapshot copy-on-write
+// from a memfd, so it shares every page it does not write.
+
+package pages
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/tetratelabs/wazero/experimental"
+	"golang.org/x/sys/unix"
+)
+
+func reserveAllocator() experimental.MemoryAllocator { return mmapAllocator{} }
+
+// mmapAllocator reserves max bytes PROT_NONE and, when image is set, maps
+// it privately over the start of the reservation.
+type mmapAllocator struct{ image *memImage }
+
+func (a mmapAllocator) Allocate(capacity, max uint64) experimental.LinearMemory {
+	if max == 0 {
+		max = 65536
+	}
+	buf, err := unix.Mmap(-1, 0, int(max), unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_NORESERVE)
+	if err != nil {
+		return &failedMemory{}
+	}
+	m := &mmapMemory{buf: buf}
+	if a.image != nil && a.image.size <= max {
+		_, err := unix.MmapPtr(a.image.fd, 0, unsafe.Pointer(&buf[0]), uintptr(a.image.size),
+			unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_FIXED)
+		if err != nil {
+			_ = unix.Munmap(buf)
+			return &failedMemory{}
+		}
+		m.committed = a.image.size
+	}
+	return m
+}
+
+type mmapMemory struct {
+	buf       []byte // the whole reservation
+	committed uint64 // bytes readable and writable
+}
+
+func (m *mmapMemory) Reallocate(size uint64) []byte {
+	if size > uint64(len(m.buf)) {
+		return nil
+	}
+	if size > m.committed {
+		if err := unix.Mprotect(m.buf[m.committed:size], unix.PROT_READ|unix.PROT_WRITE); err != nil {
+			return nil
+		}
+		m.committed = size
+	}
+	return m.buf[:size:size]
+}
+
+func (m *mmapMemory) Free() {
+	if m.buf != nil {
+		_ = unix.Munmap(m.buf)
+		m.buf = nil
+	}
+}
+
+// failedMemory cannot grow, so instantiation fails cleanly.
+type failedMemory struct{}
+
+func (*failedMemory) Reallocate(size uint64) []byte {
+	if size == 0 {
+		return []byte{}
+	}
+	return nil
+}
+func (*failedMemory) Free() {}
+
+// memImage is a snapshot of linear memory in a sealed memfd, with a
+// read-only view of it.
+type memImage struct {
+	fd   int
+	size uint64
+	view []byte
+}
+
+func newMemImage(mem []byte) (*memImage, error) {
+	fd, err := unix.MemfdCreate("sandkit-quickjs-snapshot", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
+	if err != nil {
+		return nil, fmt.Errorf("memfd_create: %w", err)
+	}
+	img := &memImage{fd: fd, size: uint64(len(mem))}
+	if err := unix.Ftruncate(fd, int64(len(mem))); err != nil {
+		img.free()
+		return nil, fmt.Errorf("ftruncate memfd: %w", err)
+	}
+	w, err := unix.Mmap(fd, 0, len(mem), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		img.free()
+		return nil, fmt.Errorf("mmap memfd: %w", err)
+	}
+	copy(w, mem)
+	_ = unix.Munmap(w)
+	// No one may change the image under the instances mapping it.
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, unix.F_SEAL_WRITE|unix.F_SEAL_GROW|unix.F_SEAL_SHRINK|unix.F_SEAL_SEAL); err != nil {
+		img.free()
+		return nil, fmt.Errorf("sealing memfd: %w", err)
+	}
+	if img.view, err = unix.Mmap(fd, 0, len(mem), unix.PROT_READ, unix.MAP_PRIVATE); err != nil {
+		img.free()
+		return nil, fmt.Errorf("mmap memfd: %w", err)
+	}
+	return img, nil
+}
+
+// allocator returns the allocator that maps the image copy-on-write.
+func (img *memImage) allocator() experimental.MemoryAllocator { return mmapAllocator{image: img} }
+
+// mapped says whether instances from allocator() already hold the image.
+func (img *memImage) mapped() bool { return true }
+
+func (img *memImage) free() {
+	if img.view != nil {
+		_ = unix.Munmap(img.view)
+		img.view = nil
+	}
+	if img.fd >= 0 {
+		_ = unix.Close(img.fd)
+		img.fd = -1
+	}
+}

@@ -1,0 +1,23 @@
+//go:build !linux
+
+// Linear memory elsewhere than Linux: wazero's default allocator, and a
+// snapshot kept as a Go byte slice copied into each restored instance.
+
+package pages
+
+import "github.com/tetratelabs/wazero/experimental"
+
+func reserveAllocator() experimental.MemoryAllocator { return nil }
+
+type memImage struct {
+	size uint64
+	view []byte
+}
+
+func newMemImage(mem []byte) (*memImage, error) {
+	return &memImage{size: uint64(len(mem)), view: append([]byte(nil), mem...)}, nil
+}
+
+func (img *memImage) allocator() experimental.MemoryAllocator { return nil }
+func (img *memImage) mapped() bool                            { return false }
+func (img *memImage) free()                                   { img.view = nil }

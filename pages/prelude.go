@@ -1,0 +1,57 @@
+// The JavaScript evaluated before every server bundle (the few web APIs
+// React's server.edge build needs that QuickJS lacks) and after it (the
+// check and wrapper around the bundle's render function).
+
+package pages
+
+// prelude defines TextEncoder (UTF-8 only, as the web API) and a console
+// whose methods do nothing: a render has no place to print to.
+const prelude = `(function () {
+  "use strict";
+  function utf8(s) {
+    var out = [];
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        var d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++; }
+        else c = 0xfffd;
+      } else if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+      if (c < 0x80) out.push(c);
+      else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+      else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+      else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    }
+    return out;
+  }
+  function TextEncoder() {}
+  Object.defineProperty(TextEncoder.prototype, "encoding", { get: function () { return "utf-8"; } });
+  TextEncoder.prototype.encode = function (s) { return new Uint8Array(utf8(s === undefined ? "" : String(s))); };
+  TextEncoder.prototype.encodeInto = function (s, dest) {
+    var b = utf8(String(s)), n = Math.min(b.length, dest.length);
+    for (var i = 0; i < n; i++) dest[i] = b[i];
+    return { read: s.length, written: n };
+  };
+  if (typeof globalThis.TextEncoder === "undefined") globalThis.TextEncoder = TextEncoder;
+  if (typeof globalThis.console === "undefined") {
+    var noop = function () {};
+    globalThis.console = { log: noop, info: noop, warn: noop, error: noop, debug: noop, trace: noop };
+  }
+})();`
+
+// renderWrapper checks the render protocol (spec/pages.md) and returns the
+// function Render calls.
+const renderWrapper = `(function () {
+  "use strict";
+  var render = globalThis.__sandkit_render;
+  if (typeof render !== "function") {
+    throw new TypeError("the server bundle did not define globalThis.__sandkit_render (it is " + typeof render + "); see spec/pages.md");
+  }
+  return function (input) {
+    var out = render(input);
+    if (typeof out !== "string") {
+      throw new TypeError("__sandkit_render returned " + (out === null ? "null" : typeof out) + ", want a string");
+    }
+    return out.indexOf("\0") === -1 ? out : out.replace(/\0/g, "\uFFFD");
+  };
+})()`

@@ -1,0 +1,219 @@
+// Renderer: one app's server bundle, loaded once, rendered by a pool of
+// warm instances that are restored from a snapshot and replaced when one
+// fails.
+
+package pages
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultTimeout bounds one render.
+const DefaultTimeout = time.Second
+
+// Renderer renders one app's pages. It is safe for concurrent use.
+type Renderer struct {
+	e       *Engine
+	name    string
+	timeout time.Duration
+	snap    *snapshot // nil: new instances evaluate the bundle again
+	bundle  []byte
+
+	mu     sync.RWMutex // held for reading by renders, for writing by Close
+	closed bool
+	idle   chan *instance
+	slots  chan struct{} // one token per live instance
+
+	renders, failures, discarded, restored atomic.Int64
+	restoreNanos                           atomic.Int64
+}
+
+type loadConfig struct {
+	timeout   time.Duration
+	instances int
+	warmup    []byte
+	snapshot  bool
+}
+
+// LoadOption configures a Renderer.
+type LoadOption func(*loadConfig)
+
+// WithTimeout bounds each render (default DefaultTimeout). The context
+// given to Render may set an earlier deadline.
+func WithTimeout(d time.Duration) LoadOption { return func(c *loadConfig) { c.timeout = d } }
+
+// WithInstances bounds the instances that render at once (default: the
+// number of CPUs). Renders beyond it wait for an instance.
+func WithInstances(n int) LoadOption { return func(c *loadConfig) { c.instances = n } }
+
+// WithWarmup renders input once before the snapshot is taken, so instances
+// restored from it start with the page's code already run once. A failing
+// warm-up render fails Load.
+func WithWarmup(input []byte) LoadOption { return func(c *loadConfig) { c.warmup = input } }
+
+// WithSnapshot chooses whether new instances are restored from a snapshot
+// of the first one (default true) or evaluate the bundle from scratch.
+func WithSnapshot(on bool) LoadOption { return func(c *loadConfig) { c.snapshot = on } }
+
+// Load evaluates an app's server bundle (see the package doc for what it
+// must define) and returns a Renderer for it. name appears in errors and
+// JavaScript stack traces.
+func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...LoadOption) (*Renderer, error) {
+	cfg := loadConfig{timeout: DefaultTimeout, instances: runtime.GOMAXPROCS(0), snapshot: true}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.timeout <= 0 || cfg.instances < 1 {
+		return nil, fmt.Errorf("pages: app %q: timeout must be positive and instances at least 1", name)
+	}
+	r := &Renderer{
+		e: e, name: name, timeout: cfg.timeout, bundle: bundle,
+		idle:  make(chan *instance, cfg.instances),
+		slots: make(chan struct{}, cfg.instances),
+	}
+	// Evaluating a bundle is bounded too: ten renders' worth, at least 5 s.
+	lctx, cancel := context.WithTimeout(ctx, max(10*cfg.timeout, 5*time.Second))
+	defer cancel()
+	in, err := e.newFreshInstance(lctx, name, bundle)
+	if err != nil {
+		return nil, fmt.Errorf("pages: app %q: loading the server bundle: %w", name, err)
+	}
+	if cfg.warmup != nil {
+		st := &callState{}
+		if _, err := in.render(withState(lctx, st), st, cfg.warmup); err != nil {
+			in.close(ctx)
+			return nil, fmt.Errorf("pages: app %q: warm-up render: %w", name, err)
+		}
+	}
+	if cfg.snapshot {
+		if r.snap, err = e.takeSnapshot(in); err != nil {
+			e.log.Warn("pages: no snapshot; new instances will evaluate the bundle", "app", name, "err", err)
+		}
+	}
+	r.slots <- struct{}{}
+	r.idle <- in
+	return r, nil
+}
+
+// Render calls the bundle's render function with input (the JSON described
+// in the package doc) and returns the markup it produced. A JavaScript
+// exception is returned as a *JSError and leaves the instance in the pool;
+// ErrDeadline, ErrMemoryLimit and ErrTrap discard the instance, and the
+// next render gets a fresh one.
+func (r *Renderer) Render(ctx context.Context, input []byte) ([]byte, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if r.closed {
+		return nil, fmt.Errorf("pages: app %q: %w", r.name, ErrClosed)
+	}
+	in, err := r.acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pages: app %q: %w", r.name, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
+	st := &callState{}
+	out, err := in.render(withState(ctx, st), st, input)
+	r.renders.Add(1)
+	if err != nil {
+		r.failures.Add(1)
+		if fatal(err) {
+			r.discard(ctx, in, err)
+		} else {
+			r.idle <- in
+		}
+		return nil, fmt.Errorf("pages: app %q: render: %w", r.name, err)
+	}
+	r.idle <- in
+	return out, nil
+}
+
+// acquire returns an idle instance, or a new one if fewer than the limit
+// are alive, or waits.
+func (r *Renderer) acquire(ctx context.Context) (*instance, error) {
+	select {
+	case in := <-r.idle:
+		return in, nil
+	default:
+	}
+	select {
+	case in := <-r.idle:
+		return in, nil
+	case r.slots <- struct{}{}:
+		in, err := r.newInstance(ctx)
+		if err != nil {
+			<-r.slots
+			return nil, err
+		}
+		return in, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for an instance: %w", ctx.Err())
+	}
+}
+
+func (r *Renderer) newInstance(ctx context.Context) (*instance, error) {
+	if r.snap == nil {
+		lctx, cancel := context.WithTimeout(ctx, max(10*r.timeout, 5*time.Second))
+		defer cancel()
+		return r.e.newFreshInstance(lctx, r.name, r.bundle)
+	}
+	start := time.Now()
+	in, err := r.e.restore(ctx, r.snap)
+	if err == nil {
+		r.restored.Add(1)
+		r.restoreNanos.Add(int64(time.Since(start)))
+	}
+	return in, err
+}
+
+func (r *Renderer) discard(ctx context.Context, in *instance, why error) {
+	r.discarded.Add(1)
+	r.e.log.Info("pages: discarding a QuickJS instance", "app", r.name, "renders", in.renders, "err", firstLine(why))
+	in.close(ctx)
+	<-r.slots
+}
+
+// Stats counts what a Renderer did.
+type Stats struct {
+	Renders   int64         // Render calls that reached an instance
+	Failures  int64         // of which failed
+	Discarded int64         // instances thrown away after a failure
+	Restored  int64         // instances created from the snapshot
+	Restore   time.Duration // mean time to create one from the snapshot
+	Live      int           // instances alive now
+}
+
+// Stats returns the Renderer's counters.
+func (r *Renderer) Stats() Stats {
+	s := Stats{
+		Renders: r.renders.Load(), Failures: r.failures.Load(),
+		Discarded: r.discarded.Load(), Restored: r.restored.Load(), Live: len(r.slots),
+	}
+	if s.Restored > 0 {
+		s.Restore = time.Duration(r.restoreNanos.Load() / s.Restored)
+	}
+	return s
+}
+
+// Close frees every instance and the snapshot, after renders in flight end.
+func (r *Renderer) Close(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	for len(r.idle) > 0 {
+		(<-r.idle).close(ctx)
+		<-r.slots
+	}
+	if r.snap != nil {
+		r.snap.free()
+	}
+	return nil
+}
