@@ -57,7 +57,7 @@ func newAppDB(app, dir string, l Limits, log *slog.Logger) *appDB {
 // open opens the database once; later calls return the first outcome.
 func (a *appDB) open() (*bun.DB, error) {
 	a.once.Do(func() {
-		a.db, a.err = openSQLite(a.path, a.maxBytes, a.stmtTimeout)
+		a.db, a.err = openSQLite(a.path, a.maxBytes, a.stmtTimeout, policyGuest)
 		if a.err != nil {
 			a.err = fmt.Errorf("app %q: database %s: %w", a.app, AppDBPath, a.err)
 			return
@@ -73,13 +73,13 @@ func (a *appDB) close() error {
 	if a.db == nil {
 		return nil
 	}
-	forgetConns(a.path)
+	forgetConns(a.db)
 	return a.db.Close()
 }
 
 // openSQLite opens path (creating its folder) in WAL mode with foreign keys
-// on, a page quota and the guest policy on every connection.
-func openSQLite(path string, maxBytes int64, stmtTimeout time.Duration) (*bun.DB, error) {
+// on, a page quota and policy mode on every connection.
+func openSQLite(path string, maxBytes int64, stmtTimeout time.Duration, mode int32) (*bun.DB, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("the app's folder path may not contain '?' or '#'")
 	}
@@ -96,7 +96,9 @@ func openSQLite(path string, maxBytes int64, stmtTimeout time.Duration) (*bun.DB
 	q.Set("_txlock", "immediate")
 	q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", max(maxBytes/dbPageSize, 1)))
 	q.Add("_pragma", "trusted_schema(0)")
-	sqldb := sql.OpenDB(&connector{dsn: path + "?" + q.Encode(), path: path})
+	conn := &connector{dsn: path + "?" + q.Encode(), mode: mode}
+	sqldb := sql.OpenDB(conn)
+	conn.db = sqldb
 	sqldb.SetMaxOpenConns(8)
 	sqldb.SetMaxIdleConns(4)
 	db := bun.NewDB(sqldb, sqlitedialect.New())
@@ -115,12 +117,12 @@ func openSQLite(path string, maxBytes int64, stmtTimeout time.Duration) (*bun.DB
 // in the process.
 var driverWithPolicy = func() *sqlite.Driver {
 	d := &sqlite.Driver{}
-	d.RegisterConnectionHook(func(c sqlite.ExecQuerierContext, dsn string) error {
+	d.RegisterConnectionHook(func(c sqlite.ExecQuerierContext, _ string) error {
 		reg, ok := c.(sqlite.AuthorizerRegisterer)
 		if !ok {
 			return fmt.Errorf("sqlite driver offers no authorizer")
 		}
-		st := &connState{path: dsn[:strings.IndexByte(dsn, '?')]}
+		st := &connState{}
 		if err := reg.RegisterAuthorizer(st.authorize); err != nil {
 			return err
 		}
@@ -130,11 +132,23 @@ var driverWithPolicy = func() *sqlite.Driver {
 	return d
 }()
 
-// connector opens connections with driverWithPolicy.
-type connector struct{ dsn, path string }
+// connector opens connections with driverWithPolicy, in policy mode.
+type connector struct {
+	dsn  string
+	mode int32
+	db   *sql.DB // the pool it fills
+}
 
 func (c *connector) Connect(context.Context) (driver.Conn, error) {
-	return driverWithPolicy.Open(c.dsn)
+	dc, err := driverWithPolicy.Open(c.dsn)
+	if err != nil {
+		return nil, err
+	}
+	if st, ok := conns.Load(dc); ok {
+		st.(*connState).mode.Store(c.mode)
+		st.(*connState).opener.Store(c)
+	}
+	return dc, nil
 }
 
 func (c *connector) Driver() driver.Driver { return driverWithPolicy }
@@ -142,14 +156,29 @@ func (c *connector) Driver() driver.Driver { return driverWithPolicy }
 // conns maps each open driver connection to its policy state.
 var conns sync.Map // driver.Conn -> *connState
 
-// forgetConns drops the state of every connection to the database at path.
-func forgetConns(path string) {
+// forgetConns drops the state of every connection of db's pool.
+func forgetConns(db *bun.DB) {
 	conns.Range(func(k, v any) bool {
-		if v.(*connState).path == path {
+		if o := v.(*connState).opener.Load(); o != nil && o.db == db.DB {
 			conns.Delete(k)
 		}
 		return true
 	})
+}
+
+// takeRefusal returns and clears the last refusal on any connection of
+// db's pool.
+func takeRefusal(db *bun.DB) string {
+	var why string
+	conns.Range(func(_, v any) bool {
+		if st := v.(*connState); st.opener.Load() != nil && st.opener.Load().db == db.DB {
+			if w := st.takeRefusal(); w != "" {
+				why = w
+			}
+		}
+		return true
+	})
+	return why
 }
 
 // stateOf returns the policy state of the driver connection behind c.
@@ -170,9 +199,9 @@ func stateOf(c *sql.Conn) (*connState, error) {
 // host itself is running a statement, whether the host opened a
 // transaction, and why it last refused something.
 type connState struct {
-	path    string
-	mode    atomic.Int32 // policyGuest, policyMigrate or policyHost
-	inTx    atomic.Bool  // the host began a transaction on this connection
+	opener  atomic.Pointer[connector] // whose pool the connection is in
+	mode    atomic.Int32              // policyGuest, policyMigrate or policyHost
+	inTx    atomic.Bool               // the host began a transaction on this connection
 	refused atomic.Pointer[string]
 }
 

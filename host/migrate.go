@@ -1,0 +1,262 @@
+// Migrations: an app's migrations/NNNN_name.up.sql and .down.sql applied
+// to its database with bun's migrate package, each in its own transaction
+// and under the same policy as the app's guests.
+
+package host
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/migrate"
+)
+
+// MigrationsDir is where an app keeps its migrations, relative to its folder.
+const MigrationsDir = "migrations"
+
+// Migrator applies an app's migrations. Make one with OpenMigrator and
+// Close it when done.
+type Migrator struct {
+	app  string
+	dir  string
+	path string // of the database
+	db   *bun.DB
+	m    *migrate.Migrator
+}
+
+// MigrationStatus is one migration and whether it is applied.
+type MigrationStatus struct {
+	Name      string // "0001_create_todos"
+	Applied   bool
+	AppliedAt time.Time // zero if not applied
+}
+
+// migrationName is the file name convention: NNNN_name.up.sql / .down.sql.
+var migrationName = regexp.MustCompile(`^(\d{1,14})_([0-9a-z_\-]+)\.(up|down)\.sql$`)
+
+// OpenMigrator opens the database of the app in dir for migrating. The
+// statements of a migration run under the guests' policy (no ATTACH, no
+// PRAGMA that changes settings) but may use transactions.
+func OpenMigrator(ctx context.Context, dir string) (*Migrator, error) {
+	cfg, err := LoadConfig(dir)
+	if err != nil {
+		return nil, err
+	}
+	mdir := filepath.Join(dir, MigrationsDir)
+	migrations := migrate.NewMigrations()
+	if _, err := os.Stat(mdir); err == nil {
+		if err := checkMigrationNames(mdir); err != nil {
+			return nil, fmt.Errorf("app %q: %w", cfg.Name, err)
+		}
+		if err := migrations.Discover(txFS{os.DirFS(mdir)}); err != nil {
+			return nil, fmt.Errorf("app %q: %s: %w", cfg.Name, MigrationsDir, err)
+		}
+	}
+	path := filepath.Join(dir, filepath.FromSlash(AppDBPath))
+	db, err := openSQLite(path, cfg.Limits.DBMaxBytes, cfg.Limits.StatementTimeout.std(), policyMigrate)
+	if err != nil {
+		return nil, fmt.Errorf("app %q: database %s: %w", cfg.Name, AppDBPath, err)
+	}
+	m := migrate.NewMigrator(db, migrations, migrate.WithMarkAppliedOnSuccess(true))
+	if err := m.Init(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("app %q: migrations table: %w", cfg.Name, err)
+	}
+	return &Migrator{app: cfg.Name, dir: dir, path: path, db: db, m: m}, nil
+}
+
+// checkMigrationNames refuses files in the migrations folder that look
+// like migrations but do not follow the convention, so that a typo is an
+// error instead of a migration silently skipped.
+func checkMigrationNames(mdir string) error {
+	ents, err := os.ReadDir(mdir)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		n := e.Name()
+		if strings.HasSuffix(n, ".sql") && !migrationName.MatchString(n) {
+			return fmt.Errorf("%s/%s: a migration is named NNNN_name.up.sql or NNNN_name.down.sql (lower case, digits, _ and -)", MigrationsDir, n)
+		}
+	}
+	return nil
+}
+
+// refusal explains a statement the policy refused, if one was.
+func (m *Migrator) refusal() string {
+	if why := takeRefusal(m.db); why != "" {
+		return ": " + why
+	}
+	return ""
+}
+
+// Close closes the database.
+func (m *Migrator) Close() error {
+	forgetConns(m.db)
+	return m.db.Close()
+}
+
+// Up applies every pending migration in order, each in a transaction, and
+// returns the names applied. It stops at the first failure, which it
+// returns with the migration's file name; the failed migration is rolled
+// back and not marked applied.
+func (m *Migrator) Up(ctx context.Context) ([]string, error) {
+	if err := m.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer m.m.Unlock(context.Background())
+	g, err := m.m.Migrate(ctx)
+	applied := names(g)
+	if err != nil {
+		if len(applied) > 0 {
+			applied = applied[:len(applied)-1] // the last one failed
+		}
+		return applied, fmt.Errorf("app %q: migration %s: %w%s", m.app, m.failedFile(g, "up"), err, m.refusal())
+	}
+	return applied, nil
+}
+
+// Down rolls back the last group of migrations applied together (by one
+// Up) and returns their names.
+func (m *Migrator) Down(ctx context.Context) ([]string, error) {
+	if err := m.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer m.m.Unlock(context.Background())
+	g, err := m.m.Rollback(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("app %q: rolling back %s: %w%s", m.app, m.failedFile(g, "down"), err, m.refusal())
+	}
+	return names(g), nil
+}
+
+// Status lists every migration, applied or not, in order.
+func (m *Migrator) Status(ctx context.Context) ([]MigrationStatus, error) {
+	ms, err := m.m.MigrationsWithStatus(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("app %q: %w", m.app, err)
+	}
+	out := make([]MigrationStatus, len(ms))
+	for i, mg := range ms {
+		out[i] = MigrationStatus{Name: mg.Name + "_" + mg.Comment, Applied: mg.IsApplied(), AppliedAt: mg.MigratedAt}
+	}
+	return out, nil
+}
+
+// lock takes bun's migration lock; a lock left by a crashed run is
+// reported with the fix.
+func (m *Migrator) lock(ctx context.Context) error {
+	if err := m.m.Lock(ctx); err != nil {
+		return fmt.Errorf("app %q: another migration is running (or one crashed holding the lock: delete the row of bun_migration_locks): %w", m.app, err)
+	}
+	return nil
+}
+
+func names(g *migrate.MigrationGroup) []string {
+	if g == nil {
+		return nil
+	}
+	var out []string
+	for _, mg := range g.Migrations {
+		out = append(out, mg.Name+"_"+mg.Comment)
+	}
+	return out
+}
+
+// failedFile names the file of the last migration of g.
+func (m *Migrator) failedFile(g *migrate.MigrationGroup, dir string) string {
+	if g == nil || len(g.Migrations) == 0 {
+		return MigrationsDir
+	}
+	last := g.Migrations[len(g.Migrations)-1]
+	return fmt.Sprintf("%s/%s_%s.%s.sql", MigrationsDir, last.Name, last.Comment, dir)
+}
+
+// CreateMigration writes an empty pair of migration files named after
+// name with the next free number and returns their paths.
+func CreateMigration(dir, name string) (up, down string, err error) {
+	name = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(name), " ", "_"))
+	if !regexp.MustCompile(`^[0-9a-z_\-]+$`).MatchString(name) {
+		return "", "", fmt.Errorf("migration name %q: use lower-case letters, digits, _ and -", name)
+	}
+	mdir := filepath.Join(dir, MigrationsDir)
+	if err := os.MkdirAll(mdir, 0o755); err != nil {
+		return "", "", err
+	}
+	ents, err := os.ReadDir(mdir)
+	if err != nil {
+		return "", "", err
+	}
+	next := 1
+	for _, e := range ents {
+		if m := migrationName.FindStringSubmatch(e.Name()); m != nil {
+			var n int
+			fmt.Sscan(strings.TrimLeft(m[1], "0"), &n)
+			next = max(next, n+1)
+		}
+	}
+	base := fmt.Sprintf("%04d_%s", next, name)
+	up = filepath.Join(mdir, base+".up.sql")
+	down = filepath.Join(mdir, base+".down.sql")
+	if err := os.WriteFile(up, []byte("-- "+base+": applied by `sandkit migrate up`, in a transaction.\n"), 0o644); err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(down, []byte("-- "+base+": undone by `sandkit migrate down`, in a transaction.\n"), 0o644); err != nil {
+		return "", "", err
+	}
+	return up, down, nil
+}
+
+// txFS shows every NNNN_name.up.sql as NNNN_name.tx.up.sql (and down
+// alike), which is how bun's migrate package is told to run a SQL
+// migration in a transaction.
+type txFS struct{ fsys fs.FS }
+
+func (t txFS) Open(name string) (fs.File, error) {
+	if name == "." {
+		return t.fsys.Open(name)
+	}
+	orig, ok := strings.CutSuffix(name, ".tx.up.sql")
+	if ok {
+		return t.fsys.Open(orig + ".up.sql")
+	}
+	if orig, ok = strings.CutSuffix(name, ".tx.down.sql"); ok {
+		return t.fsys.Open(orig + ".down.sql")
+	}
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+
+func (t txFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if name != "." {
+		return nil, nil // migrations live at the top of the folder
+	}
+	ents, err := fs.ReadDir(t.fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	var out []fs.DirEntry
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() || !migrationName.MatchString(n) || strings.Contains(n, ".tx.") {
+			continue
+		}
+		n = strings.Replace(n, ".up.sql", ".tx.up.sql", 1)
+		n = strings.Replace(n, ".down.sql", ".tx.down.sql", 1)
+		out = append(out, renamed{e, n})
+	}
+	return out, nil
+}
+
+type renamed struct {
+	fs.DirEntry
+	name string
+}
+
+func (r renamed) Name() string { return r.name }

@@ -1,0 +1,83 @@
+package host_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sandkit.dev/sandkit/host"
+)
+
+func writeMigration(t *testing.T, dir, name, sql string) {
+	t.Helper()
+	p := filepath.Join(dir, host.MigrationsDir, name)
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	if err := os.WriteFile(p, []byte(sql), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func migrator(t *testing.T, dir string) *host.Migrator {
+	t.Helper()
+	m, err := host.OpenMigrator(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+func TestMigrations(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	writeMigration(t, dir, "0001_create_notes.up.sql", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\nINSERT INTO notes (body) VALUES ('first');\n")
+	writeMigration(t, dir, "0001_create_notes.down.sql", "DROP TABLE notes;\n")
+	m := migrator(t, dir)
+	applied, err := m.Up(ctx)
+	if err != nil || strings.Join(applied, ",") != "0001_create_notes" {
+		t.Fatalf("up: %v %v", applied, err)
+	}
+	if applied, err := m.Up(ctx); err != nil || len(applied) != 0 {
+		t.Errorf("second up: %v %v", applied, err)
+	}
+
+	// A failing migration is rolled back entirely and not marked applied.
+	writeMigration(t, dir, "0002_broken.up.sql", "CREATE TABLE half (x INTEGER);\nINSERT INTO nope VALUES (1);\n")
+	writeMigration(t, dir, "0003_hostile.up.sql", "ATTACH '/tmp/x.db' AS x;\n")
+	m = migrator(t, dir)
+	applied, err = m.Up(ctx)
+	if err == nil || !strings.Contains(err.Error(), "migrations/0002_broken.up.sql") || !strings.Contains(err.Error(), "no such table: nope") || len(applied) != 0 {
+		t.Fatalf("broken migration: %v %v", applied, err)
+	}
+	st, err := m.Status(ctx)
+	if err != nil || len(st) != 3 || !st[0].Applied || st[1].Applied || st[2].Applied {
+		t.Errorf("status %+v %v", st, err)
+	}
+	os.Remove(filepath.Join(dir, host.MigrationsDir, "0002_broken.up.sql"))
+	m = migrator(t, dir)
+	if _, err := m.Up(ctx); err == nil || !strings.Contains(err.Error(), "0003_hostile") || !strings.Contains(err.Error(), "ATTACH") {
+		t.Errorf("hostile migration: %v", err)
+	}
+	os.Remove(filepath.Join(dir, host.MigrationsDir, "0003_hostile.up.sql"))
+
+	// Down undoes the last group.
+	m = migrator(t, dir)
+	if undone, err := m.Down(ctx); err != nil || strings.Join(undone, ",") != "0001_create_notes" {
+		t.Errorf("down: %v %v", undone, err)
+	}
+	if st, _ := m.Status(ctx); len(st) != 1 || st[0].Applied {
+		t.Errorf("status after down %+v", st)
+	}
+
+	// Bad names are errors, create numbers the next one.
+	up, down, err := host.CreateMigration(dir, "Add tags")
+	if err != nil || filepath.Base(up) != "0002_add_tags.up.sql" || filepath.Base(down) != "0002_add_tags.down.sql" {
+		t.Errorf("create: %s %s %v", up, down, err)
+	}
+	writeMigration(t, dir, "1_Bad.up.sql", "")
+	if _, err := host.OpenMigrator(ctx, dir); err == nil || !strings.Contains(err.Error(), "1_Bad.up.sql") {
+		t.Errorf("bad name: %v", err)
+	}
+}
