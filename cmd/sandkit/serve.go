@@ -75,6 +75,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := buildHandlers(ctx, dir, log); err != nil {
 		return err
 	}
+	if err := applyMigrations(ctx, dir, log); err != nil {
+		return err
+	}
 
 	engineOpts := []host.EngineOption{host.WithLogger(log)}
 	if *cacheDir != "" {
