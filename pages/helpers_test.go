@@ -1,0 +1,168 @@
+// Test helpers: the React fixture app (installed with npm ci when missing,
+// bundled with esbuild's Go API), page inputs, and one shared engine.
+
+package pages
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/evanw/esbuild/pkg/api"
+)
+
+const appDir = "testdata/app"
+
+var (
+	bundleOnce sync.Once
+	bundleJS   []byte
+	bundleErr  error
+)
+
+// reactBundle returns the fixture app bundled as a classic script (IIFE).
+// node_modules is installed from the lock file when missing: Node and npm
+// are required, as in CI.
+func reactBundle(t testing.TB) []byte {
+	t.Helper()
+	bundleOnce.Do(func() {
+		if _, err := os.Stat(filepath.Join(appDir, "node_modules", "react-dom", "package.json")); err != nil {
+			cmd := exec.Command("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund")
+			cmd.Dir = appDir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				bundleErr = fmt.Errorf("npm ci in %s (Node and npm are required): %v\n%s", appDir, err, out)
+				return
+			}
+		}
+		res := api.Build(api.BuildOptions{
+			EntryPoints: []string{filepath.Join(appDir, "server.jsx")},
+			Bundle:      true,
+			Format:      api.FormatIIFE,
+			Platform:    api.PlatformBrowser,
+			Target:      api.ES2020,
+			JSX:         api.JSXAutomatic,
+			Define:      map[string]string{"process.env.NODE_ENV": `"production"`},
+			LogLevel:    api.LogLevelSilent,
+		})
+		if len(res.Errors) > 0 {
+			msgs := api.FormatMessages(res.Errors, api.FormatMessagesOptions{Kind: api.ErrorMessage})
+			bundleErr = fmt.Errorf("esbuild: %s", strings.Join(msgs, "\n"))
+			return
+		}
+		bundleJS = res.OutputFiles[0].Contents
+	})
+	if bundleErr != nil {
+		t.Fatal(bundleErr)
+	}
+	return bundleJS
+}
+
+// renderInput is the JSON a host passes to Render.
+type renderInput struct {
+	Route  string            `json:"route"`
+	URL    string            `json:"url"`
+	Params map[string]string `json:"params"`
+	Data   any               `json:"data"`
+}
+
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+type item struct {
+	ID       int      `json:"id"`
+	Title    string   `json:"title"`
+	Body     string   `json:"body"`
+	Cents    int      `json:"cents"`
+	Stock    int      `json:"stock"`
+	Featured bool     `json:"featured"`
+	Tags     []string `json:"tags"`
+}
+
+func makeItem(i int) item {
+	return item{
+		ID: i, Title: fmt.Sprintf("Item number %d", i),
+		Body:  strings.Repeat(fmt.Sprintf("Description of item %d <with> \"markup\" & more. ", i), 1+i%3),
+		Cents: 199 + 37*i, Stock: i % 7, Featured: i%10 == 0,
+		Tags: []string{"tag" + fmt.Sprint(i%5), "common"},
+	}
+}
+
+// listPage is the benchmark page: layout, nav, sidebar and n item cards.
+func listPage(t testing.TB, n int) []byte {
+	items := make([]item, n)
+	for i := range items {
+		items[i] = makeItem(i)
+	}
+	return mustJSON(t, renderInput{
+		Route: "list", URL: "/items?page=1", Params: map[string]string{},
+		Data: map[string]any{"title": "All items", "page": 1, "items": items, "tags": []string{"tag0", "tag1", "tag2", "common"}},
+	})
+}
+
+func goldenInputs(t testing.TB) map[string][]byte {
+	return map[string][]byte{
+		"list-100": listPage(t, 100),
+		"list-0":   listPage(t, 0),
+		"item": mustJSON(t, renderInput{Route: "item", URL: "/items/7", Params: map[string]string{"id": "7"},
+			Data: map[string]any{"item": makeItem(7)}}),
+		"awkward": mustJSON(t, renderInput{Route: "awkward", URL: "/about", Params: map[string]string{},
+			Data: map[string]any{
+				"text": "<script>alert('x')</script> & \"quotes\" ' \u00a0 \u2028 \u2029 ünïcødé 日本語",
+				"attr": "a \"b\" <c> & 'd'", "html": "<b>bold</b>", "emoji": "😀👍🏽", "tags": []string{"a&b", "<c>"},
+			}}),
+	}
+}
+
+var (
+	engineOnce sync.Once
+	sharedEng  *Engine
+	engineErr  error
+)
+
+// testEngine is one engine for the tests that need no special options.
+func testEngine(t testing.TB) *Engine {
+	t.Helper()
+	engineOnce.Do(func() { sharedEng, engineErr = NewEngine(context.Background()) })
+	if engineErr != nil {
+		t.Fatal(engineErr)
+	}
+	return sharedEng
+}
+
+// nodeRender renders inputs with the bundle in Node (testdata/app/node-render.cjs).
+func nodeRender(t testing.TB, bundle []byte, inputs ...[]byte) []string {
+	t.Helper()
+	dir := t.TempDir()
+	bf := filepath.Join(dir, "bundle.js")
+	if err := os.WriteFile(bf, bundle, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{filepath.Join(appDir, "node-render.cjs"), bf}
+	for i, in := range inputs {
+		f := filepath.Join(dir, fmt.Sprintf("in%d.json", i))
+		if err := os.WriteFile(f, in, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, f)
+	}
+	out, err := exec.Command("node", args...).Output()
+	if err != nil {
+		t.Fatalf("node %v: %v (Node 20 is required)", args, err)
+	}
+	var res []string
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("node output: %v", err)
+	}
+	return res
+}
