@@ -40,6 +40,8 @@ type engineConfig struct {
 	cacheDir   string
 	limitPages uint32
 	log        *slog.Logger
+	rewrite    func([]byte) ([]byte, error)
+	setup      func(context.Context, wazero.Runtime) error
 }
 
 // Option configures an Engine.
@@ -59,6 +61,23 @@ func WithMemoryLimitPages(pages uint32) Option {
 // WithLogger receives what QuickJS writes to stdout and stderr (it should
 // write nothing) and notes on discarded instances. Default: discard.
 func WithLogger(l *slog.Logger) Option { return func(c *engineConfig) { c.log = l } }
+
+// WithModuleRewrite transforms the QuickJS module once before it is
+// compiled, and WithRuntimeSetup prepares the runtime before the module is
+// compiled, typically to instantiate the host module the rewrite imports.
+// Together they let a host bound native work that QuickJS's interrupt
+// handler cannot see (see the package doc, "Limits"), for example with a
+// fuel counter: WithModuleRewrite(fuel.Instrument) and
+// WithRuntimeSetup(fuel.Register). The rewrite must keep every export and
+// every import of the QuickJS build; imports it adds are not checked here.
+func WithModuleRewrite(rewrite func(wasm []byte) ([]byte, error)) Option {
+	return func(c *engineConfig) { c.rewrite = rewrite }
+}
+
+// WithRuntimeSetup: see WithModuleRewrite.
+func WithRuntimeSetup(setup func(ctx context.Context, r wazero.Runtime) error) Option {
+	return func(c *engineConfig) { c.setup = setup }
+}
 
 // NewEngine compiles the embedded QuickJS build. Close it to free the
 // runtime and every instance.
@@ -88,6 +107,11 @@ func NewEngine(ctx context.Context, opts ...Option) (*Engine, error) {
 		return nil, fmt.Errorf("pages: rewriting the QuickJS memory import: %w", err)
 	}
 
+	if cfg.rewrite != nil {
+		if wasm, err = cfg.rewrite(wasm); err != nil {
+			return nil, fmt.Errorf("pages: WithModuleRewrite: %w", err)
+		}
+	}
 	e := &Engine{exports: names.Exports, info: info, limit: cfg.limitPages, log: cfg.log}
 	rc := wazero.NewRuntimeConfigCompiler().WithMemoryLimitPages(cfg.limitPages)
 	if cfg.cacheDir != "" {
@@ -102,11 +126,16 @@ func NewEngine(ctx context.Context, opts ...Option) (*Engine, error) {
 		_ = e.Close(ctx)
 		return nil, err
 	}
+	if cfg.setup != nil {
+		if err := cfg.setup(ctx, e.rt); err != nil {
+			return fail(fmt.Errorf("pages: WithRuntimeSetup: %w", err))
+		}
+	}
 	e.compiled, err = e.rt.CompileModule(ctx, wasm)
 	if err != nil {
 		return fail(fmt.Errorf("pages: compiling QuickJS: %w", err))
 	}
-	if err := checkSignatures(e.compiled.ImportedFunctions(), e.compiled.ExportedFunctions(), names.Imports, names.Exports); err != nil {
+	if err := checkSignatures(e.compiled.ImportedFunctions(), e.compiled.ExportedFunctions(), names.Memory.Module, names.Imports, names.Exports); err != nil {
 		return fail(fmt.Errorf("pages: %w", err))
 	}
 	if err := e.instantiateHostModule(ctx, names.Memory.Module, names.Imports); err != nil {

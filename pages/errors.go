@@ -46,12 +46,14 @@ func fatal(err error) bool {
 }
 
 // classify wraps err with what the host functions saw during the call: a
-// deadline, a refused memory growth, or a trap.
+// deadline, a refused memory growth, or a trap. A trap after the call's
+// context ended is a deadline too (a host function added with
+// WithModuleRewrite stopped the guest).
 func classify(st *callState, err error) error {
 	var js *JSError
 	isJS := errors.As(err, &js)
 	switch {
-	case st.interrupted:
+	case st.interrupted || (!isJS && st.ctx != nil && st.ctx.Err() != nil):
 		return fmt.Errorf("%w (QuickJS: %v)", ErrDeadline, firstLine(err))
 	case st.outOfMemory || (isJS && strings.Contains(js.Message, "out of memory")):
 		return fmt.Errorf("%w: %v (hint: raise WithMemoryLimitPages, or render less)", ErrMemoryLimit, firstLine(err))

@@ -19,6 +19,7 @@ import (
 // callState is what host functions learn and report during one call into
 // an instance; it travels in the call's context.
 type callState struct {
+	ctx         context.Context // the call's, for classify
 	interrupted bool   // the interrupt handler stopped the guest
 	outOfMemory bool   // a memory growth was refused
 	interrupts  int    // times the interrupt handler ran
@@ -29,6 +30,7 @@ type callState struct {
 type stateKey struct{}
 
 func withState(ctx context.Context, st *callState) context.Context {
+	st.ctx = ctx
 	return context.WithValue(ctx, stateKey{}, st)
 }
 

@@ -17,9 +17,10 @@ import (
 	"github.com/tetratelabs/wazero/experimental"
 )
 
-// allIntrinsics asks QTS_NewContext for every intrinsic this build has
-// (BaseObjects through BigInt in @jitl/quickjs-ffi-types' IntrinsicsFlags).
-const allIntrinsics = 1<<12 - 1
+// allIntrinsics: 0 asks QTS_NewContext for JS_NewContext's full set
+// (a mask of @jitl/quickjs-ffi-types' IntrinsicsFlags leaves BigInt out in
+// the NG build).
+const allIntrinsics = 0
 
 // maxStackSize is QuickJS's own bound on its native stack, so deep
 // recursion throws a RangeError before it exhausts the real one.

@@ -105,11 +105,15 @@ func equalTypes(a, b []api.ValueType) bool {
 
 // checkSignatures compares the compiled module's imports and exports with
 // the tables above, through the build's name map.
-func checkSignatures(imports []api.FunctionDefinition, exports map[string]api.FunctionDefinition, importNames, exportNames map[string]string) error {
+// Imports from modules other than module were added by WithModuleRewrite.
+func checkSignatures(imports []api.FunctionDefinition, exports map[string]api.FunctionDefinition, module string, importNames, exportNames map[string]string) error {
 	var problems []string
 	seen := map[string]bool{}
 	for _, def := range imports {
 		mod, minified, _ := def.Import()
+		if mod != module {
+			continue
+		}
 		src, ok := importNames[minified]
 		if !ok {
 			problems = append(problems, fmt.Sprintf("import %s.%s is not in names.json", mod, minified))
@@ -124,6 +128,11 @@ func checkSignatures(imports []api.FunctionDefinition, exports map[string]api.Fu
 		if !want.matches(def) {
 			problems = append(problems, fmt.Sprintf("import %s (%s.%s) has type %s, sandkit implements %s",
 				src, mod, minified, signature{def.ParamTypes(), def.ResultTypes()}, want))
+		}
+	}
+	for src := range importSignatures {
+		if !seen[src] {
+			problems = append(problems, fmt.Sprintf("import %s is not in the module", src))
 		}
 	}
 	for src, want := range exportSignatures {
