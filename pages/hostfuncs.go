@@ -20,11 +20,11 @@ import (
 // an instance; it travels in the call's context.
 type callState struct {
 	ctx         context.Context // the call's, for classify
-	interrupted bool   // the interrupt handler stopped the guest
-	outOfMemory bool   // a memory growth was refused
-	interrupts  int    // times the interrupt handler ran
-	out         []byte // pending stdout/stderr line
-	logged      int    // bytes logged in this call
+	interrupted bool            // the interrupt handler stopped the guest
+	outOfMemory bool            // a memory growth was refused
+	interrupts  int             // times the interrupt handler ran
+	out         []byte          // pending stdout/stderr line
+	logged      int             // bytes logged in this call
 }
 
 type stateKey struct{}
