@@ -3,7 +3,7 @@
 // the byte encoding of a request head. spec/abi.md is the normative prose;
 // this package is the same contract as Go constants and codecs, shared by the
 // host (native) and the Go guest SDK (GOOS=wasip1). It imports only the
-// standard library's errors and encoding/binary packages.
+// standard library.
 //
 // A reactor guest exports [ExportVersion], [ExportAlloc] and [ExportHandle].
 // For each request the host places the encoded [RequestHead] in the guest's

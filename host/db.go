@@ -247,7 +247,10 @@ func (st *connState) authorize(action sqlite.AuthorizerActionCode, a1, a2, dbNam
 	}
 	switch action {
 	case sqlite.AuthAttach, sqlite.AuthDetach:
-		return deny("ATTACH and DETACH are not allowed: an app has exactly one database")
+		if a1 == "" {
+			return deny("VACUUM is not allowed: the host maintains the database file")
+		}
+		return deny("ATTACH, DETACH and VACUUM INTO are not allowed: an app has exactly one database")
 	case sqlite.AuthPragma:
 		if takesName, ok := allowedPragmas[strings.ToLower(a1)]; ok && (a2 == "" || takesName) {
 			return sqlite.AuthorizerOK

@@ -251,7 +251,7 @@ db_max_bytes = 262144
 		query     bool
 		want      string
 	}{
-		{"attach another app", "ATTACH DATABASE '" + victimDB + "' AS v", false, "23 42501 ATTACH and DETACH are not allowed"},
+		{"attach another app", "ATTACH DATABASE '" + victimDB + "' AS v", false, "23 42501 ATTACH, DETACH and VACUUM INTO are not allowed"},
 		{"attach a new file", "ATTACH DATABASE '/tmp/sandkit-evil.db' AS e", false, "23 42501 ATTACH"},
 		{"read another app's table", "SELECT s FROM secrets", true, "1 42000 no such table: secrets"},
 		{"load_extension", "SELECT load_extension('/usr/lib/x86_64-linux-gnu/libc.so.6')", true, "23 42501 load_extension() is not allowed"},
