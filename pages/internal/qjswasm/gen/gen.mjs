@@ -18,7 +18,8 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const genDir = path.dirname(fileURLToPath(import.meta.url));
-const outDir = path.dirname(genDir);
+// QJSWASM_OUT redirects the outputs (the reproducibility test uses it).
+const outDir = process.env.QJSWASM_OUT || path.dirname(genDir);
 const pkgName = "@jitl/quickjs-ng-wasmfile-release-sync";
 
 function fail(msg) {
@@ -28,7 +29,7 @@ function fail(msg) {
 
 async function main() {
 // The pinned hash lives in qjswasm.go, so Go code and this script agree.
-const goSrc = fs.readFileSync(path.join(outDir, "qjswasm.go"), "utf8");
+const goSrc = fs.readFileSync(path.join(path.dirname(genDir), "qjswasm.go"), "utf8");
 const pinned = /PinnedSHA256\s*=\s*"([0-9a-f]{64})"/.exec(goSrc)?.[1];
 if (!pinned) fail("no PinnedSHA256 constant in qjswasm.go");
 

@@ -1,0 +1,133 @@
+package pages
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// BenchmarkRender100 renders the 100-item page on one warm instance.
+// Besides ns/op it reports the median (p50-ms) and renders/s.
+func BenchmarkRender100(b *testing.B) {
+	ctx := context.Background()
+	bundle := reactBundle(b)
+	input := listPage(b, 100)
+	r, err := testEngine(b).Load(ctx, "app/server.js", bundle, WithInstances(1), WithWarmup(input))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close(ctx)
+	for range 3 {
+		if _, err := r.Render(ctx, input); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var times []time.Duration
+	start := time.Now()
+	for b.Loop() {
+		t0 := time.Now()
+		if _, err := r.Render(ctx, input); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(t0))
+	}
+	total := time.Since(start)
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2])/1e6, "p50-ms")
+	b.ReportMetric(float64(len(times))/total.Seconds(), "renders/s")
+}
+
+// BenchmarkNodeRender100 is the baseline: Node 20 rendering the same bundle
+// and input warm, b.N times in one process (started outside the timing).
+func BenchmarkNodeRender100(b *testing.B) {
+	bundle := reactBundle(b)
+	dir := b.TempDir()
+	bf, inf := filepath.Join(dir, "bundle.js"), filepath.Join(dir, "input.json")
+	if err := os.WriteFile(bf, bundle, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(inf, listPage(b, 100), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	n := max(b.N, 100)
+	out, err := exec.Command("node", filepath.Join(appDir, "node-bench.cjs"), bf, inf, strconv.Itoa(n)).Output()
+	if err != nil {
+		b.Fatalf("node: %v", err)
+	}
+	var res struct {
+		MedianNS float64 `json:"median_ns"`
+		PerSec   float64 `json:"per_sec"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(1e9/res.PerSec, "ns/op")
+	b.ReportMetric(res.MedianNS/1e6, "p50-ms")
+	b.ReportMetric(res.PerSec, "renders/s")
+}
+
+// BenchmarkRestore creates an instance from the snapshot of a warmed one
+// (and closes it), the cost of replacing or adding an instance.
+func BenchmarkRestore(b *testing.B) {
+	ctx := context.Background()
+	bundle := reactBundle(b)
+	e := testEngine(b)
+	r, err := e.Load(ctx, "app/server.js", bundle, WithWarmup(listPage(b, 100)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close(ctx)
+	for b.Loop() {
+		in, err := e.restore(ctx, r.snap)
+		if err != nil {
+			b.Fatal(err)
+		}
+		in.close(ctx)
+	}
+}
+
+// BenchmarkRestoreAndRender is a restore followed by the first render on
+// the new instance (which pays its copy-on-write page faults).
+func BenchmarkRestoreAndRender(b *testing.B) {
+	ctx := context.Background()
+	bundle := reactBundle(b)
+	input := listPage(b, 100)
+	e := testEngine(b)
+	r, err := e.Load(ctx, "app/server.js", bundle, WithWarmup(input))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close(ctx)
+	for b.Loop() {
+		in, err := e.restore(ctx, r.snap)
+		if err != nil {
+			b.Fatal(err)
+		}
+		st := &callState{}
+		if _, err := in.render(withState(ctx, st), st, input); err != nil {
+			b.Fatal(err)
+		}
+		in.close(ctx)
+	}
+}
+
+// BenchmarkFreshInstance evaluates the bundle in a new instance: what every
+// new instance would cost without a snapshot.
+func BenchmarkFreshInstance(b *testing.B) {
+	ctx := context.Background()
+	bundle := reactBundle(b)
+	e := testEngine(b)
+	for b.Loop() {
+		in, err := e.newFreshInstance(ctx, "app/server.js", bundle)
+		if err != nil {
+			b.Fatal(err)
+		}
+		in.close(ctx)
+	}
+}
