@@ -9,6 +9,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -188,49 +189,68 @@ func (s *dbSession) stmtContext(ctx context.Context) (context.Context, context.C
 	return context.WithTimeout(ctx, s.adb.stmtTimeout)
 }
 
-// query runs q and appends its rows, or its error, to dst.
+// query runs q and appends its rows, or its error, to dst. It reads the
+// driver's rows directly (under sql.Conn.Raw): database/sql's Scan would
+// convert and copy every value once more.
 func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any) []byte {
 	start := len(dst)
 	sctx, cancel := s.stmtContext(ctx)
 	defer cancel()
-	rows, err := s.conn.QueryContext(sctx, q, args...)
-	if err != nil {
-		return abi.AppendDBError(dst, s.dbError(ctx, sctx, err))
-	}
-	defer rows.Close()
-	cts, err := rows.ColumnTypes()
-	if err != nil {
-		return abi.AppendDBError(dst, s.dbError(ctx, sctx, err))
-	}
-	cols := make([]abi.Column, len(cts))
-	for i, ct := range cts {
-		cols[i] = abi.Column{Name: ct.Name(), DeclType: ct.DatabaseTypeName()}
-	}
-	dst = abi.AppendRowsHeader(dst, cols, 0)
-	at := len(dst)
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	var n uint32
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return abi.AppendDBError(dst[:start], s.dbError(ctx, sctx, err))
+	var derr *abi.DBError
+	err := s.conn.Raw(func(dc any) error {
+		qc, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return fmt.Errorf("driver connection %T cannot query", dc)
 		}
-		for _, v := range vals {
-			dst = appendDriverValue(dst, v)
+		named := make([]driver.NamedValue, len(args))
+		for i, a := range args {
+			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
 		}
-		n++
-		if len(dst) > abi.MaxDBResult {
-			return abi.AppendDBError(dst[:start], &abi.DBError{Code: abi.CodeTooBig, SQLState: "54000",
-				Message: fmt.Sprintf("query result over %d bytes: select fewer rows (LIMIT) or columns", abi.MaxDBResult)})
+		rows, err := qc.QueryContext(sctx, q, named)
+		if err != nil {
+			return err
 		}
+		defer rows.Close()
+		names := rows.Columns()
+		cols := make([]abi.Column, len(names))
+		typed, _ := rows.(driver.RowsColumnTypeDatabaseTypeName)
+		for i, n := range names {
+			cols[i].Name = n
+			if typed != nil {
+				cols[i].DeclType = typed.ColumnTypeDatabaseTypeName(i)
+			}
+		}
+		dst = abi.AppendRowsHeader(dst, cols, 0)
+		at := len(dst)
+		vals := make([]driver.Value, len(cols))
+		var n uint32
+		for {
+			err := rows.Next(vals)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			for _, v := range vals {
+				dst = appendDriverValue(dst, v)
+			}
+			n++
+			if len(dst) > abi.MaxDBResult {
+				derr = &abi.DBError{Code: abi.CodeTooBig, SQLState: "54000",
+					Message: fmt.Sprintf("query result over %d bytes: select fewer rows (LIMIT) or columns", abi.MaxDBResult)}
+				return nil
+			}
+		}
+		abi.PatchRowCount(dst, at, n)
+		return nil
+	})
+	if err != nil && derr == nil {
+		derr = s.dbError(ctx, sctx, err)
 	}
-	if err := rows.Err(); err != nil {
-		return abi.AppendDBError(dst[:start], s.dbError(ctx, sctx, err))
+	if derr != nil {
+		return abi.AppendDBError(dst[:start], derr)
 	}
-	abi.PatchRowCount(dst, at, n)
 	return dst
 }
 
