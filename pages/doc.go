@@ -1,0 +1,65 @@
+// Package pages renders an app's React pages on the server, in QuickJS
+// compiled to WebAssembly and run by wazero inside the host process: no
+// Node process, and no JavaScript engine outside the sandbox.
+//
+// # Rendering a page
+//
+// One Engine serves a whole host. It compiles the embedded QuickJS-NG build
+// once (in milliseconds from a compilation cache given by WithCacheDir):
+//
+//	engine, err := pages.NewEngine(ctx, pages.WithCacheDir(dir))
+//	defer engine.Close(ctx)
+//
+// Each app's server bundle is loaded once. Load evaluates it in a fresh
+// QuickJS instance, optionally renders a warm-up page, and keeps a snapshot
+// of that instance's memory; the Renderer it returns pools warm instances
+// restored from the snapshot (about 0.1 ms each on Linux):
+//
+//	r, err := engine.Load(ctx, "blog", serverBundleJS, pages.WithTimeout(time.Second))
+//	defer r.Close(ctx)
+//
+// Render passes the page's input and returns the markup of the app root:
+//
+//	in, _ := json.Marshal(pages.Input{Route: "posts/[slug]", URL: "/posts/hello",
+//		Params: map[string]string{"slug": "hello"}, Data: loaderJSON})
+//	html, err := r.Render(ctx, in)
+//
+// # The render protocol
+//
+// The server bundle is a classic script (esbuild's IIFE format, not an ES
+// module). Evaluating it must define globalThis.__sandkit_render, a function
+// that takes one string and returns a string, or throws. The string it takes
+// is the JSON encoding of Input:
+//
+//	{"route": "<route id>", "url": "/path?query", "params": {...}, "data": <loader JSON or null>}
+//
+// and the string it returns is the rendered markup of the app root (what
+// react-dom's renderToString returns), which the host places in the HTML
+// document. With React 19 the entry point is as short as:
+//
+//	import { renderToString } from "react-dom/server.edge";
+//	globalThis.__sandkit_render = (input) => renderToString(<App {...JSON.parse(input)} />);
+//
+// Besides the ECMAScript built-ins (no Intl), a bundle finds TextEncoder
+// and a console whose methods do nothing. There are no timers, no fetch, no
+// files: a render is one synchronous call. A NUL character in the markup is
+// replaced by U+FFFD. spec/pages.md is the normative text.
+//
+// # Limits
+//
+// A render runs until its deadline (WithTimeout, or the context's, whichever
+// comes first), checked by QuickJS's own interrupt handler, and within the
+// engine's memory limit (WithMemoryLimitPages). A render that overruns
+// (ErrDeadline), runs out of memory (ErrMemoryLimit) or traps (ErrTrap)
+// costs its instance: it is discarded and the next render gets a new one
+// from the snapshot. A JavaScript exception is returned as a *JSError and
+// the instance stays in the pool.
+//
+// QuickJS calls its interrupt handler between bytecode instructions, not
+// inside one long native operation (JSON.stringify of a huge array, a join,
+// BigInt arithmetic): such an operation can overrun the deadline by up to
+// its own length (0.7 s measured), and, as wasm code that never calls out,
+// it holds back Go's garbage collector meanwhile. A host serving untrusted
+// apps should add a fuel counter with WithModuleRewrite and WithRuntimeSetup,
+// which bounds those too.
+package pages
