@@ -6,9 +6,16 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+
+	"modernc.org/sqlite"
 )
 
-func BenchmarkDBQuery20(b *testing.B) {
+func BenchmarkDBQuery20(b *testing.B) { benchQuery20(b, true) }
+
+// BenchmarkDBQuery20NoAuthorizer is the same without the policy, to price it.
+func BenchmarkDBQuery20NoAuthorizer(b *testing.B) { benchQuery20(b, false) }
+
+func benchQuery20(b *testing.B, authorizer bool) {
 	adb := newAppDB("b", b.TempDir(), Limits{}.withDefaults(), nopLog())
 	defer adb.close()
 	c := newCall()
@@ -20,6 +27,13 @@ func BenchmarkDBQuery20(b *testing.B) {
 	s.conn.ExecContext(context.Background(), "CREATE TABLE todos (id INTEGER PRIMARY KEY, title TEXT, done BOOLEAN, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)")
 	for i := range 20 {
 		s.conn.ExecContext(context.Background(), fmt.Sprintf("INSERT INTO todos (title, done) VALUES ('todo number %d', %d)", i, i%2))
+	}
+	if !authorizer {
+		s.conn.Raw(func(dc any) error { return dc.(sqlite.AuthorizerRegisterer).RegisterAuthorizer(nil) })
+		defer s.conn.Raw(func(dc any) error {
+			st, _ := conns.Load(dc)
+			return dc.(sqlite.AuthorizerRegisterer).RegisterAuthorizer(st.(*connState).authorize)
+		})
 	}
 	var buf []byte
 	b.ReportAllocs()
