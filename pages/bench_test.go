@@ -72,6 +72,35 @@ func BenchmarkNodeRender100(b *testing.B) {
 	b.ReportMetric(res.PerSec, "renders/s")
 }
 
+// BenchmarkQuickJSInNode100 runs the same QuickJS wasm, prelude, bundle
+// and input in Node's wasm engine (V8's Liftoff/TurboFan instead of
+// wazero's compiler), b.N renders in one process.
+func BenchmarkQuickJSInNode100(b *testing.B) {
+	bundle := reactBundle(b)
+	dir := b.TempDir()
+	pf, bf, inf := filepath.Join(dir, "prelude.js"), filepath.Join(dir, "bundle.js"), filepath.Join(dir, "input.json")
+	input := listPage(b, 100)
+	for f, data := range map[string][]byte{pf: []byte(prelude), bf: bundle, inf: input} {
+		if err := os.WriteFile(f, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	out, err := exec.Command("node", filepath.Join(appDir, "node-qjs-bench.cjs"), pf, bf, inf, strconv.Itoa(max(b.N, 10))).Output()
+	if err != nil {
+		b.Fatalf("node: %v", err)
+	}
+	var res struct {
+		MedianNS float64 `json:"median_ns"`
+		PerSec   float64 `json:"per_sec"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(1e9/res.PerSec, "ns/op")
+	b.ReportMetric(res.MedianNS/1e6, "p50-ms")
+	b.ReportMetric(res.PerSec, "renders/s")
+}
+
 // BenchmarkRestore creates an instance from the snapshot of a warmed one
 // (and closes it), the cost of replacing or adding an instance.
 func BenchmarkRestore(b *testing.B) {
