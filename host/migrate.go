@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -118,7 +119,7 @@ func (m *Migrator) Up(ctx context.Context) ([]string, error) {
 		if len(applied) > 0 {
 			applied = applied[:len(applied)-1] // the last one failed
 		}
-		return applied, fmt.Errorf("app %q: migration %s: %w%s", m.app, m.failedFile(g, "up"), err, m.refusal())
+		return applied, fmt.Errorf("app %q: migration %s: %w%s", m.app, m.failedFile(g, "up", err), err, m.refusal())
 	}
 	return applied, nil
 }
@@ -132,9 +133,11 @@ func (m *Migrator) Down(ctx context.Context) ([]string, error) {
 	defer m.m.Unlock(context.Background())
 	g, err := m.m.Rollback(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("app %q: rolling back %s: %w%s", m.app, m.failedFile(g, "down"), err, m.refusal())
+		return nil, fmt.Errorf("app %q: rolling back %s: %w%s", m.app, m.failedFile(g, "down", err), err, m.refusal())
 	}
-	return names(g), nil
+	undone := names(g)
+	slices.Reverse(undone) // bun rolls a group back last first
+	return undone, nil
 }
 
 // Status lists every migration, applied or not, in order.
@@ -170,13 +173,18 @@ func names(g *migrate.MigrationGroup) []string {
 	return out
 }
 
-// failedFile names the file of the last migration of g.
-func (m *Migrator) failedFile(g *migrate.MigrationGroup, dir string) string {
-	if g == nil || len(g.Migrations) == 0 {
+// failedFile names the file of the migration of g that err (bun's
+// "NNNN: up: ...") is about.
+func (m *Migrator) failedFile(g *migrate.MigrationGroup, dir string, err error) string {
+	if g == nil {
 		return MigrationsDir
 	}
-	last := g.Migrations[len(g.Migrations)-1]
-	return fmt.Sprintf("%s/%s_%s.%s.sql", MigrationsDir, last.Name, last.Comment, dir)
+	for _, mg := range g.Migrations {
+		if strings.HasPrefix(err.Error(), mg.Name+": "+dir+": ") {
+			return fmt.Sprintf("%s/%s_%s.%s.sql", MigrationsDir, mg.Name, mg.Comment, dir)
+		}
+	}
+	return MigrationsDir
 }
 
 // CreateMigration writes an empty pair of migration files named after

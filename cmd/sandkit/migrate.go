@@ -51,7 +51,14 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	sub := "up"
 	if len(pos) > 0 {
-		sub, pos = pos[0], pos[1:]
+		switch pos[0] {
+		case "up", "down", "status", "create":
+			sub, pos = pos[0], pos[1:]
+		default:
+			if len(pos) == 2 {
+				sub, pos = pos[0], pos[1:] // an unknown command, reported below
+			}
+		}
 	}
 	var name string
 	if sub == "create" {
