@@ -8,7 +8,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -39,9 +38,9 @@ type appDB struct {
 	stmtTimeout time.Duration
 	log         *slog.Logger
 
-	once sync.Once
-	db   *bun.DB // nil until opened
-	err  error   // why opening failed; sticky
+	mu     sync.Mutex
+	db     *bun.DB // nil until opened
+	closed bool
 }
 
 func newAppDB(app, dir string, l Limits, log *slog.Logger) *appDB {
@@ -54,22 +53,31 @@ func newAppDB(app, dir string, l Limits, log *slog.Logger) *appDB {
 	}
 }
 
-// open opens the database once; later calls return the first outcome.
+// open opens the database on first use; a failure is returned and the
+// next call tries again.
 func (a *appDB) open() (*bun.DB, error) {
-	a.once.Do(func() {
-		a.db, a.err = openSQLite(a.path, a.maxBytes, a.stmtTimeout, policyGuest)
-		if a.err != nil {
-			a.err = fmt.Errorf("app %q: database %s: %w", a.app, AppDBPath, a.err)
-			return
-		}
-		a.log.Info("database opened", "path", a.path, "max_bytes", a.maxBytes)
-	})
-	return a.db, a.err
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch {
+	case a.db != nil:
+		return a.db, nil
+	case a.closed:
+		return nil, fmt.Errorf("app %q: database closed", a.app)
+	}
+	db, err := openSQLite(a.path, a.maxBytes, a.stmtTimeout, policyGuest)
+	if err != nil {
+		return nil, fmt.Errorf("app %q: database %s: %w", a.app, AppDBPath, err)
+	}
+	a.db = db
+	a.log.Info("database opened", "path", a.path, "max_bytes", a.maxBytes)
+	return db, nil
 }
 
-// close closes the database if it was opened.
+// close closes the database if it was opened; it is never opened after.
 func (a *appDB) close() error {
-	a.once.Do(func() { a.err = errors.New("database closed") }) // never open after close
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.closed = true
 	if a.db == nil {
 		return nil
 	}
@@ -99,8 +107,10 @@ func openSQLite(path string, maxBytes int64, stmtTimeout time.Duration, mode int
 	conn := &connector{dsn: path + "?" + q.Encode(), mode: mode}
 	sqldb := sql.OpenDB(conn)
 	conn.db = sqldb
+	// As many idle as open: database/sql then closes a connection only when
+	// it is broken, and the policy state of each stays bounded (conns).
 	sqldb.SetMaxOpenConns(8)
-	sqldb.SetMaxIdleConns(4)
+	sqldb.SetMaxIdleConns(8)
 	db := bun.NewDB(sqldb, sqlitedialect.New())
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -352,7 +352,10 @@ func (s *dbSession) close() {
 		s.finishTx()
 		if err != nil {
 			s.adb.log.Warn("rollback at the end of a request failed; connection discarded", "err", err)
-			s.conn.Raw(func(any) error { return driver.ErrBadConn })
+			s.conn.Raw(func(dc any) error {
+				conns.Delete(dc)
+				return driver.ErrBadConn
+			})
 		}
 	}
 	s.st.mode.Store(policyGuest)
