@@ -64,7 +64,7 @@ func (a *appDB) open() (*bun.DB, error) {
 	case a.closed:
 		return nil, fmt.Errorf("app %q: database closed", a.app)
 	}
-	db, err := openSQLite(a.path, a.maxBytes, a.stmtTimeout, policyGuest)
+	db, _, err := openSQLite(a.path, a.maxBytes, a.stmtTimeout, policyGuest)
 	if err != nil {
 		return nil, fmt.Errorf("app %q: database %s: %w", a.app, AppDBPath, err)
 	}
@@ -81,18 +81,17 @@ func (a *appDB) close() error {
 	if a.db == nil {
 		return nil
 	}
-	forgetConns(a.db)
 	return a.db.Close()
 }
 
 // openSQLite opens path (creating its folder) in WAL mode with foreign keys
 // on, a page quota and policy mode on every connection.
-func openSQLite(path string, maxBytes int64, stmtTimeout time.Duration, mode int32) (*bun.DB, error) {
+func openSQLite(path string, maxBytes int64, stmtTimeout time.Duration, mode int32) (*bun.DB, *connector, error) {
 	if strings.ContainsAny(path, "?#") {
-		return nil, fmt.Errorf("the app's folder path may not contain '?' or '#'")
+		return nil, nil, fmt.Errorf("the app's folder path may not contain '?' or '#'")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
@@ -104,102 +103,136 @@ func openSQLite(path string, maxBytes int64, stmtTimeout time.Duration, mode int
 	q.Set("_txlock", "immediate")
 	q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", max(maxBytes/dbPageSize, 1)))
 	q.Add("_pragma", "trusted_schema(0)")
-	conn := &connector{dsn: path + "?" + q.Encode(), mode: mode}
+	conn := &connector{dsn: path + "?" + q.Encode(), mode: mode, open: map[*connState]struct{}{}}
 	sqldb := sql.OpenDB(conn)
-	conn.db = sqldb
-	// As many idle as open: database/sql then closes a connection only when
-	// it is broken, and the policy state of each stays bounded (conns).
 	sqldb.SetMaxOpenConns(8)
-	sqldb.SetMaxIdleConns(8)
+	sqldb.SetMaxIdleConns(8) // keep warm connections and their prepared statements
 	db := bun.NewDB(sqldb, sqlitedialect.New())
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return db, nil
+	return db, conn, nil
 }
 
-// driverWithPolicy opens SQLite connections and installs the guest policy
-// on each before database/sql hands it out. It is this package's own
-// driver value, so the policy reaches no other user of modernc.org/sqlite
-// in the process.
-var driverWithPolicy = func() *sqlite.Driver {
-	d := &sqlite.Driver{}
-	d.RegisterConnectionHook(func(c sqlite.ExecQuerierContext, _ string) error {
-		reg, ok := c.(sqlite.AuthorizerRegisterer)
-		if !ok {
-			return fmt.Errorf("sqlite driver offers no authorizer")
-		}
-		st := &connState{}
-		if err := reg.RegisterAuthorizer(st.authorize); err != nil {
-			return err
-		}
-		conns.Store(c, st)
-		return nil
-	})
-	return d
-}()
+// sqliteDriver is this package's own driver value, so nothing sandkit
+// does to its connections reaches other users of modernc.org/sqlite in the
+// process.
+var sqliteDriver = &sqlite.Driver{}
 
-// connector opens connections with driverWithPolicy, in policy mode.
+// connector opens SQLite connections and installs the policy (the
+// authorizer, in mode) on each before database/sql hands it out.
 type connector struct {
 	dsn  string
 	mode int32
-	db   *sql.DB // the pool it fills
+
+	mu   sync.Mutex
+	open map[*connState]struct{} // states of the open connections
 }
 
 func (c *connector) Connect(context.Context) (driver.Conn, error) {
-	dc, err := driverWithPolicy.Open(c.dsn)
+	dc, err := sqliteDriver.Open(c.dsn)
 	if err != nil {
 		return nil, err
 	}
-	if st, ok := conns.Load(dc); ok {
-		st.(*connState).mode.Store(c.mode)
-		st.(*connState).opener.Store(c)
+	reg, ok := dc.(sqlite.AuthorizerRegisterer)
+	if !ok {
+		dc.Close()
+		return nil, fmt.Errorf("sqlite driver offers no authorizer")
 	}
-	return dc, nil
+	st := &connState{}
+	st.mode.Store(c.mode)
+	if err := reg.RegisterAuthorizer(st.authorize); err != nil {
+		dc.Close()
+		return nil, err
+	}
+	c.mu.Lock()
+	c.open[st] = struct{}{}
+	c.mu.Unlock()
+	return &policyConn{Conn: dc, st: st, c: c}, nil
 }
 
-func (c *connector) Driver() driver.Driver { return driverWithPolicy }
+func (c *connector) Driver() driver.Driver { return sqliteDriver }
 
-// conns maps each open driver connection to its policy state.
-var conns sync.Map // driver.Conn -> *connState
-
-// forgetConns drops the state of every connection of db's pool.
-func forgetConns(db *bun.DB) {
-	conns.Range(func(k, v any) bool {
-		if o := v.(*connState).opener.Load(); o != nil && o.db == db.DB {
-			conns.Delete(k)
-		}
-		return true
-	})
-}
-
-// takeRefusal returns and clears the last refusal on any connection of
-// db's pool.
-func takeRefusal(db *bun.DB) string {
+// takeRefusal returns and clears the last refusal on any of c's connections.
+func (c *connector) takeRefusal() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	var why string
-	conns.Range(func(_, v any) bool {
-		if st := v.(*connState); st.opener.Load() != nil && st.opener.Load().db == db.DB {
-			if w := st.takeRefusal(); w != "" {
-				why = w
-			}
+	for st := range c.open {
+		if w := st.takeRefusal(); w != "" {
+			why = w
 		}
-		return true
-	})
+	}
 	return why
+}
+
+// policyConn is a SQLite connection with its policy state. It forwards
+// every optional interface of the driver's connection (database/sql falls
+// back to weaker behaviour for a missing one) and closes the connection's
+// cached statements before the connection.
+type policyConn struct {
+	driver.Conn
+	st *connState
+	c  *connector
+}
+
+var (
+	_ driver.ConnBeginTx        = (*policyConn)(nil)
+	_ driver.ConnPrepareContext = (*policyConn)(nil)
+	_ driver.ExecerContext      = (*policyConn)(nil)
+	_ driver.QueryerContext     = (*policyConn)(nil)
+	_ driver.Pinger             = (*policyConn)(nil)
+	_ driver.SessionResetter    = (*policyConn)(nil)
+	_ driver.Validator          = (*policyConn)(nil)
+)
+
+func (p *policyConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	return p.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
+}
+
+func (p *policyConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
+	return p.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, q)
+}
+
+func (p *policyConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
+	return p.Conn.(driver.ExecerContext).ExecContext(ctx, q, args)
+}
+
+func (p *policyConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
+	return p.Conn.(driver.QueryerContext).QueryContext(ctx, q, args)
+}
+
+func (p *policyConn) Ping(ctx context.Context) error { return p.Conn.(driver.Pinger).Ping(ctx) }
+
+func (p *policyConn) ResetSession(ctx context.Context) error {
+	return p.Conn.(driver.SessionResetter).ResetSession(ctx)
+}
+
+func (p *policyConn) IsValid() bool { return p.Conn.(driver.Validator).IsValid() }
+
+// Unwrap returns the driver's connection (sqlite.Limit looks for it).
+func (p *policyConn) Unwrap() driver.Conn { return p.Conn }
+
+func (p *policyConn) Close() error {
+	p.c.mu.Lock()
+	delete(p.c.open, p.st)
+	p.c.mu.Unlock()
+	p.st.closeStmts()
+	return p.Conn.Close()
 }
 
 // stateOf returns the policy state of the driver connection behind c.
 func stateOf(c *sql.Conn) (*connState, error) {
 	var st *connState
 	err := c.Raw(func(dc any) error {
-		v, ok := conns.Load(dc)
+		pc, ok := dc.(*policyConn)
 		if !ok {
-			return fmt.Errorf("connection without a policy")
+			return fmt.Errorf("connection %T without a policy", dc)
 		}
-		st = v.(*connState)
+		st = pc.st
 		return nil
 	})
 	return st, err
@@ -209,10 +242,27 @@ func stateOf(c *sql.Conn) (*connState, error) {
 // host itself is running a statement, whether the host opened a
 // transaction, and why it last refused something.
 type connState struct {
-	opener  atomic.Pointer[connector] // whose pool the connection is in
 	mode    atomic.Int32              // policyGuest, policyMigrate or policyHost
 	inTx    atomic.Bool               // the host began a transaction on this connection
 	refused atomic.Pointer[string]
+
+	// volatile is set while a statement is compiled if it may not be
+	// cached: its authorization depends on the transaction state.
+	volatile atomic.Bool
+	// stmts are the guest statements prepared on this connection, by SQL
+	// text. Only the goroutine using the connection touches them.
+	stmts map[string]driver.Stmt
+}
+
+// maxCachedStmts bounds the prepared statements kept per connection.
+const maxCachedStmts = 128
+
+// closeStmts finalizes the cached statements.
+func (st *connState) closeStmts() {
+	for q, s := range st.stmts {
+		s.Close()
+		delete(st.stmts, q)
+	}
 }
 
 // Policies a connection runs under.
@@ -275,10 +325,12 @@ func (st *connState) authorize(action sqlite.AuthorizerActionCode, a1, a2, dbNam
 			return deny("virtual table module " + a2 + " is not allowed (fts5, fts4, fts3 and rtree are)")
 		}
 	case sqlite.AuthTransaction:
+		st.volatile.Store(true)
 		if mode != policyMigrate {
 			return deny(a1 + " is not allowed in SQL: use the transaction functions (db_begin, db_commit, db_rollback; database/sql's BeginTx)")
 		}
 	case sqlite.AuthSavepoint:
+		st.volatile.Store(true)
 		if mode != policyMigrate && !st.inTx.Load() {
 			return deny("SAVEPOINT is allowed only inside a transaction begun with db_begin")
 		}

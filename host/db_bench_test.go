@@ -10,12 +10,18 @@ import (
 	"modernc.org/sqlite"
 )
 
-func BenchmarkDBQuery20(b *testing.B) { benchQuery20(b, true) }
+// BenchmarkDBQuery20 is db_query of 20 rows as served: the statement is
+// prepared once per connection and cached.
+func BenchmarkDBQuery20(b *testing.B) { benchQuery20(b, true, true) }
 
-// BenchmarkDBQuery20NoAuthorizer is the same without the policy, to price it.
-func BenchmarkDBQuery20NoAuthorizer(b *testing.B) { benchQuery20(b, false) }
+// BenchmarkDBQuery20Uncached prepares (and authorizes) the statement on
+// every call.
+func BenchmarkDBQuery20Uncached(b *testing.B) { benchQuery20(b, true, false) }
 
-func benchQuery20(b *testing.B, authorizer bool) {
+// BenchmarkDBQuery20UncachedNoAuthorizer also drops the policy, to price it.
+func BenchmarkDBQuery20UncachedNoAuthorizer(b *testing.B) { benchQuery20(b, false, false) }
+
+func benchQuery20(b *testing.B, authorizer, cache bool) {
 	adb := newAppDB("b", b.TempDir(), Limits{}.withDefaults(), nopLog())
 	defer adb.close()
 	c := newCall()
@@ -29,16 +35,20 @@ func benchQuery20(b *testing.B, authorizer bool) {
 		s.conn.ExecContext(context.Background(), fmt.Sprintf("INSERT INTO todos (title, done) VALUES ('todo number %d', %d)", i, i%2))
 	}
 	if !authorizer {
-		s.conn.Raw(func(dc any) error { return dc.(sqlite.AuthorizerRegisterer).RegisterAuthorizer(nil) })
+		s.conn.Raw(func(dc any) error {
+			return dc.(*policyConn).Conn.(sqlite.AuthorizerRegisterer).RegisterAuthorizer(nil)
+		})
 		defer s.conn.Raw(func(dc any) error {
-			st, _ := conns.Load(dc)
-			return dc.(sqlite.AuthorizerRegisterer).RegisterAuthorizer(st.(*connState).authorize)
+			return dc.(*policyConn).Conn.(sqlite.AuthorizerRegisterer).RegisterAuthorizer(s.st.authorize)
 		})
 	}
 	var buf []byte
 	b.ReportAllocs()
 	for b.Loop() {
 		buf = s.query(context.Background(), buf[:0], "SELECT id, title, done, created_at FROM todos ORDER BY id LIMIT 20", nil)
+		if !cache {
+			s.st.closeStmts()
+		}
 	}
 	b.ReportMetric(float64(len(buf)), "bytes/result")
 }

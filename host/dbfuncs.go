@@ -94,7 +94,7 @@ func (h dbFuncs) exec(ctx context.Context, mod api.Module, stack []uint64) {
 	s, derr := c.dbSession(ctx, h.db)
 	if derr == nil {
 		sctx, cancel := s.stmtContext(ctx)
-		res, err := s.conn.ExecContext(sctx, q, args...)
+		res, err := s.exec(sctx, q, args)
 		if err != nil {
 			derr = s.dbError(ctx, sctx, err)
 		} else {
@@ -198,15 +198,12 @@ func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any)
 	defer cancel()
 	var derr *abi.DBError
 	err := s.conn.Raw(func(dc any) error {
-		qc, ok := dc.(driver.QueryerContext)
-		if !ok {
-			return fmt.Errorf("driver connection %T cannot query", dc)
+		stmt, done, err := s.prepared(sctx, dc, q)
+		if err != nil {
+			return err
 		}
-		named := make([]driver.NamedValue, len(args))
-		for i, a := range args {
-			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
-		}
-		rows, err := qc.QueryContext(sctx, q, named)
+		defer done()
+		rows, err := stmt.(driver.StmtQueryContext).QueryContext(sctx, namedArgs(args))
 		if err != nil {
 			return err
 		}
@@ -252,6 +249,63 @@ func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any)
 		return abi.AppendDBError(dst[:start], derr)
 	}
 	return dst
+}
+
+// prepared returns q prepared on the driver connection dc: from the
+// connection's cache, or freshly prepared (and cached unless its
+// authorization depends on the transaction state). done must be called
+// once the statement's results are read.
+func (s *dbSession) prepared(ctx context.Context, dc any, q string) (stmt driver.Stmt, done func(), err error) {
+	st := s.st
+	if stmt, ok := st.stmts[q]; ok {
+		return stmt, func() {}, nil
+	}
+	st.volatile.Store(false)
+	stmt, err = dc.(driver.ConnPrepareContext).PrepareContext(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	if st.volatile.Load() {
+		return stmt, func() { stmt.Close() }, nil
+	}
+	if len(st.stmts) >= maxCachedStmts {
+		for old, o := range st.stmts { // evict one at random (map order)
+			o.Close()
+			delete(st.stmts, old)
+			break
+		}
+	}
+	if st.stmts == nil {
+		st.stmts = make(map[string]driver.Stmt)
+	}
+	st.stmts[q] = stmt
+	return stmt, func() {}, nil
+}
+
+// exec runs q as db_exec does, on a cached prepared statement.
+func (s *dbSession) exec(ctx context.Context, q string, args []any) (driver.Result, error) {
+	var res driver.Result
+	err := s.conn.Raw(func(dc any) error {
+		stmt, done, err := s.prepared(ctx, dc, q)
+		if err != nil {
+			return err
+		}
+		defer done()
+		res, err = stmt.(driver.StmtExecContext).ExecContext(ctx, namedArgs(args))
+		return err
+	})
+	return res, err
+}
+
+func namedArgs(args []any) []driver.NamedValue {
+	if len(args) == 0 {
+		return nil
+	}
+	named := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	return named
 }
 
 // appendDriverValue encodes one value as database/sql scanned it.
@@ -352,10 +406,7 @@ func (s *dbSession) close() {
 		s.finishTx()
 		if err != nil {
 			s.adb.log.Warn("rollback at the end of a request failed; connection discarded", "err", err)
-			s.conn.Raw(func(dc any) error {
-				conns.Delete(dc)
-				return driver.ErrBadConn
-			})
+			s.conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}
 	s.st.mode.Store(policyGuest)

@@ -27,7 +27,7 @@ const MigrationsDir = "migrations"
 type Migrator struct {
 	app  string
 	dir  string
-	path string // of the database
+	conn *connector // its connections, for their refusals
 	db   *bun.DB
 	m    *migrate.Migrator
 }
@@ -61,7 +61,7 @@ func OpenMigrator(ctx context.Context, dir string) (*Migrator, error) {
 		}
 	}
 	path := filepath.Join(dir, filepath.FromSlash(AppDBPath))
-	db, err := openSQLite(path, cfg.Limits.DBMaxBytes, cfg.Limits.StatementTimeout.std(), policyMigrate)
+	db, conn, err := openSQLite(path, cfg.Limits.DBMaxBytes, cfg.Limits.StatementTimeout.std(), policyMigrate)
 	if err != nil {
 		return nil, fmt.Errorf("app %q: database %s: %w", cfg.Name, AppDBPath, err)
 	}
@@ -70,7 +70,7 @@ func OpenMigrator(ctx context.Context, dir string) (*Migrator, error) {
 		db.Close()
 		return nil, fmt.Errorf("app %q: migrations table: %w", cfg.Name, err)
 	}
-	return &Migrator{app: cfg.Name, dir: dir, path: path, db: db, m: m}, nil
+	return &Migrator{app: cfg.Name, dir: dir, db: db, conn: conn, m: m}, nil
 }
 
 // checkMigrationNames refuses files in the migrations folder that look
@@ -92,17 +92,14 @@ func checkMigrationNames(mdir string) error {
 
 // refusal explains a statement the policy refused, if one was.
 func (m *Migrator) refusal() string {
-	if why := takeRefusal(m.db); why != "" {
+	if why := m.conn.takeRefusal(); why != "" {
 		return ": " + why
 	}
 	return ""
 }
 
 // Close closes the database.
-func (m *Migrator) Close() error {
-	forgetConns(m.db)
-	return m.db.Close()
-}
+func (m *Migrator) Close() error { return m.db.Close() }
 
 // Up applies every pending migration in order, each in a transaction, and
 // returns the names applied. It stops at the first failure, which it
