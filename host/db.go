@@ -242,8 +242,8 @@ func stateOf(c *sql.Conn) (*connState, error) {
 // host itself is running a statement, whether the host opened a
 // transaction, and why it last refused something.
 type connState struct {
-	mode    atomic.Int32              // policyGuest, policyMigrate or policyHost
-	inTx    atomic.Bool               // the host began a transaction on this connection
+	mode    atomic.Int32 // policyGuest, policyMigrate or policyHost
+	inTx    atomic.Bool  // the host began a transaction on this connection
 	refused atomic.Pointer[string]
 
 	// volatile is set while a statement is compiled if it may not be
