@@ -38,6 +38,11 @@ type appDB struct {
 	stmtTimeout time.Duration
 	log         *slog.Logger
 
+	// writer is held by the request that writes: SQLite lets one writer
+	// at a time in, and waiting here (FIFO-ish, woken at once) beats
+	// SQLite's busy handler, which polls with sleeps.
+	writer chan struct{}
+
 	mu     sync.Mutex
 	db     *bun.DB // nil until opened
 	closed bool
@@ -50,6 +55,7 @@ func newAppDB(app, dir string, l Limits, log *slog.Logger) *appDB {
 		maxBytes:    l.DBMaxBytes,
 		stmtTimeout: l.StatementTimeout.std(),
 		log:         log,
+		writer:      make(chan struct{}, 1),
 	}
 }
 
@@ -249,9 +255,17 @@ type connState struct {
 	// volatile is set while a statement is compiled if it may not be
 	// cached: its authorization depends on the transaction state.
 	volatile atomic.Bool
+	// writes is set while a statement is compiled if it would write.
+	writes atomic.Bool
 	// stmts are the guest statements prepared on this connection, by SQL
 	// text. Only the goroutine using the connection touches them.
-	stmts map[string]driver.Stmt
+	stmts map[string]cachedStmt
+}
+
+// cachedStmt is a prepared guest statement and whether it writes.
+type cachedStmt struct {
+	driver.Stmt
+	writes bool
 }
 
 // maxCachedStmts bounds the prepared statements kept per connection.
@@ -301,6 +315,13 @@ func (st *connState) authorize(action sqlite.AuthorizerActionCode, a1, a2, dbNam
 	deny := func(why string) sqlite.AuthorizerReturnCode {
 		st.refused.Store(&why)
 		return sqlite.AuthorizerDeny
+	}
+	switch action {
+	case sqlite.AuthInsert, sqlite.AuthUpdate, sqlite.AuthDelete, sqlite.AuthCreateIndex,
+		sqlite.AuthCreateTable, sqlite.AuthCreateTrigger, sqlite.AuthCreateView, sqlite.AuthDropIndex,
+		sqlite.AuthDropTable, sqlite.AuthDropTrigger, sqlite.AuthDropView, sqlite.AuthAlterTable,
+		sqlite.AuthReindex, sqlite.AuthAnalyze, sqlite.AuthCreateVTable, sqlite.AuthDropVTable:
+		st.writes.Store(true)
 	}
 	if dbName != "" && dbName != "main" && dbName != "temp" {
 		return deny("only the app's own database (main) can be used, not " + dbName)

@@ -156,6 +156,9 @@ type dbSession struct {
 	conn     *sql.Conn
 	st       *connState
 	readOnly bool // the open transaction is read-only
+
+	holdsWriter bool // the request holds adb.writer
+	stmtWriter  bool // ... for the statement running now, not for a transaction
 }
 
 // dbSession returns the request's session, opening the database and taking
@@ -203,7 +206,11 @@ func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any)
 			return err
 		}
 		defer done()
-		rows, err := stmt.(driver.StmtQueryContext).QueryContext(sctx, namedArgs(args))
+		if err := s.lockWriter(sctx, stmt.writes); err != nil {
+			return err
+		}
+		defer s.unlockWriter(stmt.writes)
+		rows, err := stmt.Stmt.(driver.StmtQueryContext).QueryContext(sctx, namedArgs(args))
 		if err != nil {
 			return err
 		}
@@ -255,16 +262,18 @@ func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any)
 // connection's cache, or freshly prepared (and cached unless its
 // authorization depends on the transaction state). done must be called
 // once the statement's results are read.
-func (s *dbSession) prepared(ctx context.Context, dc any, q string) (stmt driver.Stmt, done func(), err error) {
+func (s *dbSession) prepared(ctx context.Context, dc any, q string) (stmt cachedStmt, done func(), err error) {
 	st := s.st
 	if stmt, ok := st.stmts[q]; ok {
 		return stmt, func() {}, nil
 	}
 	st.volatile.Store(false)
-	stmt, err = dc.(driver.ConnPrepareContext).PrepareContext(ctx, q)
+	st.writes.Store(false)
+	stmt.Stmt, err = dc.(driver.ConnPrepareContext).PrepareContext(ctx, q)
 	if err != nil {
-		return nil, nil, err
+		return stmt, nil, err
 	}
+	stmt.writes = st.writes.Load()
 	if st.volatile.Load() {
 		return stmt, func() { stmt.Close() }, nil
 	}
@@ -276,10 +285,45 @@ func (s *dbSession) prepared(ctx context.Context, dc any, q string) (stmt driver
 		}
 	}
 	if st.stmts == nil {
-		st.stmts = make(map[string]driver.Stmt)
+		st.stmts = make(map[string]cachedStmt)
 	}
 	st.stmts[q] = stmt
 	return stmt, func() {}, nil
+}
+
+// errWriterBusy is a write that waited for the app's writer past its
+// statement's deadline.
+var errWriterBusy = errors.New("another request held the app's database for writing past limits.statement_timeout")
+
+// lockWriter takes the app's writer for a statement that writes, unless
+// the request already holds it (in its transaction).
+func (s *dbSession) lockWriter(ctx context.Context, writes bool) error {
+	if !writes || s.holdsWriter {
+		return nil
+	}
+	select {
+	case s.adb.writer <- struct{}{}:
+		s.holdsWriter = true
+		s.stmtWriter = true
+		return nil
+	case <-ctx.Done():
+		return errWriterBusy
+	}
+}
+
+// unlockWriter releases the writer taken by lockWriter for one statement.
+func (s *dbSession) unlockWriter(writes bool) {
+	if writes && s.stmtWriter {
+		s.stmtWriter = false
+		s.releaseWriter()
+	}
+}
+
+func (s *dbSession) releaseWriter() {
+	if s.holdsWriter {
+		s.holdsWriter = false
+		<-s.adb.writer
+	}
 }
 
 // exec runs q as db_exec does, on a cached prepared statement.
@@ -291,7 +335,11 @@ func (s *dbSession) exec(ctx context.Context, q string, args []any) (driver.Resu
 			return err
 		}
 		defer done()
-		res, err = stmt.(driver.StmtExecContext).ExecContext(ctx, namedArgs(args))
+		if err := s.lockWriter(ctx, stmt.writes); err != nil {
+			return err
+		}
+		defer s.unlockWriter(stmt.writes)
+		res, err = stmt.Stmt.(driver.StmtExecContext).ExecContext(ctx, namedArgs(args))
 		return err
 	})
 	return res, err
@@ -353,12 +401,20 @@ func (s *dbSession) begin(ctx context.Context, readOnly bool) *abi.DBError {
 	}
 	sctx, cancel := s.stmtContext(ctx)
 	defer cancel()
+	if !readOnly {
+		if err := s.lockWriter(sctx, true); err != nil {
+			return s.dbError(ctx, sctx, err)
+		}
+		s.stmtWriter = false // held until the transaction ends
+	}
 	if err := s.hostExec(sctx, stmt); err != nil {
+		s.releaseWriter()
 		return s.dbError(ctx, sctx, err)
 	}
 	if readOnly {
 		if err := s.hostExec(sctx, "PRAGMA query_only = 1"); err != nil {
 			s.hostExec(context.Background(), "ROLLBACK")
+			s.releaseWriter()
 			return s.dbError(ctx, sctx, err)
 		}
 	}
@@ -389,6 +445,7 @@ func (s *dbSession) end(ctx context.Context, stmt string) *abi.DBError {
 // finishTx clears the transaction state after COMMIT or ROLLBACK.
 func (s *dbSession) finishTx() {
 	s.st.inTx.Store(false)
+	s.releaseWriter()
 	if s.readOnly {
 		s.hostExec(context.Background(), "PRAGMA query_only = 0")
 		s.readOnly = false
@@ -409,6 +466,7 @@ func (s *dbSession) close() {
 			s.conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}
+	s.releaseWriter()
 	s.st.mode.Store(policyGuest)
 	s.st.takeRefusal()
 	s.conn.Close()
@@ -418,6 +476,9 @@ func (s *dbSession) close() {
 // SQLite's code, an SQLSTATE, and a message that says what to do.
 func (s *dbSession) dbError(reqCtx, stmtCtx context.Context, err error) *abi.DBError {
 	refusal := s.st.takeRefusal()
+	if errors.Is(err, errWriterBusy) {
+		return &abi.DBError{Code: abi.CodeBusy, SQLState: "55P03", Message: err.Error()}
+	}
 	if stmtCtx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		msg := fmt.Sprintf("statement stopped at limits.statement_timeout (%v)", s.adb.stmtTimeout)
 		if reqCtx.Err() != nil {
