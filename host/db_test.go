@@ -229,3 +229,31 @@ func TestDBAppsAreSeparate(t *testing.T) {
 	}
 	expectRefused(t, "attach a's file", run(sb, "ATTACH '"+filepath.Join(dirA, AppDBPath)+"' AS a"), abi.CodeAuth, "ATTACH")
 }
+
+func TestDBWritersQueue(t *testing.T) {
+	adb, _ := testDB(t, "w", Limits{StatementTimeout: Duration(150 * time.Millisecond)})
+	endA, a := session(t, adb)
+	_, b := session(t, adb)
+	run(a, "CREATE TABLE t (x INTEGER)")
+	if e := a.begin(context.Background(), false); e != nil {
+		t.Fatal(e)
+	}
+	// B's write waits for A's transaction, then gives up at its timeout.
+	start := time.Now()
+	expectRefused(t, "write while another request's transaction is open", run(b, "INSERT INTO t VALUES (1)"), abi.CodeBusy, "held the app's database for writing")
+	if took := time.Since(start); took < 100*time.Millisecond || took > 2*time.Second {
+		t.Errorf("gave up after %v", took)
+	}
+	// Reads do not wait.
+	if _, e := rows(t, b, "SELECT count(*) FROM t"); e != nil {
+		t.Errorf("read during the transaction: %v", e)
+	}
+	// Once A's request ends (its transaction rolled back), B writes.
+	done := make(chan *abi.DBError)
+	go func() { done <- run(b, "INSERT INTO t VALUES (2)") }()
+	time.Sleep(20 * time.Millisecond)
+	endA()
+	if e := <-done; e != nil {
+		t.Errorf("write after the transaction ended: %v", e)
+	}
+}
