@@ -21,4 +21,12 @@
 // request (500 or 504) and the instance is discarded, never reused. Memory
 // is reserved per instance with mmap up to the app's page limit, so growth
 // never copies and a memory bomb stops at the limit.
+//
+// Each app has its own SQLite database, data/app.db in its folder, opened on
+// the first request that uses it (spec/abi.md §9). A request holds one
+// connection from its first statement to its end; statements are bounded by
+// limits.statement_timeout, the file by limits.db_max_bytes, and SQLite's
+// authorizer refuses what would reach past the app's own data (ATTACH,
+// settings PRAGMAs, load_extension). [OpenMigrator] applies an app's
+// migrations/ before it is served.
 package host
