@@ -47,3 +47,24 @@ func ExampleQuery() {
 	// 2 eggs
 	// new id 3
 }
+
+// database/sql (and bun over it) work as natively: Open returns the app's
+// database.
+func ExampleOpen() {
+	db.SetNativeHost(cannedHost{})
+	defer db.SetNativeHost(nil)
+
+	sqldb := db.Open()
+	var id int64
+	var title string
+	if err := sqldb.QueryRow("SELECT id, title FROM todos ORDER BY id LIMIT 1").Scan(&id, &title); err != nil {
+		panic(err)
+	}
+	fmt.Println(id, title)
+	res, _ := sqldb.Exec("UPDATE todos SET done = ? WHERE id = ?", true, id)
+	n, _ := res.RowsAffected()
+	fmt.Println("updated", n)
+	// Output:
+	// 1 milk
+	// updated 1
+}
