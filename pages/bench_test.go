@@ -153,7 +153,7 @@ func BenchmarkFreshInstance(b *testing.B) {
 	bundle := reactBundle(b)
 	e := testEngine(b)
 	for b.Loop() {
-		in, err := e.newFreshInstance(ctx, "app/server.js", bundle)
+		in, err := e.newFreshInstance(ctx, "app/server.js", bundle, 0)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -16,6 +16,8 @@ var (
 	// ErrTrap: the wasm instance trapped (for example its stack overflowed
 	// or QuickJS aborted).
 	ErrTrap = errors.New("QuickJS instance trapped")
+	// ErrBadInput: Render was given bytes that cannot be a JSON text.
+	ErrBadInput = errors.New("bad render input")
 	// ErrClosed: the Renderer or Engine was closed.
 	ErrClosed = errors.New("renderer closed")
 )
@@ -41,8 +43,11 @@ func (e *JSError) Error() string {
 
 // fatal says whether err leaves the instance unfit for another render.
 func fatal(err error) bool {
+	if err == nil || errors.Is(err, ErrBadInput) {
+		return false
+	}
 	var js *JSError
-	return err != nil && !(errors.As(err, &js) && !errors.Is(err, ErrDeadline) && !errors.Is(err, ErrMemoryLimit))
+	return !(errors.As(err, &js) && !errors.Is(err, ErrDeadline) && !errors.Is(err, ErrMemoryLimit))
 }
 
 // classify wraps err with what the host functions saw during the call: a

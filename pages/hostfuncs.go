@@ -22,6 +22,7 @@ type callState struct {
 	ctx         context.Context // the call's, for classify
 	interrupted bool            // the interrupt handler stopped the guest
 	outOfMemory bool            // a memory growth was refused
+	maxBytes    uint64          // the app's memory limit; 0: the engine's
 	interrupts  int             // times the interrupt handler ran
 	out         []byte          // pending stdout/stderr line
 	logged      int             // bytes logged in this call
@@ -53,9 +54,10 @@ func hostFunctions(e *Engine) map[string]api.GoModuleFunc {
 	str := func(mod api.Module, ptr uint32) string { return cString(mod.Memory(), ptr, 1024) }
 	return map[string]api.GoModuleFunc{
 		"emscripten_resize_heap": func(ctx context.Context, mod api.Module, stack []uint64) {
-			ok := growHeap(mod.Memory(), uint64(uint32(stack[0])))
+			st := stateOf(ctx)
+			ok := growHeap(mod.Memory(), uint64(uint32(stack[0])), st.maxBytes)
 			if !ok {
-				stateOf(ctx).outOfMemory = true
+				st.outOfMemory = true
 			}
 			stack[0] = 0
 			if ok {
@@ -166,18 +168,25 @@ func (e *Engine) guestOutput(st *callState, fd uint32, b []byte) {
 }
 
 // growHeap grows memory to hold at least size bytes, over-growing as
-// emscripten's own glue does, and reports whether it could.
-func growHeap(mem api.Memory, size uint64) bool {
+// emscripten's own glue does, and reports whether it could without passing
+// limit bytes (0: only the runtime's limit applies).
+func growHeap(mem api.Memory, size, limit uint64) bool {
 	const page = 65536
 	old := uint64(mem.Size())
 	if size <= old {
 		return true
 	}
+	if limit == 0 {
+		limit = 1 << 32
+	}
+	if size > limit {
+		return false
+	}
 	for cut := 1.0; cut <= 4; cut *= 2 {
 		over := uint64(float64(old) * (1 + 0.2/cut))
 		over = min(over, size+96<<20)
 		want := max(size, over)
-		want = min((want+page-1)/page*page, 1<<31)
+		want = min((want+page-1)/page*page, 1<<31, limit)
 		if want <= old {
 			continue
 		}

@@ -69,20 +69,20 @@ func (e *Engine) instantiate(ctx context.Context, alloc experimental.MemoryAlloc
 
 // newFreshInstance starts QuickJS from scratch and evaluates the prelude and
 // the bundle in it.
-func (e *Engine) newFreshInstance(ctx context.Context, name string, bundle []byte) (*instance, error) {
+func (e *Engine) newFreshInstance(ctx context.Context, name string, bundle []byte, maxBytes uint64) (*instance, error) {
 	in, err := e.instantiate(ctx, reserveAllocator())
 	if err != nil {
 		return nil, err
 	}
-	if err := in.boot(ctx, e, name, bundle); err != nil {
+	if err := in.boot(ctx, e, name, bundle, maxBytes); err != nil {
 		in.close(ctx)
 		return nil, err
 	}
 	return in, nil
 }
 
-func (in *instance) boot(ctx context.Context, e *Engine, name string, bundle []byte) error {
-	st := &callState{}
+func (in *instance) boot(ctx context.Context, e *Engine, name string, bundle []byte, maxBytes uint64) error {
+	st := &callState{maxBytes: maxBytes}
 	ctx = withState(ctx, st)
 	f := func(n string) api.Function { return exportFunc(in.mod, e.exports, n) }
 	if _, err := in.callFn(ctx, f("__wasm_call_ctors")); err != nil {
@@ -254,6 +254,9 @@ func (in *instance) describe(ctx context.Context, exc uint32) *JSError {
 // render calls the render function with input and returns its string.
 func (in *instance) render(ctx context.Context, st *callState, input []byte) ([]byte, error) {
 	in.renders++
+	if i := bytes.IndexByte(input, 0); i >= 0 {
+		return nil, fmt.Errorf("%w: input has a NUL byte at offset %d (pass JSON, as encoding/json writes it)", ErrBadInput, i)
+	}
 	ip, err := in.putCString(ctx, input)
 	if err != nil {
 		return nil, classify(st, err)

@@ -227,3 +227,77 @@ func TestMemoryLimitOption(t *testing.T) {
 		t.Errorf("next render: %q %v", out, err)
 	}
 }
+
+// TestPerAppMemoryLimit: WithMemoryPages bounds one app below the engine's
+// limit; values outside [512, engine limit] are refused.
+func TestPerAppMemoryLimit(t *testing.T) {
+	ctx := context.Background()
+	e := testEngine(t)
+	for _, pages := range []uint32{100, DefaultMemoryLimitPages + 1} {
+		if _, err := e.Load(ctx, "m.js", []byte(hostileBundle), WithMemoryPages(pages)); err == nil {
+			t.Errorf("%d pages accepted", pages)
+		}
+	}
+	r := load(t, hostileBundle, WithMemoryPages(512), WithInstances(1))
+	start := time.Now()
+	if _, err := r.Render(ctx, route("alloc")); !errors.Is(err, ErrMemoryLimit) {
+		t.Errorf("alloc under 512 pages: %v", err)
+	}
+	t.Logf("stopped after %v", time.Since(start))
+	in, err := r.acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.mem.Size() > 512*65536 {
+		t.Errorf("instance has %d bytes", in.mem.Size())
+	}
+	r.idle <- in
+	if got := render(t, r, `{"route":"ok"}`); got != "<p>ok</p>" {
+		t.Errorf("next render: %q", got)
+	}
+}
+
+// TestBadInput: input that cannot be JSON text is refused before it reaches
+// JavaScript, and costs no instance.
+func TestBadInput(t *testing.T) {
+	r := load(t, counterBundle, WithInstances(1))
+	_, err := r.Render(context.Background(), []byte("{\"echo\":\x00}"))
+	if !errors.Is(err, ErrBadInput) || !strings.Contains(err.Error(), "offset 8") {
+		t.Errorf("got %v", err)
+	}
+	if s := r.Stats(); s.Discarded != 0 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+// TestCloseDuringRenders: Close waits for renders in flight; later renders
+// get ErrClosed; nothing else fails.
+func TestCloseDuringRenders(t *testing.T) {
+	r := load(t, counterBundle, WithInstances(2))
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 8; i++ {
+				_, err := r.Render(context.Background(), []byte(`{"sleep":5}`))
+				if err != nil && !errors.Is(err, ErrClosed) {
+					errs <- err
+				}
+			}
+		}()
+	}
+	time.Sleep(20 * time.Millisecond)
+	if err := r.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if s := r.Stats(); s.Live != 0 {
+		t.Errorf("after Close: %+v", s)
+	}
+}

@@ -8,9 +8,12 @@ package pages
 // whose methods do nothing: a render has no place to print to.
 const prelude = `(function () {
   "use strict";
-  function utf8(s) {
-    var out = [];
-    for (var i = 0; i < s.length; i++) {
+  // utf8 encodes s, stopping before a character that would take the
+  // output past limit bytes; it returns the bytes and the UTF-16 units read.
+  function utf8(s, limit) {
+    var out = [], i;
+    for (i = 0; i < s.length; i++) {
+      var start = i, before = out.length;
       var c = s.charCodeAt(i);
       if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
         var d = s.charCodeAt(i + 1);
@@ -21,16 +24,19 @@ const prelude = `(function () {
       else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
       else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
       else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+      if (out.length > limit) { out.length = before; i = start; break; }
     }
-    return out;
+    return { bytes: out, read: i };
   }
   function TextEncoder() {}
   Object.defineProperty(TextEncoder.prototype, "encoding", { get: function () { return "utf-8"; } });
-  TextEncoder.prototype.encode = function (s) { return new Uint8Array(utf8(s === undefined ? "" : String(s))); };
+  TextEncoder.prototype.encode = function (s) {
+    return new Uint8Array(utf8(s === undefined ? "" : String(s), Infinity).bytes);
+  };
   TextEncoder.prototype.encodeInto = function (s, dest) {
-    var b = utf8(String(s)), n = Math.min(b.length, dest.length);
-    for (var i = 0; i < n; i++) dest[i] = b[i];
-    return { read: s.length, written: n };
+    var r = utf8(String(s), dest.length);
+    dest.set(r.bytes);
+    return { read: r.read, written: r.bytes.length };
   };
   if (typeof globalThis.TextEncoder === "undefined") globalThis.TextEncoder = TextEncoder;
   if (typeof globalThis.console === "undefined") {

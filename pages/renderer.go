@@ -18,8 +18,9 @@ const DefaultTimeout = time.Second
 
 // Renderer renders one app's pages. It is safe for concurrent use.
 type Renderer struct {
-	e       *Engine
-	name    string
+	e        *Engine
+	name     string
+	maxBytes uint64 // per-app memory limit; 0: the engine's
 	timeout time.Duration
 	snap    *snapshot // nil: new instances evaluate the bundle again
 	bundle  []byte
@@ -34,6 +35,7 @@ type Renderer struct {
 }
 
 type loadConfig struct {
+	memPages  uint32
 	timeout   time.Duration
 	instances int
 	warmup    []byte
@@ -46,6 +48,11 @@ type LoadOption func(*loadConfig)
 // WithTimeout bounds each render (default DefaultTimeout). The context
 // given to Render may set an earlier deadline.
 func WithTimeout(d time.Duration) LoadOption { return func(c *loadConfig) { c.timeout = d } }
+
+// WithMemoryPages bounds this app's instances below the engine's limit
+// (WithMemoryLimitPages), in 64 KiB pages; at least 512. Growth past it
+// fails as at the engine's limit, with ErrMemoryLimit.
+func WithMemoryPages(pages uint32) LoadOption { return func(c *loadConfig) { c.memPages = pages } }
 
 // WithInstances bounds the instances that render at once (default: the
 // number of CPUs). Renders beyond it wait for an instance.
@@ -71,20 +78,24 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 	if cfg.timeout <= 0 || cfg.instances < 1 {
 		return nil, fmt.Errorf("pages: app %q: timeout must be positive and instances at least 1", name)
 	}
+	if cfg.memPages != 0 && (cfg.memPages < 2*minMemoryPages || cfg.memPages > e.limit) {
+		return nil, fmt.Errorf("pages: app %q: memory limit %d pages out of range [%d, %d] (the engine's WithMemoryLimitPages)",
+			name, cfg.memPages, 2*minMemoryPages, e.limit)
+	}
 	r := &Renderer{
-		e: e, name: name, timeout: cfg.timeout, bundle: bundle,
+		e: e, name: name, timeout: cfg.timeout, bundle: bundle, maxBytes: uint64(cfg.memPages) * 65536,
 		idle:  make(chan *instance, cfg.instances),
 		slots: make(chan struct{}, cfg.instances),
 	}
 	// Evaluating a bundle is bounded too: ten renders' worth, at least 5 s.
 	lctx, cancel := context.WithTimeout(ctx, max(10*cfg.timeout, 5*time.Second))
 	defer cancel()
-	in, err := e.newFreshInstance(lctx, name, bundle)
+	in, err := e.newFreshInstance(lctx, name, bundle, r.maxBytes)
 	if err != nil {
 		return nil, fmt.Errorf("pages: app %q: loading the server bundle: %w", name, err)
 	}
 	if cfg.warmup != nil {
-		st := &callState{}
+		st := &callState{maxBytes: r.maxBytes}
 		if _, err := in.render(withState(lctx, st), st, cfg.warmup); err != nil {
 			in.close(ctx)
 			return nil, fmt.Errorf("pages: app %q: warm-up render: %w", name, err)
@@ -117,7 +128,7 @@ func (r *Renderer) Render(ctx context.Context, input []byte) ([]byte, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	st := &callState{}
+	st := &callState{maxBytes: r.maxBytes}
 	out, err := in.render(withState(ctx, st), st, input)
 	r.renders.Add(1)
 	if err != nil {
@@ -160,7 +171,7 @@ func (r *Renderer) newInstance(ctx context.Context) (*instance, error) {
 	if r.snap == nil {
 		lctx, cancel := context.WithTimeout(ctx, max(10*r.timeout, 5*time.Second))
 		defer cancel()
-		return r.e.newFreshInstance(lctx, r.name, r.bundle)
+		return r.e.newFreshInstance(lctx, r.name, r.bundle, r.maxBytes)
 	}
 	start := time.Now()
 	in, err := r.e.restore(ctx, r.snap)
