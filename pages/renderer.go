@@ -21,9 +21,9 @@ type Renderer struct {
 	e        *Engine
 	name     string
 	maxBytes uint64 // per-app memory limit; 0: the engine's
-	timeout time.Duration
-	snap    *snapshot // nil: new instances evaluate the bundle again
-	bundle  []byte
+	timeout  time.Duration
+	snap     *snapshot // nil: new instances evaluate the bundle again
+	bundle   []byte
 
 	mu     sync.RWMutex // held for reading by renders, for writing by Close
 	closed bool
