@@ -102,7 +102,12 @@ func NewEngine(ctx context.Context, opts ...Option) (*Engine, error) {
 		return nil, fmt.Errorf("pages: embedded QuickJS wasm has sha256 %s, names.json is for %s, pinned is %s (rerun go generate ./pages/...)",
 			got, names.WasmSHA256, qjswasm.PinnedSHA256)
 	}
-	wasm, info, err := rewriteModule(qjswasm.Wasm, names.Memory.Module, names.Memory.Name)
+	return newEngine(ctx, qjswasm.Wasm, names, cfg)
+}
+
+// newEngine runs the given QuickJS build (tests compare other builds).
+func newEngine(ctx context.Context, wasm []byte, names *qjswasm.Names, cfg engineConfig) (*Engine, error) {
+	wasm, info, err := rewriteModule(wasm, names.Memory.Module, names.Memory.Name)
 	if err != nil {
 		return nil, fmt.Errorf("pages: rewriting the QuickJS memory import: %w", err)
 	}
