@@ -43,6 +43,28 @@ func BenchmarkRender100(b *testing.B) {
 	b.ReportMetric(float64(len(times))/total.Seconds(), "renders/s")
 }
 
+// BenchmarkRender100Parallel renders the 100-item page from all CPUs, one
+// instance each: the throughput of one app on the machine.
+func BenchmarkRender100Parallel(b *testing.B) {
+	ctx := context.Background()
+	input := listPage(b, 100)
+	r, err := testEngine(b).Load(ctx, "app/server.js", reactBundle(b), WithWarmup(input))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close(ctx)
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := r.Render(ctx, input); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "renders/s")
+}
+
 // BenchmarkNodeRender100 is the baseline: Node 20 rendering the same bundle
 // and input warm, b.N times in one process (started outside the timing).
 func BenchmarkNodeRender100(b *testing.B) {

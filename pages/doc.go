@@ -49,7 +49,8 @@
 //
 // A render runs until its deadline (WithTimeout, or the context's, whichever
 // comes first), checked by QuickJS's own interrupt handler, and within the
-// engine's memory limit (WithMemoryLimitPages). A render that overruns
+// engine's memory limit (WithMemoryLimitPages) or the app's, if lower
+// (WithMemoryPages). A render that overruns
 // (ErrDeadline), runs out of memory (ErrMemoryLimit) or traps (ErrTrap)
 // costs its instance: it is discarded and the next render gets a new one
 // from the snapshot. A JavaScript exception is returned as a *JSError and
