@@ -257,6 +257,8 @@ type connState struct {
 	volatile atomic.Bool
 	// writes is set while a statement is compiled if it would write.
 	writes atomic.Bool
+	// limited is set once the connection's sqlite3_limit bounds are in.
+	limited bool
 	// stmts are the guest statements prepared on this connection, by SQL
 	// text. Only the goroutine using the connection touches them.
 	stmts map[string]cachedStmt

@@ -177,6 +177,10 @@ func (c *call) dbSession(ctx context.Context, adb *appDB) (*dbSession, *abi.DBEr
 		return nil, &abi.DBError{Code: abi.CodeInterrupt, SQLState: "57014", Message: fmt.Sprintf("app %q: no database connection before the request's deadline: %v", adb.app, err)}
 	}
 	st, err := stateOf(conn)
+	if err == nil && !st.limited {
+		err = limitConn(conn)
+		st.limited = err == nil
+	}
 	if err != nil {
 		conn.Close()
 		return nil, &abi.DBError{Code: abi.CodeError, SQLState: "58000", Message: err.Error()}
@@ -184,6 +188,28 @@ func (c *call) dbSession(ctx context.Context, adb *appDB) (*dbSession, *abi.DBEr
 	st.mode.Store(policyGuest)
 	c.dbs = &dbSession{adb: adb, conn: conn, st: st}
 	return c.dbs, nil
+}
+
+// Bounds set on every connection with sqlite3_limit, so that no statement
+// makes SQLite (and the copies the driver makes in Go) hold more than
+// columns x maxValueBytes at once.
+const maxValueBytes = 16 << 20
+
+// limitConn sets SQLite's run-time limits on a connection: the largest
+// string or blob (a guest's zeroblob(1e9) or group_concat would otherwise
+// allocate a gigabyte in the host), the SQL length, and no attached
+// databases at all.
+func limitConn(c *sql.Conn) error {
+	for _, l := range []struct{ id, v int }{
+		{0, maxValueBytes}, // SQLITE_LIMIT_LENGTH
+		{1, abi.MaxSQL},    // SQLITE_LIMIT_SQL_LENGTH
+		{7, 0},             // SQLITE_LIMIT_ATTACHED
+	} {
+		if _, err := sqlite.Limit(c, l.id, l.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // stmtContext bounds one statement by the statement timeout within the
@@ -237,6 +263,9 @@ func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any)
 				return err
 			}
 			for _, v := range vals {
+				if len(dst) > abi.MaxDBResult {
+					break
+				}
 				dst = appendDriverValue(dst, v)
 			}
 			n++
