@@ -14,11 +14,18 @@ import (
 
 // BenchmarkRender100 renders the 100-item page on one warm instance.
 // Besides ns/op it reports the median (p50-ms) and renders/s.
-func BenchmarkRender100(b *testing.B) {
+func BenchmarkRender100(b *testing.B) { benchRender100(b) }
+
+// BenchmarkRender100Pristine renders every page on a new instance restored
+// from the snapshot (WithRendersPerInstance(1)).
+func BenchmarkRender100Pristine(b *testing.B) { benchRender100(b, WithRendersPerInstance(1)) }
+
+func benchRender100(b *testing.B, opts ...LoadOption) {
 	ctx := context.Background()
 	bundle := reactBundle(b)
 	input := listPage(b, 100)
-	r, err := testEngine(b).Load(ctx, "app/server.js", bundle, WithInstances(1), WithWarmup(input))
+	opts = append([]LoadOption{WithInstances(1), WithWarmup(input)}, opts...)
+	r, err := testEngine(b).Load(ctx, "app/server.js", bundle, opts...)
 	if err != nil {
 		b.Fatal(err)
 	}

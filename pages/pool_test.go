@@ -301,3 +301,20 @@ func TestCloseDuringRenders(t *testing.T) {
 		t.Errorf("after Close: %+v", s)
 	}
 }
+
+// TestRendersPerInstance: with 1, every render starts from the snapshot
+// and sees nothing an earlier render left behind.
+func TestRendersPerInstance(t *testing.T) {
+	r := load(t, counterBundle, WithRendersPerInstance(1), WithWarmup([]byte(`{"mark":"warm"}`)), WithInstances(1))
+	for i := 0; i < 4; i++ {
+		got := render(t, r, fmt.Sprintf(`{"echo":%d,"mark":"m%d"}`, i, i))
+		// The first render runs on the loaded instance (after the warm-up),
+		// every later one on a fresh restore of the same state.
+		if want := fmt.Sprintf("evals=1 renders=2 mark=m%d echo=%d", i, i); got != want {
+			t.Errorf("render %d: %q, want %q", i, got, want)
+		}
+	}
+	if s := r.Stats(); s.Retired != 4 || s.Restored != 3 || s.Live != 0 {
+		t.Errorf("stats %+v", s)
+	}
+}

@@ -18,24 +18,26 @@ const DefaultTimeout = time.Second
 
 // Renderer renders one app's pages. It is safe for concurrent use.
 type Renderer struct {
-	e        *Engine
-	name     string
-	maxBytes uint64 // per-app memory limit; 0: the engine's
-	timeout  time.Duration
-	snap     *snapshot // nil: new instances evaluate the bundle again
-	bundle   []byte
+	e          *Engine
+	name       string
+	maxBytes   uint64 // per-app memory limit; 0: the engine's
+	maxRenders int    // renders per instance; 0: unlimited
+	timeout    time.Duration
+	snap       *snapshot // nil: new instances evaluate the bundle again
+	bundle     []byte
 
 	mu     sync.RWMutex // held for reading by renders, for writing by Close
 	closed bool
 	idle   chan *instance
 	slots  chan struct{} // one token per live instance
 
-	renders, failures, discarded, restored atomic.Int64
-	restoreNanos                           atomic.Int64
+	renders, failures, discarded, retired, restored atomic.Int64
+	restoreNanos                                    atomic.Int64
 }
 
 type loadConfig struct {
 	memPages  uint32
+	perInst   int
 	timeout   time.Duration
 	instances int
 	warmup    []byte
@@ -53,6 +55,12 @@ func WithTimeout(d time.Duration) LoadOption { return func(c *loadConfig) { c.ti
 // (WithMemoryLimitPages), in 64 KiB pages; at least 512. Growth past it
 // fails as at the engine's limit, with ErrMemoryLimit.
 func WithMemoryPages(pages uint32) LoadOption { return func(c *loadConfig) { c.memPages = pages } }
+
+// WithRendersPerInstance retires an instance after n renders (default 0:
+// never), so no render sees what more than n-1 earlier ones left in global
+// scope. With n = 1 every render runs in a pristine instance restored from
+// the snapshot, for 3–6% more time per render (docs/benchmarks.md).
+func WithRendersPerInstance(n int) LoadOption { return func(c *loadConfig) { c.perInst = n } }
 
 // WithInstances bounds the instances that render at once (default: the
 // number of CPUs). Renders beyond it wait for an instance.
@@ -75,15 +83,15 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cfg.timeout <= 0 || cfg.instances < 1 {
-		return nil, fmt.Errorf("pages: app %q: timeout must be positive and instances at least 1", name)
+	if cfg.timeout <= 0 || cfg.instances < 1 || cfg.perInst < 0 {
+		return nil, fmt.Errorf("pages: app %q: timeout must be positive, instances at least 1, renders per instance not negative", name)
 	}
 	if cfg.memPages != 0 && (cfg.memPages < 2*minMemoryPages || cfg.memPages > e.limit) {
 		return nil, fmt.Errorf("pages: app %q: memory limit %d pages out of range [%d, %d] (the engine's WithMemoryLimitPages)",
 			name, cfg.memPages, 2*minMemoryPages, e.limit)
 	}
 	r := &Renderer{
-		e: e, name: name, timeout: cfg.timeout, bundle: bundle, maxBytes: uint64(cfg.memPages) * 65536,
+		e: e, name: name, timeout: cfg.timeout, bundle: bundle, maxBytes: uint64(cfg.memPages) * 65536, maxRenders: cfg.perInst,
 		idle:  make(chan *instance, cfg.instances),
 		slots: make(chan struct{}, cfg.instances),
 	}
@@ -131,16 +139,20 @@ func (r *Renderer) Render(ctx context.Context, input []byte) ([]byte, error) {
 	st := &callState{maxBytes: r.maxBytes}
 	out, err := in.render(withState(ctx, st), st, input)
 	r.renders.Add(1)
+	switch {
+	case err != nil && fatal(err):
+		r.discard(ctx, in, err)
+	case r.maxRenders > 0 && in.renders >= r.maxRenders:
+		r.retired.Add(1)
+		in.close(ctx)
+		<-r.slots
+	default:
+		r.idle <- in
+	}
 	if err != nil {
 		r.failures.Add(1)
-		if fatal(err) {
-			r.discard(ctx, in, err)
-		} else {
-			r.idle <- in
-		}
 		return nil, fmt.Errorf("pages: app %q: render: %w", r.name, err)
 	}
-	r.idle <- in
 	return out, nil
 }
 
@@ -194,6 +206,7 @@ type Stats struct {
 	Renders   int64         // Render calls that reached an instance
 	Failures  int64         // of which failed
 	Discarded int64         // instances thrown away after a failure
+	Retired   int64         // instances closed after WithRendersPerInstance renders
 	Restored  int64         // instances created from the snapshot
 	Restore   time.Duration // mean time to create one from the snapshot
 	Live      int           // instances alive now
@@ -203,7 +216,7 @@ type Stats struct {
 func (r *Renderer) Stats() Stats {
 	s := Stats{
 		Renders: r.renders.Load(), Failures: r.failures.Load(),
-		Discarded: r.discarded.Load(), Restored: r.restored.Load(), Live: len(r.slots),
+		Discarded: r.discarded.Load(), Retired: r.retired.Load(), Restored: r.restored.Load(), Live: len(r.slots),
 	}
 	if s.Restored > 0 {
 		s.Restore = time.Duration(r.restoreNanos.Load() / s.Restored)
