@@ -288,3 +288,82 @@ db_max_bytes = 262144
 		t.Errorf("GET: %d", r.status)
 	}
 }
+
+const nestedHandler = `package nested
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+
+	sandkit "sandkit.dev/sandkit/guest-sdk/go"
+	"sandkit.dev/sandkit/guest-sdk/go/db"
+)
+
+var bdb = bun.NewDB(db.Open(), sqlitedialect.New())
+
+func count(ctx context.Context) int {
+	n, _ := bdb.NewSelect().Table("items").Count(ctx)
+	return int(n)
+}
+
+// Post: an outer transaction keeps its insert while a nested one
+// (SAVEPOINT) that fails is rolled back alone; then the fast path's InTx.
+func Post(r *sandkit.Request) sandkit.Response {
+	ctx := context.Background()
+	if _, err := bdb.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS items (name TEXT PRIMARY KEY)"); err != nil {
+		return sandkit.Error(500, err.Error())
+	}
+	before := count(ctx)
+	err := bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO items VALUES ('outer-' || ?)", r.RequestID()); err != nil {
+			return err
+		}
+		inner := tx.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			tx.ExecContext(ctx, "INSERT INTO items VALUES ('inner-' || ?)", r.RequestID())
+			return errors.New("inner fails")
+		})
+		if inner == nil {
+			return errors.New("inner did not fail")
+		}
+		return nil
+	})
+	if err != nil {
+		return sandkit.Error(500, "outer: "+err.Error())
+	}
+	err = db.InTx(func() error {
+		if _, err := db.Exec("INSERT INTO items VALUES ('intx-' || ?)", r.RequestID()); err != nil {
+			return err
+		}
+		_, err := db.Exec("INSERT INTO items VALUES ('intx-' || ?)", r.RequestID()) // duplicate
+		return err
+	})
+	if !db.IsUnique(err) {
+		msg := "no error"
+		if err != nil {
+			msg = err.Error()
+		}
+		return sandkit.Error(500, "InTx: want a unique violation, got "+msg)
+	}
+	return sandkit.Text(200, strconv.Itoa(count(ctx)-before))
+}
+`
+
+func TestNestedTransactions(t *testing.T) {
+	todo := copyExample(t, "todo")
+	dir := filepath.Join(t.TempDir(), "nested")
+	for _, f := range []string{"go.mod", "go.sum"} {
+		b, _ := os.ReadFile(filepath.Join(todo, f))
+		writeAppFile(t, dir, f, string(b))
+	}
+	writeAppFile(t, dir, "routes/nested/handler.go", nestedHandler)
+	srv := buildApp(t, dir)
+	for range 3 {
+		// One row per request: the outer insert; the inner SAVEPOINT and
+		// the failed InTx left nothing.
+		expect(t, srv.do(t, "POST", "/nested", ""), 200, "1")
+	}
+}
