@@ -5,6 +5,7 @@
 package pages
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"runtime"
@@ -91,7 +92,7 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 			name, cfg.memPages, 2*minMemoryPages, e.limit)
 	}
 	r := &Renderer{
-		e: e, name: name, timeout: cfg.timeout, bundle: bundle, maxBytes: uint64(cfg.memPages) * 65536, maxRenders: cfg.perInst,
+		e: e, name: name, timeout: cfg.timeout, bundle: bytes.Clone(bundle), maxBytes: uint64(cfg.memPages) * 65536, maxRenders: cfg.perInst,
 		idle:  make(chan *instance, cfg.instances),
 		slots: make(chan struct{}, cfg.instances),
 	}
