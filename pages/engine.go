@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -34,6 +35,9 @@ type Engine struct {
 	limit    uint32 // memory limit in pages
 	log      *slog.Logger
 	cache    wazero.CompilationCache
+
+	mu        sync.Mutex
+	renderers map[*Renderer]struct{} // open ones, closed with the engine
 }
 
 type engineConfig struct {
@@ -165,8 +169,16 @@ func (e *Engine) instantiateHostModule(ctx context.Context, module string, impor
 	return err
 }
 
-// Close frees the runtime, every instance and the compilation cache handle.
+// Close closes every Renderer still open, then frees the runtime and the
+// compilation cache handle.
 func (e *Engine) Close(ctx context.Context) error {
+	e.mu.Lock()
+	open := e.renderers
+	e.renderers = nil
+	e.mu.Unlock()
+	for r := range open {
+		_ = r.Close(ctx)
+	}
 	var err error
 	if e.rt != nil {
 		err = e.rt.Close(ctx)

@@ -3,6 +3,7 @@ package pages
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 )
@@ -44,5 +45,28 @@ func TestInputEncoding(t *testing.T) {
 	b, _ = json.Marshal(Input{Route: "r", URL: "/u", Params: map[string]string{"a": "b"}, Data: json.RawMessage(`[1]`)})
 	if got, want := string(b), `{"route":"r","url":"/u","params":{"a":"b"},"data":[1]}`; got != want {
 		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
+// TestEngineCloseClosesRenderers: renderers still open when their engine
+// closes refuse renders instead of touching a closed runtime.
+func TestEngineCloseClosesRenderers(t *testing.T) {
+	ctx := context.Background()
+	e, err := NewEngine(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Load(ctx, "c.js", []byte(counterBundle))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Render(ctx, []byte(`{}`)); !errors.Is(err, ErrClosed) {
+		t.Errorf("render after engine close: %v", err)
+	}
+	if err := r.Close(ctx); err != nil {
+		t.Errorf("second close: %v", err)
 	}
 }

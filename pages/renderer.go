@@ -117,6 +117,12 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 	}
 	r.slots <- struct{}{}
 	r.idle <- in
+	e.mu.Lock()
+	if e.renderers == nil {
+		e.renderers = map[*Renderer]struct{}{}
+	}
+	e.renderers[r] = struct{}{}
+	e.mu.Unlock()
 	return r, nil
 }
 
@@ -240,5 +246,8 @@ func (r *Renderer) Close(ctx context.Context) error {
 	if r.snap != nil {
 		r.snap.free()
 	}
+	r.e.mu.Lock()
+	delete(r.e.renderers, r)
+	r.e.mu.Unlock()
 	return nil
 }
