@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/tetratelabs/wazero"
 )
 
 // TestCacheDir: a second engine over the same cache directory compiles
@@ -68,5 +71,39 @@ func TestEngineCloseClosesRenderers(t *testing.T) {
 	}
 	if err := r.Close(ctx); err != nil {
 		t.Errorf("second close: %v", err)
+	}
+}
+
+// TestRewriteAndSetupOptions: the seam a host uses to add its fuel
+// counter: the rewrite sees the module after the memory rewrite, the
+// setup sees the runtime before compilation, and their errors surface.
+func TestRewriteAndSetupOptions(t *testing.T) {
+	ctx := context.Background()
+	var sawMemoryImport, setupCalled bool
+	rewrite := func(wasm []byte) ([]byte, error) {
+		_, _, err := rewriteModule(wasm, "a", "a") // fails: no memory import left
+		sawMemoryImport = err == nil
+		return wasm, nil
+	}
+	setup := func(ctx context.Context, r wazero.Runtime) error {
+		setupCalled = true
+		_, err := r.NewHostModuleBuilder("sandkit_test").Instantiate(ctx)
+		return err
+	}
+	e, err := NewEngine(ctx, WithModuleRewrite(rewrite), WithRuntimeSetup(setup))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close(ctx)
+	if sawMemoryImport || !setupCalled {
+		t.Errorf("rewrite saw the memory import: %v; setup called: %v", sawMemoryImport, setupCalled)
+	}
+	_, err = NewEngine(ctx, WithModuleRewrite(func([]byte) ([]byte, error) { return nil, errors.New("nope") }))
+	if err == nil || !strings.Contains(err.Error(), "WithModuleRewrite: nope") {
+		t.Errorf("rewrite error: %v", err)
+	}
+	_, err = NewEngine(ctx, WithRuntimeSetup(func(context.Context, wazero.Runtime) error { return errors.New("nope") }))
+	if err == nil || !strings.Contains(err.Error(), "WithRuntimeSetup: nope") {
+		t.Errorf("setup error: %v", err)
 	}
 }
