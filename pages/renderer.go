@@ -113,6 +113,11 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 	if cfg.snapshot {
 		if r.snap, err = e.takeSnapshot(in); err != nil {
 			e.log.Warn("pages: no snapshot; new instances will evaluate the bundle", "app", name, "err", err)
+		} else if restored, err := r.newInstance(ctx); err == nil {
+			// The loaded instance's memory is all private; a restored one
+			// shares what it does not write with the snapshot.
+			in.close(ctx)
+			in = restored
 		}
 	}
 	r.slots <- struct{}{}
