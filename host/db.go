@@ -304,6 +304,9 @@ var deniedFunctions = map[string]bool{
 	"load_extension": true, "fts3_tokenizer": true,
 }
 
+// errTemp explains why TEMP objects are refused.
+const errTemp = "TEMP tables, indexes, triggers and views are not allowed: they would outlive the request on a pooled connection, outside the app's quota"
+
 // allowedModules are the virtual table modules a guest may create.
 var allowedModules = map[string]bool{"fts5": true, "fts4": true, "fts3": true, "rtree": true}
 
@@ -324,6 +327,9 @@ func (st *connState) authorize(action sqlite.AuthorizerActionCode, a1, a2, dbNam
 		sqlite.AuthDropTable, sqlite.AuthDropTrigger, sqlite.AuthDropView, sqlite.AuthAlterTable,
 		sqlite.AuthReindex, sqlite.AuthAnalyze, sqlite.AuthCreateVTable, sqlite.AuthDropVTable:
 		st.writes.Store(true)
+		if dbName == "temp" {
+			return deny(errTemp)
+		}
 	}
 	if dbName != "" && dbName != "main" && dbName != "temp" {
 		return deny("only the app's own database (main) can be used, not " + dbName)
@@ -343,6 +349,8 @@ func (st *connState) authorize(action sqlite.AuthorizerActionCode, a1, a2, dbNam
 		if deniedFunctions[strings.ToLower(a2)] {
 			return deny(a2 + "() is not allowed")
 		}
+	case sqlite.AuthCreateTempTable, sqlite.AuthCreateTempIndex, sqlite.AuthCreateTempTrigger, sqlite.AuthCreateTempView:
+		return deny(errTemp)
 	case sqlite.AuthCreateVTable, sqlite.AuthDropVTable:
 		if !allowedModules[strings.ToLower(a2)] {
 			return deny("virtual table module " + a2 + " is not allowed (fts5, fts4, fts3 and rtree are)")
