@@ -64,6 +64,13 @@
 // so package variables survive between requests: use them for caches, never
 // for one user's data.
 //
+// # Database
+//
+// Each app has its own SQLite database. The subpackage
+// sandkit.dev/sandkit/guest-sdk/go/db reaches it: a database/sql driver
+// (so bun with sqlitedialect works as natively) and a fast path,
+// db.Query and Rows.Scan, that decodes rows without reflection.
+//
 // # Failures
 //
 // A panic inside a handler is recovered, logged at error level with its
