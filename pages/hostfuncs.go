@@ -47,6 +47,9 @@ type trapError struct{ msg string }
 
 func (t *trapError) Error() string { return "QuickJS trapped: " + t.msg }
 
+// monotonicBase is the origin of the guest's monotonic clock.
+var monotonicBase = time.Now()
+
 // maxLogPerCall bounds what one call may write to the log.
 const maxLogPerCall = 16 << 10
 
@@ -98,7 +101,11 @@ func hostFunctions(e *Engine) map[string]api.GoModuleFunc {
 				stack[0] = 28 // EINVAL
 				return
 			}
-			mod.Memory().WriteUint64Le(out, uint64(time.Now().UnixNano()))
+			now := uint64(time.Now().UnixNano()) // CLOCK_REALTIME
+			if clock != 0 {
+				now = uint64(time.Since(monotonicBase)) // the monotonic and CPU clocks
+			}
+			mod.Memory().WriteUint64Le(out, now)
 			stack[0] = 0
 		},
 		"emscripten_date_now": func(_ context.Context, _ api.Module, stack []uint64) {
