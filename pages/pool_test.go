@@ -318,3 +318,23 @@ func TestRendersPerInstance(t *testing.T) {
 		t.Errorf("stats %+v", s)
 	}
 }
+
+// TestTrim: idle instances are closed down to what is kept, and the next
+// render restores one.
+func TestTrim(t *testing.T) {
+	r := load(t, counterBundle, WithInstances(2))
+	ctx := context.Background()
+	a, _ := r.acquire(ctx)
+	b, _ := r.acquire(ctx)
+	r.idle <- a
+	r.idle <- b
+	if n := r.Trim(ctx, 1); n != 1 || r.Stats().Live != 1 {
+		t.Errorf("Trim(1) closed %d, %d live", n, r.Stats().Live)
+	}
+	if n := r.Trim(ctx, 0); n != 1 || r.Stats().Live != 0 {
+		t.Errorf("Trim(0) closed %d, %d live", n, r.Stats().Live)
+	}
+	if got := render(t, r, `{"echo":1}`); got != "evals=1 renders=1 mark= echo=1" {
+		t.Errorf("render after trim: %q", got)
+	}
+}
