@@ -30,6 +30,10 @@
 // SAVEPOINT. Errors from the database are *[Error] values carrying SQLite's
 // result code and an SQLSTATE: [IsUnique] tells a duplicate key.
 //
+// The database is reachable only while a request is served: a call from a
+// package init function fails ("no request in progress"); create tables
+// with migrations (APP/migrations, applied by sandkit serve), not at init.
+//
 // Outside wasm (go test) the package builds against a stand-in that a test
 // fills with [SetNativeHost].
 package db
