@@ -1,0 +1,304 @@
+// The page tree: an app's route table turned into the nested React Router
+// routes (layouts, error pages, pages, 404 pages) that the client and
+// server entry modules declare.
+
+package compiler
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"sandkit.dev/sandkit/host/routing"
+)
+
+// pageNode is one route object of the generated tree (pages/client/routes.ts
+// Node). Ids are unique: "layout:<folder>", "error:<folder>",
+// "page:<route id>", "404:<folder>", "dir:<folder>".
+type pageNode struct {
+	id       string
+	kind     string // layout, error, page, notfound, dir
+	path     string // React Router path relative to the parent; "" with hasPath false: pathless
+	hasPath  bool
+	index    bool
+	file     string // module relative to the app: routes/posts/page.tsx
+	route    string // page: sandkit route id
+	splat    string // page under a catch-all: its parameter name
+	handler  bool   // page: the route has a handler
+	folder   string // 404: folder under routes/
+	children []*pageNode
+}
+
+// folderNode is a folder under routes/ on the way to a page.
+type folderNode struct {
+	dir      string // relative to routes/, "" for the root
+	name     string
+	layout   string
+	errPage  string
+	notFound string
+	route    *routing.Route // its page route, if any
+	children map[string]*folderNode
+}
+
+// pageTree builds the nested routes of every route with a page in t;
+// routesFS is the routes/ folder t was scanned from. Every error and 404
+// file on the way down to a page takes part, not only the nearest one the
+// table reports: an outer error page catches what a nearer one's layout
+// throws.
+func pageTree(t *routing.Table, routesFS fs.FS) []*pageNode {
+	root := &folderNode{children: map[string]*folderNode{}}
+	root.errPage, root.notFound = special(routesFS, "", "error"), special(routesFS, "", "404")
+	folder := func(dir string) *folderNode {
+		f := root
+		if dir == "" {
+			return f
+		}
+		for i, name := range strings.Split(dir, "/") {
+			c := f.children[name]
+			if c == nil {
+				c = &folderNode{dir: strings.Join(strings.Split(dir, "/")[:i+1], "/"), name: name, children: map[string]*folderNode{}}
+				c.errPage, c.notFound = special(routesFS, c.dir, "error"), special(routesFS, c.dir, "404")
+				f.children[name] = c
+			}
+			f = c
+		}
+		return f
+	}
+	dirOf := func(file string) string { // routes/-relative folder of a file
+		if d := path.Dir(file); d != "." {
+			return d
+		}
+		return ""
+	}
+	for _, rt := range t.Routes() {
+		if rt.Page() == "" {
+			continue
+		}
+		f := folder(rt.ID())
+		f.route = rt
+		for _, l := range rt.Layouts() {
+			folder(dirOf(l)).layout = "routes/" + l
+		}
+	}
+	return emitFolder(root)
+}
+
+// special is the folder's error or 404 file (kind "error" or "404") as a
+// path relative to the app, "" if it has none. Scan has already refused
+// folders with two of them.
+func special(routesFS fs.FS, dir, kind string) string {
+	for _, ext := range []string{".tsx", ".jsx", ".ts", ".js"} {
+		p := path.Join(dir, kind+ext)
+		if fi, err := fs.Stat(routesFS, p); err == nil && !fi.IsDir() {
+			return "routes/" + p
+		}
+	}
+	return ""
+}
+
+// emitFolder returns the route objects of folder f.
+func emitFolder(f *folderNode) []*pageNode {
+	var inner []*pageNode
+	if f.route != nil {
+		p := &pageNode{id: "page:" + f.route.ID(), kind: "page", index: true, file: "routes/" + f.route.Page(),
+			route: f.route.ID(), handler: f.route.HasGo() || f.route.HasWasm()}
+		if strings.HasPrefix(f.name, "[...") {
+			p.splat = strings.TrimSuffix(strings.TrimPrefix(f.name, "[..."), "]")
+		}
+		inner = append(inner, p)
+	}
+	names := make([]string, 0, len(f.children))
+	for n := range f.children {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	hasSplat := strings.HasPrefix(f.name, "[...")
+	for _, n := range names {
+		c := f.children[n]
+		inner = append(inner, emitFolder(c)...)
+		if strings.HasPrefix(n, "[...") {
+			hasSplat = true
+		}
+	}
+	if f.notFound != "" && !hasSplat {
+		inner = append(inner, &pageNode{id: "404:" + f.dir, kind: "notfound", path: "*", hasPath: true,
+			file: f.notFound, folder: f.dir})
+	}
+	if f.errPage != "" {
+		inner = []*pageNode{{id: "error:" + f.dir, kind: "error", file: f.errPage, children: inner}}
+	}
+	if f.layout != "" {
+		inner = []*pageNode{{id: "layout:" + f.dir, kind: "layout", file: f.layout, children: inner}}
+	}
+	seg, hasSeg := routerSegment(f)
+	if !hasSeg {
+		return inner
+	}
+	if len(inner) == 1 && !inner[0].hasPath && !inner[0].index {
+		inner[0].path, inner[0].hasPath = seg, true
+		return inner
+	}
+	return []*pageNode{{id: "dir:" + f.dir, kind: "dir", path: seg, hasPath: true, children: inner}}
+}
+
+// routerSegment is the React Router path of a folder: "/" for routes/,
+// ":id" for [id], "*" for [...rest], none for a (group).
+func routerSegment(f *folderNode) (string, bool) {
+	switch {
+	case f.dir == "":
+		return "/", true
+	case strings.HasPrefix(f.name, "(") && strings.HasSuffix(f.name, ")"):
+		return "", false
+	case strings.HasPrefix(f.name, "[..."):
+		return "*", true
+	case strings.HasPrefix(f.name, "["):
+		return ":" + strings.TrimSuffix(strings.TrimPrefix(f.name, "["), "]"), true
+	}
+	return f.name, true
+}
+
+// files lists the modules of the tree in a stable order (depth first).
+func treeFiles(nodes []*pageNode) []string {
+	var out []string
+	seen := map[string]bool{}
+	var walk func([]*pageNode)
+	walk = func(ns []*pageNode) {
+		for _, n := range ns {
+			if n.file != "" && !seen[n.file] {
+				seen[n.file] = true
+				out = append(out, n.file)
+			}
+			walk(n.children)
+		}
+	}
+	walk(nodes)
+	return out
+}
+
+// chains returns, for each node id, the modules of the nodes from the root
+// down to it (what must be loaded to render it).
+func treeChains(nodes []*pageNode) map[string][]string {
+	out := map[string][]string{}
+	var walk func([]*pageNode, []string)
+	walk = func(ns []*pageNode, above []string) {
+		for _, n := range ns {
+			mods := above
+			if n.file != "" {
+				mods = append(append([]string(nil), above...), n.file)
+			}
+			out[n.id] = mods
+			walk(n.children, mods)
+		}
+	}
+	walk(nodes, nil)
+	return out
+}
+
+// treeString renders the tree one node a line, indented, for people and
+// golden files.
+func treeString(nodes []*pageNode) string {
+	var b strings.Builder
+	var walk func([]*pageNode, string)
+	walk = func(ns []*pageNode, ind string) {
+		for _, n := range ns {
+			fmt.Fprintf(&b, "%s%s", ind, n.id)
+			switch {
+			case n.index:
+				b.WriteString(" index")
+			case n.hasPath:
+				fmt.Fprintf(&b, " path=%q", n.path)
+			}
+			if n.file != "" {
+				fmt.Fprintf(&b, " %s", n.file)
+			}
+			if n.splat != "" {
+				fmt.Fprintf(&b, " splat=%s", n.splat)
+			}
+			if n.handler {
+				b.WriteString(" handler")
+			}
+			b.WriteString("\n")
+			walk(n.children, ind+"  ")
+		}
+	}
+	walk(nodes, "")
+	return b.String()
+}
+
+// entrySource is the generated entry module. For the client each module is
+// imported lazily (one chunk per module); the server imports them all.
+func entrySource(nodes []*pageNode, server bool) string {
+	var b strings.Builder
+	b.WriteString("// Generated by sandkit from routes/; not a file on disk.\n")
+	files := treeFiles(nodes)
+	num := map[string]int{}
+	for i, f := range files {
+		num[f] = i
+	}
+	if server {
+		b.WriteString("import { register } from \"sandkit/client/server\";\n")
+		for i, f := range files {
+			fmt.Fprintf(&b, "import * as m%d from %s;\n", i, strconv.Quote("./"+f))
+		}
+	} else {
+		b.WriteString("import { hydrate } from \"sandkit/client/runtime\";\n")
+	}
+	var walk func([]*pageNode, string)
+	walk = func(ns []*pageNode, ind string) {
+		b.WriteString("[\n")
+		for _, n := range ns {
+			fmt.Fprintf(&b, "%s  {id: %s, kind: %q", ind, strconv.Quote(n.id), n.kind)
+			if n.index {
+				b.WriteString(", index: true")
+			} else if n.hasPath {
+				fmt.Fprintf(&b, ", path: %s", strconv.Quote(n.path))
+			}
+			if n.file != "" {
+				fmt.Fprintf(&b, ", file: %s", strconv.Quote(n.file))
+				if server {
+					fmt.Fprintf(&b, ", mod: m%d", num[n.file])
+				} else {
+					fmt.Fprintf(&b, ", load: () => import(%s)", strconv.Quote("./"+n.file))
+				}
+			}
+			if n.route != "" || n.kind == "page" {
+				fmt.Fprintf(&b, ", route: %s", strconv.Quote(n.route))
+			}
+			if n.splat != "" {
+				fmt.Fprintf(&b, ", splat: %s", strconv.Quote(n.splat))
+			}
+			if n.handler {
+				b.WriteString(", handler: true")
+			}
+			if n.kind == "notfound" {
+				fmt.Fprintf(&b, ", folder: %s", strconv.Quote(n.folder))
+			}
+			if len(n.children) > 0 {
+				b.WriteString(", children: ")
+				walk(n.children, ind+"  ")
+			}
+			b.WriteString("},\n")
+		}
+		b.WriteString(ind + "]")
+	}
+	if server {
+		b.WriteString("register(")
+		walk(nodes, "")
+		b.WriteString(");\n")
+	} else {
+		b.WriteString("hydrate(")
+		walk(nodes, "")
+		b.WriteString(", " + cssPlaceholderJS + ");\n")
+	}
+	return b.String()
+}
+
+// cssPlaceholder is replaced, after the client build, by the JSON map from
+// module file to stylesheet URLs (a JavaScript string literal).
+const (
+	cssPlaceholder   = "__SANDKIT_CSS_MAP__"
+	cssPlaceholderJS = `"` + cssPlaceholder + `"`
+)

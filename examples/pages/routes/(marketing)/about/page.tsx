@@ -1,0 +1,9 @@
+export default function About() {
+  return (
+    <>
+      <title>About · sandkit pages</title>
+      <h1>About</h1>
+      <p>A (group) folder adds no URL segment.</p>
+    </>
+  );
+}

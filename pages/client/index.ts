@@ -1,0 +1,54 @@
+// sandkit/client: what page components import. Link, NavLink and Form are
+// React Router's; useData and useParams read the sandkit route's data and
+// parameters (a catch-all by its own name, not "*").
+
+import { useMatches, useParams as useRouterParams, useRouteError } from "react-router";
+import type { Handle, RouteError } from "./routes";
+
+export {
+  Form,
+  Link,
+  NavLink,
+  useActionData,
+  useLocation,
+  useNavigate,
+  useNavigation,
+  useSearchParams,
+} from "react-router";
+export type { RouteError } from "./routes";
+
+/**
+ * The JSON the route's handler returned for GET (its loader data), or null
+ * when the route has no handler. In a layout it is the data of the page
+ * being shown.
+ */
+export function useData<T = unknown>(): T {
+  const ms = useMatches();
+  for (let i = ms.length - 1; i >= 0; i--) {
+    const h = ms[i].handle as Handle | undefined;
+    if (h && h.kind === "page") return (ms[i].data ?? null) as T;
+  }
+  return null as T;
+}
+
+/**
+ * The route's parameters by name, percent-decoded: { id: "7" } for
+ * routes/posts/[id]; a catch-all [...rest] as { rest: "a/b" }.
+ */
+export function useParams(): Record<string, string> {
+  const p: Record<string, string> = {};
+  for (const [k, v] of Object.entries(useRouterParams())) if (v !== undefined) p[k] = v;
+  const ms = useMatches();
+  const h = ms[ms.length - 1]?.handle as Handle | undefined;
+  if ("*" in p) {
+    if (h?.splat) p[h.splat] = p["*"];
+    delete p["*"];
+  }
+  return p;
+}
+
+/** In an error page: what was thrown ({ message, status } after a server render). */
+export function useError(): RouteError {
+  const e = useRouteError() as any;
+  return e && typeof e === "object" ? e : { message: String(e) };
+}

@@ -1,0 +1,139 @@
+// The client runtime: hydrates the server-rendered page with React Router,
+// then navigates in the browser, fetching only the next route's JSON.
+
+import { createElement } from "react";
+import { createRoot, hydrateRoot } from "react-dom/client";
+import { createBrowserRouter, matchRoutes, redirect, type RouteObject } from "react-router";
+import { RouterProvider } from "react-router/dom";
+import { moduleProps, toRoutes, type Node } from "./routes";
+import type { State } from "./server";
+
+/** The element ids the document shell uses (spec/pages.md). */
+export const ROOT_ID = "__sandkit_root";
+export const DATA_ID = "__sandkit_data";
+
+/**
+ * Fetches a route's data: GET the URL with Accept: application/json. The
+ * host answers with the JSON the route's handler returns for GET.
+ */
+async function load(request: Request): Promise<unknown> {
+  const res = await fetch(request.url, {
+    headers: { Accept: "application/json" },
+    signal: request.signal,
+    credentials: "same-origin",
+  });
+  return readJSON(res);
+}
+
+/**
+ * Submits a form to the route's handler: POST the form body to the URL. A
+ * handler that answers with a redirect (303) is followed by fetch; the
+ * router then navigates there. Otherwise its JSON is the action data, and
+ * the router revalidates (fetches the data of the routes on screen again).
+ */
+async function act(request: Request): Promise<unknown> {
+  const res = await fetch(request.url, {
+    method: request.method,
+    body: await request.formData(),
+    headers: { Accept: "application/json" },
+    signal: request.signal,
+    credentials: "same-origin",
+  });
+  if (res.redirected) {
+    const to = new URL(res.url);
+    if (to.origin === location.origin) return redirect(to.pathname + to.search);
+    location.assign(res.url);
+    return null;
+  }
+  return readJSON(res);
+}
+
+async function readJSON(res: Response): Promise<unknown> {
+  const type = res.headers.get("Content-Type") || "";
+  if (!res.ok) {
+    let message = res.statusText || `HTTP ${res.status}`;
+    if (type.includes("json")) {
+      const body: any = await res.json().catch(() => null);
+      if (body && typeof body.error === "string") message = body.error;
+    }
+    throw Object.assign(new Error(message), { status: res.status });
+  }
+  if (res.status === 204) return null;
+  if (!type.includes("json")) {
+    throw Object.assign(new Error(`expected JSON from ${res.url}, got ${type || "no type"}`), {
+      status: 500,
+    });
+  }
+  return res.json();
+}
+
+const loadedCSS = new Set<string>();
+
+/** Adds a stylesheet once and resolves when it has loaded (or failed). */
+function stylesheet(href: string): Promise<void> {
+  if (loadedCSS.has(href)) return Promise.resolve();
+  loadedCSS.add(href);
+  for (const l of Array.from(document.querySelectorAll('link[rel="stylesheet"]'))) {
+    if (l.getAttribute("href") === href) return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const l = document.createElement("link");
+    l.rel = "stylesheet";
+    l.href = href;
+    l.onload = l.onerror = () => resolve();
+    document.head.appendChild(l);
+  });
+}
+
+/**
+ * Starts the app: nodes is the generated route tree, css (JSON text) maps a
+ * module file to the stylesheets its chunk needs.
+ */
+export async function hydrate(nodes: Node[], css: string): Promise<void> {
+  const cssOf: Record<string, string[]> = JSON.parse(css);
+  const routes = toRoutes(nodes, (n, r: any) => {
+    if (n.load) {
+      const load = n.load;
+      r.lazy = async () => {
+        const [mod] = await Promise.all([load(), ...(cssOf[n.file!] ?? []).map(stylesheet)]);
+        return moduleProps(n, mod);
+      };
+    }
+    if (n.kind === "page" && n.handler) {
+      r.loader = ({ request }: { request: Request }) => load(request);
+      r.action = ({ request }: { request: Request }) => act(request);
+    }
+  });
+
+  const el = document.getElementById(DATA_ID);
+  const state: State | null = el?.textContent ? JSON.parse(el.textContent) : null;
+  const root = document.getElementById(ROOT_ID);
+  if (!root) throw new Error(`sandkit: no element #${ROOT_ID} in the document`);
+
+  // Load the modules of the routes on screen before hydrating, so the first
+  // client render matches the server's markup.
+  const matches = matchRoutes(routes, window.location) ?? [];
+  await Promise.all(
+    matches.map(async (m) => {
+      const r: any = m.route;
+      if (r.lazy) {
+        Object.assign(r, await r.lazy());
+        delete r.lazy;
+      }
+    }),
+  );
+
+  if (!state) {
+    createRoot(root).render(createElement(RouterProvider, { router: createBrowserRouter(routes) }));
+    return;
+  }
+  const loaderData: Record<string, unknown> = {};
+  if (!state.notFound) loaderData["page:" + state.route] = state.data;
+  const errors = state.error
+    ? { [state.error.boundary]: { message: state.error.message, status: state.error.status } }
+    : null;
+  const router = createBrowserRouter(routes as RouteObject[], {
+    hydrationData: { loaderData, errors },
+  });
+  hydrateRoot(root, createElement(RouterProvider, { router }));
+}

@@ -1,0 +1,166 @@
+// The server side of the render protocol (spec/pages.md, "Server bundle
+// protocol"): register defines globalThis.__sandkit_render, which renders a
+// route synchronously with React Router's static router and returns JSON.
+
+import { createElement } from "react";
+import { renderToString } from "react-dom/server.edge";
+import {
+  createStaticHandler,
+  createStaticRouter,
+  matchRoutes,
+  StaticRouterProvider,
+  type StaticHandlerContext,
+} from "react-router";
+import { errorOf, moduleProps, toRoutes, type Handle, type Node, type RouteError } from "./routes";
+
+/** The render input of spec/pages.md. */
+interface Input {
+  route: string;
+  url: string;
+  params?: Record<string, string>;
+  data?: unknown;
+  notFound?: boolean;
+}
+
+/** What the document needs to hydrate: the content of the __sandkit_data script. */
+export interface State {
+  route: string;
+  url: string;
+  params: Record<string, string>;
+  data: unknown;
+  notFound?: string;
+  error?: { boundary: string } & RouteError;
+}
+
+/** The render result, returned as JSON text. */
+export interface Result {
+  html: string;
+  head: string;
+  status: number;
+  route: string;
+  notFound?: string;
+  state: State;
+}
+
+const PRE = "<html><head>";
+const MID = "</head><body>";
+const POST = "</body></html>";
+
+/** Builds the routes and defines globalThis.__sandkit_render. */
+export function register(nodes: Node[]): void {
+  const routes = toRoutes(nodes, (n, r) => Object.assign(r, n.mod ? moduleProps(n, n.mod) : {}));
+  const { dataRoutes } = createStaticHandler(routes);
+  (globalThis as any).__sandkit_render = (input: string): string =>
+    JSON.stringify(render(dataRoutes, JSON.parse(input) as Input));
+}
+
+function render(dataRoutes: any[], inp: Input): Result {
+  const url = String(inp.url || "/");
+  const q = url.search(/[?#]/);
+  const pathname = q < 0 ? url : url.slice(0, q);
+  const search = q < 0 || url[q] === "#" ? "" : url.slice(q).replace(/#.*$/, "");
+  const location = { pathname, search, hash: "", state: null, key: "default" };
+  const params = inp.params ?? {};
+  const pageId = "page:" + inp.route;
+  const chain = inp.notFound ? null : findChain(dataRoutes, pageId);
+
+  let matches: any[] | null = matchRoutes(dataRoutes, location);
+  let notFound: string | undefined;
+  if (chain) {
+    const leaf = matches?.[matches.length - 1];
+    if (!leaf || leaf.route.id !== pageId) {
+      // The host's router and React Router disagree (they should not): trust the host.
+      matches = chain.map((route) => ({ route, params: {}, pathname, pathnameBase: pathname }));
+    }
+    const h = matches![matches!.length - 1].route.handle as Handle;
+    const rp: Record<string, string> = { ...params };
+    if (h.splat && h.splat in rp) {
+      rp["*"] = rp[h.splat];
+      delete rp[h.splat];
+    }
+    for (const m of matches!) m.params = rp;
+  } else {
+    const leaf = matches?.[matches.length - 1];
+    const h = leaf?.route.handle as Handle | undefined;
+    if (!h || h.kind !== "notfound") {
+      throw new Error(`no 404 page for ${pathname} (hint: add routes/404.tsx)`);
+    }
+    notFound = h.folder ?? "";
+  }
+
+  const state: State = { route: inp.route, url, params, data: inp.data ?? null };
+  if (notFound !== undefined) state.notFound = notFound;
+  const ctx: StaticHandlerContext = {
+    basename: "/",
+    location,
+    matches: matches as any,
+    loaderData: chain ? { [pageId]: state.data } : {},
+    actionData: null,
+    errors: null,
+    statusCode: notFound !== undefined ? 404 : 200,
+    loaderHeaders: {},
+    actionHeaders: {},
+  };
+  const result = (html: string, head: string): Result => {
+    const r: Result = { html, head, status: ctx.statusCode, route: inp.route, state };
+    if (notFound !== undefined) r.notFound = notFound;
+    return r;
+  };
+  let first: unknown;
+  try {
+    return result(...renderApp(dataRoutes, ctx));
+  } catch (e) {
+    first = e;
+  }
+  // A module threw: render the nearest error page that renders, from the
+  // deepest up (an error page sits inside the layouts above it, and one of
+  // those may be what threw).
+  const err = errorOf(first);
+  for (let i = matches!.length - 1; i >= 0; i--) {
+    const route = matches![i].route;
+    if ((route.handle as Handle).kind !== "error") continue;
+    ctx.errors = { [route.id]: err };
+    ctx.statusCode = err.status && err.status >= 400 ? err.status : 500;
+    state.error = { boundary: route.id, ...err };
+    try {
+      return result(...renderApp(dataRoutes, ctx));
+    } catch {
+      // try the next error page up
+    }
+  }
+  throw first;
+}
+
+/** The route objects from the root to the route with id, or null. */
+function findChain(routes: any[], id: string): any[] | null {
+  for (const r of routes) {
+    if (r.id === id) return [r];
+    if (r.children) {
+      const c = findChain(r.children, id);
+      if (c) return [r, ...c];
+    }
+  }
+  return null;
+}
+
+/** Renders inside a document so that React hoists title, meta and link to head. */
+function renderApp(dataRoutes: any[], ctx: StaticHandlerContext): [string, string] {
+  const router = createStaticRouter(dataRoutes, ctx);
+  const out = renderToString(
+    createElement(
+      "html",
+      null,
+      createElement("head"),
+      createElement(
+        "body",
+        null,
+        createElement(StaticRouterProvider, { router, context: ctx, hydrate: false }),
+      ),
+    ),
+  );
+  const mid = out.indexOf(MID);
+  if (!out.startsWith(PRE) || mid < 0 || !out.endsWith(POST)) {
+    throw new Error("sandkit: unexpected document markup from renderToString");
+  }
+  return [out.slice(mid + MID.length, out.length - POST.length), out.slice(PRE.length, mid)];
+}
