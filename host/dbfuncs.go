@@ -364,10 +364,13 @@ func (s *dbSession) exec(ctx context.Context, q string, args []any) (driver.Resu
 			return err
 		}
 		defer done()
-		if err := s.lockWriter(ctx, stmt.writes); err != nil {
+		// db_exec may run a script whose later statements SQLite compiles
+		// only as it runs them: count it as a write whatever its first
+		// statement is.
+		if err := s.lockWriter(ctx, true); err != nil {
 			return err
 		}
-		defer s.unlockWriter(stmt.writes)
+		defer s.unlockWriter(true)
 		res, err = stmt.Stmt.(driver.StmtExecContext).ExecContext(ctx, namedArgs(args))
 		return err
 	})
