@@ -109,6 +109,9 @@ func openSQLite(path string, maxBytes int64, stmtTimeout time.Duration, mode int
 	q.Set("_txlock", "immediate")
 	q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", max(maxBytes/dbPageSize, 1)))
 	q.Add("_pragma", "trusted_schema(0)")
+	// The WAL is outside max_page_count: truncate it after checkpoints so
+	// a burst of writes does not leave a large file behind.
+	q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", min(maxBytes, 64<<20)))
 	conn := &connector{dsn: path + "?" + q.Encode(), mode: mode, open: map[*connState]struct{}{}}
 	sqldb := sql.OpenDB(conn)
 	sqldb.SetMaxOpenConns(8)
