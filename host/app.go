@@ -16,6 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,6 +53,7 @@ type App struct {
 type snapshot struct {
 	router  http.Handler
 	modules map[string]*Module // by source file, relative to the app folder
+	pages   *pageSet           // nil for an app without pages
 	routes  int
 }
 
@@ -124,6 +126,9 @@ func (a *App) Reload(ctx context.Context) error {
 				m.retire()
 			}
 		}
+		if old.pages != nil && (next.pages == nil || next.pages.renderer != old.pages.renderer) {
+			go old.pages.close(context.WithoutCancel(ctx)) // after the renders in flight
+		}
 	}
 	a.log.Info("routes published", "routes", next.routes, "modules", len(next.modules), "took", time.Since(start).Round(time.Millisecond))
 	return err
@@ -181,20 +186,53 @@ func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
 			}
 		}
 	}
+	var oldPages *pageSet
+	if old != nil {
+		oldPages = old.pages
+	}
+	ps, err := a.loadPages(ctx, oldPages)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	next.pages = ps
+	for _, rt := range table.Routes() {
+		if rt.Page() != "" && ps == nil && err == nil {
+			errs = append(errs, fmt.Errorf("app %q: route %q has a page but %s is missing\nhint: build the app's pages (sandkit serve does it at start)", a.cfg.Name, "routes/"+rt.ID(), PagesManifest))
+			break
+		}
+	}
 	if len(errs) > 0 && old == nil {
 		for _, m := range next.modules {
 			m.retire()
 		}
+		if ps != nil {
+			ps.close(ctx)
+		}
 		return nil, errors.Join(errs...)
 	}
 	next.routes = len(handlers)
-	next.router = table.Router(func(rt *routing.Route) http.Handler {
-		m, ok := handlers[rt]
-		if !ok {
+	notFound := publicFiles(filepath.Join(a.dir, "public"), a.notFoundPage(ps, http.NotFoundHandler()))
+	router := table.Router(func(rt *routing.Route) http.Handler {
+		m := handlers[rt]
+		if rt.Page() != "" && ps != nil {
+			return a.pageHandler(rt, m, ps)
+		}
+		if m == nil {
 			return nil
 		}
 		return a.routeHandler(rt, m)
-	}, publicFiles(filepath.Join(a.dir, "public")))
+	}, notFound)
+	next.router = router
+	if ps != nil {
+		assets := a.assetHandler()
+		next.router = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, AssetPrefix) {
+				assets.ServeHTTP(w, r)
+				return
+			}
+			router.ServeHTTP(w, r)
+		})
+	}
 	return next, errors.Join(errs...)
 }
 
@@ -316,6 +354,7 @@ func (a *App) Close(ctx context.Context) error {
 		for _, m := range s.modules {
 			m.retire()
 		}
+		s.pages.close(ctx)
 	}
 	return a.sb.close(ctx)
 }

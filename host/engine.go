@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -17,6 +18,7 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/pages"
 )
 
 // Engine compiles guest modules off the request path and creates the
@@ -24,10 +26,15 @@ import (
 // concurrent use.
 type Engine struct {
 	cache      wazero.CompilationCache
+	cacheDir   string
 	intr       interrupter
 	compileSem chan struct{}
 	workers    int
 	log        *slog.Logger
+
+	pagesOnce sync.Once // the QuickJS engine for pages, made on first use
+	pages     *pages.Engine
+	pagesErr  error
 }
 
 // EngineOption configures an Engine.
@@ -42,6 +49,7 @@ func WithCacheDir(dir string) EngineOption {
 			return fmt.Errorf("compilation cache %s: %w", dir, err)
 		}
 		e.cache = c
+		e.cacheDir = dir
 		return nil
 	}
 }
@@ -97,8 +105,13 @@ func NewEngine(opts ...EngineOption) (*Engine, error) {
 	return e, nil
 }
 
-// Close releases the compilation cache.
-func (e *Engine) Close(ctx context.Context) error { return e.cache.Close(ctx) }
+// Close releases the compilation cache and the pages engine.
+func (e *Engine) Close(ctx context.Context) error {
+	if e.pages != nil {
+		e.pages.Close(ctx)
+	}
+	return e.cache.Close(ctx)
+}
 
 // sandbox is one wazero runtime with the host modules instantiated, shared
 // by all modules of an app (they share its limits).

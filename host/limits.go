@@ -32,6 +32,13 @@ type Limits struct {
 	StatementTimeout Duration `toml:"statement_timeout"`
 	// DBMaxBytes caps the size of the app's database file.
 	DBMaxBytes int64 `toml:"db_max_bytes"`
+	// RenderTimeout bounds one server render of a page (within the
+	// request's deadline).
+	RenderTimeout Duration `toml:"render_timeout"`
+	// RenderCacheEntries and RenderCacheBytes bound the app's cache of
+	// rendered pages; -1 entries turns the cache off.
+	RenderCacheEntries int `toml:"render_cache_entries"`
+	RenderCacheBytes   int `toml:"render_cache_bytes"`
 }
 
 // DefaultLimits are the limits of an app that sets none.
@@ -46,6 +53,9 @@ var DefaultLimits = Limits{
 	GrowthPages:         256, // 16 MiB
 	StatementTimeout:    Duration(5 * time.Second),
 	DBMaxBytes:          256 << 20,
+	RenderTimeout:       Duration(time.Second),
+	RenderCacheEntries:  512,
+	RenderCacheBytes:    32 << 20,
 }
 
 // withDefaults fills every zero field of l from DefaultLimits.
@@ -81,6 +91,15 @@ func (l Limits) withDefaults() Limits {
 	if l.DBMaxBytes == 0 {
 		l.DBMaxBytes = d.DBMaxBytes
 	}
+	if l.RenderTimeout == 0 {
+		l.RenderTimeout = d.RenderTimeout
+	}
+	if l.RenderCacheEntries == 0 {
+		l.RenderCacheEntries = d.RenderCacheEntries
+	}
+	if l.RenderCacheBytes == 0 {
+		l.RenderCacheBytes = d.RenderCacheBytes
+	}
 	return l
 }
 
@@ -97,6 +116,10 @@ func (l Limits) validate() error {
 		return fmt.Errorf("limits.instances_per_route, idle_per_route and requests_per_instance must be positive")
 	case l.StatementTimeout < 0:
 		return fmt.Errorf("limits.statement_timeout = %v: must be positive", l.StatementTimeout)
+	case l.RenderTimeout < 0:
+		return fmt.Errorf("limits.render_timeout = %v: must be positive", l.RenderTimeout)
+	case l.RenderCacheEntries < -1 || l.RenderCacheBytes < 0:
+		return fmt.Errorf("limits.render_cache_entries must be -1 (off) or more, render_cache_bytes positive")
 	case l.DBMaxBytes < 0 || (l.DBMaxBytes > 0 && l.DBMaxBytes < 64<<10):
 		return fmt.Errorf("limits.db_max_bytes = %d: at least 65536", l.DBMaxBytes)
 	}

@@ -10,35 +10,35 @@ import (
 )
 
 // publicFiles serves the regular files under dir (an app's public/) for
-// GET and HEAD, and answers 404 for anything else: directories, dot files,
+// GET and HEAD, and hands anything else to next: directories, dot files,
 // and paths that would leave dir (os.Root refuses them, symbolic links
 // included).
-func publicFiles(dir string) http.Handler {
+func publicFiles(dir string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			http.NotFound(w, r)
+			next.ServeHTTP(w, r)
 			return
 		}
 		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
 		if name == "" || strings.HasPrefix(name, ".") || strings.Contains(name, "/.") {
-			http.NotFound(w, r)
+			next.ServeHTTP(w, r)
 			return
 		}
 		root, err := os.OpenRoot(dir)
 		if err != nil {
-			http.NotFound(w, r)
+			next.ServeHTTP(w, r)
 			return
 		}
 		defer root.Close()
 		f, err := root.Open(name)
 		if err != nil {
-			http.NotFound(w, r)
+			next.ServeHTTP(w, r)
 			return
 		}
 		defer f.Close()
 		fi, err := f.Stat()
 		if err != nil || !fi.Mode().IsRegular() {
-			http.NotFound(w, r)
+			next.ServeHTTP(w, r)
 			return
 		}
 		w.Header().Set("X-Content-Type-Options", "nosniff")

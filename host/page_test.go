@@ -1,0 +1,241 @@
+package host_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sandkit.dev/sandkit/compiler"
+	"sandkit.dev/sandkit/host"
+)
+
+// pageServer is a hand-written server bundle (no React): it shows the
+// render protocol's input so tests can read what the host passed.
+const pageServer = `globalThis.__sandkit_render = function (s) {
+  const i = JSON.parse(s);
+  if (i.error) return '<h1 class="error">' + i.error.status + ' ' + i.error.message + '</h1>';
+  if (i.route === 'boom') throw new TypeError('kaboom');
+  if (i.route === 'clock') return '<p>' + Date.now() + ' ' + performance.now() + '</p>';
+  return '<main data-route="' + i.route + '">' + JSON.stringify({data: i.data, params: i.params, action: i.action || null}) + '</main>';
+};`
+
+const noteHandler = `package note
+
+import sandkit "sandkit.dev/sandkit/guest-sdk/go"
+
+func Get(r *sandkit.Request) sandkit.Response {
+	switch id := r.Param("id"); id {
+	case "missing":
+		return sandkit.RawJSON(404, []byte(` + "`" + `{"error":"no such note"}` + "`" + `))
+	case "away":
+		return sandkit.Redirect(302, "/")
+	default:
+		return sandkit.RawJSON(200, []byte(` + "`" + `{"id":"` + "`" + `+id+` + "`" + `"}` + "`" + `))
+	}
+}
+
+func Post(r *sandkit.Request) sandkit.Response {
+	body, _ := r.ReadBody()
+	if string(body) == "title=" {
+		return sandkit.RawJSON(422, []byte(` + "`" + `{"errors":{"title":"required"}}` + "`" + `))
+	}
+	return sandkit.RawJSON(200, []byte(` + "`" + `{"ok":true}` + "`" + `))
+}
+`
+
+// pagesApp makes an app with pages and a Go handler, builds its handlers
+// and writes a pages build by hand.
+func pagesApp(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds a Go guest")
+	}
+	root, _ := filepath.Abs("..")
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":                                    "module example.com/pagetest\n\ngo 1.26.8\n\nrequire sandkit.dev/sandkit v0.0.0\n\nreplace sandkit.dev/sandkit => " + root + "\n",
+		"routes/page.tsx":                           "",
+		"routes/notes/[id]/page.tsx":                "",
+		"routes/notes/[id]/handler.go":              noteHandler,
+		"routes/boom/page.tsx":                      "",
+		"routes/clock/page.tsx":                     "",
+		"routes/404.tsx":                            "",
+		".sandkit/build/pages/server.js":            pageServer,
+		".sandkit/build/pages/client/entry-AB12.js": "console.log('hydrate')",
+		".sandkit/build/pages/client/notes-CD34.js": "export {}",
+		".sandkit/build/pages/client/site-EF56.css": "body{color:#123}",
+		".sandkit/build/pages/manifest.json": `{"server":"server.js","entry":"client/entry-AB12.js","routes":{
+			"":{"css":["client/site-EF56.css"],"js":[]},
+			"notes/[id]":{"css":["client/site-EF56.css"],"js":["client/notes-CD34.js"]},
+			"boom":{"css":[],"js":[]},
+			"clock":{"css":[],"js":[],"no_cache":true}}}`,
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := compiler.BuildHandlers(context.Background(), dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestPageRoutes(t *testing.T) {
+	_, srv := serveApp(t, pagesApp(t))
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(path, accept string) response {
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b strings.Builder
+		_, _ = readBody(&b, resp)
+		return response{resp.StatusCode, resp.Header, b.String()}
+	}
+
+	t.Run("document", func(t *testing.T) {
+		r := get("/notes/7", "text/html")
+		for _, want := range []string{
+			"<!DOCTYPE html>",
+			`<link rel="stylesheet" href="/_sandkit/client/site-EF56.css">`,
+			`<link rel="modulepreload" href="/_sandkit/client/notes-CD34.js">`,
+			`<main data-route="notes/[id]">{"data":{"id":"7"},"params":{"id":"7"},"action":null}</main>`,
+			`<script type="application/json" id="__sandkit_data">{"route":"notes/[id]","url":"/notes/7","params":{"id":"7"},"data":{"id":"7"}}</script>`,
+			`<script type="module" src="/_sandkit/client/entry-AB12.js"></script>`,
+		} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("document lacks %s:\n%s", want, r.body)
+			}
+		}
+		if r.status != 200 || r.header.Get("Content-Type") != "text/html; charset=utf-8" {
+			t.Errorf("%d %q", r.status, r.header.Get("Content-Type"))
+		}
+	})
+	t.Run("page without handler", func(t *testing.T) {
+		r := get("/", "")
+		if r.status != 200 || !strings.Contains(r.body, `<main data-route="">{"data":null,"params":{},"action":null}</main>`) {
+			t.Errorf("%d %s", r.status, r.body)
+		}
+	})
+	t.Run("client navigation gets JSON", func(t *testing.T) {
+		for _, c := range []struct{ path, accept string }{{"/notes/8", "application/json"}, {"/notes/8?_data", ""}} {
+			r := get(c.path, c.accept)
+			if r.status != 200 || r.body != `{"id":"8"}` {
+				t.Errorf("%s (Accept %q): %d %q", c.path, c.accept, r.status, r.body)
+			}
+		}
+		if r := get("/", "application/json"); r.body != "null\n" {
+			t.Errorf("JSON of a page without handler: %q", r.body)
+		}
+	})
+	t.Run("loader status", func(t *testing.T) {
+		r := get("/notes/missing", "")
+		if r.status != 404 || !strings.Contains(r.body, `<h1 class="error">404 no such note</h1>`) {
+			t.Errorf("missing note: %d %s", r.status, r.body)
+		}
+		r = get("/notes/away", "")
+		if r.status != 302 || r.header.Get("Location") != "/" {
+			t.Errorf("loader redirect: %d %v", r.status, r.header)
+		}
+	})
+	t.Run("page that throws", func(t *testing.T) {
+		r := get("/boom", "")
+		if r.status != 500 || !strings.Contains(r.body, `<h1 class="error">500 TypeError: kaboom</h1>`) {
+			t.Errorf("%d %s", r.status, r.body)
+		}
+	})
+	t.Run("no route: the 404 page", func(t *testing.T) {
+		r := get("/no/such/page", "")
+		if r.status != 404 || !strings.Contains(r.body, `<h1 class="error">404 no page at /no/such/page</h1>`) {
+			t.Errorf("%d %s", r.status, r.body)
+		}
+		if r := get("/no/such/page", "application/json"); r.status != 404 || strings.Contains(r.body, "<!DOCTYPE") {
+			t.Errorf("JSON 404: %d %q", r.status, r.body)
+		}
+	})
+	t.Run("assets", func(t *testing.T) {
+		r := get("/_sandkit/client/site-EF56.css", "")
+		if r.status != 200 || r.body != "body{color:#123}" || !strings.Contains(r.header.Get("Cache-Control"), "immutable") {
+			t.Errorf("%d %q %v", r.status, r.body, r.header)
+		}
+		for _, p := range []string{"/_sandkit/server.js", "/_sandkit/manifest.json", "/_sandkit/../routes/page.tsx", "/_sandkit/client/"} {
+			if r := get(p, ""); r.status != 404 {
+				t.Errorf("%s: %d, want 404", p, r.status)
+			}
+		}
+	})
+	t.Run("form without JavaScript", func(t *testing.T) {
+		post := func(form url.Values, accept string) response {
+			req, _ := http.NewRequest("POST", srv.URL+"/notes/3", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if accept != "" {
+				req.Header.Set("Accept", accept)
+			}
+			resp, err := noRedirect.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var b strings.Builder
+			_, _ = readBody(&b, resp)
+			return response{resp.StatusCode, resp.Header, b.String()}
+		}
+		r := post(url.Values{"title": {"hi"}}, "text/html")
+		if r.status != 303 || r.header.Get("Location") != "/notes/3" {
+			t.Errorf("accepted form: %d %v", r.status, r.header)
+		}
+		r = post(url.Values{"title": {""}}, "text/html")
+		if r.status != 422 || !strings.Contains(r.body, `"action":{"errors":{"title":"required"}}`) || !strings.Contains(r.body, `"data":{"id":"3"}`) {
+			t.Errorf("refused form: %d %s", r.status, r.body)
+		}
+		r = post(url.Values{"title": {""}}, "application/json")
+		if r.status != 422 || r.body != `{"errors":{"title":"required"}}` {
+			t.Errorf("refused form with JavaScript: %d %s", r.status, r.body)
+		}
+		if r := do(t, "POST", srv.URL+"/", "x"); r.status != 405 {
+			t.Errorf("POST to a page without handler: %d", r.status)
+		}
+	})
+	t.Run("render cache", func(t *testing.T) {
+		a, b := get("/notes/9", ""), get("/notes/9", "")
+		if a.body != b.body {
+			t.Error("same input rendered differently")
+		}
+		c1, c2 := get("/clock", ""), get("/clock", "")
+		if c1.body == c2.body {
+			t.Error("a page that opted out of the cache was served from it")
+		}
+	})
+	t.Run("HEAD", func(t *testing.T) {
+		r := do(t, "HEAD", srv.URL+"/notes/1", "")
+		if r.status != 200 || r.body != "" {
+			t.Errorf("%d %q", r.status, r.body)
+		}
+	})
+}
+
+func TestPagesMissingBuild(t *testing.T) {
+	dir := appDir(t, nil, "")
+	os.WriteFile(filepath.Join(dir, "routes", "page.tsx"), nil, 0o644)
+	_, err := host.OpenApp(context.Background(), testEngine(t), dir)
+	if err == nil || !strings.Contains(err.Error(), "has a page but .sandkit/build/pages/manifest.json is missing") {
+		t.Fatalf("OpenApp: %v", err)
+	}
+}
+
+func readBody(b *strings.Builder, resp *http.Response) (int64, error) {
+	return io.Copy(b, resp.Body)
+}
