@@ -323,16 +323,15 @@ func buildClient(appDir, outDir string, nodes []*pageNode, table *routing.Table,
 	assets := func(mods []string) *PageAssets {
 		a := &PageAssets{Modules: mods, CSS: []string{}, Preload: []string{}}
 		seen := map[string]bool{}
-		roots := []string{entryOut}
+		closure(entryOut, seen, &a.Preload)
+		// Not the entry's own stylesheet: esbuild puts the CSS of every
+		// lazily imported module in it.
 		for _, m := range mods {
 			if o := byEntry[m]; o != "" {
-				roots = append(roots, o)
-			}
-		}
-		for _, r := range roots {
-			closure(r, seen, &a.Preload)
-			if c := cssOf(r); c != "" && !slices.Contains(a.CSS, c) {
-				a.CSS = append(a.CSS, c)
+				closure(o, seen, &a.Preload)
+				if c := cssOf(o); c != "" && !slices.Contains(a.CSS, c) {
+					a.CSS = append(a.CSS, c)
+				}
 			}
 		}
 		return a

@@ -103,7 +103,9 @@ func special(routesFS fs.FS, dir, kind string) string {
 func emitFolder(f *folderNode) []*pageNode {
 	var inner []*pageNode
 	if f.route != nil {
-		p := &pageNode{id: "page:" + f.route.ID(), kind: "page", index: true, file: "routes/" + f.route.Page(),
+		// Path "" rather than an index route: React Router would add ?index
+		// to a form's action and target the parent route with the action.
+		p := &pageNode{id: "page:" + f.route.ID(), kind: "page", hasPath: true, file: "routes/" + f.route.Page(),
 			route: f.route.ID(), handler: f.route.HasGo() || f.route.HasWasm()}
 		if strings.HasPrefix(f.name, "[...") {
 			p.splat = strings.TrimSuffix(strings.TrimPrefix(f.name, "[..."), "]")
@@ -137,7 +139,7 @@ func emitFolder(f *folderNode) []*pageNode {
 	if !hasSeg {
 		return inner
 	}
-	if len(inner) == 1 && !inner[0].hasPath && !inner[0].index {
+	if len(inner) == 1 && (!inner[0].hasPath || inner[0].kind == "page" && inner[0].path == "") {
 		inner[0].path, inner[0].hasPath = seg, true
 		return inner
 	}

@@ -12,7 +12,7 @@ export interface Module {
 /**
  * One node of the generated tree. kind says what the module is:
  * "layout" wraps its children, "error" catches what its children throw,
- * "page" is a route's page (index route), "notfound" is a 404.tsx matched as
+ * "page" is a route's page (path "", so forms post to it), "notfound" is a 404.tsx matched as
  * the splat of its folder, "dir" only adds a path segment.
  */
 export interface Node {
