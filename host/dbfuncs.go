@@ -35,21 +35,44 @@ func (h dbFuncs) register(b wazero.HostModuleBuilder) {
 	fn(abi.ImportDBRollback, h.rollback, nil)
 }
 
-// statement reads and checks the SQL text and arguments of db_query and
-// db_exec. It returns a negative code for a call that breaks the rules.
-func (h dbFuncs) statement(ctx context.Context, mod api.Module, stack []uint64, name string) (*call, string, []any, int32) {
-	text := guestBytes(mod, stack[0], stack[1], name)
-	argb := guestBytes(mod, stack[2], stack[3], name)
-	c := callFrom(ctx)
+func (h dbFuncs) query(ctx context.Context, mod api.Module, stack []uint64) {
+	text := guestBytes(mod, stack[0], stack[1], abi.ImportDBQuery)
+	argb := guestBytes(mod, stack[2], stack[3], abi.ImportDBQuery)
+	ret(stack, dbStatement(ctx, callFrom(ctx), h.db, false, text, argb))
+}
+
+func (h dbFuncs) exec(ctx context.Context, mod api.Module, stack []uint64) {
+	text := guestBytes(mod, stack[0], stack[1], abi.ImportDBExec)
+	argb := guestBytes(mod, stack[2], stack[3], abi.ImportDBExec)
+	ret(stack, dbStatement(ctx, callFrom(ctx), h.db, true, text, argb))
+}
+
+func (h dbFuncs) begin(ctx context.Context, mod api.Module, stack []uint64) {
+	ret(stack, dbBegin(ctx, callFrom(ctx), h.db, int32(uint32(stack[0]))))
+}
+
+func (h dbFuncs) commit(ctx context.Context, mod api.Module, stack []uint64) {
+	ret(stack, dbEnd(ctx, callFrom(ctx), h.db, "COMMIT"))
+}
+
+func (h dbFuncs) rollback(ctx context.Context, mod api.Module, stack []uint64) {
+	ret(stack, dbEnd(ctx, callFrom(ctx), h.db, "ROLLBACK"))
+}
+
+// dbStatement is db_query (exec false) or db_exec (exec true) once the
+// guest's bytes are read: it checks and decodes them, runs the statement
+// on the request's session, leaves the result in c.slot and returns the
+// import's return value.
+func dbStatement(ctx context.Context, c *call, adb *appDB, exec bool, text, argb []byte) int32 {
 	switch {
-	case c == nil || h.db == nil:
-		return nil, "", nil, abi.ErrState
+	case c == nil || adb == nil:
+		return abi.ErrState
 	case len(text) > abi.MaxSQL || len(argb) > abi.MaxDBArgs:
-		return nil, "", nil, abi.ErrTooLarge
+		return abi.ErrTooLarge
 	}
 	vals, err := abi.DecodeArgs(argb, nil)
 	if err != nil {
-		return nil, "", nil, abi.ErrBadInput
+		return abi.ErrBadInput
 	}
 	args := make([]any, len(vals))
 	for i, v := range vals {
@@ -67,32 +90,14 @@ func (h dbFuncs) statement(ctx context.Context, mod api.Module, stack []uint64, 
 			args[i] = time.Unix(0, v.Int).UTC()
 		}
 	}
-	return c, string(text), args, 0
-}
-
-func (h dbFuncs) query(ctx context.Context, mod api.Module, stack []uint64) {
-	c, q, args, rc := h.statement(ctx, mod, stack, abi.ImportDBQuery)
-	if rc < 0 {
-		ret(stack, rc)
-		return
-	}
-	s, derr := c.dbSession(ctx, h.db)
-	if derr != nil {
-		c.slot = abi.AppendDBError(c.slot[:0], derr)
-	} else {
+	q := string(text)
+	s, derr := c.dbSession(ctx, adb)
+	switch {
+	case derr != nil:
+	case !exec:
 		c.slot = s.query(ctx, c.slot[:0], q, args)
-	}
-	ret(stack, int32(len(c.slot)))
-}
-
-func (h dbFuncs) exec(ctx context.Context, mod api.Module, stack []uint64) {
-	c, q, args, rc := h.statement(ctx, mod, stack, abi.ImportDBExec)
-	if rc < 0 {
-		ret(stack, rc)
-		return
-	}
-	s, derr := c.dbSession(ctx, h.db)
-	if derr == nil {
+		return int32(len(c.slot))
+	default:
 		sctx, cancel := s.stmtContext(ctx)
 		res, err := s.exec(sctx, q, args)
 		if err != nil {
@@ -107,45 +112,38 @@ func (h dbFuncs) exec(ctx context.Context, mod api.Module, stack []uint64) {
 	if derr != nil {
 		c.slot = abi.AppendDBError(c.slot[:0], derr)
 	}
-	ret(stack, int32(len(c.slot)))
+	return int32(len(c.slot))
 }
 
-// txCall runs one transaction function: 0 on success, else the length of
-// the error in the slot.
-func (h dbFuncs) txCall(ctx context.Context, stack []uint64, f func(*dbSession) *abi.DBError) {
-	c := callFrom(ctx)
-	if c == nil || h.db == nil {
-		ret(stack, abi.ErrState)
-		return
+// dbBegin is db_begin.
+func dbBegin(ctx context.Context, c *call, adb *appDB, flags int32) int32 {
+	if flags&^abi.TxReadOnly != 0 {
+		return abi.ErrBadInput
 	}
-	s, derr := c.dbSession(ctx, h.db)
+	return dbTx(ctx, c, adb, func(s *dbSession) *abi.DBError { return s.begin(ctx, flags&abi.TxReadOnly != 0) })
+}
+
+// dbEnd is db_commit (stmt COMMIT) or db_rollback (ROLLBACK).
+func dbEnd(ctx context.Context, c *call, adb *appDB, stmt string) int32 {
+	return dbTx(ctx, c, adb, func(s *dbSession) *abi.DBError { return s.end(ctx, stmt) })
+}
+
+// dbTx runs one transaction function: 0 on success, else the length of
+// the error in the slot.
+func dbTx(ctx context.Context, c *call, adb *appDB, f func(*dbSession) *abi.DBError) int32 {
+	if c == nil || adb == nil {
+		return abi.ErrState
+	}
+	s, derr := c.dbSession(ctx, adb)
 	if derr == nil {
 		derr = f(s)
 	}
 	if derr == nil {
 		c.slot = c.slot[:0]
-		ret(stack, 0)
-		return
+		return 0
 	}
 	c.slot = abi.AppendDBError(c.slot[:0], derr)
-	ret(stack, int32(len(c.slot)))
-}
-
-func (h dbFuncs) begin(ctx context.Context, mod api.Module, stack []uint64) {
-	flags := int32(uint32(stack[0]))
-	if flags&^abi.TxReadOnly != 0 {
-		ret(stack, abi.ErrBadInput)
-		return
-	}
-	h.txCall(ctx, stack, func(s *dbSession) *abi.DBError { return s.begin(ctx, flags&abi.TxReadOnly != 0) })
-}
-
-func (h dbFuncs) commit(ctx context.Context, mod api.Module, stack []uint64) {
-	h.txCall(ctx, stack, func(s *dbSession) *abi.DBError { return s.end(ctx, "COMMIT") })
-}
-
-func (h dbFuncs) rollback(ctx context.Context, mod api.Module, stack []uint64) {
-	h.txCall(ctx, stack, func(s *dbSession) *abi.DBError { return s.end(ctx, "ROLLBACK") })
+	return int32(len(c.slot))
 }
 
 // dbSession is the database connection of one request: taken from the

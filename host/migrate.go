@@ -46,6 +46,11 @@ var migrationName = regexp.MustCompile(`^(\d{1,14})_([0-9a-z_\-]+)\.(up|down)\.s
 // statements of a migration run under the guests' policy (no ATTACH, no
 // PRAGMA that changes settings) but may use transactions.
 func OpenMigrator(ctx context.Context, dir string) (*Migrator, error) {
+	return openMigrator(ctx, dir, filepath.Join(dir, filepath.FromSlash(AppDBPath)))
+}
+
+// openMigrator migrates the database at path with dir's migrations.
+func openMigrator(ctx context.Context, dir, path string) (*Migrator, error) {
 	cfg, err := LoadConfig(dir)
 	if err != nil {
 		return nil, err
@@ -60,7 +65,6 @@ func OpenMigrator(ctx context.Context, dir string) (*Migrator, error) {
 			return nil, fmt.Errorf("app %q: %s: %w", cfg.Name, MigrationsDir, err)
 		}
 	}
-	path := filepath.Join(dir, filepath.FromSlash(AppDBPath))
 	db, conn, err := openSQLite(path, cfg.Limits.DBMaxBytes, cfg.Limits.StatementTimeout.std(), policyMigrate)
 	if err != nil {
 		return nil, fmt.Errorf("app %q: database %s: %w", cfg.Name, AppDBPath, err)

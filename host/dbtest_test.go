@@ -1,0 +1,55 @@
+package host_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+
+	"sandkit.dev/sandkit/guest-sdk/go/db"
+	"sandkit.dev/sandkit/host"
+)
+
+func TestTestDB(t *testing.T) {
+	ctx := context.Background()
+	app := t.TempDir()
+	writeMigration(t, app, "0001_notes.up.sql", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE);\n")
+	tdb, err := host.NewTestDB(ctx, app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tdb.Close()
+	db.SetNativeHost(tdb)
+	defer db.SetNativeHost(nil)
+
+	// The fast path, natively, against real SQLite.
+	if res, err := db.Exec("INSERT INTO notes (body) VALUES (?)", "first"); err != nil || res.LastInsertID != 1 {
+		t.Fatalf("insert: %+v %v", res, err)
+	}
+	if _, err := db.Exec("INSERT INTO notes (body) VALUES (?)", "first"); !db.IsUnique(err) {
+		t.Errorf("duplicate: %v", err)
+	}
+	if _, err := db.Exec("ATTACH 'x.db' AS x"); !db.IsRefused(err) {
+		t.Errorf("ATTACH: %v", err)
+	}
+
+	// bun over database/sql, natively.
+	bdb := bun.NewDB(db.Open(), sqlitedialect.New())
+	var bodies []string
+	if err := bdb.NewSelect().Table("notes").Column("body").Scan(ctx, &bodies); err != nil || len(bodies) != 1 {
+		t.Errorf("bun select: %v %v", bodies, err)
+	}
+
+	// A transaction left open is rolled back when the request ends.
+	tx, err := db.Open().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx.Exec("INSERT INTO notes (body) VALUES ('uncommitted')")
+	tdb.EndRequest()
+	var n int
+	if err := db.Open().QueryRow("SELECT count(*) FROM notes").Scan(&n); err != nil || n != 1 {
+		t.Errorf("after EndRequest: %d rows, %v", n, err)
+	}
+}
