@@ -11,8 +11,9 @@ import "sandkit.dev/sandkit/abi"
 // (outside the sandkit host, in tests). Each method gets what the import
 // would get and returns the bytes the host would leave in the result slot:
 // an encoded rows, exec or error result (spec/abi.md §9), or nil for a
-// success with nothing to report. A test can implement it over any
-// database, or return canned results.
+// success with nothing to report. sandkit.dev/sandkit/host's TestDB
+// implements it over a real SQLite database with the app's migrations and
+// the host's policy; a test may also return canned results.
 type NativeHost interface {
 	Query(query string, args []byte) []byte
 	Exec(query string, args []byte) []byte
