@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"sandkit.dev/sandkit/host/routing"
 	"sandkit.dev/sandkit/pages"
@@ -228,12 +229,13 @@ func (a *App) renderPage(w http.ResponseWriter, r *http.Request, ps *pageSet, in
 // that throws is rendered again as the route's error page, with a 500.
 func (a *App) renderPageStatus(w http.ResponseWriter, r *http.Request, ps *pageSet, in *renderInput, status int) {
 	ps.earlyHints(w, in.Route)
-	markup, err := ps.render(r.Context(), in)
+	start := time.Now()
+	markup, hit, err := ps.render(r.Context(), in)
 	if err != nil && in.Error == nil {
 		a.log.Error("page render failed", "route", in.Route, "url", in.URL, "err", err)
 		in.Error = &renderError{Status: http.StatusInternalServerError, Message: renderFailure(err)}
 		status = http.StatusInternalServerError
-		markup, err = ps.render(r.Context(), in)
+		markup, hit, err = ps.render(r.Context(), in)
 	}
 	if err != nil {
 		a.log.Error("error page render failed", "route", in.Route, "url", in.URL, "err", err)
@@ -245,6 +247,11 @@ func (a *App) renderPageStatus(w http.ResponseWriter, r *http.Request, ps *pageS
 		http.Error(w, strconv.Itoa(status)+" "+http.StatusText(status), status)
 		return
 	}
+	desc := "miss"
+	if hit {
+		desc = "hit"
+	}
+	w.Header().Set("Server-Timing", fmt.Sprintf("render;dur=%.2f;desc=%s", float64(time.Since(start).Microseconds())/1000, desc))
 	doc := ps.document(in, markup)
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")

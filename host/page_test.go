@@ -20,6 +20,7 @@ const pageServer = `globalThis.__sandkit_render = function (s) {
   const i = JSON.parse(s);
   if (i.error) return '<h1 class="error">' + i.error.status + ' ' + i.error.message + '</h1>';
   if (i.route === 'boom') throw new TypeError('kaboom');
+  if (i.route === 'fresh') { globalThis.n = (globalThis.n || 0) + 1; return '<p>' + globalThis.n + '</p>'; }
   if (i.route === 'clock') return '<p>' + Date.now() + ' ' + performance.now() + '</p>';
   return '<main data-route="' + i.route + '">' + JSON.stringify({data: i.data, params: i.params, action: i.action || null}) + '</main>';
 };`
@@ -64,6 +65,7 @@ func pagesApp(t *testing.T) string {
 		"routes/notes/[id]/handler.go":              noteHandler,
 		"routes/boom/page.tsx":                      "",
 		"routes/clock/page.tsx":                     "",
+		"routes/fresh/page.tsx":                     "",
 		"routes/404.tsx":                            "",
 		".sandkit/build/pages/server.js":            pageServer,
 		".sandkit/build/pages/client/entry-AB12.js": "console.log('hydrate')",
@@ -73,7 +75,8 @@ func pagesApp(t *testing.T) string {
 			"":{"css":["client/site-EF56.css"],"js":[]},
 			"notes/[id]":{"css":["client/site-EF56.css"],"js":["client/notes-CD34.js"]},
 			"boom":{"css":[],"js":[]},
-			"clock":{"css":[],"js":[],"no_cache":true}}}`,
+			"clock":{"css":[],"js":[]},
+			"fresh":{"css":[],"js":[],"no_cache":true}}}`,
 	}
 	for name, content := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -214,9 +217,18 @@ func TestPageRoutes(t *testing.T) {
 		if a.body != b.body {
 			t.Error("same input rendered differently")
 		}
-		c1, c2 := get("/clock", ""), get("/clock", "")
-		if c1.body == c2.body {
-			t.Error("a page that opted out of the cache was served from it")
+		for _, c := range []struct {
+			path, first, second string
+		}{
+			{"/notes/10", "desc=miss", "desc=hit"},
+			{"/fresh", "desc=miss", "desc=miss"}, // opted out
+			{"/clock", "desc=miss", "desc=miss"}, // read the clock
+		} {
+			for i, want := range []string{c.first, c.second} {
+				if st := get(c.path, "").header.Get("Server-Timing"); !strings.Contains(st, want) {
+					t.Errorf("%s, request %d: Server-Timing %q, want %s", c.path, i+1, st, want)
+				}
+			}
 		}
 	})
 	t.Run("HEAD", func(t *testing.T) {

@@ -70,27 +70,28 @@ func (ps *pageSet) assets(route string) routeAssets {
 func (ps *pageSet) url(p string) string { return AssetPrefix + strings.TrimPrefix(p, "/") }
 
 // render renders in, from the cache when the same input was rendered by
-// this version before.
-func (ps *pageSet) render(ctx context.Context, in *renderInput) ([]byte, error) {
+// this version before; hit reports that it was.
+func (ps *pageSet) render(ctx context.Context, in *renderInput) (html []byte, hit bool, err error) {
 	input, err := json.Marshal(in)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	cacheable := !ps.manifest.Routes[in.Route].NoCache
 	key := sha256.Sum256(input)
 	if cacheable {
 		if html, ok := ps.cache.get(key); ok {
-			return html, nil
+			return html, true, nil
 		}
 	}
-	html, err := ps.renderer.Render(ctx, input)
+	html, facts, err := ps.renderer.RenderInfo(ctx, input)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if cacheable {
+	// A render that read the clock is not a function of its input alone.
+	if cacheable && !facts.ReadClock {
 		ps.cache.put(key, html)
 	}
-	return html, nil
+	return html, false, nil
 }
 
 func (ps *pageSet) close(ctx context.Context) {
@@ -129,24 +130,12 @@ func (a *App) loadPages(ctx context.Context, old *pageSet) (*pageSet, error) {
 		return old, err
 	}
 	start := time.Now()
-	r, err := eng.Load(ctx, a.cfg.Name, bundle,
-		pages.WithTimeout(a.cfg.Limits.RenderTimeout.std()),
-		pages.WithWarmup(warmupInput(man)))
+	r, err := eng.Load(ctx, a.cfg.Name, bundle, pages.WithTimeout(a.cfg.Limits.RenderTimeout.std()))
 	if err != nil {
 		return old, fmt.Errorf("app %q: %s: %w", a.cfg.Name, path.Join(PagesDir, man.Server), err)
 	}
 	a.log.Info("pages loaded", "version", version, "routes", len(man.Routes), "took", time.Since(start).Round(time.Millisecond))
 	return &pageSet{version: version, manifest: man, renderer: r, cache: newRenderCache(a.cfg.Limits.RenderCacheEntries, a.cfg.Limits.RenderCacheBytes)}, nil
-}
-
-// warmupInput is a render of some route with no data, so the snapshot new
-// instances start from has React's code paths warm. A failure is fine.
-func warmupInput(man pagesManifest) []byte {
-	for id := range man.Routes {
-		b, _ := json.Marshal(renderInput{Route: id, URL: "/", Params: map[string]string{}, Data: json.RawMessage("null")})
-		return b
-	}
-	return nil
 }
 
 // pagesEngine is the host's one QuickJS engine, made on first use. Its

@@ -26,6 +26,7 @@ type callState struct {
 	interrupts  int             // times the interrupt handler ran
 	out         []byte          // pending stdout/stderr line
 	logged      int             // bytes logged in this call
+	readClock   bool            // the guest read the time
 }
 
 type stateKey struct{}
@@ -95,7 +96,8 @@ func hostFunctions(e *Engine) map[string]api.GoModuleFunc {
 			mem.WriteUint32Le(nwritten, total)
 			stack[0] = 0
 		},
-		"clock_time_get": func(_ context.Context, mod api.Module, stack []uint64) {
+		"clock_time_get": func(ctx context.Context, mod api.Module, stack []uint64) {
+			stateOf(ctx).readClock = true
 			clock, out := uint32(stack[0]), uint32(stack[2])
 			if clock > 3 {
 				stack[0] = 28 // EINVAL
@@ -108,10 +110,12 @@ func hostFunctions(e *Engine) map[string]api.GoModuleFunc {
 			mod.Memory().WriteUint64Le(out, now)
 			stack[0] = 0
 		},
-		"emscripten_date_now": func(_ context.Context, _ api.Module, stack []uint64) {
+		"emscripten_date_now": func(ctx context.Context, _ api.Module, stack []uint64) {
+			stateOf(ctx).readClock = true
 			stack[0] = math.Float64bits(float64(time.Now().UnixMilli()))
 		},
-		"_localtime_js": func(_ context.Context, mod api.Module, stack []uint64) {
+		"_localtime_js": func(ctx context.Context, mod api.Module, stack []uint64) {
+			stateOf(ctx).readClock = true
 			writeTm(mod.Memory(), int64(stack[0]), uint32(stack[1]))
 		},
 		"_tzset_js": func(_ context.Context, mod api.Module, stack []uint64) {

@@ -137,19 +137,37 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 // ErrDeadline, ErrMemoryLimit and ErrTrap discard the instance, and the
 // next render gets a fresh one.
 func (r *Renderer) Render(ctx context.Context, input []byte) ([]byte, error) {
+	out, _, err := r.RenderInfo(ctx, input)
+	return out, err
+}
+
+// RenderFacts is what a render did besides producing markup.
+type RenderFacts struct {
+	// ReadClock reports that the render read the time (Date, performance,
+	// local time): its output may differ for the same input, so it must
+	// not be cached. Nothing else a render can reach varies between
+	// renders of one input: Math.random is seeded once, before the
+	// snapshot every instance starts from.
+	ReadClock bool
+}
+
+// RenderInfo is Render, reporting also what the render did.
+func (r *Renderer) RenderInfo(ctx context.Context, input []byte) ([]byte, RenderFacts, error) {
+	var facts RenderFacts
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	if r.closed {
-		return nil, fmt.Errorf("pages: app %q: %w", r.name, ErrClosed)
+		return nil, facts, fmt.Errorf("pages: app %q: %w", r.name, ErrClosed)
 	}
 	in, err := r.acquire(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("pages: app %q: %w", r.name, err)
+		return nil, facts, fmt.Errorf("pages: app %q: %w", r.name, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	st := &callState{maxBytes: r.maxBytes}
 	out, err := in.render(withState(ctx, st), st, input)
+	facts.ReadClock = st.readClock
 	r.renders.Add(1)
 	switch {
 	case err != nil && fatal(err):
@@ -163,9 +181,9 @@ func (r *Renderer) Render(ctx context.Context, input []byte) ([]byte, error) {
 	}
 	if err != nil {
 		r.failures.Add(1)
-		return nil, fmt.Errorf("pages: app %q: render: %w", r.name, err)
+		return nil, facts, fmt.Errorf("pages: app %q: render: %w", r.name, err)
 	}
-	return out, nil
+	return out, facts, nil
 }
 
 // acquire returns an idle instance, or a new one if fewer than the limit
