@@ -32,10 +32,15 @@ async function load(request: Request): Promise<unknown> {
  * the router revalidates (fetches the data of the routes on screen again).
  */
 async function act(request: Request): Promise<unknown> {
+  // The body as the router encoded it from the form's encType (URL-encoded
+  // by default, as a browser without JavaScript would send it).
+  const headers: Record<string, string> = { Accept: "application/json" };
+  const type = request.headers.get("Content-Type");
+  if (type) headers["Content-Type"] = type;
   const res = await fetch(request.url, {
     method: request.method,
-    body: await request.formData(),
-    headers: { Accept: "application/json" },
+    body: await request.arrayBuffer(),
+    headers,
     signal: request.signal,
     credentials: "same-origin",
   });
@@ -124,7 +129,9 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
   );
 
   if (!state) {
-    createRoot(root).render(createElement(RouterProvider, { router: createBrowserRouter(routes) }));
+    const router = createBrowserRouter(routes);
+    createRoot(root).render(createElement(RouterProvider, { router }));
+    (window as any).__sandkit_router = router;
     return;
   }
   const loaderData: Record<string, unknown> = {};
@@ -136,4 +143,5 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
     hydrationData: { loaderData, errors },
   });
   hydrateRoot(root, createElement(RouterProvider, { router }));
+  (window as any).__sandkit_router = router; // for tests and debugging
 }

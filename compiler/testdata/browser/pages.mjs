@@ -1,0 +1,89 @@
+// Drives examples/pages, served by TestPagesClientInBrowser, in Debian's
+// headless Chromium: hydration without mismatch, client navigation that
+// fetches only JSON, stylesheets of lazily loaded routes, a form submitted
+// without a reload, error and 404 pages.
+//
+//   node pages.mjs BASE_URL
+//
+// Prints one JSON line {"failures": [...], "console": [...]}.
+import { chromium } from 'playwright-core';
+
+const base = process.argv[2];
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+const failures = [];
+const consoleMessages = [];
+const check = (cond, msg) => { if (!cond) failures.push(msg); };
+
+async function newPage() {
+  const page = await (await browser.newContext()).newPage();
+  page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text(), url: page.url() }));
+  page.on('pageerror', (e) => consoleMessages.push({ type: 'pageerror', text: String(e), url: page.url() }));
+  return page;
+}
+const hydrated = (page) => page.waitForFunction(() => !!window.__sandkit_router, null, { timeout: 10000 });
+const documents = [];
+
+try {
+  const page = await newPage();
+  page.on('request', (r) => { if (r.resourceType() === 'document') documents.push(r.url()); });
+
+  // 1. Server-rendered, then hydrated.
+  let resp = await page.goto(base + '/');
+  check(resp.status() === 200, `/: status ${resp.status()}`);
+  await hydrated(page);
+  check(await page.title() === 'Home · sandkit pages', `/: title ${await page.title()}`);
+  await page.evaluate(() => { window.__marker = 'same document'; });
+
+  // 2. Client navigation to a section with its own layout and stylesheet.
+  await page.click('nav >> text=Posts');
+  await page.waitForSelector('h1:text("Posts")');
+  check(await page.evaluate(() => getComputedStyle(document.querySelector('.posts')).display) === 'grid',
+    'posts.css not applied after client navigation');
+  check(await page.title() === 'Posts · sandkit pages', `/posts: title ${await page.title()}`);
+
+  // 3. A route with a handler: its JSON is fetched with Accept: application/json.
+  const json = page.waitForResponse((r) => r.url().endsWith('/posts/2') && r.request().headers()['accept'] === 'application/json');
+  await page.click('section >> text=Nested layouts');
+  const r2 = await json;
+  check(r2.headers()['content-type'].startsWith('application/json'), 'post JSON content type');
+  await page.waitForSelector('h1:text("Second post from JSON")');
+  check(await page.title() === 'Second post from JSON · sandkit pages', `/posts/2: title ${await page.title()}`);
+
+  // 4. A form posted by fetch; the handler redirects; no reload.
+  await page.click('nav >> text=Write');
+  await page.waitForSelector('form');
+  await page.fill('input[name=title]', 'Hello form');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('h1:text("Hello form")');
+  check(new URL(page.url()).pathname === '/posts/3', `after the form: ${page.url()}`);
+  check(await page.evaluate(() => window.__marker) === 'same document', 'the page reloaded during navigation');
+  check(documents.length === 1, `documents loaded: ${documents.join(', ')}`);
+
+  // 5. Error and 404 pages hydrate too.
+  const p2 = await newPage();
+  resp = await p2.goto(base + '/posts/boom');
+  check(resp.status() === 500, `/posts/boom: status ${resp.status()}`);
+  await hydrated(p2);
+  check((await p2.textContent('h1')) === 'Something went wrong', '/posts/boom: no error page');
+  resp = await p2.goto(base + '/no/such/page');
+  check(resp.status() === 404, `/no/such/page: status ${resp.status()}`);
+  await hydrated(p2);
+  check((await p2.textContent('h1')) === 'Not found', '/no/such/page: no 404 page');
+
+  // 6. Without JavaScript the form still posts and follows the redirect.
+  const p3 = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  await p3.goto(base + '/posts/new');
+  await p3.fill('input[name=title]', 'No JS');
+  await p3.click('button[type=submit]');
+  await p3.waitForSelector('h1:text("No JS")');
+} catch (e) {
+  failures.push('scenario threw: ' + (e && e.stack ? e.stack : String(e)));
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify({ failures, console: consoleMessages }));
+process.exit(failures.length ? 1 : 0);
