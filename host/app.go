@@ -224,7 +224,7 @@ func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
 	}, notFound)
 	next.router = router
 	if ps != nil {
-		assets := a.assetHandler()
+		assets := a.assetHandler(ps)
 		next.router = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasPrefix(r.URL.Path, AssetPrefix) {
 				assets.ServeHTTP(w, r)

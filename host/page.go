@@ -30,8 +30,11 @@ type renderInput struct {
 	// Action is what the route's action answered to a form posted without
 	// JavaScript, when it refused it (4xx): validation errors, typically.
 	Action json.RawMessage `json:"action,omitempty"`
-	// Error, when set, asks for the route's nearest 404 or error page.
+	// Error, when set, asks for the route's nearest error page: the
+	// route's loader failed with it.
 	Error *renderError `json:"error,omitempty"`
+	// NotFound asks for the 404 page of a URL no route matches.
+	NotFound bool `json:"notFound,omitempty"`
 }
 
 // renderError is the error a 404 or error page is rendered with.
@@ -118,6 +121,7 @@ func (a *App) pageHandler(rt *routing.Route, m *Module, ps *pageSet) http.Handle
 					return
 				case c.status >= 400:
 					in.Error = &renderError{Status: c.status, Message: errorMessage(c)}
+					in.Data = json.RawMessage("null")
 				case !c.isJSON():
 					in.Error = &renderError{Status: http.StatusInternalServerError, Message: "the route's loader answered " + c.header.Get("Content-Type") + ", not JSON"}
 					a.log.Error("page loader did not answer JSON", "route", rt.Pattern(), "content_type", c.header.Get("Content-Type"))
@@ -215,44 +219,35 @@ func errorMessage(c *captured) string {
 	return msg
 }
 
-// renderPage renders in and answers the document: 200, or the error's
-// status when in carries one.
+// renderPage renders in and answers the document, with the status the
+// render gives (200, 404, or the error page's).
 func (a *App) renderPage(w http.ResponseWriter, r *http.Request, ps *pageSet, in *renderInput) {
-	status := http.StatusOK
-	if in.Error != nil {
-		status = in.Error.Status
-	}
-	a.renderPageStatus(w, r, ps, in, status)
+	a.renderPageStatus(w, r, ps, in, 0)
 }
 
-// renderPageStatus renders in and answers the document with status. A page
-// that throws is rendered again as the route's error page, with a 500.
+// renderPageStatus renders in and answers the document, with status when
+// it is not 0 and the render succeeded (a form refused with a 422 shows the
+// page again with 422). A render that fails outright (the page threw where
+// no error page could catch it, or ran out of time or memory) is answered
+// with a plain 500.
 func (a *App) renderPageStatus(w http.ResponseWriter, r *http.Request, ps *pageSet, in *renderInput, status int) {
-	ps.earlyHints(w, in.Route)
+	ps.earlyHints(w, in)
 	start := time.Now()
-	markup, hit, err := ps.render(r.Context(), in)
-	if err != nil && in.Error == nil {
-		a.log.Error("page render failed", "route", in.Route, "url", in.URL, "err", err)
-		in.Error = &renderError{Status: http.StatusInternalServerError, Message: renderFailure(err)}
-		status = http.StatusInternalServerError
-		markup, hit, err = ps.render(r.Context(), in)
-	}
+	res, hit, err := ps.render(r.Context(), in)
 	if err != nil {
-		a.log.Error("error page render failed", "route", in.Route, "url", in.URL, "err", err)
-		if in.Error != nil && status < 500 {
-			status = in.Error.Status
-		} else {
-			status = http.StatusInternalServerError
-		}
-		http.Error(w, strconv.Itoa(status)+" "+http.StatusText(status), status)
+		a.log.Error("page render failed", "route", in.Route, "url", in.URL, "err", err)
+		http.Error(w, "500 Internal Server Error: "+renderFailure(err), http.StatusInternalServerError)
 		return
+	}
+	if res.Status != http.StatusOK || status == 0 {
+		status = res.Status
 	}
 	desc := "miss"
 	if hit {
 		desc = "hit"
 	}
 	w.Header().Set("Server-Timing", fmt.Sprintf("render;dur=%.2f;desc=%s", float64(time.Since(start).Microseconds())/1000, desc))
-	doc := ps.document(in, markup)
+	doc := ps.document(in, res)
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(doc)))
@@ -292,32 +287,36 @@ func (a *App) notFoundPage(ps *pageSet, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		in := &renderInput{Route: "", URL: r.URL.RequestURI(), Params: map[string]string{}, Data: json.RawMessage("null"),
-			Error: &renderError{Status: http.StatusNotFound, Message: "no page at " + r.URL.Path}}
+		in := &renderInput{Route: "", URL: r.URL.RequestURI(), Params: map[string]string{}, Data: json.RawMessage("null"), NotFound: true}
 		a.renderPage(w, r, ps, in)
 	})
 }
 
-// document is the HTML document of a rendered page.
-func (ps *pageSet) document(in *renderInput, markup []byte) []byte {
+// document is the HTML document of a rendered page (spec/pages.md, "The
+// document").
+func (ps *pageSet) document(in *renderInput, res *renderResult) []byte {
 	var b bytes.Buffer
-	assets := ps.assets(in.Route)
+	assets := ps.assets(in)
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+	b.WriteString(res.Head)
 	for _, css := range assets.CSS {
 		fmt.Fprintf(&b, "<link rel=\"stylesheet\" href=\"%s\">\n", html.EscapeString(ps.url(css)))
 	}
 	for _, js := range assets.Preload {
 		fmt.Fprintf(&b, "<link rel=\"modulepreload\" href=\"%s\">\n", html.EscapeString(ps.url(js)))
 	}
-	b.WriteString("</head>\n<body>\n<div id=\"root\">")
-	b.Write(markup)
+	b.WriteString("</head>\n<body>\n<div id=\"__sandkit_root\">")
+	b.WriteString(res.HTML)
 	b.WriteString("</div>\n<script type=\"application/json\" id=\"__sandkit_data\">")
-	data, _ := json.Marshal(in) // escapes <, >, & and U+2028/9: safe inside <script>
-	b.Write(data)
+	if len(res.State) > 0 {
+		json.HTMLEscape(&b, res.State) // no "</script>" can end the element early
+	} else {
+		b.WriteString("null")
+	}
 	b.WriteString("</script>\n")
-	if assets.Entry != "" {
-		fmt.Fprintf(&b, "<script type=\"module\" src=\"%s\"></script>\n", html.EscapeString(ps.url(assets.Entry)))
+	if ps.manifest.Entry != "" {
+		fmt.Fprintf(&b, "<script type=\"module\" src=\"%s\"></script>\n", html.EscapeString(ps.url(ps.manifest.Entry)))
 	}
 	b.WriteString("</body>\n</html>\n")
 	return b.Bytes()
@@ -325,8 +324,8 @@ func (ps *pageSet) document(in *renderInput, markup []byte) []byte {
 
 // earlyHints sends a 103 with the route's stylesheets and modules, so a
 // browser that supports it fetches them while the page renders.
-func (ps *pageSet) earlyHints(w http.ResponseWriter, route string) {
-	assets := ps.assets(route)
+func (ps *pageSet) earlyHints(w http.ResponseWriter, in *renderInput) {
+	assets := ps.assets(in)
 	if len(assets.CSS) == 0 && len(assets.Preload) == 0 {
 		return
 	}

@@ -2,6 +2,7 @@ package host_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -18,11 +19,15 @@ import (
 // render protocol's input so tests can read what the host passed.
 const pageServer = `globalThis.__sandkit_render = function (s) {
   const i = JSON.parse(s);
-  if (i.error) return '<h1 class="error">' + i.error.status + ' ' + i.error.message + '</h1>';
+  const out = (status, html, head) => JSON.stringify({html, head: head || '', status, route: i.route, state: i});
+  if (i.notFound) return out(404, '<h1 class="error">404 nothing at ' + i.url + '</h1>');
+  if (i.error) return out(i.error.status, '<h1 class="error">' + i.error.status + ' ' + i.error.message + '</h1>');
   if (i.route === 'boom') throw new TypeError('kaboom');
-  if (i.route === 'fresh') { globalThis.n = (globalThis.n || 0) + 1; return '<p>' + globalThis.n + '</p>'; }
-  if (i.route === 'clock') return '<p>' + Date.now() + ' ' + performance.now() + '</p>';
-  return '<main data-route="' + i.route + '">' + JSON.stringify({data: i.data, params: i.params, action: i.action || null}) + '</main>';
+  if (i.route === 'caught') return out(500, '<h1 class="error">500 caught by error.tsx</h1>');
+  if (i.route === 'fresh') { globalThis.n = (globalThis.n || 0) + 1; return out(200, '<p>' + globalThis.n + '</p>'); }
+  if (i.route === 'clock') return out(200, '<p>' + Date.now() + ' ' + performance.now() + '</p>');
+  return out(200, '<main data-route="' + i.route + '">' + JSON.stringify({data: i.data, params: i.params, action: i.action || null}) + '</main>',
+    '<title>' + i.route + '</title>');
 };`
 
 const noteHandler = `package note
@@ -64,6 +69,7 @@ func pagesApp(t *testing.T) string {
 		"routes/notes/[id]/page.tsx":                "",
 		"routes/notes/[id]/handler.go":              noteHandler,
 		"routes/boom/page.tsx":                      "",
+		"routes/caught/page.tsx":                    "",
 		"routes/clock/page.tsx":                     "",
 		"routes/fresh/page.tsx":                     "",
 		"routes/404.tsx":                            "",
@@ -71,12 +77,14 @@ func pagesApp(t *testing.T) string {
 		".sandkit/build/pages/client/entry-AB12.js": "console.log('hydrate')",
 		".sandkit/build/pages/client/notes-CD34.js": "export {}",
 		".sandkit/build/pages/client/site-EF56.css": "body{color:#123}",
-		".sandkit/build/pages/manifest.json": `{"server":"server.js","entry":"client/entry-AB12.js","routes":{
-			"":{"css":["client/site-EF56.css"],"js":[]},
-			"notes/[id]":{"css":["client/site-EF56.css"],"js":["client/notes-CD34.js"]},
-			"boom":{"css":[],"js":[]},
-			"clock":{"css":[],"js":[]},
-			"fresh":{"css":[],"js":[],"no_cache":true}}}`,
+		".sandkit/build/pages/manifest.json": `{"version":1,"publicPath":"/_sandkit/pages/","entry":"entry-AB12.js","routes":{
+			"":{"css":["site-EF56.css"],"preload":["entry-AB12.js"]},
+			"notes/[id]":{"css":["site-EF56.css"],"preload":["entry-AB12.js","notes-CD34.js"]},
+			"boom":{"css":[],"preload":[]},
+			"caught":{"css":[],"preload":[]},
+			"clock":{"css":[],"preload":[]},
+			"fresh":{"css":[],"preload":[],"noCache":true}},
+			"notFound":{"":{"css":["site-EF56.css"],"preload":["entry-AB12.js"]}}}`,
 	}
 	for name, content := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -113,11 +121,12 @@ func TestPageRoutes(t *testing.T) {
 		r := get("/notes/7", "text/html")
 		for _, want := range []string{
 			"<!DOCTYPE html>",
-			`<link rel="stylesheet" href="/_sandkit/client/site-EF56.css">`,
-			`<link rel="modulepreload" href="/_sandkit/client/notes-CD34.js">`,
-			`<main data-route="notes/[id]">{"data":{"id":"7"},"params":{"id":"7"},"action":null}</main>`,
+			"<title>notes/[id]</title>",
+			`<link rel="stylesheet" href="/_sandkit/pages/site-EF56.css">`,
+			`<link rel="modulepreload" href="/_sandkit/pages/notes-CD34.js">`,
+			`<div id="__sandkit_root"><main data-route="notes/[id]">{"data":{"id":"7"},"params":{"id":"7"},"action":null}</main></div>`,
 			`<script type="application/json" id="__sandkit_data">{"route":"notes/[id]","url":"/notes/7","params":{"id":"7"},"data":{"id":"7"}}</script>`,
-			`<script type="module" src="/_sandkit/client/entry-AB12.js"></script>`,
+			`<script type="module" src="/_sandkit/pages/entry-AB12.js"></script>`,
 		} {
 			if !strings.Contains(r.body, want) {
 				t.Errorf("document lacks %s:\n%s", want, r.body)
@@ -125,6 +134,16 @@ func TestPageRoutes(t *testing.T) {
 		}
 		if r.status != 200 || r.header.Get("Content-Type") != "text/html; charset=utf-8" {
 			t.Errorf("%d %q", r.status, r.header.Get("Content-Type"))
+		}
+	})
+	t.Run("data cannot end its script element", func(t *testing.T) {
+		// (The test bundle does not escape its own markup; React does.)
+		r := get("/notes/%3C%2Fscript%3E%3Cscript%3Ealert(1)", "")
+		_, data, _ := strings.Cut(r.body, `<script type="application/json" id="__sandkit_data">`)
+		data, _, _ = strings.Cut(data, "</script>")
+		var state struct{ Params map[string]string }
+		if err := json.Unmarshal([]byte(data), &state); err != nil || state.Params["id"] != "</script><script>alert(1)" {
+			t.Errorf("data script %q: %v", data, err)
 		}
 	})
 	t.Run("page without handler", func(t *testing.T) {
@@ -155,14 +174,18 @@ func TestPageRoutes(t *testing.T) {
 		}
 	})
 	t.Run("page that throws", func(t *testing.T) {
-		r := get("/boom", "")
-		if r.status != 500 || !strings.Contains(r.body, `<h1 class="error">500 TypeError: kaboom</h1>`) {
-			t.Errorf("%d %s", r.status, r.body)
+		r := get("/caught", "")
+		if r.status != 500 || !strings.Contains(r.body, `<h1 class="error">500 caught by error.tsx</h1>`) {
+			t.Errorf("error page: %d %s", r.status, r.body)
+		}
+		r = get("/boom", "")
+		if r.status != 500 || !strings.Contains(r.body, "TypeError: kaboom") || strings.Contains(r.body, "<!DOCTYPE") {
+			t.Errorf("uncaught: %d %s", r.status, r.body)
 		}
 	})
 	t.Run("no route: the 404 page", func(t *testing.T) {
 		r := get("/no/such/page", "")
-		if r.status != 404 || !strings.Contains(r.body, `<h1 class="error">404 no page at /no/such/page</h1>`) {
+		if r.status != 404 || !strings.Contains(r.body, `<h1 class="error">404 nothing at /no/such/page</h1>`) || !strings.Contains(r.body, "/_sandkit/pages/site-EF56.css") {
 			t.Errorf("%d %s", r.status, r.body)
 		}
 		if r := get("/no/such/page", "application/json"); r.status != 404 || strings.Contains(r.body, "<!DOCTYPE") {
@@ -170,11 +193,11 @@ func TestPageRoutes(t *testing.T) {
 		}
 	})
 	t.Run("assets", func(t *testing.T) {
-		r := get("/_sandkit/client/site-EF56.css", "")
+		r := get("/_sandkit/pages/site-EF56.css", "")
 		if r.status != 200 || r.body != "body{color:#123}" || !strings.Contains(r.header.Get("Cache-Control"), "immutable") {
 			t.Errorf("%d %q %v", r.status, r.body, r.header)
 		}
-		for _, p := range []string{"/_sandkit/server.js", "/_sandkit/manifest.json", "/_sandkit/../routes/page.tsx", "/_sandkit/client/"} {
+		for _, p := range []string{"/_sandkit/server.js", "/_sandkit/pages/../server.js", "/_sandkit/pages/../manifest.json", "/_sandkit/manifest.json", "/_sandkit/pages/", "/_sandkit/pages/%2e%2e/server.js"} {
 			if r := get(p, ""); r.status != 404 {
 				t.Errorf("%s: %d, want 404", p, r.status)
 			}

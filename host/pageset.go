@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -21,34 +20,37 @@ import (
 	"sandkit.dev/sandkit/pages"
 )
 
-// Where the compiler leaves an app's pages, relative to the app folder.
+// Where the compiler leaves an app's pages, relative to the app folder
+// (spec/pages.md, "Build output").
 const (
 	PagesDir      = ".sandkit/build/pages"
-	PagesManifest = ".sandkit/build/pages/manifest.json"
-	// AssetPrefix is the URL path under which client assets are served. No
+	PagesManifest = PagesDir + "/manifest.json"
+	PagesServer   = PagesDir + "/server.js"
+	PagesClient   = PagesDir + "/client"
+	// AssetPrefix is the URL path client assets must be served under. No
 	// route can start with it: folders starting with _ are never routed.
 	AssetPrefix = "/_sandkit/"
 )
 
-// pagesManifest is manifest.json, written by the compiler (spec/pages.md,
-// "Build output").
+// pagesManifest is manifest.json, written by the compiler.
 type pagesManifest struct {
-	// Server is the server bundle, relative to PagesDir.
-	Server string `json:"server"`
-	// Entry is the client entry module, relative to PagesDir.
+	// PublicPath is the URL path of PagesClient, under AssetPrefix.
+	PublicPath string `json:"publicPath"`
+	// Entry is the client entry module, relative to PagesClient.
 	Entry string `json:"entry"`
 	// Routes maps a route id to what its document links.
-	Routes map[string]routeAssets `json:"routes"`
+	Routes map[string]*routeAssets `json:"routes"`
+	// NotFound maps the folder of a 404 page ("" for routes/404.tsx) to what
+	// a not-found document links.
+	NotFound map[string]*routeAssets `json:"notFound"`
 }
 
-// routeAssets is what one route's document links, paths relative to
-// PagesDir.
+// routeAssets is what one document links, relative to PagesClient.
 type routeAssets struct {
-	Entry   string   `json:"-"`
 	CSS     []string `json:"css"`
-	Preload []string `json:"js"`
-	// NoCache is set by a page that exports `cache = false`.
-	NoCache bool `json:"no_cache,omitempty"`
+	Preload []string `json:"preload"`
+	// NoCache is set for a page that exports `cache = false`.
+	NoCache bool `json:"noCache,omitempty"`
 }
 
 // pageSet is one version of an app's pages.
@@ -59,39 +61,58 @@ type pageSet struct {
 	cache    *renderCache
 }
 
-// assets returns what route's document links.
-func (ps *pageSet) assets(route string) routeAssets {
-	ra := ps.manifest.Routes[route]
-	ra.Entry = ps.manifest.Entry
+// assets returns what the document of in links.
+func (ps *pageSet) assets(in *renderInput) *routeAssets {
+	var ra *routeAssets
+	if in.NotFound {
+		ra = ps.manifest.NotFound[""]
+	} else {
+		ra = ps.manifest.Routes[in.Route]
+	}
+	if ra == nil {
+		return &routeAssets{}
+	}
 	return ra
 }
 
-// url is the URL path of a file under PagesDir.
-func (ps *pageSet) url(p string) string { return AssetPrefix + strings.TrimPrefix(p, "/") }
+// url is the URL path of a file under PagesClient.
+func (ps *pageSet) url(p string) string { return ps.manifest.PublicPath + strings.TrimPrefix(p, "/") }
+
+// renderResult is what the server bundle's render returns (spec/pages.md).
+type renderResult struct {
+	HTML   string          `json:"html"`   // the markup of the app root
+	Head   string          `json:"head"`   // title, meta and link elements the page declared
+	Status int             `json:"status"` // 200, 404 for a not-found page, 500 or the error's for an error page
+	State  json.RawMessage `json:"state"`  // what the client hydrates from
+}
 
 // render renders in, from the cache when the same input was rendered by
 // this version before; hit reports that it was.
-func (ps *pageSet) render(ctx context.Context, in *renderInput) (html []byte, hit bool, err error) {
+func (ps *pageSet) render(ctx context.Context, in *renderInput) (res *renderResult, hit bool, err error) {
 	input, err := json.Marshal(in)
 	if err != nil {
 		return nil, false, err
 	}
-	cacheable := !ps.manifest.Routes[in.Route].NoCache
+	cacheable := !ps.assets(in).NoCache
 	key := sha256.Sum256(input)
 	if cacheable {
-		if html, ok := ps.cache.get(key); ok {
-			return html, true, nil
+		if res, ok := ps.cache.get(key); ok {
+			return res, true, nil
 		}
 	}
-	html, facts, err := ps.renderer.RenderInfo(ctx, input)
+	out, facts, err := ps.renderer.RenderInfo(ctx, input)
 	if err != nil {
 		return nil, false, err
 	}
+	res = new(renderResult)
+	if err := json.Unmarshal(out, res); err != nil || res.Status == 0 {
+		return nil, false, fmt.Errorf("the server bundle's render returned %.40q, not a render result (spec/pages.md)", out)
+	}
 	// A render that read the clock is not a function of its input alone.
 	if cacheable && !facts.ReadClock {
-		ps.cache.put(key, html)
+		ps.cache.put(key, res, len(res.HTML)+len(res.Head)+len(res.State))
 	}
-	return html, false, nil
+	return res, false, nil
 }
 
 func (ps *pageSet) close(ctx context.Context) {
@@ -114,10 +135,10 @@ func (a *App) loadPages(ctx context.Context, old *pageSet) (*pageSet, error) {
 	if err := json.Unmarshal(b, &man); err != nil {
 		return old, fmt.Errorf("app %q: %s: %w", a.cfg.Name, PagesManifest, err)
 	}
-	if man.Server == "" || !filepath.IsLocal(man.Server) {
-		return old, fmt.Errorf("app %q: %s: bad server bundle path %q", a.cfg.Name, PagesManifest, man.Server)
+	if !strings.HasPrefix(man.PublicPath, AssetPrefix) || !strings.HasSuffix(man.PublicPath, "/") || strings.Contains(man.PublicPath, "..") {
+		return old, fmt.Errorf("app %q: %s: publicPath %q must be a folder under %s", a.cfg.Name, PagesManifest, man.PublicPath, AssetPrefix)
 	}
-	bundle, err := os.ReadFile(filepath.Join(a.dir, PagesDir, filepath.FromSlash(man.Server)))
+	bundle, err := os.ReadFile(filepath.Join(a.dir, PagesServer))
 	if err != nil {
 		return old, fmt.Errorf("app %q: %w\nhint: build the app's pages (sandkit serve does it at start)", a.cfg.Name, err)
 	}
@@ -132,7 +153,7 @@ func (a *App) loadPages(ctx context.Context, old *pageSet) (*pageSet, error) {
 	start := time.Now()
 	r, err := eng.Load(ctx, a.cfg.Name, bundle, pages.WithTimeout(a.cfg.Limits.RenderTimeout.std()))
 	if err != nil {
-		return old, fmt.Errorf("app %q: %s: %w", a.cfg.Name, path.Join(PagesDir, man.Server), err)
+		return old, fmt.Errorf("app %q: %s: %w", a.cfg.Name, PagesServer, err)
 	}
 	a.log.Info("pages loaded", "version", version, "routes", len(man.Routes), "took", time.Since(start).Round(time.Millisecond))
 	return &pageSet{version: version, manifest: man, renderer: r, cache: newRenderCache(a.cfg.Limits.RenderCacheEntries, a.cfg.Limits.RenderCacheBytes)}, nil
@@ -155,18 +176,19 @@ func (e *Engine) pagesEngine(ctx context.Context) (*pages.Engine, error) {
 	return e.pages, e.pagesErr
 }
 
-// assetHandler serves the client assets under PagesDir: content-hashed
-// names, so they are cached for good.
-func (a *App) assetHandler() http.Handler {
-	files := publicFiles(filepath.Join(a.dir, PagesDir), http.NotFoundHandler())
-	return http.StripPrefix(strings.TrimSuffix(AssetPrefix, "/"), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if path.Ext(r.URL.Path) == ".json" || strings.HasSuffix(r.URL.Path, "/server.js") {
-			http.NotFound(w, r) // the manifest and the server bundle are not for browsers
+// assetHandler serves the client assets of ps: content-hashed names, so
+// they are cached for good.
+func (a *App) assetHandler(ps *pageSet) http.Handler {
+	files := publicFiles(filepath.Join(a.dir, PagesClient), http.NotFoundHandler())
+	prefix := strings.TrimSuffix(ps.manifest.PublicPath, "/")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, prefix+"/") {
+			http.NotFound(w, r)
 			return
 		}
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		files.ServeHTTP(w, r)
-	}))
+		http.StripPrefix(prefix, files).ServeHTTP(w, r)
+	})
 }
 
 // renderCache keeps recent renders of one page set, bounded in entries and
@@ -182,25 +204,26 @@ type renderCache struct {
 
 type cacheEntry struct {
 	key  [32]byte
-	html []byte
+	res  *renderResult
+	size int
 }
 
 func newRenderCache(maxEntries, maxBytes int) *renderCache {
 	return &renderCache{maxEntries: maxEntries, maxBytes: maxBytes, order: list.New(), entries: map[[32]byte]*list.Element{}}
 }
 
-func (c *renderCache) get(key [32]byte) ([]byte, bool) {
+func (c *renderCache) get(key [32]byte) (*renderResult, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.entries[key]; ok {
 		c.order.MoveToFront(e)
-		return e.Value.(*cacheEntry).html, true
+		return e.Value.(*cacheEntry).res, true
 	}
 	return nil, false
 }
 
-func (c *renderCache) put(key [32]byte, html []byte) {
-	if c.maxEntries <= 0 || len(html) > c.maxBytes {
+func (c *renderCache) put(key [32]byte, res *renderResult, size int) {
+	if c.maxEntries <= 0 || size > c.maxBytes {
 		return
 	}
 	c.mu.Lock()
@@ -208,13 +231,13 @@ func (c *renderCache) put(key [32]byte, html []byte) {
 	if _, ok := c.entries[key]; ok {
 		return
 	}
-	c.entries[key] = c.order.PushFront(&cacheEntry{key: key, html: html})
-	c.bytes += len(html)
+	c.entries[key] = c.order.PushFront(&cacheEntry{key: key, res: res, size: size})
+	c.bytes += size
 	for c.order.Len() > c.maxEntries || c.bytes > c.maxBytes {
 		e := c.order.Back()
 		ce := e.Value.(*cacheEntry)
 		c.order.Remove(e)
 		delete(c.entries, ce.key)
-		c.bytes -= len(ce.html)
+		c.bytes -= ce.size
 	}
 }
