@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -16,7 +17,7 @@ import (
 
 var buildCmd = &command{
 	name:    "build",
-	summary: "compile an app's Go handlers (and check its routes) without serving",
+	summary: "compile an app's Go handlers and bundle its pages without serving",
 	usage:   buildUsage,
 	run:     runBuild,
 }
@@ -25,9 +26,11 @@ const buildUsage = `Usage: sandkit build [APPDIR] [flags]
 
 Compiles the Go route handlers of the app in APPDIR (default: the current
 folder) into one WebAssembly module, APPDIR/.sandkit/build/handlers.wasm,
-with its manifest handlers.json, as "sandkit serve" would before serving.
-Compile errors are printed with the file and line under routes/; the exit
-code is 1. An unchanged app is answered from the build cache.
+with its manifest handlers.json, and bundles its React pages into
+APPDIR/.sandkit/build/pages (after "npm ci" if node_modules is missing), as
+"sandkit serve" would before serving. Errors are printed with the file and
+line under routes/; the exit code is 1. An unchanged app is answered from
+the build cache.
 
 Flags:
 `
@@ -35,6 +38,7 @@ Flags:
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	dev := fs.Bool("dev", false, "build pages for development: readable code and source maps")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, buildUsage)
 		fs.PrintDefaults()
@@ -49,6 +53,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	res, err := compiler.BuildHandlers(ctx, dir)
 	if err != nil {
+		return err
+	}
+	if err := buildPages(ctx, dir, *dev, slog.New(slog.NewTextHandler(stderr, nil))); err != nil {
 		return err
 	}
 	if len(res.Routes) == 0 {

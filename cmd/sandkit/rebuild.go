@@ -18,14 +18,19 @@ import (
 // rebuildDebounce is how long after the last source change a build starts.
 const rebuildDebounce = 200 * time.Millisecond
 
-// isSource reports whether a change to path calls for a build: Go files
-// and go.mod/go.sum, not editor swap files.
+// isSource reports whether a change to path calls for a build: Go,
+// TypeScript, JavaScript and CSS files, go.mod/go.sum and the npm lock,
+// not editor swap files.
 func isSource(path string) bool {
 	base := filepath.Base(path)
 	if strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~") {
 		return false
 	}
-	return strings.HasSuffix(base, ".go") || base == "go.mod" || base == "go.sum"
+	switch filepath.Ext(base) {
+	case ".go", ".tsx", ".ts", ".jsx", ".js", ".mjs", ".css", ".json":
+		return true
+	}
+	return base == "go.mod" || base == "go.sum"
 }
 
 // watchSources runs build whenever a source under dir/routes (or the app's

@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"sandkit.dev/sandkit/compiler"
 	"sandkit.dev/sandkit/host"
 )
 
@@ -30,9 +29,11 @@ var serveCmd = &command{
 const serveUsage = `Usage: sandkit serve [APPDIR] [flags]
 
 Serves the app in APPDIR (default: the current folder). Go route handlers
-(routes/**/*.go) are first compiled into one WebAssembly module; prebuilt
-routes/**/handler.wasm files are served as they are; files under public/
-are served as-is where no route matches. Changes are picked up without a
+(routes/**/*.go) are first compiled into one WebAssembly module, and React
+pages (routes/**/page.tsx with their layouts) are bundled for the browser
+and for server rendering, after "npm ci" if the app's node_modules is
+missing; prebuilt routes/**/handler.wasm files are served as they are;
+files under public/ are served as-is where no route matches. Changes are picked up without a
 restart: an edited .go file is rebuilt, and a new or changed module is
 compiled, warmed and published atomically while requests in flight finish
 on the old version. A build or module that fails keeps the previous version
@@ -48,6 +49,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cacheDir := fs.String("cache-dir", defaultCacheDir(), "where compiled machine code is cached (empty: memory only)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	logJSON := fs.Bool("log-json", false, "write logs as JSON lines instead of text")
+	dev := fs.Bool("dev", false, "build pages for development: readable code and source maps")
 	noWatch := fs.Bool("no-watch", false, "do not rebuild or reload when files under routes/ change")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, serveUsage)
@@ -72,7 +74,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := slog.New(h)
 
-	if err := buildHandlers(ctx, dir, log); err != nil {
+	if err := buildApp(ctx, dir, *dev, log); err != nil {
 		return err
 	}
 	if err := applyMigrations(ctx, dir, log); err != nil {
@@ -111,7 +113,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}()
 		go func() {
-			err := watchSources(ctx, dir, log, func(ctx context.Context) error { return buildHandlers(ctx, dir, log) })
+			err := watchSources(ctx, dir, log, func(ctx context.Context) error { return buildApp(ctx, dir, *dev, log) })
 			if err != nil {
 				log.Error("watching sources stopped", "err", err)
 			}
@@ -131,21 +133,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	return nil
-}
-
-// buildHandlers compiles the app's Go route handlers, if it has any.
-func buildHandlers(ctx context.Context, dir string, log *slog.Logger) error {
-	log.Info("building Go handlers", "app", dir)
-	res, err := compiler.BuildHandlers(ctx, dir)
-	if err != nil {
-		return err
-	}
-	if len(res.Routes) == 0 {
-		log.Info("no Go handlers to build")
-		return nil
-	}
-	log.Info("Go handlers built", "routes", len(res.Routes), "cached", res.Cached, "took", res.Duration.Round(time.Millisecond))
 	return nil
 }
 

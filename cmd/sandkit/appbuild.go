@@ -1,0 +1,103 @@
+// App build: everything serve runs, made from an app's sources: the Go
+// handlers' module and the pages' bundles (npm packages installed first).
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"sandkit.dev/sandkit/compiler"
+)
+
+// buildApp builds the app's Go handlers and its pages. dev builds pages
+// for development (readable code, source maps).
+func buildApp(ctx context.Context, dir string, dev bool, log *slog.Logger) error {
+	if err := buildHandlers(ctx, dir, log); err != nil {
+		return err
+	}
+	return buildPages(ctx, dir, dev, log)
+}
+
+// buildHandlers compiles the app's Go route handlers, if it has any.
+func buildHandlers(ctx context.Context, dir string, log *slog.Logger) error {
+	res, err := compiler.BuildHandlers(ctx, dir)
+	if err != nil {
+		return err
+	}
+	if len(res.Routes) > 0 {
+		log.Info("Go handlers built", "routes", len(res.Routes), "cached", res.Cached, "took", res.Duration.Round(time.Millisecond))
+	}
+	return nil
+}
+
+// buildPages bundles the app's pages, if it has any, installing its npm
+// packages first when they are missing.
+func buildPages(ctx context.Context, dir string, dev bool, log *slog.Logger) error {
+	if !hasPages(dir) {
+		return nil
+	}
+	if err := npmInstall(ctx, dir, log); err != nil {
+		return err
+	}
+	res, err := compiler.BuildPages(ctx, dir, compiler.PagesOptions{Dev: dev})
+	if err != nil {
+		return err
+	}
+	log.Info("pages built", "routes", len(res.Routes), "client_kb", res.ClientBytes/1024, "server_kb", res.ServerBytes/1024,
+		"cached", res.Cached, "took", res.Duration.Round(time.Millisecond))
+	return nil
+}
+
+// hasPages reports whether any folder under routes/ holds a page.
+func hasPages(dir string) bool {
+	found := errors.New("found")
+	err := filepath.WalkDir(filepath.Join(dir, "routes"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && p != filepath.Join(dir, "routes") && (strings.HasPrefix(d.Name(), "_") || strings.HasPrefix(d.Name(), ".")) {
+			return filepath.SkipDir
+		}
+		switch d.Name() {
+		case "page.tsx", "page.jsx", "page.ts", "page.js":
+			return found
+		}
+		return nil
+	})
+	return err == found
+}
+
+// npmInstall runs npm ci in dir when it has a package-lock.json and its
+// node_modules is missing or older than the lock file.
+func npmInstall(ctx context.Context, dir string, log *slog.Logger) error {
+	lock, err := os.Stat(filepath.Join(dir, "package-lock.json"))
+	if err != nil {
+		if _, perr := os.Stat(filepath.Join(dir, "package.json")); perr == nil {
+			return fmt.Errorf("%s has a package.json but no package-lock.json\nhint: run npm install in %s once and keep the lock file", dir, dir)
+		}
+		return fmt.Errorf("%s has pages but no package.json\nhint: an app with pages lists react, react-dom and react-router in package.json", dir)
+	}
+	installed, err := os.Stat(filepath.Join(dir, "node_modules", ".package-lock.json"))
+	if err == nil && !installed.ModTime().Before(lock.ModTime()) {
+		return nil
+	}
+	log.Info("installing npm packages (npm ci)", "app", dir)
+	start := time.Now()
+	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("npm ci in %s: %v\n%s", dir, err, out)
+	}
+	log.Info("npm packages installed", "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
