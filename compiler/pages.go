@@ -19,6 +19,7 @@ import (
 	"github.com/evanw/esbuild/pkg/api"
 
 	"sandkit.dev/sandkit/host/routing"
+	"sandkit.dev/sandkit/pages/client"
 )
 
 // Page output locations, relative to the app folder.
@@ -382,6 +383,10 @@ func buildServer(appDir string, opts PagesOptions, src string) ([]byte, error) {
 	bo.Conditions = []string{"worker", "import", "module", "default"}
 	bo.Outdir = filepath.Join(appDir, filepath.FromSlash(PagesDir), "server-tmp")
 	bo.Loader[".css"] = api.LoaderEmpty
+	// QuickJS has no URL or URLSearchParams; React Router renders with
+	// them. The runtime's own classes replace the globals in the bundle
+	// (in Node too, so the reference output is the same).
+	bo.Inject = []string{client.ImportPath + "/polyfill"}
 	// The server bundle is the reference the SSR engine's output is compared
 	// with: keep it production React even in dev, and unminified names only
 	// in dev for readable stack traces.

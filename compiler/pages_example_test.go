@@ -33,8 +33,8 @@ import "./site.css";
 export default function Layout({ children }) {
   return <><nav><Link to="/">Home</Link></nav><main>{children}</main></>;
 }`,
-		"routes/site.css":   "nav { display: flex }\n",
-		"routes/page.tsx":   `export default function Home() { return <h1>Home</h1>; }`,
+		"routes/site.css": "nav { display: flex }\n",
+		"routes/page.tsx": `export default function Home() { return <h1>Home</h1>; }`,
 		"routes/posts/[id]/page.tsx": `import { useData, useParams } from "sandkit/client";
 export default function Post() {
   const { id } = useParams();

@@ -84,36 +84,16 @@ func copyPagesApp(t testing.TB) string {
 	return dst
 }
 
-// builtPages is the example built once (production) for the tests that
-// only read it.
-var builtPages struct {
-	once sync.Once
-	dir  string
-	res  *PagesResult
-	err  error
-}
-
+// pagesBuild builds a copy of the example (production) in a temporary
+// folder the test removes.
 func pagesBuild(t *testing.T) (string, *PagesResult) {
 	t.Helper()
-	builtPages.once.Do(func() {
-		dir := copyPagesApp(t)
-		// Not t.TempDir: the build is shared by several tests.
-		tmp, err := os.MkdirTemp("", "sandkit-pages-")
-		if err != nil {
-			builtPages.err = err
-			return
-		}
-		builtPages.dir = filepath.Join(tmp, "pages")
-		if err := os.Rename(dir, builtPages.dir); err != nil {
-			builtPages.err = err
-			return
-		}
-		builtPages.res, builtPages.err = BuildPages(context.Background(), builtPages.dir, PagesOptions{})
-	})
-	if builtPages.err != nil {
-		t.Fatal(builtPages.err)
+	dir := copyPagesApp(t)
+	res, err := BuildPages(context.Background(), dir, PagesOptions{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return builtPages.dir, builtPages.res
+	return dir, res
 }
 
 // golden compares got with testdata/pages/name, or rewrites it with -update.

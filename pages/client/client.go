@@ -12,6 +12,7 @@
 //	sandkit/client/runtime  runtime.ts  the browser entry (hydrate)
 //	sandkit/client/server   server.ts   the server entry (__sandkit_render)
 //	./routes (internal)     routes.ts   the generated route tree → React Router routes
+//	sandkit/client/polyfill polyfill.ts URL and URLSearchParams, injected into server bundles
 //
 // The bare imports of these files (react, react-dom, react-router) resolve
 // in the app's node_modules, so an app pins the versions in its own
