@@ -6,6 +6,7 @@ package compiler
 import (
 	"io/fs"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -19,7 +20,7 @@ import (
 // install).
 func pagesKey(appDir string, opts PagesOptions, clientSrc, serverSrc string) (string, error) {
 	k := newKeyer()
-	k.field("version", []byte("sandkit-compiler/pages/"+itoa(pagesVersion)))
+	k.field("version", []byte("sandkit-compiler/pages/"+itoa(pagesVersion)+"|esbuild "+esbuildVersion()))
 	k.field("dev", []byte{b2byte(opts.Dev)})
 	k.field("public", []byte(opts.PublicPath))
 	k.field("client entry", []byte(clientSrc))
@@ -64,10 +65,27 @@ func pagesKey(appDir string, opts PagesOptions, clientSrc, serverSrc string) (st
 	return k.sum(), nil
 }
 
+// esbuildVersion is the esbuild module version linked into this binary
+// ("" when the binary carries no build information).
+func esbuildVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	for _, m := range bi.Deps {
+		if m.Path == "github.com/evanw/esbuild" {
+			if m.Replace != nil {
+				return m.Version + "=>" + m.Replace.Path + "@" + m.Replace.Version
+			}
+			return m.Version
+		}
+	}
+	return ""
+}
+
 func b2byte(b bool) byte {
 	if b {
 		return 1
 	}
 	return 0
 }
-

@@ -49,3 +49,31 @@ func TestPagesServerBundleInQuickJS(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPagesRenderQuickJS renders the example's post page (root and
+// section layouts, nav, a param route) with the SSR engine.
+func BenchmarkPagesRenderQuickJS(b *testing.B) {
+	dir := copyPagesApp(b)
+	res, err := BuildPages(context.Background(), dir, PagesOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	bundle, _ := os.ReadFile(res.ServerPath)
+	ctx := context.Background()
+	engine, err := pages.NewEngine(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer engine.Close(ctx)
+	in, _ := json.Marshal(renderCases[2].input)
+	r, err := engine.Load(ctx, "pages", bundle, pages.WithWarmup(in), pages.WithInstances(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close(ctx)
+	for b.Loop() {
+		if _, err := r.Render(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
