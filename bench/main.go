@@ -28,6 +28,7 @@ func main() {
 	conns := flag.Int("conns", 32, "connections kept open by wrk")
 	rounds := flag.Int("rounds", 3, "load runs per target; the median is reported")
 	drops := flag.Int("drops", 5, "drop-in measurements per case; the median is reported")
+	pageRuns := flag.Int("page-runs", 15, "page requests (and Node runs) per case; the median is reported")
 	out := flag.String("out", "", "also write the report (Markdown) to this file")
 	flag.Parse()
 	if _, err := exec.LookPath("wrk"); err != nil {
@@ -59,6 +60,9 @@ func main() {
 		fatalf("%v", err)
 	}
 	if err := dropInBench(ctx, &r, root, app, work, quiet, *drops); err != nil {
+		fatalf("%v", err)
+	}
+	if err := pagesBench(ctx, &r, root, work, quiet, *pageRuns); err != nil {
 		fatalf("%v", err)
 	}
 	fmt.Print(r.String())
