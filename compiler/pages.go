@@ -282,8 +282,9 @@ func buildClient(appDir, outDir string, nodes []*pageNode, table *routing.Table,
 				Path string `json:"path"`
 				Kind string `json:"kind"`
 			} `json:"imports"`
-			EntryPoint string `json:"entryPoint"`
-			CSSBundle  string `json:"cssBundle"`
+			EntryPoint string   `json:"entryPoint"`
+			CSSBundle  string   `json:"cssBundle"`
+			Exports    []string `json:"exports"`
 		} `json:"outputs"`
 	}
 	if err := json.Unmarshal([]byte(r.Metafile), &meta); err != nil {
@@ -295,6 +296,18 @@ func buildClient(appDir, outDir string, nodes []*pageNode, table *routing.Table,
 		if o.EntryPoint != "" && strings.HasSuffix(p, ".js") {
 			byEntry[o.EntryPoint] = out(p)
 		}
+	}
+	// Every route module is rendered through its default export.
+	var missing []string
+	for p, o := range meta.Outputs {
+		if strings.HasPrefix(o.EntryPoint, "routes/") && strings.HasSuffix(p, ".js") && !slices.Contains(o.Exports, "default") {
+			missing = append(missing, o.EntryPoint+": no default export (hint: export default function "+
+				componentName(o.EntryPoint)+") { ... })")
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return nil, nil, &PagesError{App: appDir, Output: strings.Join(missing, "\n")}
 	}
 	entryOut := byEntry[pagesNamespace+":"+entryClient]
 	if entryOut == "" {
@@ -372,6 +385,19 @@ func buildClient(appDir, outDir string, nodes []*pageNode, table *routing.Table,
 	}
 	files[entryOut] = bytes.Replace(entry, []byte(cssPlaceholderJS), lit, 1)
 	return files, man, nil
+}
+
+// componentName suggests a component name for a route module.
+func componentName(file string) string {
+	switch strings.TrimSuffix(path.Base(file), path.Ext(file)) {
+	case "layout":
+		return "Layout({ children }"
+	case "error":
+		return "ErrorPage({ error }"
+	case "404":
+		return "NotFound("
+	}
+	return "Page("
 }
 
 // buildServer runs the server build: one IIFE for QuickJS.

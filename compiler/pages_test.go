@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -411,6 +412,8 @@ func TestPagesErrors(t *testing.T) {
 			[]string{`routes/page.tsx:1:19: Could not resolve "./_nope"`, "hint: check the import path"}},
 		{"missing export", "routes/page.tsx", "import { nothing } from \"sandkit/client\";\nexport default function P() { return <p>{nothing}</p>; }\n",
 			[]string{`routes/page.tsx:1:10: No matching export in "sandkit:client/index.ts" for import "nothing"`}},
+		{"no default export", "routes/posts/layout.tsx", "export function Layout() { return null; }\n",
+			[]string{"routes/posts/layout.tsx: no default export (hint: export default function Layout({ children }) { ... })"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			app := copyPagesApp(t)
@@ -461,5 +464,44 @@ func TestPagesNoNodeModules(t *testing.T) {
 	_, err := BuildPages(context.Background(), app, PagesOptions{})
 	if err == nil || !strings.Contains(err.Error(), "hint: run `npm install react react-dom react-router`") {
 		t.Errorf("error: %v", err)
+	}
+}
+
+// An error page catches what its folder's pages throw, inside its folder's
+// layout; what that layout throws goes to the error page above it.
+func TestPagesNestedErrorPages(t *testing.T) {
+	app := copyPagesApp(t)
+	writeFile(t, app, "routes/posts/error.tsx", `export default function E({ error }) { return <p>posts error: {error.message}</p>; }`)
+	writeFile(t, app, "routes/posts/layout.tsx", `import { useLocation } from "sandkit/client";
+export default function L({ children }) {
+  if (useLocation().search === "?layout-throws") throw Object.assign(new Error("layout failed"), { status: 503 });
+  return <div className="posts">{children}</div>;
+}`)
+	res, err := BuildPages(context.Background(), app, PagesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Manifest.Routes["posts/[id]"].Modules; !slices.Contains(got, "routes/posts/error.tsx") {
+		t.Errorf("modules %v lack the section's error page", got)
+	}
+	outs := renderNode(t, res.ServerPath, []string{
+		`{"route":"posts/[id]","url":"/posts/boom","params":{"id":"boom"},"data":null}`,
+		`{"route":"posts/[id]","url":"/posts/1?layout-throws","params":{"id":"1"},"data":null}`,
+	})
+	for i, want := range []struct {
+		status int
+		html   string
+	}{
+		{500, `<div class="posts"><p>posts error: <!-- -->post boom exploded</p></div>`},
+		{503, `<main><h1>Something went wrong</h1><p class="error">layout failed</p></main>`},
+	} {
+		var r struct {
+			HTML   string
+			Status int
+		}
+		json.Unmarshal([]byte(outs[i]), &r)
+		if r.Status != want.status || !strings.Contains(r.HTML, want.html) {
+			t.Errorf("render %d: status %d, html %s; want %d and %s", i, r.Status, r.HTML, want.status, want.html)
+		}
 	}
 }
