@@ -9,10 +9,12 @@ export {
   Form,
   Link,
   NavLink,
+  ScrollRestoration,
   useActionData,
   useLocation,
   useNavigate,
   useNavigation,
+  useRevalidator,
   useSearchParams,
 } from "react-router";
 export type { RouteError } from "./routes";
