@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -91,7 +92,13 @@ type PageAssets struct {
 	// Preload are every JavaScript file the page runs, the entry first:
 	// <link rel="modulepreload">.
 	Preload []string `json:"preload"`
+	// NoCache is set for a page that exports `const cache = false`: the
+	// host does not keep its renders (spec/pages.md, "Render cache").
+	NoCache bool `json:"noCache,omitempty"`
 }
+
+// noCacheRE finds `export const cache = false` in a page's source.
+var noCacheRE = regexp.MustCompile(`(?m)^\s*export\s+const\s+cache\s*(?::\s*boolean\s*)?=\s*false\b`)
 
 // staleAfter is how long client files no manifest names are kept.
 const staleAfter = time.Hour
@@ -360,6 +367,9 @@ func buildClient(appDir, outDir string, nodes []*pageNode, table *routing.Table,
 		}
 		a := assets(chains["page:"+rt.ID()])
 		a.Pattern = rt.Pattern()
+		if src, err := os.ReadFile(filepath.Join(appDir, "routes", filepath.FromSlash(rt.Page()))); err == nil {
+			a.NoCache = noCacheRE.Match(src)
+		}
 		man.Routes[rt.ID()] = a
 	}
 	cssMap := map[string][]string{}

@@ -233,6 +233,10 @@ var renderCases = []renderCase{
 	{"catch-all", map[string]any{"route": "docs/[...path]", "url": "/docs/guide/intro", "params": map[string]string{"path": "guide/intro"}, "data": nil}},
 	{"group", map[string]any{"route": "(marketing)/about", "url": "/about", "params": map[string]string{}, "data": nil}},
 	{"not-found", map[string]any{"route": "", "url": "/no/such/page", "params": map[string]string{}, "data": nil, "notFound": true}},
+	{"form-refused", map[string]any{"route": "posts/new", "url": "/posts/new", "params": map[string]string{}, "data": nil,
+		"action": map[string]string{"error": "a title is required"}}},
+	{"loader-error", map[string]any{"route": "posts/[id]", "url": "/posts/9", "params": map[string]string{"id": "9"}, "data": nil,
+		"error": map[string]any{"status": 404, "message": "no post 9"}}},
 }
 
 // renderNode runs server.js in Node and calls __sandkit_render with each
@@ -288,14 +292,16 @@ func TestPagesServerBundleInNode(t *testing.T) {
 			html   []string
 			head   string
 		}{
-			"home":        {200, []string{`<nav class="nav">`, `<h1>Hello from the handler</h1>`, `aria-current="page" class="active" href="/"`}, "<title>Home · sandkit pages</title>"},
-			"posts":       {200, []string{`<div class="posts"><aside>`, `<a href="/posts/1"`}, "<title>Posts · sandkit pages</title>"},
-			"post":        {200, []string{`<h1>From &lt;data&gt; &amp; &quot;JSON&quot;</h1>`, `<div class="posts">`}, `<title>From &lt;data&gt; &amp; &quot;JSON&quot; · sandkit pages</title>`},
-			"post-throws": {500, []string{`<nav class="nav">`, `<h1>Something went wrong</h1>`, `post boom exploded`}, "<title>Error · sandkit pages</title>"},
-			"form":        {200, []string{`action="/posts/new" method="post"`, `name="title"`}, "<title>New post · sandkit pages</title>"},
-			"catch-all":   {200, []string{`guide/intro`}, "<title>Docs: guide/intro · sandkit pages</title>"},
-			"group":       {200, []string{`<h1>About</h1>`}, "<title>About · sandkit pages</title>"},
-			"not-found":   {404, []string{`<nav class="nav">`, `<h1>Not found</h1>`, `<code>/no/such/page</code>`}, "<title>Not found · sandkit pages</title>"},
+			"home":         {200, []string{`<nav class="nav">`, `<h1>Hello from the handler</h1>`, `aria-current="page" class="active" href="/"`}, "<title>Home · sandkit pages</title>"},
+			"posts":        {200, []string{`<div class="posts"><aside>`, `<a href="/posts/1"`}, "<title>Posts · sandkit pages</title>"},
+			"post":         {200, []string{`<h1>From &lt;data&gt; &amp; &quot;JSON&quot;</h1>`, `<div class="posts">`}, `<title>From &lt;data&gt; &amp; &quot;JSON&quot; · sandkit pages</title>`},
+			"post-throws":  {500, []string{`<nav class="nav">`, `<h1>Something went wrong</h1>`, `post boom exploded`}, "<title>Error · sandkit pages</title>"},
+			"form":         {200, []string{`action="/posts/new" method="post"`, `name="title"`}, "<title>New post · sandkit pages</title>"},
+			"catch-all":    {200, []string{`guide/intro`}, "<title>Docs: guide/intro · sandkit pages</title>"},
+			"group":        {200, []string{`<h1>About</h1>`}, "<title>About · sandkit pages</title>"},
+			"not-found":    {404, []string{`<nav class="nav">`, `<h1>Not found</h1>`, `<code>/no/such/page</code>`}, "<title>Not found · sandkit pages</title>"},
+			"form-refused": {200, []string{`<p class="error">a title is required</p>`}, "<title>New post · sandkit pages</title>"},
+			"loader-error": {404, []string{`<div class="app"><nav`, `<h1>Something went wrong</h1><p class="error">no post 9</p>`}, "<title>Error · sandkit pages</title>"},
 		}[c.name]
 		if r.Status != want.status {
 			t.Errorf("%s: status %d, want %d", c.name, r.Status, want.status)
@@ -502,6 +508,21 @@ export default function L({ children }) {
 		json.Unmarshal([]byte(outs[i]), &r)
 		if r.Status != want.status || !strings.Contains(r.HTML, want.html) {
 			t.Errorf("render %d: status %d, html %s; want %d and %s", i, r.Status, r.HTML, want.status, want.html)
+		}
+	}
+}
+
+func TestPagesNoCache(t *testing.T) {
+	app := copyPagesApp(t)
+	writeFile(t, app, "routes/(marketing)/about/page.tsx", `export const cache = false;
+export default function About() { return <p>{String(Math.random())}</p>; }`)
+	res, err := BuildPages(context.Background(), app, PagesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, a := range res.Manifest.Routes {
+		if a.NoCache != (id == "(marketing)/about") {
+			t.Errorf("route %q: noCache %t", id, a.NoCache)
 		}
 	}
 }

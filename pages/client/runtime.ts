@@ -139,8 +139,10 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
   const errors = state.error
     ? { [state.error.boundary]: { message: state.error.message, status: state.error.status } }
     : null;
+  const actionData =
+    state.action !== undefined && !state.notFound ? { ["page:" + state.route]: state.action } : null;
   const router = createBrowserRouter(routes as RouteObject[], {
-    hydrationData: { loaderData, errors },
+    hydrationData: { loaderData, actionData, errors },
   });
   hydrateRoot(root, createElement(RouterProvider, { router }));
   (window as any).__sandkit_router = router; // for tests and debugging

@@ -20,6 +20,10 @@ interface Input {
   params?: Record<string, string>;
   data?: unknown;
   notFound?: boolean;
+  /** What the route's action answered to a form posted without JavaScript (a 4xx JSON answer). */
+  action?: unknown;
+  /** The route's loader failed: render the nearest error page with this. */
+  error?: RouteError;
 }
 
 /** What the document needs to hydrate: the content of the __sandkit_data script. */
@@ -29,6 +33,7 @@ export interface State {
   params: Record<string, string>;
   data: unknown;
   notFound?: string;
+  action?: unknown;
   error?: { boundary: string } & RouteError;
 }
 
@@ -90,12 +95,14 @@ function render(dataRoutes: any[], inp: Input): Result {
 
   const state: State = { route: inp.route, url, params, data: inp.data ?? null };
   if (notFound !== undefined) state.notFound = notFound;
+  const hasAction = chain !== null && inp.action !== undefined && inp.action !== null;
+  if (hasAction) state.action = inp.action;
   const ctx: StaticHandlerContext = {
     basename: "/",
     location,
     matches: matches as any,
     loaderData: chain ? { [pageId]: state.data } : {},
-    actionData: null,
+    actionData: hasAction ? { [pageId]: inp.action } : null,
     errors: null,
     statusCode: notFound !== undefined ? 404 : 200,
     loaderHeaders: {},
@@ -107,14 +114,20 @@ function render(dataRoutes: any[], inp: Input): Result {
     return r;
   };
   let first: unknown;
-  try {
-    return result(...renderApp(dataRoutes, ctx));
-  } catch (e) {
-    first = e;
+  if (inp.error && typeof inp.error === "object") {
+    // The loader failed: the page is not rendered, its error page is.
+    const status = Number(inp.error.status) >= 400 ? Number(inp.error.status) : 500;
+    first = Object.assign(new Error(String(inp.error.message ?? "")), { status });
+  } else {
+    try {
+      return result(...renderApp(dataRoutes, ctx));
+    } catch (e) {
+      first = e;
+    }
   }
-  // A module threw: render the nearest error page that renders, from the
-  // deepest up (an error page sits inside the layouts above it, and one of
-  // those may be what threw).
+  // Render the nearest error page that renders, from the deepest up (an
+  // error page sits inside the layouts above it, and one of those may be
+  // what threw).
   const err = errorOf(first);
   for (let i = matches!.length - 1; i >= 0; i--) {
     const route = matches![i].route;
