@@ -179,6 +179,12 @@ func TestPagesClientInBrowser(t *testing.T) {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodPost && rt.ID() == "posts/new" {
 				r.ParseForm()
+				if r.PostForm.Get("title") == "!" {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(http.StatusUnprocessableEntity)
+					io.WriteString(w, `{"error":"a title needs letters"}`)
+					return
+				}
 				mu.Lock()
 				id := fmt.Sprint(len(posts) + 1)
 				posts[id] = map[string]string{"id": id, "title": r.PostForm.Get("title"), "body": r.PostForm.Get("body")}
@@ -218,8 +224,9 @@ func TestPagesClientInBrowser(t *testing.T) {
 	}
 	for _, c := range out.Console {
 		if strings.HasPrefix(c.Text, "Failed to load resource") &&
-			(strings.HasSuffix(c.URL, "/posts/boom") || strings.HasSuffix(c.URL, "/no/such/page")) {
-			continue // the documents' own 500 and 404 statuses
+			(strings.HasSuffix(c.URL, "/posts/boom") || strings.HasSuffix(c.URL, "/no/such/page") ||
+				strings.Contains(c.Text, "status of 422")) {
+			continue // the documents' own 500 and 404 statuses, the refused form
 		}
 		if c.Type == "error" || c.Type == "pageerror" || c.Type == "warning" {
 			t.Errorf("console %s on %s: %s", c.Type, c.URL, c.Text)

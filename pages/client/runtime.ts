@@ -3,7 +3,7 @@
 
 import { createElement } from "react";
 import { createRoot, hydrateRoot } from "react-dom/client";
-import { createBrowserRouter, matchRoutes, redirect, type RouteObject } from "react-router";
+import { createBrowserRouter, data, matchRoutes, redirect, type RouteObject } from "react-router";
 import { RouterProvider } from "react-router/dom";
 import { moduleProps, toRoutes, type Node } from "./routes";
 import type { State } from "./server";
@@ -28,8 +28,9 @@ async function load(request: Request): Promise<unknown> {
 /**
  * Submits a form to the route's handler: POST the form body to the URL. A
  * handler that answers with a redirect (303) is followed by fetch; the
- * router then navigates there. Otherwise its JSON is the action data, and
- * the router revalidates (fetches the data of the routes on screen again).
+ * router then navigates there. Otherwise its JSON is the action data
+ * (useActionData), and after a 2xx the router revalidates (fetches the data
+ * of the routes on screen again).
  */
 async function act(request: Request): Promise<unknown> {
   // The body as the router encoded it from the form's encType (URL-encoded
@@ -49,6 +50,12 @@ async function act(request: Request): Promise<unknown> {
     if (to.origin === location.origin) return redirect(to.pathname + to.search);
     location.assign(res.url);
     return null;
+  }
+  // A refused submission (4xx with JSON, validation errors typically) is
+  // action data for the form, as it is without JavaScript; the router does
+  // not revalidate after it.
+  if (res.status >= 400 && res.status < 500 && (res.headers.get("Content-Type") || "").includes("json")) {
+    return data(await res.json(), { status: res.status });
   }
   return readJSON(res);
 }

@@ -1,7 +1,7 @@
 // Drives examples/pages, served by TestPagesClientInBrowser, in Debian's
 // headless Chromium: hydration without mismatch, client navigation that
-// fetches only JSON, stylesheets of lazily loaded routes, a form submitted
-// without a reload, error and 404 pages.
+// fetches only JSON, stylesheets of lazily loaded routes, a form refused
+// (422) and accepted (303) without a reload, error and 404 pages.
 //
 //   node pages.mjs BASE_URL
 //
@@ -56,6 +56,10 @@ try {
   // 4. A form posted by fetch; the handler redirects; no reload.
   await page.click('nav >> text=Write');
   await page.waitForSelector('form');
+  await page.fill('input[name=title]', '!');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('p.error:text("a title needs letters")');
+  check(new URL(page.url()).pathname === '/posts/new', `after a refused form: ${page.url()}`);
   await page.fill('input[name=title]', 'Hello form');
   await page.click('button[type=submit]');
   await page.waitForSelector('h1:text("Hello form")');
