@@ -222,7 +222,16 @@ func readPagesManifest(outDir string) *PagesManifest {
 	if _, err := os.Stat(filepath.Join(outDir, PagesServerFile)); err != nil {
 		return nil
 	}
-	for _, f := range []string{m.Entry} {
+	// Every file a document links must still be there.
+	files := map[string]bool{m.Entry: true}
+	for _, as := range []map[string]*PageAssets{m.Routes, m.NotFound} {
+		for _, a := range as {
+			for _, f := range append(append([]string(nil), a.CSS...), a.Preload...) {
+				files[f] = true
+			}
+		}
+	}
+	for f := range files {
 		if _, err := os.Stat(filepath.Join(outDir, PagesClientDir, filepath.FromSlash(f))); err != nil {
 			return nil
 		}

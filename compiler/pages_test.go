@@ -401,6 +401,15 @@ func TestPagesCache(t *testing.T) {
 	if a, b := first.Manifest.Routes["posts"].CSS, third.Manifest.Routes["posts"].CSS; strings.Join(a, ",") == strings.Join(b, ",") {
 		t.Errorf("stylesheet names did not change with their content: %v", a)
 	}
+	// A linked file gone: the cache entry is not trusted.
+	os.Remove(filepath.Join(third.Dir, PagesClientDir, third.Manifest.Routes["posts"].CSS[0]))
+	fourth, err := BuildPages(ctx, app, PagesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fourth.Cached {
+		t.Error("a build whose stylesheet was deleted was served from the cache")
+	}
 	// Files not touched keep their names (content hashes).
 	if first.Manifest.Routes[""].Preload[1] != third.Manifest.Routes[""].Preload[1] {
 		t.Error("a chunk whose content did not change got a new name")
