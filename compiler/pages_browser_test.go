@@ -203,6 +203,7 @@ func TestPagesClientInBrowser(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle(m.PublicPath, http.StripPrefix(m.PublicPath, http.FileServer(http.Dir(filepath.Join(res.Dir, PagesClientDir)))))
 	mux.Handle("/", router)
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "User-agent: *\n") }) // as from public/
 	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
@@ -225,6 +226,7 @@ func TestPagesClientInBrowser(t *testing.T) {
 	for _, c := range out.Console {
 		if strings.HasPrefix(c.Text, "Failed to load resource") &&
 			(strings.HasSuffix(c.URL, "/posts/boom") || strings.HasSuffix(c.URL, "/no/such/page") ||
+				strings.HasSuffix(c.URL, "/missing/page") ||
 				strings.Contains(c.Text, "status of 422")) {
 			continue // the documents' own 500 and 404 statuses, the refused form
 		}

@@ -3,7 +3,7 @@
 
 import { createElement } from "react";
 import { createRoot, hydrateRoot } from "react-dom/client";
-import { createBrowserRouter, data, matchRoutes, redirect, type RouteObject } from "react-router";
+import { createBrowserRouter, data, matchRoutes, redirect, redirectDocument, type RouteObject } from "react-router";
 import { RouterProvider } from "react-router/dom";
 import { moduleProps, toRoutes, type Node } from "./routes";
 import type { State } from "./server";
@@ -21,6 +21,9 @@ async function load(request: Request): Promise<unknown> {
     headers: { Accept: "application/json" },
     signal: request.signal,
     credentials: "same-origin",
+    // The JSON shares its URL with the document: kept in the HTTP cache, it
+    // would be what the browser shows on Back to that URL.
+    cache: "no-store",
   });
   return readJSON(res);
 }
@@ -44,6 +47,7 @@ async function act(request: Request): Promise<unknown> {
     headers,
     signal: request.signal,
     credentials: "same-origin",
+    cache: "no-store",
   });
   if (res.redirected) {
     const to = new URL(res.url);
@@ -115,6 +119,12 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
       r.loader = ({ request }: { request: Request }) => load(request);
       r.action = ({ request }: { request: Request }) => act(request);
     }
+    if (n.kind === "notfound") {
+      // A URL no page matches may still be served: a file under public/, a
+      // route with a handler and no page. Ask the server with a document
+      // request; it renders the 404 page if nothing answers.
+      r.loader = ({ request }: { request: Request }) => redirectDocument(request.url);
+    }
   });
 
   const el = document.getElementById(DATA_ID);
@@ -142,12 +152,13 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
     return;
   }
   const loaderData: Record<string, unknown> = {};
-  if (!state.notFound) loaderData["page:" + state.route] = state.data;
+  if (state.notFound === undefined) loaderData["page:" + state.route] = state.data;
+  else loaderData["404:" + state.notFound] = null; // hydrate without running its loader
   const errors = state.error
     ? { [state.error.boundary]: { message: state.error.message, status: state.error.status } }
     : null;
   const actionData =
-    state.action !== undefined && !state.notFound ? { ["page:" + state.route]: state.action } : null;
+    state.action !== undefined && state.notFound === undefined ? { ["page:" + state.route]: state.action } : null;
   const router = createBrowserRouter(routes as RouteObject[], {
     hydrationData: { loaderData, actionData, errors },
   });

@@ -1,7 +1,8 @@
 // Drives examples/pages, served by TestPagesClientInBrowser, in Debian's
 // headless Chromium: hydration without mismatch, client navigation that
 // fetches only JSON, stylesheets of lazily loaded routes, a form refused
-// (422) and accepted (303) without a reload, error and 404 pages.
+// (422) and accepted (303) without a reload, unknown URLs asked of the
+// server, error and 404 pages.
 //
 //   node pages.mjs BASE_URL
 //
@@ -65,9 +66,21 @@ try {
   await page.waitForSelector('h1:text("Hello form")');
   check(new URL(page.url()).pathname === '/posts/3', `after the form: ${page.url()}`);
   check(await page.evaluate(() => window.__marker) === 'same document', 'the page reloaded during navigation');
-  check(documents.length === 1, `documents loaded: ${documents.join(', ')}`);
+  check(documents.length === 1, `documents loaded before step 5: ${documents.join(', ')}`);
 
-  // 5. Error and 404 pages hydrate too.
+  // 5. A URL no page matches is asked of the server with a document request:
+  // a file under public/ is served, anything else gets the 404 page.
+  await page.evaluate(() => window.__sandkit_router.navigate('/robots.txt'));
+  await page.waitForFunction(() => document.body && document.body.innerText.includes('User-agent'));
+  // Back to a URL whose JSON was fetched: the document, not the JSON.
+  await page.goBack();
+  await hydrated(page);
+  check(await page.textContent('h1') === 'Hello form', `after Back: ${await page.textContent('body')}`);
+  await page.evaluate(() => window.__sandkit_router.navigate('/missing/page'));
+  await page.waitForSelector('h1:text("Not found")');
+  check(documents.at(-1).endsWith('/missing/page'), `no document request for /missing/page: ${documents.join(', ')}`);
+
+  // 6. Error and 404 pages hydrate too.
   const p2 = await newPage();
   resp = await p2.goto(base + '/posts/boom');
   check(resp.status() === 500, `/posts/boom: status ${resp.status()}`);
@@ -78,7 +91,7 @@ try {
   await hydrated(p2);
   check((await p2.textContent('h1')) === 'Not found', '/no/such/page: no 404 page');
 
-  // 6. Without JavaScript the form still posts and follows the redirect.
+  // 7. Without JavaScript the form still posts and follows the redirect.
   const p3 = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
   await p3.goto(base + '/posts/new');
   await p3.fill('input[name=title]', 'No JS');
