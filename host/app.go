@@ -82,7 +82,9 @@ func OpenApp(ctx context.Context, e *Engine, dir string, opts ...AppOption) (*Ap
 		return nil, err
 	}
 	log := e.log.With("app", cfg.Name)
-	sb, err := e.newSandbox(ctx, cfg.Limits, cfg.Env, log, newAppDB(cfg.Name, dir, cfg.Limits, log))
+	adb := newAppDB(cfg.Name, dir, cfg.Limits, log)
+	adb.pgURL = cfg.Database.URL
+	sb, err := e.newSandbox(ctx, cfg.Limits, cfg.Env, log, adb)
 	if err != nil {
 		return nil, fmt.Errorf("app %q: %w", cfg.Name, err)
 	}

@@ -25,7 +25,21 @@ type Config struct {
 	// variables are never passed through, except as SANDKIT_ENV_<KEY>
 	// overrides of keys declared here.
 	Env map[string]string `toml:"env"`
+	// Database chooses where the app's data lives.
+	Database Database `toml:"database"`
 }
+
+// Database is the [database] section: empty, the app's data is its
+// SQLite file data/app.db; with a URL, its own schema of that PostgreSQL
+// database.
+type Database struct {
+	// URL is a PostgreSQL URL (postgres://user:password@host:5432/db).
+	// SANDKIT_DATABASE_URL in the host's environment replaces it.
+	URL string `toml:"url"`
+}
+
+// DatabaseURLEnv overrides [database] url for every app of the host.
+const DatabaseURLEnv = "SANDKIT_DATABASE_URL"
 
 // LoadConfig reads dir/sandkit.toml if it exists, fills defaults, and
 // applies environment overrides: SANDKIT_ENV_<KEY> replaces env value KEY.
@@ -60,6 +74,12 @@ func LoadConfig(dir string) (Config, error) {
 		return cfg, fmt.Errorf("%s: %w", path, err)
 	}
 	cfg.Limits = cfg.Limits.withDefaults()
+	if v, ok := os.LookupEnv(DatabaseURLEnv); ok {
+		cfg.Database.URL = v
+	}
+	if u := cfg.Database.URL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		return cfg, fmt.Errorf("%s: [database] url must start with postgres:// or postgresql://", path)
+	}
 	for k := range cfg.Env {
 		if v, ok := os.LookupEnv("SANDKIT_ENV_" + strings.ToUpper(k)); ok {
 			cfg.Env[k] = v

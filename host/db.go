@@ -37,6 +37,9 @@ type appDB struct {
 	maxBytes    int64
 	stmtTimeout time.Duration
 	log         *slog.Logger
+	// pgURL, when set, puts the app's data in its own schema of that
+	// PostgreSQL database instead of the SQLite file at path.
+	pgURL string
 
 	// writer is held by the request that writes: SQLite lets one writer
 	// at a time in, and waiting here (FIFO-ish, woken at once) beats
@@ -69,6 +72,16 @@ func (a *appDB) open() (*bun.DB, error) {
 		return a.db, nil
 	case a.closed:
 		return nil, fmt.Errorf("app %q: database closed", a.app)
+	}
+	if a.pgURL != "" {
+		schema := PostgresSchema(a.app)
+		db, err := openPostgres(context.Background(), a.pgURL, schema, a.stmtTimeout)
+		if err != nil {
+			return nil, fmt.Errorf("app %q: PostgreSQL schema %s: %w", a.app, schema, err)
+		}
+		a.db = db
+		a.log.Info("database opened", "postgres_schema", schema)
+		return db, nil
 	}
 	db, _, err := openSQLite(a.path, a.maxBytes, a.stmtTimeout, policyGuest)
 	if err != nil {

@@ -109,8 +109,21 @@ type todoJSON struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// TestTodoExample drives examples/todo over HTTP on each backend: its
+// SQLite file, and its own schema of PostgreSQL.
 func TestTodoExample(t *testing.T) {
-	srv := buildApp(t, copyExample(t, "todo"))
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			dir := copyExample(t, "todo")
+			if backend == "postgres" {
+				usePostgres(t, dir, "todo")
+			}
+			testTodo(t, buildApp(t, dir))
+		})
+	}
+}
+
+func testTodo(t *testing.T, srv *httptestServer) {
 
 	var milk, eggs todoJSON
 	expectJSON(t, srv.do(t, "POST", "/api/todos", `{"title":"milk"}`), 201, &milk)

@@ -75,10 +75,17 @@ func dbStatement(ctx context.Context, c *call, adb *appDB, exec bool, text, argb
 		return abi.ErrBadInput
 	}
 	args := make([]any, len(vals))
+	pg := adb.pgURL != ""
 	for i, v := range vals {
 		switch v.Tag {
 		case abi.TagNull:
-		case abi.TagInt, abi.TagBool:
+		case abi.TagBool:
+			if pg {
+				args[i] = v.Int != 0 // PostgreSQL has a boolean type
+			} else {
+				args[i] = v.Int
+			}
+		case abi.TagInt:
 			args[i] = v.Int
 		case abi.TagFloat:
 			args[i] = v.Float
@@ -154,6 +161,7 @@ type dbSession struct {
 	conn     *sql.Conn
 	st       *connState
 	readOnly bool // the open transaction is read-only
+	pg       bool // the app's database is PostgreSQL (dbpg.go)
 
 	holdsWriter bool // the request holds adb.writer
 	stmtWriter  bool // ... for the statement running now, not for a transaction
@@ -172,7 +180,15 @@ func (c *call) dbSession(ctx context.Context, adb *appDB) (*dbSession, *abi.DBEr
 	}
 	conn, err := db.DB.Conn(ctx)
 	if err != nil {
+		if adb.pgURL != "" && ctx.Err() == nil {
+			adb.log.Error("database unavailable", "err", err)
+			return nil, &abi.DBError{Code: abi.CodeError, SQLState: "08006", Message: fmt.Sprintf("app %q: no connection to the app's database", adb.app)}
+		}
 		return nil, &abi.DBError{Code: abi.CodeInterrupt, SQLState: "57014", Message: fmt.Sprintf("app %q: no database connection before the request's deadline: %v", adb.app, err)}
+	}
+	if adb.pgURL != "" {
+		c.dbs = &dbSession{adb: adb, conn: conn, st: &connState{}, pg: true}
+		return c.dbs, nil
 	}
 	st, err := stateOf(conn)
 	if err == nil && !st.limited {
@@ -213,6 +229,11 @@ func limitConn(c *sql.Conn) error {
 // stmtContext bounds one statement by the statement timeout within the
 // request's deadline (already in ctx).
 func (s *dbSession) stmtContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if s.pg {
+		// The server's statement_timeout stops the statement and keeps
+		// the connection; the context is the backstop.
+		return context.WithTimeout(ctx, s.adb.stmtTimeout+pgTimeoutGrace)
+	}
 	return context.WithTimeout(ctx, s.adb.stmtTimeout)
 }
 
@@ -225,6 +246,16 @@ func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any)
 	defer cancel()
 	var derr *abi.DBError
 	err := s.conn.Raw(func(dc any) error {
+		if s.pg {
+			rows, err := s.queryPG(sctx, dc, q, args)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			var rerr error
+			dst, derr, rerr = appendRowsErr(dst, rows)
+			return rerr
+		}
 		stmt, done, err := s.prepared(sctx, dc, q)
 		if err != nil {
 			return err
@@ -239,42 +270,9 @@ func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any)
 			return err
 		}
 		defer rows.Close()
-		names := rows.Columns()
-		cols := make([]abi.Column, len(names))
-		typed, _ := rows.(driver.RowsColumnTypeDatabaseTypeName)
-		for i, n := range names {
-			cols[i].Name = n
-			if typed != nil {
-				cols[i].DeclType = typed.ColumnTypeDatabaseTypeName(i)
-			}
-		}
-		dst = abi.AppendRowsHeader(dst, cols, 0)
-		at := len(dst)
-		vals := make([]driver.Value, len(cols))
-		var n uint32
-		for {
-			err := rows.Next(vals)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return err
-			}
-			for _, v := range vals {
-				if len(dst) > abi.MaxDBResult {
-					break
-				}
-				dst = appendDriverValue(dst, v)
-			}
-			n++
-			if len(dst) > abi.MaxDBResult {
-				derr = &abi.DBError{Code: abi.CodeTooBig, SQLState: "54000",
-					Message: fmt.Sprintf("query result over %d bytes: select fewer rows (LIMIT) or columns", abi.MaxDBResult)}
-				return nil
-			}
-		}
-		abi.PatchRowCount(dst, at, n)
-		return nil
+		var rerr error
+		dst, derr, rerr = appendRowsErr(dst, rows)
+		return rerr
 	})
 	if err != nil && derr == nil {
 		derr = s.dbError(ctx, sctx, err)
@@ -283,6 +281,46 @@ func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any)
 		return abi.AppendDBError(dst[:start], derr)
 	}
 	return dst
+}
+
+// appendRowsErr appends every row of rows as a rows result; derr is set if
+// the result grew past its bound, err if reading failed.
+func appendRowsErr(dst []byte, rows driver.Rows) (_ []byte, derr *abi.DBError, err error) {
+	names := rows.Columns()
+	cols := make([]abi.Column, len(names))
+	typed, _ := rows.(driver.RowsColumnTypeDatabaseTypeName)
+	for i, n := range names {
+		cols[i].Name = n
+		if typed != nil {
+			cols[i].DeclType = typed.ColumnTypeDatabaseTypeName(i)
+		}
+	}
+	dst = abi.AppendRowsHeader(dst, cols, 0)
+	at := len(dst)
+	vals := make([]driver.Value, len(cols))
+	var n uint32
+	for {
+		err := rows.Next(vals)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return dst, nil, err
+		}
+		for _, v := range vals {
+			if len(dst) > abi.MaxDBResult {
+				break
+			}
+			dst = appendDriverValue(dst, v)
+		}
+		n++
+		if len(dst) > abi.MaxDBResult {
+			return dst, &abi.DBError{Code: abi.CodeTooBig, SQLState: "54000",
+				Message: fmt.Sprintf("query result over %d bytes: select fewer rows (LIMIT) or columns", abi.MaxDBResult)}, nil
+		}
+	}
+	abi.PatchRowCount(dst, at, n)
+	return dst, nil, nil
 }
 
 // prepared returns q prepared on the driver connection dc: from the
@@ -357,6 +395,11 @@ func (s *dbSession) releaseWriter() {
 func (s *dbSession) exec(ctx context.Context, q string, args []any) (driver.Result, error) {
 	var res driver.Result
 	err := s.conn.Raw(func(dc any) error {
+		if s.pg {
+			var err error
+			res, err = s.execPG(ctx, dc, q, args)
+			return err
+		}
 		stmt, done, err := s.prepared(ctx, dc, q)
 		if err != nil {
 			return err
@@ -431,6 +474,17 @@ func (s *dbSession) begin(ctx context.Context, readOnly bool) *abi.DBError {
 	}
 	sctx, cancel := s.stmtContext(ctx)
 	defer cancel()
+	if s.pg {
+		stmt = "BEGIN"
+		if readOnly {
+			stmt = "BEGIN READ ONLY"
+		}
+		if err := s.hostExec(sctx, stmt); err != nil {
+			return s.dbError(ctx, sctx, err)
+		}
+		s.st.inTx.Store(true)
+		return nil
+	}
 	if !readOnly {
 		if err := s.lockWriter(sctx, true); err != nil {
 			return s.dbError(ctx, sctx, err)
@@ -460,6 +514,17 @@ func (s *dbSession) end(ctx context.Context, stmt string) *abi.DBError {
 	}
 	sctx, cancel := s.stmtContext(ctx)
 	defer cancel()
+	if s.pg && stmt == "COMMIT" {
+		err := s.commitPG(sctx)
+		s.finishTx()
+		if err != nil {
+			if derr, ok := err.(*abi.DBError); ok {
+				return derr
+			}
+			return s.dbError(ctx, sctx, err)
+		}
+		return nil
+	}
 	err := s.hostExec(sctx, stmt)
 	if err != nil && stmt == "COMMIT" {
 		// A failed commit leaves nothing half done: roll back.
@@ -476,7 +541,7 @@ func (s *dbSession) end(ctx context.Context, stmt string) *abi.DBError {
 func (s *dbSession) finishTx() {
 	s.st.inTx.Store(false)
 	s.releaseWriter()
-	if s.readOnly {
+	if s.readOnly && !s.pg {
 		s.hostExec(context.Background(), "PRAGMA query_only = 0")
 		s.readOnly = false
 	}
@@ -515,6 +580,18 @@ func (s *dbSession) dbError(reqCtx, stmtCtx context.Context, err error) *abi.DBE
 			msg = "statement stopped at the request's deadline (limits.request_timeout)"
 		}
 		return &abi.DBError{Code: abi.CodeInterrupt, SQLState: "57014", Message: msg}
+	}
+	if s.pg {
+		var derr *abi.DBError
+		if errors.As(err, &derr) {
+			return derr
+		}
+		if derr := pgError(err); derr != nil {
+			if derr.Code == abi.CodeInterrupt {
+				derr.Message = fmt.Sprintf("statement stopped at limits.statement_timeout (%v)", s.adb.stmtTimeout)
+			}
+			return derr
+		}
 	}
 	var se *sqlite.Error
 	if !errors.As(err, &se) {

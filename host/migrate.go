@@ -7,6 +7,7 @@ package host
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -39,21 +40,32 @@ type MigrationStatus struct {
 	AppliedAt time.Time // zero if not applied
 }
 
-// migrationName is the file name convention: NNNN_name.up.sql / .down.sql.
-var migrationName = regexp.MustCompile(`^(\d{1,14})_([0-9a-z_\-]+)\.(up|down)\.sql$`)
+// migrationName is the file name convention: NNNN_name.up.sql / .down.sql,
+// or NNNN_name.ENGINE.up.sql for a variant that replaces the plain file on
+// one engine (sqlite or postgres).
+var migrationName = regexp.MustCompile(`^(\d{1,14})_([0-9a-z_\-]+)(?:\.(sqlite|postgres))?\.(up|down)\.sql$`)
 
 // OpenMigrator opens the database of the app in dir for migrating. The
 // statements of a migration run under the guests' policy (no ATTACH, no
 // PRAGMA that changes settings) but may use transactions.
 func OpenMigrator(ctx context.Context, dir string) (*Migrator, error) {
-	return openMigrator(ctx, dir, filepath.Join(dir, filepath.FromSlash(AppDBPath)))
-}
-
-// openMigrator migrates the database at path with dir's migrations.
-func openMigrator(ctx context.Context, dir, path string) (*Migrator, error) {
 	cfg, err := LoadConfig(dir)
 	if err != nil {
 		return nil, err
+	}
+	return openMigrator(ctx, dir, filepath.Join(dir, filepath.FromSlash(AppDBPath)), cfg.Database.URL)
+}
+
+// openMigrator migrates the database at path, or the app's schema of the
+// PostgreSQL database at pgURL if it is set, with dir's migrations.
+func openMigrator(ctx context.Context, dir, path, pgURL string) (*Migrator, error) {
+	cfg, err := LoadConfig(dir)
+	if err != nil {
+		return nil, err
+	}
+	engine := "sqlite"
+	if pgURL != "" {
+		engine = "postgres"
 	}
 	mdir := filepath.Join(dir, MigrationsDir)
 	migrations := migrate.NewMigrations()
@@ -61,12 +73,24 @@ func openMigrator(ctx context.Context, dir, path string) (*Migrator, error) {
 		if err := checkMigrationNames(mdir); err != nil {
 			return nil, fmt.Errorf("app %q: %w", cfg.Name, err)
 		}
-		if err := migrations.Discover(txFS{os.DirFS(mdir)}); err != nil {
+		fsys := txFS{os.DirFS(mdir), engine}
+		if pgURL != "" {
+			if err := screenMigrations(fsys, PostgresSchema(cfg.Name)); err != nil {
+				return nil, fmt.Errorf("app %q: %w", cfg.Name, err)
+			}
+		}
+		if err := migrations.Discover(fsys); err != nil {
 			return nil, fmt.Errorf("app %q: %s: %w", cfg.Name, MigrationsDir, err)
 		}
 	}
-	db, conn, err := openSQLite(path, cfg.Limits.DBMaxBytes, cfg.Limits.StatementTimeout.std(), policyMigrate)
-	if err != nil {
+	var db *bun.DB
+	conn := &connector{open: map[*connState]struct{}{}}
+	if pgURL != "" {
+		schema := PostgresSchema(cfg.Name)
+		if db, err = openPostgres(ctx, pgURL, schema, cfg.Limits.StatementTimeout.std()); err != nil {
+			return nil, fmt.Errorf("app %q: PostgreSQL schema %s: %w", cfg.Name, schema, err)
+		}
+	} else if db, conn, err = openSQLite(path, cfg.Limits.DBMaxBytes, cfg.Limits.StatementTimeout.std(), policyMigrate); err != nil {
 		return nil, fmt.Errorf("app %q: database %s: %w", cfg.Name, AppDBPath, err)
 	}
 	m := migrate.NewMigrator(db, migrations, migrate.WithMarkAppliedOnSuccess(true))
@@ -223,21 +247,65 @@ func CreateMigration(dir, name string) (up, down string, err error) {
 	return up, down, nil
 }
 
+// screenMigrations checks every migration the Postgres engine would run
+// under the guests' policy (transactions allowed): on SQLite the
+// authorizer does it as they run.
+func screenMigrations(fsys txFS, schema string) error {
+	ents, err := fsys.ReadDir(".")
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		f, err := fsys.Open(e.Name())
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		if _, why := screenPostgres(string(b), schema, 0, false, policyMigrate); why != "" {
+			return fmt.Errorf("%s/%s: %s", MigrationsDir, fsys.source(e.Name()), why)
+		}
+	}
+	return nil
+}
+
 // txFS shows every NNNN_name.up.sql as NNNN_name.tx.up.sql (and down
 // alike), which is how bun's migrate package is told to run a SQL
-// migration in a transaction.
-type txFS struct{ fsys fs.FS }
+// migration in a transaction. A variant for the engine
+// (NNNN_name.postgres.up.sql) stands in for the plain file; variants for
+// other engines are not shown.
+type txFS struct {
+	fsys   fs.FS
+	engine string // "sqlite" or "postgres"
+}
+
+// source is the file behind a name shown by ReadDir.
+func (t txFS) source(name string) string {
+	for _, d := range []string{"up", "down"} {
+		if orig, ok := strings.CutSuffix(name, ".tx."+d+".sql"); ok {
+			if v := orig + "." + t.engine + "." + d + ".sql"; fileExists(t.fsys, v) {
+				return v
+			}
+			return orig + "." + d + ".sql"
+		}
+	}
+	return name
+}
+
+func fileExists(fsys fs.FS, name string) bool {
+	_, err := fs.Stat(fsys, name)
+	return err == nil
+}
 
 func (t txFS) Open(name string) (fs.File, error) {
 	if name == "." {
 		return t.fsys.Open(name)
 	}
-	orig, ok := strings.CutSuffix(name, ".tx.up.sql")
-	if ok {
-		return t.fsys.Open(orig + ".up.sql")
-	}
-	if orig, ok = strings.CutSuffix(name, ".tx.down.sql"); ok {
-		return t.fsys.Open(orig + ".down.sql")
+	if src := t.source(name); src != name {
+		return t.fsys.Open(src)
 	}
 	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }
@@ -251,14 +319,18 @@ func (t txFS) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, err
 	}
 	var out []fs.DirEntry
+	seen := map[string]bool{}
 	for _, e := range ents {
 		n := e.Name()
-		if e.IsDir() || !migrationName.MatchString(n) || strings.Contains(n, ".tx.") {
+		m := migrationName.FindStringSubmatch(n)
+		if e.IsDir() || m == nil || strings.Contains(n, ".tx.") || (m[3] != "" && m[3] != t.engine) {
 			continue
 		}
-		n = strings.Replace(n, ".up.sql", ".tx.up.sql", 1)
-		n = strings.Replace(n, ".down.sql", ".tx.down.sql", 1)
-		out = append(out, renamed{e, n})
+		n = m[1] + "_" + m[2] + ".tx." + m[4] + ".sql"
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, renamed{e, n})
+		}
 	}
 	return out, nil
 }

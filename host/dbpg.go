@@ -1,0 +1,523 @@
+// PostgreSQL: an app whose sandkit.toml sets [database] url keeps its data
+// in its own schema of that database instead of data/app.db. The same
+// imports serve it (spec/abi.md §9); what differs is here: the schema and
+// search_path of the app's connections, the screening of guest SQL that
+// stands in for SQLite's authorizer, placeholders, and error codes.
+
+package host
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+
+	"sandkit.dev/sandkit/abi"
+)
+
+// pgSchemaPrefix starts the name of every app's schema, so that the
+// screening can refuse any identifier that could name another app's.
+const pgSchemaPrefix = "sandkit_"
+
+// PostgresSchema is the schema that holds the data of the app named name:
+// "sandkit_" and the name lower-cased, with every character other than
+// a-z, 0-9 and _ replaced by _; if that changed the name, a hash of the
+// original follows, so "my-app" and "my_app" do not share a schema.
+func PostgresSchema(name string) string {
+	var b strings.Builder
+	b.WriteString(pgSchemaPrefix)
+	changed := false
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
+			b.WriteRune(r)
+		case r >= 'A' && r <= 'Z':
+			b.WriteRune(r + 'a' - 'A')
+			changed = true
+		default:
+			b.WriteByte('_')
+			changed = true
+		}
+	}
+	s := b.String()
+	if len(s) > 50 {
+		s, changed = s[:50], true
+	}
+	if changed {
+		h := fnv.New32a()
+		h.Write([]byte(name))
+		s += fmt.Sprintf("_%08x", h.Sum32())
+	}
+	return s
+}
+
+// quoteIdent quotes a PostgreSQL identifier.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// pgConnections bounds the connections of one app's pool on one host.
+const pgConnections = 8
+
+// openPostgres opens the database at url for the app's schema (creating
+// the schema if it is missing), with search_path pinned to that schema
+// and the statement timeout and time zone set on every connection.
+func openPostgres(ctx context.Context, url, schema string, stmtTimeout time.Duration) (*bun.DB, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("[database] url: %w", err)
+	}
+	cfg.RuntimeParams["search_path"] = quoteIdent(schema)
+	cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(stmtTimeout.Milliseconds(), 10)
+	cfg.RuntimeParams["TimeZone"] = "UTC"
+	cfg.RuntimeParams["application_name"] = "sandkit " + schema
+	sqldb := stdlib.OpenDB(*cfg)
+	sqldb.SetMaxOpenConns(pgConnections)
+	sqldb.SetMaxIdleConns(pgConnections)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	db := bun.NewDB(sqldb, pgdialect.New())
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := createSchema(ctx, db, schema); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// createSchema creates the schema if it is missing. Two hosts starting the
+// same app at once can both try: the loser's unique violation is ignored.
+func createSchema(ctx context.Context, db *bun.DB, schema string) error {
+	_, err := db.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+quoteIdent(schema))
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("creating schema %s: %w", schema, err)
+	}
+	return nil
+}
+
+// DropPostgresSchema drops the schema of the app named app, and everything
+// in it, from the database at url. Tests use it to clean up.
+func DropPostgresSchema(ctx context.Context, url, app string) error {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+quoteIdent(PostgresSchema(app))+" CASCADE")
+	return err
+}
+
+// pgToken is one lexical element of a statement that the screening looks at.
+type pgToken struct {
+	word   string // lower-cased keyword or identifier; quoted identifiers as written
+	quoted bool
+	punct  byte // '(' '.' ';' or 0 for a word
+}
+
+// screenPostgres checks a guest's SQL against the policy (spec/abi.md §9.6)
+// and rewrites ? and ?NNN placeholders to $N when args are bound. inTx
+// says whether the host opened a transaction; mode is policyGuest or
+// policyMigrate. It returns the SQL to run or the reason it is refused.
+func screenPostgres(q, schema string, nargs int, inTx bool, mode int32) (string, string) {
+	toks, out, why := lexPostgres(q, nargs > 0)
+	if why != "" {
+		return "", why
+	}
+	// Statements, split at top-level semicolons.
+	start := 0
+	for i := 0; i <= len(toks); i++ {
+		if i < len(toks) && toks[i].punct != ';' {
+			continue
+		}
+		if why := screenStatement(toks[start:i], inTx, mode); why != "" {
+			return "", why
+		}
+		start = i + 1
+	}
+	for i, t := range toks {
+		if t.punct != 0 {
+			continue
+		}
+		w := t.word
+		lw := strings.ToLower(w)
+		if strings.HasPrefix(lw, pgSchemaPrefix) && w != schema {
+			return "", "the name " + w + " is reserved for other apps' schemas: an app uses only its own"
+		}
+		if t.quoted {
+			continue
+		}
+		switch {
+		case w == "search_path":
+			return "", "search_path is set by the host and cannot be read or changed"
+		case w == "public" && i+1 < len(toks) && toks[i+1].punct == '.',
+			strings.HasPrefix(w, "pg_temp"), strings.HasPrefix(w, "pg_toast"):
+			return "", "schema " + w + " is not allowed: an app uses only its own schema"
+		case pgDeniedNames[w]:
+			return "", w + " is not allowed: it reaches beyond the app's schema"
+		}
+		if i+1 < len(toks) && toks[i+1].punct == '(' {
+			if pgDeniedFunctions[w] || strings.Contains(w, "to_xml") || strings.HasPrefix(w, "lo_") ||
+				strings.HasPrefix(w, "pg_advisory") || strings.HasPrefix(w, "dblink") {
+				return "", w + "() is not allowed"
+			}
+		}
+	}
+	return out, ""
+}
+
+// pgDeniedNames are catalog views that show other apps' activity or
+// database-wide objects.
+var pgDeniedNames = map[string]bool{
+	"pg_stat_activity": true, "pg_stat_statements": true, "pg_largeobject": true,
+	"pg_largeobject_metadata": true, "pg_locks": true, "pg_prepared_xacts": true,
+	"pg_settings": true, "pg_file_settings": true, "pg_hba_file_rules": true,
+}
+
+// pgDeniedFunctions run SQL given as text, change settings, or reach
+// files, other sessions or database-wide objects.
+var pgDeniedFunctions = map[string]bool{
+	"set_config": true, "ts_stat": true, "pg_read_file": true, "pg_read_binary_file": true,
+	"pg_ls_dir": true, "pg_stat_file": true, "pg_terminate_backend": true, "pg_cancel_backend": true,
+	"pg_notify": true, "pg_stat_get_activity": true, "pg_reload_conf": true, "pg_sleep_until": true,
+	"pg_logical_emit_message": true,
+}
+
+// pgCreatable are the objects a guest may CREATE, ALTER and DROP.
+var pgCreatable = map[string]bool{
+	"table": true, "index": true, "unique": true, "view": true, "sequence": true, "type": true,
+	"materialized": true, "unlogged": true,
+}
+
+// screenStatement checks one statement's leading keywords.
+func screenStatement(toks []pgToken, inTx bool, mode int32) string {
+	if len(toks) == 0 {
+		return ""
+	}
+	word := func(i int) string {
+		if i < len(toks) && toks[i].punct == 0 && !toks[i].quoted {
+			return toks[i].word
+		}
+		return ""
+	}
+	first := word(0)
+	if toks[0].punct == '(' {
+		first = "select"
+	}
+	for i := range toks {
+		if (word(i) == "temp" || word(i) == "temporary") && i > 0 {
+			if p := word(i - 1); p == "create" || p == "into" || p == "local" || p == "global" || p == "table" {
+				return errTemp
+			}
+		}
+	}
+	switch first {
+	case "select", "insert", "update", "delete", "with", "values", "table", "truncate", "comment", "explain":
+		return ""
+	case "create":
+		w := word(1)
+		if w == "or" && word(2) == "replace" && word(3) == "view" {
+			return ""
+		}
+		if w == "temp" || w == "temporary" || ((w == "local" || w == "global") && word(2) != "") {
+			return errTemp
+		}
+		if pgCreatable[w] {
+			return ""
+		}
+		return "CREATE " + strings.ToUpper(w) + " is not allowed (tables, indexes, views, sequences and types are)"
+	case "alter", "drop":
+		if w := word(1); pgCreatable[w] {
+			return ""
+		}
+		return strings.ToUpper(first+" "+word(1)) + " is not allowed (tables, indexes, views, sequences and types are)"
+	case "savepoint", "release":
+		if inTx || mode == policyMigrate {
+			return ""
+		}
+		return "SAVEPOINT is allowed only inside a transaction begun with db_begin"
+	case "rollback":
+		if word(1) == "to" || (word(1) == "transaction" || word(1) == "work") && word(2) == "to" {
+			if inTx || mode == policyMigrate {
+				return ""
+			}
+			return "SAVEPOINT is allowed only inside a transaction begun with db_begin"
+		}
+		fallthrough
+	case "begin", "start", "commit", "end", "abort":
+		if mode == policyMigrate {
+			return ""
+		}
+		return strings.ToUpper(first) + " is not allowed in SQL: use the transaction functions (db_begin, db_commit, db_rollback; database/sql's BeginTx)"
+	case "set", "reset":
+		return strings.ToUpper(first) + " is not allowed: the host sets the session (search_path, role, timeouts)"
+	case "":
+		return "the statement must start with a keyword"
+	}
+	return strings.ToUpper(first) + " is not allowed (SELECT, INSERT, UPDATE, DELETE, WITH and DDL on tables, indexes, views, sequences and types are)"
+}
+
+// lexPostgres splits q into the tokens the screening needs, skipping
+// string literals, comments and dollar-quoted bodies, and rewrites ? and
+// ?NNN to $N if placeholders is set. It returns the rewritten text.
+func lexPostgres(q string, placeholders bool) ([]pgToken, string, string) {
+	var toks []pgToken
+	var out strings.Builder
+	out.Grow(len(q) + 8)
+	nextArg := 0
+	i := 0
+	isIdent := func(c byte) bool {
+		return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+	}
+	for i < len(q) {
+		c := q[i]
+		switch {
+		case c == '-' && i+1 < len(q) && q[i+1] == '-':
+			j := strings.IndexByte(q[i:], '\n')
+			if j < 0 {
+				j = len(q) - i
+			}
+			out.WriteString(q[i : i+j])
+			i += j
+		case c == '/' && i+1 < len(q) && q[i+1] == '*':
+			depth, j := 1, i+2
+			for j < len(q) && depth > 0 {
+				switch {
+				case strings.HasPrefix(q[j:], "/*"):
+					depth++
+					j += 2
+				case strings.HasPrefix(q[j:], "*/"):
+					depth--
+					j += 2
+				default:
+					j++
+				}
+			}
+			if depth > 0 {
+				return nil, "", "unterminated comment"
+			}
+			out.WriteString(q[i:j])
+			i = j
+		case c == '\'':
+			// E'..' strings allow backslash escapes; the E was lexed as a word.
+			esc := len(toks) > 0 && toks[len(toks)-1].punct == 0 && !toks[len(toks)-1].quoted &&
+				toks[len(toks)-1].word == "e" && i > 0 && (q[i-1] == 'e' || q[i-1] == 'E')
+			if esc {
+				toks = toks[:len(toks)-1]
+			}
+			j := i + 1
+			for ; j < len(q); j++ {
+				if esc && q[j] == '\\' {
+					j++
+					continue
+				}
+				if q[j] == '\'' {
+					if j+1 < len(q) && q[j+1] == '\'' {
+						j++
+						continue
+					}
+					break
+				}
+			}
+			if j >= len(q) {
+				return nil, "", "unterminated string literal"
+			}
+			out.WriteString(q[i : j+1])
+			i = j + 1
+		case c == '"':
+			if len(toks) > 0 && toks[len(toks)-1].word == "u&" {
+				return nil, "", `U&"..." identifiers are not allowed`
+			}
+			var id strings.Builder
+			j := i + 1
+			for ; j < len(q); j++ {
+				if q[j] == '"' {
+					if j+1 < len(q) && q[j+1] == '"' {
+						id.WriteByte('"')
+						j++
+						continue
+					}
+					break
+				}
+				id.WriteByte(q[j])
+			}
+			if j >= len(q) {
+				return nil, "", "unterminated quoted identifier"
+			}
+			toks = append(toks, pgToken{word: id.String(), quoted: true})
+			out.WriteString(q[i : j+1])
+			i = j + 1
+		case c == '$' && i+1 < len(q) && (q[i+1] == '$' || q[i+1] == '_' || q[i+1] >= 'a' && q[i+1] <= 'z' || q[i+1] >= 'A' && q[i+1] <= 'Z'):
+			// A dollar-quoted string: $tag$ ... $tag$.
+			k := strings.IndexByte(q[i+1:], '$')
+			if k < 0 {
+				return nil, "", "unterminated dollar-quoted string"
+			}
+			tag := q[i : i+k+2]
+			end := strings.Index(q[i+len(tag):], tag)
+			if end < 0 {
+				return nil, "", "unterminated dollar-quoted string"
+			}
+			n := len(tag) + end + len(tag)
+			out.WriteString(q[i : i+n])
+			i += n
+		case c == '?' && placeholders:
+			j := i + 1
+			for j < len(q) && q[j] >= '0' && q[j] <= '9' {
+				j++
+			}
+			if j > i+1 {
+				out.WriteString("$" + q[i+1:j])
+			} else {
+				nextArg++
+				out.WriteString("$" + strconv.Itoa(nextArg))
+			}
+			i = j
+		case c == '&' && len(toks) > 0 && toks[len(toks)-1].word == "u" && i > 0 && (q[i-1] == 'u' || q[i-1] == 'U'):
+			toks[len(toks)-1].word = "u&"
+			out.WriteByte(c)
+			i++
+		case isIdent(c) && !(c >= '0' && c <= '9') && c != '$':
+			j := i
+			for j < len(q) && isIdent(q[j]) {
+				j++
+			}
+			toks = append(toks, pgToken{word: strings.ToLower(q[i:j])})
+			out.WriteString(q[i:j])
+			i = j
+		case c == '(' || c == '.' || c == ';':
+			toks = append(toks, pgToken{punct: c})
+			out.WriteByte(c)
+			i++
+		default:
+			out.WriteByte(c)
+			i++
+		}
+	}
+	return toks, out.String(), ""
+}
+
+// pgCode maps a PostgreSQL SQLSTATE to the SQLite result code guests
+// branch on (spec/abi.md §9.5); the SQLSTATE itself is sent as is.
+func pgCode(state string) int32 {
+	switch state {
+	case "23505":
+		return abi.CodeUnique
+	case "23503":
+		return abi.CodeForeignKey
+	case "23502":
+		return abi.CodeNotNull
+	case "23514":
+		return abi.CodeCheck
+	case "57014":
+		return abi.CodeInterrupt
+	case "42501":
+		return abi.CodeAuth
+	case "53100":
+		return abi.CodeFull
+	case "54000", "54001":
+		return abi.CodeTooBig
+	case "55P03", "40P01", "40001":
+		return abi.CodeBusy
+	}
+	switch {
+	case strings.HasPrefix(state, "23"):
+		return abi.CodeConstraint
+	case strings.HasPrefix(state, "25"):
+		return abi.CodeMisuse
+	}
+	return abi.CodeError
+}
+
+// pgError turns a Postgres error into the guest's error, or returns nil
+// if err is not one.
+func pgError(err error) *abi.DBError {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return nil
+	}
+	msg := pe.Message
+	if pe.Detail != "" {
+		msg += ": " + pe.Detail
+	}
+	return &abi.DBError{Code: pgCode(pe.Code), SQLState: pe.Code, Message: msg}
+}
+
+// pgTimeoutGrace is how much longer than the server's statement_timeout
+// the host waits before it cancels a statement itself.
+const pgTimeoutGrace = 500 * time.Millisecond
+
+// screen checks q under the policy and rewrites its placeholders; a
+// refusal is returned as the guest's error.
+func (s *dbSession) screen(q string, nargs int) (string, error) {
+	out, why := screenPostgres(q, PostgresSchema(s.adb.app), nargs, s.st.inTx.Load(), policyGuest)
+	if why != "" {
+		return "", &abi.DBError{Code: abi.CodeAuth, SQLState: "42501", Message: why}
+	}
+	return out, nil
+}
+
+// queryPG runs a guest's query on the pgx connection dc. A query with
+// arguments uses pgx's statement cache (the fast path repeats its SQL); one
+// without (bun interpolates its arguments, so its SQL rarely repeats) runs
+// in one round trip without being cached.
+func (s *dbSession) queryPG(ctx context.Context, dc any, q string, args []any) (driver.Rows, error) {
+	q, err := s.screen(q, len(args))
+	if err != nil {
+		return nil, err
+	}
+	named := namedArgs(args)
+	if len(args) == 0 {
+		named = []driver.NamedValue{{Ordinal: 1, Value: pgx.QueryExecModeExec}}
+	}
+	return dc.(driver.QueryerContext).QueryContext(ctx, q, named)
+}
+
+// execPG runs a guest's db_exec on dc: without arguments, a script of
+// statements (the simple protocol); with, one statement. PostgreSQL has
+// no rowid: the result's last insert id is 0 (use RETURNING).
+func (s *dbSession) execPG(ctx context.Context, dc any, q string, args []any) (driver.Result, error) {
+	q, err := s.screen(q, len(args))
+	if err != nil {
+		return nil, err
+	}
+	res, err := dc.(driver.ExecerContext).ExecContext(ctx, q, namedArgs(args))
+	if err != nil {
+		return nil, err
+	}
+	return pgResult{res}, nil
+}
+
+// pgResult reports no last insert id instead of an error.
+type pgResult struct{ driver.Result }
+
+func (r pgResult) LastInsertId() (int64, error) { return 0, nil }
+
+// commitPG commits the request's transaction. PostgreSQL answers COMMIT
+// of a transaction that an error aborted with ROLLBACK, not an error; the
+// guest is told its transaction was rolled back.
+func (s *dbSession) commitPG(ctx context.Context) error {
+	return s.conn.Raw(func(dc any) error {
+		tag, err := dc.(*stdlib.Conn).Conn().PgConn().Exec(ctx, "COMMIT").ReadAll()
+		if err != nil {
+			return err
+		}
+		if len(tag) == 1 && tag[0].CommandTag.String() == "ROLLBACK" {
+			return &abi.DBError{Code: abi.CodeMisuse, SQLState: "25P02",
+				Message: "the transaction was rolled back, not committed: a statement in it had failed"}
+		}
+		return nil
+	})
+}

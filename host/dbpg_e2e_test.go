@@ -1,0 +1,146 @@
+package host_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"sandkit.dev/sandkit/host"
+)
+
+// defaultTestPostgres is the database scripts/install-deps.sh creates.
+const defaultTestPostgres = "postgres://sandkit:sandkit@127.0.0.1:5432/sandkit_test?sslmode=disable"
+
+// postgresURL is the database the Postgres tests use: SANDKIT_TEST_POSTGRES
+// or the one scripts/install-deps.sh creates. An unreachable server fails
+// the test (it is skipped under -short).
+func postgresURL(t testing.TB) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs PostgreSQL")
+	}
+	u := os.Getenv("SANDKIT_TEST_POSTGRES")
+	if u == "" {
+		u = defaultTestPostgres
+	}
+	db, err := sql.Open("pgx", u)
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err = db.PingContext(ctx)
+		cancel()
+		db.Close()
+	}
+	if err != nil {
+		shown := u
+		if p, perr := url.Parse(u); perr == nil {
+			shown = p.Redacted()
+		}
+		t.Fatalf("PostgreSQL at %s is unreachable: %v\nhint: run scripts/install-deps.sh (it starts PostgreSQL and creates role sandkit and database sandkit_test), or set SANDKIT_TEST_POSTGRES", shown, err)
+	}
+	return u
+}
+
+var pgAppSeq atomic.Int64
+
+// usePostgres points the app in dir at PostgreSQL under a fresh name (so a
+// fresh schema), which it returns; the schema is dropped when the test ends.
+func usePostgres(t *testing.T, dir, base string) string {
+	t.Helper()
+	u := postgresURL(t)
+	name := fmt.Sprintf("%s_%d_%d_%d", base, os.Getpid(), time.Now().UnixNano()%1e6, pgAppSeq.Add(1))
+	p := filepath.Join(dir, "sandkit.toml")
+	b, _ := os.ReadFile(p)
+	nameLine := regexp.MustCompile(`(?m)^name\s*=.*$`)
+	if nameLine.Match(b) {
+		b = nameLine.ReplaceAll(b, []byte(fmt.Sprintf("name = %q", name)))
+	} else {
+		b = append([]byte(fmt.Sprintf("name = %q\n", name)), b...)
+	}
+	b = append(b, fmt.Sprintf("\n[database]\nurl = %q\n", u)...)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := host.DropPostgresSchema(context.Background(), u, name); err != nil {
+			t.Errorf("dropping schema of %s: %v", name, err)
+		}
+	})
+	return name
+}
+
+// TestPostgresIsolation: an app on PostgreSQL cannot name another app's
+// schema, change its search_path or role, or leave its statement timeout.
+func TestPostgresIsolation(t *testing.T) {
+	victimDir := hostileApp(t, "victim", "")
+	victimName := usePostgres(t, victimDir, "victim")
+	victim := buildApp(t, victimDir)
+	expect(t, victim.do(t, "POST", "/sql", "CREATE TABLE secrets (s TEXT); INSERT INTO secrets VALUES ('victim-only')"), 200, "ok")
+	victimSchema := host.PostgresSchema(victimName)
+
+	dir := hostileApp(t, "hostile", "[limits]\nstatement_timeout = \"200ms\"\n")
+	name := usePostgres(t, dir, "hostile")
+	srv := buildApp(t, dir)
+	for _, tc := range []struct {
+		name, sql string
+		query     bool
+		want      string
+	}{
+		{"qualified name", "SELECT s FROM " + victimSchema + ".secrets", true, "23 42501 the name " + victimSchema + " is reserved"},
+		{"quoted qualified name", `SELECT s FROM "` + victimSchema + `"."secrets"`, true, "23 42501 the name " + victimSchema},
+		{"unqualified name", "SELECT s FROM secrets", true, `1 42P01 relation "secrets" does not exist`},
+		{"set search_path", "SET search_path TO " + victimSchema, false, "23 42501"},
+		{"set search_path in a comment's shadow", "/* x */ set search_path = public", false, "23 42501 SET is not allowed"},
+		{"set_config", "SELECT set_config('search_path', '" + victimSchema + "', false)", true, "23 42501 set_config() is not allowed"},
+		{"second statement", "SELECT 1; SET LOCAL search_path TO public", false, "23 42501"},
+		{"set role", "SET ROLE postgres", false, "23 42501 SET is not allowed"},
+		{"reset role", "RESET ROLE", false, "23 42501 RESET is not allowed"},
+		{"session authorization", "SET SESSION AUTHORIZATION postgres", false, "23 42501"},
+		{"show search_path", "SHOW search_path", true, "23 42501"},
+		{"query in a string", "SELECT query_to_xml('SELECT s FROM " + victimSchema + ".secrets', true, true, '')", true, "23 42501 query_to_xml() is not allowed"},
+		{"table_to_xml", "SELECT table_to_xml('" + victimSchema + ".secrets', true, true, '')", true, "23 42501 table_to_xml() is not allowed"},
+		{"other sessions", "SELECT query FROM pg_stat_activity", true, "23 42501 pg_stat_activity is not allowed"},
+		{"public schema", "CREATE TABLE public.drop_box (x TEXT)", false, "23 42501 schema public is not allowed"},
+		{"function", "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'", false, "23 42501 CREATE FUNCTION is not allowed"},
+		{"do block", "DO $$ BEGIN EXECUTE 'SET search_path = public'; END $$", false, "23 42501 DO is not allowed"},
+		{"create schema", "CREATE SCHEMA other", false, "23 42501 CREATE SCHEMA is not allowed"},
+		{"sql transaction control", "BEGIN", false, "23 42501 BEGIN is not allowed in SQL"},
+		{"temp table", "CREATE TEMP TABLE t (x int)", false, "23 42501 TEMP tables"},
+		{"unicode identifier", `SELECT * FROM U&"sandkit\005f"`, true, "23 42501"},
+		{"past the statement timeout", "SELECT pg_sleep(5)", true, "9 57014 statement stopped at limits.statement_timeout (200ms)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := "/sql"
+			if tc.query {
+				path += "?query=1"
+			}
+			start := time.Now()
+			expect(t, srv.do(t, "POST", path, tc.sql), 400, tc.want)
+			if took := time.Since(start); took > 3*time.Second {
+				t.Errorf("took %v", took)
+			}
+		})
+	}
+	// The hostile app's connections still use its own schema, its own
+	// tables work, and the victim's data is intact and its own.
+	expect(t, srv.do(t, "POST", "/sql?query=1", "SELECT current_schema()"), 200, host.PostgresSchema(name)+"\n")
+	expect(t, srv.do(t, "POST", "/sql", "CREATE TABLE secrets (s TEXT); INSERT INTO secrets VALUES ('hostile')"), 200, "ok")
+	expect(t, srv.do(t, "POST", "/sql", "INSERT INTO secrets VALUES ('victim-only')"), 200, "ok")
+	r := srv.do(t, "POST", "/sql?query=1", "SELECT s FROM secrets ORDER BY s")
+	expect(t, r, 200, "hostile\nvictim-only\n")
+	expect(t, victim.do(t, "POST", "/sql?query=1", "SELECT s FROM secrets"), 200, "victim-only\n")
+	if r := victim.do(t, "POST", "/sql?query=1", "SELECT count(*)::text FROM secrets"); r.body != "1\n" {
+		t.Errorf("victim's table: %d %q", r.status, r.body)
+	}
+	// Errors carry PostgreSQL's SQLSTATE and the SQLite code guests branch on.
+	expect(t, srv.do(t, "POST", "/sql", "CREATE TABLE u (x TEXT UNIQUE); INSERT INTO u VALUES ('a')"), 200, "ok")
+	expect(t, srv.do(t, "POST", "/sql", "INSERT INTO u VALUES ('a')"), 400, "2067 23505 duplicate key value violates unique constraint")
+}

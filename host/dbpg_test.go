@@ -1,0 +1,77 @@
+package host
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestPostgresSchema(t *testing.T) {
+	for name, want := range map[string]string{
+		"todo":  "sandkit_todo",
+		"blog2": "sandkit_blog2",
+		"a_b":   "sandkit_a_b",
+	} {
+		if got := PostgresSchema(name); got != want {
+			t.Errorf("PostgresSchema(%q) = %q, want %q", name, got, want)
+		}
+	}
+	// Names that sanitize alike get different schemas.
+	a, b, c := PostgresSchema("my-app"), PostgresSchema("my_app"), PostgresSchema("My-App")
+	if a == b || a == c || b == c || !strings.HasPrefix(a, "sandkit_my_app_") {
+		t.Errorf("my-app %q, my_app %q, My-App %q", a, b, c)
+	}
+	if s := PostgresSchema(`x"; DROP SCHEMA y; --` + strings.Repeat("z", 100)); len(s) > 63 || strings.ContainsAny(s, `"; -`) {
+		t.Errorf("unsafe or long schema name %q", s)
+	}
+}
+
+func TestScreenPostgres(t *testing.T) {
+	const own = "sandkit_me"
+	for _, tc := range []struct {
+		sql   string
+		nargs int
+		inTx  bool
+		mode  int32
+		want  string // rewritten SQL, or "!" + part of the refusal
+	}{
+		{"SELECT * FROM t WHERE a = ? AND b = ?", 2, false, policyGuest, "SELECT * FROM t WHERE a = $1 AND b = $2"},
+		{"SELECT ?2, ?1", 2, false, policyGuest, "SELECT $2, $1"},
+		{"SELECT '?', \"?\", $$?$$, E'\\'?' -- ?\n, ?", 1, false, policyGuest, "SELECT '?', \"?\", $$?$$, E'\\'?' -- ?\n, $1"},
+		{"SELECT data ? 'key' FROM t", 0, false, policyGuest, "SELECT data ? 'key' FROM t"},
+		{"SELECT 'set role x; search_path'", 0, false, policyGuest, "SELECT 'set role x; search_path'"},
+		{"SELECT \"todo\".\"id\" FROM \"todos\" AS \"todo\"", 0, false, policyGuest, "SELECT \"todo\".\"id\" FROM \"todos\" AS \"todo\""},
+		{"SELECT * FROM sandkit_me.t", 0, false, policyGuest, "SELECT * FROM sandkit_me.t"},
+		{"SELECT * FROM sandkit_you.t", 0, false, policyGuest, "!reserved for other apps"},
+		{"SELECT * FROM \"SANDKIT_you\".t", 0, false, policyGuest, "!reserved for other apps"},
+		{"select 1; /* */ reset all", 0, false, policyGuest, "!RESET is not allowed"},
+		{"/* nested /* comment */ set role x */ SELECT 1", 0, false, policyGuest, "/* nested /* comment */ set role x */ SELECT 1"},
+		{"SELECT 1 /* unterminated", 0, false, policyGuest, "!unterminated"},
+		{"SELECT $a$ ' $a$ FROM sandkit_other.t", 0, false, policyGuest, "!reserved"},
+		{"SAVEPOINT a", 0, false, policyGuest, "!only inside a transaction"},
+		{"SAVEPOINT a", 0, true, policyGuest, "SAVEPOINT a"},
+		{"ROLLBACK TO SAVEPOINT a", 0, true, policyGuest, "ROLLBACK TO SAVEPOINT a"},
+		{"ROLLBACK", 0, true, policyGuest, "!ROLLBACK is not allowed in SQL"},
+		{"BEGIN; CREATE TABLE t (x int); COMMIT", 0, false, policyMigrate, "BEGIN; CREATE TABLE t (x int); COMMIT"},
+		{"SELECT * INTO TEMP x FROM t", 0, false, policyGuest, "!TEMP"},
+		{"CREATE UNLOGGED TABLE t (x int)", 0, false, policyGuest, "CREATE UNLOGGED TABLE t (x int)"},
+		{"ALTER TABLE t SET SCHEMA public", 0, false, policyGuest, "ALTER TABLE t SET SCHEMA public"},
+		{"SELECT lo_import('/etc/passwd')", 0, false, policyGuest, "!lo_import() is not allowed"},
+		{"SELECT pg_advisory_lock(1)", 0, false, policyGuest, "!pg_advisory_lock() is not allowed"},
+		{"COPY t TO STDOUT", 0, false, policyGuest, "!COPY is not allowed"},
+		{"GRANT ALL ON t TO PUBLIC", 0, false, policyGuest, "!GRANT is not allowed"},
+		{"ALTER ROLE sandkit SET search_path = x", 0, false, policyGuest, "!ALTER ROLE is not allowed"},
+	} {
+		out, why := screenPostgres(tc.sql, own, tc.nargs, tc.inTx, tc.mode)
+		got := out
+		if why != "" {
+			got = "!" + why
+		}
+		if want, ok := strings.CutPrefix(tc.want, "!"); ok {
+			if why == "" || !strings.Contains(why, want) {
+				t.Errorf("%q: got %q, want a refusal with %q", tc.sql, got, want)
+			}
+		} else if got != tc.want {
+			t.Errorf("%q: got %q, want %q", tc.sql, got, tc.want)
+		}
+	}
+}
