@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -33,7 +34,7 @@ func copyExample(t testing.TB, name string) string {
 		}
 		rel, _ := filepath.Rel(src, p)
 		if d.IsDir() {
-			if d.Name() == ".sandkit" || d.Name() == "data" {
+			if d.Name() == ".sandkit" || d.Name() == "data" || d.Name() == "node_modules" {
 				return fs.SkipDir
 			}
 			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
@@ -67,6 +68,17 @@ func buildApp(t *testing.T, dir string) *httptestServer {
 	ctx := context.Background()
 	if _, err := compiler.BuildHandlers(ctx, dir); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "package.json")); err == nil {
+		// The app has pages: install its npm packages and bundle them.
+		npm := exec.Command("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+		npm.Dir = dir
+		if out, err := npm.CombinedOutput(); err != nil {
+			t.Fatalf("npm ci: %v\n%s", err, out)
+		}
+		if _, err := compiler.BuildPages(ctx, dir, compiler.PagesOptions{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, host.MigrationsDir)); err == nil {
 		m, err := host.OpenMigrator(ctx, dir)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -86,6 +87,31 @@ func TestE2EBrowserSmoke(t *testing.T) {
 	res := runBrowser(t, "hello", s.url)
 	for _, m := range res.Console {
 		if m.Type == "error" || m.Type == "pageerror" {
+			t.Errorf("console %s on %s: %s", m.Type, m.URL, m.Text)
+		}
+	}
+}
+
+// examples/todo in Chromium through sandkit serve: server-rendered HTML
+// before any JavaScript, hydration without mismatch, client navigation that
+// fetches only JSON, forms with and without JavaScript, error and 404 pages.
+func TestE2EBrowserTodo(t *testing.T) {
+	s := startServe(t, copyExample(t, "todo"))
+	if r := request(t, "POST", s.url+"/api/todos", "application/json", `{"title":"seeded"}`); r.status != 201 {
+		t.Fatalf("seeding: %d %s", r.status, r.body)
+	}
+	// The document carries the rendered list before any script runs.
+	r := request(t, "GET", s.url+"/todos", "", "")
+	if r.status != 200 || !strings.Contains(r.body, `<a href="/todos/1" data-discover="true">seeded</a>`) {
+		t.Errorf("server HTML of /todos: %d\n%s", r.status, r.body)
+	}
+	res := runBrowser(t, "todo", s.url)
+	// Pages answered with an error status on purpose make Chromium log
+	// "Failed to load resource"; anything else on the console is a defect
+	// (React reports hydration mismatches there).
+	expected := regexp.MustCompile(`^Failed to load resource: the server responded with a status of (404|409|422|500)`)
+	for _, m := range res.Console {
+		if (m.Type == "error" || m.Type == "warning" || m.Type == "pageerror") && !expected.MatchString(m.Text) {
 			t.Errorf("console %s on %s: %s", m.Type, m.URL, m.Text)
 		}
 	}

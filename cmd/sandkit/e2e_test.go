@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -47,23 +48,38 @@ func repoRoot(t testing.TB) string {
 	return root
 }
 
-// copyExample copies examples/NAME to a temporary folder, pointing its
-// go.mod's replace directive back at this checkout.
+// copyExample copies examples/NAME to a temporary folder, without its
+// build output, database or npm packages, pointing its go.mod's replace
+// directive back at this checkout.
 func copyExample(t testing.TB, name string) string {
 	t.Helper()
 	root := repoRoot(t)
+	src := filepath.Join(root, "examples", name)
 	dst := filepath.Join(t.TempDir(), name)
-	if err := os.CopyFS(dst, os.DirFS(filepath.Join(root, "examples", name))); err != nil {
-		t.Fatal(err)
-	}
-	os.RemoveAll(filepath.Join(dst, ".sandkit"))
-	gomod := filepath.Join(dst, "go.mod")
-	if b, err := os.ReadFile(gomod); err == nil {
-		b = regexp.MustCompile(`(?m)^replace sandkit.dev/sandkit => .*$`).
-			ReplaceAll(b, []byte("replace sandkit.dev/sandkit => "+root))
-		if err := os.WriteFile(gomod, b, 0o644); err != nil {
-			t.Fatal(err)
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
 		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			switch d.Name() {
+			case ".sandkit", "data", "node_modules":
+				return fs.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if rel == "go.mod" {
+			b = regexp.MustCompile(`(?m)^replace sandkit.dev/sandkit => .*$`).
+				ReplaceAll(b, []byte("replace sandkit.dev/sandkit => "+root))
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return dst
 }

@@ -2,7 +2,13 @@
 // React Router's; useData and useParams read the sandkit route's data and
 // parameters (a catch-all by its own name, not "*").
 
-import { useMatches, useParams as useRouterParams, useRouteError } from "react-router";
+import { useContext } from "react";
+import {
+  UNSAFE_DataRouterStateContext,
+  useMatches,
+  useParams as useRouterParams,
+  useRouteError,
+} from "react-router";
 import type { Handle, RouteError } from "./routes";
 
 export {
@@ -10,7 +16,6 @@ export {
   Link,
   NavLink,
   ScrollRestoration,
-  useActionData,
   useLocation,
   useNavigate,
   useNavigation,
@@ -53,4 +58,20 @@ export function useParams(): Record<string, string> {
 export function useError(): RouteError {
   const e = useRouteError() as any;
   return e && typeof e === "object" ? e : { message: String(e) };
+}
+
+/**
+ * What the route's handler answered to the last form posted from this
+ * page (a refused form's {"error": ...}, say), or undefined. Unlike React
+ * Router's hook of the same name it does not depend on which route object
+ * handled the post: a page at its layout's own URL posts through the
+ * layout (React Router sends a form to the deepest route that adds a path
+ * segment).
+ */
+export function useActionData<T = unknown>(): T | undefined {
+  const state = useContext(UNSAFE_DataRouterStateContext);
+  const all = state?.actionData;
+  if (!all) return undefined;
+  const values = Object.values(all);
+  return values.length ? (values[values.length - 1] as T) : undefined;
 }

@@ -127,6 +127,8 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
     }
   });
 
+  liftActions(routes as any[]);
+
   const el = document.getElementById(DATA_ID);
   const state: State | null = el?.textContent ? JSON.parse(el.textContent) : null;
   const root = document.getElementById(ROOT_ID);
@@ -164,4 +166,20 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
   });
   hydrateRoot(root, createElement(RouterProvider, { router }));
   (window as any).__sandkit_router = router; // for tests and debugging
+}
+
+/**
+ * React Router sends a form to the deepest matched route that adds a path
+ * segment; a page at its layout's own URL has path "", so the layout (or
+ * the first ancestor that adds the segment) gets the page's action too. It
+ * posts to the same URL, which the host routes to the page's handler.
+ */
+function liftActions(routes: any[]): void {
+  for (const r of routes) {
+    if (!r.children) continue;
+    liftActions(r.children);
+    for (const c of r.children) {
+      if (!c.index && !c.path && c.action && !r.action) r.action = c.action;
+    }
+  }
 }

@@ -3,9 +3,7 @@ package todo
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"strconv"
 
 	"example.com/todo/store"
@@ -13,25 +11,9 @@ import (
 	"sandkit.dev/sandkit/guest-sdk/go/db"
 )
 
-func load(r *sandkit.Request) (*store.Todo, sandkit.Response, bool) {
-	id, err := strconv.ParseInt(r.Param("id"), 10, 64)
-	if err != nil {
-		return nil, store.Fail(400, "id must be a number"), false
-	}
-	t := &store.Todo{}
-	err = store.DB.NewSelect().Model(t).Where("id = ?", id).Scan(context.Background())
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil, store.Fail(404, "no todo "+strconv.FormatInt(id, 10)), false
-	case err != nil:
-		return nil, store.Fail(500, err.Error()), false
-	}
-	return t, sandkit.Response{}, true
-}
-
 // Get returns one todo.
 func Get(r *sandkit.Request) sandkit.Response {
-	t, resp, ok := load(r)
+	t, resp, ok := store.Load(r)
 	if !ok {
 		return resp
 	}
@@ -40,7 +22,7 @@ func Get(r *sandkit.Request) sandkit.Response {
 
 // Patch updates the title and/or done flag from {"title": "...", "done": true}.
 func Patch(r *sandkit.Request) sandkit.Response {
-	t, resp, ok := load(r)
+	t, resp, ok := store.Load(r)
 	if !ok {
 		return resp
 	}
@@ -72,7 +54,7 @@ func Patch(r *sandkit.Request) sandkit.Response {
 
 // Delete removes the todo.
 func Delete(r *sandkit.Request) sandkit.Response {
-	t, resp, ok := load(r)
+	t, resp, ok := store.Load(r)
 	if !ok {
 		return resp
 	}

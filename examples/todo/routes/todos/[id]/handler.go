@@ -1,0 +1,46 @@
+// The page route todos/[id]: its GET is the todo page's data, its POST the
+// form that marks the todo done or not.
+package todo
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+
+	"example.com/todo/store"
+	sandkit "sandkit.dev/sandkit/guest-sdk/go"
+)
+
+// Get is the todo page's data; a missing todo is a 404.
+func Get(r *sandkit.Request) sandkit.Response {
+	t, resp, ok := store.Load(r)
+	if !ok {
+		return resp
+	}
+	return store.JSON(200, t)
+}
+
+// Post sets done from the form's "done" (true or false).
+func Post(r *sandkit.Request) sandkit.Response {
+	t, resp, ok := store.Load(r)
+	if !ok {
+		return resp
+	}
+	body, err := r.ReadBody()
+	if err != nil {
+		return store.Fail(400, err.Error())
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return store.Fail(400, "a form body was expected")
+	}
+	done, err := strconv.ParseBool(form.Get("done"))
+	if err != nil {
+		return store.Fail(422, "done must be true or false")
+	}
+	t.Done = done
+	if _, err := store.DB.NewUpdate().Model(t).Column("done").WherePK().Exec(context.Background()); err != nil {
+		return store.Fail(500, err.Error())
+	}
+	return store.JSON(200, t)
+}

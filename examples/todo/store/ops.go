@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+
+	sandkit "sandkit.dev/sandkit/guest-sdk/go"
+	"sandkit.dev/sandkit/guest-sdk/go/db"
+)
+
+// List answers the todos in id order as a JSON array; done, if not empty,
+// filters on "true" or "false". It reads rows with the SDK's fast path and
+// writes JSON by hand: no reflection.
+func List(done string) sandkit.Response {
+	q, args := "SELECT id, title, done, created_at FROM todos ORDER BY id", []any(nil)
+	if done != "" {
+		d, err := strconv.ParseBool(done)
+		if err != nil {
+			return Fail(400, "done must be true or false")
+		}
+		q, args = "SELECT id, title, done, created_at FROM todos WHERE done = ? ORDER BY id", []any{d}
+	}
+	rows, err := db.Query(q, args...)
+	if err != nil {
+		return Fail(500, err.Error())
+	}
+	b := make([]byte, 0, 64+rows.Len()*96)
+	b = append(b, '[')
+	var t Todo
+	for i := 0; rows.Next(); i++ {
+		if err := rows.Scan(&t.ID, &t.Title, &t.Done, &t.CreatedAt); err != nil {
+			return Fail(500, err.Error())
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = AppendJSON(b, &t)
+	}
+	return sandkit.RawJSON(200, append(b, ']'))
+}
+
+// Create inserts a todo titled title with bun. On failure ok is false and
+// resp says why: 409 for a duplicate title, 400 for one the schema refuses.
+func Create(title string) (t *Todo, resp sandkit.Response, ok bool) {
+	t = &Todo{Title: title}
+	if _, err := DB.NewInsert().Model(t).Returning("*").Exec(context.Background()); err != nil {
+		switch {
+		case db.IsUnique(err):
+			return nil, Fail(409, "a todo titled "+strconv.Quote(title)+" already exists"), false
+		case db.IsConstraint(err):
+			return nil, Fail(400, "invalid todo: "+err.Error()), false
+		}
+		return nil, Fail(500, err.Error()), false
+	}
+	return t, sandkit.Response{}, true
+}
+
+// Load reads the todo whose id is the route parameter "id". On failure ok
+// is false and resp says why (400, 404).
+func Load(r *sandkit.Request) (t *Todo, resp sandkit.Response, ok bool) {
+	id, err := strconv.ParseInt(r.Param("id"), 10, 64)
+	if err != nil {
+		return nil, Fail(400, "id must be a number"), false
+	}
+	t = &Todo{}
+	err = DB.NewSelect().Model(t).Where("id = ?", id).Scan(context.Background())
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, Fail(404, "no todo "+strconv.FormatInt(id, 10)), false
+	case err != nil:
+		return nil, Fail(500, err.Error()), false
+	}
+	return t, sandkit.Response{}, true
+}
