@@ -139,6 +139,9 @@ func BuildPages(ctx context.Context, appDir string, opts PagesOptions) (*PagesRe
 	}
 	var nodes []*pageNode
 	if table != nil {
+		if bad := badSegments(table); len(bad) > 0 {
+			return nil, &PagesError{App: appDir, Output: strings.Join(bad, "\n")}
+		}
 		nodes = pageTree(table, os.DirFS(routesDir))
 		for _, rt := range table.Routes() {
 			if rt.Page() != "" {

@@ -456,6 +456,15 @@ func TestPagesRouteErrors(t *testing.T) {
 	}
 }
 
+func TestPagesSegmentSyntax(t *testing.T) {
+	app := copyPagesApp(t)
+	writeFile(t, app, "routes/what?/page.tsx", "export default function P() { return null; }\n")
+	_, err := BuildPages(context.Background(), app, PagesOptions{})
+	if err == nil || !strings.Contains(err.Error(), `routes/what?: folder name "what?" cannot be part of a page's URL`) {
+		t.Errorf("error: %v", err)
+	}
+}
+
 func TestPagesNoPages(t *testing.T) {
 	app := t.TempDir()
 	stale := filepath.Join(app, ".sandkit", "build", "pages", "server.js")

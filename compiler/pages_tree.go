@@ -21,9 +21,8 @@ import (
 type pageNode struct {
 	id       string
 	kind     string // layout, error, page, notfound, dir
-	path     string // React Router path relative to the parent; "" with hasPath false: pathless
-	hasPath  bool
-	index    bool
+	path     string // React Router path relative to the parent, if hasPath
+	hasPath  bool   // false: a pathless route (a layout or error page without a segment of its own)
 	file     string // module relative to the app: routes/posts/page.tsx
 	route    string // page: sandkit route id
 	splat    string // page under a catch-all: its parameter name
@@ -146,6 +145,27 @@ func emitFolder(f *folderNode) []*pageNode {
 	return []*pageNode{{id: "dir:" + f.dir, kind: "dir", path: seg, hasPath: true, children: inner}}
 }
 
+// badSegments reports page routes whose static folder names React Router
+// would read as syntax (":id", "*", "name?"), one line each.
+func badSegments(t *routing.Table) []string {
+	var out []string
+	for _, rt := range t.Routes() {
+		if rt.Page() == "" {
+			continue
+		}
+		for _, name := range strings.Split(rt.ID(), "/") {
+			if strings.HasPrefix(name, "[") || strings.HasPrefix(name, "(") {
+				continue
+			}
+			if strings.HasPrefix(name, ":") || strings.Contains(name, "*") || strings.HasSuffix(name, "?") {
+				out = append(out, fmt.Sprintf("routes/%s: folder name %q cannot be part of a page's URL: React Router reads a leading ':', '*' and a trailing '?' as syntax (hint: rename the folder)", rt.ID(), name))
+				break
+			}
+		}
+	}
+	return out
+}
+
 // routerSegment is the React Router path of a folder: "/" for routes/,
 // ":id" for [id], "*" for [...rest], none for a (group).
 func routerSegment(f *folderNode) (string, bool) {
@@ -207,10 +227,7 @@ func treeString(nodes []*pageNode) string {
 	walk = func(ns []*pageNode, ind string) {
 		for _, n := range ns {
 			fmt.Fprintf(&b, "%s%s", ind, n.id)
-			switch {
-			case n.index:
-				b.WriteString(" index")
-			case n.hasPath:
+			if n.hasPath {
 				fmt.Fprintf(&b, " path=%q", n.path)
 			}
 			if n.file != "" {
@@ -253,9 +270,7 @@ func entrySource(nodes []*pageNode, server bool) string {
 		b.WriteString("[\n")
 		for _, n := range ns {
 			fmt.Fprintf(&b, "%s  {id: %s, kind: %q", ind, strconv.Quote(n.id), n.kind)
-			if n.index {
-				b.WriteString(", index: true")
-			} else if n.hasPath {
+			if n.hasPath {
 				fmt.Fprintf(&b, ", path: %s", strconv.Quote(n.path))
 			}
 			if n.file != "" {
