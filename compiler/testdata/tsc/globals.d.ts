@@ -1,0 +1,2 @@
+// What the compiler's esbuild step provides besides packages.
+declare module "*.css";
