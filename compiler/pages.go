@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -95,10 +96,18 @@ type PageAssets struct {
 	// NoCache is set for a page that exports `const cache = false`: the
 	// host does not keep its renders (spec/pages.md, "Render cache").
 	NoCache bool `json:"noCache,omitempty"`
+	// NoSSR is set for a page that exports `const ssr = false`: the host
+	// sends the document without rendering it, and the page renders in the
+	// browser only (spec/pages.md, "Serving a page route").
+	NoSSR bool `json:"noSSR,omitempty"`
 }
 
-// noCacheRE finds `export const cache = false` in a page's source.
-var noCacheRE = regexp.MustCompile(`(?m)^\s*export\s+const\s+cache\s*(?::\s*boolean\s*)?=\s*false\b`)
+// noCacheRE finds `export const cache = false` in a page's source, noSSRRE
+// `export const ssr = false`.
+var (
+	noCacheRE = regexp.MustCompile(`(?m)^\s*export\s+const\s+cache\s*(?::\s*boolean\s*)?=\s*false\b`)
+	noSSRRE   = regexp.MustCompile(`(?m)^\s*export\s+const\s+ssr\s*(?::\s*boolean\s*)?=\s*false\b`)
+)
 
 // staleAfter is how long client files no manifest names are kept.
 const staleAfter = time.Hour
@@ -169,6 +178,9 @@ func BuildPages(ctx context.Context, appDir string, opts PagesOptions) (*PagesRe
 	}
 	if m := readPagesManifest(outDir); m != nil && m.Key == key {
 		res.Cached = true
+		if err := writeRuntimeTypes(appDir); err != nil {
+			return nil, fmt.Errorf("app %q: writing %s: %w", filepath.Base(appDir), RuntimeTypesDir, err)
+		}
 		return finishPages(res, m, start)
 	}
 	if err := ctx.Err(); err != nil {
@@ -193,7 +205,38 @@ func BuildPages(ctx context.Context, appDir string, opts PagesOptions) (*PagesRe
 	if err := publishPages(outDir, clientFiles, server, man); err != nil {
 		return nil, fmt.Errorf("app %q: writing %s: %w", filepath.Base(appDir), PagesDir, err)
 	}
+	if err := writeRuntimeTypes(appDir); err != nil {
+		return nil, fmt.Errorf("app %q: writing %s: %w", filepath.Base(appDir), RuntimeTypesDir, err)
+	}
 	return finishPages(res, man, start)
+}
+
+// RuntimeTypesDir is where BuildPages copies the client runtime's sources,
+// relative to the app folder, for editors: an app's tsconfig.json maps
+// "sandkit/client" to RuntimeTypesDir + "/index.ts" (examples/pages does).
+const RuntimeTypesDir = ".sandkit/types/sandkit-client"
+
+// writeRuntimeTypes copies the embedded runtime to RuntimeTypesDir,
+// leaving files whose content is already right alone.
+func writeRuntimeTypes(appDir string) error {
+	dir := filepath.Join(appDir, filepath.FromSlash(RuntimeTypesDir))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return fs.WalkDir(client.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(client.FS(), p)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(dir, filepath.FromSlash(p))
+		if old, err := os.ReadFile(dst); err == nil && bytes.Equal(old, b) {
+			return nil
+		}
+		return writeFileAtomic(dst, b)
+	})
 }
 
 func finishPages(res *PagesResult, m *PagesManifest, start time.Time) (*PagesResult, error) {
@@ -381,6 +424,7 @@ func buildClient(appDir, outDir string, nodes []*pageNode, table *routing.Table,
 		a.Pattern = rt.Pattern()
 		if src, err := os.ReadFile(filepath.Join(appDir, "routes", filepath.FromSlash(rt.Page()))); err == nil {
 			a.NoCache = noCacheRE.Match(src)
+			a.NoSSR = noSSRRE.Match(src)
 		}
 		man.Routes[rt.ID()] = a
 	}

@@ -180,6 +180,9 @@ func TestPagesManifest(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(app, "routes", ".sandkit")); err == nil {
 		t.Error("the build wrote into routes/")
 	}
+	if _, err := os.Stat(filepath.Join(app, RuntimeTypesDir, "index.ts")); err != nil {
+		t.Errorf("runtime sources for editors: %v", err)
+	}
 	// The entry knows which stylesheets lazily loaded modules need.
 	entry, err := os.ReadFile(filepath.Join(res.Dir, "client", m.Entry))
 	if err != nil {
