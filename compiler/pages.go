@@ -58,6 +58,9 @@ type PagesResult struct {
 	// ClientBytes is the size of every client file (JS, CSS, maps);
 	// ServerBytes the size of server.js.
 	ClientBytes, ServerBytes int
+	// Warnings are esbuild's warnings about the app's code, formatted as
+	// errors are (file:line:col: text); none on a cached build.
+	Warnings []string
 	// Cached reports that nothing changed since the last build, which was
 	// reused as it is.
 	Cached bool
@@ -187,7 +190,7 @@ func BuildPages(ctx context.Context, appDir string, opts PagesOptions) (*PagesRe
 		return nil, err
 	}
 
-	clientFiles, man, err := buildClient(appDir, outDir, nodes, table, opts, clientSrc)
+	clientFiles, man, err := buildClient(appDir, outDir, nodes, table, opts, clientSrc, &res.Warnings)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +198,7 @@ func BuildPages(ctx context.Context, appDir string, opts PagesOptions) (*PagesRe
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	server, err := buildServer(appDir, opts, serverSrc)
+	server, err := buildServer(appDir, opts, serverSrc, &res.Warnings)
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +319,7 @@ func commonOptions(appDir string, opts PagesOptions, entry string) api.BuildOpti
 
 // buildClient runs the client build and returns its files (name relative to
 // the client folder → content) and the manifest.
-func buildClient(appDir, outDir string, nodes []*pageNode, table *routing.Table, opts PagesOptions, src string) (map[string][]byte, *PagesManifest, error) {
+func buildClient(appDir, outDir string, nodes []*pageNode, table *routing.Table, opts PagesOptions, src string, warnings *[]string) (map[string][]byte, *PagesManifest, error) {
 	clientDir := filepath.Join(outDir, PagesClientDir)
 	bo := commonOptions(appDir, opts, entryClient)
 	bo.Format = api.FormatESModule
@@ -333,6 +336,7 @@ func buildClient(appDir, outDir string, nodes []*pageNode, table *routing.Table,
 	if len(r.Errors) > 0 {
 		return nil, nil, newPagesError(appDir, "client", r.Errors)
 	}
+	addWarnings(warnings, "client", r.Warnings)
 	files := map[string][]byte{}
 	for _, f := range r.OutputFiles {
 		files[relSlash(clientDir, f.Path)] = f.Contents
@@ -467,7 +471,7 @@ func componentName(file string) string {
 }
 
 // buildServer runs the server build: one IIFE for QuickJS.
-func buildServer(appDir string, opts PagesOptions, src string) ([]byte, error) {
+func buildServer(appDir string, opts PagesOptions, src string, warnings *[]string) ([]byte, error) {
 	bo := commonOptions(appDir, opts, entryServer)
 	bo.Format = api.FormatIIFE
 	bo.Platform = api.PlatformNeutral
@@ -488,6 +492,7 @@ func buildServer(appDir string, opts PagesOptions, src string) ([]byte, error) {
 	if len(r.Errors) > 0 {
 		return nil, newPagesError(appDir, "server", r.Errors)
 	}
+	addWarnings(warnings, "server", r.Warnings)
 	for _, f := range r.OutputFiles {
 		if strings.HasSuffix(f.Path, ".js") {
 			return f.Contents, nil

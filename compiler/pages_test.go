@@ -459,6 +459,18 @@ func TestPagesRouteErrors(t *testing.T) {
 	}
 }
 
+func TestPagesWarnings(t *testing.T) {
+	app := copyPagesApp(t)
+	writeFile(t, app, "routes/(marketing)/about/page.tsx", "export default function About() { const o = { a: 1, a: 2 }; return <p>{o.a}</p>; }\n")
+	res, err := BuildPages(context.Background(), app, PagesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 1 || !strings.HasPrefix(res.Warnings[0], "routes/(marketing)/about/page.tsx:1:") {
+		t.Errorf("warnings %q", res.Warnings)
+	}
+}
+
 func TestPagesSegmentSyntax(t *testing.T) {
 	app := copyPagesApp(t)
 	writeFile(t, app, "routes/what?/page.tsx", "export default function P() { return null; }\n")
@@ -544,6 +556,21 @@ export default function About() { return <p>{String(Math.random())}</p>; }`)
 	for id, a := range res.Manifest.Routes {
 		if a.NoCache != (id == "(marketing)/about") {
 			t.Errorf("route %q: noCache %t", id, a.NoCache)
+		}
+	}
+}
+
+func TestPagesNoSSR(t *testing.T) {
+	app := copyPagesApp(t)
+	writeFile(t, app, "routes/(marketing)/about/page.tsx", `export const ssr: boolean = false;
+export default function About() { return <p>{window.location.href}</p>; }`)
+	res, err := BuildPages(context.Background(), app, PagesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, a := range res.Manifest.Routes {
+		if a.NoSSR != (id == "(marketing)/about") || a.NoCache {
+			t.Errorf("route %q: noSSR %t, noCache %t", id, a.NoSSR, a.NoCache)
 		}
 	}
 }

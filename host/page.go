@@ -232,21 +232,34 @@ func (a *App) renderPage(w http.ResponseWriter, r *http.Request, ps *pageSet, in
 // with a plain 500.
 func (a *App) renderPageStatus(w http.ResponseWriter, r *http.Request, ps *pageSet, in *renderInput, status int) {
 	ps.earlyHints(w, in)
-	start := time.Now()
-	res, hit, err := ps.render(r.Context(), in)
-	if err != nil {
-		a.log.Error("page render failed", "route", in.Route, "url", in.URL, "err", err)
-		http.Error(w, "500 Internal Server Error: "+renderFailure(err), http.StatusInternalServerError)
-		return
+	var res *renderResult
+	if ps.assets(in).NoSSR {
+		// The page renders in the browser only: an empty root and no
+		// state, so the client runtime renders it and fetches its data.
+		res = &renderResult{Status: http.StatusOK}
+		if in.Error != nil {
+			res.Status = in.Error.Status
+		}
+		w.Header().Set("Server-Timing", `render;dur=0;desc="ssr off"`)
+	} else {
+		start := time.Now()
+		var hit bool
+		var err error
+		res, hit, err = ps.render(r.Context(), in)
+		if err != nil {
+			a.log.Error("page render failed", "route", in.Route, "url", in.URL, "err", err)
+			http.Error(w, "500 Internal Server Error: "+renderFailure(err), http.StatusInternalServerError)
+			return
+		}
+		desc := "miss"
+		if hit {
+			desc = "hit"
+		}
+		w.Header().Set("Server-Timing", fmt.Sprintf("render;dur=%.2f;desc=%s", float64(time.Since(start).Microseconds())/1000, desc))
 	}
 	if res.Status != http.StatusOK || status == 0 {
 		status = res.Status
 	}
-	desc := "miss"
-	if hit {
-		desc = "hit"
-	}
-	w.Header().Set("Server-Timing", fmt.Sprintf("render;dur=%.2f;desc=%s", float64(time.Since(start).Microseconds())/1000, desc))
 	doc := ps.document(in, res)
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")

@@ -71,6 +71,7 @@ func pagesApp(t *testing.T) string {
 		"routes/boom/page.tsx":                      "",
 		"routes/caught/page.tsx":                    "",
 		"routes/clock/page.tsx":                     "",
+		"routes/browser/page.tsx":                   "",
 		"routes/fresh/page.tsx":                     "",
 		"routes/404.tsx":                            "",
 		".sandkit/build/pages/server.js":            pageServer,
@@ -83,7 +84,8 @@ func pagesApp(t *testing.T) string {
 			"boom":{"css":[],"preload":[]},
 			"caught":{"css":[],"preload":[]},
 			"clock":{"css":[],"preload":[]},
-			"fresh":{"css":[],"preload":[],"noCache":true}},
+			"fresh":{"css":[],"preload":[],"noCache":true},
+			"browser":{"css":[],"preload":["entry-AB12.js"],"noSSR":true}},
 			"notFound":{"":{"css":["site-EF56.css"],"preload":["entry-AB12.js"]}}}`,
 	}
 	for name, content := range files {
@@ -252,6 +254,14 @@ func TestPageRoutes(t *testing.T) {
 					t.Errorf("%s, request %d: Server-Timing %q, want %s", c.path, i+1, st, want)
 				}
 			}
+		}
+	})
+	t.Run("ssr off", func(t *testing.T) {
+		r := get("/browser", "")
+		if r.status != 200 || !strings.Contains(r.body, `<div id="__sandkit_root"></div>`) ||
+			!strings.Contains(r.body, `<script type="application/json" id="__sandkit_data">null</script>`) ||
+			!strings.Contains(r.body, `src="/_sandkit/pages/entry-AB12.js"`) {
+			t.Errorf("%d %s", r.status, r.body)
 		}
 	})
 	t.Run("HEAD", func(t *testing.T) {

@@ -51,6 +51,9 @@ type routeAssets struct {
 	Preload []string `json:"preload"`
 	// NoCache is set for a page that exports `cache = false`.
 	NoCache bool `json:"noCache,omitempty"`
+	// NoSSR is set for a page that exports `ssr = false`: it renders in the
+	// browser only.
+	NoSSR bool `json:"noSSR,omitempty"`
 }
 
 // pageSet is one version of an app's pages.
