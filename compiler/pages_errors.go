@@ -6,6 +6,7 @@ package compiler
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -73,4 +74,18 @@ func pagesHint(text string) string {
 		return "fix the syntax at this position"
 	}
 	return ""
+}
+
+// addWarnings appends esbuild's warnings about the app's own files (not
+// node_modules), each once: both builds see the same sources.
+func addWarnings(dst *[]string, build string, msgs []api.Message) {
+	for _, m := range msgs {
+		if m.Location != nil && strings.Contains(m.Location.File, "node_modules/") {
+			continue
+		}
+		w := formatMessage(m, build)
+		if !slices.Contains(*dst, w) {
+			*dst = append(*dst, w)
+		}
+	}
 }
