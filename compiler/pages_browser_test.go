@@ -120,6 +120,9 @@ func TestPagesClientInBrowser(t *testing.T) {
 	// fetch their data as JSON; this test answers for them.
 	writeFile(t, app, "routes/posts/[id]/handler.wasm", "")
 	writeFile(t, app, "routes/posts/new/handler.wasm", "")
+	// A page rendered in the browser only.
+	writeFile(t, app, "routes/(marketing)/about/page.tsx", `export const ssr = false;
+export default function About() { return <><title>About · sandkit pages</title><h1>About, in the browser</h1></>; }`)
 	res, err := BuildPages(context.Background(), app, PagesOptions{Dev: true})
 	if err != nil {
 		t.Fatal(err)
@@ -159,6 +162,12 @@ func TestPagesClientInBrowser(t *testing.T) {
 			assets = m.Routes[rt.ID()]
 		} else {
 			in["route"], in["notFound"] = "", true
+		}
+		if assets.NoSSR { // the host sends the shell only, with null state
+			out, _ := json.Marshal(map[string]any{"html": "", "head": "", "status": 200, "state": nil})
+			doc, _, _ := document(m, assets, string(out))
+			io.WriteString(w, doc)
+			return
 		}
 		b, _ := json.Marshal(in)
 		out, err := node.render(b)

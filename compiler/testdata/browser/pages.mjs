@@ -91,7 +91,12 @@ try {
   await hydrated(p2);
   check((await p2.textContent('h1')) === 'Not found', '/no/such/page: no 404 page');
 
-  // 7. Without JavaScript the form still posts and follows the redirect.
+  // 7. A page with server rendering off renders in the browser.
+  await p2.goto(base + '/about');
+  await p2.waitForSelector('h1:text("About, in the browser")');
+  check(await p2.title() === 'About · sandkit pages', `/about: title ${await p2.title()}`);
+
+  // 8. Without JavaScript the form still posts and follows the redirect.
   const p3 = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
   await p3.goto(base + '/posts/new');
   await p3.fill('input[name=title]', 'No JS');
