@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -486,7 +487,7 @@ func buildServer(appDir string, opts PagesOptions, src string, warnings *[]strin
 	// The server bundle is the reference the SSR engine's output is compared
 	// with: keep it production React even in dev, and unminified names only
 	// in dev for readable stack traces.
-	bo.Define = map[string]string{"process.env.NODE_ENV": `"production"`}
+	bo.Define = map[string]string{"process.env.NODE_ENV": `"production"`, "__SANDKIT_DEV__": strconv.FormatBool(opts.Dev)}
 	bo.Plugins = []api.Plugin{pagesPlugin(appDir, "", src)}
 	r := api.Build(bo)
 	if len(r.Errors) > 0 {

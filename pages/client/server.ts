@@ -45,7 +45,15 @@ export interface Result {
   route: string;
   notFound?: string;
   state: State;
+  /** What a module threw, for the host's log; never sent to the browser. */
+  thrown?: { name: string; message: string; stack: string };
 }
+
+/** Set by the compiler: a dev build shows error pages what was thrown. */
+declare const __SANDKIT_DEV__: boolean;
+
+/** What an error page is shown of a render error in production. */
+const HIDDEN = "Unexpected Server Error";
 
 const PRE = "<html><head>";
 const MID = "</head><body>";
@@ -108,27 +116,43 @@ function render(dataRoutes: any[], inp: Input): Result {
     loaderHeaders: {},
     actionHeaders: {},
   };
+  let thrown: Result["thrown"];
   const result = (html: string, head: string): Result => {
     const r: Result = { html, head, status: ctx.statusCode, route: inp.route, state };
     if (notFound !== undefined) r.notFound = notFound;
+    if (thrown) r.thrown = thrown;
     return r;
   };
   let first: unknown;
+  let err: RouteError;
   if (inp.error && typeof inp.error === "object") {
     // The loader failed: the page is not rendered, its error page is.
     const status = Number(inp.error.status) >= 400 ? Number(inp.error.status) : 500;
     first = Object.assign(new Error(String(inp.error.message ?? "")), { status });
+    err = errorOf(first);
   } else {
     try {
       return result(...renderApp(dataRoutes, ctx));
     } catch (e) {
       first = e;
     }
+    const x: any = first;
+    thrown = {
+      name: String((x && x.name) || "Error"),
+      message: String(x && typeof x === "object" && "message" in x ? x.message : x),
+      stack: String((x && x.stack) || ""),
+    };
+    err = errorOf(first);
+    // In production a 5xx thrown while rendering shows no internals; an
+    // error thrown with a 4xx status (a deliberate "not found") keeps its
+    // message.
+    if (!__SANDKIT_DEV__ && !(err.status && err.status >= 400 && err.status < 500)) {
+      err = { message: HIDDEN, status: err.status && err.status >= 500 ? err.status : 500 };
+    }
   }
   // Render the nearest error page that renders, from the deepest up (an
   // error page sits inside the layouts above it, and one of those may be
   // what threw).
-  const err = errorOf(first);
   for (let i = matches!.length - 1; i >= 0; i--) {
     const route = matches![i].route;
     if ((route.handle as Handle).kind !== "error") continue;
