@@ -8,74 +8,14 @@ package pages
 import (
 	"encoding/binary"
 	"fmt"
-	"unsafe"
 
 	"github.com/tetratelabs/wazero/experimental"
 	"golang.org/x/sys/unix"
+
+	"sandkit.dev/sandkit/internal/linearmem"
 )
 
-func reserveAllocator() experimental.MemoryAllocator { return mmapAllocator{} }
-
-// mmapAllocator reserves max bytes PROT_NONE and, when image is set, maps
-// it privately over the start of the reservation.
-type mmapAllocator struct{ image *memImage }
-
-func (a mmapAllocator) Allocate(capacity, max uint64) experimental.LinearMemory {
-	if max == 0 {
-		max = 65536
-	}
-	buf, err := unix.Mmap(-1, 0, int(max), unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_NORESERVE)
-	if err != nil {
-		return &failedMemory{}
-	}
-	m := &mmapMemory{buf: buf}
-	if a.image != nil && a.image.size <= max {
-		_, err := unix.MmapPtr(a.image.fd, 0, unsafe.Pointer(&buf[0]), uintptr(a.image.size),
-			unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_FIXED)
-		if err != nil {
-			_ = unix.Munmap(buf)
-			return &failedMemory{}
-		}
-		m.committed = a.image.size
-	}
-	return m
-}
-
-type mmapMemory struct {
-	buf       []byte // the whole reservation
-	committed uint64 // bytes readable and writable
-}
-
-func (m *mmapMemory) Reallocate(size uint64) []byte {
-	if size > uint64(len(m.buf)) {
-		return nil
-	}
-	if size > m.committed {
-		if err := unix.Mprotect(m.buf[m.committed:size], unix.PROT_READ|unix.PROT_WRITE); err != nil {
-			return nil
-		}
-		m.committed = size
-	}
-	return m.buf[:size:size]
-}
-
-func (m *mmapMemory) Free() {
-	if m.buf != nil {
-		_ = unix.Munmap(m.buf)
-		m.buf = nil
-	}
-}
-
-// failedMemory cannot grow, so instantiation fails cleanly.
-type failedMemory struct{}
-
-func (*failedMemory) Reallocate(size uint64) []byte {
-	if size == 0 {
-		return []byte{}
-	}
-	return nil
-}
-func (*failedMemory) Free() {}
+func reserveAllocator() experimental.MemoryAllocator { return linearmem.New(nil) }
 
 // memImage is a snapshot of linear memory in a sealed memfd, with a
 // read-only view of it.
@@ -139,7 +79,9 @@ func allZero(b []byte) bool {
 }
 
 // allocator returns the allocator that maps the image copy-on-write.
-func (img *memImage) allocator() experimental.MemoryAllocator { return mmapAllocator{image: img} }
+func (img *memImage) allocator() experimental.MemoryAllocator {
+	return linearmem.New(&linearmem.Image{FD: img.fd, Size: img.size})
+}
 
 // mapped says whether instances from allocator() already hold the image.
 func (img *memImage) mapped() bool { return true }
