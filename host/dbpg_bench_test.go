@@ -93,4 +93,3 @@ func BenchmarkDBQuery20PostgresNative(b *testing.B) {
 		}
 	}
 }
-
