@@ -109,8 +109,8 @@ func TestHostilePages(t *testing.T) {
 			}
 			// Generous: CI machines are slow and shared; the measured
 			// figures are in docs/benchmarks.md.
-			if took > timeout+time.Second {
-				t.Errorf("stopped after %v, want within 1s of the %v deadline", took, timeout)
+			if took > timeout+3*time.Second {
+				t.Errorf("stopped after %v, want within 3s of the %v deadline", took, timeout)
 			}
 			out, err = r.Render(ctx, route("ok"))
 			if err != nil || string(out) != "<p>ok</p>" {
