@@ -129,6 +129,10 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
 
   liftActions(routes as any[]);
 
+  // Without a 404 page of its own for a URL, the router would show its
+  // built-in error screen: ask the server instead (it may serve a file).
+  routes.push({ id: "sandkit:unmatched", path: "*", loader: ({ request }) => redirectDocument(request.url) });
+
   const el = document.getElementById(DATA_ID);
   const state: State | null = el?.textContent ? JSON.parse(el.textContent) : null;
   const root = document.getElementById(ROOT_ID);
