@@ -160,6 +160,7 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
   const loaderData: Record<string, unknown> = {};
   if (state.notFound === undefined) loaderData["page:" + state.route] = state.data;
   else loaderData["404:" + state.notFound] = null; // hydrate without running its loader
+  loaderData["sandkit:unmatched"] = null; // never a document request while hydrating
   const errors = state.error
     ? { [state.error.boundary]: { message: state.error.message, status: state.error.status } }
     : null;
