@@ -19,6 +19,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -80,6 +81,9 @@ func openPostgres(ctx context.Context, url, schema string, stmtTimeout time.Dura
 	cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(stmtTimeout.Milliseconds(), 10)
 	cfg.RuntimeParams["TimeZone"] = "UTC"
 	cfg.RuntimeParams["application_name"] = "sandkit " + schema
+	// No row may make the host hold more than a result's bound: pgx would
+	// otherwise read a message of up to 1 GiB (SELECT repeat('x', 1e9)).
+	cfg.MaxProtocolMessageBodyLen = abi.MaxDBResult + 1<<20
 	sqldb := stdlib.OpenDB(*cfg)
 	sqldb.SetMaxOpenConns(pgConnections)
 	sqldb.SetMaxIdleConns(pgConnections)
@@ -224,8 +228,13 @@ func screenStatement(toks []pgToken, inTx bool, mode int32) string {
 		}
 	}
 	switch first {
-	case "select", "insert", "update", "delete", "with", "values", "table", "truncate", "comment", "explain":
+	case "select", "insert", "update", "delete", "with", "values", "table", "truncate", "explain":
 		return ""
+	case "comment":
+		if w := word(2); word(1) == "on" && (pgCreatable[w] || w == "column") {
+			return ""
+		}
+		return "COMMENT is allowed on tables, columns, indexes, views, sequences and types only"
 	case "create":
 		w := word(1)
 		if w == "or" && word(2) == "replace" && word(3) == "view" {
@@ -444,6 +453,11 @@ func pgCode(state string) int32 {
 // pgError turns a Postgres error into the guest's error, or returns nil
 // if err is not one.
 func pgError(err error) *abi.DBError {
+	var big *pgproto3.ExceededMaxBodyLenErr
+	if errors.As(err, &big) {
+		return &abi.DBError{Code: abi.CodeTooBig, SQLState: "54000",
+			Message: fmt.Sprintf("a row of the result is over %d bytes: select fewer or smaller columns", abi.MaxDBResult)}
+	}
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
 		return nil

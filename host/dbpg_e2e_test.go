@@ -117,6 +117,9 @@ func TestPostgresIsolation(t *testing.T) {
 		{"temp table", "CREATE TEMP TABLE t (x int)", false, "23 42501 TEMP tables"},
 		{"unicode identifier", `SELECT * FROM U&"sandkit\005f"`, true, "23 42501"},
 		{"past the statement timeout", "SELECT pg_sleep(5)", true, "9 57014 statement stopped at limits.statement_timeout (200ms)"},
+		{"a row too large for the host", "SELECT repeat('x', 40000000)", true, "18 54000 a row of the result is over"},
+		{"comment on the database", "COMMENT ON DATABASE sandkit_test IS 'x'", false, "23 42501 COMMENT is allowed on tables"},
+		{"drop what the shared role owns", "DROP OWNED BY CURRENT_USER", false, "23 42501 DROP OWNED is not allowed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := "/sql"
