@@ -76,7 +76,8 @@ export default async function (t) {
   // 3. Error pages, server-rendered.
   const boom = await page.goto(t.base + '/boom');
   t.check(boom.status() === 500, `GET /boom: ${boom.status()}, want 500`);
-  t.check(await page.isVisible('text=this page always fails'), 'error.tsx not shown for /boom');
+  t.check(await page.isVisible('h1:has-text("Something went wrong")'), 'error.tsx not shown for /boom');
+  t.check(!(await page.isVisible('text=this page always fails')), 'a production error page shows what the page threw');
   await t.screenshot(page, 'todo-error');
   const missing = await page.goto(t.base + '/todos/999');
   t.check(missing.status() === 404, `GET /todos/999: ${missing.status()}, want 404`);
