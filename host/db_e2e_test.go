@@ -378,17 +378,24 @@ func Post(r *sandkit.Request) sandkit.Response {
 `
 
 func TestNestedTransactions(t *testing.T) {
-	todo := copyExample(t, "todo")
-	dir := filepath.Join(t.TempDir(), "nested")
-	for _, f := range []string{"go.mod", "go.sum"} {
-		b, _ := os.ReadFile(filepath.Join(todo, f))
-		writeAppFile(t, dir, f, string(b))
-	}
-	writeAppFile(t, dir, "routes/nested/handler.go", nestedHandler)
-	srv := buildApp(t, dir)
-	for range 3 {
-		// One row per request: the outer insert; the inner SAVEPOINT and
-		// the failed InTx left nothing.
-		expect(t, srv.do(t, "POST", "/nested", ""), 200, "1")
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			todo := copyExample(t, "todo")
+			dir := filepath.Join(t.TempDir(), "nested")
+			for _, f := range []string{"go.mod", "go.sum"} {
+				b, _ := os.ReadFile(filepath.Join(todo, f))
+				writeAppFile(t, dir, f, string(b))
+			}
+			writeAppFile(t, dir, "routes/nested/handler.go", nestedHandler)
+			if backend == "postgres" {
+				usePostgres(t, dir, "nested")
+			}
+			srv := buildApp(t, dir)
+			for range 3 {
+				// One row per request: the outer insert; the inner SAVEPOINT and
+				// the failed InTx left nothing.
+				expect(t, srv.do(t, "POST", "/nested", ""), 200, "1")
+			}
+		})
 	}
 }

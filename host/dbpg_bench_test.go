@@ -13,7 +13,10 @@ import (
 
 // benchPostgres opens a fresh schema of the test database with the 20
 // rows of the benchmarks; it fails with a hint if the server is not there.
-func benchPostgres(b *testing.B) (url, app string) {
+func benchPostgres(b testing.TB) (url, app string) {
+	if testing.Short() {
+		b.Skip("needs PostgreSQL")
+	}
 	url = os.Getenv("SANDKIT_TEST_POSTGRES")
 	if url == "" {
 		url = "postgres://sandkit:sandkit@127.0.0.1:5432/sandkit_test?sslmode=disable"

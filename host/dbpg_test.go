@@ -1,10 +1,13 @@
 package host
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"sandkit.dev/sandkit/abi"
 )
 
 func TestPostgresSchema(t *testing.T) {
@@ -102,5 +105,83 @@ func TestConfigDatabaseURL(t *testing.T) {
 	write("[database]\nuri = \"postgres://a@db/x\"\n")
 	if _, err = LoadConfig(dir); err == nil {
 		t.Fatal("an unknown key in [database] was accepted")
+	}
+}
+
+// TestPostgresSession: the request's transaction on PostgreSQL, driven as
+// the imports drive it.
+func TestPostgresSession(t *testing.T) {
+	url, app := benchPostgres(t)
+	adb := newAppDB(app, t.TempDir(), Limits{}.withDefaults(), nopLog())
+	adb.pgURL = url
+	defer adb.close()
+	ctx := context.Background()
+	args := func(vals ...abi.Value) []byte { return abi.AppendArgs(nil, vals) }
+	run := func(c *call, exec bool, q string, a []byte) []byte {
+		t.Helper()
+		n := dbStatement(ctx, c, adb, exec, []byte(q), a)
+		if n < 0 {
+			t.Fatalf("%s: %d", q, n)
+		}
+		return append([]byte(nil), c.slot[:n]...)
+	}
+	errOf := func(b []byte) *abi.DBError {
+		t.Helper()
+		if b[0] != 3 {
+			return nil
+		}
+		e, err := abi.DecodeDBError(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+
+	// A bool argument binds as boolean; ?NNN placeholders.
+	c := newCall()
+	r := run(c, false, "SELECT count(*) FROM todos WHERE done = ?1 AND title LIKE ?2", args(abi.Value{Tag: abi.TagBool, Int: 1}, abi.Value{Tag: abi.TagText, Str: "todo%"}))
+	if e := errOf(r); e != nil {
+		t.Fatal(e)
+	}
+	rr, err := abi.NewRowsReader(r)
+	row := make([]abi.Value, 1)
+	if err != nil || !rr.Next(row) || row[0].Tag != abi.TagInt || row[0].Int != 10 {
+		t.Fatalf("count of done todos: %+v %v", row, err)
+	}
+	// A failed statement aborts the transaction: commit rolls back and says so.
+	if rc := dbBegin(ctx, c, adb, 0); rc != 0 {
+		t.Fatalf("begin: %d %q", rc, c.slot)
+	}
+	run(c, true, "INSERT INTO todos (title) VALUES ('kept?')", args())
+	if e := errOf(run(c, true, "INSERT INTO todos (id, title) VALUES (1, 'dup')", args())); e == nil || e.Code != abi.CodeUnique || e.SQLState != "23505" {
+		t.Fatalf("duplicate key: %v", e)
+	}
+	if rc := dbEnd(ctx, c, adb, "COMMIT"); rc <= 0 {
+		t.Fatalf("commit of an aborted transaction: %d", rc)
+	} else if e := errOf(c.slot[:rc]); e.Code != abi.CodeMisuse || e.SQLState != "25P02" {
+		t.Fatalf("commit of an aborted transaction: %v", e)
+	}
+	// A read-only transaction refuses writes; one left open is rolled back
+	// when the request ends.
+	if rc := dbBegin(ctx, c, adb, abi.TxReadOnly); rc != 0 {
+		t.Fatalf("begin read only: %d", rc)
+	}
+	if e := errOf(run(c, true, "INSERT INTO todos (title) VALUES ('ro')", args())); e == nil || e.SQLState != "25006" {
+		t.Fatalf("write in a read-only transaction: %v", e)
+	}
+	dbEnd(ctx, c, adb, "ROLLBACK")
+	dbBegin(ctx, c, adb, 0)
+	if r := run(c, true, "INSERT INTO todos (title) VALUES ('left open')", args()); r[0] != 2 {
+		t.Fatalf("insert: %v", errOf(r))
+	}
+	c.release()
+	c = newCall()
+	defer c.release()
+	r = run(c, false, "SELECT title FROM todos WHERE title IN ('kept?', 'left open', 'ro')", args())
+	if e := errOf(r); e != nil {
+		t.Fatal(e)
+	}
+	if rr, err := abi.NewRowsReader(r); err != nil || rr.Len() != 0 {
+		t.Errorf("rows of rolled-back transactions are there: %q %v", r, err)
 	}
 }
