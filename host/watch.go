@@ -18,9 +18,9 @@ import (
 // Debounce is how long Watch waits after the last change before reloading.
 const Debounce = 150 * time.Millisecond
 
-// Watch reloads the app whenever a file under routes/ or .sandkit/build/
-// changes, until ctx is done. Errors of a reload are logged, and the
-// previous version keeps serving.
+// Watch reloads the app whenever a file under routes/, .sandkit/build/ or
+// .sandkit/build/pages/ changes, until ctx is done. Errors of a reload are
+// logged, and the previous version keeps serving.
 func (a *App) Watch(ctx context.Context) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -28,11 +28,15 @@ func (a *App) Watch(ctx context.Context) error {
 	}
 	defer w.Close()
 	build := filepath.Join(a.dir, ".sandkit", "build")
-	if err := os.MkdirAll(build, 0o755); err != nil {
-		return err
-	}
-	if err := w.Add(build); err != nil {
-		return err
+	// The build output: the app module in build/, the pages' manifest (written
+	// last) in build/pages/.
+	for _, d := range []string{build, filepath.Join(a.dir, PagesDir)} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+		if err := w.Add(d); err != nil {
+			return err
+		}
 	}
 	if err := addTree(w, filepath.Join(a.dir, "routes")); err != nil {
 		return err

@@ -389,3 +389,34 @@ func TestE2EBuild(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Editing a page while serving rebuilds the bundles and the next document
+// is rendered from the new ones.
+func TestE2EServeRebuildsPages(t *testing.T) {
+	app := copyExample(t, "todo")
+	s := startServe(t, app)
+	page := filepath.Join(app, "routes", "page.tsx")
+	src, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(src), "<h1>Todo</h1>", "<h1>Todo, edited</h1>", 1)
+	if edited == string(src) {
+		t.Fatal("examples/todo/routes/page.tsx no longer has <h1>Todo</h1>")
+	}
+	if r := request(t, "GET", s.url+"/", "", ""); !strings.Contains(r.body, "<h1>Todo</h1>") {
+		t.Fatalf("before the edit: %d %s", r.status, r.body)
+	}
+	os.WriteFile(page, []byte(edited), 0o644)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		r := request(t, "GET", s.url+"/", "", "")
+		if strings.Contains(r.body, "<h1>Todo, edited</h1>") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the edited page is not served: %d %s\n%s", r.status, r.body, s.logs())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
