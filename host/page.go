@@ -107,8 +107,10 @@ func (a *App) pageHandler(rt *routing.Route, m *Module, ps *pageSet) http.Handle
 		case r.Method != http.MethodGet && r.Method != http.MethodHead:
 			a.pageAction(w, r, rt, guest, ps, asJSON)
 		case asJSON && guest != nil:
+			w.Header().Set("Vary", "Accept") // the same URL also answers HTML
 			guest.ServeHTTP(w, r)
 		case asJSON:
+			w.Header().Set("Vary", "Accept")
 			w.Header().Set("Content-Type", "application/json")
 			w.Write([]byte("null\n"))
 		default:
@@ -251,6 +253,10 @@ func (a *App) renderPageStatus(w http.ResponseWriter, r *http.Request, ps *pageS
 			http.Error(w, "500 Internal Server Error: "+renderFailure(err), http.StatusInternalServerError)
 			return
 		}
+		if res.Thrown != nil && !hit {
+			a.log.Error("page threw; its error page was rendered", "route", in.Route, "url", in.URL,
+				"status", res.Status, "error", res.Thrown.Name+": "+res.Thrown.Message, "stack", res.Thrown.Stack)
+		}
 		desc := "miss"
 		if hit {
 			desc = "hit"
@@ -309,7 +315,7 @@ func (a *App) notFoundPage(ps *pageSet, next http.Handler) http.Handler {
 // document").
 func (ps *pageSet) document(in *renderInput, res *renderResult) []byte {
 	var b bytes.Buffer
-	assets := ps.assets(in)
+	assets := ps.assets(in, res)
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	b.WriteString(res.Head)

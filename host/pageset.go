@@ -64,12 +64,16 @@ type pageSet struct {
 	cache    *renderCache
 }
 
-// assets returns what the document of in links.
-func (ps *pageSet) assets(in *renderInput) *routeAssets {
+// assets returns what the document of in links; res, when not nil, says
+// which 404 page a not-found render used.
+func (ps *pageSet) assets(in *renderInput, res ...*renderResult) *routeAssets {
 	var ra *routeAssets
-	if in.NotFound {
+	switch {
+	case len(res) > 0 && res[0] != nil && res[0].NotFound != nil:
+		ra = ps.manifest.NotFound[*res[0].NotFound]
+	case in.NotFound:
 		ra = ps.manifest.NotFound[""]
-	} else {
+	default:
 		ra = ps.manifest.Routes[in.Route]
 	}
 	if ra == nil {
@@ -87,6 +91,16 @@ type renderResult struct {
 	Head   string          `json:"head"`   // title, meta and link elements the page declared
 	Status int             `json:"status"` // 200, 404 for a not-found page, 500 or the error's for an error page
 	State  json.RawMessage `json:"state"`  // what the client hydrates from
+	// NotFound is the folder of the 404 page rendered ("" for routes/404.tsx),
+	// when one was.
+	NotFound *string `json:"notFound"`
+	// Thrown is what a page threw, when an error page was rendered: for the
+	// log only (a production error page does not show it).
+	Thrown *struct {
+		Name    string `json:"name"`
+		Message string `json:"message"`
+		Stack   string `json:"stack"`
+	} `json:"thrown"`
 }
 
 // render renders in, from the cache when the same input was rendered by
