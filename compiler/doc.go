@@ -1,6 +1,8 @@
 // Package compiler turns an app's source tree into the artifacts the host
-// serves. This package builds the Go route handlers; other steps (pages,
-// bundles) live beside it.
+// serves: [BuildHandlers] links the Go route handlers into one WebAssembly
+// module, and [BuildPages] bundles the React pages (page, layout, error and
+// 404 files) with esbuild into client modules, one server bundle for
+// rendering in the sandbox, and a manifest (spec/pages.md).
 //
 // # Go handlers
 //
@@ -56,4 +58,13 @@
 // module, the sources of locally replaced modules (for sandkit itself, its
 // guest SDK and abi packages) and the generated main package. A hit is
 // served from APP/.sandkit/cache/<key>.wasm without running go at all.
+//
+// # Pages
+//
+//	res, err := compiler.BuildPages(ctx, "blog", compiler.PagesOptions{})
+//
+// writes APP/.sandkit/build/pages/{client/, server.js, manifest.json}, the
+// manifest last. Packages (react, react-dom, react-router) come from the
+// app's node_modules; no Node runs at build time. Errors in page code are a
+// *PagesError naming routes/... files with line and column.
 package compiler
