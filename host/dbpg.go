@@ -81,6 +81,10 @@ func openPostgres(ctx context.Context, url, schema string, stmtTimeout time.Dura
 	cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(stmtTimeout.Milliseconds(), 10)
 	cfg.RuntimeParams["TimeZone"] = "UTC"
 	cfg.RuntimeParams["application_name"] = "sandkit " + schema
+	// The screening lexes strings as PostgreSQL does with this on (the
+	// default); pin it so that a server configured otherwise cannot make
+	// the two disagree about where a string ends.
+	cfg.RuntimeParams["standard_conforming_strings"] = "on"
 	// No row may make the host hold more than a result's bound: pgx would
 	// otherwise read a message of up to 1 GiB (SELECT repeat('x', 1e9)).
 	cfg.MaxProtocolMessageBodyLen = abi.MaxDBResult + 1<<20
@@ -160,9 +164,8 @@ func screenPostgres(q, schema string, nargs int, inTx bool, mode int32) (string,
 		if strings.HasPrefix(lw, pgSchemaPrefix) && w != schema {
 			return "", "the name " + w + " is reserved for other apps' schemas: an app uses only its own"
 		}
-		if t.quoted {
-			continue
-		}
+		// A quoted identifier is checked as written: "set_config"(...)
+		// calls set_config, "public".t names schema public.
 		switch {
 		case w == "search_path":
 			return "", "search_path is set by the host and cannot be read or changed"
@@ -368,13 +371,9 @@ func lexPostgres(q string, placeholders bool) ([]pgToken, string, string) {
 			toks = append(toks, pgToken{word: id.String(), quoted: true})
 			out.WriteString(q[i : j+1])
 			i = j + 1
-		case c == '$' && i+1 < len(q) && (q[i+1] == '$' || q[i+1] == '_' || q[i+1] >= 'a' && q[i+1] <= 'z' || q[i+1] >= 'A' && q[i+1] <= 'Z'):
+		case c == '$' && dollarTag(q[i:]) != "":
 			// A dollar-quoted string: $tag$ ... $tag$.
-			k := strings.IndexByte(q[i+1:], '$')
-			if k < 0 {
-				return nil, "", "unterminated dollar-quoted string"
-			}
-			tag := q[i : i+k+2]
+			tag := dollarTag(q[i:])
 			end := strings.Index(q[i+len(tag):], tag)
 			if end < 0 {
 				return nil, "", "unterminated dollar-quoted string"
@@ -416,6 +415,22 @@ func lexPostgres(q string, placeholders bool) ([]pgToken, string, string) {
 		}
 	}
 	return toks, out.String(), ""
+}
+
+// dollarTag returns the $tag$ (or $$) that q starts with, as PostgreSQL's
+// lexer reads one, or "".
+func dollarTag(q string) string {
+	for j := 1; j < len(q); j++ {
+		c := q[j]
+		switch {
+		case c == '$':
+			return q[:j+1]
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 || (j > 1 && c >= '0' && c <= '9'):
+		default:
+			return ""
+		}
+	}
+	return ""
 }
 
 // pgCode maps a PostgreSQL SQLSTATE to the SQLite result code guests

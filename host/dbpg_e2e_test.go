@@ -101,6 +101,7 @@ func TestPostgresIsolation(t *testing.T) {
 		{"set search_path", "SET search_path TO " + victimSchema, false, "23 42501"},
 		{"set search_path in a comment's shadow", "/* x */ set search_path = public", false, "23 42501 SET is not allowed"},
 		{"set_config", "SELECT set_config('search_path', '" + victimSchema + "', false)", true, "23 42501 set_config() is not allowed"},
+		{"quoted set_config", `SELECT "set_config"('search_path', '` + victimSchema + `', false)`, true, "23 42501 set_config() is not allowed"},
 		{"second statement", "SELECT 1; SET LOCAL search_path TO public", false, "23 42501"},
 		{"set role", "SET ROLE postgres", false, "23 42501 SET is not allowed"},
 		{"reset role", "RESET ROLE", false, "23 42501 RESET is not allowed"},

@@ -65,6 +65,12 @@ func TestScreenPostgres(t *testing.T) {
 		{"COPY t TO STDOUT", 0, false, policyGuest, "!COPY is not allowed"},
 		{"GRANT ALL ON t TO PUBLIC", 0, false, policyGuest, "!GRANT is not allowed"},
 		{"ALTER ROLE sandkit SET search_path = x", 0, false, policyGuest, "!ALTER ROLE is not allowed"},
+		{`SELECT "set_config"('search_path', 'x', false)`, 0, false, policyGuest, "!set_config() is not allowed"},
+		{`SELECT * FROM "public".t`, 0, false, policyGuest, "!schema public is not allowed"},
+		{`SELECT "query_to_xml"('x', true, true, '')`, 0, false, policyGuest, "!query_to_xml() is not allowed"},
+		{"SELECT $a b$ FROM sandkit_other.t -- $a b$", 0, false, policyGuest, "!reserved"},
+		{"SELECT $_1$ sandkit_other $_1$, x$y FROM t", 0, false, policyGuest, "SELECT $_1$ sandkit_other $_1$, x$y FROM t"},
+		{"SELECT $1 || ?", 1, false, policyGuest, "SELECT $1 || $1"},
 	} {
 		out, why := screenPostgres(tc.sql, own, tc.nargs, tc.inTx, tc.mode)
 		got := out
