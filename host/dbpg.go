@@ -172,7 +172,10 @@ func screenPostgres(q, schema string, nargs int, inTx bool, mode int32) (string,
 		case w == "public" && i+1 < len(toks) && toks[i+1].punct == '.',
 			strings.HasPrefix(w, "pg_temp"), strings.HasPrefix(w, "pg_toast"):
 			return "", "schema " + w + " is not allowed: an app uses only its own schema"
-		case pgDeniedNames[w]:
+		case pgDeniedNames[w], strings.HasPrefix(w, "pg_stat"):
+			// pg_stats shows the most common values of every table the
+			// shared role can read; pg_stat_get_backend_activity() other
+			// sessions' SQL.
 			return "", w + " is not allowed: it reaches beyond the app's schema"
 		}
 		if i+1 < len(toks) && toks[i+1].punct == '(' {
@@ -200,6 +203,9 @@ var pgDeniedFunctions = map[string]bool{
 	"pg_ls_dir": true, "pg_stat_file": true, "pg_terminate_backend": true, "pg_cancel_backend": true,
 	"pg_notify": true, "pg_stat_get_activity": true, "pg_reload_conf": true, "pg_sleep_until": true,
 	"pg_logical_emit_message": true,
+	// A sequence named in a string is beyond the screening: setval() of
+	// another app's sequence would break its inserts.
+	"setval": true, "nextval": true, "currval": true,
 }
 
 // pgCreatable are the objects a guest may CREATE, ALTER and DROP.

@@ -110,6 +110,8 @@ func TestPostgresIsolation(t *testing.T) {
 		{"query in a string", "SELECT query_to_xml('SELECT s FROM " + victimSchema + ".secrets', true, true, '')", true, "23 42501 query_to_xml() is not allowed"},
 		{"table_to_xml", "SELECT table_to_xml('" + victimSchema + ".secrets', true, true, '')", true, "23 42501 table_to_xml() is not allowed"},
 		{"other sessions", "SELECT query FROM pg_stat_activity", true, "23 42501 pg_stat_activity is not allowed"},
+		{"other tables' statistics", "SELECT most_common_vals::text FROM pg_stats", true, "23 42501 pg_stats is not allowed"},
+		{"another app's sequence", "SELECT setval('sandkit_' || 'victim.x_seq', 1)::text", true, "23 42501 setval() is not allowed"},
 		{"public schema", "CREATE TABLE public.drop_box (x TEXT)", false, "23 42501 schema public is not allowed"},
 		{"function", "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'", false, "23 42501 CREATE FUNCTION is not allowed"},
 		{"do block", "DO $$ BEGIN EXECUTE 'SET search_path = public'; END $$", false, "23 42501 DO is not allowed"},

@@ -71,6 +71,9 @@ func TestScreenPostgres(t *testing.T) {
 		{"SELECT $a b$ FROM sandkit_other.t -- $a b$", 0, false, policyGuest, "!reserved"},
 		{"SELECT $_1$ sandkit_other $_1$, x$y FROM t", 0, false, policyGuest, "SELECT $_1$ sandkit_other $_1$, x$y FROM t"},
 		{"SELECT $1 || ?", 1, false, policyGuest, "SELECT $1 || $1"},
+		{"SELECT most_common_vals FROM pg_stats", 0, false, policyGuest, "!pg_stats is not allowed"},
+		{"SELECT pg_stat_get_backend_activity(1)", 0, false, policyGuest, "!pg_stat_get_backend_activity is not allowed"},
+		{"SELECT setval('sandkit_' || 'other.t_id_seq', 1)", 0, false, policyGuest, "!setval() is not allowed"},
 	} {
 		out, why := screenPostgres(tc.sql, own, tc.nargs, tc.inTx, tc.mode)
 		got := out
