@@ -40,13 +40,14 @@ func dropIn(ctx context.Context, work, cacheDir, route string, wasm []byte, log 
 	defer app.Close(ctx)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go app.Watch(wctx)
+	if err := app.StartWatch(wctx); err != nil {
+		return 0, err
+	}
 	url, stop, err := serve(app)
 	if err != nil {
 		return 0, err
 	}
 	defer stop()
-	time.Sleep(200 * time.Millisecond) // let the watcher start
 
 	d := filepath.Join(dir, "routes", filepath.FromSlash(route))
 	if err := os.MkdirAll(d, 0o755); err != nil {

@@ -20,27 +20,58 @@ const Debounce = 150 * time.Millisecond
 
 // Watch reloads the app whenever a file under routes/, .sandkit/build/ or
 // .sandkit/build/pages/ changes, until ctx is done. Errors of a reload are
-// logged, and the previous version keeps serving.
+// logged, and the previous version keeps serving. Changes made before Watch
+// has set up its watches may be missed; StartWatch returns once they are.
 func (a *App) Watch(ctx context.Context) error {
-	w, err := fsnotify.NewWatcher()
+	w, err := a.newWatcher()
 	if err != nil {
 		return err
 	}
-	defer w.Close()
-	build := filepath.Join(a.dir, ".sandkit", "build")
+	return a.watch(ctx, w)
+}
+
+// StartWatch sets up the watches of Watch, then watches in the background
+// until ctx is done: a change made after StartWatch returns is seen.
+func (a *App) StartWatch(ctx context.Context) error {
+	w, err := a.newWatcher()
+	if err != nil {
+		return err
+	}
+	go func() {
+		if err := a.watch(ctx, w); err != nil {
+			a.log.Error("watching routes stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+func (a *App) newWatcher() (*fsnotify.Watcher, error) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, err
+	}
 	// The build output: the app module in build/, the pages' manifest (written
 	// last) in build/pages/.
-	for _, d := range []string{build, filepath.Join(a.dir, PagesDir)} {
+	for _, d := range []string{filepath.Join(a.dir, ".sandkit", "build"), filepath.Join(a.dir, PagesDir)} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
-			return err
+			w.Close()
+			return nil, err
 		}
 		if err := w.Add(d); err != nil {
-			return err
+			w.Close()
+			return nil, err
 		}
 	}
 	if err := addTree(w, filepath.Join(a.dir, "routes")); err != nil {
-		return err
+		w.Close()
+		return nil, err
 	}
+	return w, nil
+}
+
+func (a *App) watch(ctx context.Context, w *fsnotify.Watcher) error {
+	defer w.Close()
+	build := filepath.Join(a.dir, ".sandkit", "build")
 	var timer *time.Timer
 	fire := make(chan struct{}, 1)
 	for {

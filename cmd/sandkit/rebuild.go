@@ -33,16 +33,18 @@ func isSource(path string) bool {
 	return base == "go.mod" || base == "go.sum"
 }
 
-// watchSources runs build whenever a source under dir/routes (or the app's
-// go.mod) changes, until ctx is done. A failed build is logged; the host
-// keeps serving the previous output.
-func watchSources(ctx context.Context, dir string, log *slog.Logger, build func(context.Context) error) error {
+// startSourceWatch sets up watches on the app's sources, then runs build
+// in the background whenever a source under dir/routes (or the app's
+// go.mod, package.json…) changes, until ctx is done. A change made after it
+// returns is seen. A failed build is logged; the host keeps serving the
+// previous output.
+func startSourceWatch(ctx context.Context, dir string, log *slog.Logger, build func(context.Context) error) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return err
 	}
-	defer w.Close()
 	if err := w.Add(dir); err != nil {
+		w.Close()
 		return err
 	}
 	routes := filepath.Join(dir, "routes")
@@ -55,15 +57,24 @@ func watchSources(ctx context.Context, dir string, log *slog.Logger, build func(
 		})
 	}
 	watchTree(routes)
+	go func() {
+		defer w.Close()
+		watchSources(ctx, w, routes, watchTree, log, build)
+	}()
+	return nil
+}
+
+// watchSources is the loop of startSourceWatch.
+func watchSources(ctx context.Context, w *fsnotify.Watcher, routes string, watchTree func(string), log *slog.Logger, build func(context.Context) error) {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case ev, ok := <-w.Events:
 			if !ok {
-				return nil
+				return
 			}
 			if ev.Has(fsnotify.Create) {
 				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() && strings.HasPrefix(ev.Name, routes) {
@@ -76,7 +87,7 @@ func watchSources(ctx context.Context, dir string, log *slog.Logger, build func(
 			}
 		case err, ok := <-w.Errors:
 			if !ok {
-				return nil
+				return
 			}
 			log.Warn("watching sources", "err", err)
 		case <-timer.C:

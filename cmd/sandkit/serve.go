@@ -107,17 +107,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
 	}
 	if !*noWatch {
-		go func() {
-			if err := app.Watch(ctx); err != nil {
-				log.Error("watching routes stopped", "err", err)
-			}
-		}()
-		go func() {
-			err := watchSources(ctx, dir, log, func(ctx context.Context) error { return buildApp(ctx, dir, *dev, log) })
-			if err != nil {
-				log.Error("watching sources stopped", "err", err)
-			}
-		}()
+		// Both watches are set up before the address is printed: a change
+		// made after that is seen.
+		if err := app.StartWatch(ctx); err != nil {
+			return err
+		}
+		if err := startSourceWatch(ctx, dir, log, func(ctx context.Context) error { return buildApp(ctx, dir, *dev, log) }); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(stdout, "sandkit: serving %s on http://%s\n", app.Name(), ln.Addr())
 	errc := make(chan error, 1)
