@@ -230,9 +230,7 @@ func limitConn(c *sql.Conn) error {
 // request's deadline (already in ctx).
 func (s *dbSession) stmtContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	if s.pg {
-		// The server's statement_timeout stops the statement and keeps
-		// the connection; the context is the backstop.
-		return context.WithTimeout(ctx, s.adb.stmtTimeout+pgTimeoutGrace)
+		return pgStmtContext(ctx, s.adb.stmtTimeout+pgTimeoutGrace)
 	}
 	return context.WithTimeout(ctx, s.adb.stmtTimeout)
 }

@@ -494,6 +494,22 @@ func pgError(err error) *abi.DBError {
 // the host waits before it cancels a statement itself.
 const pgTimeoutGrace = 500 * time.Millisecond
 
+// pgStmtContext bounds a statement on PostgreSQL: the server's
+// statement_timeout stops it and keeps the connection; this context is the
+// backstop, at d or the request's deadline, whichever is first. It is a
+// plain deadline detached from the request's context: deriving from that
+// (a context type of the host's own) costs a goroutine per statement to
+// watch it, which measured 138 against 99-105 µs per 20-row guest request
+// in process. What is lost is cancellation of the request before its
+// deadline (a client gone): the statement then runs to its timeout.
+func pgStmtContext(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	at := time.Now().Add(d)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(at) {
+		at = dl
+	}
+	return context.WithDeadline(context.WithoutCancel(ctx), at)
+}
+
 // screen checks q under the policy and rewrites its placeholders; a
 // refusal is returned as the guest's error.
 func (s *dbSession) screen(q string, nargs int) (string, error) {
