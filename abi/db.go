@@ -23,6 +23,10 @@ const (
 	// runs one statement and puts rows affected and the last insert id in
 	// the slot.
 	ImportDBExec = "db_exec"
+	// ImportDBQueryJSON is db_query_json(sql_ptr, sql_len, args_ptr,
+	// args_len) -> i32: db_query whose rows come back as one JSON array of
+	// objects ([ResultJSON]), for a handler that answers them as they are.
+	ImportDBQueryJSON = "db_query_json"
 	// ImportDBBegin is (flags i32) -> i32: starts the request's transaction.
 	ImportDBBegin = "db_begin"
 	// ImportDBCommit is () -> i32: commits the request's transaction.
@@ -61,6 +65,7 @@ const (
 	ResultRows  byte = 1 // a query's columns and rows
 	ResultExec  byte = 2 // rows affected and last insert id
 	ResultError byte = 3 // the statement failed
+	ResultJSON  byte = 4 // a query's rows as a JSON array of objects (db_query_json)
 )
 
 // Value is one SQL value: an argument or a column of a row. Tag says which

@@ -45,7 +45,7 @@ func benchQuery20(b *testing.B, authorizer, cache bool) {
 	var buf []byte
 	b.ReportAllocs()
 	for b.Loop() {
-		buf = s.query(context.Background(), buf[:0], "SELECT id, title, done, created_at FROM todos ORDER BY id LIMIT 20", nil)
+		buf = s.query(context.Background(), buf[:0], "SELECT id, title, done, created_at FROM todos ORDER BY id LIMIT 20", nil, false)
 		if !cache {
 			s.st.closeStmts()
 		}

@@ -52,7 +52,7 @@ func run(s *dbSession, q string, args ...any) *abi.DBError {
 // rows runs q as db_query would and decodes the result.
 func rows(t *testing.T, s *dbSession, q string, args ...any) ([][]abi.Value, *abi.DBError) {
 	t.Helper()
-	b := s.query(context.Background(), nil, q, args)
+	b := s.query(context.Background(), nil, q, args, false)
 	if b[0] == abi.ResultError {
 		e, err := abi.DecodeDBError(b)
 		if err != nil {

@@ -30,6 +30,7 @@ func (h dbFuncs) register(b wazero.HostModuleBuilder) {
 	}
 	fn(abi.ImportDBQuery, h.query, []api.ValueType{i32, i32, i32, i32})
 	fn(abi.ImportDBExec, h.exec, []api.ValueType{i32, i32, i32, i32})
+	fn(abi.ImportDBQueryJSON, h.queryJSON, []api.ValueType{i32, i32, i32, i32})
 	fn(abi.ImportDBBegin, h.begin, []api.ValueType{i32})
 	fn(abi.ImportDBCommit, h.commit, nil)
 	fn(abi.ImportDBRollback, h.rollback, nil)
@@ -38,13 +39,19 @@ func (h dbFuncs) register(b wazero.HostModuleBuilder) {
 func (h dbFuncs) query(ctx context.Context, mod api.Module, stack []uint64) {
 	text := guestBytes(mod, stack[0], stack[1], abi.ImportDBQuery)
 	argb := guestBytes(mod, stack[2], stack[3], abi.ImportDBQuery)
-	ret(stack, dbStatement(ctx, callFrom(ctx), h.db, false, text, argb))
+	ret(stack, dbStatement(ctx, callFrom(ctx), h.db, stmtQuery, text, argb))
+}
+
+func (h dbFuncs) queryJSON(ctx context.Context, mod api.Module, stack []uint64) {
+	text := guestBytes(mod, stack[0], stack[1], abi.ImportDBQueryJSON)
+	argb := guestBytes(mod, stack[2], stack[3], abi.ImportDBQueryJSON)
+	ret(stack, dbStatement(ctx, callFrom(ctx), h.db, stmtJSON, text, argb))
 }
 
 func (h dbFuncs) exec(ctx context.Context, mod api.Module, stack []uint64) {
 	text := guestBytes(mod, stack[0], stack[1], abi.ImportDBExec)
 	argb := guestBytes(mod, stack[2], stack[3], abi.ImportDBExec)
-	ret(stack, dbStatement(ctx, callFrom(ctx), h.db, true, text, argb))
+	ret(stack, dbStatement(ctx, callFrom(ctx), h.db, stmtExec, text, argb))
 }
 
 func (h dbFuncs) begin(ctx context.Context, mod api.Module, stack []uint64) {
@@ -59,11 +66,20 @@ func (h dbFuncs) rollback(ctx context.Context, mod api.Module, stack []uint64) {
 	ret(stack, dbEnd(ctx, callFrom(ctx), h.db, "ROLLBACK"))
 }
 
-// dbStatement is db_query (exec false) or db_exec (exec true) once the
-// guest's bytes are read: it checks and decodes them, runs the statement
-// on the request's session, leaves the result in c.slot and returns the
-// import's return value.
-func dbStatement(ctx context.Context, c *call, adb *appDB, exec bool, text, argb []byte) int32 {
+// stmtKind says which import a statement came through.
+type stmtKind int
+
+const (
+	stmtQuery stmtKind = iota // db_query: a rows result
+	stmtExec                  // db_exec: an exec result
+	stmtJSON                  // db_query_json: the rows as JSON
+)
+
+// dbStatement is db_query, db_exec or db_query_json once the guest's bytes
+// are read: it checks and decodes them, runs the statement on the
+// request's session, leaves the result in c.slot and returns the import's
+// return value.
+func dbStatement(ctx context.Context, c *call, adb *appDB, kind stmtKind, text, argb []byte) int32 {
 	switch {
 	case c == nil || adb == nil:
 		return abi.ErrState
@@ -101,8 +117,8 @@ func dbStatement(ctx context.Context, c *call, adb *appDB, exec bool, text, argb
 	s, derr := c.dbSession(ctx, adb)
 	switch {
 	case derr != nil:
-	case !exec:
-		c.slot = s.query(ctx, c.slot[:0], q, args)
+	case kind != stmtExec:
+		c.slot = s.query(ctx, c.slot[:0], q, args, kind == stmtJSON)
 		return int32(len(c.slot))
 	default:
 		sctx, cancel := s.stmtContext(ctx)
@@ -238,11 +254,15 @@ func (s *dbSession) stmtContext(ctx context.Context) (context.Context, context.C
 // query runs q and appends its rows, or its error, to dst. It reads the
 // driver's rows directly (under sql.Conn.Raw): database/sql's Scan would
 // convert and copy every value once more.
-func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any) []byte {
+func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any, asJSON bool) []byte {
 	start := len(dst)
 	sctx, cancel := s.stmtContext(ctx)
 	defer cancel()
 	var derr *abi.DBError
+	appendRows := appendRowsErr
+	if asJSON {
+		appendRows = appendRowsJSON
+	}
 	err := s.conn.Raw(func(dc any) error {
 		if s.pg {
 			rows, err := s.queryPG(sctx, dc, q, args)
@@ -251,7 +271,7 @@ func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any)
 			}
 			defer rows.Close()
 			var rerr error
-			dst, derr, rerr = appendRowsErr(dst, rows)
+			dst, derr, rerr = appendRows(dst, rows)
 			return rerr
 		}
 		stmt, done, err := s.prepared(sctx, dc, q)
@@ -269,7 +289,7 @@ func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any)
 		}
 		defer rows.Close()
 		var rerr error
-		dst, derr, rerr = appendRowsErr(dst, rows)
+		dst, derr, rerr = appendRows(dst, rows)
 		return rerr
 	})
 	if err != nil && derr == nil {

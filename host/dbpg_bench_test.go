@@ -54,7 +54,7 @@ func BenchmarkDBQuery20Postgres(b *testing.B) {
 	var buf []byte
 	b.ReportAllocs()
 	for b.Loop() {
-		buf = s.query(context.Background(), buf[:0], "SELECT id, title, done, created_at FROM todos ORDER BY id LIMIT 20", nil)
+		buf = s.query(context.Background(), buf[:0], "SELECT id, title, done, created_at FROM todos ORDER BY id LIMIT 20", nil, false)
 	}
 	if buf[0] != 1 {
 		b.Fatalf("not a rows result: %q", buf)

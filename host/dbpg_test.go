@@ -128,7 +128,11 @@ func TestPostgresSession(t *testing.T) {
 	args := func(vals ...abi.Value) []byte { return abi.AppendArgs(nil, vals) }
 	run := func(c *call, exec bool, q string, a []byte) []byte {
 		t.Helper()
-		n := dbStatement(ctx, c, adb, exec, []byte(q), a)
+		kind := stmtQuery
+		if exec {
+			kind = stmtExec
+		}
+		n := dbStatement(ctx, c, adb, kind, []byte(q), a)
 		if n < 0 {
 			t.Fatalf("%s: %d", q, n)
 		}

@@ -62,12 +62,17 @@ func NewTestDB(ctx context.Context, appDir string) (*TestDB, error) {
 
 // Query serves db_query.
 func (t *TestDB) Query(query string, args []byte) []byte {
-	return t.result(dbStatement(t.ctx, t.c, t.adb, false, []byte(query), args))
+	return t.result(dbStatement(t.ctx, t.c, t.adb, stmtQuery, []byte(query), args))
+}
+
+// QueryJSON serves db_query_json.
+func (t *TestDB) QueryJSON(query string, args []byte) []byte {
+	return t.result(dbStatement(t.ctx, t.c, t.adb, stmtJSON, []byte(query), args))
 }
 
 // Exec serves db_exec.
 func (t *TestDB) Exec(query string, args []byte) []byte {
-	return t.result(dbStatement(t.ctx, t.c, t.adb, true, []byte(query), args))
+	return t.result(dbStatement(t.ctx, t.c, t.adb, stmtExec, []byte(query), args))
 }
 
 // Begin serves db_begin.

@@ -34,6 +34,14 @@ func TestTestDB(t *testing.T) {
 		t.Errorf("ATTACH: %v", err)
 	}
 
+	// Rows as host-made JSON.
+	if b, err := db.QueryJSON("SELECT id, body FROM notes WHERE id = ?", 1); err != nil || string(b) != `[{"id":1,"body":"first"}]` {
+		t.Errorf("QueryJSON: %s %v", b, err)
+	}
+	if _, err := db.QueryJSON("SELECT nope FROM notes"); err == nil {
+		t.Error("QueryJSON of a bad query: no error")
+	}
+
 	// bun over database/sql, natively.
 	bdb := bun.NewDB(db.Open(), sqlitedialect.New())
 	var bodies []string

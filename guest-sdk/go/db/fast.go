@@ -62,6 +62,30 @@ func Query(query string, args ...any) (*Rows, error) {
 	return r, nil
 }
 
+// QueryJSON runs a statement and returns its rows as one JSON array of
+// objects keyed by column name, made by the host: a handler can answer it
+// as it is (sandkit.RawJSON) without decoding a row. Integers and floats
+// are numbers, text strings, blobs base64 strings, times RFC 3339 strings
+// in UTC, NULL null, and a column declared BOOLEAN is true/false (spec/abi.md
+// §9). Name columns with AS to choose the keys.
+func QueryJSON(query string, args ...any) ([]byte, error) {
+	ab := noArgs
+	if len(args) > 0 {
+		var err error
+		if ab, err = encodeArgs(args); err != nil {
+			return nil, err
+		}
+	}
+	b, err := call(opQueryJSON, query, ab, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) < 1 || b[0] != abi.ResultJSON {
+		return nil, fmt.Errorf("sandkit db: %s: not a JSON result", abi.ImportDBQueryJSON)
+	}
+	return b[1:], nil
+}
+
 // Begin starts the request's transaction: every statement after it, until
 // Commit or Rollback, runs inside it. A request has at most one open
 // transaction (nest with SAVEPOINT); one left open when the handler

@@ -22,6 +22,14 @@ type NativeHost interface {
 	Rollback() []byte
 }
 
+// NativeJSONHost is a NativeHost that also serves db_query_json (QueryJSON
+// returns an [abi.ResultJSON] or error result); host.TestDB is one. Without
+// it, QueryJSON fails in a native build.
+type NativeJSONHost interface {
+	NativeHost
+	QueryJSON(query string, args []byte) []byte
+}
+
 var (
 	native NativeHost
 	slot   []byte
@@ -41,6 +49,12 @@ func hostCall(op op, query string, args []byte, flags int32) int32 {
 	switch op {
 	case opQuery:
 		slot = native.Query(query, args)
+	case opQueryJSON:
+		if j, ok := native.(NativeJSONHost); ok {
+			slot = j.QueryJSON(query, args)
+		} else {
+			slot = abi.AppendDBError(slot[:0], &abi.DBError{Code: abi.CodeMisuse, Message: "sandkit db: this native host does not serve db_query_json"})
+		}
 	case opExec:
 		slot = native.Exec(query, args)
 	case opBegin:

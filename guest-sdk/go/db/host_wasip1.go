@@ -18,6 +18,10 @@ func importDBQuery(sqlPtr unsafe.Pointer, sqlLen int32, argsPtr unsafe.Pointer, 
 //go:noescape
 func importDBExec(sqlPtr unsafe.Pointer, sqlLen int32, argsPtr unsafe.Pointer, argsLen int32) int32
 
+//go:wasmimport sandkit db_query_json
+//go:noescape
+func importDBQueryJSON(sqlPtr unsafe.Pointer, sqlLen int32, argsPtr unsafe.Pointer, argsLen int32) int32
+
 //go:wasmimport sandkit db_begin
 func importDBBegin(flags int32) int32
 
@@ -37,6 +41,8 @@ func hostCall(op op, query string, args []byte, flags int32) int32 {
 	switch op {
 	case opQuery:
 		return importDBQuery(unsafe.Pointer(unsafe.StringData(query)), int32(len(query)), unsafe.Pointer(unsafe.SliceData(args)), int32(len(args)))
+	case opQueryJSON:
+		return importDBQueryJSON(unsafe.Pointer(unsafe.StringData(query)), int32(len(query)), unsafe.Pointer(unsafe.SliceData(args)), int32(len(args)))
 	case opExec:
 		return importDBExec(unsafe.Pointer(unsafe.StringData(query)), int32(len(query)), unsafe.Pointer(unsafe.SliceData(args)), int32(len(args)))
 	case opBegin:

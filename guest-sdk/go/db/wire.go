@@ -22,9 +22,10 @@ const (
 	opBegin
 	opCommit
 	opRollback
+	opQueryJSON
 )
 
-var opNames = [...]string{opQuery: abi.ImportDBQuery, opExec: abi.ImportDBExec, opBegin: abi.ImportDBBegin, opCommit: abi.ImportDBCommit, opRollback: abi.ImportDBRollback}
+var opNames = [...]string{opQuery: abi.ImportDBQuery, opExec: abi.ImportDBExec, opBegin: abi.ImportDBBegin, opCommit: abi.ImportDBCommit, opRollback: abi.ImportDBRollback, opQueryJSON: abi.ImportDBQueryJSON}
 
 // Error is a statement the database refused: SQLite's result code, an
 // SQLSTATE and the message. Use errors.As to get one from any error this

@@ -1,4 +1,4 @@
-// The route api/todos: list todos (fast path) and create one (bun).
+// The route api/todos: list todos (host-made JSON) and create one (bun).
 package todos
 
 import (
@@ -9,8 +9,8 @@ import (
 	sandkit "sandkit.dev/sandkit/guest-sdk/go"
 )
 
-// Get lists todos in id order, ?done=true|false to filter (store.List:
-// the SDK's fast path, JSON written by hand).
+// Get lists todos in id order, ?done=true|false to filter (store.List: JSON
+// made by the host with db.QueryJSON, passed through).
 func Get(r *sandkit.Request) sandkit.Response { return store.List(r.QueryValue("done")) }
 
 // Post creates a todo from {"title": "..."}; a duplicate title is a 409.
