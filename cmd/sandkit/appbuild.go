@@ -36,6 +36,10 @@ func buildHandlers(ctx context.Context, dir string, log *slog.Logger) error {
 	if len(res.Routes) > 0 {
 		log.Info("Go handlers built", "routes", len(res.Routes), "cached", res.Cached, "took", res.Duration.Round(time.Millisecond))
 	}
+	// TypeScript types of the routes' data, for page.tsx files to import.
+	if _, err := compiler.GenerateTypes(dir); err != nil {
+		return err
+	}
 	return nil
 }
 

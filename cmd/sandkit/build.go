@@ -26,7 +26,9 @@ const buildUsage = `Usage: sandkit build [APPDIR] [flags]
 
 Compiles the Go route handlers of the app in APPDIR (default: the current
 folder) into one WebAssembly module, APPDIR/.sandkit/build/handlers.wasm,
-with its manifest handlers.json, and bundles its React pages into
+with its manifest handlers.json, generates the TypeScript types of the
+routes' data (.sandkit/types/routes, from each handler's type Data), and
+bundles its React pages into
 APPDIR/.sandkit/build/pages (after "npm ci" if node_modules is missing), as
 "sandkit serve" would before serving. Errors are printed with the file and
 line under routes/; the exit code is 1. An unchanged app is answered from
@@ -53,6 +55,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	res, err := compiler.BuildHandlers(ctx, dir)
 	if err != nil {
+		return err
+	}
+	if _, err := compiler.GenerateTypes(dir); err != nil {
 		return err
 	}
 	if err := buildPages(ctx, dir, *dev, slog.New(slog.NewTextHandler(stderr, nil))); err != nil {

@@ -12,6 +12,10 @@ import (
 	sandkit "sandkit.dev/sandkit/guest-sdk/go"
 )
 
+// Data is the JSON Get answers: the list page's props, typed for
+// page.tsx by the generated ./+types (compiler.GenerateTypes).
+type Data = []store.Todo
+
 // Get is the list page's data: every todo.
 func Get(r *sandkit.Request) sandkit.Response { return store.List("") }
 

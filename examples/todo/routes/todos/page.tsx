@@ -2,10 +2,10 @@
 // (its POST). Without JavaScript the form posts and the browser follows
 // the redirect; with it, the list revalidates in place.
 import { Form, Link, useActionData, useData, useNavigation } from "sandkit/client";
-import type { Todo } from "../_lib/types";
+import type { Data } from "./+types"; // generated from handler.go's type Data
 
 export default function Todos() {
-  const todos = useData<Todo[]>();
+  const todos = useData<Data>();
   const action = useActionData() as { error?: string } | undefined;
   const nav = useNavigation();
   return (

@@ -11,6 +11,10 @@ import (
 	sandkit "sandkit.dev/sandkit/guest-sdk/go"
 )
 
+// Data is the JSON Get answers, typed for page.tsx by the generated
+// ./+types.
+type Data = store.Todo
+
 // Get is the todo page's data; a missing todo is a 404.
 func Get(r *sandkit.Request) sandkit.Response {
 	t, resp, ok := store.Load(r)

@@ -1,10 +1,10 @@
 // GET /todos/{id}: one todo (the handler's GET; a missing one is a 404,
 // shown by error.tsx) and a form that marks it done or not (its POST).
 import { Form, Link, useData, useParams } from "sandkit/client";
-import type { Todo } from "../../_lib/types";
+import type { Data } from "./+types"; // generated from handler.go's type Data
 
 export default function TodoPage() {
-  const todo = useData<Todo>();
+  const todo = useData<Data>();
   const { id } = useParams();
   return (
     <>
