@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -22,22 +21,13 @@ import (
 
 	"sandkit.dev/sandkit/compiler"
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/internal/exampleapp"
 )
 
 // buildHello copies examples/hello into work and builds its handlers.
 func buildHello(ctx context.Context, root, work string) (string, error) {
 	app := filepath.Join(work, "hello")
-	if err := os.CopyFS(app, os.DirFS(filepath.Join(root, "examples", "hello"))); err != nil {
-		return "", err
-	}
-	os.RemoveAll(filepath.Join(app, ".sandkit"))
-	gomod := filepath.Join(app, "go.mod")
-	b, err := os.ReadFile(gomod)
-	if err != nil {
-		return "", err
-	}
-	b = regexp.MustCompile(`(?m)^replace sandkit.dev/sandkit => .*$`).ReplaceAll(b, []byte("replace sandkit.dev/sandkit => "+root))
-	if err := os.WriteFile(gomod, b, 0o644); err != nil {
+	if err := exampleapp.Copy(root, "hello", app); err != nil {
 		return "", err
 	}
 	if _, err := compiler.BuildHandlers(ctx, app); err != nil {
@@ -80,6 +70,27 @@ func serve(h http.Handler) (url string, stop func(), err error) {
 	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+// serveAppDir opens the app in dir on a new engine made with opts and
+// serves it on a free loopback port until stop is called.
+func serveAppDir(ctx context.Context, dir string, opts ...host.EngineOption) (url string, stop func(), err error) {
+	e, err := host.NewEngine(opts...)
+	if err != nil {
+		return "", nil, err
+	}
+	a, err := host.OpenApp(ctx, e, dir)
+	if err != nil {
+		e.Close(ctx)
+		return "", nil, err
+	}
+	url, stopServer, err := serve(a)
+	if err != nil {
+		a.Close(ctx)
+		e.Close(ctx)
+		return "", nil, err
+	}
+	return url, func() { stopServer(); a.Close(ctx); e.Close(ctx) }, nil
 }
 
 // wrkResult is one wrk run.
@@ -143,17 +154,7 @@ func loadBench(ctx context.Context, r *report, app, work string, log *slog.Logge
 		{"wasm, fuel, access log on", host.InterruptFuel, accessLog},
 		{"wasm, close-on-done", host.InterruptCloseOnDone, log},
 	} {
-		e, err := host.NewEngine(host.WithInterrupt(c.scheme), host.WithLogger(c.log), host.WithCacheDir(filepath.Join(work, "cache")))
-		if err != nil {
-			return err
-		}
-		defer e.Close(ctx)
-		a, err := host.OpenApp(ctx, e, app)
-		if err != nil {
-			return err
-		}
-		defer a.Close(ctx)
-		url, stop, err := serve(a)
+		url, stop, err := serveAppDir(ctx, app, host.WithInterrupt(c.scheme), host.WithLogger(c.log), host.WithCacheDir(filepath.Join(work, "cache")))
 		if err != nil {
 			return err
 		}

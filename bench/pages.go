@@ -96,17 +96,7 @@ func pagesBench(ctx context.Context, r *report, root, work string, log *slog.Log
 	if err != nil {
 		return err
 	}
-	e, err := host.NewEngine(host.WithLogger(log), host.WithCacheDir(filepath.Join(work, "cache")))
-	if err != nil {
-		return err
-	}
-	defer e.Close(ctx)
-	a, err := host.OpenApp(ctx, e, app)
-	if err != nil {
-		return err
-	}
-	defer a.Close(ctx)
-	url, stop, err := serve(a)
+	url, stop, err := serveAppDir(ctx, app, host.WithLogger(log), host.WithCacheDir(filepath.Join(work, "cache")))
 	if err != nil {
 		return err
 	}

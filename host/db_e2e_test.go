@@ -3,7 +3,6 @@ package host_test
 import (
 	"context"
 	"encoding/json"
-	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +15,7 @@ import (
 
 	"sandkit.dev/sandkit/compiler"
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/internal/exampleapp"
 )
 
 // copyExample copies examples/name (without build output or data) to a
@@ -26,29 +26,8 @@ func copyExample(t testing.TB, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := filepath.Join(root, "examples", name)
 	dst := filepath.Join(t.TempDir(), name)
-	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			if d.Name() == ".sandkit" || d.Name() == "data" || d.Name() == "node_modules" {
-				return fs.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if rel == "go.mod" {
-			b = replaceSandkit(b, root)
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
+	if err := exampleapp.Copy(root, name, dst); err != nil {
 		t.Fatal(err)
 	}
 	return dst

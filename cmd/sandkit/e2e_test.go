@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"sandkit.dev/sandkit/internal/exampleapp"
 )
 
 // The tests here run the sandkit binary the way a user does: built with go
@@ -53,32 +54,8 @@ func repoRoot(t testing.TB) string {
 // directive back at this checkout.
 func copyExample(t testing.TB, name string) string {
 	t.Helper()
-	root := repoRoot(t)
-	src := filepath.Join(root, "examples", name)
 	dst := filepath.Join(t.TempDir(), name)
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			switch d.Name() {
-			case ".sandkit", "data", "node_modules":
-				return fs.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if rel == "go.mod" {
-			b = regexp.MustCompile(`(?m)^replace sandkit.dev/sandkit => .*$`).
-				ReplaceAll(b, []byte("replace sandkit.dev/sandkit => "+root))
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
+	if err := exampleapp.Copy(repoRoot(t), name, dst); err != nil {
 		t.Fatal(err)
 	}
 	return dst

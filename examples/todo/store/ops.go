@@ -62,3 +62,13 @@ func Load(r *sandkit.Request) (t *Todo, resp sandkit.Response, ok bool) {
 	}
 	return t, sandkit.Response{}, true
 }
+
+// Get answers the todo whose id is the route parameter "id" as JSON, or
+// why it cannot (400, 404).
+func Get(r *sandkit.Request) sandkit.Response {
+	t, resp, ok := Load(r)
+	if !ok {
+		return resp
+	}
+	return JSON(200, t)
+}

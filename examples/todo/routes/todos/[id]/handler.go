@@ -16,13 +16,7 @@ import (
 type Data = store.Todo
 
 // Get is the todo page's data; a missing todo is a 404.
-func Get(r *sandkit.Request) sandkit.Response {
-	t, resp, ok := store.Load(r)
-	if !ok {
-		return resp
-	}
-	return store.JSON(200, t)
-}
+func Get(r *sandkit.Request) sandkit.Response { return store.Get(r) }
 
 // Post sets done from the form's "done" (true or false).
 func Post(r *sandkit.Request) sandkit.Response {

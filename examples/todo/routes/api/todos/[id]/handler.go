@@ -12,13 +12,7 @@ import (
 )
 
 // Get returns one todo.
-func Get(r *sandkit.Request) sandkit.Response {
-	t, resp, ok := store.Load(r)
-	if !ok {
-		return resp
-	}
-	return store.JSON(200, t)
-}
+func Get(r *sandkit.Request) sandkit.Response { return store.Get(r) }
 
 // Patch updates the title and/or done flag from {"title": "...", "done": true}.
 func Patch(r *sandkit.Request) sandkit.Response {

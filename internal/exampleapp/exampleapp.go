@@ -1,0 +1,41 @@
+// Package exampleapp copies one of the repository's example apps somewhere
+// else, for tests and benchmarks that build and serve it without touching
+// the checkout.
+package exampleapp
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+)
+
+var replaceLine = regexp.MustCompile(`(?m)^replace sandkit.dev/sandkit => .*$`)
+
+// Copy copies root/examples/name to dst without its build output
+// (.sandkit), database (data) or npm packages (node_modules), and points
+// its go.mod's replace directive at root, the repository's folder.
+func Copy(root, name, dst string) error {
+	src := filepath.Join(root, "examples", name)
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			switch d.Name() {
+			case ".sandkit", "data", "node_modules":
+				return fs.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if rel == "go.mod" {
+			b = replaceLine.ReplaceAll(b, []byte("replace sandkit.dev/sandkit => "+root))
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+}
