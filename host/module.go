@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -102,6 +103,7 @@ type instance struct {
 	pages  uint32 // memory size right after initialisation
 	uses   int
 	stack  [1]uint64
+	idle   time.Time // when it was last returned to its pool
 }
 
 // moduleConfig is the configuration every guest instance gets: no files, no
@@ -147,6 +149,7 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 	if mem := mod.Memory(); mem != nil {
 		inst.pages = mem.Size() / 65536
 	}
+	m.sb.log.Debug("instance created", "module", m.name, "version", m.version)
 	return inst, nil
 }
 
