@@ -89,6 +89,7 @@ type pool struct {
 	limits Limits
 	budget *budget
 	slots  chan struct{} // one token per live instance of this version
+	notify chan struct{} // an instance went back to idle: waiters look again
 
 	mu     sync.Mutex
 	idle   []*instance
@@ -96,7 +97,9 @@ type pool struct {
 }
 
 func newPool(m *Module, limits Limits, b *budget) *pool {
-	p := &pool{m: m, limits: limits, budget: b, slots: make(chan struct{}, limits.InstancesPerRoute)}
+	p := &pool{m: m, limits: limits, budget: b,
+		slots:  make(chan struct{}, limits.InstancesPerRoute),
+		notify: make(chan struct{}, limits.InstancesPerRoute)}
 	b.add(p)
 	return p
 }
@@ -104,22 +107,27 @@ func newPool(m *Module, limits Limits, b *budget) *pool {
 // get returns a warm instance, creating one if none is idle and the limits
 // allow it, or waiting for one to be returned.
 func (p *pool) get(ctx context.Context) (*instance, error) {
-	p.mu.Lock()
-	if p.closed {
+	for {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return nil, errClosed
+		}
+		if n := len(p.idle); n > 0 {
+			inst := p.idle[n-1]
+			p.idle = p.idle[:n-1]
+			p.mu.Unlock()
+			return inst, nil
+		}
 		p.mu.Unlock()
-		return nil, errClosed
-	}
-	if n := len(p.idle); n > 0 {
-		inst := p.idle[n-1]
-		p.idle = p.idle[:n-1]
-		p.mu.Unlock()
-		return inst, nil
-	}
-	p.mu.Unlock()
-	select {
-	case p.slots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+		select {
+		case p.slots <- struct{}{}:
+		case <-p.notify:
+			continue // an instance came back: take it
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		break
 	}
 	// A slot is ours, but an instance may have come back meanwhile.
 	p.mu.Lock()
@@ -173,6 +181,10 @@ func (p *pool) put(inst *instance, healthy bool) {
 			p.idle = p.idle[1:]
 		}
 		p.mu.Unlock()
+		select {
+		case p.notify <- struct{}{}: // wake a request waiting for an instance
+		default: // enough wake-ups are pending already
+		}
 		for _, s := range stale {
 			p.discard(s)
 		}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"sandkit.dev/sandkit/host"
 )
@@ -82,4 +83,35 @@ func TestPoolKeepsInstancesUnderLoad(t *testing.T) {
 	if n := created.Load(); n > workers+1 {
 		t.Errorf("%d instances created: instances past idle_per_route were closed and made again", n)
 	}
+}
+
+// Requests that wait for an instance get one that goes back to idle, not
+// only a slot freed by a closed one.
+func TestPoolWaitersGetReturnedInstances(t *testing.T) {
+	dir := appDir(t, map[string]string{"body": "body.wasm"}, "[limits]\nidle_per_route = 1\ninstances_per_route = 2\nrequest_timeout = \"5s\"\n")
+	_, srv := serveApp(t, dir)
+	var wg sync.WaitGroup
+	for range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pr, pw := io.Pipe()
+			go func() {
+				pw.Write(make([]byte, 1000))
+				time.Sleep(20 * time.Millisecond) // hold the instance a little
+				pw.Close()
+			}()
+			resp, err := http.Post(srv.URL+"/body", "application/octet-stream", pr)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("status %d", resp.StatusCode)
+			}
+		}()
+	}
+	wg.Wait()
 }
