@@ -1,4 +1,4 @@
-// Watch: reload an app when files under routes/ or its compiled handlers
+// Watch: reload an app when files under routes/ or its build output
 // change, debounced so a burst of writes is one reload.
 
 package host
@@ -6,13 +6,12 @@ package host
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/fsnotify/fsnotify"
+	"sandkit.dev/sandkit/internal/fswatch"
 )
 
 // Debounce is how long Watch waits after the last change before reloading.
@@ -27,7 +26,8 @@ func (a *App) Watch(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.watch(ctx, w)
+	a.watch(ctx, w)
+	return nil
 }
 
 // StartWatch sets up the watches of Watch, then watches in the background
@@ -37,89 +37,32 @@ func (a *App) StartWatch(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	go func() {
-		if err := a.watch(ctx, w); err != nil {
-			a.log.Error("watching routes stopped", "err", err)
-		}
-	}()
+	go a.watch(ctx, w)
 	return nil
 }
 
-func (a *App) newWatcher() (*fsnotify.Watcher, error) {
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		return nil, err
-	}
-	// The build output: the app module in build/, the pages' manifest (written
-	// last) in build/pages/.
-	for _, d := range []string{filepath.Join(a.dir, ".sandkit", "build"), filepath.Join(a.dir, PagesDir)} {
+func (a *App) newWatcher() (*fswatch.Watcher, error) {
+	// The build output: the app module in build/, the pages' manifest
+	// (written last) in build/pages/.
+	build := []string{filepath.Join(a.dir, ".sandkit", "build"), filepath.Join(a.dir, PagesDir)}
+	for _, d := range build {
 		if err := os.MkdirAll(d, 0o755); err != nil {
-			w.Close()
-			return nil, err
-		}
-		if err := w.Add(d); err != nil {
-			w.Close()
 			return nil, err
 		}
 	}
-	if err := addTree(w, filepath.Join(a.dir, "routes")); err != nil {
-		w.Close()
-		return nil, err
-	}
-	return w, nil
+	return fswatch.New(build, []string{filepath.Join(a.dir, "routes")})
 }
 
-func (a *App) watch(ctx context.Context, w *fsnotify.Watcher) error {
-	defer w.Close()
+func (a *App) watch(ctx context.Context, w *fswatch.Watcher) {
 	build := filepath.Join(a.dir, ".sandkit", "build")
-	var timer *time.Timer
-	fire := make(chan struct{}, 1)
-	for {
-		select {
-		case <-ctx.Done():
-			if timer != nil {
-				timer.Stop()
-			}
-			return nil
-		case ev, ok := <-w.Events:
-			if !ok {
-				return nil
-			}
-			if ev.Has(fsnotify.Create) {
-				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
-					addTree(w, ev.Name) // a new route folder
-				}
-			}
-			if strings.HasPrefix(filepath.Base(ev.Name), ".") && !strings.HasPrefix(ev.Name, build) {
-				continue // editor swap files and the like
-			}
-			if timer == nil {
-				timer = time.AfterFunc(Debounce, func() { fire <- struct{}{} })
-			} else {
-				timer.Reset(Debounce)
-			}
-		case err, ok := <-w.Errors:
-			if !ok {
-				return nil
-			}
-			a.log.Warn("watching routes", "err", err)
-		case <-fire:
-			if err := a.Reload(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				a.log.Error("reload failed; the previous version keeps serving", "err", err)
-			}
-		}
+	relevant := func(p string) bool {
+		// Not editor swap files and the like; the build writes dot files on
+		// purpose (temporary names renamed into place).
+		return !strings.HasPrefix(filepath.Base(p), ".") || strings.HasPrefix(p, build)
 	}
-}
-
-// addTree watches dir and every folder below it.
-func addTree(w *fsnotify.Watcher, dir string) error {
-	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	w.Run(ctx, Debounce, relevant, func(ctx context.Context) {
+		if err := a.Reload(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Error("reload failed; the previous version keeps serving", "err", err)
 		}
-		if d.IsDir() {
-			return w.Add(p)
-		}
-		return nil
-	})
+	}, func(err error) { a.log.Warn("watching routes", "err", err) })
 }

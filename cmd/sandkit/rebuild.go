@@ -5,14 +5,12 @@ package main
 
 import (
 	"context"
-	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/fsnotify/fsnotify"
+	"sandkit.dev/sandkit/internal/fswatch"
 )
 
 // rebuildDebounce is how long after the last source change a build starts.
@@ -39,61 +37,14 @@ func isSource(path string) bool {
 // returns is seen. A failed build is logged; the host keeps serving the
 // previous output.
 func startSourceWatch(ctx context.Context, dir string, log *slog.Logger, build func(context.Context) error) error {
-	w, err := fsnotify.NewWatcher()
+	w, err := fswatch.New([]string{dir}, []string{filepath.Join(dir, "routes")})
 	if err != nil {
 		return err
 	}
-	if err := w.Add(dir); err != nil {
-		w.Close()
-		return err
-	}
-	routes := filepath.Join(dir, "routes")
-	watchTree := func(root string) {
-		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && d.IsDir() {
-				w.Add(p)
-			}
-			return nil
-		})
-	}
-	watchTree(routes)
-	go func() {
-		defer w.Close()
-		watchSources(ctx, w, routes, watchTree, log, build)
-	}()
-	return nil
-}
-
-// watchSources is the loop of startSourceWatch.
-func watchSources(ctx context.Context, w *fsnotify.Watcher, routes string, watchTree func(string), log *slog.Logger, build func(context.Context) error) {
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case ev, ok := <-w.Events:
-			if !ok {
-				return
-			}
-			if ev.Has(fsnotify.Create) {
-				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() && strings.HasPrefix(ev.Name, routes) {
-					watchTree(ev.Name) // a new route folder, perhaps with files already in it
-					timer.Reset(rebuildDebounce)
-				}
-			}
-			if isSource(ev.Name) {
-				timer.Reset(rebuildDebounce)
-			}
-		case err, ok := <-w.Errors:
-			if !ok {
-				return
-			}
-			log.Warn("watching sources", "err", err)
-		case <-timer.C:
-			if err := build(ctx); err != nil && ctx.Err() == nil {
-				log.Error("build failed; the previous version keeps serving", "err", err)
-			}
+	go w.Run(ctx, rebuildDebounce, isSource, func(ctx context.Context) {
+		if err := build(ctx); err != nil && ctx.Err() == nil {
+			log.Error("build failed; the previous version keeps serving", "err", err)
 		}
-	}
+	}, func(err error) { log.Warn("watching sources", "err", err) })
+	return nil
 }
