@@ -46,11 +46,7 @@ type requestLog struct {
 // get returns a logger that adds the request's attributes.
 func (l *requestLog) get() *slog.Logger {
 	if l.logger == nil {
-		args := make([]any, len(l.attrs))
-		for i, a := range l.attrs {
-			args[i] = a
-		}
-		l.logger = l.base.With(args...)
+		l.logger = slog.New(l.base.Handler().WithAttrs(l.attrs))
 	}
 	return l.logger
 }

@@ -139,16 +139,14 @@ func (a *App) pageHandler(rt *routing.Route, m *Module, ps *pageSet) http.Handle
 // newRenderInput starts the render input of r on route rt.
 func (a *App) newRenderInput(r *http.Request, rt *routing.Route) *renderInput {
 	in := &renderInput{Route: rt.ID(), URL: r.URL.RequestURI(), Params: map[string]string{}, Data: json.RawMessage("null")}
-	if rt != nil {
-		for _, v := range rt.Vars(r) {
-			in.Params[v.Name] = v.Value
-		}
+	for _, v := range rt.Vars(r) {
+		in.Params[v.Name] = v.Value
 	}
 	return in
 }
 
 // load runs the route's GET handler for its JSON, as client navigation
-// would fetch it.
+// would fetch it, whatever r's method.
 func (a *App) load(r *http.Request, guest http.Handler) *captured {
 	lr := r.Clone(r.Context())
 	lr.Method = http.MethodGet
@@ -192,9 +190,7 @@ func (a *App) pageAction(w http.ResponseWriter, r *http.Request, rt *routing.Rou
 	case c.status < 500 && c.isJSON() && c.status != http.StatusMethodNotAllowed:
 		in := a.newRenderInput(r, rt)
 		in.Action = c.body.Bytes()
-		get := r.Clone(r.Context())
-		get.Method = http.MethodGet
-		if d := a.load(get, guest); d.status < 300 && d.isJSON() {
+		if d := a.load(r, guest); d.status < 300 && d.isJSON() { // load makes it a GET
 			in.Data = d.body.Bytes()
 		}
 		a.renderPageStatus(w, r, ps, in, c.status)

@@ -200,8 +200,8 @@ func TestPageRoutes(t *testing.T) {
 			t.Errorf("%d %q %v", r.status, r.body, r.header)
 		}
 		for _, p := range []string{"/_sandkit/server.js", "/_sandkit/pages/../server.js", "/_sandkit/pages/../manifest.json", "/_sandkit/manifest.json", "/_sandkit/pages/", "/_sandkit/pages/%2e%2e/server.js"} {
-			if r := get(p, ""); r.status != 404 {
-				t.Errorf("%s: %d, want 404", p, r.status)
+			if r := get(p, ""); r.status != 404 || r.header.Get("Cache-Control") != "" {
+				t.Errorf("%s: %d %q, want 404 without Cache-Control", p, r.status, r.header.Get("Cache-Control"))
 			}
 		}
 	})

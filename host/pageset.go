@@ -196,15 +196,19 @@ func (e *Engine) pagesEngine(ctx context.Context) (*pages.Engine, error) {
 // assetHandler serves the client assets of ps: content-hashed names, so
 // they are cached for good.
 func (a *App) assetHandler(ps *pageSet) http.Handler {
-	files := publicFiles(filepath.Join(a.dir, PagesClient), http.NotFoundHandler())
 	prefix := strings.TrimSuffix(ps.manifest.PublicPath, "/")
+	notFound := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Del("Cache-Control") // a missing file is not cached for good
+		http.NotFound(w, r)
+	})
+	files := http.StripPrefix(prefix, publicFiles(filepath.Join(a.dir, PagesClient), notFound))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.URL.Path, prefix+"/") {
 			http.NotFound(w, r)
 			return
 		}
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		http.StripPrefix(prefix, files).ServeHTTP(w, r)
+		files.ServeHTTP(w, r)
 	})
 }
 
