@@ -40,6 +40,9 @@ type appDB struct {
 	// pgURL, when set, puts the app's data in its own schema of that
 	// PostgreSQL database instead of the SQLite file at path.
 	pgURL string
+	// schema is PostgresSchema(app), worked out once: the screening of
+	// every guest statement needs it.
+	schema string
 
 	// writer is held by the request that writes: SQLite lets one writer
 	// at a time in, and waiting here (FIFO-ish, woken at once) beats
@@ -54,6 +57,7 @@ type appDB struct {
 func newAppDB(app, dir string, l Limits, log *slog.Logger) *appDB {
 	return &appDB{
 		app:         app,
+		schema:      PostgresSchema(app),
 		path:        filepath.Join(dir, filepath.FromSlash(AppDBPath)),
 		maxBytes:    l.DBMaxBytes,
 		stmtTimeout: l.StatementTimeout.std(),
@@ -74,13 +78,12 @@ func (a *appDB) open() (*bun.DB, error) {
 		return nil, fmt.Errorf("app %q: database closed", a.app)
 	}
 	if a.pgURL != "" {
-		schema := PostgresSchema(a.app)
-		db, err := openPostgres(context.Background(), a.pgURL, schema, a.stmtTimeout)
+		db, err := openPostgres(context.Background(), a.pgURL, a.schema, a.stmtTimeout)
 		if err != nil {
-			return nil, fmt.Errorf("app %q: PostgreSQL schema %s: %w", a.app, schema, err)
+			return nil, fmt.Errorf("app %q: PostgreSQL schema %s: %w", a.app, a.schema, err)
 		}
 		a.db = db
-		a.log.Info("database opened", "postgres_schema", schema)
+		a.log.Info("database opened", "postgres_schema", a.schema)
 		return db, nil
 	}
 	db, _, err := openSQLite(a.path, a.maxBytes, a.stmtTimeout, policyGuest)

@@ -513,7 +513,7 @@ func pgStmtContext(ctx context.Context, d time.Duration) (context.Context, conte
 // screen checks q under the policy and rewrites its placeholders; a
 // refusal is returned as the guest's error.
 func (s *dbSession) screen(q string, nargs int) (string, error) {
-	out, why := screenPostgres(q, PostgresSchema(s.adb.app), nargs, s.st.inTx.Load(), policyGuest)
+	out, why := screenPostgres(q, s.adb.schema, nargs, s.st.inTx.Load(), policyGuest)
 	if why != "" {
 		return "", &abi.DBError{Code: abi.CodeAuth, SQLState: "42501", Message: why}
 	}
