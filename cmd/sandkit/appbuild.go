@@ -5,42 +5,40 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"sandkit.dev/sandkit/compiler"
+	"sandkit.dev/sandkit/host/routing"
 )
 
 // buildApp builds the app's Go handlers and its pages. dev builds pages
 // for development (readable code, source maps).
 func buildApp(ctx context.Context, dir string, dev bool, log *slog.Logger) error {
-	if err := buildHandlers(ctx, dir, log); err != nil {
+	if _, err := buildHandlers(ctx, dir, log); err != nil {
 		return err
 	}
 	return buildPages(ctx, dir, dev, log)
 }
 
-// buildHandlers compiles the app's Go route handlers, if it has any.
-func buildHandlers(ctx context.Context, dir string, log *slog.Logger) error {
+// buildHandlers compiles the app's Go route handlers, if it has any, and
+// generates the TypeScript types of their data for page.tsx files.
+func buildHandlers(ctx context.Context, dir string, log *slog.Logger) (*compiler.Result, error) {
 	res, err := compiler.BuildHandlers(ctx, dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(res.Routes) > 0 {
 		log.Info("Go handlers built", "routes", len(res.Routes), "cached", res.Cached, "took", res.Duration.Round(time.Millisecond))
 	}
-	// TypeScript types of the routes' data, for page.tsx files to import.
 	if _, err := compiler.GenerateTypes(dir); err != nil {
-		return err
+		return nil, err
 	}
-	return nil
+	return res, nil
 }
 
 // buildPages bundles the app's pages, if it has any, installing its npm
@@ -61,23 +59,19 @@ func buildPages(ctx context.Context, dir string, dev bool, log *slog.Logger) err
 	return nil
 }
 
-// hasPages reports whether any folder under routes/ holds a page.
+// hasPages reports whether any route of the app has a page. A route tree
+// that does not scan has none here: the host reports the error.
 func hasPages(dir string) bool {
-	found := errors.New("found")
-	err := filepath.WalkDir(filepath.Join(dir, "routes"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
+	table, err := routing.Scan(os.DirFS(filepath.Join(dir, "routes")))
+	if err != nil {
+		return false
+	}
+	for _, rt := range table.Routes() {
+		if rt.Page() != "" {
+			return true
 		}
-		if d.IsDir() && p != filepath.Join(dir, "routes") && (strings.HasPrefix(d.Name(), "_") || strings.HasPrefix(d.Name(), ".")) {
-			return filepath.SkipDir
-		}
-		switch d.Name() {
-		case "page.tsx", "page.jsx", "page.ts", "page.js":
-			return found
-		}
-		return nil
-	})
-	return err == found
+	}
+	return false
 }
 
 // npmInstall runs npm ci in dir when it has a package-lock.json and its

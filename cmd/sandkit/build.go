@@ -11,8 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-
-	"sandkit.dev/sandkit/compiler"
 )
 
 var buildCmd = &command{
@@ -53,14 +51,12 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	res, err := compiler.BuildHandlers(ctx, dir)
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	res, err := buildHandlers(ctx, dir, log)
 	if err != nil {
 		return err
 	}
-	if _, err := compiler.GenerateTypes(dir); err != nil {
-		return err
-	}
-	if err := buildPages(ctx, dir, *dev, slog.New(slog.NewTextHandler(stderr, nil))); err != nil {
+	if err := buildPages(ctx, dir, *dev, log); err != nil {
 		return err
 	}
 	if len(res.Routes) == 0 {
