@@ -104,8 +104,17 @@ func pagesApp(t *testing.T) string {
 func TestPageRoutes(t *testing.T) {
 	_, srv := serveApp(t, pagesApp(t))
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	get := func(path, accept string) response {
-		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+	// send makes one request without following redirects; form, if not
+	// nil, is its URL-encoded body.
+	send := func(method, path, accept string, form url.Values) response {
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req, _ := http.NewRequest(method, srv.URL+path, body)
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
 		if accept != "" {
 			req.Header.Set("Accept", accept)
 		}
@@ -114,10 +123,10 @@ func TestPageRoutes(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var b strings.Builder
-		_, _ = readBody(&b, resp)
-		return response{resp.StatusCode, resp.Header, b.String()}
+		b, _ := io.ReadAll(resp.Body)
+		return response{resp.StatusCode, resp.Header, string(b)}
 	}
+	get := func(path, accept string) response { return send("GET", path, accept, nil) }
 
 	t.Run("document", func(t *testing.T) {
 		r := get("/notes/7", "text/html")
@@ -206,21 +215,7 @@ func TestPageRoutes(t *testing.T) {
 		}
 	})
 	t.Run("form without JavaScript", func(t *testing.T) {
-		post := func(form url.Values, accept string) response {
-			req, _ := http.NewRequest("POST", srv.URL+"/notes/3", strings.NewReader(form.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			if accept != "" {
-				req.Header.Set("Accept", accept)
-			}
-			resp, err := noRedirect.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			var b strings.Builder
-			_, _ = readBody(&b, resp)
-			return response{resp.StatusCode, resp.Header, b.String()}
-		}
+		post := func(form url.Values, accept string) response { return send("POST", "/notes/3", accept, form) }
 		r := post(url.Values{"title": {"hi"}}, "text/html")
 		if r.status != 303 || r.header.Get("Location") != "/notes/3" {
 			t.Errorf("accepted form: %d %v", r.status, r.header)
@@ -279,8 +274,4 @@ func TestPagesMissingBuild(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "has a page but .sandkit/build/pages/manifest.json is missing") {
 		t.Fatalf("OpenApp: %v", err)
 	}
-}
-
-func readBody(b *strings.Builder, resp *http.Response) (int64, error) {
-	return io.Copy(b, resp.Body)
 }
