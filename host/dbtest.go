@@ -47,7 +47,7 @@ func NewTestDB(ctx context.Context, appDir string) (*TestDB, error) {
 		return nil, err
 	}
 	path := filepath.Join(tmp, filepath.FromSlash(AppDBPath))
-	m, err := openMigrator(ctx, appDir, path, "")
+	m, err := openMigrator(ctx, appDir, cfg, path, "")
 	if err == nil {
 		_, err = m.Up(ctx)
 		m.Close()

@@ -53,20 +53,18 @@ func OpenMigrator(ctx context.Context, dir string) (*Migrator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return openMigrator(ctx, dir, filepath.Join(dir, filepath.FromSlash(AppDBPath)), cfg.Database.URL)
+	return openMigrator(ctx, dir, cfg, filepath.Join(dir, filepath.FromSlash(AppDBPath)), cfg.Database.URL)
 }
 
 // openMigrator migrates the database at path, or the app's schema of the
-// PostgreSQL database at pgURL if it is set, with dir's migrations.
-func openMigrator(ctx context.Context, dir, path, pgURL string) (*Migrator, error) {
-	cfg, err := LoadConfig(dir)
-	if err != nil {
-		return nil, err
-	}
+// PostgreSQL database at pgURL if it is set, with the migrations of the app
+// in dir, whose configuration is cfg.
+func openMigrator(ctx context.Context, dir string, cfg Config, path, pgURL string) (*Migrator, error) {
 	engine := "sqlite"
 	if pgURL != "" {
 		engine = "postgres"
 	}
+	schema := PostgresSchema(cfg.Name)
 	mdir := filepath.Join(dir, MigrationsDir)
 	migrations := migrate.NewMigrations()
 	if _, err := os.Stat(mdir); err == nil {
@@ -75,7 +73,7 @@ func openMigrator(ctx context.Context, dir, path, pgURL string) (*Migrator, erro
 		}
 		fsys := txFS{os.DirFS(mdir), engine}
 		if pgURL != "" {
-			if err := screenMigrations(fsys, PostgresSchema(cfg.Name)); err != nil {
+			if err := screenMigrations(fsys, schema); err != nil {
 				return nil, fmt.Errorf("app %q: %w", cfg.Name, err)
 			}
 		}
@@ -83,10 +81,12 @@ func openMigrator(ctx context.Context, dir, path, pgURL string) (*Migrator, erro
 			return nil, fmt.Errorf("app %q: %s: %w", cfg.Name, MigrationsDir, err)
 		}
 	}
-	var db *bun.DB
+	var (
+		db  *bun.DB
+		err error
+	)
 	conn := &connector{open: map[*connState]struct{}{}}
 	if pgURL != "" {
-		schema := PostgresSchema(cfg.Name)
 		if db, err = openPostgres(ctx, pgURL, schema, cfg.Limits.StatementTimeout.std()); err != nil {
 			return nil, fmt.Errorf("app %q: PostgreSQL schema %s: %w", cfg.Name, schema, err)
 		}
