@@ -75,46 +75,30 @@ func BenchmarkRender100Parallel(b *testing.B) {
 // BenchmarkNodeRender100 is the baseline: Node 20 rendering the same bundle
 // and input warm, b.N times in one process (started outside the timing).
 func BenchmarkNodeRender100(b *testing.B) {
-	bundle := reactBundle(b)
-	dir := b.TempDir()
-	bf, inf := filepath.Join(dir, "bundle.js"), filepath.Join(dir, "input.json")
-	if err := os.WriteFile(bf, bundle, 0o644); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(inf, listPage(b, 100), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	n := max(b.N, 100)
-	out, err := exec.Command("node", filepath.Join(appDir, "node-bench.cjs"), bf, inf, strconv.Itoa(n)).Output()
-	if err != nil {
-		b.Fatalf("node: %v", err)
-	}
-	var res struct {
-		MedianNS float64 `json:"median_ns"`
-		PerSec   float64 `json:"per_sec"`
-	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportMetric(1e9/res.PerSec, "ns/op")
-	b.ReportMetric(res.MedianNS/1e6, "p50-ms")
-	b.ReportMetric(res.PerSec, "renders/s")
+	benchNode(b, "node-bench.cjs", max(b.N, 100), reactBundle(b), listPage(b, 100))
 }
 
 // BenchmarkQuickJSInNode100 runs the same QuickJS wasm, prelude, bundle
 // and input in Node's wasm engine (V8's Liftoff/TurboFan instead of
 // wazero's compiler), b.N renders in one process.
 func BenchmarkQuickJSInNode100(b *testing.B) {
-	bundle := reactBundle(b)
+	benchNode(b, "node-qjs-bench.cjs", max(b.N, 10), []byte(prelude), reactBundle(b), listPage(b, 100))
+}
+
+// benchNode runs a Node benchmark script from appDir with files (written to
+// temporary files, passed in order) and n, and reports the median and
+// throughput it prints.
+func benchNode(b *testing.B, script string, n int, files ...[]byte) {
 	dir := b.TempDir()
-	pf, bf, inf := filepath.Join(dir, "prelude.js"), filepath.Join(dir, "bundle.js"), filepath.Join(dir, "input.json")
-	input := listPage(b, 100)
-	for f, data := range map[string][]byte{pf: []byte(prelude), bf: bundle, inf: input} {
+	args := []string{filepath.Join(appDir, script)}
+	for i, data := range files {
+		f := filepath.Join(dir, strconv.Itoa(i))
 		if err := os.WriteFile(f, data, 0o644); err != nil {
 			b.Fatal(err)
 		}
+		args = append(args, f)
 	}
-	out, err := exec.Command("node", filepath.Join(appDir, "node-qjs-bench.cjs"), pf, bf, inf, strconv.Itoa(max(b.N, 10))).Output()
+	out, err := exec.Command("node", append(args, strconv.Itoa(n))...).Output()
 	if err != nil {
 		b.Fatalf("node: %v", err)
 	}
