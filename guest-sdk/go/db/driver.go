@@ -131,9 +131,6 @@ func (c *conn) QueryContext(_ context.Context, query string, args []driver.Named
 }
 
 func encodeNamed(args []driver.NamedValue) ([]byte, error) {
-	if len(args) == 0 {
-		return noArgs, nil
-	}
 	vs := make([]any, len(args))
 	for i, a := range args {
 		vs[i] = a.Value

@@ -25,12 +25,9 @@ type Result struct {
 // Exec runs a statement that returns no rows (INSERT, UPDATE, DELETE,
 // CREATE...). Arguments bind to ? placeholders in order.
 func Exec(query string, args ...any) (Result, error) {
-	ab := noArgs
-	if len(args) > 0 {
-		var err error
-		if ab, err = encodeArgs(args); err != nil {
-			return Result{}, err
-		}
+	ab, err := encodeArgs(args)
+	if err != nil {
+		return Result{}, err
 	}
 	b, err := call(opExec, query, ab, 0)
 	if err != nil {
@@ -43,12 +40,9 @@ func Exec(query string, args ...any) (Result, error) {
 // Query runs a statement and returns all of its rows, already fetched.
 // Arguments bind to ? placeholders in order.
 func Query(query string, args ...any) (*Rows, error) {
-	ab := noArgs
-	if len(args) > 0 {
-		var err error
-		if ab, err = encodeArgs(args); err != nil {
-			return nil, err
-		}
+	ab, err := encodeArgs(args)
+	if err != nil {
+		return nil, err
 	}
 	b, err := call(opQuery, query, ab, 0)
 	if err != nil {
@@ -69,12 +63,9 @@ func Query(query string, args ...any) (*Rows, error) {
 // in UTC, NULL null, and a column declared BOOLEAN is true/false (spec/abi.md
 // §9). Name columns with AS to choose the keys.
 func QueryJSON(query string, args ...any) ([]byte, error) {
-	ab := noArgs
-	if len(args) > 0 {
-		var err error
-		if ab, err = encodeArgs(args); err != nil {
-			return nil, err
-		}
+	ab, err := encodeArgs(args)
+	if err != nil {
+		return nil, err
 	}
 	b, err := call(opQueryJSON, query, ab, 0)
 	if err != nil {

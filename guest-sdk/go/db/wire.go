@@ -5,6 +5,7 @@ package db
 
 import (
 	"database/sql/driver"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -157,10 +158,13 @@ func appendArg(dst []byte, a any) ([]byte, error) {
 	return abi.AppendValue(dst, v), nil
 }
 
-// encodeArgs encodes a statement's arguments.
+// encodeArgs encodes a statement's arguments: a u32 count, as
+// [abi.AppendArgs] writes it, then the values.
 func encodeArgs(args []any) ([]byte, error) {
-	b := make([]byte, 4, 4+16*len(args))
-	b[0], b[1], b[2], b[3] = byte(len(args)), byte(len(args)>>8), byte(len(args)>>16), byte(len(args)>>24)
+	if len(args) == 0 {
+		return noArgs, nil
+	}
+	b := binary.LittleEndian.AppendUint32(make([]byte, 0, 4+16*len(args)), uint32(len(args)))
 	var err error
 	for _, a := range args {
 		if b, err = appendArg(b, a); err != nil {
