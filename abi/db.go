@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"strconv"
 )
 
 // Database host functions under [ModuleName]. Each returns the length n >= 0
@@ -112,9 +113,9 @@ type DBError struct {
 
 func (e *DBError) Error() string {
 	if e.SQLState != "" {
-		return e.Message + " (code " + itoa(int64(e.Code)) + ", SQLSTATE " + e.SQLState + ")"
+		return e.Message + " (code " + strconv.Itoa(int(e.Code)) + ", SQLSTATE " + e.SQLState + ")"
 	}
-	return e.Message + " (code " + itoa(int64(e.Code)) + ")"
+	return e.Message + " (code " + strconv.Itoa(int(e.Code)) + ")"
 }
 
 // Primary returns the primary result code (Code & 0xff): CodeConstraint for
@@ -345,27 +346,4 @@ func (r *RowsReader) Err() error {
 		return ErrMalformedDB
 	}
 	return nil
-}
-
-func itoa(n int64) string {
-	var buf [20]byte
-	i := len(buf)
-	neg := n < 0
-	u := uint64(n)
-	if neg {
-		u = -u
-	}
-	for {
-		i--
-		buf[i] = byte('0' + u%10)
-		u /= 10
-		if u == 0 {
-			break
-		}
-	}
-	if neg {
-		i--
-		buf[i] = '-'
-	}
-	return string(buf[i:])
 }
