@@ -237,6 +237,32 @@ func writeAppFile(t *testing.T, dir, rel, content string) {
 	}
 }
 
+// refusal is a statement a hostile guest sends to its /sql route (as a
+// query if query is set) and the 400 answer it must get.
+type refusal struct {
+	name, sql string
+	query     bool
+	want      string
+}
+
+// expectRefused sends each statement and expects its refusal, within 3s.
+func expectRefused(t *testing.T, srv *httptestServer, cases []refusal) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			path := "/sql"
+			if tc.query {
+				path += "?query=1"
+			}
+			start := time.Now()
+			expect(t, srv.do(t, "POST", path, tc.sql), 400, tc.want)
+			if took := time.Since(start); took > 3*time.Second {
+				t.Errorf("took %v", took)
+			}
+		})
+	}
+}
+
 func TestHostileGuestsAreRefused(t *testing.T) {
 	victimDir := hostileApp(t, "victim", "name = \"victim\"\n")
 	victim := buildApp(t, victimDir)
@@ -250,11 +276,7 @@ db_max_bytes = 262144
 	srv := buildApp(t, dir)
 	victimDB := filepath.Join(victimDir, host.AppDBPath)
 	expect(t, srv.do(t, "POST", "/sql", "CREATE TABLE big (b BLOB)"), 200, "ok")
-	for _, tc := range []struct {
-		name, sql string
-		query     bool
-		want      string
-	}{
+	expectRefused(t, srv, []refusal{
 		{"attach another app", "ATTACH DATABASE '" + victimDB + "' AS v", false, "23 42501 ATTACH, DETACH and VACUUM INTO are not allowed"},
 		{"attach a new file", "ATTACH DATABASE '/tmp/sandkit-evil.db' AS e", false, "23 42501 ATTACH"},
 		{"read another app's table", "SELECT s FROM secrets", true, "1 42000 no such table: secrets"},
@@ -266,19 +288,7 @@ db_max_bytes = 262144
 		{"sql transaction control", "BEGIN", false, "23 42501 BEGIN is not allowed in SQL"},
 		{"over quota", "INSERT INTO big SELECT zeroblob(65536) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 20) SELECT x FROM c)", false, "13 53100 the app's database is full: limits.db_max_bytes is 262144 bytes"},
 		{"past the statement timeout", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c", true, "9 57014 statement stopped at limits.statement_timeout (200ms)"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			path := "/sql"
-			if tc.query {
-				path += "?query=1"
-			}
-			start := time.Now()
-			expect(t, srv.do(t, "POST", path, tc.sql), 400, tc.want)
-			if took := time.Since(start); took > 3*time.Second {
-				t.Errorf("took %v", took)
-			}
-		})
-	}
+	})
 	for _, f := range []string{"/tmp/sandkit-evil.db", "/tmp/sandkit-copy.db"} {
 		if _, err := os.Stat(f); err == nil {
 			os.Remove(f)

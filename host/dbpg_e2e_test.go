@@ -90,11 +90,7 @@ func TestPostgresIsolation(t *testing.T) {
 	dir := hostileApp(t, "hostile", "[limits]\nstatement_timeout = \"200ms\"\n")
 	name := usePostgres(t, dir, "hostile")
 	srv := buildApp(t, dir)
-	for _, tc := range []struct {
-		name, sql string
-		query     bool
-		want      string
-	}{
+	expectRefused(t, srv, []refusal{
 		{"qualified name", "SELECT s FROM " + victimSchema + ".secrets", true, "23 42501 the name " + victimSchema + " is reserved"},
 		{"quoted qualified name", `SELECT s FROM "` + victimSchema + `"."secrets"`, true, "23 42501 the name " + victimSchema},
 		{"unqualified name", "SELECT s FROM secrets", true, `1 42P01 relation "secrets" does not exist`},
@@ -123,19 +119,7 @@ func TestPostgresIsolation(t *testing.T) {
 		{"a row too large for the host", "SELECT repeat('x', 40000000)", true, "18 54000 a row of the result is over"},
 		{"comment on the database", "COMMENT ON DATABASE sandkit_test IS 'x'", false, "23 42501 COMMENT is allowed on tables"},
 		{"drop what the shared role owns", "DROP OWNED BY CURRENT_USER", false, "23 42501 DROP OWNED is not allowed"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			path := "/sql"
-			if tc.query {
-				path += "?query=1"
-			}
-			start := time.Now()
-			expect(t, srv.do(t, "POST", path, tc.sql), 400, tc.want)
-			if took := time.Since(start); took > 3*time.Second {
-				t.Errorf("took %v", took)
-			}
-		})
-	}
+	})
 	// The hostile app's connections still use its own schema, its own
 	// tables work, and the victim's data is intact and its own.
 	expect(t, srv.do(t, "POST", "/sql?query=1", "SELECT current_schema()"), 200, host.PostgresSchema(name)+"\n")
