@@ -12,10 +12,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -202,29 +200,12 @@ func TestMeasureDB(t *testing.T) {
 		},
 	}
 
-	measure := func(name string, h http.Handler, path string) time.Duration {
-		req := httptest.NewRequest("GET", path, nil)
-		var ds []time.Duration
-		for i := range 1200 {
-			w := httptest.NewRecorder()
-			start := time.Now()
-			h.ServeHTTP(w, req)
-			if i >= 200 {
-				ds = append(ds, time.Since(start))
-			}
-			if w.Code != 200 {
-				t.Fatalf("%s: %d %s", name, w.Code, w.Body)
-			}
-		}
-		slices.Sort(ds)
-		return ds[len(ds)/2]
-	}
-	base := measure("native sql+hand JSON", natives["native sql+hand JSON"], "/")
+	base := inProcess(t, natives["native sql+hand JSON"], "/")
 	t.Logf("%-28s %8v  1.0x", "native sql+hand JSON", base.Round(100*time.Nanosecond))
-	nb := measure("native bun+encoding/json", natives["native bun+encoding/json"], "/")
+	nb := inProcess(t, natives["native bun+encoding/json"], "/")
 	t.Logf("%-28s %8v  %.1fx", "native bun+encoding/json", nb.Round(100*time.Nanosecond), float64(nb)/float64(base))
 	for _, name := range []string{"noop", "one", "scanonly", "fast", "sqlrows", "bunraw", "bunjson"} {
-		d := measure(name, app, "/m/"+name)
+		d := inProcess(t, app, "/m/"+name)
 		t.Logf("%-28s %8v  %.1fx", "guest "+name, d.Round(100*time.Nanosecond), float64(d)/float64(base))
 	}
 }
