@@ -226,16 +226,22 @@ func writeTm(mem api.Memory, t int64, ptr uint32) {
 
 // cString reads a NUL-terminated string of at most limit bytes.
 func cString(mem api.Memory, ptr uint32, limit uint32) string {
-	if ptr == 0 {
-		return ""
-	}
-	n := min(limit, mem.Size()-min(ptr, mem.Size()))
-	b, ok := mem.Read(ptr, n)
-	if !ok {
-		return ""
-	}
-	if i := bytes.IndexByte(b, 0); i >= 0 {
-		b = b[:i]
-	}
+	b, _ := cBytes(mem, ptr, limit)
 	return string(b)
+}
+
+// cBytes returns the bytes at ptr up to the first NUL, reading at most
+// limit bytes, as a view of guest memory; terminated is false when no NUL
+// came before the limit or the end of memory, and for a null or
+// out-of-bounds ptr.
+func cBytes(mem api.Memory, ptr, limit uint32) (b []byte, terminated bool) {
+	size := mem.Size()
+	if ptr == 0 || ptr >= size {
+		return nil, false
+	}
+	b, _ = mem.Read(ptr, min(limit, size-ptr))
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i], true
+	}
+	return b, false
 }

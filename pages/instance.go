@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/tetratelabs/wazero"
@@ -166,16 +167,14 @@ func (in *instance) freeValue(ctx context.Context, v uint32) {
 
 // cstring copies NUL-terminated bytes at p into Go memory.
 func (in *instance) cstring(p uint32) ([]byte, error) {
-	size := in.mem.Size()
-	if p == 0 || p >= size {
+	if p == 0 || p >= in.mem.Size() {
 		return nil, fmt.Errorf("QuickJS returned a bad string pointer %#x", p)
 	}
-	b, _ := in.mem.Read(p, size-p)
-	i := bytes.IndexByte(b, 0)
-	if i < 0 {
+	b, ok := cBytes(in.mem, p, math.MaxUint32)
+	if !ok {
 		return nil, fmt.Errorf("QuickJS returned an unterminated string at %#x", p)
 	}
-	return bytes.Clone(b[:i]), nil
+	return bytes.Clone(b), nil
 }
 
 // putCString copies b and a NUL into fresh guest memory.
