@@ -2,6 +2,7 @@ package host
 
 import (
 	"context"
+	"database/sql/driver"
 	"io"
 	"log/slog"
 	"os"
@@ -43,7 +44,7 @@ func session(t *testing.T, adb *appDB) (end func(), s *dbSession) {
 func run(s *dbSession, q string, args ...any) *abi.DBError {
 	sctx, cancel := s.stmtContext(context.Background())
 	defer cancel()
-	if _, err := s.exec(sctx, q, args); err != nil {
+	if _, err := s.exec(sctx, q, namedArgs(args)); err != nil {
 		return s.dbError(context.Background(), sctx, err)
 	}
 	return nil
@@ -52,7 +53,7 @@ func run(s *dbSession, q string, args ...any) *abi.DBError {
 // rows runs q as db_query would and decodes the result.
 func rows(t *testing.T, s *dbSession, q string, args ...any) ([][]abi.Value, *abi.DBError) {
 	t.Helper()
-	b := s.query(context.Background(), nil, q, args, false)
+	b := s.query(context.Background(), nil, q, namedArgs(args), false)
 	if b[0] == abi.ResultError {
 		e, err := abi.DecodeDBError(b)
 		if err != nil {
@@ -261,4 +262,13 @@ func TestDBWritersQueue(t *testing.T) {
 	if e := <-done; e != nil {
 		t.Errorf("write after the transaction ended: %v", e)
 	}
+}
+
+// namedArgs binds args to ? placeholders in order, as dbStatement does.
+func namedArgs(args []any) []driver.NamedValue {
+	named := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	return named
 }

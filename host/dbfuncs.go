@@ -90,27 +90,30 @@ func dbStatement(ctx context.Context, c *call, adb *appDB, kind stmtKind, text, 
 	if err != nil {
 		return abi.ErrBadInput
 	}
-	args := make([]any, len(vals))
+	// The driver's own argument type, built once: the engines' drivers
+	// take []driver.NamedValue.
+	args := make([]driver.NamedValue, len(vals))
 	pg := adb.pgURL != ""
 	for i, v := range vals {
+		args[i].Ordinal = i + 1
 		switch v.Tag {
 		case abi.TagNull:
 		case abi.TagBool:
 			if pg {
-				args[i] = v.Int != 0 // PostgreSQL has a boolean type
+				args[i].Value = v.Int != 0 // PostgreSQL has a boolean type
 			} else {
-				args[i] = v.Int
+				args[i].Value = v.Int
 			}
 		case abi.TagInt:
-			args[i] = v.Int
+			args[i].Value = v.Int
 		case abi.TagFloat:
-			args[i] = v.Float
+			args[i].Value = v.Float
 		case abi.TagText:
-			args[i] = v.Str
+			args[i].Value = v.Str
 		case abi.TagBlob:
-			args[i] = []byte(v.Str)
+			args[i].Value = []byte(v.Str)
 		case abi.TagTime:
-			args[i] = time.Unix(0, v.Int).UTC()
+			args[i].Value = time.Unix(0, v.Int).UTC()
 		}
 	}
 	q := string(text)
@@ -254,7 +257,7 @@ func (s *dbSession) stmtContext(ctx context.Context) (context.Context, context.C
 // query runs q and appends its rows, or its error, to dst. It reads the
 // driver's rows directly (under sql.Conn.Raw): database/sql's Scan would
 // convert and copy every value once more.
-func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any, asJSON bool) []byte {
+func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []driver.NamedValue, asJSON bool) []byte {
 	start := len(dst)
 	sctx, cancel := s.stmtContext(ctx)
 	defer cancel()
@@ -283,7 +286,7 @@ func (s *dbSession) query(ctx context.Context, dst []byte, q string, args []any,
 			return err
 		}
 		defer s.unlockWriter(stmt.writes)
-		rows, err := stmt.Stmt.(driver.StmtQueryContext).QueryContext(sctx, namedArgs(args))
+		rows, err := stmt.Stmt.(driver.StmtQueryContext).QueryContext(sctx, args)
 		if err != nil {
 			return err
 		}
@@ -410,7 +413,7 @@ func (s *dbSession) releaseWriter() {
 }
 
 // exec runs q as db_exec does, on a cached prepared statement.
-func (s *dbSession) exec(ctx context.Context, q string, args []any) (driver.Result, error) {
+func (s *dbSession) exec(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
 	var res driver.Result
 	err := s.conn.Raw(func(dc any) error {
 		if s.pg {
@@ -430,21 +433,10 @@ func (s *dbSession) exec(ctx context.Context, q string, args []any) (driver.Resu
 			return err
 		}
 		defer s.unlockWriter(true)
-		res, err = stmt.Stmt.(driver.StmtExecContext).ExecContext(ctx, namedArgs(args))
+		res, err = stmt.Stmt.(driver.StmtExecContext).ExecContext(ctx, args)
 		return err
 	})
 	return res, err
-}
-
-func namedArgs(args []any) []driver.NamedValue {
-	if len(args) == 0 {
-		return nil
-	}
-	named := make([]driver.NamedValue, len(args))
-	for i, a := range args {
-		named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
-	}
-	return named
 }
 
 // appendDriverValue encodes one value as database/sql scanned it.
