@@ -332,7 +332,7 @@ func buildClient(appDir, outDir string, nodes []*pageNode, table *routing.Table,
 	if opts.Dev {
 		bo.Sourcemap = api.SourceMapLinked
 	}
-	bo.Plugins = []api.Plugin{pagesPlugin(appDir, src, "")}
+	bo.Plugins = []api.Plugin{pagesPlugin(appDir, entryClient, src)}
 	r := api.Build(bo)
 	if len(r.Errors) > 0 {
 		return nil, nil, newPagesError(appDir, "client", r.Errors)
@@ -488,7 +488,7 @@ func buildServer(appDir string, opts PagesOptions, src string, warnings *[]strin
 	// with: keep it production React even in dev, and unminified names only
 	// in dev for readable stack traces.
 	bo.Define = map[string]string{"process.env.NODE_ENV": `"production"`, "__SANDKIT_DEV__": strconv.FormatBool(opts.Dev)}
-	bo.Plugins = []api.Plugin{pagesPlugin(appDir, "", src)}
+	bo.Plugins = []api.Plugin{pagesPlugin(appDir, entryServer, src)}
 	r := api.Build(bo)
 	if len(r.Errors) > 0 {
 		return nil, newPagesError(appDir, "server", r.Errors)

@@ -22,20 +22,23 @@ const (
 	entryServer    = "server"
 )
 
-// pagesPlugin resolves the entry (clientSrc or serverSrc, whichever is set)
-// and sandkit/client/... to virtual modules. Their bare imports (react,
-// react-router) resolve in the app's node_modules.
-func pagesPlugin(appDir, clientSrc, serverSrc string) api.Plugin {
+// pagesPlugin resolves entry (entryClient or entryServer; "" for none) to a
+// virtual module with source src, and sandkit/client/... to the embedded
+// runtime. Their bare imports (react, react-router) resolve in the app's
+// node_modules.
+func pagesPlugin(appDir, entry, src string) api.Plugin {
 	return api.Plugin{
 		Name: "sandkit-pages",
 		Setup: func(b api.PluginBuild) {
-			b.OnResolve(api.OnResolveOptions{Filter: `^(` + entryClient + `|` + entryServer + `)$`},
-				func(a api.OnResolveArgs) (api.OnResolveResult, error) {
-					if a.Kind != api.ResolveEntryPoint {
-						return api.OnResolveResult{}, nil
-					}
-					return api.OnResolveResult{Path: a.Path, Namespace: pagesNamespace}, nil
-				})
+			if entry != "" {
+				b.OnResolve(api.OnResolveOptions{Filter: `^` + regexp.QuoteMeta(entry) + `$`},
+					func(a api.OnResolveArgs) (api.OnResolveResult, error) {
+						if a.Kind != api.ResolveEntryPoint {
+							return api.OnResolveResult{}, nil
+						}
+						return api.OnResolveResult{Path: a.Path, Namespace: pagesNamespace}, nil
+					})
+			}
 			b.OnResolve(api.OnResolveOptions{Filter: `^` + regexp.QuoteMeta(client.ImportPath) + `(/[^/]+)?$`},
 				func(a api.OnResolveArgs) (api.OnResolveResult, error) {
 					name, ok := client.File(a.Path)
@@ -58,12 +61,7 @@ func pagesPlugin(appDir, clientSrc, serverSrc string) api.Plugin {
 				})
 			b.OnLoad(api.OnLoadOptions{Filter: `.*`, Namespace: pagesNamespace},
 				func(a api.OnLoadArgs) (api.OnLoadResult, error) {
-					switch a.Path {
-					case entryClient, entryServer:
-						src := clientSrc
-						if a.Path == entryServer {
-							src = serverSrc
-						}
+					if a.Path == entry {
 						return api.OnLoadResult{Contents: &src, ResolveDir: appDir, Loader: api.LoaderJS}, nil
 					}
 					b, err := fs.ReadFile(client.FS(), strings.TrimPrefix(a.Path, "client/"))
