@@ -96,8 +96,7 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 		idle:  make(chan *instance, cfg.instances),
 		slots: make(chan struct{}, cfg.instances),
 	}
-	// Evaluating a bundle is bounded too: ten renders' worth, at least 5 s.
-	lctx, cancel := context.WithTimeout(ctx, max(10*cfg.timeout, 5*time.Second))
+	lctx, cancel := r.bootContext(ctx)
 	defer cancel()
 	in, err := e.newFreshInstance(lctx, name, bundle, r.maxBytes)
 	if err != nil {
@@ -211,7 +210,7 @@ func (r *Renderer) acquire(ctx context.Context) (*instance, error) {
 
 func (r *Renderer) newInstance(ctx context.Context) (*instance, error) {
 	if r.snap == nil {
-		lctx, cancel := context.WithTimeout(ctx, max(10*r.timeout, 5*time.Second))
+		lctx, cancel := r.bootContext(ctx)
 		defer cancel()
 		return r.e.newFreshInstance(lctx, r.name, r.bundle, r.maxBytes)
 	}
@@ -222,6 +221,12 @@ func (r *Renderer) newInstance(ctx context.Context) (*instance, error) {
 		r.restoreNanos.Add(int64(time.Since(start)))
 	}
 	return in, err
+}
+
+// bootContext bounds evaluating the bundle in a new instance: ten renders'
+// worth, at least 5 s.
+func (r *Renderer) bootContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, max(10*r.timeout, 5*time.Second))
 }
 
 func (r *Renderer) discard(ctx context.Context, in *instance, why error) {
