@@ -7,7 +7,6 @@ package host
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -256,12 +255,7 @@ func screenMigrations(fsys txFS, schema string) error {
 		return err
 	}
 	for _, e := range ents {
-		f, err := fsys.Open(e.Name())
-		if err != nil {
-			return err
-		}
-		b, err := io.ReadAll(f)
-		f.Close()
+		b, err := fs.ReadFile(fsys, e.Name())
 		if err != nil {
 			return err
 		}
