@@ -64,7 +64,7 @@ func PostgresSchema(name string) string {
 }
 
 // quoteIdent quotes a PostgreSQL identifier.
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+func quoteIdent(s string) string { return pgx.Identifier{s}.Sanitize() }
 
 // pgConnections bounds the connections of one app's pool on one host.
 const pgConnections = 8
