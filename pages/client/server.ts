@@ -63,11 +63,12 @@ const POST = "</body></html>";
 export function register(nodes: Node[]): void {
   const routes = toRoutes(nodes, (n, r) => Object.assign(r, n.mod ? moduleProps(n, n.mod) : {}));
   const { dataRoutes } = createStaticHandler(routes);
+  const chains = routeChains(dataRoutes);
   (globalThis as any).__sandkit_render = (input: string): string =>
-    JSON.stringify(render(dataRoutes, JSON.parse(input) as Input));
+    JSON.stringify(render(dataRoutes, chains, JSON.parse(input) as Input));
 }
 
-function render(dataRoutes: any[], inp: Input): Result {
+function render(dataRoutes: any[], chains: Map<string, any[]>, inp: Input): Result {
   const url = String(inp.url || "/");
   const q = url.search(/[?#]/);
   const pathname = q < 0 ? url : url.slice(0, q);
@@ -75,7 +76,7 @@ function render(dataRoutes: any[], inp: Input): Result {
   const location = { pathname, search, hash: "", state: null, key: "default" };
   const params = inp.params ?? {};
   const pageId = "page:" + inp.route;
-  const chain = inp.notFound ? null : findChain(dataRoutes, pageId);
+  const chain = inp.notFound ? null : (chains.get(pageId) ?? null);
 
   let matches: any[] | null = matchRoutes(dataRoutes, location);
   let notFound: string | undefined;
@@ -168,16 +169,14 @@ function render(dataRoutes: any[], inp: Input): Result {
   throw first;
 }
 
-/** The route objects from the root to the route with id, or null. */
-function findChain(routes: any[], id: string): any[] | null {
+/** Maps each route's id to the route objects from the root down to it, once, not per render. */
+function routeChains(routes: any[], above: any[] = [], out = new Map<string, any[]>()): Map<string, any[]> {
   for (const r of routes) {
-    if (r.id === id) return [r];
-    if (r.children) {
-      const c = findChain(r.children, id);
-      if (c) return [r, ...c];
-    }
+    const chain = [...above, r];
+    out.set(r.id, chain);
+    if (r.children) routeChains(r.children, chain, out);
   }
-  return null;
+  return out;
 }
 
 /** Renders inside a document so that React hoists title, meta and link to head. */
