@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,6 +44,9 @@ type MigrationStatus struct {
 // or NNNN_name.ENGINE.up.sql for a variant that replaces the plain file on
 // one engine (sqlite or postgres).
 var migrationName = regexp.MustCompile(`^(\d{1,14})_([0-9a-z_\-]+)(?:\.(sqlite|postgres))?\.(up|down)\.sql$`)
+
+// migrationLabel is what CreateMigration accepts as the name part.
+var migrationLabel = regexp.MustCompile(`^[0-9a-z_\-]+$`)
 
 // OpenMigrator opens the database of the app in dir for migrating. The
 // statements of a migration run under the guests' policy (no ATTACH, no
@@ -215,7 +219,7 @@ func (m *Migrator) failedFile(g *migrate.MigrationGroup, dir string, err error) 
 // name with the next free number and returns their paths.
 func CreateMigration(dir, name string) (up, down string, err error) {
 	name = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(name), " ", "_"))
-	if !regexp.MustCompile(`^[0-9a-z_\-]+$`).MatchString(name) {
+	if !migrationLabel.MatchString(name) {
 		return "", "", fmt.Errorf("migration name %q: use lower-case letters, digits, _ and -", name)
 	}
 	mdir := filepath.Join(dir, MigrationsDir)
@@ -229,8 +233,7 @@ func CreateMigration(dir, name string) (up, down string, err error) {
 	next := 1
 	for _, e := range ents {
 		if m := migrationName.FindStringSubmatch(e.Name()); m != nil {
-			var n int
-			fmt.Sscan(strings.TrimLeft(m[1], "0"), &n)
+			n, _ := strconv.Atoi(m[1]) // at most 14 digits
 			next = max(next, n+1)
 		}
 	}
