@@ -160,15 +160,10 @@ func publish(buildDir string, res *Result, wasm, man []byte) error {
 	if err := os.MkdirAll(buildDir, 0o755); err != nil {
 		return err
 	}
-	if old, err := os.ReadFile(res.WasmPath); err != nil || !bytes.Equal(old, wasm) {
-		if err := writeFileAtomic(res.WasmPath, wasm); err != nil {
-			return err
-		}
+	if err := updateFileAtomic(res.WasmPath, wasm); err != nil {
+		return err
 	}
-	if old, err := os.ReadFile(res.ManifestPath); err != nil || !bytes.Equal(old, man) {
-		return writeFileAtomic(res.ManifestPath, man)
-	}
-	return nil
+	return updateFileAtomic(res.ManifestPath, man)
 }
 
 // goBuild runs go build for the generated main package and leaves the

@@ -235,11 +235,7 @@ func writeRuntimeTypes(appDir string) error {
 		if err != nil {
 			return err
 		}
-		dst := filepath.Join(dir, filepath.FromSlash(p))
-		if old, err := os.ReadFile(dst); err == nil && bytes.Equal(old, b) {
-			return nil
-		}
-		return writeFileAtomic(dst, b)
+		return updateFileAtomic(filepath.Join(dir, filepath.FromSlash(p)), b)
 	})
 }
 
@@ -509,13 +505,10 @@ func publishPages(outDir string, client map[string][]byte, server []byte, man *P
 	clientDir := filepath.Join(outDir, PagesClientDir)
 	for name, b := range client {
 		p := filepath.Join(clientDir, filepath.FromSlash(name))
-		if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, b) {
-			continue
-		}
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
 		}
-		if err := writeFileAtomic(p, b); err != nil {
+		if err := updateFileAtomic(p, b); err != nil {
 			return err
 		}
 	}

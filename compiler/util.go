@@ -3,6 +3,7 @@
 package compiler
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,6 +22,15 @@ func relSlash(base, p string) string {
 func joinLines(lines []string) string { return strings.Join(lines, "\n") }
 
 func compareStrings(a, b string) int { return strings.Compare(a, b) }
+
+// updateFileAtomic writes data to name with writeFileAtomic unless name
+// already holds exactly data: a watcher then sees no change.
+func updateFileAtomic(name string, data []byte) error {
+	if old, err := os.ReadFile(name); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	return writeFileAtomic(name, data)
+}
 
 // writeFileAtomic writes data to name through a temporary file in the same
 // folder and a rename, so a reader sees the old file or the new one, never
