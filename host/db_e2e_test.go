@@ -254,11 +254,9 @@ func expectRefused(t *testing.T, srv *httptestServer, cases []refusal) {
 			if tc.query {
 				path += "?query=1"
 			}
-			start := time.Now()
+			// A statement stopped by its timeout says so in its code (9),
+			// so no wall-clock check is needed here.
 			expect(t, srv.do(t, "POST", path, tc.sql), 400, tc.want)
-			if took := time.Since(start); took > 3*time.Second {
-				t.Errorf("took %v", took)
-			}
 		})
 	}
 }
