@@ -42,4 +42,9 @@ for dir in cmd/sandkit/testdata/browser compiler/testdata/browser compiler/testd
 	echo "install-deps: npm ci in $dir"
 	(cd "$root/$dir" && npm ci --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error)
 done
+# Go modules of sandkit and of every app and guest the tests build, so that
+# the tests build offline (the test task runs with GOPROXY=off).
+for mod in $(cd "$root" && git ls-files 'go.mod' '*/go.mod'); do
+	(cd "$root/$(dirname "$mod")" && go mod download)
+done
 echo "install-deps: $(chromium --version 2>/dev/null | head -1)"
