@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -142,6 +143,19 @@ func dbApp(ctx context.Context, root, work, name, toml string, routes map[string
 		return "", err
 	}
 	return dir, nil
+}
+
+// openApp opens the app in dir on a new engine; closeApp closes both.
+func openApp(ctx context.Context, dir string, log *slog.Logger) (app *host.App, closeApp func(), err error) {
+	e, err := host.NewEngine(host.WithLogger(log))
+	if err != nil {
+		return nil, nil, err
+	}
+	if app, err = host.OpenApp(ctx, e, dir); err != nil {
+		e.Close(ctx)
+		return nil, nil, err
+	}
+	return app, func() { app.Close(ctx); e.Close(ctx) }, nil
 }
 
 // nativeRows is the fast-path route in native Go: database/sql and the

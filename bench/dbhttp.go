@@ -106,16 +106,11 @@ func dbHTTPBackend(ctx context.Context, r *report, root, work string, log *slog.
 		return err
 	}
 	defer stopNative()
-	e, err := host.NewEngine(host.WithLogger(log))
+	app, closeApp, err := openApp(ctx, dir, log)
 	if err != nil {
 		return err
 	}
-	defer e.Close(ctx)
-	app, err := host.OpenApp(ctx, e, dir)
-	if err != nil {
-		return err
-	}
-	defer app.Close(ctx)
+	defer closeApp()
 	guestURL, stopGuest, err := serve(app)
 	if err != nil {
 		return err

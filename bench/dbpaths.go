@@ -14,8 +14,6 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	_ "modernc.org/sqlite" // the native baseline's driver
-
-	"sandkit.dev/sandkit/host"
 )
 
 // dbPathRoutes are the guest's ways of answering the 20 rows, cheapest
@@ -79,16 +77,11 @@ func dbPathsBench(ctx context.Context, r *report, root, work string, log *slog.L
 	if err != nil {
 		return err
 	}
-	e, err := host.NewEngine(host.WithLogger(log))
+	app, closeApp, err := openApp(ctx, dir, log)
 	if err != nil {
 		return err
 	}
-	defer e.Close(ctx)
-	app, err := host.OpenApp(ctx, e, dir)
-	if err != nil {
-		return err
-	}
-	defer app.Close(ctx)
+	defer closeApp()
 
 	// Native baselines over the same file: database/sql, and bun with encoding/json.
 	sqldb, err := openSQLite(dir)

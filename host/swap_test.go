@@ -3,7 +3,6 @@ package host_test
 import (
 	"context"
 	"log/slog"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -55,15 +54,7 @@ func TestHotSwapHammer(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { eng.Close(context.Background()) })
-	app, err := host.OpenApp(context.Background(), eng, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(app)
-	t.Cleanup(func() {
-		srv.Close()
-		app.Close(context.Background())
-	})
+	app, srv := serveAppOn(t, eng, dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if err := app.StartWatch(ctx); err != nil {
