@@ -99,6 +99,10 @@ func TestInstallScriptsNotRun(t *testing.T) {
 	json.Unmarshal(b, &pj)
 	pj["scripts"] = map[string]string{"postinstall": writeMark("app-postinstall")}
 	writeJSON(t, filepath.Join(app, "package.json"), pj)
+	// The app's own npm settings cannot turn scripts back on.
+	if err := os.WriteFile(filepath.Join(app, ".npmrc"), []byte("ignore-scripts=false\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	code, out := sandkitBuild(t, app)
 	if code != 0 {
