@@ -316,17 +316,26 @@ func TestE2ECommandLine(t *testing.T) {
 // app's routes live.
 const published = "routes published"
 
-// waitFor asks url now and again each time the server publishes a new
-// version, until it answers want; it fails t after a minute.
-func waitFor(t *testing.T, s *server, url, want string) {
+// untilPublished checks cond now and again each time the server publishes
+// a new version, until it holds; it fails t after a minute.
+func (s *server) untilPublished(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	seen := -1
-	s.until(t, "GET "+url+" answering "+want, func() bool {
+	s.until(t, what, func() bool {
 		n := strings.Count(s.logs(), published)
 		if n == seen {
 			return false
 		}
 		seen = n
+		return cond()
+	})
+}
+
+// waitFor asks url now and again each time the server publishes a new
+// version, until it answers want; it fails t after a minute.
+func waitFor(t *testing.T, s *server, url, want string) {
+	t.Helper()
+	s.untilPublished(t, "GET "+url+" answering "+want, func() bool {
 		r := request(t, "GET", url, "", "")
 		return r.status == 200 && r.body == want
 	})
@@ -401,13 +410,7 @@ func TestE2EServeRebuildsPages(t *testing.T) {
 		t.Fatalf("before the edit: %d %s", r.status, r.body)
 	}
 	os.WriteFile(page, []byte(edited), 0o644)
-	seen := -1
-	s.until(t, "the edited page served", func() bool {
-		n := strings.Count(s.logs(), published)
-		if n == seen {
-			return false
-		}
-		seen = n
+	s.untilPublished(t, "the edited page served", func() bool {
 		return strings.Contains(request(t, "GET", s.url+"/", "", "").body, "<h1>Todo, edited</h1>")
 	})
 }
