@@ -1,5 +1,6 @@
 // Tests of the rule that nothing an app ships runs on the host: npm install
-// scripts, git dependencies and a go.mod that asks for another toolchain.
+// scripts, git dependencies, a go.mod that asks for another toolchain, and
+// //go:generate lines.
 
 package main
 
@@ -180,5 +181,26 @@ func TestGoToolchainNotSwitched(t *testing.T) {
 				t.Errorf("no hint in\n%s", out)
 			}
 		})
+	}
+}
+
+// go build never runs //go:generate lines: the build succeeds and the file
+// the directive would write is not there.
+func TestGoGenerateNotRun(t *testing.T) {
+	app := copyExample(t, "hello")
+	mark := filepath.Join(t.TempDir(), "generated")
+	h := filepath.Join(app, "routes", "handler.go")
+	src, err := os.ReadFile(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(h, append(src, "\n//go:generate touch "+mark+"\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := sandkitBuild(t, app); code != 0 {
+		t.Fatalf("sandkit build exited %d\n%s", code, out)
+	}
+	if _, err := os.Stat(mark); err == nil {
+		t.Error("a //go:generate line ran on the host")
 	}
 }
