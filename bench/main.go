@@ -1,11 +1,14 @@
 // Command bench measures sandkit's request path against native Go in the
-// same run, and the time a dropped-in module takes to serve its first
-// request. Its report is the source of docs/benchmarks.md.
+// same run, the time a dropped-in module takes to serve its first request,
+// a server-rendered page, the database paths, and the layout of Go
+// handlers into modules. Its report is the source of docs/benchmarks.md.
 //
-//	go run ./bench [-duration 5s] [-conns 32] [-rounds 3] [-out FILE]
+//	go run ./bench [-sections load,dropin,pages,db,dbhttp,layout] [-duration 5s] [-conns 32] [-rounds 3] [-out FILE]
 //
-// It needs wrk (scripts/install-deps.sh installs it). Every load targets
-// 127.0.0.1, is bounded in time, and stops by itself.
+// It needs wrk (scripts/install-deps.sh installs it) and, for the
+// PostgreSQL rows of dbhttp, the test database (SANDKIT_TEST_POSTGRES, or
+// the one install-deps.sh sets up). Every load targets 127.0.0.1, is
+// bounded in time, and stops by itself.
 package main
 
 import (
@@ -19,6 +22,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -29,9 +33,18 @@ func main() {
 	rounds := flag.Int("rounds", 3, "load runs per target; the median is reported")
 	drops := flag.Int("drops", 5, "drop-in measurements per case; the median is reported")
 	pageRuns := flag.Int("page-runs", 15, "page requests (and Node runs) per case; the median is reported")
+	layoutReps := flag.Int("layout-reps", 5, "warm builds and compiles per module layout; the median is reported")
 	out := flag.String("out", "", "also write the report (Markdown) to this file")
+	sectionList := flag.String("sections", strings.Join(allSections, ","), "sections to run, comma-separated: "+strings.Join(allSections, ", "))
 	flag.Parse()
-	if _, err := exec.LookPath("wrk"); err != nil {
+	sections := map[string]bool{}
+	for _, s := range strings.Split(*sectionList, ",") {
+		if !slices.Contains(allSections, s) {
+			fatalf("unknown section %q (known: %s)", s, strings.Join(allSections, ", "))
+		}
+		sections[s] = true
+	}
+	if _, err := exec.LookPath("wrk"); err != nil && (sections["load"] || sections["dbhttp"]) {
 		fatalf("wrk is not installed: run scripts/install-deps.sh")
 	}
 	root, err := repoRoot()
@@ -51,19 +64,42 @@ func main() {
 	r.printf("Machine: %d CPUs, %s/%s, %s; %s; wrk -t2 -c%d -d%s, %d rounds, medians.\n\n",
 		runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), cpuModel(), *conns, *duration, *rounds)
 
-	progress("building examples/hello")
-	app, err := buildHello(ctx, root, work)
-	if err != nil {
-		fatalf("%v", err)
+	if sections["load"] || sections["dropin"] {
+		progress("building examples/hello")
+		app, err := buildHello(ctx, root, work)
+		if err != nil {
+			fatalf("%v", err)
+		}
+		if sections["load"] {
+			if err := loadBench(ctx, &r, app, work, quiet, *duration, *conns, *rounds); err != nil {
+				fatalf("%v", err)
+			}
+		}
+		if sections["dropin"] {
+			if err := dropInBench(ctx, &r, root, app, work, quiet, *drops); err != nil {
+				fatalf("%v", err)
+			}
+		}
 	}
-	if err := loadBench(ctx, &r, app, work, quiet, *duration, *conns, *rounds); err != nil {
-		fatalf("%v", err)
+	if sections["pages"] {
+		if err := pagesBench(ctx, &r, root, work, quiet, *pageRuns); err != nil {
+			fatalf("%v", err)
+		}
 	}
-	if err := dropInBench(ctx, &r, root, app, work, quiet, *drops); err != nil {
-		fatalf("%v", err)
+	if sections["db"] {
+		if err := dbPathsBench(ctx, &r, root, work, quiet); err != nil {
+			fatalf("db: %v", err)
+		}
 	}
-	if err := pagesBench(ctx, &r, root, work, quiet, *pageRuns); err != nil {
-		fatalf("%v", err)
+	if sections["dbhttp"] {
+		if err := dbHTTPBench(ctx, &r, root, work, quiet, *duration, *conns, *rounds); err != nil {
+			fatalf("dbhttp: %v", err)
+		}
+	}
+	if sections["layout"] {
+		if err := layoutBench(ctx, &r, root, work, *layoutReps); err != nil {
+			fatalf("layout: %v", err)
+		}
 	}
 	fmt.Print(r.String())
 	if *out != "" {
@@ -72,6 +108,9 @@ func main() {
 		}
 	}
 }
+
+// allSections are the parts of the report, in order.
+var allSections = []string{"load", "dropin", "pages", "db", "dbhttp", "layout"}
 
 // report collects the Markdown output.
 type report struct{ strings.Builder }

@@ -20,18 +20,15 @@ import (
 
 	"sandkit.dev/sandkit/compiler"
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/internal/npmfixture"
 )
 
 // buildPagesExample copies examples/pages into work (sharing its
 // node_modules, installed first if missing) and builds it.
 func buildPagesExample(ctx context.Context, root, work string) (string, error) {
 	src := filepath.Join(root, "examples", "pages")
-	if _, err := os.Stat(filepath.Join(src, "node_modules", "react-router")); err != nil {
-		cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-		cmd.Dir = src
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("npm ci in examples/pages: %v\n%s", err, out)
-		}
+	if err := npmfixture.Install(src); err != nil {
+		return "", err
 	}
 	app := filepath.Join(work, "pages")
 	if err := os.CopyFS(app, os.DirFS(filepath.Join(src, "routes"))); err != nil {

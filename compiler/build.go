@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -189,7 +190,11 @@ func goBuild(ctx context.Context, goPath, appDir string, gen *generated, routes 
 	cmd := exec.CommandContext(ctx, goPath, "build", "-overlay", overlayPath,
 		"-buildmode=c-shared", "-trimpath", "-buildvcs=false", "-o", partial, "./"+genDir)
 	cmd.Dir = appDir
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0")
+	// Nothing the app ships runs natively (spec/config.md): its go.mod or
+	// go.work cannot switch to another toolchain (GOTOOLCHAIN=local), cgo
+	// and its compiler flags are off, and -buildvcs=false keeps git (and a
+	// .git/config the app ships) out of the build.
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0", "GOTOOLCHAIN=local")
 	cmd.Env = append(cmd.Env, extraEnv...)
 	cmd.WaitDelay = 5 * time.Second
 	var output bytes.Buffer
@@ -203,6 +208,9 @@ func goBuild(ctx context.Context, goPath, appDir string, gen *generated, routes 
 		msg := m.mapOutput(output.String())
 		if msg == "" {
 			msg = err.Error()
+		}
+		if strings.Contains(msg, "GOTOOLCHAIN=local") {
+			msg += "\n(hint: sandkit builds with the go command on PATH and never downloads another toolchain: install that Go release, or lower the go line of go.mod)"
 		}
 		return &BuildError{App: appDir, Output: msg}
 	}

@@ -26,7 +26,7 @@ const keepCached = 8
 
 // buildEnv are the environment variables that can change what go build
 // produces for the guest.
-var buildEnv = []string{"GOFLAGS", "GOEXPERIMENT", "GOWASM", "GOTOOLCHAIN", "GOROOT", "GOWORK", "GODEBUG", "GOAMD64"}
+var buildEnv = []string{"GOFLAGS", "GOEXPERIMENT", "GOWASM", "GOROOT", "GOWORK", "GODEBUG", "GOAMD64"}
 
 // keyer accumulates the cache key.
 type keyer struct{ h hash.Hash }

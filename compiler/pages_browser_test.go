@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"sandkit.dev/sandkit/host/routing"
+	"sandkit.dev/sandkit/internal/npmfixture"
 )
 
 // nodeRenderer keeps one Node process that evaluates server.js and answers
@@ -111,7 +112,7 @@ func TestPagesClientInBrowser(t *testing.T) {
 		t.Fatalf("Chromium not found at %s: run scripts/install-deps.sh (or set CHROMIUM)", chromium)
 	}
 	browserDir := filepath.Join("testdata", "browser")
-	if err := npmCI(browserDir); err != nil {
+	if err := npmfixture.Install(browserDir); err != nil {
 		t.Fatal(err)
 	}
 

@@ -4,23 +4,19 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
 	"sandkit.dev/sandkit/compiler"
+	"sandkit.dev/sandkit/internal/npmfixture"
 )
 
 // newPagesApp writes a two-page app into a temporary folder, with the
-// packages of examples/pages (installed with npm ci when missing).
+// packages of examples/pages (installed by the deps step).
 func newPagesApp() string {
 	example, _ := filepath.Abs(filepath.Join("..", "examples", "pages"))
-	if _, err := os.Stat(filepath.Join(example, "node_modules", "react-router")); err != nil {
-		cmd := exec.Command("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund")
-		cmd.Dir = example
-		if out, err := cmd.CombinedOutput(); err != nil {
-			panic(fmt.Sprintf("npm ci: %v\n%s", err, out))
-		}
+	if err := npmfixture.Install(example); err != nil {
+		panic(err)
 	}
 	tmp, err := os.MkdirTemp("", "example-")
 	if err != nil {

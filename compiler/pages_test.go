@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -13,40 +12,23 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"sandkit.dev/sandkit/host/routing"
+	"sandkit.dev/sandkit/internal/npmfixture"
 )
 
 var updatePages = flag.Bool("update", false, "rewrite the golden files under testdata/pages")
 
-// pagesExample is examples/pages, whose node_modules the tests install
-// with npm ci when missing (Node and npm are required, as in CI).
+// pagesExample is examples/pages, whose node_modules the deps step
+// installs (npmfixture).
 func pagesExample(t testing.TB) string {
 	t.Helper()
 	dir := filepath.Join(repoRoot(t), "examples", "pages")
-	if err := npmCI(dir); err != nil {
+	if err := npmfixture.Install(dir); err != nil {
 		t.Fatal(err)
 	}
 	return dir
-}
-
-var npmMu sync.Mutex
-
-// npmCI installs an app's packages from its lock file unless they are there.
-func npmCI(dir string) error {
-	npmMu.Lock()
-	defer npmMu.Unlock()
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "react-router", "package.json")); err == nil {
-		return nil
-	}
-	cmd := exec.Command("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("npm ci in %s (Node and npm are required): %v\n%s", dir, err, out)
-	}
-	return nil
 }
 
 // copyPagesApp copies the example's sources (not node_modules, which is

@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"sandkit.dev/sandkit/internal/npmfixture"
 )
 
 // esbuild strips types without checking them: tsc checks the client
@@ -31,12 +33,8 @@ func runTSC(t *testing.T, include, rootDirs []string) ([]byte, error) {
 		t.Skip("runs tsc; runs without -short")
 	}
 	tscDir, _ := filepath.Abs(filepath.Join("testdata", "tsc"))
-	if _, err := os.Stat(filepath.Join(tscDir, "node_modules", "typescript")); err != nil {
-		cmd := exec.Command("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund")
-		cmd.Dir = tscDir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci in %s: %v\n%s", tscDir, err, out)
-		}
+	if err := npmfixture.Install(tscDir); err != nil {
+		t.Fatal(err)
 	}
 	example := pagesExample(t)
 	root := repoRoot(t)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,7 +84,13 @@ func installGuest(t testing.TB, dir, id, fx string) {
 // serveApp opens the app in dir and serves it on loopback.
 func serveApp(t testing.TB, dir string) (*host.App, *httptest.Server) {
 	t.Helper()
-	app, err := host.OpenApp(context.Background(), testEngine(t), dir)
+	return serveAppOn(t, testEngine(t), dir)
+}
+
+// serveAppOn is serveApp on engine e.
+func serveAppOn(t testing.TB, e *host.Engine, dir string) (*host.App, *httptest.Server) {
+	t.Helper()
+	app, err := host.OpenApp(context.Background(), e, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +110,12 @@ type response struct {
 
 func do(t testing.TB, method, url, body string) response {
 	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	return doCtx(t, context.Background(), method, url, body)
+}
+
+func doCtx(t testing.TB, ctx context.Context, method, url, body string) response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,17 +240,22 @@ request_timeout = "3s"
 	var wg sync.WaitGroup
 	spins := make(chan response, 2)
 	var spinsDone atomic.Int64 // unix nanoseconds when the last spinner returned
+	sent := make(chan struct{}, 2)
+	trace := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { sent <- struct{}{} },
+	})
 	for range 2 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			spins <- do(t, "GET", srv.URL+"/spin/spin", "")
+			spins <- doCtx(t, trace, "GET", srv.URL+"/spin/spin", "")
 			spinsDone.Store(time.Now().UnixNano())
 		}()
 	}
 	// While both spin (on every core of a small machine), other requests
 	// keep being served: all of them finish before the spinners are stopped.
-	time.Sleep(100 * time.Millisecond)
+	<-sent
+	<-sent
 	for range 20 {
 		expect(t, do(t, "GET", srv.URL+"/ok", ""), 200, "ok")
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"sandkit.dev/sandkit/compiler"
 	"sandkit.dev/sandkit/host"
 	"sandkit.dev/sandkit/internal/exampleapp"
+	"sandkit.dev/sandkit/internal/npmfixture"
 )
 
 // copyExample copies examples/name (without build output or data) to a
@@ -50,10 +50,8 @@ func buildApp(t *testing.T, dir string) *httptestServer {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "package.json")); err == nil {
 		// The app has pages: install its npm packages and bundle them.
-		npm := exec.Command("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-		npm.Dir = dir
-		if out, err := npm.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci: %v\n%s", err, out)
+		if err := npmfixture.Install(dir); err != nil {
+			t.Fatal(err)
 		}
 		if _, err := compiler.BuildPages(ctx, dir, compiler.PagesOptions{}); err != nil {
 			t.Fatal(err)

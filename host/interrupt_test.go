@@ -56,7 +56,7 @@ func TestInterruptSchemesStopSpinAndKeepGCRunning(t *testing.T) {
 			if r.status != http.StatusGatewayTimeout {
 				t.Errorf("spin: got %d %q, want 504", r.status, r.body)
 			}
-			if took > 2*time.Second {
+			if took > 4*time.Second { // 10x: the machine may be loaded
 				t.Errorf("spin stopped after %v, deadline 400ms", took)
 			}
 			// A wedged host would manage one or two collections at most.

@@ -2,23 +2,64 @@ package host_test
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"sandkit.dev/sandkit/host"
 )
+
+// publishes is a slog.Handler that sends on its channel each time an app
+// logs that it published a new version of its routes: tests wait for that
+// event instead of polling.
+type publishes chan struct{}
+
+func (p publishes) Enabled(context.Context, slog.Level) bool { return true }
+func (p publishes) WithAttrs([]slog.Attr) slog.Handler       { return p }
+func (p publishes) WithGroup(string) slog.Handler            { return p }
+func (p publishes) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "routes published" {
+		select {
+		case p <- struct{}{}:
+		default: // one pending event is enough: the waiter checks again
+		}
+	}
+	return nil
+}
+
+// untilPublished checks cond now and after each version the app publishes,
+// until it holds; it fails t after a minute.
+func untilPublished(t testing.TB, p publishes, cond func() bool) {
+	t.Helper()
+	timeout := time.After(time.Minute)
+	for !cond() {
+		select {
+		case <-p:
+		case <-timeout:
+			t.Fatal("condition not met a minute after the change")
+		}
+	}
+}
 
 // TestHotSwapHammer replaces a route's handler.wasm 20 times while a
 // bounded load runs: no request may fail, and after each swap the new
 // version is served.
 func TestHotSwapHammer(t *testing.T) {
 	dir := appDir(t, map[string]string{"ok": "ok_v1.wasm"}, "")
-	app, srv := serveApp(t, dir)
+	published := make(publishes, 1)
+	eng, err := host.NewEngine(host.WithLogger(slog.New(published)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close(context.Background()) })
+	app, srv := serveAppOn(t, eng, dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	watching := make(chan error, 1)
-	go func() { watching <- app.Watch(ctx) }()
-	time.Sleep(100 * time.Millisecond) // let the watcher subscribe
+	if err := app.StartWatch(ctx); err != nil {
+		t.Fatal(err)
+	}
 
 	var (
 		stop     atomic.Bool
@@ -47,7 +88,7 @@ func TestHotSwapHammer(t *testing.T) {
 			want, fx = "v1", "ok_v1.wasm"
 		}
 		installGuest(t, dir, "ok", fx)
-		waitFor(t, 10*time.Second, func() bool { return do(t, "GET", srv.URL+"/ok?v=1", "").body == want })
+		untilPublished(t, published, func() bool { return do(t, "GET", srv.URL+"/ok?v=1", "").body == want })
 	}
 	stop.Store(true)
 	wg.Wait()
@@ -55,10 +96,6 @@ func TestHotSwapHammer(t *testing.T) {
 		t.Fatalf("%d of %d requests failed during 20 swaps", failures.Load(), served.Load())
 	}
 	t.Logf("%d requests served across 20 swaps, 0 failed", served.Load())
-	cancel()
-	if err := <-watching; err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestFailedSwapKeepsOldVersion drops a module that does not compile: the
@@ -90,15 +127,4 @@ func TestDeletedModuleUnroutes(t *testing.T) {
 	}
 	expect(t, do(t, "GET", srv.URL+"/ok", ""), 404, "")
 	expect(t, do(t, "GET", srv.URL+"/other", ""), 200, "ok")
-}
-
-func waitFor(t testing.TB, limit time.Duration, cond func() bool) {
-	t.Helper()
-	end := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(end) {
-			t.Fatalf("condition not met within %v", limit)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }

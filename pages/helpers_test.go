@@ -1,4 +1,4 @@
-// Test helpers: the React fixture app (installed with npm ci when missing,
+// Test helpers: the React fixture app (installed by the deps step, see npmfixture;
 // bundled with esbuild's Go API), page inputs, and one shared engine.
 
 package pages
@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/evanw/esbuild/pkg/api"
+	"sandkit.dev/sandkit/internal/npmfixture"
 )
 
 const appDir = "testdata/app"
@@ -26,18 +27,13 @@ var (
 )
 
 // reactBundle returns the fixture app bundled as a classic script (IIFE).
-// node_modules is installed from the lock file when missing: Node and npm
+// node_modules comes from the deps step (npmfixture): Node and npm
 // are required, as in CI.
 func reactBundle(t testing.TB) []byte {
 	t.Helper()
 	bundleOnce.Do(func() {
-		if _, err := os.Stat(filepath.Join(appDir, "node_modules", "react-dom", "package.json")); err != nil {
-			cmd := exec.Command("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund")
-			cmd.Dir = appDir
-			if out, err := cmd.CombinedOutput(); err != nil {
-				bundleErr = fmt.Errorf("npm ci in %s (Node and npm are required): %v\n%s", appDir, err, out)
-				return
-			}
+		if bundleErr = npmfixture.Install(appDir); bundleErr != nil {
+			return
 		}
 		res := api.Build(api.BuildOptions{
 			EntryPoints: []string{filepath.Join(appDir, "server.jsx")},

@@ -160,7 +160,7 @@ func TestRenderErrors(t *testing.T) {
 	defer cancel()
 	r2 := load(t, counterBundle)
 	start := time.Now()
-	if _, err := r2.Render(short, []byte(`{"sleep":5000}`)); !errors.Is(err, ErrDeadline) || time.Since(start) > 500*time.Millisecond {
+	if _, err := r2.Render(short, []byte(`{"sleep":5000}`)); !errors.Is(err, ErrDeadline) || time.Since(start) > 2*time.Second { // 40x the deadline, well short of the 5 s sleep
 		t.Errorf("caller deadline: %v after %v", err, time.Since(start))
 	}
 }
@@ -276,6 +276,7 @@ func TestCloseDuringRenders(t *testing.T) {
 	r := load(t, counterBundle, WithInstances(2))
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
+	rendered := make(chan struct{}, 32) // a value after each render
 	for g := 0; g < 4; g++ {
 		wg.Add(1)
 		go func() {
@@ -285,10 +286,13 @@ func TestCloseDuringRenders(t *testing.T) {
 				if err != nil && !errors.Is(err, ErrClosed) {
 					errs <- err
 				}
+				rendered <- struct{}{}
 			}
 		}()
 	}
-	time.Sleep(20 * time.Millisecond)
+	// Close once renders are under way: after the first one returns, the
+	// other goroutines are rendering or waiting for an instance.
+	<-rendered
 	if err := r.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -31,12 +31,20 @@ as_postgres "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='sandkit'\" | gre
 as_postgres "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='sandkit_test'\" | grep -q 1 || psql -qc \"CREATE DATABASE sandkit_test OWNER sandkit\""
 echo "install-deps: PostgreSQL $ver on 127.0.0.1:5432, database sandkit_test"
 
-# npm packages of the browser tests, exactly as locked.
+# npm packages of every fixture and example the tests install, exactly as
+# locked and without install scripts. This is the only step that reaches the
+# npm registry: tests install offline (npm ci --offline, and sandkit's own npm
+# ci under npm_config_offline=true), from node_modules here or the npm cache
+# this fills (a lock entry without "resolved" needs its registry metadata
+# cached too, so the install runs even where node_modules exists).
 root="$(cd "$(dirname "$0")/.." && pwd)"
-for dir in cmd/sandkit/testdata/browser; do
-	if [ ! -d "$root/$dir/node_modules" ]; then
-		echo "install-deps: npm ci in $dir"
-		(cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
-	fi
+for dir in cmd/sandkit/testdata/browser compiler/testdata/browser compiler/testdata/tsc pages/testdata/app examples/pages examples/todo; do
+	echo "install-deps: npm ci in $dir"
+	(cd "$root/$dir" && npm ci --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error)
+done
+# Go modules of sandkit and of every app and guest the tests build, so that
+# the tests build offline (the test task runs with GOPROXY=off).
+for mod in $(cd "$root" && git ls-files 'go.mod' '*/go.mod'); do
+	(cd "$root/$(dirname "$mod")" && go mod download)
 done
 echo "install-deps: $(chromium --version 2>/dev/null | head -1)"

@@ -5,10 +5,8 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -72,30 +70,4 @@ func hasPages(dir string) bool {
 		}
 	}
 	return false
-}
-
-// npmInstall runs npm ci in dir when it has a package-lock.json and its
-// node_modules is missing or older than the lock file.
-func npmInstall(ctx context.Context, dir string, log *slog.Logger) error {
-	lock, err := os.Stat(filepath.Join(dir, "package-lock.json"))
-	if err != nil {
-		if _, perr := os.Stat(filepath.Join(dir, "package.json")); perr == nil {
-			return fmt.Errorf("%s has a package.json but no package-lock.json\nhint: run npm install in %s once and keep the lock file", dir, dir)
-		}
-		return fmt.Errorf("%s has pages but no package.json\nhint: an app with pages lists react, react-dom and react-router in package.json", dir)
-	}
-	installed, err := os.Stat(filepath.Join(dir, "node_modules", ".package-lock.json"))
-	if err == nil && !installed.ModTime().Before(lock.ModTime()) {
-		return nil
-	}
-	log.Info("installing npm packages (npm ci)", "app", dir)
-	start := time.Now()
-	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("npm ci in %s: %v\n%s", dir, err, out)
-	}
-	log.Info("npm packages installed", "took", time.Since(start).Round(time.Millisecond))
-	return nil
 }

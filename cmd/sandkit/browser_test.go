@@ -9,10 +9,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"sandkit.dev/sandkit/internal/npmfixture"
 )
 
 // Browser tests drive Debian's Chromium with playwright-core (installed by
-// scripts/install-deps.sh and npm ci in testdata/browser). Screenshots stay
+// scripts/install-deps.sh, which installs testdata/browser). Screenshots stay
 // in .sandkit/screenshots/TEST under the repository root for a person to
 // look at.
 
@@ -47,18 +49,10 @@ func runBrowser(t *testing.T, scenario, base string) browserResult {
 	}
 	dir := filepath.Join("testdata", "browser")
 	browserDeps.once.Do(func() {
-		if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core")); err == nil {
-			return
-		}
-		cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			browserDeps.err = err
-			t.Logf("npm ci in %s:\n%s", dir, out)
-		}
+		browserDeps.err = npmfixture.Install(dir)
 	})
 	if browserDeps.err != nil {
-		t.Fatalf("npm ci in %s: %v", dir, browserDeps.err)
+		t.Fatal(browserDeps.err)
 	}
 	out := filepath.Join(repoRoot(t), ".sandkit", "screenshots", strings.ReplaceAll(t.Name(), "/", "_"))
 	os.RemoveAll(out)

@@ -27,7 +27,8 @@ folder) into one WebAssembly module, APPDIR/.sandkit/build/handlers.wasm,
 with its manifest handlers.json, generates the TypeScript types of the
 routes' data (.sandkit/types/routes, from each handler's type Data), and
 bundles its React pages into
-APPDIR/.sandkit/build/pages (after "npm ci" if node_modules is missing), as
+APPDIR/.sandkit/build/pages (after "npm ci --ignore-scripts" if node_modules
+is missing: no install script runs, see spec/config.md), as
 "sandkit serve" would before serving. Errors are printed with the file and
 line under routes/; the exit code is 1. An unchanged app is answered from
 the build cache.

@@ -30,6 +30,10 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	sandkitBin = filepath.Join(dir, "sandkit")
+	// No test reaches the network: the npm ci that sandkit runs for an app
+	// installs from the cache filled by scripts/install-deps.sh (ENOTCACHED
+	// means: run that step).
+	os.Setenv("npm_config_offline", "true")
 	if out, err := exec.Command("go", "build", "-o", sandkitBin, ".").CombinedOutput(); err != nil {
 		os.Stderr.Write(out)
 		panic(err)
@@ -67,6 +71,7 @@ type server struct {
 	cmd    *exec.Cmd
 	mu     sync.Mutex
 	stderr bytes.Buffer
+	wrote  chan struct{} // a value after each write to stderr
 	exited chan error
 }
 
@@ -81,14 +86,37 @@ type lockedWriter struct{ s *server }
 func (w lockedWriter) Write(p []byte) (int, error) {
 	w.s.mu.Lock()
 	defer w.s.mu.Unlock()
+	select {
+	case w.s.wrote <- struct{}{}:
+	default:
+	}
 	return w.s.stderr.Write(p)
+}
+
+// until calls done after each line the server logs, until it reports
+// true; it fails t when the server exits or a minute passes first. A change
+// the server makes (a rebuild, a reload) is logged, so no fixed sleep is
+// needed between checks.
+func (s *server) until(t *testing.T, what string, done func() bool) {
+	t.Helper()
+	timeout := time.After(time.Minute)
+	for !done() {
+		select {
+		case <-s.wrote:
+		case err := <-s.exited:
+			s.exited <- err
+			t.Fatalf("sandkit serve exited (%v) before %s\n%s", err, what, s.logs())
+		case <-timeout:
+			t.Fatalf("no %s after a minute\n%s", what, s.logs())
+		}
+	}
 }
 
 // startServe runs sandkit serve with args and waits for its address line.
 // At cleanup it sends SIGINT and expects a clean exit.
 func startServe(t *testing.T, args ...string) *server {
 	t.Helper()
-	s := &server{exited: make(chan error, 1)}
+	s := &server{wrote: make(chan struct{}, 1), exited: make(chan error, 1)}
 	s.cmd = exec.Command(sandkitBin, append([]string{"serve", "--addr", "127.0.0.1:0", "--cache-dir", t.TempDir()}, args...)...)
 	s.cmd.Stderr = lockedWriter{s}
 	stdout, err := s.cmd.StdoutPipe()
@@ -207,17 +235,7 @@ func TestE2EServeHello(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Rename(filepath.Join(dropped, ".tmp"), filepath.Join(dropped, "handler.wasm"))
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		r := request(t, "GET", s.url+"/dropped", "", "")
-		if r.status == 200 && r.body == "ok" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("dropped-in handler.wasm not served: %d %q\n%s", r.status, r.body, s.logs())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitFor(t, s, s.url+"/dropped", "ok")
 	// The Go routes still answer after the reload.
 	if r := request(t, "GET", s.url+"/hello/Bo", "", ""); r.body != "Hello, Bo!\n" {
 		t.Errorf("after reload: %d %q", r.status, r.body)
@@ -294,20 +312,33 @@ func TestE2ECommandLine(t *testing.T) {
 	}
 }
 
-// waitFor polls url until it answers want, or fails t after a minute.
+// published is what the server logs after it makes a new version of an
+// app's routes live.
+const published = "routes published"
+
+// untilPublished checks cond now and again each time the server publishes
+// a new version, until it holds; it fails t after a minute.
+func (s *server) untilPublished(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	seen := -1
+	s.until(t, what, func() bool {
+		n := strings.Count(s.logs(), published)
+		if n == seen {
+			return false
+		}
+		seen = n
+		return cond()
+	})
+}
+
+// waitFor asks url now and again each time the server publishes a new
+// version, until it answers want; it fails t after a minute.
 func waitFor(t *testing.T, s *server, url, want string) {
 	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
+	s.untilPublished(t, "GET "+url+" answering "+want, func() bool {
 		r := request(t, "GET", url, "", "")
-		if r.status == 200 && r.body == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("GET %s: still %d %q, want %q\n%s", url, r.status, r.body, want, s.logs())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return r.status == 200 && r.body == want
+	})
 }
 
 // Editing a handler.go while serving rebuilds and swaps the app module; a
@@ -328,13 +359,7 @@ func TestE2EServeRebuildsGo(t *testing.T) {
 	waitFor(t, s, s.url+"/", "Hello again\n")
 
 	os.WriteFile(root, []byte(edited+"\nfunc broken( {\n"), 0o644)
-	deadline := time.Now().Add(time.Minute)
-	for !strings.Contains(s.logs(), "build failed") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no build failure logged\n%s", s.logs())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	s.until(t, "build failure logged", func() bool { return strings.Contains(s.logs(), "build failed") })
 	if !strings.Contains(s.logs(), "routes/handler.go:") {
 		t.Errorf("the build failure does not name the file and line\n%s", s.logs())
 	}
@@ -385,15 +410,7 @@ func TestE2EServeRebuildsPages(t *testing.T) {
 		t.Fatalf("before the edit: %d %s", r.status, r.body)
 	}
 	os.WriteFile(page, []byte(edited), 0o644)
-	deadline := time.Now().Add(time.Minute)
-	for {
-		r := request(t, "GET", s.url+"/", "", "")
-		if strings.Contains(r.body, "<h1>Todo, edited</h1>") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the edited page is not served: %d %s\n%s", r.status, r.body, s.logs())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	s.untilPublished(t, "the edited page served", func() bool {
+		return strings.Contains(request(t, "GET", s.url+"/", "", "").body, "<h1>Todo, edited</h1>")
+	})
 }

@@ -110,24 +110,18 @@ func TestE2EDurableAfterKill9(t *testing.T) {
 	app := todoApp(t)
 	cache := t.TempDir()
 	url, cmd, logs := killableServe(t, app, cache)
+	// Kill it while writes stream in: after the 20th acknowledgement, from
+	// another goroutine, so the next requests are in flight when it dies.
 	acked := 0
-	stop := make(chan struct{})
-	go func() {
-		time.Sleep(300 * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		close(stop)
-	}()
 	for i := 0; ; i++ {
-		select {
-		case <-stop:
-		default:
-			r, err := post(url+"/api/todos", `{"title":"t`+strconv.Itoa(i)+`"}`)
-			if err == nil && r == 201 {
-				acked = i + 1
-				continue
-			}
+		r, err := post(url+"/api/todos", `{"title":"t`+strconv.Itoa(i)+`"}`)
+		if err != nil || r != 201 {
+			break
 		}
-		break
+		acked = i + 1
+		if acked == 20 {
+			go cmd.Process.Signal(syscall.SIGKILL)
+		}
 	}
 	cmd.Wait()
 	if acked == 0 {

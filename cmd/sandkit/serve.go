@@ -31,7 +31,8 @@ const serveUsage = `Usage: sandkit serve [APPDIR] [flags]
 Serves the app in APPDIR (default: the current folder). Go route handlers
 (routes/**/*.go) are first compiled into one WebAssembly module, and React
 pages (routes/**/page.tsx with their layouts) are bundled for the browser
-and for server rendering, after "npm ci" if the app's node_modules is
+and for server rendering, after "npm ci --ignore-scripts" (no install
+script runs, see spec/config.md) if the app's node_modules is
 missing; prebuilt routes/**/handler.wasm files are served as they are;
 files under public/ are served as-is where no route matches. Changes are picked up without a
 restart: an edited .go file is rebuilt, and a new or changed module is

@@ -4,8 +4,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,42 +21,62 @@ func TestRunDebouncesAndFollowsNewFolders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var calls atomic.Int64
+	// relevant runs on Run's goroutine for each event: the test holds it at
+	// the gate while it writes a burst, so the burst's events reach Run back
+	// to back however slow the machine, and it records what Run saw.
+	const debounce = 50 * time.Millisecond
+	gate := make(chan struct{})
+	var mu sync.Mutex
+	var seen []string
+	calls := make(chan []string, 16) // what Run saw before each call
+	relevant := func(p string) bool {
+		<-gate
+		mu.Lock()
+		seen = append(seen, filepath.Base(p))
+		mu.Unlock()
+		return strings.HasSuffix(p, ".go")
+	}
+	onChange := func(context.Context) {
+		mu.Lock()
+		calls <- seen
+		seen = nil
+		mu.Unlock()
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go w.Run(ctx, 50*time.Millisecond, func(p string) bool { return strings.HasSuffix(p, ".go") },
-		func(context.Context) { calls.Add(1) }, func(err error) { t.Error(err) })
+	go w.Run(ctx, debounce, relevant, onChange, func(err error) { t.Error(err) })
 
-	wait := func(want int64) {
+	next := func(want ...string) {
 		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
-		for calls.Load() < want {
-			if time.Now().After(deadline) {
-				t.Fatalf("%d calls, want %d", calls.Load(), want)
+		select {
+		case got := <-calls:
+			if !slices.Equal(slices.Compact(got), want) {
+				t.Errorf("a call after %q, want after %q", got, want)
 			}
-			time.Sleep(10 * time.Millisecond)
+		case <-time.After(time.Minute):
+			t.Fatalf("no call after %q", want)
 		}
 	}
 	// A burst of writes is one call.
 	for i := range 5 {
 		os.WriteFile(filepath.Join(tree, "a.go"), []byte{byte(i)}, 0o644)
 	}
-	wait(1)
-	time.Sleep(150 * time.Millisecond)
-	if n := calls.Load(); n != 1 {
-		t.Errorf("%d calls for one burst", n)
-	}
-	// Irrelevant files are not changes.
+	close(gate)
+	next("a.go")
+	// Irrelevant files are not changes: no call comes in three debounce
+	// periods (the wait is the thing under test; a slow machine can only
+	// hide a failure, not make one).
 	os.WriteFile(filepath.Join(root, "notes.txt"), nil, 0o644)
-	time.Sleep(150 * time.Millisecond)
-	if n := calls.Load(); n != 1 {
-		t.Errorf("an irrelevant file made %d calls", n)
+	time.Sleep(3 * debounce)
+	select {
+	case got := <-calls:
+		t.Errorf("a call after %q", got)
+	default:
 	}
-	// A new folder in the tree is a change, and watched from then on.
-	sub := filepath.Join(tree, "sub")
-	os.Mkdir(sub, 0o755)
-	wait(2)
-	time.Sleep(100 * time.Millisecond)
-	os.WriteFile(filepath.Join(sub, "b.go"), nil, 0o644)
-	wait(3)
+	// A new folder in the tree is a change, and watched from then on: by
+	// the time of the call, Run has added it.
+	os.Mkdir(filepath.Join(tree, "sub"), 0o755)
+	next("notes.txt")
+	os.WriteFile(filepath.Join(tree, "sub", "b.go"), nil, 0o644)
+	next("b.go")
 }

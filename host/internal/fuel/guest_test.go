@@ -179,6 +179,7 @@ func TestGoGuestSpinStops(t *testing.T) {
 	var cycles atomic.Int64
 	stop := make(chan struct{})
 	done := make(chan struct{})
+	first := make(chan struct{}) // closed after the first cycle
 	go func() {
 		defer close(done)
 		for {
@@ -188,13 +189,13 @@ func TestGoGuestSpinStops(t *testing.T) {
 			default:
 			}
 			runtime.GC()
-			cycles.Add(1)
+			if cycles.Add(1) == 1 {
+				close(first)
+			}
 		}
 	}()
 	defer func() { close(stop); <-done }()
-	for cycles.Load() == 0 { // the first cycle is the slowest
-		time.Sleep(time.Millisecond)
-	}
+	<-first // the first cycle is the slowest
 
 	var during int64
 	for i := 0; i < 10 && during == 0; i++ {

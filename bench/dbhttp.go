@@ -1,0 +1,159 @@
+// Database over HTTP: a route that selects 20 rows and answers them as JSON,
+// as a guest (the SDK's fast path, and db.QueryJSON) and as native Go, on
+// SQLite and on PostgreSQL, under wrk on 127.0.0.1 and in process. The
+// numbers behind docs/benchmarks.md "Database: 20 rows as JSON".
+
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"sandkit.dev/sandkit/host"
+)
+
+// dbHTTPRoutes are the guest routes measured over HTTP.
+var dbHTTPRoutes = []struct{ name, what, body string }{
+	{"rows", "fast path (db.Query, Scan, JSON by hand)", dbPathRoutes[3].body},
+	{"rowsjson", "db.QueryJSON (host-made JSON)", `func Get(r *sandkit.Request) sandkit.Response {
+	b, err := db.QueryJSON("` + rowsQuery + `")
+	if err != nil { return sandkit.Error(500, err.Error()) }
+	return sandkit.RawJSON(200, b)
+}`},
+}
+
+// defaultPostgres is the test database scripts/install-deps.sh sets up.
+const defaultPostgres = "postgres://sandkit:sandkit@127.0.0.1:5432/sandkit_test"
+
+// postgresURL is the database the PostgreSQL rows use: SANDKIT_TEST_POSTGRES
+// or the test database.
+func postgresURL() string {
+	if u := os.Getenv("SANDKIT_TEST_POSTGRES"); u != "" {
+		return u
+	}
+	return defaultPostgres
+}
+
+func dbHTTPBench(ctx context.Context, r *report, root, work string, log *slog.Logger, d time.Duration, conns, rounds int) error {
+	r.printf("## Database: 20 rows as JSON over HTTP (issue 4)\n\n")
+	r.printf("`go run ./bench -sections dbhttp`: the guest (idle_per_route = 16, so that wrk's connections measure the\n")
+	r.printf("database path, not instance creation) and native Go (database/sql, the same query and JSON, 8 connections like\n")
+	r.printf("the host's pool), both on 127.0.0.1; wrk -t2 -c%d -d%s, native and guest alternating, %d rounds, median req/s.\n", conns, d, rounds)
+	r.printf("In process: median of 1,000 requests through `ServeHTTP` after 200 of warm-up. Ratios are guest / native.\n\n")
+	r.printf("| backend | guest | native req/s | guest req/s | HTTP ratio | native in process | guest in process | in-process ratio |\n")
+	r.printf("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, backend := range []string{"SQLite", "PostgreSQL"} {
+		if err := dbHTTPBackend(ctx, r, root, work, log, backend, d, conns, rounds); err != nil {
+			return fmt.Errorf("%s: %w", backend, err)
+		}
+	}
+	r.printf("\n")
+	return nil
+}
+
+func dbHTTPBackend(ctx context.Context, r *report, root, work string, log *slog.Logger, backend string, d time.Duration, conns, rounds int) error {
+	name := fmt.Sprintf("dbhttp_%s_%d", strings.ToLower(backend), os.Getpid())
+	toml := fmt.Sprintf("name = %q\n[limits]\nidle_per_route = 16\n", name)
+	pg := backend == "PostgreSQL"
+	if pg {
+		u := postgresURL()
+		if err := ping(ctx, u); err != nil {
+			shown := u
+			if p, perr := url.Parse(u); perr == nil {
+				shown = p.Redacted()
+			}
+			progress("PostgreSQL at %s is unreachable (%v): its rows are skipped; scripts/install-deps.sh starts it", shown, err)
+			r.printf("| PostgreSQL | (not measured: %s unreachable) | | | | | | |\n", shown)
+			return nil
+		}
+		toml += fmt.Sprintf("[database]\nurl = %q\n", u)
+		defer host.DropPostgresSchema(context.WithoutCancel(ctx), u, name)
+	}
+	routes := map[string]string{}
+	for _, g := range dbHTTPRoutes {
+		routes[g.name] = g.body
+	}
+	progress("building the %s measurement app", backend)
+	dir, err := dbApp(ctx, root, work, name, toml, routes)
+	if err != nil {
+		return err
+	}
+	var native *sql.DB
+	if pg {
+		cfg, err := pgx.ParseConfig(postgresURL())
+		if err != nil {
+			return err
+		}
+		cfg.RuntimeParams["search_path"] = host.PostgresSchema(name)
+		native = stdlib.OpenDB(*cfg)
+	} else if native, err = openSQLite(dir); err != nil {
+		return err
+	}
+	native.SetMaxOpenConns(8) // as the host's pool per app
+	native.SetMaxIdleConns(8)
+	defer native.Close()
+	nativeURL, stopNative, err := serve(nativeRows(native))
+	if err != nil {
+		return err
+	}
+	defer stopNative()
+	app, closeApp, err := openApp(ctx, dir, log)
+	if err != nil {
+		return err
+	}
+	defer closeApp()
+	guestURL, stopGuest, err := serve(app)
+	if err != nil {
+		return err
+	}
+	defer stopGuest()
+
+	for _, g := range dbHTTPRoutes {
+		var nrs, grs []float64
+		for i := range rounds {
+			progress("dbhttp %s %s, round %d/%d", backend, g.name, i+1, rounds)
+			n, err := runWrk(nativeURL+"/", d, conns)
+			if err != nil {
+				return err
+			}
+			gr, err := runWrk(guestURL+"/m/"+g.name, d, conns)
+			if err != nil {
+				return err
+			}
+			nrs, grs = append(nrs, n.rps), append(grs, gr.rps)
+		}
+		ni, err := inProcess(nativeRows(native), "/")
+		if err != nil {
+			return err
+		}
+		gi, err := inProcess(app, "/m/"+g.name)
+		if err != nil {
+			return err
+		}
+		nm, gm := median(nrs), median(grs)
+		r.printf("| %s | %s | %.0f | %.0f | %.2fx | %.1f µs | %.1f µs | %.2fx |\n", backend, g.what, nm, gm, gm/nm,
+			float64(ni.Nanoseconds())/1e3, float64(gi.Nanoseconds())/1e3, float64(ni)/float64(gi))
+	}
+	return nil
+}
+
+// ping checks that the database at u answers within 5 s.
+func ping(ctx context.Context, u string) error {
+	db, err := sql.Open("pgx", u)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return db.PingContext(ctx)
+}
