@@ -12,13 +12,22 @@ import (
 	"time"
 )
 
-// BenchmarkRender100 renders the 100-item page on one warm instance.
-// Besides ns/op it reports the median (p50-ms) and renders/s.
+// BenchmarkRender100 renders the 100-item page on one warm instance, reset
+// to the snapshot after every render (the default). Besides ns/op it
+// reports the median (p50-ms) and renders/s.
 func BenchmarkRender100(b *testing.B) { benchRender100(b) }
 
+// BenchmarkRender100Reuse renders on one instance that keeps what each
+// render leaves (WithInstanceReuse): the cost of pristine renders is the
+// difference with BenchmarkRender100.
+func BenchmarkRender100Reuse(b *testing.B) { benchRender100(b, WithInstanceReuse(true)) }
+
 // BenchmarkRender100Pristine renders every page on a new instance restored
-// from the snapshot (WithRendersPerInstance(1)).
-func BenchmarkRender100Pristine(b *testing.B) { benchRender100(b, WithRendersPerInstance(1)) }
+// from the snapshot (reuse with WithRendersPerInstance(1)): the other way to
+// start each render pristine.
+func BenchmarkRender100Pristine(b *testing.B) {
+	benchRender100(b, WithInstanceReuse(true), WithRendersPerInstance(1))
+}
 
 func benchRender100(b *testing.B, opts ...LoadOption) {
 	ctx := context.Background()

@@ -86,6 +86,20 @@ func (img *memImage) allocator() experimental.MemoryAllocator {
 // mapped says whether instances from allocator() already hold the image.
 func (img *memImage) mapped() bool { return true }
 
+// revert discards every page of mem (a memory from allocator(), as large
+// as the image) that was written since it was mapped: the kernel drops the
+// private copies, and the next access maps the image's page again.
+// Untouched pages cost nothing, so the price is what the render wrote.
+func (img *memImage) revert(mem []byte) error {
+	if uint64(len(mem)) != img.size {
+		return fmt.Errorf("memory of %d bytes, image of %d", len(mem), img.size)
+	}
+	if err := unix.Madvise(mem, unix.MADV_DONTNEED); err != nil {
+		return fmt.Errorf("madvise(MADV_DONTNEED): %w", err)
+	}
+	return nil
+}
+
 func (img *memImage) free() {
 	if img.view != nil {
 		_ = unix.Munmap(img.view)
