@@ -57,6 +57,9 @@ func benchRender100(b *testing.B, opts ...LoadOption) {
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2])/1e6, "p50-ms")
 	b.ReportMetric(float64(len(times))/total.Seconds(), "renders/s")
+	if st := r.Stats(); st.Resets > 0 {
+		b.ReportMetric(float64(st.Reset.Microseconds()), "reset-µs")
+	}
 }
 
 // BenchmarkRender100Parallel renders the 100-item page from all CPUs, one
