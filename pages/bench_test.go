@@ -62,6 +62,66 @@ func benchRender100(b *testing.B, opts ...LoadOption) {
 	}
 }
 
+// BenchmarkRender100Modes compares the ways to run renders on one loaded
+// machine: each iteration renders the 100-item page once on each of three
+// renderers in turn, so load from elsewhere hits all three alike. It
+// reports each one's median: reset (the default: the instance is reset to
+// the snapshot in place after each render), reuse (WithInstanceReuse) and
+// restore (a new instance from the snapshot per render), and the medians
+// of the per-iteration ratios to reuse.
+func BenchmarkRender100Modes(b *testing.B) {
+	ctx := context.Background()
+	bundle := reactBundle(b)
+	input := listPage(b, 100)
+	modes := []struct {
+		name string
+		opts []LoadOption
+	}{
+		{"reset", nil},
+		{"reuse", []LoadOption{WithInstanceReuse(true)}},
+		{"restore", []LoadOption{WithInstanceReuse(true), WithRendersPerInstance(1)}},
+	}
+	rs := make([]*Renderer, len(modes))
+	for i, m := range modes {
+		r, err := testEngine(b).Load(ctx, "app/server.js", bundle, append([]LoadOption{WithInstances(1), WithWarmup(input)}, m.opts...)...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer r.Close(ctx)
+		for range 3 {
+			if _, err := r.Render(ctx, input); err != nil {
+				b.Fatal(err)
+			}
+		}
+		rs[i] = r
+	}
+	times := make([][]time.Duration, len(modes))
+	ratios := make([][]float64, len(modes))
+	for b.Loop() {
+		var took [3]time.Duration
+		for i, r := range rs {
+			t0 := time.Now()
+			if _, err := r.Render(ctx, input); err != nil {
+				b.Fatal(err)
+			}
+			took[i] = time.Since(t0)
+			times[i] = append(times[i], took[i])
+		}
+		for i := range modes {
+			ratios[i] = append(ratios[i], float64(took[i])/float64(took[1]))
+		}
+	}
+	for i, m := range modes {
+		slices.Sort(times[i])
+		slices.Sort(ratios[i])
+		b.ReportMetric(float64(times[i][len(times[i])/2])/1e6, m.name+"-p50-ms")
+		if i != 1 {
+			b.ReportMetric(ratios[i][len(ratios[i])/2], m.name+"/reuse")
+		}
+	}
+	b.ReportMetric(float64(rs[0].Stats().Reset.Microseconds()), "reset-µs")
+}
+
 // BenchmarkRender100Parallel renders the 100-item page from all CPUs, one
 // instance each: the throughput of one app on the machine.
 func BenchmarkRender100Parallel(b *testing.B) {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -134,5 +135,36 @@ func TestNoSnapshotStillPristine(t *testing.T) {
 	}
 	if s := r.Stats(); s.Retired != 2 {
 		t.Errorf("stats %+v, want each instance retired after its render", s)
+	}
+}
+
+// TestRendersDoNotLeakUnderLoad: many renders at once on a pool of two
+// instances, each for its own user; none finds another's.
+func TestRendersDoNotLeakUnderLoad(t *testing.T) {
+	r := load(t, leakyBundle, WithInstances(2))
+	const workers, each = 8, 25
+	errs := make(chan string, workers*each)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				out, err := r.Render(context.Background(), fmt.Appendf(nil, `{"user":"u%d-%d"}`, w, i))
+				if err != nil {
+					errs <- err.Error()
+				} else if want := `{"global":"","objectProto":"","arrayProto":"","module":"","closure":""}`; string(out) != want {
+					errs <- string(out)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if s := r.Stats(); s.Resets != workers*each || s.Live > 2 {
+		t.Errorf("stats %+v", s)
 	}
 }
