@@ -45,8 +45,9 @@ type instance struct {
 		malloc, free, newString, getString, call, resolveException,
 		dump, freeCString, freeValue, eval api.Function
 	}
-	renders int
-	from    *snapshot // the snapshot whose image the memory maps, if any
+	renders       int
+	from          *snapshot // the snapshot whose image the memory maps, if any
+	revertWritten bool
 }
 
 // instantiate creates a module instance whose memory comes from alloc (nil:

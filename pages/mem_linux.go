@@ -8,6 +8,9 @@ package pages
 import (
 	"encoding/binary"
 	"fmt"
+	"os"
+	"sync"
+	"unsafe"
 
 	"github.com/tetratelabs/wazero/experimental"
 	"golang.org/x/sys/unix"
@@ -109,4 +112,55 @@ func (img *memImage) free() {
 		_ = unix.Close(img.fd)
 		img.fd = -1
 	}
+}
+
+// pagemap reads the kernel's page table entries of this process
+// (/proc/self/pagemap: 8 bytes per 4 KiB page of address space).
+var pagemap struct {
+	once sync.Once
+	f    *os.File
+	err  error
+}
+
+// Bits of a pagemap entry (Documentation/admin-guide/mm/pagemap.rst).
+const (
+	pmPresent = 1 << 63
+	pmSwapped = 1 << 62
+	pmFile    = 1 << 61 // a page-cache page (here: the image's), not a private copy
+)
+
+// revertWritten copies the image back over exactly the pages of mem that
+// hold a private copy (the pages written since the memory was mapped):
+// every other page is either the image's own page-cache page or not
+// mapped, and reads as the image. Unlike revert, the pages stay mapped,
+// so the next render takes no page faults for them.
+func (img *memImage) revertWritten(mem []byte) error {
+	if uint64(len(mem)) != img.size || len(mem)%pageSize != 0 {
+		return fmt.Errorf("memory of %d bytes, image of %d", len(mem), img.size)
+	}
+	pagemap.once.Do(func() { pagemap.f, pagemap.err = os.Open("/proc/self/pagemap") })
+	if pagemap.err != nil {
+		return pagemap.err
+	}
+	n := len(mem) / pageSize
+	entries := make([]byte, 8*n)
+	off := int64(uintptr(unsafe.Pointer(&mem[0])) / pageSize * 8)
+	if _, err := pagemap.f.ReadAt(entries, off); err != nil {
+		return fmt.Errorf("reading %s: %w", pagemap.f.Name(), err)
+	}
+	for i := 0; i < n; {
+		if e := binary.LittleEndian.Uint64(entries[8*i:]); e&pmFile != 0 || e&(pmPresent|pmSwapped) == 0 {
+			i++
+			continue
+		}
+		j := i + 1
+		for ; j < n; j++ {
+			if e := binary.LittleEndian.Uint64(entries[8*j:]); e&pmFile != 0 || e&(pmPresent|pmSwapped) == 0 {
+				break
+			}
+		}
+		copy(mem[i*pageSize:j*pageSize], img.view[i*pageSize:j*pageSize])
+		i = j
+	}
+	return nil
 }

@@ -24,3 +24,5 @@ func (img *memImage) free()                                   { img.view = nil }
 
 // revert is never called: no memory maps the image (mapped is false).
 func (img *memImage) revert(mem []byte) error { copy(mem, img.view); return nil }
+
+func (img *memImage) revertWritten(mem []byte) error { copy(mem, img.view); return nil }

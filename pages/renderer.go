@@ -24,6 +24,7 @@ type Renderer struct {
 	maxBytes   uint64 // per-app memory limit; 0: the engine's
 	maxRenders int    // renders per instance; 0: unlimited
 	reuse      bool   // keep what a render leaves for the next (WithInstanceReuse)
+	written    bool
 	timeout    time.Duration
 	snap       *snapshot // nil: new instances evaluate the bundle again
 	bundle     []byte
@@ -45,6 +46,7 @@ type loadConfig struct {
 	warmup    []byte
 	snapshot  bool
 	reuse     bool
+	written   bool
 }
 
 // LoadOption configures a Renderer.
@@ -108,7 +110,7 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 	}
 	r := &Renderer{
 		e: e, name: name, timeout: cfg.timeout, bundle: bytes.Clone(bundle), maxBytes: uint64(cfg.memPages) * 65536, maxRenders: cfg.perInst,
-		reuse: cfg.reuse,
+		reuse: cfg.reuse, written: cfg.written,
 		idle:  make(chan *instance, cfg.instances),
 		slots: make(chan struct{}, cfg.instances),
 	}
@@ -254,6 +256,7 @@ func (r *Renderer) resetOrRetire(ctx context.Context, in *instance) {
 		return
 	}
 	start := time.Now()
+	in.revertWritten = r.written
 	if err := r.e.reset(in, r.snap); err != nil {
 		r.e.log.Debug("pages: replacing an instance instead of resetting it", "app", r.name, "err", err)
 		r.retire(ctx, in)

@@ -93,7 +93,11 @@ func (e *Engine) reset(in *instance, s *snapshot) error {
 	if in.from == s && s.img.mapped() {
 		// The memory maps the image copy-on-write: dropping the pages the
 		// render wrote brings back the image's.
-		if err := s.img.revert(mem); err != nil {
+		revert := s.img.revert
+		if in.revertWritten {
+			revert = s.img.revertWritten
+		}
+		if err := revert(mem); err != nil {
 			return err
 		}
 	} else {
