@@ -80,7 +80,6 @@ func BenchmarkRender100Modes(b *testing.B) {
 		{"reset", nil},
 		{"reuse", []LoadOption{WithInstanceReuse(true)}},
 		{"restore", []LoadOption{WithInstanceReuse(true), WithRendersPerInstance(1)}},
-		{"written", []LoadOption{func(c *loadConfig) { c.written = true }}},
 	}
 	rs := make([]*Renderer, len(modes))
 	for i, m := range modes {

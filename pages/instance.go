@@ -45,9 +45,8 @@ type instance struct {
 		malloc, free, newString, getString, call, resolveException,
 		dump, freeCString, freeValue, eval api.Function
 	}
-	renders       int
-	from          *snapshot // the snapshot whose image the memory maps, if any
-	revertWritten bool
+	renders int
+	from    *snapshot // the snapshot whose image the memory maps, if any
 }
 
 // instantiate creates a module instance whose memory comes from alloc (nil:

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -97,6 +98,39 @@ func TestResetRestoresMemory(t *testing.T) {
 	}
 	if err := r.e.reset(in, r.snap); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBothResetsRestoreMemory: the two ways to reset mapped memory, each
+// alone, after a render that wrote to the heap: the copy of the pages the
+// kernel shows as written (the default), and dropping them (the fallback
+// when /proc/self/pagemap cannot be read).
+func TestBothResetsRestoreMemory(t *testing.T) {
+	r := load(t, leakyBundle, WithInstances(1))
+	ctx := context.Background()
+	in := <-r.idle
+	defer func() { r.idle <- in }()
+	for _, c := range []struct {
+		name   string
+		revert func([]byte) error
+	}{{"revertWritten", r.snap.img.revertWritten}, {"revert", r.snap.img.revert}} {
+		st := &callState{}
+		if _, err := in.render(withState(ctx, st), st, []byte(`{"user":"`+c.name+`"}`)); err != nil {
+			t.Fatal(err)
+		}
+		mem, _ := in.mem.Read(0, in.mem.Size())
+		if bytes.Equal(mem, r.snap.img.view) {
+			t.Fatalf("%s: the render wrote nothing", c.name)
+		}
+		if err := c.revert(mem); err != nil {
+			if runtime.GOOS == "linux" {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			t.Skipf("%s: %v", c.name, err)
+		}
+		if !bytes.Equal(mem, r.snap.img.view) {
+			t.Errorf("%s: memory differs from the snapshot", c.name)
+		}
 	}
 }
 

@@ -24,7 +24,6 @@ type Renderer struct {
 	maxBytes   uint64 // per-app memory limit; 0: the engine's
 	maxRenders int    // renders per instance; 0: unlimited
 	reuse      bool   // keep what a render leaves for the next (WithInstanceReuse)
-	written    bool
 	timeout    time.Duration
 	snap       *snapshot // nil: new instances evaluate the bundle again
 	bundle     []byte
@@ -46,7 +45,6 @@ type loadConfig struct {
 	warmup    []byte
 	snapshot  bool
 	reuse     bool
-	written   bool
 }
 
 // LoadOption configures a Renderer.
@@ -66,7 +64,7 @@ func WithMemoryPages(pages uint32) LoadOption { return func(c *loadConfig) { c.m
 // prototype or to any module-level variable is seen by later renders, for
 // other requests. By default (false) every render starts from the snapshot:
 // after each render the instance is reset to it in place (only the memory
-// pages the render wrote are dropped; docs/benchmarks.md has the cost), or
+// pages renders wrote are copied back; docs/benchmarks.md has the cost), or
 // replaced when that cannot be done. Reuse is for apps whose renders keep
 // no request data in global state and that want those few percent back.
 func WithInstanceReuse(on bool) LoadOption { return func(c *loadConfig) { c.reuse = on } }
@@ -110,7 +108,7 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 	}
 	r := &Renderer{
 		e: e, name: name, timeout: cfg.timeout, bundle: bytes.Clone(bundle), maxBytes: uint64(cfg.memPages) * 65536, maxRenders: cfg.perInst,
-		reuse: cfg.reuse, written: cfg.written,
+		reuse: cfg.reuse,
 		idle:  make(chan *instance, cfg.instances),
 		slots: make(chan struct{}, cfg.instances),
 	}
@@ -256,7 +254,6 @@ func (r *Renderer) resetOrRetire(ctx context.Context, in *instance) {
 		return
 	}
 	start := time.Now()
-	in.revertWritten = r.written
 	if err := r.e.reset(in, r.snap); err != nil {
 		r.e.log.Debug("pages: replacing an instance instead of resetting it", "app", r.name, "err", err)
 		r.retire(ctx, in)

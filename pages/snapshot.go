@@ -91,14 +91,13 @@ func (e *Engine) reset(in *instance, s *snapshot) error {
 		return fmt.Errorf("reading linear memory")
 	}
 	if in.from == s && s.img.mapped() {
-		// The memory maps the image copy-on-write: dropping the pages the
-		// render wrote brings back the image's.
-		revert := s.img.revert
-		if in.revertWritten {
-			revert = s.img.revertWritten
-		}
-		if err := revert(mem); err != nil {
-			return err
+		// The memory maps the image copy-on-write: only the pages the
+		// render wrote differ from it. Copy the image back over those, or,
+		// if the kernel does not say which they are, drop them all.
+		if err := s.img.revertWritten(mem); err != nil {
+			if err := s.img.revert(mem); err != nil {
+				return err
+			}
 		}
 	} else {
 		copy(mem, s.img.view)
