@@ -29,23 +29,30 @@ func BenchmarkRender100Pristine(b *testing.B) {
 	benchRender100(b, WithInstanceReuse(true), WithRendersPerInstance(1))
 }
 
-func benchRender100(b *testing.B, opts ...LoadOption) {
+// warmRenderer loads the React bundle on one instance warmed by input
+// (the warm-up before the snapshot and three renders), closed when b ends.
+func warmRenderer(b *testing.B, input []byte, opts ...LoadOption) *Renderer {
 	ctx := context.Background()
-	bundle := reactBundle(b)
-	input := listPage(b, 100)
 	// A minute, not the default second: on a loaded machine a render can
 	// be descheduled past a second, which says nothing about its speed.
 	opts = append([]LoadOption{WithInstances(1), WithWarmup(input), WithTimeout(time.Minute)}, opts...)
-	r, err := testEngine(b).Load(ctx, "app/server.js", bundle, opts...)
+	r, err := testEngine(b).Load(ctx, "app/server.js", reactBundle(b), opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer r.Close(ctx)
+	b.Cleanup(func() { r.Close(ctx) })
 	for range 3 {
 		if _, err := r.Render(ctx, input); err != nil {
 			b.Fatal(err)
 		}
 	}
+	return r
+}
+
+func benchRender100(b *testing.B, opts ...LoadOption) {
+	ctx := context.Background()
+	input := listPage(b, 100)
+	r := warmRenderer(b, input, opts...)
 	var times []time.Duration
 	start := time.Now()
 	for b.Loop() {
@@ -73,7 +80,6 @@ func benchRender100(b *testing.B, opts ...LoadOption) {
 // of the per-iteration ratios to reuse.
 func BenchmarkRender100Modes(b *testing.B) {
 	ctx := context.Background()
-	bundle := reactBundle(b)
 	input := listPage(b, 100)
 	modes := []struct {
 		name string
@@ -85,17 +91,7 @@ func BenchmarkRender100Modes(b *testing.B) {
 	}
 	rs := make([]*Renderer, len(modes))
 	for i, m := range modes {
-		r, err := testEngine(b).Load(ctx, "app/server.js", bundle, append([]LoadOption{WithInstances(1), WithWarmup(input), WithTimeout(time.Minute)}, m.opts...)...)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer r.Close(ctx)
-		for range 3 {
-			if _, err := r.Render(ctx, input); err != nil {
-				b.Fatal(err)
-			}
-		}
-		rs[i] = r
+		rs[i] = warmRenderer(b, input, m.opts...)
 	}
 	times := make([][]time.Duration, len(modes))
 	ratios := make([][]float64, len(modes))
