@@ -78,9 +78,15 @@ func benchRender100(b *testing.B, opts ...LoadOption) {
 // the snapshot in place after each render), reuse (WithInstanceReuse) and
 // restore (a new instance from the snapshot per render), and the medians
 // of the per-iteration ratios to reuse.
-func BenchmarkRender100Modes(b *testing.B) {
+func BenchmarkRender100Modes(b *testing.B) { benchModes(b, listPage(b, 100)) }
+
+// BenchmarkRender0Modes is BenchmarkRender100Modes for the same page with
+// no items (layout, nav and sidebar: a small page), where the reset's fixed
+// part weighs most.
+func BenchmarkRender0Modes(b *testing.B) { benchModes(b, listPage(b, 0)) }
+
+func benchModes(b *testing.B, input []byte) {
 	ctx := context.Background()
-	input := listPage(b, 100)
 	modes := []struct {
 		name string
 		opts []LoadOption
