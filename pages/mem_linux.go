@@ -131,6 +131,50 @@ const (
 	pmFile    = 1 << 61 // a page-cache page (here: the image's), not a private copy
 )
 
+// openPagemap opens /proc/self/pagemap and checks, once, that it shows a
+// page written in a private mapping of a memfd as a private copy: a system
+// whose pagemap says less (an emulated /proc) would make revertWritten
+// skip written pages, so there it is not used.
+func openPagemap() {
+	f, err := os.Open("/proc/self/pagemap")
+	if err != nil {
+		pagemap.err = err
+		return
+	}
+	if err := probePagemap(f); err != nil {
+		f.Close()
+		pagemap.err = fmt.Errorf("%s cannot be trusted: %w", f.Name(), err)
+		return
+	}
+	pagemap.f = f
+}
+
+func probePagemap(f *os.File) error {
+	fd, err := unix.MemfdCreate("sandkit-pagemap-probe", unix.MFD_CLOEXEC)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	if err := unix.Ftruncate(fd, 2*pageSize); err != nil {
+		return err
+	}
+	m, err := unix.Mmap(fd, 0, 2*pageSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE)
+	if err != nil {
+		return err
+	}
+	defer unix.Munmap(m)
+	m[pageSize] = 1 // the second page becomes a private copy; the first is never touched
+	var entries [16]byte
+	if _, err := f.ReadAt(entries[:], int64(uintptr(unsafe.Pointer(&m[0]))/pageSize*8)); err != nil {
+		return err
+	}
+	untouched, written := binary.LittleEndian.Uint64(entries[:8]), binary.LittleEndian.Uint64(entries[8:])
+	if written&pmPresent == 0 || written&pmFile != 0 || untouched&pmPresent != 0 {
+		return fmt.Errorf("entries %#x (untouched) and %#x (written) of a private memfd mapping", untouched, written)
+	}
+	return nil
+}
+
 // revertWritten copies the image back over exactly the pages of mem that
 // hold a private copy (every page written since the memory was mapped, or
 // swapped out after it was): any other page is either the image's own
@@ -143,7 +187,7 @@ func (img *memImage) revertWritten(mem []byte) error {
 	if uint64(len(mem)) != img.size || len(mem)%pageSize != 0 {
 		return fmt.Errorf("memory of %d bytes, image of %d", len(mem), img.size)
 	}
-	pagemap.once.Do(func() { pagemap.f, pagemap.err = os.Open("/proc/self/pagemap") })
+	pagemap.once.Do(openPagemap)
 	if pagemap.err != nil {
 		return pagemap.err
 	}
