@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/host/pageserve"
 	"sandkit.dev/sandkit/host/routing"
 )
 
@@ -53,7 +54,7 @@ type App struct {
 type snapshot struct {
 	router  http.Handler
 	modules map[string]*Module // by source file, relative to the app folder
-	pages   *pageSet           // nil for an app without pages
+	pages   *pageserve.Set     // nil for an app without pages
 	routes  int
 }
 
@@ -128,8 +129,8 @@ func (a *App) Reload(ctx context.Context) error {
 				m.retire()
 			}
 		}
-		if old.pages != nil && (next.pages == nil || next.pages.renderer != old.pages.renderer) {
-			go old.pages.close(context.WithoutCancel(ctx)) // after the renders in flight
+		if old.pages != nil && !next.pages.Shares(old.pages) {
+			go old.pages.Close(context.WithoutCancel(ctx)) // after the renders in flight
 		}
 	}
 	a.log.Info("routes published", "routes", next.routes, "modules", len(next.modules), "took", time.Since(start).Round(time.Millisecond))
@@ -188,7 +189,7 @@ func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
 			}
 		}
 	}
-	var oldPages *pageSet
+	var oldPages *pageserve.Set
 	if old != nil {
 		oldPages = old.pages
 	}
@@ -207,13 +208,15 @@ func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
 		for _, m := range next.modules {
 			m.retire()
 		}
-		if ps != nil {
-			ps.close(ctx)
-		}
+		ps.Close(ctx)
 		return nil, errors.Join(errs...)
 	}
 	next.routes = len(handlers)
-	notFound := publicFiles(filepath.Join(a.dir, "public"), a.notFoundPage(ps, http.NotFoundHandler()))
+	var notFound http.Handler = http.NotFoundHandler()
+	if ps != nil {
+		notFound = ps.NotFound(notFound)
+	}
+	notFound = publicFiles(filepath.Join(a.dir, "public"), notFound)
 	router := table.Router(func(rt *routing.Route) http.Handler {
 		m := handlers[rt]
 		if rt.Page() != "" && ps != nil {
@@ -226,7 +229,7 @@ func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
 	}, notFound)
 	next.router = router
 	if ps != nil {
-		assets := a.assetHandler(ps)
+		assets := ps.Assets(publicFiles)
 		next.router = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasPrefix(r.URL.Path, AssetPrefix) {
 				assets.ServeHTTP(w, r)
@@ -356,7 +359,7 @@ func (a *App) Close(ctx context.Context) error {
 		for _, m := range s.modules {
 			m.retire()
 		}
-		s.pages.close(ctx)
+		s.pages.Close(ctx)
 	}
 	return a.sb.close(ctx)
 }

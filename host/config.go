@@ -27,6 +27,19 @@ type Config struct {
 	Env map[string]string `toml:"env"`
 	// Database chooses where the app's data lives.
 	Database Database `toml:"database"`
+	// Pages configures the server rendering of the app's pages.
+	Pages Pages `toml:"pages"`
+}
+
+// Pages is the [pages] section.
+type Pages struct {
+	// ReuseInstances lets a render run in the state an earlier render
+	// left its QuickJS instance in, instead of the pristine state after
+	// the server bundle was evaluated: what a page stores in globalThis,
+	// a prototype or a module-level variable is then seen by later
+	// renders, for other users. It saves the reset after each render; the
+	// render cache is off (spec/pages.md, "Pristine renders").
+	ReuseInstances bool `toml:"reuse_instances"`
 }
 
 // Database is the [database] section: empty, the app's data is its

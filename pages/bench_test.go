@@ -12,29 +12,47 @@ import (
 	"time"
 )
 
-// BenchmarkRender100 renders the 100-item page on one warm instance.
-// Besides ns/op it reports the median (p50-ms) and renders/s.
+// BenchmarkRender100 renders the 100-item page on one warm instance, reset
+// to the snapshot after every render (the default). Besides ns/op it
+// reports the median (p50-ms) and renders/s.
 func BenchmarkRender100(b *testing.B) { benchRender100(b) }
 
-// BenchmarkRender100Pristine renders every page on a new instance restored
-// from the snapshot (WithRendersPerInstance(1)).
-func BenchmarkRender100Pristine(b *testing.B) { benchRender100(b, WithRendersPerInstance(1)) }
+// BenchmarkRender100Reuse renders on one instance that keeps what each
+// render leaves (WithInstanceReuse): the cost of pristine renders is the
+// difference with BenchmarkRender100.
+func BenchmarkRender100Reuse(b *testing.B) { benchRender100(b, WithInstanceReuse(true)) }
 
-func benchRender100(b *testing.B, opts ...LoadOption) {
+// BenchmarkRender100Pristine renders every page on a new instance restored
+// from the snapshot (reuse with WithRendersPerInstance(1)): the other way to
+// start each render pristine.
+func BenchmarkRender100Pristine(b *testing.B) {
+	benchRender100(b, WithInstanceReuse(true), WithRendersPerInstance(1))
+}
+
+// warmRenderer loads the React bundle on one instance warmed by input
+// (the warm-up before the snapshot and three renders), closed when b ends.
+func warmRenderer(b *testing.B, input []byte, opts ...LoadOption) *Renderer {
 	ctx := context.Background()
-	bundle := reactBundle(b)
-	input := listPage(b, 100)
-	opts = append([]LoadOption{WithInstances(1), WithWarmup(input)}, opts...)
-	r, err := testEngine(b).Load(ctx, "app/server.js", bundle, opts...)
+	// A minute, not the default second: on a loaded machine a render can
+	// be descheduled past a second, which says nothing about its speed.
+	opts = append([]LoadOption{WithInstances(1), WithWarmup(input), WithTimeout(time.Minute)}, opts...)
+	r, err := testEngine(b).Load(ctx, "app/server.js", reactBundle(b), opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer r.Close(ctx)
+	b.Cleanup(func() { r.Close(ctx) })
 	for range 3 {
 		if _, err := r.Render(ctx, input); err != nil {
 			b.Fatal(err)
 		}
 	}
+	return r
+}
+
+func benchRender100(b *testing.B, opts ...LoadOption) {
+	ctx := context.Background()
+	input := listPage(b, 100)
+	r := warmRenderer(b, input, opts...)
 	var times []time.Duration
 	start := time.Now()
 	for b.Loop() {
@@ -48,6 +66,64 @@ func benchRender100(b *testing.B, opts ...LoadOption) {
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2])/1e6, "p50-ms")
 	b.ReportMetric(float64(len(times))/total.Seconds(), "renders/s")
+	if st := r.Stats(); st.Resets > 0 {
+		b.ReportMetric(float64(st.Reset.Microseconds()), "reset-µs")
+	}
+}
+
+// BenchmarkRender100Modes compares the ways to run renders on one loaded
+// machine: each iteration renders the 100-item page once on each of three
+// renderers in turn, so load from elsewhere hits all three alike. It
+// reports each one's median: reset (the default: the instance is reset to
+// the snapshot in place after each render), reuse (WithInstanceReuse) and
+// restore (a new instance from the snapshot per render), and the medians
+// of the per-iteration ratios to reuse.
+func BenchmarkRender100Modes(b *testing.B) { benchModes(b, listPage(b, 100)) }
+
+// BenchmarkRender0Modes is BenchmarkRender100Modes for the same page with
+// no items (layout, nav and sidebar: a small page), where the reset's fixed
+// part weighs most.
+func BenchmarkRender0Modes(b *testing.B) { benchModes(b, listPage(b, 0)) }
+
+func benchModes(b *testing.B, input []byte) {
+	ctx := context.Background()
+	modes := []struct {
+		name string
+		opts []LoadOption
+	}{
+		{"reset", nil},
+		{"reuse", []LoadOption{WithInstanceReuse(true)}},
+		{"restore", []LoadOption{WithInstanceReuse(true), WithRendersPerInstance(1)}},
+	}
+	rs := make([]*Renderer, len(modes))
+	for i, m := range modes {
+		rs[i] = warmRenderer(b, input, m.opts...)
+	}
+	times := make([][]time.Duration, len(modes))
+	ratios := make([][]float64, len(modes))
+	for b.Loop() {
+		took := make([]time.Duration, len(modes))
+		for i, r := range rs {
+			t0 := time.Now()
+			if _, err := r.Render(ctx, input); err != nil {
+				b.Fatalf("%s, after %v: %v", modes[i].name, time.Since(t0), err)
+			}
+			took[i] = time.Since(t0)
+			times[i] = append(times[i], took[i])
+		}
+		for i := range modes {
+			ratios[i] = append(ratios[i], float64(took[i])/float64(took[1]))
+		}
+	}
+	for i, m := range modes {
+		slices.Sort(times[i])
+		slices.Sort(ratios[i])
+		b.ReportMetric(float64(times[i][len(times[i])/2])/1e6, m.name+"-p50-ms")
+		if i != 1 {
+			b.ReportMetric(ratios[i][len(ratios[i])/2], m.name+"/reuse")
+		}
+	}
+	b.ReportMetric(float64(rs[0].Stats().Reset.Microseconds()), "reset-µs")
 }
 
 // BenchmarkRender100Parallel renders the 100-item page from all CPUs, one

@@ -18,6 +18,14 @@
 //	r, err := engine.Load(ctx, "blog", serverBundleJS, pages.WithTimeout(time.Second))
 //	defer r.Close(ctx)
 //
+// Every render starts from that snapshot: after a render the instance is
+// reset to it in place (the memory pages the kernel shows as written are
+// copied back from the snapshot, and the globals are set back), so nothing
+// one render stores in global scope, on a prototype or in a module variable
+// reaches the next, another user's. WithInstanceReuse(true) keeps instances
+// as renders leave them, for apps that want the fraction of a millisecond
+// back.
+//
 // Render passes the page's input and returns the markup of the app root:
 //
 //	in, _ := json.Marshal(pages.Input{Route: "posts/[slug]", URL: "/posts/hello",

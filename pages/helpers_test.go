@@ -58,14 +58,6 @@ func reactBundle(t testing.TB) []byte {
 	return bundleJS
 }
 
-// renderInput is the JSON a host passes to Render.
-type renderInput struct {
-	Route  string            `json:"route"`
-	URL    string            `json:"url"`
-	Params map[string]string `json:"params"`
-	Data   any               `json:"data"`
-}
-
 func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
@@ -100,9 +92,9 @@ func listPage(t testing.TB, n int) []byte {
 	for i := range items {
 		items[i] = makeItem(i)
 	}
-	return mustJSON(t, renderInput{
-		Route: "list", URL: "/items?page=1", Params: map[string]string{},
-		Data: map[string]any{"title": "All items", "page": 1, "items": items, "tags": []string{"tag0", "tag1", "tag2", "common"}},
+	return mustJSON(t, Input{
+		Route: "list", URL: "/items?page=1",
+		Data: mustJSON(t, map[string]any{"title": "All items", "page": 1, "items": items, "tags": []string{"tag0", "tag1", "tag2", "common"}}),
 	})
 }
 
@@ -110,13 +102,13 @@ func goldenInputs(t testing.TB) map[string][]byte {
 	return map[string][]byte{
 		"list-100": listPage(t, 100),
 		"list-0":   listPage(t, 0),
-		"item": mustJSON(t, renderInput{Route: "item", URL: "/items/7", Params: map[string]string{"id": "7"},
-			Data: map[string]any{"item": makeItem(7)}}),
-		"awkward": mustJSON(t, renderInput{Route: "awkward", URL: "/about", Params: map[string]string{},
-			Data: map[string]any{
+		"item": mustJSON(t, Input{Route: "item", URL: "/items/7", Params: map[string]string{"id": "7"},
+			Data: mustJSON(t, map[string]any{"item": makeItem(7)})}),
+		"awkward": mustJSON(t, Input{Route: "awkward", URL: "/about",
+			Data: mustJSON(t, map[string]any{
 				"text": "<script>alert('x')</script> & \"quotes\" ' \u00a0 \u2028 \u2029 ünïcødé 日本語",
 				"attr": "a \"b\" <c> & 'd'", "html": "<b>bold</b>", "emoji": "😀👍🏽", "tags": []string{"a&b", "<c>"},
-			}}),
+			})}),
 	}
 }
 

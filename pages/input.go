@@ -1,11 +1,15 @@
-// Input: the JSON a render function receives (the render protocol).
+// Input: the JSON a render function receives (the render protocol), the
+// one type for it: the host builds it, the engine's examples and tests too.
 
 package pages
 
 import "encoding/json"
 
 // Input is what Render passes to the bundle's render function, once encoded
-// with encoding/json.
+// with encoding/json (spec/pages.md, "A render" and "Server bundle
+// protocol"). Route, URL, Params and Data are the engine's protocol; Action,
+// Error and NotFound are read by the bundles compiler.BuildPages writes, and
+// are left out of the JSON when empty.
 type Input struct {
 	// Route is the route id, e.g. "posts/[slug]".
 	Route string `json:"route"`
@@ -15,6 +19,20 @@ type Input struct {
 	Params map[string]string `json:"params"`
 	// Data is what the route's loader returned, as JSON; null when nil.
 	Data json.RawMessage `json:"data"`
+	// Action is what the route's action answered to a form posted without
+	// JavaScript, when it refused it (4xx): validation errors, typically.
+	Action json.RawMessage `json:"action,omitempty"`
+	// Error, when set, asks for the route's nearest error page: the
+	// route's loader failed with it.
+	Error *InputError `json:"error,omitempty"`
+	// NotFound asks for the 404 page of a URL no route matches.
+	NotFound bool `json:"notFound,omitempty"`
+}
+
+// InputError is the error a 404 or error page is rendered with.
+type InputError struct {
+	Status  int    `json:"status"`
+	Message string `json:"message"`
 }
 
 // MarshalJSON encodes Params as {} rather than null when it is nil.

@@ -46,6 +46,7 @@ type instance struct {
 		dump, freeCString, freeValue, eval api.Function
 	}
 	renders int
+	from    *snapshot // the snapshot whose image the memory maps, if any
 }
 
 // instantiate creates a module instance whose memory comes from alloc (nil:

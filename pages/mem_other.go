@@ -21,3 +21,8 @@ func newMemImage(mem []byte) (*memImage, error) {
 func (img *memImage) allocator() experimental.MemoryAllocator { return nil }
 func (img *memImage) mapped() bool                            { return false }
 func (img *memImage) free()                                   { img.view = nil }
+
+// revert is never called: no memory maps the image (mapped is false).
+func (img *memImage) revert(mem []byte) error { copy(mem, img.view); return nil }
+
+func (img *memImage) revertWritten(mem []byte) error { copy(mem, img.view); return nil }

@@ -306,10 +306,11 @@ func TestCloseDuringRenders(t *testing.T) {
 	}
 }
 
-// TestRendersPerInstance: with 1, every render starts from the snapshot
-// and sees nothing an earlier render left behind.
+// TestRendersPerInstance: with reuse and 1, every render runs on a new
+// instance restored from the snapshot and sees nothing an earlier render
+// left behind.
 func TestRendersPerInstance(t *testing.T) {
-	r := load(t, counterBundle, WithRendersPerInstance(1), WithWarmup([]byte(`{"mark":"warm"}`)), WithInstances(1))
+	r := load(t, counterBundle, WithInstanceReuse(true), WithRendersPerInstance(1), WithWarmup([]byte(`{"mark":"warm"}`)), WithInstances(1))
 	for i := 0; i < 4; i++ {
 		got := render(t, r, fmt.Sprintf(`{"echo":%d,"mark":"m%d"}`, i, i))
 		// Every render runs on a fresh restore of the state after the

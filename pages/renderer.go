@@ -1,6 +1,6 @@
 // Renderer: one app's server bundle, loaded once, rendered by a pool of
-// warm instances that are restored from a snapshot and replaced when one
-// fails.
+// warm instances that are restored from a snapshot, reset to it after every
+// render (unless the app asks for reuse), and replaced when one fails.
 
 package pages
 
@@ -23,6 +23,7 @@ type Renderer struct {
 	name       string
 	maxBytes   uint64 // per-app memory limit; 0: the engine's
 	maxRenders int    // renders per instance; 0: unlimited
+	reuse      bool   // keep what a render leaves for the next (WithInstanceReuse)
 	timeout    time.Duration
 	snap       *snapshot // nil: new instances evaluate the bundle again
 	bundle     []byte
@@ -32,8 +33,8 @@ type Renderer struct {
 	idle   chan *instance
 	slots  chan struct{} // one token per live instance
 
-	renders, failures, discarded, retired, restored atomic.Int64
-	restoreNanos                                    atomic.Int64
+	renders, failures, discarded, retired, restored, resets atomic.Int64
+	restoreNanos, resetNanos                                atomic.Int64
 }
 
 type loadConfig struct {
@@ -43,6 +44,7 @@ type loadConfig struct {
 	instances int
 	warmup    []byte
 	snapshot  bool
+	reuse     bool
 }
 
 // LoadOption configures a Renderer.
@@ -57,10 +59,19 @@ func WithTimeout(d time.Duration) LoadOption { return func(c *loadConfig) { c.ti
 // fails as at the engine's limit, with ErrMemoryLimit.
 func WithMemoryPages(pages uint32) LoadOption { return func(c *loadConfig) { c.memPages = pages } }
 
+// WithInstanceReuse(true) lets an instance go on to its next render in the
+// state its last render left: what one render writes to globalThis, to a
+// prototype or to any module-level variable is seen by later renders, for
+// other requests. By default (false) every render starts from the snapshot:
+// after each render the instance is reset to it in place (only the memory
+// pages renders wrote are copied back; docs/benchmarks.md has the cost), or
+// replaced when that cannot be done. Reuse is for apps whose renders keep
+// no request data in global state and that want those few percent back.
+func WithInstanceReuse(on bool) LoadOption { return func(c *loadConfig) { c.reuse = on } }
+
 // WithRendersPerInstance retires an instance after n renders (default 0:
-// never), so no render sees what more than n-1 earlier ones left in global
-// scope. With n = 1 every render runs in a pristine instance restored from
-// the snapshot, for 3–6% more time per render (docs/benchmarks.md).
+// never). It matters only with WithInstanceReuse(true): no render then
+// sees what more than n-1 earlier ones left in global scope.
 func WithRendersPerInstance(n int) LoadOption { return func(c *loadConfig) { c.perInst = n } }
 
 // WithInstances bounds the instances that render at once (default: the
@@ -68,12 +79,16 @@ func WithRendersPerInstance(n int) LoadOption { return func(c *loadConfig) { c.p
 func WithInstances(n int) LoadOption { return func(c *loadConfig) { c.instances = n } }
 
 // WithWarmup renders input once before the snapshot is taken, so instances
-// restored from it start with the page's code already run once. A failing
-// warm-up render fails Load.
+// restored from it start with the page's code already run once. What that
+// render leaves in global scope is part of the snapshot, which every render
+// starts from: pass an input of the host's, never a user's request. A
+// failing warm-up render fails Load.
 func WithWarmup(input []byte) LoadOption { return func(c *loadConfig) { c.warmup = input } }
 
 // WithSnapshot chooses whether new instances are restored from a snapshot
 // of the first one (default true) or evaluate the bundle from scratch.
+// Without a snapshot, and without WithInstanceReuse, every render needs a
+// new instance that evaluates the bundle again: slow, for tests.
 func WithSnapshot(on bool) LoadOption { return func(c *loadConfig) { c.snapshot = on } }
 
 // Load evaluates an app's server bundle (see the package doc for what it
@@ -93,6 +108,7 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 	}
 	r := &Renderer{
 		e: e, name: name, timeout: cfg.timeout, bundle: bytes.Clone(bundle), maxBytes: uint64(cfg.memPages) * 65536, maxRenders: cfg.perInst,
+		reuse: cfg.reuse,
 		idle:  make(chan *instance, cfg.instances),
 		slots: make(chan struct{}, cfg.instances),
 	}
@@ -171,10 +187,10 @@ func (r *Renderer) RenderInfo(ctx context.Context, input []byte) ([]byte, Render
 	switch {
 	case err != nil && fatal(err):
 		r.discard(ctx, in, err)
+	case !r.reuse:
+		r.resetOrRetire(ctx, in)
 	case r.maxRenders > 0 && in.renders >= r.maxRenders:
-		r.retired.Add(1)
-		in.close(ctx)
-		<-r.slots
+		r.retire(ctx, in)
 	default:
 		r.idle <- in
 	}
@@ -229,6 +245,31 @@ func (r *Renderer) bootContext(ctx context.Context) (context.Context, context.Ca
 	return context.WithTimeout(ctx, max(10*r.timeout, 5*time.Second))
 }
 
+// resetOrRetire puts in back in the pool in the state of the snapshot, or
+// closes it when it cannot be reset (no snapshot, or its memory grew): the
+// next render then restores a new instance.
+func (r *Renderer) resetOrRetire(ctx context.Context, in *instance) {
+	if r.snap == nil {
+		r.retire(ctx, in)
+		return
+	}
+	start := time.Now()
+	if err := r.e.reset(in, r.snap); err != nil {
+		r.e.log.Debug("pages: replacing an instance instead of resetting it", "app", r.name, "err", err)
+		r.retire(ctx, in)
+		return
+	}
+	r.resets.Add(1)
+	r.resetNanos.Add(int64(time.Since(start)))
+	r.idle <- in
+}
+
+func (r *Renderer) retire(ctx context.Context, in *instance) {
+	r.retired.Add(1)
+	in.close(ctx)
+	<-r.slots
+}
+
 func (r *Renderer) discard(ctx context.Context, in *instance, why error) {
 	r.discarded.Add(1)
 	r.e.log.Info("pages: discarding a QuickJS instance", "app", r.name, "renders", in.renders, "err", firstLine(why))
@@ -262,9 +303,11 @@ type Stats struct {
 	Renders   int64         // Render calls that reached an instance
 	Failures  int64         // of which failed
 	Discarded int64         // instances thrown away after a failure
-	Retired   int64         // instances closed after WithRendersPerInstance renders
+	Retired   int64         // instances closed after WithRendersPerInstance renders, or that could not be reset
 	Restored  int64         // instances created from the snapshot
 	Restore   time.Duration // mean time to create one from the snapshot
+	Resets    int64         // instances reset to the snapshot in place after a render
+	Reset     time.Duration // mean time of one reset
 	Live      int           // instances alive now
 }
 
@@ -272,10 +315,14 @@ type Stats struct {
 func (r *Renderer) Stats() Stats {
 	s := Stats{
 		Renders: r.renders.Load(), Failures: r.failures.Load(),
-		Discarded: r.discarded.Load(), Retired: r.retired.Load(), Restored: r.restored.Load(), Live: len(r.slots),
+		Discarded: r.discarded.Load(), Retired: r.retired.Load(), Restored: r.restored.Load(),
+		Resets: r.resets.Load(), Live: len(r.slots),
 	}
 	if s.Restored > 0 {
 		s.Restore = time.Duration(r.restoreNanos.Load() / s.Restored)
+	}
+	if s.Resets > 0 {
+		s.Reset = time.Duration(r.resetNanos.Load() / s.Resets)
 	}
 	return s
 }

@@ -1,6 +1,6 @@
 // Snapshots: the linear memory and mutable globals of a warmed instance,
 // from which new instances start already warm, without evaluating the
-// bundle again.
+// bundle again, and to which an instance is reset after every render.
 
 package pages
 
@@ -70,7 +70,47 @@ func (e *Engine) restore(ctx context.Context, s *snapshot) (*instance, error) {
 		g.Set(s.globals[i])
 	}
 	in.lay = s.lay
+	in.from = s
 	return in, nil
+}
+
+// reset returns in, in place, to the state of s: its linear memory and
+// mutable globals become the snapshot's again, so nothing a render wrote
+// survives it. That is the whole state of a QuickJS instance: the build
+// has no table-changing or passive-segment instructions (RATIONALE.md,
+// "Pristine renders"), and the host functions keep nothing between calls.
+// It fails when the memory has grown past the snapshot's size (wasm memory
+// cannot shrink); the caller then replaces the instance.
+func (e *Engine) reset(in *instance, s *snapshot) error {
+	size := in.mem.Size()
+	if size != s.pages*65536 {
+		return fmt.Errorf("memory grew from %d to %d pages since the snapshot", s.pages, size/65536)
+	}
+	mem, ok := in.mem.Read(0, size)
+	if !ok {
+		return fmt.Errorf("reading linear memory")
+	}
+	if in.from == s && s.img.mapped() {
+		// The memory maps the image copy-on-write: only the pages the
+		// render wrote differ from it. Copy the image back over those, or,
+		// if the kernel does not say which they are, drop them all.
+		if err := s.img.revertWritten(mem); err != nil {
+			if err := s.img.revert(mem); err != nil {
+				return err
+			}
+		}
+	} else {
+		copy(mem, s.img.view)
+	}
+	for i, name := range e.info.mutableGlobals {
+		g, ok := in.mod.ExportedGlobal(name).(api.MutableGlobal)
+		if !ok {
+			return fmt.Errorf("global %s is not mutable", name)
+		}
+		g.Set(s.globals[i])
+	}
+	in.lay = s.lay
+	return nil
 }
 
 func (s *snapshot) free() { s.img.free() }

@@ -1,0 +1,134 @@
+// The HTML document of a rendered page, and the 103 Early Hints sent
+// before it is rendered (spec/pages.md, "The document").
+
+package pageserve
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"sandkit.dev/sandkit/pages"
+)
+
+// serveDocument renders in and answers the document, with status when it
+// is not 0 and the render succeeded (a form refused with a 422 shows the
+// page again with 422), else the status the render gives (200, 404, or
+// the error page's). A render that fails outright (the page threw where no
+// error page could catch it, or ran out of time or memory) is answered
+// with a plain 500.
+func (s *Set) serveDocument(w http.ResponseWriter, r *http.Request, in *pages.Input, status int) {
+	s.earlyHints(w, in)
+	var res *renderResult
+	if s.assets(in).NoSSR {
+		// The page renders in the browser only: an empty root and no
+		// state, so the client runtime renders it and fetches its data.
+		res = &renderResult{Status: http.StatusOK}
+		if in.Error != nil {
+			res.Status = in.Error.Status
+		}
+		w.Header().Set("Server-Timing", `render;dur=0;desc="ssr off"`)
+	} else {
+		start := time.Now()
+		var hit bool
+		var err error
+		res, hit, err = s.render(r.Context(), in)
+		if err != nil {
+			s.log.Error("page render failed", "route", in.Route, "url", in.URL, "err", err)
+			http.Error(w, "500 Internal Server Error: "+renderFailure(err), http.StatusInternalServerError)
+			return
+		}
+		if res.Thrown != nil && !hit {
+			s.log.Error("page threw; its error page was rendered", "route", in.Route, "url", in.URL,
+				"status", res.Status, "error", res.Thrown.Name+": "+res.Thrown.Message, "stack", res.Thrown.Stack)
+		}
+		desc := "miss"
+		if hit {
+			desc = "hit"
+		}
+		w.Header().Set("Server-Timing", fmt.Sprintf("render;dur=%.2f;desc=%s", float64(time.Since(start).Microseconds())/1000, desc))
+	}
+	if res.Status != http.StatusOK || status == 0 {
+		status = res.Status
+	}
+	doc := s.document(in, res)
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(doc)))
+	h.Set("Vary", "Accept")
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(doc)
+	}
+}
+
+// renderFailure is what a person sees of a failed render: the thrown
+// error's name and message (the stack goes to the log only).
+func renderFailure(err error) string {
+	var js *pages.JSError
+	switch {
+	case errors.As(err, &js):
+		if js.Name != "" {
+			return js.Name + ": " + js.Message
+		}
+		return js.Message
+	case errors.Is(err, pages.ErrDeadline):
+		return "the page took too long to render"
+	case errors.Is(err, pages.ErrMemoryLimit):
+		return "the page ran out of memory while rendering"
+	}
+	return "the page could not be rendered"
+}
+
+// document is the HTML document of a rendered page.
+func (s *Set) document(in *pages.Input, res *renderResult) []byte {
+	var b bytes.Buffer
+	assets := s.assets(in, res)
+	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+	b.WriteString(res.Head)
+	for _, css := range assets.CSS {
+		fmt.Fprintf(&b, "<link rel=\"stylesheet\" href=\"%s\">\n", html.EscapeString(s.url(css)))
+	}
+	for _, js := range assets.Preload {
+		fmt.Fprintf(&b, "<link rel=\"modulepreload\" href=\"%s\">\n", html.EscapeString(s.url(js)))
+	}
+	b.WriteString("</head>\n<body>\n<div id=\"__sandkit_root\">")
+	b.WriteString(res.HTML)
+	b.WriteString("</div>\n<script type=\"application/json\" id=\"__sandkit_data\">")
+	if len(res.State) > 0 {
+		json.HTMLEscape(&b, res.State) // no "</script>" can end the element early
+	} else {
+		b.WriteString("null")
+	}
+	b.WriteString("</script>\n")
+	if s.manifest.Entry != "" {
+		fmt.Fprintf(&b, "<script type=\"module\" src=\"%s\"></script>\n", html.EscapeString(s.url(s.manifest.Entry)))
+	}
+	b.WriteString("</body>\n</html>\n")
+	return b.Bytes()
+}
+
+// earlyHints sends a 103 with the route's stylesheets and modules, so a
+// browser that supports it fetches them while the page renders.
+func (s *Set) earlyHints(w http.ResponseWriter, in *pages.Input) {
+	assets := s.assets(in)
+	if len(assets.CSS) == 0 && len(assets.Preload) == 0 {
+		return
+	}
+	h := w.Header()
+	for _, css := range assets.CSS {
+		h.Add("Link", "<"+(&url.URL{Path: s.url(css)}).EscapedPath()+">; rel=preload; as=style")
+	}
+	for _, js := range assets.Preload {
+		h.Add("Link", "<"+(&url.URL{Path: s.url(js)}).EscapedPath()+">; rel=modulepreload")
+	}
+	w.WriteHeader(http.StatusEarlyHints)
+	h.Del("Link")
+}

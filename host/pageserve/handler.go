@@ -1,0 +1,200 @@
+// Page routes: a route with a page.tsx answered as a server-rendered HTML
+// document, as its loader's JSON for client navigation, or with its
+// handler's answer to a form.
+
+package pageserve
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"strings"
+
+	"sandkit.dev/sandkit/pages"
+)
+
+// wantsJSON says whether the request asks for a route's data rather than
+// its document: client navigation sends Accept: application/json, or adds
+// ?_data to the URL.
+func wantsJSON(r *http.Request) bool {
+	if r.URL.Query().Has("_data") {
+		return true
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "application/json" {
+			return true
+		}
+	}
+	return false
+}
+
+// captured is a guest's response held back so the page can use it as data.
+type captured struct {
+	status int
+	header http.Header
+	body   bytes.Buffer
+}
+
+func (c *captured) Header() http.Header { return c.header }
+func (c *captured) Write(p []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	return c.body.Write(p)
+}
+func (c *captured) WriteHeader(code int) {
+	if c.status == 0 {
+		c.status = code
+	}
+}
+
+// writeTo sends the captured response as it is.
+func (c *captured) writeTo(w http.ResponseWriter) {
+	for k, v := range c.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(c.status)
+	w.Write(c.body.Bytes())
+}
+
+// isJSON reports whether the captured body is JSON by its Content-Type.
+func (c *captured) isJSON() bool {
+	mt, _, _ := mime.ParseMediaType(c.header.Get("Content-Type"))
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// Page serves the page of route (its id, as in spec/routing.md): its
+// document for a browser, its loader's JSON for client navigation, its
+// actions for forms. params returns the route's parameters of a request.
+// guest is the route's handler, called for the loader (GET with Accept:
+// application/json) and for actions; nil for a page without one.
+func (s *Set) Page(route string, params func(*http.Request) map[string]string, guest http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asJSON := wantsJSON(r)
+		switch {
+		case r.Method != http.MethodGet && r.Method != http.MethodHead:
+			s.action(w, r, route, params, guest, asJSON)
+		case asJSON && guest != nil:
+			w.Header().Set("Vary", "Accept") // the same URL also answers HTML
+			guest.ServeHTTP(w, r)
+		case asJSON:
+			w.Header().Set("Vary", "Accept")
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte("null\n"))
+		default:
+			in := newInput(r, route, params)
+			if guest != nil {
+				c := load(r, guest)
+				switch {
+				case c.status >= 300 && c.status < 400:
+					c.writeTo(w) // the loader redirects
+					return
+				case c.status >= 400:
+					in.Error = &pages.InputError{Status: c.status, Message: errorMessage(c)}
+					in.Data = json.RawMessage("null")
+				case !c.isJSON():
+					in.Error = &pages.InputError{Status: http.StatusInternalServerError, Message: "the route's loader answered " + c.header.Get("Content-Type") + ", not JSON"}
+					s.log.Error("page loader did not answer JSON", "route", route, "content_type", c.header.Get("Content-Type"))
+				default:
+					in.Data = c.body.Bytes()
+				}
+			}
+			s.serveDocument(w, r, in, 0)
+		}
+	})
+}
+
+// newInput starts the render input of r on route.
+func newInput(r *http.Request, route string, params func(*http.Request) map[string]string) *pages.Input {
+	in := &pages.Input{Route: route, URL: r.URL.RequestURI(), Data: json.RawMessage("null")}
+	if params != nil {
+		in.Params = params(r)
+	}
+	return in
+}
+
+// load runs the route's GET handler for its JSON, as client navigation
+// would fetch it, whatever r's method.
+func load(r *http.Request, guest http.Handler) *captured {
+	lr := r.Clone(r.Context())
+	lr.Method = http.MethodGet
+	lr.Header.Set("Accept", "application/json")
+	lr.Body = http.NoBody
+	lr.ContentLength = 0
+	c := &captured{header: http.Header{}}
+	guest.ServeHTTP(c, lr)
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	return c
+}
+
+// action serves a POST, PUT, PATCH or DELETE on a page route: the
+// handler's action. With JavaScript (the client runtime asks for JSON) the
+// answer goes back as it is. Without, a form post is answered so the browser
+// ends on a page: a 2xx becomes a redirect to the page (POST/redirect/GET),
+// a 3xx passes, and a 4xx renders the page with the action's answer as
+// data, under the same status.
+func (s *Set) action(w http.ResponseWriter, r *http.Request, route string, params func(*http.Request) map[string]string, guest http.Handler, asJSON bool) {
+	if guest == nil {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "405 method not allowed: this page has no handler for "+r.Method, http.StatusMethodNotAllowed)
+		return
+	}
+	if asJSON {
+		guest.ServeHTTP(w, r)
+		return
+	}
+	c := &captured{header: http.Header{}}
+	guest.ServeHTTP(c, r)
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	switch {
+	case c.status < 300:
+		http.Redirect(w, r, r.URL.RequestURI(), http.StatusSeeOther)
+	case c.status < 400:
+		c.writeTo(w)
+	case c.status < 500 && c.isJSON() && c.status != http.StatusMethodNotAllowed:
+		in := newInput(r, route, params)
+		in.Action = c.body.Bytes()
+		if d := load(r, guest); d.status < 300 && d.isJSON() { // load makes it a GET
+			in.Data = d.body.Bytes()
+		}
+		s.serveDocument(w, r, in, c.status)
+	default:
+		c.writeTo(w)
+	}
+}
+
+// errorMessage is the message a failed loader gave: the "error" member of
+// a JSON body, or the body's first line.
+func errorMessage(c *captured) string {
+	if c.isJSON() {
+		var e struct {
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(c.body.Bytes(), &e) == nil && e.Error != "" {
+			return e.Error
+		}
+	}
+	msg, _, _ := strings.Cut(strings.TrimSpace(c.body.String()), "\n")
+	if msg == "" {
+		msg = http.StatusText(c.status)
+	}
+	return msg
+}
+
+// NotFound renders the app's root 404 page for a URL no route matches; a
+// request that is not a GET or HEAD for HTML goes to next.
+func (s *Set) NotFound(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || wantsJSON(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		in := &pages.Input{Route: "", URL: r.URL.RequestURI(), Data: json.RawMessage("null"), NotFound: true}
+		s.serveDocument(w, r, in, 0)
+	})
+}
