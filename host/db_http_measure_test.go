@@ -29,6 +29,8 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/appdb/postgres"
+	"sandkit.dev/sandkit/host/appdb/sqlite"
 )
 
 const measureHTTPRoute = `package rows
@@ -203,13 +205,13 @@ func TestMeasureDBHTTP(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				cfg.RuntimeParams["search_path"] = host.PostgresSchema(name)
+				cfg.RuntimeParams["search_path"] = postgres.Schema(name)
 				native = stdlib.OpenDB(*cfg)
 			}
 			guest := buildApp(t, dir)
 			if native == nil {
 				var err error
-				native, err = sql.Open("sqlite", filepath.Join(dir, host.AppDBPath)+"?_pragma=journal_mode(WAL)&_time_format=sqlite")
+				native, err = sql.Open("sqlite", filepath.Join(dir, sqlite.AppDBPath)+"?_pragma=journal_mode(WAL)&_time_format=sqlite")
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -23,6 +23,7 @@ import (
 	_ "modernc.org/sqlite" // the native baseline's driver
 
 	"sandkit.dev/sandkit/host"
+	appsqlite "sandkit.dev/sandkit/host/appdb/sqlite"
 )
 
 const measureStore = `package store
@@ -148,7 +149,7 @@ func TestMeasureDB(t *testing.T) {
 	defer app.Close(context.Background())
 
 	// Native baselines over the same file: database/sql, and bun with encoding/json.
-	sqldb, err := sql.Open("sqlite", filepath.Join(dir, host.AppDBPath)+"?_pragma=journal_mode(WAL)&_time_format=sqlite")
+	sqldb, err := sql.Open("sqlite", filepath.Join(dir, appsqlite.AppDBPath)+"?_pragma=journal_mode(WAL)&_time_format=sqlite")
 	if err != nil {
 		t.Fatal(err)
 	}

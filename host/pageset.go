@@ -168,7 +168,7 @@ func (a *App) loadPages(ctx context.Context, old *pageSet) (*pageSet, error) {
 		return old, err
 	}
 	start := time.Now()
-	r, err := eng.Load(ctx, a.cfg.Name, bundle, pages.WithTimeout(a.cfg.Limits.RenderTimeout.std()))
+	r, err := eng.Load(ctx, a.cfg.Name, bundle, pages.WithTimeout(a.cfg.Limits.RenderTimeout.Std()))
 	if err != nil {
 		return old, fmt.Errorf("app %q: %s: %w", a.cfg.Name, PagesServer, err)
 	}
