@@ -80,3 +80,9 @@ type Conn interface {
 
 // RefusedTemp is why both engines refuse TEMP objects.
 const RefusedTemp = "TEMP tables, indexes, triggers and views are not allowed: they would outlive the request on a pooled connection, outside the app's quota"
+
+// ErrNoStatement is the guest's error for SQL text with no statement in it
+// (empty, blank or only comments).
+func ErrNoStatement() *abi.DBError {
+	return &abi.DBError{Code: abi.CodeMisuse, SQLState: "42601", Message: "no SQL statement in the text (it is empty, blank or only comments)"}
+}

@@ -90,8 +90,11 @@ func (c *conn) Query(ctx context.Context, q string, args []driver.NamedValue, re
 		}
 		defer c.unlockWriter(stmt.writes)
 		rows, err := stmt.Stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
-		if err != nil {
+		switch {
+		case err != nil:
 			return err
+		case rows == nil: // the driver's answer to a text without a statement
+			return appdb.ErrNoStatement()
 		}
 		defer rows.Close()
 		return read(rows)
@@ -115,6 +118,9 @@ func (c *conn) Exec(ctx context.Context, q string, args []driver.NamedValue) (dr
 		}
 		defer c.unlockWriter(true)
 		res, err = stmt.Stmt.(driver.StmtExecContext).ExecContext(ctx, args)
+		if err == nil && res == nil { // the driver's answer to a text without a statement
+			err = appdb.ErrNoStatement()
+		}
 		return err
 	})
 	return res, err

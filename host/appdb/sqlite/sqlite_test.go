@@ -283,3 +283,24 @@ func TestDBWritersQueue(t *testing.T) {
 		t.Errorf("write after the transaction ended: %v", e)
 	}
 }
+
+// TestDBEmptyStatement: SQL with no statement in it (empty, blanks, only a
+// comment) is the guest's error from db_exec, not a host fault; a query of
+// it has no rows.
+func TestDBEmptyStatement(t *testing.T) {
+	adb, _, _ := testDB(t, "empty", settings.Limits{})
+	_, s := session(t, adb)
+	for _, q := range []string{"", "   ", "-- only a comment", ";", "/* */ ;"} {
+		expectRefused(t, "exec "+q, errOf(s.Exec(context.Background(), nil, q, nil)), abi.CodeMisuse, "no SQL statement")
+		if r, e := rows(t, s, q); e != nil || len(r) != 0 {
+			t.Errorf("query %q: %v %v", q, r, e)
+		}
+		if b := s.Query(context.Background(), nil, q, nil, true); string(b) != string(abi.ResultJSON)+"[]" {
+			t.Errorf("query json %q: %q", q, b)
+		}
+	}
+	// The connection is still usable.
+	if r, e := rows(t, s, "SELECT 1"); e != nil || len(r) != 1 {
+		t.Errorf("after empty statements: %v %v", r, e)
+	}
+}
