@@ -223,15 +223,14 @@ func (c *conn) Begin(ctx context.Context, readOnly bool) error {
 		c.releaseWriter()
 		return err
 	}
+	c.st.inTx.Store(true)
 	if readOnly {
+		c.readOnly = true
 		if err := c.hostExec(ctx, "PRAGMA query_only = 1"); err != nil {
-			c.hostExec(context.Background(), "ROLLBACK")
-			c.releaseWriter()
+			c.Rollback(context.Background())
 			return err
 		}
 	}
-	c.readOnly = readOnly
-	c.st.inTx.Store(true)
 	return nil
 }
 
@@ -240,28 +239,34 @@ func (c *conn) Begin(ctx context.Context, readOnly bool) error {
 func (c *conn) Commit(ctx context.Context) error {
 	err := c.hostExec(ctx, "COMMIT")
 	if err != nil {
-		c.hostExec(context.Background(), "ROLLBACK")
+		c.Rollback(context.Background())
+		return err
 	}
 	c.finishTx()
-	return err
+	return nil
 }
 
+// Rollback rolls back the open transaction.
 func (c *conn) Rollback(ctx context.Context) error {
 	err := c.hostExec(ctx, "ROLLBACK")
-	c.finishTx()
 	if err != nil {
-		c.conn.Raw(func(any) error { return driver.ErrBadConn })
+		c.st.broken.Store(true)
 	}
+	c.finishTx()
 	return err
 }
 
-// finishTx clears the transaction state after COMMIT or ROLLBACK.
+// finishTx clears the transaction state after COMMIT or ROLLBACK. If
+// query_only cannot be turned off, the connection is discarded: the next
+// request on it could not write.
 func (c *conn) finishTx() {
 	c.st.inTx.Store(false)
 	c.releaseWriter()
 	if c.readOnly {
-		c.hostExec(context.Background(), "PRAGMA query_only = 0")
 		c.readOnly = false
+		if err := c.hostExec(context.Background(), "PRAGMA query_only = 0"); err != nil {
+			c.st.broken.Store(true)
+		}
 	}
 }
 

@@ -106,11 +106,19 @@ func (p *policyConn) QueryContext(ctx context.Context, q string, args []driver.N
 
 func (p *policyConn) Ping(ctx context.Context) error { return p.Conn.(driver.Pinger).Ping(ctx) }
 
+// ResetSession refuses a connection that could not be made clean.
 func (p *policyConn) ResetSession(ctx context.Context) error {
+	if p.st.broken.Load() {
+		return driver.ErrBadConn
+	}
 	return p.Conn.(driver.SessionResetter).ResetSession(ctx)
 }
 
-func (p *policyConn) IsValid() bool { return p.Conn.(driver.Validator).IsValid() }
+// IsValid is false for a connection that could not be made clean:
+// database/sql then closes it instead of putting it back in the pool.
+func (p *policyConn) IsValid() bool {
+	return !p.st.broken.Load() && p.Conn.(driver.Validator).IsValid()
+}
 
 // Unwrap returns the driver's connection (sqlite.Limit looks for it).
 func (p *policyConn) Unwrap() driver.Conn { return p.Conn }
@@ -144,6 +152,10 @@ type connState struct {
 	mode    atomic.Int32 // policyGuest, policyMigrate or policyHost
 	inTx    atomic.Bool  // the host began a transaction on this connection
 	refused atomic.Pointer[string]
+	// broken is set when a statement that makes the connection clean for
+	// the next request (ROLLBACK, PRAGMA query_only = 0) failed: the
+	// connection is then discarded, never reused.
+	broken atomic.Bool
 
 	// volatile is set while a statement is compiled if it may not be
 	// cached: its authorization depends on the transaction state.
