@@ -36,6 +36,13 @@ var deniedFunctions = map[string]bool{
 	"load_extension": true, "fts3_tokenizer": true,
 }
 
+// deniedTables are the virtual tables built into SQLite that show the
+// database file below the rows: sqlite_dbpage its raw pages (rows deleted
+// but not yet overwritten included), dbstat where each page is and how
+// full. They are refused however a statement reaches them (by name, in a
+// subquery or a view).
+var deniedTables = map[string]bool{"dbstat": true, "sqlite_dbpage": true}
+
 // allowedModules are the virtual table modules a guest may create.
 var allowedModules = map[string]bool{"fts5": true, "fts4": true, "fts3": true, "rtree": true}
 
@@ -58,6 +65,12 @@ func (st *connState) authorize(action sqlite.AuthorizerActionCode, a1, a2, dbNam
 		st.writes.Store(true)
 		if dbName == "temp" {
 			return deny(appdb.RefusedTemp)
+		}
+	}
+	switch action {
+	case sqlite.AuthRead, sqlite.AuthInsert, sqlite.AuthUpdate, sqlite.AuthDelete:
+		if deniedTables[strings.ToLower(a1)] {
+			return deny(a1 + " is not allowed: it shows the database file's pages, not the app's rows")
 		}
 	}
 	if dbName != "" && dbName != "main" && dbName != "temp" {

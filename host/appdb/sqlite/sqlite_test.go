@@ -139,7 +139,7 @@ func TestDBPolicy(t *testing.T) {
 		{"COMMIT", abi.CodeAuth, "db_begin"},
 		{"SAVEPOINT a", abi.CodeAuth, "SAVEPOINT"},
 		{"CREATE VIRTUAL TABLE d USING dbstat", abi.CodeAuth, "dbstat"},
-		{"INSERT INTO sqlite_dbpage VALUES (1, zeroblob(4096))", abi.CodeError, "read-only"},
+		{"INSERT INTO sqlite_dbpage VALUES (1, zeroblob(4096))", abi.CodeAuth, "sqlite_dbpage is not allowed"},
 		{"INSERT INTO t (v) VALUES ('x'), ('x')", abi.CodeUnique, "UNIQUE constraint failed: t.v"},
 		{"SELEC 1", abi.CodeError, "syntax error"},
 		{"SELECT length(zeroblob(900000000))", abi.CodeTooBig, "too big"},
@@ -302,5 +302,51 @@ func TestDBEmptyStatement(t *testing.T) {
 	// The connection is still usable.
 	if r, e := rows(t, s, "SELECT 1"); e != nil || len(r) != 1 {
 		t.Errorf("after empty statements: %v %v", r, e)
+	}
+}
+
+// TestDBRawPagesRefused: the virtual tables that show the file's pages
+// (freed rows included) or its layout cannot be read or written, however
+// they are named.
+func TestDBRawPagesRefused(t *testing.T) {
+	adb, _, _ := testDB(t, "pages", settings.Limits{})
+	_, s := session(t, adb)
+	for _, q := range []string{
+		"CREATE TABLE secret (v TEXT)",
+		"INSERT INTO secret VALUES ('deleted but still on a page')",
+		"DELETE FROM secret",
+		"CREATE VIEW pages AS SELECT * FROM sqlite_dbpage",
+		"CREATE VIEW stats AS SELECT * FROM dbstat",
+	} {
+		if e := run(s, q); e != nil {
+			t.Fatalf("%s: %v", q, e)
+		}
+	}
+	for _, q := range []string{
+		"SELECT * FROM dbstat",
+		"SELECT count(*) FROM dbstat",
+		"SELECT name, pageno FROM dbstat('main', 1)",
+		"SELECT * FROM main.dbstat",
+		`SELECT * FROM "DBSTAT"`,
+		"SELECT data FROM sqlite_dbpage WHERE pgno = 2",
+		"SELECT count(*) FROM sqlite_dbpage",
+		"SELECT * FROM sqlite_dbpage('main')",
+		"SELECT * FROM main.SQLITE_DBPAGE",
+		"SELECT * FROM (SELECT data FROM sqlite_dbpage)",
+		"WITH p AS (SELECT data FROM sqlite_dbpage) SELECT * FROM p",
+		"SELECT (SELECT group_concat(data) FROM sqlite_dbpage)",
+		"SELECT * FROM pages",
+		"SELECT * FROM stats",
+		"INSERT INTO sqlite_dbpage VALUES (1, zeroblob(4096))",
+		"UPDATE sqlite_dbpage SET data = zeroblob(4096) WHERE pgno = 2",
+		"DELETE FROM sqlite_dbpage",
+	} {
+		e := run(s, q)
+		if e == nil {
+			_, e = rows(t, s, q)
+		}
+		if e == nil || e.Code != abi.CodeAuth && !strings.Contains(e.Message, "unsafe use") {
+			t.Errorf("%s: got %v, want it refused", q, e)
+		}
 	}
 }
