@@ -81,6 +81,7 @@ func (c *call) release() {
 	}
 	h, slot, out := c.header, c.slot, c.out
 	clear(h)
+	large := cap(slot) >= reclaimAbove || out.Cap() >= reclaimAbove
 	if cap(slot) > maxKeptBuffer {
 		slot = make([]byte, 0, 512)
 	}
@@ -90,6 +91,9 @@ func (c *call) release() {
 	out.Reset()
 	*c = call{header: h, slot: slot[:0], out: out}
 	calls.Put(c)
+	if large {
+		reclaimMemory()
+	}
 }
 
 type callKey struct{}
