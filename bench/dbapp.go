@@ -18,6 +18,7 @@ import (
 
 	"sandkit.dev/sandkit/compiler"
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/appdb/sqlite"
 	"sandkit.dev/sandkit/internal/exampleapp"
 )
 
@@ -200,7 +201,7 @@ func nativeRows(db *sql.DB) http.HandlerFunc {
 
 // openSQLite opens the app's SQLite file natively, as the host does.
 func openSQLite(dir string) (*sql.DB, error) {
-	return sql.Open("sqlite", filepath.Join(dir, host.AppDBPath)+"?_pragma=journal_mode(WAL)&_time_format=sqlite")
+	return sql.Open("sqlite", filepath.Join(dir, sqlite.AppDBPath)+"?_pragma=journal_mode(WAL)&_time_format=sqlite")
 }
 
 // inProcess is the median time of one request to h through ServeHTTP,

@@ -18,7 +18,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/appdb/postgres"
+	"sandkit.dev/sandkit/internal/pgtest"
 )
 
 // dbHTTPRoutes are the guest routes measured over HTTP.
@@ -76,7 +77,7 @@ func dbHTTPBackend(ctx context.Context, r *report, root, work string, log *slog.
 			return nil
 		}
 		toml += fmt.Sprintf("[database]\nurl = %q\n", u)
-		defer host.DropPostgresSchema(context.WithoutCancel(ctx), u, name)
+		defer pgtest.DropSchema(context.WithoutCancel(ctx), u, name)
 	}
 	routes := map[string]string{}
 	for _, g := range dbHTTPRoutes {
@@ -93,7 +94,7 @@ func dbHTTPBackend(ctx context.Context, r *report, root, work string, log *slog.
 		if err != nil {
 			return err
 		}
-		cfg.RuntimeParams["search_path"] = host.PostgresSchema(name)
+		cfg.RuntimeParams["search_path"] = postgres.Schema(name)
 		native = stdlib.OpenDB(*cfg)
 	} else if native, err = openSQLite(dir); err != nil {
 		return err

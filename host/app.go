@@ -23,7 +23,10 @@ import (
 
 	"sandkit.dev/sandkit/abi"
 	"sandkit.dev/sandkit/host/pageserve"
+
+	"sandkit.dev/sandkit/host/appdb"
 	"sandkit.dev/sandkit/host/routing"
+	"sandkit.dev/sandkit/host/settings"
 )
 
 // AppModulePath is where the compiler leaves the module that links an app's
@@ -37,7 +40,7 @@ const (
 // publish new versions of its routes without a restart.
 type App struct {
 	dir    string
-	cfg    Config
+	cfg    settings.Config
 	engine *Engine
 	sb     *sandbox
 	budget *budget
@@ -78,13 +81,12 @@ func NewInstanceBudget(max int) *InstanceBudget { return &InstanceBudget{newBudg
 // serve. Any error in the app fails OpenApp; later reloads keep serving the
 // old version instead.
 func OpenApp(ctx context.Context, e *Engine, dir string, opts ...AppOption) (*App, error) {
-	cfg, err := LoadConfig(dir)
+	cfg, err := settings.LoadConfig(dir)
 	if err != nil {
 		return nil, err
 	}
 	log := e.log.With("app", cfg.Name)
-	adb := newAppDB(cfg.Name, dir, cfg.Limits, log)
-	adb.pgURL = cfg.Database.URL
+	adb := appdb.New(cfg.Name, appEngine(dir, cfg), cfg.Limits.StatementTimeout.Std(), log)
 	sb, err := e.newSandbox(ctx, cfg.Limits, cfg.Env, log, adb)
 	if err != nil {
 		return nil, fmt.Errorf("app %q: %w", cfg.Name, err)
@@ -285,7 +287,7 @@ func (a *App) loadModule(ctx context.Context, src string, old *snapshot) (*Modul
 	}
 	if m.kind == reactor {
 		m.pool = newPool(m, a.cfg.Limits, a.budget)
-		wctx, cancel := context.WithTimeout(ctx, a.cfg.Limits.RequestTimeout.std())
+		wctx, cancel := context.WithTimeout(ctx, a.cfg.Limits.RequestTimeout.Std())
 		err := m.pool.warm(wctx, 1)
 		cancel()
 		if err != nil {

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+
+	"sandkit.dev/sandkit/host/appdb"
 )
 
 // call is one request in flight inside a guest.
@@ -32,7 +34,7 @@ type call struct {
 	env map[string]string
 	log *requestLog
 
-	dbs *dbSession // the request's database connection, once it used one
+	dbs *appdb.Session // the request's database connection, once it used one
 }
 
 // requestLog is the logger of one request, made only when something is
@@ -75,10 +77,11 @@ const maxKeptBuffer = 64 << 10
 // release returns c for reuse; nothing may hold c or its buffers after.
 func (c *call) release() {
 	if c.dbs != nil {
-		c.dbs.close()
+		c.dbs.Close()
 	}
 	h, slot, out := c.header, c.slot, c.out
 	clear(h)
+	large := cap(slot) >= reclaimAbove || out.Cap() >= reclaimAbove
 	if cap(slot) > maxKeptBuffer {
 		slot = make([]byte, 0, 512)
 	}
@@ -88,6 +91,9 @@ func (c *call) release() {
 	out.Reset()
 	*c = call{header: h, slot: slot[:0], out: out}
 	calls.Put(c)
+	if large {
+		reclaimMemory()
+	}
 }
 
 type callKey struct{}

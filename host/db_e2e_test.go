@@ -14,6 +14,8 @@ import (
 
 	"sandkit.dev/sandkit/compiler"
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/appdb"
+	"sandkit.dev/sandkit/host/appdb/sqlite"
 	"sandkit.dev/sandkit/internal/exampleapp"
 	"sandkit.dev/sandkit/internal/npmfixture"
 )
@@ -57,7 +59,7 @@ func buildApp(t *testing.T, dir string) *httptestServer {
 			t.Fatal(err)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, host.MigrationsDir)); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, appdb.MigrationsDir)); err == nil {
 		m, err := host.OpenMigrator(ctx, dir)
 		if err != nil {
 			t.Fatal(err)
@@ -270,7 +272,7 @@ statement_timeout = "200ms"
 db_max_bytes = 262144
 `)
 	srv := buildApp(t, dir)
-	victimDB := filepath.Join(victimDir, host.AppDBPath)
+	victimDB := filepath.Join(victimDir, sqlite.AppDBPath)
 	expect(t, srv.do(t, "POST", "/sql", "CREATE TABLE big (b BLOB)"), 200, "ok")
 	expectRefused(t, srv, []refusal{
 		{"attach another app", "ATTACH DATABASE '" + victimDB + "' AS v", false, "23 42501 ATTACH, DETACH and VACUUM INTO are not allowed"},

@@ -16,6 +16,8 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/appdb/postgres"
+	"sandkit.dev/sandkit/internal/pgtest"
 )
 
 // defaultTestPostgres is the database scripts/install-deps.sh creates.
@@ -71,7 +73,7 @@ func usePostgres(t *testing.T, dir, base string) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := host.DropPostgresSchema(context.Background(), u, name); err != nil {
+		if err := pgtest.DropSchema(context.Background(), u, name); err != nil {
 			t.Errorf("dropping schema of %s: %v", name, err)
 		}
 	})
@@ -85,7 +87,7 @@ func TestPostgresIsolation(t *testing.T) {
 	victimName := usePostgres(t, victimDir, "victim")
 	victim := buildApp(t, victimDir)
 	expect(t, victim.do(t, "POST", "/sql", "CREATE TABLE secrets (s TEXT); INSERT INTO secrets VALUES ('victim-only')"), 200, "ok")
-	victimSchema := host.PostgresSchema(victimName)
+	victimSchema := postgres.Schema(victimName)
 
 	dir := hostileApp(t, "hostile", "[limits]\nstatement_timeout = \"200ms\"\n")
 	name := usePostgres(t, dir, "hostile")
@@ -128,7 +130,7 @@ func TestPostgresIsolation(t *testing.T) {
 	})
 	// The hostile app's connections still use its own schema, its own
 	// tables work, and the victim's data is intact and its own.
-	expect(t, srv.do(t, "POST", "/sql?query=1", "SELECT current_schema()"), 200, host.PostgresSchema(name)+"\n")
+	expect(t, srv.do(t, "POST", "/sql?query=1", "SELECT current_schema()"), 200, postgres.Schema(name)+"\n")
 	expect(t, srv.do(t, "POST", "/sql", "CREATE TABLE secrets (s TEXT); INSERT INTO secrets VALUES ('hostile')"), 200, "ok")
 	expect(t, srv.do(t, "POST", "/sql", "INSERT INTO secrets VALUES ('victim-only')"), 200, "ok")
 	r := srv.do(t, "POST", "/sql?query=1", "SELECT s FROM secrets ORDER BY s")
@@ -168,7 +170,7 @@ func TestPostgresMigrations(t *testing.T) {
 	}
 	defer db.Close()
 	var v string
-	if err := db.QueryRow(`SELECT v FROM "` + host.PostgresSchema(name) + `".t`).Scan(&v); err != nil || v != "pg" {
+	if err := db.QueryRow(`SELECT v FROM "` + postgres.Schema(name) + `".t`).Scan(&v); err != nil || v != "pg" {
 		t.Fatalf("the postgres variant did not run in the app's schema: %q %v", v, err)
 	}
 	var public int

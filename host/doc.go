@@ -28,5 +28,7 @@
 // limits.statement_timeout, the file by limits.db_max_bytes, and SQLite's
 // authorizer refuses what would reach past the app's own data (ATTACH,
 // settings PRAGMAs, load_extension). [OpenMigrator] applies an app's
-// migrations/ before it is served.
+// migrations/ before it is served. The database itself is package appdb,
+// with an engine per kind (appdb/sqlite, appdb/postgres); sandkit.toml and
+// the limits are package settings.
 package host

@@ -18,6 +18,8 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/host/appdb"
+	"sandkit.dev/sandkit/host/settings"
 	"sandkit.dev/sandkit/pages"
 )
 
@@ -118,13 +120,13 @@ func (e *Engine) Close(ctx context.Context) error {
 type sandbox struct {
 	engine *Engine
 	rt     wazero.Runtime
-	limits Limits
+	limits settings.Limits
 	env    map[string]string
 	log    *slog.Logger
-	db     *appDB // the app's database, opened on first use
+	db     *appdb.DB // the app's database, opened on first use
 }
 
-func (e *Engine) newSandbox(ctx context.Context, limits Limits, env map[string]string, log *slog.Logger, db *appDB) (*sandbox, error) {
+func (e *Engine) newSandbox(ctx context.Context, limits settings.Limits, env map[string]string, log *slog.Logger, db *appdb.DB) (*sandbox, error) {
 	cfg := wazero.NewRuntimeConfigCompiler().
 		WithCompilationCache(e.cache).
 		WithMemoryLimitPages(limits.MemoryPages)
@@ -148,7 +150,7 @@ func (e *Engine) newSandbox(ctx context.Context, limits Limits, env map[string]s
 func (s *sandbox) close(ctx context.Context) error {
 	err := s.rt.Close(ctx)
 	if s.db != nil {
-		err = errors.Join(err, s.db.close())
+		err = errors.Join(err, s.db.Close())
 	}
 	return err
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/host/appdb"
 )
 
 // trap is the panic value a host function raises for a call that breaks the
@@ -55,7 +56,7 @@ var (
 
 // instantiateHostModule defines the `sandkit` host module in r; db is the
 // app's database (nil: the db imports answer ErrState).
-func instantiateHostModule(ctx context.Context, r wazero.Runtime, db *appDB) error {
+func instantiateHostModule(ctx context.Context, r wazero.Runtime, db *appdb.DB) error {
 	b := r.NewHostModuleBuilder(abi.ModuleName)
 	fn := func(name string, f api.GoModuleFunc, params, results []api.ValueType) {
 		b.NewFunctionBuilder().WithGoModuleFunction(f, params, results).Export(name)

@@ -35,7 +35,7 @@ func (m *Module) serve(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	if len(c.slot) > abi.MaxHead {
 		return fail(w, http.StatusRequestHeaderFieldsTooLarge, fmt.Errorf("request head of %d bytes over %d", len(c.slot), abi.MaxHead))
 	}
-	dctx, release := withDeadline(ctx, time.Now().Add(m.sb.limits.RequestTimeout.std()))
+	dctx, release := withDeadline(ctx, time.Now().Add(m.sb.limits.RequestTimeout.Std()))
 	defer release()
 	ctx = withCall(dctx, c)
 
@@ -91,8 +91,6 @@ func fail(w http.ResponseWriter, status int, err error) outcome {
 	http.Error(w, http.StatusText(status), status)
 	return outcome{status: status, err: err}
 }
-
-func (d Duration) std() time.Duration { return time.Duration(d) }
 
 // sortedHeaders lists r's headers as pairs in a stable order.
 func sortedHeaders(r *http.Request) []abi.Pair {

@@ -35,7 +35,7 @@ func (a *App) loadPages(ctx context.Context, old *pageserve.Set) (*pageserve.Set
 		Dir:            a.dir,
 		Engine:         a.engine.pagesEngine,
 		Log:            a.log,
-		RenderTimeout:  a.cfg.Limits.RenderTimeout.std(),
+		RenderTimeout:  a.cfg.Limits.RenderTimeout.Std(),
 		CacheEntries:   a.cfg.Limits.RenderCacheEntries,
 		CacheBytes:     a.cfg.Limits.RenderCacheBytes,
 		ReuseInstances: a.cfg.Pages.ReuseInstances,

@@ -7,6 +7,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"sandkit.dev/sandkit/host/settings"
 )
 
 // budget bounds the live instances of every pool that shares it. When it is
@@ -86,7 +88,7 @@ func (b *budget) remove(p *pool) {
 // pool keeps warm instances of one reactor module version.
 type pool struct {
 	m      *Module
-	limits Limits
+	limits settings.Limits
 	budget *budget
 	slots  chan struct{} // one token per live instance of this version
 	notify chan struct{} // an instance went back to idle: waiters look again
@@ -96,7 +98,7 @@ type pool struct {
 	closed bool
 }
 
-func newPool(m *Module, limits Limits, b *budget) *pool {
+func newPool(m *Module, limits settings.Limits, b *budget) *pool {
 	p := &pool{m: m, limits: limits, budget: b,
 		slots:  make(chan struct{}, limits.InstancesPerRoute),
 		notify: make(chan struct{}, limits.InstancesPerRoute)}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/appdb"
 )
 
 var migrateCmd = &command{
@@ -73,7 +74,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	switch sub {
 	case "create":
-		up, down, err := host.CreateMigration(dir, name)
+		up, down, err := appdb.CreateMigration(dir, name)
 		if err != nil {
 			return err
 		}
@@ -117,7 +118,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 		if len(st) == 0 {
-			fmt.Fprintf(stdout, "no migrations in %s\n", filepath.Join(dir, host.MigrationsDir))
+			fmt.Fprintf(stdout, "no migrations in %s\n", filepath.Join(dir, appdb.MigrationsDir))
 		}
 		for _, s := range st {
 			state := "pending"
@@ -133,7 +134,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // applyMigrations applies the app's pending migrations before it is
 // served; serve refuses to start if one fails.
 func applyMigrations(ctx context.Context, dir string, log *slog.Logger) error {
-	if _, err := os.Stat(filepath.Join(dir, host.MigrationsDir)); os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(dir, appdb.MigrationsDir)); os.IsNotExist(err) {
 		return nil
 	}
 	m, err := host.OpenMigrator(ctx, dir)

@@ -35,6 +35,6 @@
 // with migrations (APP/migrations, applied by sandkit serve), not at init.
 //
 // Outside wasm (go test) the package builds against a stand-in that a test
-// fills with [SetNativeHost]: host.NewTestDB gives it a real SQLite
-// database with the app's migrations applied.
+// fills with [SetNativeHost]: dbtest.New, of sandkit.dev/sandkit/host/dbtest,
+// gives it a real SQLite database with the app's migrations applied.
 package db

@@ -11,7 +11,7 @@ import "sandkit.dev/sandkit/abi"
 // (outside the sandkit host, in tests). Each method gets what the import
 // would get and returns the bytes the host would leave in the result slot:
 // an encoded rows, exec or error result (spec/abi.md §9), or nil for a
-// success with nothing to report. sandkit.dev/sandkit/host's TestDB
+// success with nothing to report. sandkit.dev/sandkit/host/dbtest's DB
 // implements it over a real SQLite database with the app's migrations and
 // the host's policy; a test may also return canned results.
 type NativeHost interface {
@@ -23,7 +23,7 @@ type NativeHost interface {
 }
 
 // NativeJSONHost is a NativeHost that also serves db_query_json (QueryJSON
-// returns an [abi.ResultJSON] or error result); host.TestDB is one. Without
+// returns an [abi.ResultJSON] or error result); dbtest.DB is one. Without
 // it, QueryJSON fails in a native build.
 type NativeJSONHost interface {
 	NativeHost

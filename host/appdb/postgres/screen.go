@@ -1,132 +1,16 @@
-// PostgreSQL: an app whose sandkit.toml sets [database] url keeps its data
-// in its own schema of that database instead of data/app.db. The same
-// imports serve it (spec/abi.md §9); what differs is here: the schema and
-// search_path of the app's connections, the screening of guest SQL that
-// stands in for SQLite's authorizer, placeholders, and error codes.
+// Screening: the lexer and checks that stand in for SQLite's authorizer on
+// PostgreSQL (spec/abi.md §9.6): every guest statement is lexed as
+// PostgreSQL would, its placeholders rewritten, and refused if it reaches
+// past the app's schema.
 
-package host
+package postgres
 
 import (
-	"context"
-	"database/sql"
-	"database/sql/driver"
-	"errors"
-	"fmt"
-	"hash/fnv"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgproto3"
-	"github.com/jackc/pgx/v5/stdlib"
-	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
-
-	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/host/appdb"
 )
-
-// pgSchemaPrefix starts the name of every app's schema, so that the
-// screening can refuse any identifier that could name another app's.
-const pgSchemaPrefix = "sandkit_"
-
-// PostgresSchema is the schema that holds the data of the app named name:
-// "sandkit_" and the name lower-cased, with every character other than
-// a-z, 0-9 and _ replaced by _; if that changed the name, a hash of the
-// original follows, so "my-app" and "my_app" do not share a schema.
-func PostgresSchema(name string) string {
-	var b strings.Builder
-	b.WriteString(pgSchemaPrefix)
-	changed := false
-	for _, r := range name {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
-			b.WriteRune(r)
-		case r >= 'A' && r <= 'Z':
-			b.WriteRune(r + 'a' - 'A')
-			changed = true
-		default:
-			b.WriteByte('_')
-			changed = true
-		}
-	}
-	s := b.String()
-	if len(s) > 50 {
-		s, changed = s[:50], true
-	}
-	if changed {
-		h := fnv.New32a()
-		h.Write([]byte(name))
-		s += fmt.Sprintf("_%08x", h.Sum32())
-	}
-	return s
-}
-
-// quoteIdent quotes a PostgreSQL identifier.
-func quoteIdent(s string) string { return pgx.Identifier{s}.Sanitize() }
-
-// pgConnections bounds the connections of one app's pool on one host.
-const pgConnections = 8
-
-// openPostgres opens the database at url for the app's schema (creating
-// the schema if it is missing), with search_path pinned to that schema
-// and the statement timeout and time zone set on every connection.
-func openPostgres(ctx context.Context, url, schema string, stmtTimeout time.Duration) (*bun.DB, error) {
-	cfg, err := pgx.ParseConfig(url)
-	if err != nil {
-		return nil, fmt.Errorf("[database] url: %w", err)
-	}
-	cfg.RuntimeParams["search_path"] = quoteIdent(schema)
-	cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(stmtTimeout.Milliseconds(), 10)
-	cfg.RuntimeParams["TimeZone"] = "UTC"
-	cfg.RuntimeParams["application_name"] = "sandkit " + schema
-	// The screening lexes strings as PostgreSQL does with this on (the
-	// default); pin it so that a server configured otherwise cannot make
-	// the two disagree about where a string ends.
-	cfg.RuntimeParams["standard_conforming_strings"] = "on"
-	// No row may make the host hold more than a result's bound: pgx would
-	// otherwise read a message of up to 1 GiB (SELECT repeat('x', 1e9)).
-	cfg.MaxProtocolMessageBodyLen = abi.MaxDBResult + 1<<20
-	sqldb := stdlib.OpenDB(*cfg)
-	sqldb.SetMaxOpenConns(pgConnections)
-	sqldb.SetMaxIdleConns(pgConnections)
-	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	db := bun.NewDB(sqldb, pgdialect.New())
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := createSchema(ctx, db, schema); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return db, nil
-}
-
-// createSchema creates the schema if it is missing. Two hosts starting the
-// same app at once can both try: the loser's unique violation is ignored.
-func createSchema(ctx context.Context, db *bun.DB, schema string) error {
-	_, err := db.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+quoteIdent(schema))
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("creating schema %s: %w", schema, err)
-	}
-	return nil
-}
-
-// DropPostgresSchema drops the schema of the app named app, and everything
-// in it, from the database at url. Tests use it to clean up.
-func DropPostgresSchema(ctx context.Context, url, app string) error {
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	_, err = db.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+quoteIdent(PostgresSchema(app))+" CASCADE")
-	return err
-}
 
 // pgToken is one lexical element of a statement that the screening looks at.
 type pgToken struct {
@@ -137,9 +21,9 @@ type pgToken struct {
 
 // screenPostgres checks a guest's SQL against the policy (spec/abi.md §9.6)
 // and rewrites ? and ?NNN placeholders to $N when args are bound. inTx
-// says whether the host opened a transaction; mode is policyGuest or
-// policyMigrate. It returns the SQL to run or the reason it is refused.
-func screenPostgres(q, schema string, nargs int, inTx bool, mode int32) (string, string) {
+// says whether the host opened a transaction; mode is appdb.PolicyGuest or
+// appdb.PolicyMigrate. It returns the SQL to run or the reason it is refused.
+func screenPostgres(q, schema string, nargs int, inTx bool, mode appdb.Policy) (string, string) {
 	toks, out, why := lexPostgres(q, nargs > 0)
 	if why != "" {
 		return "", why
@@ -215,7 +99,7 @@ var pgCreatable = map[string]bool{
 }
 
 // screenStatement checks one statement's leading keywords.
-func screenStatement(toks []pgToken, inTx bool, mode int32) string {
+func screenStatement(toks []pgToken, inTx bool, mode appdb.Policy) string {
 	if len(toks) == 0 {
 		return ""
 	}
@@ -232,7 +116,7 @@ func screenStatement(toks []pgToken, inTx bool, mode int32) string {
 	for i := range toks {
 		if (word(i) == "temp" || word(i) == "temporary") && i > 0 {
 			if p := word(i - 1); p == "create" || p == "into" || p == "local" || p == "global" || p == "table" {
-				return errTemp
+				return appdb.RefusedTemp
 			}
 		}
 	}
@@ -250,7 +134,7 @@ func screenStatement(toks []pgToken, inTx bool, mode int32) string {
 			return ""
 		}
 		if w == "temp" || w == "temporary" || ((w == "local" || w == "global") && word(2) != "") {
-			return errTemp
+			return appdb.RefusedTemp
 		}
 		if pgCreatable[w] {
 			return ""
@@ -262,20 +146,20 @@ func screenStatement(toks []pgToken, inTx bool, mode int32) string {
 		}
 		return strings.ToUpper(first+" "+word(1)) + " is not allowed (tables, indexes, views, sequences and types are)"
 	case "savepoint", "release":
-		if inTx || mode == policyMigrate {
+		if inTx || mode == appdb.PolicyMigrate {
 			return ""
 		}
 		return "SAVEPOINT is allowed only inside a transaction begun with db_begin"
 	case "rollback":
 		if word(1) == "to" || (word(1) == "transaction" || word(1) == "work") && word(2) == "to" {
-			if inTx || mode == policyMigrate {
+			if inTx || mode == appdb.PolicyMigrate {
 				return ""
 			}
 			return "SAVEPOINT is allowed only inside a transaction begun with db_begin"
 		}
 		fallthrough
 	case "begin", "start", "commit", "end", "abort":
-		if mode == policyMigrate {
+		if mode == appdb.PolicyMigrate {
 			return ""
 		}
 		return strings.ToUpper(first) + " is not allowed in SQL: use the transaction functions (db_begin, db_commit, db_rollback; database/sql's BeginTx)"
@@ -437,134 +321,4 @@ func dollarTag(q string) string {
 		}
 	}
 	return ""
-}
-
-// pgCode maps a PostgreSQL SQLSTATE to the SQLite result code guests
-// branch on (spec/abi.md §9.5); the SQLSTATE itself is sent as is.
-func pgCode(state string) int32 {
-	switch state {
-	case "23505":
-		return abi.CodeUnique
-	case "23503":
-		return abi.CodeForeignKey
-	case "23502":
-		return abi.CodeNotNull
-	case "23514":
-		return abi.CodeCheck
-	case "57014":
-		return abi.CodeInterrupt
-	case "42501":
-		return abi.CodeAuth
-	case "53100":
-		return abi.CodeFull
-	case "54000", "54001":
-		return abi.CodeTooBig
-	case "55P03", "40P01", "40001":
-		return abi.CodeBusy
-	}
-	switch {
-	case strings.HasPrefix(state, "23"):
-		return abi.CodeConstraint
-	case strings.HasPrefix(state, "25"):
-		return abi.CodeMisuse
-	}
-	return abi.CodeError
-}
-
-// pgError turns a Postgres error into the guest's error, or returns nil
-// if err is not one.
-func pgError(err error) *abi.DBError {
-	var big *pgproto3.ExceededMaxBodyLenErr
-	if errors.As(err, &big) {
-		return &abi.DBError{Code: abi.CodeTooBig, SQLState: "54000",
-			Message: fmt.Sprintf("a row of the result is over %d bytes: select fewer or smaller columns", abi.MaxDBResult)}
-	}
-	var pe *pgconn.PgError
-	if !errors.As(err, &pe) {
-		return nil
-	}
-	msg := pe.Message
-	if pe.Detail != "" {
-		msg += ": " + pe.Detail
-	}
-	return &abi.DBError{Code: pgCode(pe.Code), SQLState: pe.Code, Message: msg}
-}
-
-// pgTimeoutGrace is how much longer than the server's statement_timeout
-// the host waits before it cancels a statement itself.
-const pgTimeoutGrace = 500 * time.Millisecond
-
-// pgStmtContext bounds a statement on PostgreSQL: the server's
-// statement_timeout stops it and keeps the connection; this context is the
-// backstop, at d or the request's deadline, whichever is first. It is a
-// plain deadline detached from the request's context: deriving from that
-// (a context type of the host's own) costs a goroutine per statement to
-// watch it, which measured 138 against 99-105 µs per 20-row guest request
-// in process. What is lost is cancellation of the request before its
-// deadline (a client gone): the statement then runs to its timeout.
-func pgStmtContext(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	at := time.Now().Add(d)
-	if dl, ok := ctx.Deadline(); ok && dl.Before(at) {
-		at = dl
-	}
-	return context.WithDeadline(context.WithoutCancel(ctx), at)
-}
-
-// screen checks q under the policy and rewrites its placeholders; a
-// refusal is returned as the guest's error.
-func (s *dbSession) screen(q string, nargs int) (string, error) {
-	out, why := screenPostgres(q, s.adb.schema, nargs, s.st.inTx.Load(), policyGuest)
-	if why != "" {
-		return "", &abi.DBError{Code: abi.CodeAuth, SQLState: "42501", Message: why}
-	}
-	return out, nil
-}
-
-// queryPG runs a guest's query on the pgx connection dc, through pgx's
-// per-connection statement cache (prepared once per connection and SQL
-// text, as natively: measured 102 µs per 20-row request against 210 µs
-// when statements without arguments were sent unprepared).
-func (s *dbSession) queryPG(ctx context.Context, dc any, q string, args []driver.NamedValue) (driver.Rows, error) {
-	q, err := s.screen(q, len(args))
-	if err != nil {
-		return nil, err
-	}
-	return dc.(driver.QueryerContext).QueryContext(ctx, q, args)
-}
-
-// execPG runs a guest's db_exec on dc: without arguments, a script of
-// statements (the simple protocol); with, one statement. PostgreSQL has
-// no rowid: the result's last insert id is 0 (use RETURNING).
-func (s *dbSession) execPG(ctx context.Context, dc any, q string, args []driver.NamedValue) (driver.Result, error) {
-	q, err := s.screen(q, len(args))
-	if err != nil {
-		return nil, err
-	}
-	res, err := dc.(driver.ExecerContext).ExecContext(ctx, q, args)
-	if err != nil {
-		return nil, err
-	}
-	return pgResult{res}, nil
-}
-
-// pgResult reports no last insert id instead of an error.
-type pgResult struct{ driver.Result }
-
-func (r pgResult) LastInsertId() (int64, error) { return 0, nil }
-
-// commitPG commits the request's transaction. PostgreSQL answers COMMIT
-// of a transaction that an error aborted with ROLLBACK, not an error; the
-// guest is told its transaction was rolled back.
-func (s *dbSession) commitPG(ctx context.Context) error {
-	return s.conn.Raw(func(dc any) error {
-		tag, err := dc.(*stdlib.Conn).Conn().PgConn().Exec(ctx, "COMMIT").ReadAll()
-		if err != nil {
-			return err
-		}
-		if len(tag) == 1 && tag[0].CommandTag.String() == "ROLLBACK" {
-			return &abi.DBError{Code: abi.CodeMisuse, SQLState: "25P02",
-				Message: "the transaction was rolled back, not committed: a statement in it had failed"}
-		}
-		return nil
-	})
 }

@@ -1,7 +1,7 @@
 // Rows as JSON: db_query_json's result, an array of objects keyed by column
 // name, made on the host so that a handler can answer it as it is.
 
-package host
+package appdb
 
 import (
 	"database/sql/driver"
@@ -62,8 +62,7 @@ func appendRowsJSON(dst []byte, rows driver.Rows) (_ []byte, derr *abi.DBError, 
 		}
 		dst = append(dst, '}')
 		if len(dst) > abi.MaxDBResult {
-			return dst, &abi.DBError{Code: abi.CodeTooBig, SQLState: "54000",
-				Message: fmt.Sprintf("query result over %d bytes: select fewer rows (LIMIT) or columns", abi.MaxDBResult)}, nil
+			return dst, errTooBig(), nil
 		}
 	}
 	return append(dst, ']'), nil, nil

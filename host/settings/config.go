@@ -1,6 +1,6 @@
 // Config: an app's sandkit.toml, every field optional (spec/config.md).
 
-package host
+package settings
 
 import (
 	"bytes"
@@ -86,7 +86,7 @@ func LoadConfig(dir string) (Config, error) {
 	if err := cfg.Limits.validate(); err != nil {
 		return cfg, fmt.Errorf("%s: %w", path, err)
 	}
-	cfg.Limits = cfg.Limits.withDefaults()
+	cfg.Limits = cfg.Limits.WithDefaults()
 	if v, ok := os.LookupEnv(DatabaseURLEnv); ok {
 		cfg.Database.URL = v
 	}

@@ -1,8 +1,7 @@
-package host
+package sqlite
 
 import (
 	"context"
-	"database/sql/driver"
 	"io"
 	"log/slog"
 	"os"
@@ -13,52 +12,73 @@ import (
 	"time"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/host/appdb"
+	"sandkit.dev/sandkit/host/settings"
 )
 
-// testDB opens a database for app in a temp folder with limits l.
-func testDB(t *testing.T, app string, l Limits) (*appDB, string) {
+// testDB opens a database for app in a temp folder with limits l (zero
+// fields take their defaults).
+func testDB(t testing.TB, app string, l settings.Limits) (*appdb.DB, *recorder, string) {
 	t.Helper()
 	dir := t.TempDir()
-	adb := newAppDB(app, dir, l.withDefaults(), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	t.Cleanup(func() { adb.close() })
-	return adb, dir
+	l = l.WithDefaults()
+	eng := &recorder{Engine: New(filepath.Join(dir, AppDBPath), l)}
+	db := appdb.New(app, eng, l.StatementTimeout.Std(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(func() { db.Close() })
+	return db, eng, dir
+}
+
+// recorder is the engine that keeps the handle it opened, for tests that
+// look inside.
+type recorder struct {
+	*Engine
+	h *handle
+}
+
+func (r *recorder) Open(ctx context.Context, p appdb.Policy) (appdb.Handle, error) {
+	h, err := r.Engine.Open(ctx, p)
+	if err == nil {
+		r.h = h.(*handle)
+	}
+	return h, err
 }
 
 // session is one request's worth of database use; end ends the request
 // (the test's cleanup does, if the test does not).
-func session(t *testing.T, adb *appDB) (end func(), s *dbSession) {
+func session(t testing.TB, db *appdb.DB) (end func(), s *appdb.Session) {
 	t.Helper()
-	c := newCall()
-	s, derr := c.dbSession(context.Background(), adb)
+	s, derr := db.Session(context.Background())
 	if derr != nil {
 		t.Fatal(derr)
 	}
 	var once sync.Once
-	end = func() { once.Do(c.release) }
+	end = func() { once.Do(s.Close) }
 	t.Cleanup(end)
 	return end, s
 }
 
-// run executes q as db_exec does (on a cached prepared statement) and
-// returns the error result, if any.
-func run(s *dbSession, q string, args ...any) *abi.DBError {
-	sctx, cancel := s.stmtContext(context.Background())
-	defer cancel()
-	if _, err := s.exec(sctx, q, namedArgs(args)); err != nil {
-		return s.dbError(context.Background(), sctx, err)
+// run executes q as db_exec does and returns the error result, if any.
+func run(s *appdb.Session, q string, args ...abi.Value) *abi.DBError {
+	return errOf(s.Exec(context.Background(), nil, q, args))
+}
+
+// errOf decodes b if it is an error result.
+func errOf(b []byte) *abi.DBError {
+	if b[0] != abi.ResultError {
+		return nil
 	}
-	return nil
+	e, err := abi.DecodeDBError(b)
+	if err != nil {
+		panic(err)
+	}
+	return e
 }
 
 // rows runs q as db_query would and decodes the result.
-func rows(t *testing.T, s *dbSession, q string, args ...any) ([][]abi.Value, *abi.DBError) {
+func rows(t *testing.T, s *appdb.Session, q string, args ...abi.Value) ([][]abi.Value, *abi.DBError) {
 	t.Helper()
-	b := s.query(context.Background(), nil, q, namedArgs(args), false)
-	if b[0] == abi.ResultError {
-		e, err := abi.DecodeDBError(b)
-		if err != nil {
-			t.Fatal(err)
-		}
+	b := s.Query(context.Background(), nil, q, args, false)
+	if e := errOf(b); e != nil {
 		return nil, e
 	}
 	r, err := abi.NewRowsReader(b)
@@ -89,7 +109,7 @@ func expectRefused(t *testing.T, what string, e *abi.DBError, code int32, want s
 }
 
 func TestDBPolicy(t *testing.T) {
-	adb, dir := testDB(t, "a", Limits{})
+	adb, _, dir := testDB(t, "a", settings.Limits{})
 	_, s := session(t, adb)
 	if e := run(s, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"); e != nil {
 		t.Fatal(e)
@@ -119,7 +139,7 @@ func TestDBPolicy(t *testing.T) {
 		{"COMMIT", abi.CodeAuth, "db_begin"},
 		{"SAVEPOINT a", abi.CodeAuth, "SAVEPOINT"},
 		{"CREATE VIRTUAL TABLE d USING dbstat", abi.CodeAuth, "dbstat"},
-		{"INSERT INTO sqlite_dbpage VALUES (1, zeroblob(4096))", abi.CodeError, "read-only"},
+		{"INSERT INTO sqlite_dbpage VALUES (1, zeroblob(4096))", abi.CodeAuth, "sqlite_dbpage is not allowed"},
 		{"INSERT INTO t (v) VALUES ('x'), ('x')", abi.CodeUnique, "UNIQUE constraint failed: t.v"},
 		{"SELEC 1", abi.CodeError, "syntax error"},
 		{"SELECT length(zeroblob(900000000))", abi.CodeTooBig, "too big"},
@@ -142,13 +162,13 @@ func TestDBPolicy(t *testing.T) {
 	if r, e := rows(t, s, "PRAGMA table_info(t)"); e != nil || len(r) != 2 {
 		t.Errorf("PRAGMA table_info: %v %v", r, e)
 	}
-	if r, e := rows(t, s, "SELECT * FROM pragma_max_page_count"); e == nil && r[0][0].Int != adb.maxBytes/dbPageSize {
+	if r, e := rows(t, s, "SELECT * FROM pragma_max_page_count"); e == nil && r[0][0].Int != settings.DefaultLimits.DBMaxBytes/pageSize {
 		t.Errorf("max_page_count now %d", r[0][0].Int)
 	}
 }
 
 func TestDBQuota(t *testing.T) {
-	adb, _ := testDB(t, "small", Limits{DBMaxBytes: 256 << 10})
+	adb, _, _ := testDB(t, "small", settings.Limits{DBMaxBytes: 256 << 10})
 	_, s := session(t, adb)
 	if e := run(s, "CREATE TABLE big (b BLOB)"); e != nil {
 		t.Fatal(e)
@@ -166,7 +186,7 @@ func TestDBQuota(t *testing.T) {
 }
 
 func TestDBStatementTimeout(t *testing.T) {
-	adb, _ := testDB(t, "slow", Limits{StatementTimeout: Duration(100 * time.Millisecond)})
+	adb, _, _ := testDB(t, "slow", settings.Limits{StatementTimeout: settings.Duration(100 * time.Millisecond)})
 	_, s := session(t, adb)
 	start := time.Now()
 	_, e := rows(t, s, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c")
@@ -182,10 +202,10 @@ func TestDBStatementTimeout(t *testing.T) {
 }
 
 func TestDBTransactionRolledBackAtRequestEnd(t *testing.T) {
-	adb, _ := testDB(t, "tx", Limits{})
+	adb, _, _ := testDB(t, "tx", settings.Limits{})
 	end, s := session(t, adb)
 	run(s, "CREATE TABLE t (x INTEGER)")
-	if e := s.begin(context.Background(), false); e != nil {
+	if e := s.Begin(context.Background(), false); e != nil {
 		t.Fatal(e)
 	}
 	for range 2 {
@@ -194,7 +214,7 @@ func TestDBTransactionRolledBackAtRequestEnd(t *testing.T) {
 		}
 	}
 	run(s, "INSERT INTO t VALUES (1)")
-	if e := s.begin(context.Background(), false); e == nil || e.Code != abi.CodeMisuse {
+	if e := s.Begin(context.Background(), false); e == nil || e.Code != abi.CodeMisuse {
 		t.Errorf("nested begin: %v", e)
 	}
 	end() // the request ends without commit
@@ -205,17 +225,17 @@ func TestDBTransactionRolledBackAtRequestEnd(t *testing.T) {
 	if r, _ := rows(t, s2, "SELECT count(*) FROM t"); r[0][0].Int != 0 {
 		t.Errorf("%d rows survived an uncommitted request", r[0][0].Int)
 	}
-	if e := s2.end(context.Background(), "COMMIT"); e == nil || e.Code != abi.CodeMisuse {
+	if e := s2.End(context.Background(), true); e == nil || e.Code != abi.CodeMisuse {
 		t.Errorf("commit without begin: %v", e)
 	}
 	// Read-only transactions refuse writes.
-	if e := s2.begin(context.Background(), true); e != nil {
+	if e := s2.Begin(context.Background(), true); e != nil {
 		t.Fatal(e)
 	}
 	if e := run(s2, "INSERT INTO t VALUES (2)"); e == nil {
 		t.Errorf("write in a read-only transaction allowed")
 	}
-	if e := s2.end(context.Background(), "COMMIT"); e != nil {
+	if e := s2.End(context.Background(), true); e != nil {
 		t.Fatal(e)
 	}
 	if e := run(s2, "INSERT INTO t VALUES (3)"); e != nil {
@@ -224,8 +244,8 @@ func TestDBTransactionRolledBackAtRequestEnd(t *testing.T) {
 }
 
 func TestDBAppsAreSeparate(t *testing.T) {
-	a, dirA := testDB(t, "a", Limits{})
-	b, _ := testDB(t, "b", Limits{})
+	a, _, dirA := testDB(t, "a", settings.Limits{})
+	b, _, _ := testDB(t, "b", settings.Limits{})
 	_, sa := session(t, a)
 	_, sb := session(t, b)
 	run(sa, "CREATE TABLE secrets (s TEXT)")
@@ -237,11 +257,11 @@ func TestDBAppsAreSeparate(t *testing.T) {
 }
 
 func TestDBWritersQueue(t *testing.T) {
-	adb, _ := testDB(t, "w", Limits{StatementTimeout: Duration(150 * time.Millisecond)})
+	adb, _, _ := testDB(t, "w", settings.Limits{StatementTimeout: settings.Duration(150 * time.Millisecond)})
 	endA, a := session(t, adb)
 	_, b := session(t, adb)
 	run(a, "CREATE TABLE t (x INTEGER)")
-	if e := a.begin(context.Background(), false); e != nil {
+	if e := a.Begin(context.Background(), false); e != nil {
 		t.Fatal(e)
 	}
 	// B's write waits for A's transaction, then gives up at its timeout.
@@ -264,11 +284,69 @@ func TestDBWritersQueue(t *testing.T) {
 	}
 }
 
-// namedArgs binds args to ? placeholders in order, as dbStatement does.
-func namedArgs(args []any) []driver.NamedValue {
-	named := make([]driver.NamedValue, len(args))
-	for i, a := range args {
-		named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+// TestDBEmptyStatement: SQL with no statement in it (empty, blanks, only a
+// comment) is the guest's error from db_exec, not a host fault; a query of
+// it has no rows.
+func TestDBEmptyStatement(t *testing.T) {
+	adb, _, _ := testDB(t, "empty", settings.Limits{})
+	_, s := session(t, adb)
+	for _, q := range []string{"", "   ", "-- only a comment", ";", "/* */ ;"} {
+		expectRefused(t, "exec "+q, errOf(s.Exec(context.Background(), nil, q, nil)), abi.CodeMisuse, "no SQL statement")
+		if r, e := rows(t, s, q); e != nil || len(r) != 0 {
+			t.Errorf("query %q: %v %v", q, r, e)
+		}
+		if b := s.Query(context.Background(), nil, q, nil, true); string(b) != string(abi.ResultJSON)+"[]" {
+			t.Errorf("query json %q: %q", q, b)
+		}
 	}
-	return named
+	// The connection is still usable.
+	if r, e := rows(t, s, "SELECT 1"); e != nil || len(r) != 1 {
+		t.Errorf("after empty statements: %v %v", r, e)
+	}
+}
+
+// TestDBRawPagesRefused: the virtual tables that show the file's pages
+// (freed rows included) or its layout cannot be read or written, however
+// they are named.
+func TestDBRawPagesRefused(t *testing.T) {
+	adb, _, _ := testDB(t, "pages", settings.Limits{})
+	_, s := session(t, adb)
+	for _, q := range []string{
+		"CREATE TABLE secret (v TEXT)",
+		"INSERT INTO secret VALUES ('deleted but still on a page')",
+		"DELETE FROM secret",
+		"CREATE VIEW pages AS SELECT * FROM sqlite_dbpage",
+		"CREATE VIEW stats AS SELECT * FROM dbstat",
+	} {
+		if e := run(s, q); e != nil {
+			t.Fatalf("%s: %v", q, e)
+		}
+	}
+	for _, q := range []string{
+		"SELECT * FROM dbstat",
+		"SELECT count(*) FROM dbstat",
+		"SELECT name, pageno FROM dbstat('main', 1)",
+		"SELECT * FROM main.dbstat",
+		`SELECT * FROM "DBSTAT"`,
+		"SELECT data FROM sqlite_dbpage WHERE pgno = 2",
+		"SELECT count(*) FROM sqlite_dbpage",
+		"SELECT * FROM sqlite_dbpage('main')",
+		"SELECT * FROM main.SQLITE_DBPAGE",
+		"SELECT * FROM (SELECT data FROM sqlite_dbpage)",
+		"WITH p AS (SELECT data FROM sqlite_dbpage) SELECT * FROM p",
+		"SELECT (SELECT group_concat(data) FROM sqlite_dbpage)",
+		"SELECT * FROM pages",
+		"SELECT * FROM stats",
+		"INSERT INTO sqlite_dbpage VALUES (1, zeroblob(4096))",
+		"UPDATE sqlite_dbpage SET data = zeroblob(4096) WHERE pgno = 2",
+		"DELETE FROM sqlite_dbpage",
+	} {
+		e := run(s, q)
+		if e == nil {
+			_, e = rows(t, s, q)
+		}
+		if e == nil || e.Code != abi.CodeAuth && !strings.Contains(e.Message, "unsafe use") {
+			t.Errorf("%s: got %v, want it refused", q, e)
+		}
+	}
 }

@@ -1,21 +1,23 @@
-package host_test
+package dbtest_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 
 	"sandkit.dev/sandkit/guest-sdk/go/db"
-	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/dbtest"
 )
 
 func TestTestDB(t *testing.T) {
 	ctx := context.Background()
 	app := t.TempDir()
 	writeMigration(t, app, "0001_notes.up.sql", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE);\n")
-	tdb, err := host.NewTestDB(ctx, app)
+	tdb, err := dbtest.New(ctx, app)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,5 +61,15 @@ func TestTestDB(t *testing.T) {
 	var n int
 	if err := db.Open().QueryRow("SELECT count(*) FROM notes").Scan(&n); err != nil || n != 1 {
 		t.Errorf("after EndRequest: %d rows, %v", n, err)
+	}
+}
+
+func writeMigration(t *testing.T, dir, name, sql string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(dir, "migrations"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "migrations", name), []byte(sql), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,4 +1,4 @@
-package host
+package appdb_test
 
 import (
 	"context"
@@ -9,19 +9,19 @@ import (
 )
 
 func TestQueryJSON(t *testing.T) {
-	adb, _ := testDB(t, "jsonapp", Limits{})
-	_, s := session(t, adb)
+	s := testSession(t)
 	for _, q := range []string{
 		`CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, ok BOOLEAN, score REAL, data BLOB, at TIMESTAMP, n INTEGER)`,
 		`INSERT INTO t VALUES (1, 'plain', 1, 1.5, x'00ff', '2026-11-29 10:00:00', NULL)`,
 		`INSERT INTO t VALUES (2, '</script><b>&"\' || char(10) || char(8232) || 'é', 0, -2e300, NULL, NULL, 42)`,
 		`INSERT INTO t VALUES (3, CAST(x'ff41' AS TEXT), NULL, NULL, x'', NULL, 7)`,
 	} {
-		if derr := run(s, q); derr != nil {
-			t.Fatalf("%s: %v", q, derr)
+		if b := s.Exec(context.Background(), nil, q, nil); b[0] == abi.ResultError {
+			e, _ := abi.DecodeDBError(b)
+			t.Fatalf("%s: %v", q, e)
 		}
 	}
-	b := s.query(context.Background(), nil, "SELECT id, name, ok, score, data, at, n AS count FROM t ORDER BY id", nil, true)
+	b := s.Query(context.Background(), nil, "SELECT id, name, ok, score, data, at, n AS count FROM t ORDER BY id", nil, true)
 	if b[0] != abi.ResultJSON {
 		e, _ := abi.DecodeDBError(b)
 		t.Fatalf("result kind %d: %v", b[0], e)
@@ -36,10 +36,10 @@ func TestQueryJSON(t *testing.T) {
 	if err := json.Unmarshal(b[1:], &v); err != nil || len(v) != 3 {
 		t.Errorf("not valid JSON: %v", err)
 	}
-	if b := s.query(context.Background(), nil, "SELECT 1 WHERE 0", nil, true); string(b[1:]) != "[]" {
+	if b := s.Query(context.Background(), nil, "SELECT 1 WHERE 0", nil, true); string(b[1:]) != "[]" {
 		t.Errorf("no rows: %q", b[1:])
 	}
-	if b := s.query(context.Background(), nil, "SELECT nope FROM t", nil, true); b[0] != abi.ResultError {
+	if b := s.Query(context.Background(), nil, "SELECT nope FROM t", nil, true); b[0] != abi.ResultError {
 		t.Errorf("a bad query gave kind %d", b[0])
 	}
 }

@@ -1,4 +1,4 @@
-package host_test
+package appdb_test
 
 import (
 	"context"
@@ -7,26 +7,34 @@ import (
 	"strings"
 	"testing"
 
-	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/appdb"
+	"sandkit.dev/sandkit/host/appdb/sqlite"
+	"sandkit.dev/sandkit/host/settings"
 )
 
 func writeMigration(t *testing.T, dir, name, sql string) {
 	t.Helper()
-	p := filepath.Join(dir, host.MigrationsDir, name)
+	p := filepath.Join(dir, appdb.MigrationsDir, name)
 	os.MkdirAll(filepath.Dir(p), 0o755)
 	if err := os.WriteFile(p, []byte(sql), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func migrator(t *testing.T, dir string) *host.Migrator {
+func migrator(t *testing.T, dir string) *appdb.Migrator {
 	t.Helper()
-	m, err := host.OpenMigrator(context.Background(), dir)
+	m, err := openMigrator(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
 	return m
+}
+
+// openMigrator opens the SQLite database of the app in dir for migrating.
+func openMigrator(ctx context.Context, dir string) (*appdb.Migrator, error) {
+	eng := sqlite.New(filepath.Join(dir, sqlite.AppDBPath), settings.DefaultLimits)
+	return appdb.OpenMigrator(ctx, "app", dir, eng)
 }
 
 func TestMigrations(t *testing.T) {
@@ -55,12 +63,12 @@ func TestMigrations(t *testing.T) {
 	if err != nil || len(st) != 3 || !st[0].Applied || st[1].Applied || st[2].Applied {
 		t.Errorf("status %+v %v", st, err)
 	}
-	os.Remove(filepath.Join(dir, host.MigrationsDir, "0002_broken.up.sql"))
+	os.Remove(filepath.Join(dir, appdb.MigrationsDir, "0002_broken.up.sql"))
 	m = migrator(t, dir)
 	if _, err := m.Up(ctx); err == nil || !strings.Contains(err.Error(), "0003_hostile") || !strings.Contains(err.Error(), "ATTACH") {
 		t.Errorf("hostile migration: %v", err)
 	}
-	os.Remove(filepath.Join(dir, host.MigrationsDir, "0003_hostile.up.sql"))
+	os.Remove(filepath.Join(dir, appdb.MigrationsDir, "0003_hostile.up.sql"))
 
 	// Down undoes the last group.
 	m = migrator(t, dir)
@@ -72,12 +80,12 @@ func TestMigrations(t *testing.T) {
 	}
 
 	// Bad names are errors, create numbers the next one.
-	up, down, err := host.CreateMigration(dir, "Add tags")
+	up, down, err := appdb.CreateMigration(dir, "Add tags")
 	if err != nil || filepath.Base(up) != "0002_add_tags.up.sql" || filepath.Base(down) != "0002_add_tags.down.sql" {
 		t.Errorf("create: %s %s %v", up, down, err)
 	}
 	writeMigration(t, dir, "1_Bad.up.sql", "")
-	if _, err := host.OpenMigrator(ctx, dir); err == nil || !strings.Contains(err.Error(), "1_Bad.up.sql") {
+	if _, err := openMigrator(ctx, dir); err == nil || !strings.Contains(err.Error(), "1_Bad.up.sql") {
 		t.Errorf("bad name: %v", err)
 	}
 }

@@ -1,6 +1,6 @@
 // Limits: what one app's guests may use, with the defaults spec/config.md lists.
 
-package host
+package settings
 
 import (
 	"fmt"
@@ -58,8 +58,8 @@ var DefaultLimits = Limits{
 	RenderCacheBytes:    32 << 20,
 }
 
-// withDefaults fills every zero field of l from DefaultLimits.
-func (l Limits) withDefaults() Limits {
+// WithDefaults returns l with every zero field filled from DefaultLimits.
+func (l Limits) WithDefaults() Limits {
 	d := DefaultLimits
 	if l.MemoryPages == 0 {
 		l.MemoryPages = d.MemoryPages
@@ -144,3 +144,6 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 
 // String returns the duration in Go's notation.
 func (d Duration) String() string { return time.Duration(d).String() }
+
+// Std returns the duration as a time.Duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }

@@ -2,7 +2,7 @@
 // to its database with bun's migrate package, each in its own transaction
 // and under the same policy as the app's guests.
 
-package host
+package appdb
 
 import (
 	"context"
@@ -16,7 +16,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
 )
 
@@ -26,11 +25,9 @@ const MigrationsDir = "migrations"
 // Migrator applies an app's migrations. Make one with OpenMigrator and
 // Close it when done.
 type Migrator struct {
-	app  string
-	dir  string
-	conn *connector // its connections, for their refusals
-	db   *bun.DB
-	m    *migrate.Migrator
+	app string
+	h   Handle
+	m   *migrate.Migrator
 }
 
 // MigrationStatus is one migration and whether it is applied.
@@ -48,60 +45,39 @@ var migrationName = regexp.MustCompile(`^(\d{1,14})_([0-9a-z_\-]+)(?:\.(sqlite|p
 // migrationLabel is what CreateMigration accepts as the name part.
 var migrationLabel = regexp.MustCompile(`^[0-9a-z_\-]+$`)
 
-// OpenMigrator opens the database of the app in dir for migrating. The
-// statements of a migration run under the guests' policy (no ATTACH, no
-// PRAGMA that changes settings) but may use transactions.
-func OpenMigrator(ctx context.Context, dir string) (*Migrator, error) {
-	cfg, err := LoadConfig(dir)
-	if err != nil {
-		return nil, err
-	}
-	return openMigrator(ctx, dir, cfg, filepath.Join(dir, filepath.FromSlash(AppDBPath)), cfg.Database.URL)
-}
-
-// openMigrator migrates the database at path, or the app's schema of the
-// PostgreSQL database at pgURL if it is set, with the migrations of the app
-// in dir, whose configuration is cfg.
-func openMigrator(ctx context.Context, dir string, cfg Config, path, pgURL string) (*Migrator, error) {
-	engine := "sqlite"
-	if pgURL != "" {
-		engine = "postgres"
-	}
-	schema := PostgresSchema(cfg.Name)
+// OpenMigrator opens the database eng keeps for the app named app, to
+// apply the migrations in dir/migrations. The statements of a migration
+// run under the guests' policy (no ATTACH, no PRAGMA that changes
+// settings) but may use transactions.
+func OpenMigrator(ctx context.Context, app, dir string, eng Engine) (*Migrator, error) {
 	mdir := filepath.Join(dir, MigrationsDir)
 	migrations := migrate.NewMigrations()
+	var fsys *txFS
 	if _, err := os.Stat(mdir); err == nil {
 		if err := checkMigrationNames(mdir); err != nil {
-			return nil, fmt.Errorf("app %q: %w", cfg.Name, err)
+			return nil, fmt.Errorf("app %q: %w", app, err)
 		}
-		fsys := txFS{os.DirFS(mdir), engine}
-		if pgURL != "" {
-			if err := screenMigrations(fsys, schema); err != nil {
-				return nil, fmt.Errorf("app %q: %w", cfg.Name, err)
-			}
-		}
+		fsys = &txFS{os.DirFS(mdir), eng.Name()}
 		if err := migrations.Discover(fsys); err != nil {
-			return nil, fmt.Errorf("app %q: %s: %w", cfg.Name, MigrationsDir, err)
+			return nil, fmt.Errorf("app %q: %s: %w", app, MigrationsDir, err)
 		}
 	}
-	var (
-		db  *bun.DB
-		err error
-	)
-	conn := &connector{open: map[*connState]struct{}{}}
-	if pgURL != "" {
-		if db, err = openPostgres(ctx, pgURL, schema, cfg.Limits.StatementTimeout.std()); err != nil {
-			return nil, fmt.Errorf("app %q: PostgreSQL schema %s: %w", cfg.Name, schema, err)
-		}
-	} else if db, conn, err = openSQLite(path, cfg.Limits.DBMaxBytes, cfg.Limits.StatementTimeout.std(), policyMigrate); err != nil {
-		return nil, fmt.Errorf("app %q: database %s: %w", cfg.Name, AppDBPath, err)
+	h, err := eng.Open(ctx, PolicyMigrate)
+	if err != nil {
+		return nil, fmt.Errorf("app %q: %w", app, err)
 	}
-	m := migrate.NewMigrator(db, migrations, migrate.WithMarkAppliedOnSuccess(true))
+	if fsys != nil {
+		if err := checkMigrations(*fsys, h); err != nil {
+			h.Close()
+			return nil, fmt.Errorf("app %q: %w", app, err)
+		}
+	}
+	m := migrate.NewMigrator(h.Bun(), migrations, migrate.WithMarkAppliedOnSuccess(true))
 	if err := m.Init(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("app %q: migrations table: %w", cfg.Name, err)
+		h.Close()
+		return nil, fmt.Errorf("app %q: migrations table: %w", app, err)
 	}
-	return &Migrator{app: cfg.Name, dir: dir, db: db, conn: conn, m: m}, nil
+	return &Migrator{app: app, h: h, m: m}, nil
 }
 
 // checkMigrationNames refuses files in the migrations folder that look
@@ -123,14 +99,14 @@ func checkMigrationNames(mdir string) error {
 
 // refusal explains a statement the policy refused, if one was.
 func (m *Migrator) refusal() string {
-	if why := m.conn.takeRefusal(); why != "" {
+	if why := m.h.Refusal(); why != "" {
 		return ": " + why
 	}
 	return ""
 }
 
 // Close closes the database.
-func (m *Migrator) Close() error { return m.db.Close() }
+func (m *Migrator) Close() error { return m.h.Close() }
 
 // Up applies every pending migration in order, each in a transaction, and
 // returns the names applied. It stops at the first failure, which it
@@ -249,10 +225,10 @@ func CreateMigration(dir, name string) (up, down string, err error) {
 	return up, down, nil
 }
 
-// screenMigrations checks every migration the Postgres engine would run
-// under the guests' policy (transactions allowed): on SQLite the
-// authorizer does it as they run.
-func screenMigrations(fsys txFS, schema string) error {
+// checkMigrations has the engine check every migration before any runs
+// (an engine that checks statements as they run, as SQLite's authorizer
+// does, passes them all here).
+func checkMigrations(fsys txFS, h Handle) error {
 	ents, err := fsys.ReadDir(".")
 	if err != nil {
 		return err
@@ -262,7 +238,7 @@ func screenMigrations(fsys txFS, schema string) error {
 		if err != nil {
 			return err
 		}
-		if _, why := screenPostgres(string(b), schema, 0, false, policyMigrate); why != "" {
+		if why := h.CheckMigration(string(b)); why != "" {
 			return fmt.Errorf("%s/%s: %s", MigrationsDir, fsys.source(e.Name()), why)
 		}
 	}

@@ -1,0 +1,151 @@
+// Session connection: one pooled PostgreSQL connection while a request
+// holds it: guest statements screened and run through pgx's statement
+// cache, and the transaction functions.
+
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"time"
+
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/host/appdb"
+)
+
+// conn is a connection held by a session.
+type conn struct {
+	h    *handle
+	conn *sql.Conn
+	inTx bool // the session opened a transaction
+}
+
+// Conn takes a connection from the app's pool.
+func (h *handle) Conn(ctx context.Context) (appdb.Conn, error) {
+	c, err := h.db.DB.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &conn{h: h, conn: c}, nil
+}
+
+// pgTimeoutGrace is how much longer than the server's statement_timeout
+// the host waits before it cancels a statement itself.
+const pgTimeoutGrace = 500 * time.Millisecond
+
+// StmtContext bounds a statement on PostgreSQL: the server's
+// statement_timeout stops it and keeps the connection; this context is the
+// backstop, at the timeout and a grace or the request's deadline,
+// whichever is first. It is a plain deadline detached from the request's
+// context: deriving from that (a context type of the host's own) costs a
+// goroutine per statement to watch it, which measured 138 against 99-105
+// µs per 20-row guest request in process. What is lost is cancellation of
+// the request before its deadline (a client gone): the statement then runs
+// to its timeout.
+func (c *conn) StmtContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	at := time.Now().Add(c.h.e.stmtTimeout + pgTimeoutGrace)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(at) {
+		at = dl
+	}
+	return context.WithDeadline(context.WithoutCancel(ctx), at)
+}
+
+// screen checks q under the policy and rewrites its placeholders; a
+// refusal is returned as the guest's error.
+func (c *conn) screen(q string, nargs int) (string, error) {
+	out, why := screenPostgres(q, c.h.e.schema, nargs, c.inTx, appdb.PolicyGuest)
+	if why != "" {
+		return "", &abi.DBError{Code: abi.CodeAuth, SQLState: "42501", Message: why}
+	}
+	return out, nil
+}
+
+// Query runs a guest's query through pgx's per-connection statement cache
+// (prepared once per connection and SQL text, as natively: measured 102 µs
+// per 20-row request against 210 µs when statements without arguments were
+// sent unprepared).
+func (c *conn) Query(ctx context.Context, q string, args []driver.NamedValue, read func(driver.Rows) error) error {
+	q, err := c.screen(q, len(args))
+	if err != nil {
+		return err
+	}
+	return c.conn.Raw(func(dc any) error {
+		rows, err := dc.(driver.QueryerContext).QueryContext(ctx, q, args)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		return read(rows)
+	})
+}
+
+// Exec runs a guest's db_exec: without arguments, a script of statements
+// (the simple protocol); with, one statement. PostgreSQL has no rowid:
+// the result's last insert id is 0 (use RETURNING).
+func (c *conn) Exec(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
+	q, err := c.screen(q, len(args))
+	if err != nil {
+		return nil, err
+	}
+	var res driver.Result
+	err = c.conn.Raw(func(dc any) error {
+		r, err := dc.(driver.ExecerContext).ExecContext(ctx, q, args)
+		res = pgResult{r}
+		return err
+	})
+	return res, err
+}
+
+// pgResult reports no last insert id instead of an error.
+type pgResult struct{ driver.Result }
+
+func (r pgResult) LastInsertId() (int64, error) { return 0, nil }
+
+func (c *conn) Begin(ctx context.Context, readOnly bool) error {
+	stmt := "BEGIN"
+	if readOnly {
+		stmt = "BEGIN READ ONLY"
+	}
+	if _, err := c.conn.ExecContext(ctx, stmt); err != nil {
+		return err
+	}
+	c.inTx = true
+	return nil
+}
+
+// Commit commits the request's transaction. PostgreSQL answers COMMIT of
+// a transaction that an error aborted with ROLLBACK, not an error; the
+// guest is told its transaction was rolled back.
+func (c *conn) Commit(ctx context.Context) error {
+	c.inTx = false
+	return c.conn.Raw(func(dc any) error {
+		tag, err := dc.(*stdlib.Conn).Conn().PgConn().Exec(ctx, "COMMIT").ReadAll()
+		if err != nil {
+			return err
+		}
+		if len(tag) == 1 && tag[0].CommandTag.String() == "ROLLBACK" {
+			return &abi.DBError{Code: abi.CodeMisuse, SQLState: "25P02",
+				Message: "the transaction was rolled back, not committed: a statement in it had failed"}
+		}
+		return nil
+	})
+}
+
+// Rollback rolls back; if that fails the connection is discarded.
+func (c *conn) Rollback(ctx context.Context) error {
+	c.inTx = false
+	_, err := c.conn.ExecContext(ctx, "ROLLBACK")
+	if err != nil {
+		c.conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	return err
+}
+
+// Error reads a PostgreSQL error as the guest's.
+func (c *conn) Error(err error) *abi.DBError { return pgError(err) }
+
+// Close gives the connection back to the pool.
+func (c *conn) Close() { c.conn.Close() }

@@ -1,0 +1,88 @@
+package postgres
+
+import (
+	"strings"
+	"testing"
+
+	"sandkit.dev/sandkit/host/appdb"
+)
+
+func TestSchema(t *testing.T) {
+	for name, want := range map[string]string{
+		"todo":  "sandkit_todo",
+		"blog2": "sandkit_blog2",
+		"a_b":   "sandkit_a_b",
+	} {
+		if got := Schema(name); got != want {
+			t.Errorf("Schema(%q) = %q, want %q", name, got, want)
+		}
+	}
+	// Names that sanitize alike get different schemas.
+	a, b, c := Schema("my-app"), Schema("my_app"), Schema("My-App")
+	if a == b || a == c || b == c || !strings.HasPrefix(a, "sandkit_my_app_") {
+		t.Errorf("my-app %q, my_app %q, My-App %q", a, b, c)
+	}
+	if s := Schema(`x"; DROP SCHEMA y; --` + strings.Repeat("z", 100)); len(s) > 63 || strings.ContainsAny(s, `"; -`) {
+		t.Errorf("unsafe or long schema name %q", s)
+	}
+}
+
+func TestScreenPostgres(t *testing.T) {
+	const own = "sandkit_me"
+	for _, tc := range []struct {
+		sql   string
+		nargs int
+		inTx  bool
+		mode  appdb.Policy
+		want  string // rewritten SQL, or "!" + part of the refusal
+	}{
+		{"SELECT * FROM t WHERE a = ? AND b = ?", 2, false, appdb.PolicyGuest, "SELECT * FROM t WHERE a = $1 AND b = $2"},
+		{"SELECT ?2, ?1", 2, false, appdb.PolicyGuest, "SELECT $2, $1"},
+		{"SELECT '?', \"?\", $$?$$, E'\\'?' -- ?\n, ?", 1, false, appdb.PolicyGuest, "SELECT '?', \"?\", $$?$$, E'\\'?' -- ?\n, $1"},
+		{"SELECT data ? 'key' FROM t", 0, false, appdb.PolicyGuest, "SELECT data ? 'key' FROM t"},
+		{"SELECT 'set role x; search_path'", 0, false, appdb.PolicyGuest, "SELECT 'set role x; search_path'"},
+		{"SELECT \"todo\".\"id\" FROM \"todos\" AS \"todo\"", 0, false, appdb.PolicyGuest, "SELECT \"todo\".\"id\" FROM \"todos\" AS \"todo\""},
+		{"SELECT * FROM sandkit_me.t", 0, false, appdb.PolicyGuest, "SELECT * FROM sandkit_me.t"},
+		{"SELECT * FROM sandkit_you.t", 0, false, appdb.PolicyGuest, "!reserved for other apps"},
+		{"SELECT * FROM \"SANDKIT_you\".t", 0, false, appdb.PolicyGuest, "!reserved for other apps"},
+		{"select 1; /* */ reset all", 0, false, appdb.PolicyGuest, "!RESET is not allowed"},
+		{"/* nested /* comment */ set role x */ SELECT 1", 0, false, appdb.PolicyGuest, "/* nested /* comment */ set role x */ SELECT 1"},
+		{"SELECT 1 /* unterminated", 0, false, appdb.PolicyGuest, "!unterminated"},
+		{"SELECT $a$ ' $a$ FROM sandkit_other.t", 0, false, appdb.PolicyGuest, "!reserved"},
+		{"SAVEPOINT a", 0, false, appdb.PolicyGuest, "!only inside a transaction"},
+		{"SAVEPOINT a", 0, true, appdb.PolicyGuest, "SAVEPOINT a"},
+		{"ROLLBACK TO SAVEPOINT a", 0, true, appdb.PolicyGuest, "ROLLBACK TO SAVEPOINT a"},
+		{"ROLLBACK", 0, true, appdb.PolicyGuest, "!ROLLBACK is not allowed in SQL"},
+		{"BEGIN; CREATE TABLE t (x int); COMMIT", 0, false, appdb.PolicyMigrate, "BEGIN; CREATE TABLE t (x int); COMMIT"},
+		{"SELECT * INTO TEMP x FROM t", 0, false, appdb.PolicyGuest, "!TEMP"},
+		{"CREATE UNLOGGED TABLE t (x int)", 0, false, appdb.PolicyGuest, "CREATE UNLOGGED TABLE t (x int)"},
+		{"ALTER TABLE t SET SCHEMA public", 0, false, appdb.PolicyGuest, "ALTER TABLE t SET SCHEMA public"},
+		{"SELECT lo_import('/etc/passwd')", 0, false, appdb.PolicyGuest, "!lo_import() is not allowed"},
+		{"SELECT pg_advisory_lock(1)", 0, false, appdb.PolicyGuest, "!pg_advisory_lock() is not allowed"},
+		{"COPY t TO STDOUT", 0, false, appdb.PolicyGuest, "!COPY is not allowed"},
+		{"GRANT ALL ON t TO PUBLIC", 0, false, appdb.PolicyGuest, "!GRANT is not allowed"},
+		{"ALTER ROLE sandkit SET search_path = x", 0, false, appdb.PolicyGuest, "!ALTER ROLE is not allowed"},
+		{`SELECT "set_config"('search_path', 'x', false)`, 0, false, appdb.PolicyGuest, "!set_config() is not allowed"},
+		{`SELECT * FROM "public".t`, 0, false, appdb.PolicyGuest, "!schema public is not allowed"},
+		{`SELECT "query_to_xml"('x', true, true, '')`, 0, false, appdb.PolicyGuest, "!query_to_xml() is not allowed"},
+		{"SELECT $a b$ FROM sandkit_other.t -- $a b$", 0, false, appdb.PolicyGuest, "!reserved"},
+		{"SELECT $_1$ sandkit_other $_1$, x$y FROM t", 0, false, appdb.PolicyGuest, "SELECT $_1$ sandkit_other $_1$, x$y FROM t"},
+		{"SELECT $1 || ?", 1, false, appdb.PolicyGuest, "SELECT $1 || $1"},
+		{"SELECT most_common_vals FROM pg_stats", 0, false, appdb.PolicyGuest, "!pg_stats is not allowed"},
+		{"SELECT pg_stat_get_backend_activity(1)", 0, false, appdb.PolicyGuest, "!pg_stat_get_backend_activity is not allowed"},
+		{"SELECT setval('sandkit_' || 'other.t_id_seq', 1)", 0, false, appdb.PolicyGuest, "!setval() is not allowed"},
+	} {
+		out, why := screenPostgres(tc.sql, own, tc.nargs, tc.inTx, tc.mode)
+		got := out
+		if why != "" {
+			got = "!" + why
+		}
+		if want, ok := strings.CutPrefix(tc.want, "!"); ok {
+			if why == "" || !strings.Contains(why, want) {
+				t.Errorf("%q: got %q, want a refusal with %q", tc.sql, got, want)
+			}
+		} else if got != tc.want {
+			t.Errorf("%q: got %q, want %q", tc.sql, got, tc.want)
+		}
+	}
+}
