@@ -16,7 +16,7 @@ import (
 	"sync"
 	"testing"
 
-	"sandkit.dev/sandkit/host/routing"
+	"sandkit.dev/sandkit/routing"
 )
 
 // nodeRenderer keeps one Node process that evaluates server.js and answers

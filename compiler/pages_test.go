@@ -16,7 +16,7 @@ import (
 	"sync"
 	"testing"
 
-	"sandkit.dev/sandkit/host/routing"
+	"sandkit.dev/sandkit/routing"
 )
 
 var updatePages = flag.Bool("update", false, "rewrite the golden files under testdata/pages")

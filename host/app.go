@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"sandkit.dev/sandkit/abi"
-	"sandkit.dev/sandkit/host/routing"
+	"sandkit.dev/sandkit/routing"
 )
 
 // AppModulePath is where the compiler leaves the module that links an app's

@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
-	"sandkit.dev/sandkit/host/routing"
 	"sandkit.dev/sandkit/pages"
+	"sandkit.dev/sandkit/routing"
 )
 
 // renderInput is the JSON given to the server bundle's __sandkit_render and
