@@ -37,7 +37,8 @@ func (m *Module) serve(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	}
 	dctx, release := withDeadline(ctx, time.Now().Add(m.sb.limits.RequestTimeout.std()))
 	defer release()
-	ctx = withCall(dctx, c)
+	dctx.call = c // not context.WithValue, which would hide dctx's AfterFunc from derived contexts
+	ctx = dctx
 
 	var err error
 	if m.kind == command {
