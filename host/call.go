@@ -90,11 +90,9 @@ func (c *call) release() {
 	calls.Put(c)
 }
 
+// callKey is the context key of a request's call state; the request's
+// deadlineCtx answers it (see deadline.go for why not context.WithValue).
 type callKey struct{}
-
-func withCall(ctx context.Context, c *call) context.Context {
-	return context.WithValue(ctx, callKey{}, c)
-}
 
 func callFrom(ctx context.Context) *call {
 	c, _ := ctx.Value(callKey{}).(*call)

@@ -32,7 +32,7 @@ func BenchmarkRequestContext(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				dctx, release := context.WithDeadline(parent, time.Now().Add(time.Minute))
-				ctx := withCall(dctx, c)
+				ctx := context.WithValue(dctx, callKey{}, c)
 				useRequestContext(ctx, derive)
 				release()
 			}
