@@ -121,7 +121,7 @@ func parseCGI(out []byte, c *call) error {
 			continue // the host sets these
 		}
 		for _, v := range vs {
-			if !validHeaderName([]byte(k)) || !validHeaderValue([]byte(v)) {
+			if !validHeader(k, v) {
 				return fmt.Errorf("CGI header %q is not valid", k)
 			}
 			c.header.Add(k, v)
