@@ -35,6 +35,12 @@ func (m *Module) serve(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	if len(c.slot) > abi.MaxHead {
 		return fail(w, http.StatusRequestHeaderFieldsTooLarge, fmt.Errorf("request head of %d bytes over %d", len(c.slot), abi.MaxHead))
 	}
+	if m.kind == command && len(head.Headers) > abi.MaxCGIHeaders {
+		// Each header is an environment variable, and wazero's WithEnv
+		// copies every variable set so far: n headers cost O(n²) host time
+		// (16,000 took 11 s) before the guest even starts.
+		return fail(w, http.StatusRequestHeaderFieldsTooLarge, fmt.Errorf("%d request headers for a command guest, over %d", len(head.Headers), abi.MaxCGIHeaders))
+	}
 	dctx, release := withDeadline(ctx, time.Now().Add(m.sb.limits.RequestTimeout.std()))
 	defer release()
 	dctx.call = c // not context.WithValue, which would hide dctx's AfterFunc from derived contexts
