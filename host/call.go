@@ -29,8 +29,10 @@ type call struct {
 	outLimit    int64
 	overflow    bool // the guest wrote past the response limit
 
-	env map[string]string
-	log *requestLog
+	env     map[string]string
+	log     *requestLog
+	logLeft int64 // bytes the guest may still log (limits.log_bytes)
+	logOver bool  // the budget ran out; the one record saying so is written
 
 	dbs *dbSession // the request's database connection, once it used one
 }

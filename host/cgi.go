@@ -24,7 +24,9 @@ import (
 // into the call's response.
 func (m *Module) runCommand(ctx context.Context, c *call, head *abi.RequestHead) error {
 	stdout := &limitedBuffer{limit: c.outLimit + 64<<10} // room for the header block
-	cfg := m.moduleConfig().
+	out := m.logWriter()
+	out.serving(c)
+	cfg := m.moduleConfig(out).
 		WithStdin(&callBody{c: c}).
 		WithStdout(stdout).
 		WithStartFunctions(abi.ExportStart).

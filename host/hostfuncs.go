@@ -164,6 +164,9 @@ func logRecord(ctx context.Context, mod api.Module, stack []uint64) {
 	if len(msg) > abi.MaxLogRecord {
 		msg = msg[:abi.MaxLogRecord]
 	}
+	if c := callFrom(ctx); c != nil && !c.allowLog(ctx, len(msg)) {
+		return
+	}
 	log.Log(ctx, slog.Level(level), strings.ToValidUTF8(string(msg), "\uFFFD"), "source", "guest")
 }
 

@@ -31,6 +31,7 @@ func (m *Module) serve(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	c.outLimit = m.sb.limits.ResponseBytes
 	c.env = m.sb.env
 	c.log = log
+	c.logLeft = m.sb.limits.LogBytes
 	c.slot = abi.AppendRequestHead(c.slot[:0], head)
 	if len(c.slot) > abi.MaxHead {
 		return fail(w, http.StatusRequestHeaderFieldsTooLarge, fmt.Errorf("request head of %d bytes over %d", len(c.slot), abi.MaxHead))
@@ -82,7 +83,9 @@ func (m *Module) runReactor(ctx context.Context, c *call) error {
 		return err
 	}
 	inst.stack[0] = uint64(len(c.slot))
+	inst.out.serving(c)
 	err = inst.handle.CallWithStack(ctx, inst.stack[:])
+	inst.out.serving(nil)
 	rc := int32(uint32(inst.stack[0]))
 	m.pool.put(inst, err == nil && rc == abi.HandleOK && !c.overflow)
 	if err != nil {
