@@ -115,8 +115,12 @@ func parseCGI(out []byte, c *call) error {
 	} else if hdr.Get("Location") != "" {
 		c.status = 302 // RFC 3875 §6.2.3: a redirect without a status
 	}
-	if len(hdr) > abi.MaxHeaders {
-		return fmt.Errorf("CGI output has %d headers, over %d", len(hdr), abi.MaxHeaders)
+	lines := 0
+	for _, vs := range hdr {
+		lines += len(vs)
+	}
+	if lines > abi.MaxHeaders {
+		return fmt.Errorf("CGI output has %d header lines, over %d", lines, abi.MaxHeaders)
 	}
 	for k, vs := range hdr {
 		if reservedHeader([]byte(k)) {
