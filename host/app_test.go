@@ -83,7 +83,13 @@ func installGuest(t testing.TB, dir, id, fx string) {
 // serveApp opens the app in dir and serves it on loopback.
 func serveApp(t testing.TB, dir string) (*host.App, *httptest.Server) {
 	t.Helper()
-	app, err := host.OpenApp(context.Background(), testEngine(t), dir)
+	return serveAppOn(t, testEngine(t), dir)
+}
+
+// serveAppOn is serveApp on the given engine.
+func serveAppOn(t testing.TB, engine *host.Engine, dir string) (*host.App, *httptest.Server) {
+	t.Helper()
+	app, err := host.OpenApp(context.Background(), engine, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -45,15 +44,7 @@ func TestLogBudget(t *testing.T) {
 	}
 	t.Cleanup(func() { engine.Close(context.Background()) })
 	dir := appDir(t, map[string]string{"log/[...p]": "log.wasm"}, "[limits]\nlog_bytes = 2000\n")
-	app, err := host.OpenApp(context.Background(), engine, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(app)
-	t.Cleanup(func() {
-		srv.Close()
-		app.Close(context.Background())
-	})
+	_, srv := serveAppOn(t, engine, dir)
 	for range 2 {
 		expect(t, do(t, "GET", srv.URL+"/log/stdio", ""), 200, "logged")
 	}
