@@ -94,4 +94,5 @@ const (
 	MaxLogRecord   = 16 << 10  // bytes per log record; longer ones are cut
 	MaxEnvKey      = 256       // bytes in an env key
 	MaxHead        = 256 << 10 // bytes in an encoded request head
+	MaxCGIHeaders  = 256       // request header lines a command guest's environment takes
 )

@@ -104,7 +104,7 @@ func BuildHandlers(ctx context.Context, appDir string) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("app %s: reading go.mod: %w", app, err)
 	}
-	if !bytes.Contains(mod.mod, []byte(sdkModule)) && findWorkspace(appDir) == "" {
+	if !mod.usesSDK() && findWorkspace(appDir) == "" {
 		return nil, &BuildError{App: appDir, Output: fmt.Sprintf(
 			"%s: does not require %s (hint: run `go get %s` in %s)",
 			relSlash(appDir, filepath.Join(mod.dir, "go.mod")), sdkModule, sdkModule, mod.dir)}

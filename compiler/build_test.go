@@ -6,10 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +18,7 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/internal/exampleapp"
 )
 
 // repoRoot is the sandkit module folder: the test runs in compiler/.
@@ -43,30 +42,7 @@ func copyHello(t testing.TB) string {
 
 func copyHelloTo(t testing.TB, dst string) {
 	t.Helper()
-	root := repoRoot(t)
-	src := filepath.Join(root, "examples", "hello")
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			if d.Name() == ".sandkit" {
-				return fs.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if rel == "go.mod" {
-			b = regexp.MustCompile(`(?m)^replace sandkit.dev/sandkit => .*$`).
-				ReplaceAll(b, []byte("replace sandkit.dev/sandkit => "+root))
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
+	if err := exampleapp.Copy(repoRoot(t), "hello", dst); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -4,12 +4,11 @@
 package compiler
 
 import (
-	"bufio"
-	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
+
+	"golang.org/x/mod/modfile"
 )
 
 // sdkModule is the module path of sandkit itself.
@@ -20,16 +19,17 @@ type goModule struct {
 	dir      string            // folder holding go.mod
 	path     string            // module path
 	mod      []byte            // go.mod contents
+	uses     map[string]bool   // modules required or replaced
 	replaces map[string]string // module path -> absolute local folder
 }
 
 // findModule finds the go.mod in dir or the nearest folder above it.
 func findModule(dir string) (*goModule, error) {
 	for d := dir; ; {
-		b, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		name := filepath.Join(d, "go.mod")
+		b, err := os.ReadFile(name)
 		if err == nil {
-			m := parseGoMod(b, d)
-			return m, nil
+			return parseGoMod(name, b, d)
 		}
 		if !os.IsNotExist(err) {
 			return nil, err
@@ -42,60 +42,39 @@ func findModule(dir string) (*goModule, error) {
 	}
 }
 
-// parseGoMod reads the module path and local replace directives of a
-// go.mod. It is deliberately small: go build checks the file properly.
-func parseGoMod(b []byte, dir string) *goModule {
-	m := &goModule{dir: dir, mod: b, replaces: map[string]string{}}
-	inReplace := false
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		line := sc.Text()
-		if i := strings.Index(line, "//"); i >= 0 {
-			line = line[:i]
-		}
-		line = strings.TrimSpace(line)
-		switch {
-		case inReplace && line == ")":
-			inReplace = false
-		case inReplace:
-			m.addReplace(line)
-		case line == "replace (" || line == "replace(":
-			inReplace = true
-		case strings.HasPrefix(line, "replace "):
-			m.addReplace(strings.TrimPrefix(line, "replace "))
-		case strings.HasPrefix(line, "module "):
-			m.path = unquote(strings.TrimSpace(strings.TrimPrefix(line, "module ")))
-		}
+// parseGoMod reads the module path, the modules required and the local
+// replace directives of the go.mod file name, found in dir.
+func parseGoMod(name string, b []byte, dir string) (*goModule, error) {
+	f, err := modfile.Parse(name, b, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w (hint: `go mod tidy` in %s)", err, dir)
 	}
-	return m
+	m := &goModule{dir: dir, mod: b, uses: map[string]bool{}, replaces: map[string]string{}}
+	if f.Module != nil {
+		m.path = f.Module.Mod.Path
+	}
+	for _, r := range f.Require {
+		m.uses[r.Mod.Path] = true
+	}
+	for _, r := range f.Replace {
+		m.uses[r.Old.Path] = true
+		if r.New.Version != "" {
+			continue // a module version on the right: not a folder
+		}
+		to := r.New.Path
+		if !modfile.IsDirectoryPath(to) {
+			continue
+		}
+		if !filepath.IsAbs(to) {
+			to = filepath.Join(dir, to)
+		}
+		m.replaces[r.Old.Path] = to
+	}
+	return m, nil
 }
 
-// addReplace records "old [v] => new [v]" when new is a local folder.
-func (m *goModule) addReplace(spec string) {
-	old, repl, ok := strings.Cut(spec, "=>")
-	if !ok {
-		return
-	}
-	of, rf := strings.Fields(old), strings.Fields(repl)
-	if len(of) == 0 || len(rf) != 1 {
-		return // a module version on the right: not a folder
-	}
-	to := unquote(rf[0])
-	if !filepath.IsAbs(to) && !strings.HasPrefix(to, "./") && !strings.HasPrefix(to, "../") {
-		return
-	}
-	if !filepath.IsAbs(to) {
-		to = filepath.Join(m.dir, to)
-	}
-	m.replaces[unquote(of[0])] = to
-}
-
-func unquote(s string) string {
-	if u, err := strconv.Unquote(s); err == nil {
-		return u
-	}
-	return s
-}
+// usesSDK reports whether the module is sandkit or requires or replaces it.
+func (m *goModule) usesSDK() bool { return m.path == sdkModule || m.uses[sdkModule] }
 
 // findWorkspace returns the go.work file the go command would use for a
 // build in dir, or "".

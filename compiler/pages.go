@@ -21,8 +21,8 @@ import (
 
 	"github.com/evanw/esbuild/pkg/api"
 
-	"sandkit.dev/sandkit/host/routing"
 	"sandkit.dev/sandkit/pages/client"
+	"sandkit.dev/sandkit/routing"
 )
 
 // Page output locations, relative to the app folder.

@@ -16,8 +16,8 @@ import (
 	"sync"
 	"testing"
 
-	"sandkit.dev/sandkit/host/routing"
 	"sandkit.dev/sandkit/internal/npmfixture"
+	"sandkit.dev/sandkit/routing"
 )
 
 // nodeRenderer keeps one Node process that evaluates server.js and answers

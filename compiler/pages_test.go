@@ -14,8 +14,8 @@ import (
 	"strings"
 	"testing"
 
-	"sandkit.dev/sandkit/host/routing"
 	"sandkit.dev/sandkit/internal/npmfixture"
+	"sandkit.dev/sandkit/routing"
 )
 
 var updatePages = flag.Bool("update", false, "rewrite the golden files under testdata/pages")

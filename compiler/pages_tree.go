@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"sandkit.dev/sandkit/host/routing"
+	"sandkit.dev/sandkit/routing"
 )
 
 // pageNode is one route object of the generated tree (pages/client/routes.ts

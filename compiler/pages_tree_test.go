@@ -5,7 +5,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"sandkit.dev/sandkit/host/routing"
+	"sandkit.dev/sandkit/routing"
 )
 
 // expectTree checks the route objects generated for a routes/ folder

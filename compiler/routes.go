@@ -16,7 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 
-	"sandkit.dev/sandkit/host/routing"
+	"sandkit.dev/sandkit/routing"
 )
 
 // methodFuncs are the handler function names, in the order of sandkit.Methods.

@@ -17,7 +17,7 @@ import (
 	"strconv"
 	"strings"
 
-	"sandkit.dev/sandkit/host/routing"
+	"sandkit.dev/sandkit/routing"
 )
 
 // TypesDir is where GenerateTypes writes, relative to the app folder: one

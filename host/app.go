@@ -22,11 +22,10 @@ import (
 	"time"
 
 	"sandkit.dev/sandkit/abi"
-	"sandkit.dev/sandkit/host/pageserve"
-
 	"sandkit.dev/sandkit/host/appdb"
-	"sandkit.dev/sandkit/host/routing"
+	"sandkit.dev/sandkit/host/pageserve"
 	"sandkit.dev/sandkit/host/settings"
+	"sandkit.dev/sandkit/routing"
 )
 
 // AppModulePath is where the compiler leaves the module that links an app's

@@ -31,8 +31,10 @@ type call struct {
 	outLimit    int64
 	overflow    bool // the guest wrote past the response limit
 
-	env map[string]string
-	log *requestLog
+	env     map[string]string
+	log     *requestLog
+	logLeft int64 // bytes the guest may still log (limits.log_bytes)
+	logOver bool  // the budget ran out; the one record saying so is written
 
 	dbs *appdb.Session // the request's database connection, once it used one
 }
@@ -96,11 +98,9 @@ func (c *call) release() {
 	}
 }
 
+// callKey is the context key of a request's call state; the request's
+// deadlineCtx answers it (see deadline.go for why not context.WithValue).
 type callKey struct{}
-
-func withCall(ctx context.Context, c *call) context.Context {
-	return context.WithValue(ctx, callKey{}, c)
-}
 
 func callFrom(ctx context.Context) *call {
 	c, _ := ctx.Value(callKey{}).(*call)

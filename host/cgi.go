@@ -24,7 +24,9 @@ import (
 // into the call's response.
 func (m *Module) runCommand(ctx context.Context, c *call, head *abi.RequestHead) error {
 	stdout := &limitedBuffer{limit: c.outLimit + 64<<10} // room for the header block
-	cfg := m.moduleConfig().
+	out := m.logWriter()
+	out.serving(c)
+	cfg := m.moduleConfig(out).
 		WithStdin(&callBody{c: c}).
 		WithStdout(stdout).
 		WithStartFunctions(abi.ExportStart).
@@ -113,15 +115,19 @@ func parseCGI(out []byte, c *call) error {
 	} else if hdr.Get("Location") != "" {
 		c.status = 302 // RFC 3875 §6.2.3: a redirect without a status
 	}
-	if len(hdr) > abi.MaxHeaders {
-		return fmt.Errorf("CGI output has %d headers, over %d", len(hdr), abi.MaxHeaders)
+	lines := 0
+	for _, vs := range hdr {
+		lines += len(vs)
+	}
+	if lines > abi.MaxHeaders {
+		return fmt.Errorf("CGI output has %d header lines, over %d", lines, abi.MaxHeaders)
 	}
 	for k, vs := range hdr {
 		if reservedHeader([]byte(k)) {
 			continue // the host sets these
 		}
 		for _, v := range vs {
-			if !validHeaderName([]byte(k)) || !validHeaderValue([]byte(v)) {
+			if !validHeader(k, v) {
 				return fmt.Errorf("CGI header %q is not valid", k)
 			}
 			c.header.Add(k, v)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"golang.org/x/net/http/httpguts"
 
 	"sandkit.dev/sandkit/abi"
 	"sandkit.dev/sandkit/host/appdb"
@@ -126,7 +127,7 @@ func respHeader(ctx context.Context, mod api.Module, stack []uint64) {
 	switch {
 	case c == nil || c.bodyStarted:
 		ret(stack, abi.ErrState)
-	case !validHeaderName(name) || !validHeaderValue(value) || reservedHeader(name):
+	case !validHeader(string(name), string(value)) || reservedHeader(name):
 		ret(stack, abi.ErrBadInput)
 	case c.nheaders >= abi.MaxHeaders:
 		ret(stack, abi.ErrTooLarge)
@@ -164,6 +165,9 @@ func logRecord(ctx context.Context, mod api.Module, stack []uint64) {
 	if len(msg) > abi.MaxLogRecord {
 		msg = msg[:abi.MaxLogRecord]
 	}
+	if c := callFrom(ctx); c != nil && !c.allowLog(ctx, len(msg)) {
+		return
+	}
 	log.Log(ctx, slog.Level(level), strings.ToValidUTF8(string(msg), "\uFFFD"), "source", "guest")
 }
 
@@ -186,43 +190,13 @@ func envGet(ctx context.Context, mod api.Module, stack []uint64) {
 	}
 }
 
-// validHeaderName reports whether b is an RFC 7230 token of allowed length.
-func validHeaderName(b []byte) bool {
-	if len(b) == 0 || len(b) > abi.MaxHeaderName {
-		return false
-	}
-	for _, ch := range b {
-		if !isTokenChar(ch) {
-			return false
-		}
-	}
-	return true
-}
-
-func isTokenChar(ch byte) bool {
-	switch {
-	case ch >= 'a' && ch <= 'z', ch >= 'A' && ch <= 'Z', ch >= '0' && ch <= '9':
-		return true
-	}
-	switch ch {
-	case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
-		return true
-	}
-	return false
-}
-
-// validHeaderValue reports whether b has an allowed length and no control
-// characters but horizontal tab.
-func validHeaderValue(b []byte) bool {
-	if len(b) > abi.MaxHeaderValue {
-		return false
-	}
-	for _, ch := range b {
-		if (ch < ' ' && ch != '\t') || ch == 0x7f {
-			return false
-		}
-	}
-	return true
+// validHeader reports whether a guest's response header may be sent: the
+// name an HTTP token and the value a field value without control
+// characters (httpguts, as net/http checks them), each within the ABI's
+// length.
+func validHeader(name, value string) bool {
+	return len(name) <= abi.MaxHeaderName && len(value) <= abi.MaxHeaderValue &&
+		httpguts.ValidHeaderFieldName(name) && httpguts.ValidHeaderFieldValue(value)
 }
 
 // reservedHeader reports whether a response header is the host's to set.

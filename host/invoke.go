@@ -31,13 +31,21 @@ func (m *Module) serve(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	c.outLimit = m.sb.limits.ResponseBytes
 	c.env = m.sb.env
 	c.log = log
+	c.logLeft = m.sb.limits.LogBytes
 	c.slot = abi.AppendRequestHead(c.slot[:0], head)
 	if len(c.slot) > abi.MaxHead {
 		return fail(w, http.StatusRequestHeaderFieldsTooLarge, fmt.Errorf("request head of %d bytes over %d", len(c.slot), abi.MaxHead))
 	}
+	if m.kind == command && len(head.Headers) > abi.MaxCGIHeaders {
+		// Each header is an environment variable, and wazero's WithEnv
+		// copies every variable set so far: n headers cost O(n²) host time
+		// (16,000 took 11 s) before the guest even starts.
+		return fail(w, http.StatusRequestHeaderFieldsTooLarge, fmt.Errorf("%d request headers for a command guest, over %d", len(head.Headers), abi.MaxCGIHeaders))
+	}
 	dctx, release := withDeadline(ctx, time.Now().Add(m.sb.limits.RequestTimeout.Std()))
 	defer release()
-	ctx = withCall(dctx, c)
+	dctx.call = c // not context.WithValue, which would hide dctx's AfterFunc from derived contexts
+	ctx = dctx
 
 	var err error
 	if m.kind == command {
@@ -75,7 +83,9 @@ func (m *Module) runReactor(ctx context.Context, c *call) error {
 		return err
 	}
 	inst.stack[0] = uint64(len(c.slot))
+	inst.out.serving(c)
 	err = inst.handle.CallWithStack(ctx, inst.stack[:])
+	inst.out.serving(nil)
 	rc := int32(uint32(inst.stack[0]))
 	m.pool.put(inst, err == nil && rc == abi.HandleOK && !c.overflow)
 	if err != nil {

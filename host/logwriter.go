@@ -4,6 +4,7 @@ package host
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"sync"
 
@@ -12,13 +13,24 @@ import (
 
 // logWriter turns written bytes into one log record per line, tagged with
 // the module. A line longer than abi.MaxLogRecord is cut into records.
+// While the instance serves a request, records count against that
+// request's log budget.
 type logWriter struct {
 	log     *slog.Logger
 	module  string
 	version string
 
-	mu  sync.Mutex
-	buf []byte
+	mu   sync.Mutex
+	buf  []byte
+	call *call // the request being served, if any
+}
+
+// serving sets the request whose budget records count against (nil between
+// requests).
+func (w *logWriter) serving(c *call) {
+	w.mu.Lock()
+	w.call = c
+	w.mu.Unlock()
 }
 
 func (w *logWriter) Write(p []byte) (int, error) {
@@ -43,9 +55,12 @@ func (w *logWriter) Write(p []byte) (int, error) {
 
 func (w *logWriter) emit() {
 	line := w.buf
+	w.buf = w.buf[:0]
 	if len(line) > abi.MaxLogRecord {
 		line = line[:abi.MaxLogRecord]
 	}
+	if w.call != nil && !w.call.allowLog(context.Background(), len(line)) {
+		return
+	}
 	w.log.Info(string(line), "source", "guest-output", "module", w.module, "version", w.version)
-	w.buf = w.buf[:0]
 }

@@ -103,13 +103,13 @@ type instance struct {
 	pages  uint32 // memory size right after initialisation
 	uses   int
 	stack  [1]uint64
-	idle   time.Time // when it was last returned to its pool
+	idle   time.Time  // when it was last returned to its pool
+	out    *logWriter // its stdout and stderr
 }
 
 // moduleConfig is the configuration every guest instance gets: no files, no
 // sockets, no arguments, real clocks, crypto randomness, and no real sleep.
-func (m *Module) moduleConfig() wazero.ModuleConfig {
-	out := &logWriter{log: m.sb.log, module: m.name, version: m.version}
+func (m *Module) moduleConfig(out *logWriter) wazero.ModuleConfig {
 	return wazero.NewModuleConfig().
 		WithName("").
 		WithStartFunctions().
@@ -120,12 +120,18 @@ func (m *Module) moduleConfig() wazero.ModuleConfig {
 		WithStderr(out)
 }
 
+// logWriter is a new writer for an instance's stdout and stderr.
+func (m *Module) logWriter() *logWriter {
+	return &logWriter{log: m.sb.log, module: m.name, version: m.version}
+}
+
 // newInstance creates and initialises a reactor instance and checks its ABI
 // version. ctx bounds the guest's initialisation.
 func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 	ctx = experimental.WithMemoryAllocator(ctx, memoryAllocator())
 	ctx = withLogger(ctx, m.sb.log.With("module", m.name, "version", m.version))
-	mod, err := m.sb.rt.InstantiateModule(ctx, m.compiled, m.moduleConfig())
+	out := m.logWriter()
+	mod, err := m.sb.rt.InstantiateModule(ctx, m.compiled, m.moduleConfig(out))
 	if err != nil {
 		return nil, fmt.Errorf("%s: instantiate: %w", m.name, err)
 	}
@@ -145,7 +151,7 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 	if v := int32(res[0]); v != abi.Version {
 		return fail(fmt.Errorf("ABI version %d, this host supports %d (spec/abi.md §8)", v, abi.Version))
 	}
-	inst := &instance{mod: mod, handle: mod.ExportedFunction(abi.ExportHandle)}
+	inst := &instance{mod: mod, handle: mod.ExportedFunction(abi.ExportHandle), out: out}
 	if mem := mod.Memory(); mem != nil {
 		inst.pages = mem.Size() / 65536
 	}

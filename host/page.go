@@ -12,8 +12,8 @@ import (
 
 	"sandkit.dev/sandkit/host/internal/fuel"
 	"sandkit.dev/sandkit/host/pageserve"
-	"sandkit.dev/sandkit/host/routing"
 	"sandkit.dev/sandkit/pages"
+	"sandkit.dev/sandkit/routing"
 )
 
 // Where the compiler leaves an app's pages, relative to the app folder

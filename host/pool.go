@@ -8,70 +8,50 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"sandkit.dev/sandkit/host/settings"
 )
 
 // budget bounds the live instances of every pool that shares it. When it is
 // exhausted, a pool that needs an instance first asks the others to give up
-// an idle one.
+// an idle one. The slots are a semaphore.Weighted: it queues waiters and
+// hands each released slot to one, so no wake-up is lost when releases land
+// together (a one-token channel lost the second of two).
 type budget struct {
+	slots *semaphore.Weighted
+
 	mu    sync.Mutex
-	max   int
-	live  int
 	pools map[*pool]struct{}
-	free  chan struct{} // signalled when a slot frees
 }
 
 func newBudget(max int) *budget {
-	return &budget{max: max, pools: map[*pool]struct{}{}, free: make(chan struct{}, 1)}
+	return &budget{slots: semaphore.NewWeighted(int64(max)), pools: map[*pool]struct{}{}}
 }
 
 // acquire takes a slot, evicting an idle instance elsewhere if it must, and
 // waits for one otherwise.
 func (b *budget) acquire(ctx context.Context, self *pool) error {
-	for {
-		b.mu.Lock()
-		if b.live < b.max {
-			b.live++
-			b.mu.Unlock()
-			return nil
-		}
-		var victims []*pool
-		for p := range b.pools {
-			if p != self {
-				victims = append(victims, p)
-			}
-		}
-		b.mu.Unlock()
-		for _, p := range victims {
-			if p.evictOne() {
-				break
-			}
-		}
-		b.mu.Lock()
-		if b.live < b.max {
-			b.live++
-			b.mu.Unlock()
-			return nil
-		}
-		b.mu.Unlock()
-		select {
-		case <-b.free:
-		case <-ctx.Done():
-			return ctx.Err()
+	if b.slots.TryAcquire(1) {
+		return nil
+	}
+	b.mu.Lock()
+	var victims []*pool
+	for p := range b.pools {
+		if p != self {
+			victims = append(victims, p)
 		}
 	}
+	b.mu.Unlock()
+	for _, p := range victims {
+		if p.evictOne() {
+			break
+		}
+	}
+	return b.slots.Acquire(ctx, 1)
 }
 
-func (b *budget) release() {
-	b.mu.Lock()
-	b.live--
-	b.mu.Unlock()
-	select {
-	case b.free <- struct{}{}:
-	default:
-	}
-}
+func (b *budget) release() { b.slots.Release(1) }
 
 func (b *budget) add(p *pool) {
 	b.mu.Lock()

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"sandkit.dev/sandkit/internal/wasmbin"
 )
 
 // snapshotGlobalPrefix names the exports added for the module's mutable
@@ -31,86 +33,46 @@ type dataRange struct{ offset, length uint32 }
 // table and global indexes do not move, as the memory was the only memory
 // and imports of other kinds stay where they were.
 func rewriteModule(wasm []byte, modName, memName string) ([]byte, *rewriteInfo, error) {
-	if len(wasm) < 8 || string(wasm[:4]) != "\x00asm" || wasm[4] != 1 {
-		return nil, nil, errors.New("not a wasm binary module (version 1)")
+	secs, err := wasmbin.Sections(wasm)
+	if err != nil {
+		return nil, nil, err
 	}
-	type section struct {
-		id   byte
-		body []byte
-	}
-	var secs []section
-	r := &wreader{b: wasm, off: 8}
-	for r.off < len(r.b) {
-		id := r.byte()
-		n := r.u32()
-		body := r.bytes(int(n))
-		if r.err != nil {
-			return nil, nil, fmt.Errorf("section at byte %d: %w", r.off, r.err)
-		}
-		secs = append(secs, section{id, body})
-	}
-
 	info := &rewriteInfo{}
 	var memLimits []byte
 	importedGlobals := 0
-	out := append([]byte(nil), wasm[:8]...)
-	emit := func(id byte, body []byte) {
-		out = append(out, id)
-		out = appendU32(out, uint32(len(body)))
-		out = append(out, body...)
-	}
+	out := append([]byte(nil), wasm[:wasmbin.HeaderSize]...)
 	memEmitted := false
 	var globalMut []bool
 	for _, s := range secs {
-		if !memEmitted && s.id != 0 && s.id > 4 {
+		if !memEmitted && s.ID > wasmbin.SecTable {
 			if memLimits == nil {
 				return nil, nil, fmt.Errorf("no memory import %s.%s", modName, memName)
 			}
-			emit(5, append([]byte{1}, memLimits...))
+			out = wasmbin.AppendSection(out, wasmbin.SecMemory, 0, append([]byte{1}, memLimits...))
 			memEmitted = true
 		}
-		switch {
-		case s.id == 2: // import
-			body, limits, ng, err := dropMemoryImport(s.body, modName, memName)
-			if err != nil {
-				return nil, nil, fmt.Errorf("import section: %w", err)
+		body := s.Payload
+		r := wasmbin.NewReader(s.Payload, s.Off)
+		var err error
+		switch s.ID {
+		case wasmbin.SecImport:
+			body, memLimits, importedGlobals, err = dropMemoryImport(r, modName, memName)
+			if err == nil {
+				err = memoryLimits(memLimits, s.Off, info)
 			}
-			memLimits, importedGlobals = limits, ng
-			lr := &wreader{b: limits}
-			flag := lr.byte()
-			info.memMin = lr.u32()
-			if flag&1 != 0 {
-				info.hasMax = true
-				info.memMax = lr.u32()
-			}
-			if lr.err != nil || flag&2 != 0 {
-				return nil, nil, fmt.Errorf("memory import %s.%s: unsupported limits %x", modName, memName, limits)
-			}
-			emit(2, body)
-			continue
-		case s.id == 5:
-			return nil, nil, errors.New("module defines a memory as well as importing one")
-		case s.id == 6:
-			muts, err := globalMutability(s.body)
-			if err != nil {
-				return nil, nil, fmt.Errorf("global section: %w", err)
-			}
-			globalMut = muts
-		case s.id == 11:
-			ranges, err := dataRanges(s.body)
-			if err != nil {
-				return nil, nil, fmt.Errorf("data section: %w", err)
-			}
-			info.data = ranges
-		case s.id == 7:
-			body, err := appendGlobalExports(s.body, globalMut, importedGlobals, info)
-			if err != nil {
-				return nil, nil, fmt.Errorf("export section: %w", err)
-			}
-			emit(7, body)
-			continue
+		case wasmbin.SecMemory:
+			err = errors.New("module defines a memory as well as importing one")
+		case wasmbin.SecGlobal:
+			globalMut, err = globalMutability(r)
+		case wasmbin.SecData:
+			info.data, err = dataRanges(r)
+		case wasmbin.SecExport:
+			body, err = appendGlobalExports(r, globalMut, importedGlobals, info)
 		}
-		emit(s.id, s.body)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s section: %w", wasmbin.SectionName(s.ID), err)
+		}
+		out = wasmbin.AppendSection(out, s.ID, 0, body)
 	}
 	if !memEmitted {
 		return nil, nil, errors.New("module has no section after its imports to place the memory before")
@@ -118,108 +80,162 @@ func rewriteModule(wasm []byte, modName, memName string) ([]byte, *rewriteInfo, 
 	return out, info, nil
 }
 
+// memoryLimits records the imported memory's limits (in pages) in info;
+// 64-bit and shared memories are refused.
+func memoryLimits(limits []byte, off int, info *rewriteInfo) error {
+	flags, min, max, err := wasmbin.NewReader(limits, off).Limits()
+	if err != nil {
+		return err
+	}
+	if flags&^1 != 0 || min > 1<<16 || max > 1<<16 {
+		return fmt.Errorf("memory import: unsupported limits %x", limits)
+	}
+	info.memMin, info.memMax, info.hasMax = uint32(min), uint32(max), flags&1 != 0
+	return nil
+}
+
 // dropMemoryImport removes the memory import and returns the new section
 // body, the memory's limits encoding and the number of imported globals.
-func dropMemoryImport(body []byte, modName, memName string) ([]byte, []byte, int, error) {
-	r := &wreader{b: body}
-	n := r.u32()
+func dropMemoryImport(r *wasmbin.Reader, modName, memName string) (body, limits []byte, globals int, err error) {
+	n, _, err := r.Count(4)
+	if err != nil {
+		return nil, nil, 0, err
+	}
 	var kept [][]byte
-	var limits []byte
-	globals := 0
-	for i := uint32(0); i < n && r.err == nil; i++ {
-		start := r.off
-		mod := r.name()
-		field := r.name()
-		kind := r.byte()
+	for i := uint32(0); i < n; i++ {
+		start := r.Pos()
+		mod, err := r.Name()
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		field, err := r.Name()
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		kind, err := r.Byte()
+		if err != nil {
+			return nil, nil, 0, err
+		}
 		switch kind {
-		case 0: // func
-			r.u32()
-		case 1: // table
-			r.byte()
-			r.limits()
-		case 2: // memory
-			ls := r.off
-			r.limits()
-			if mod == modName && field == memName {
-				limits = append([]byte(nil), r.b[ls:r.off]...)
-				continue
+		case 0: // func: a type index
+			_, _, err = r.U32()
+		case 1: // table: a reference type and limits
+			if _, err = r.Byte(); err == nil {
+				_, _, _, err = r.Limits()
 			}
-			return nil, nil, 0, fmt.Errorf("second memory import %s.%s", mod, field)
-		case 3: // global
-			r.byte()
-			r.byte()
+		case 2: // memory
+			if limits != nil || string(mod) != modName || string(field) != memName {
+				return nil, nil, 0, fmt.Errorf("second memory import %s.%s", mod, field)
+			}
+			ls := r.Pos()
+			if _, _, _, err = r.Limits(); err != nil {
+				return nil, nil, 0, err
+			}
+			limits = append([]byte(nil), r.Since(ls)...)
+			continue
+		case 3: // global: a value type and mutability
+			if _, err = r.Byte(); err == nil {
+				_, err = r.Byte()
+			}
 			globals++
 		default:
 			return nil, nil, 0, fmt.Errorf("import %s.%s: unsupported kind %d", mod, field, kind)
 		}
-		kept = append(kept, r.b[start:r.off])
-	}
-	if r.err != nil {
-		return nil, nil, 0, r.err
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		kept = append(kept, r.Since(start))
 	}
 	if limits == nil {
 		return nil, nil, 0, fmt.Errorf("no memory import %s.%s", modName, memName)
 	}
-	out := appendU32(nil, uint32(len(kept)))
+	body = wasmbin.AppendU32(nil, uint32(len(kept)), 0)
 	for _, k := range kept {
-		out = append(out, k...)
+		body = append(body, k...)
 	}
-	return out, limits, globals, nil
+	return body, limits, globals, nil
 }
 
 // globalMutability reads the global section: one bool per defined global.
-func globalMutability(body []byte) ([]bool, error) {
-	r := &wreader{b: body}
-	n := r.u32()
-	var muts []bool
-	for i := uint32(0); i < n && r.err == nil; i++ {
-		r.byte() // value type
-		muts = append(muts, r.byte() == 1)
-		r.constExpr()
+func globalMutability(r *wasmbin.Reader) ([]bool, error) {
+	n, _, err := r.Count(3)
+	if err != nil {
+		return nil, err
 	}
-	return muts, r.err
+	muts := make([]bool, 0, n)
+	for i := uint32(0); i < n; i++ {
+		if _, err := r.Byte(); err != nil { // value type
+			return nil, err
+		}
+		m, err := r.Byte()
+		if err != nil {
+			return nil, err
+		}
+		muts = append(muts, m == 1)
+		if err := skipConstExpr(r); err != nil {
+			return nil, fmt.Errorf("global %d: %w", i, err)
+		}
+	}
+	return muts, nil
 }
 
 // dataRanges lists the active data segments; their offsets must be
 // constants for a snapshot to know what instantiation overwrites.
-func dataRanges(body []byte) ([]dataRange, error) {
-	r := &wreader{b: body}
-	n := r.u32()
+func dataRanges(r *wasmbin.Reader) ([]dataRange, error) {
+	n, _, err := r.Count(2)
+	if err != nil {
+		return nil, err
+	}
 	var out []dataRange
-	for i := uint32(0); i < n && r.err == nil; i++ {
-		flag := r.u32()
-		if flag == 1 { // passive
-			r.bytes(int(r.u32()))
+	for i := uint32(0); i < n; i++ {
+		flag, _, err := r.U32()
+		if err != nil {
+			return nil, err
+		}
+		switch flag {
+		case 1: // passive
+			if _, err := r.Name(); err != nil {
+				return nil, err
+			}
 			continue
-		}
-		if flag == 2 && r.u32() != 0 {
-			return nil, fmt.Errorf("segment %d targets a memory other than 0", i)
-		}
-		if flag > 2 {
+		case 2:
+			mem, _, err := r.U32()
+			if err != nil {
+				return nil, err
+			}
+			if mem != 0 {
+				return nil, fmt.Errorf("segment %d targets a memory other than 0", i)
+			}
+		case 0:
+		default:
 			return nil, fmt.Errorf("segment %d: unknown flags %d", i, flag)
 		}
-		if r.byte() != 0x41 {
+		if op, err := r.Byte(); err != nil || op != 0x41 {
 			return nil, fmt.Errorf("segment %d: offset is not an i32.const", i)
 		}
-		off := r.s32()
-		if r.byte() != 0x0b {
+		off, err := r.LEB(5)
+		if err != nil {
+			return nil, err
+		}
+		if op, err := r.Byte(); err != nil || op != 0x0b {
 			return nil, fmt.Errorf("segment %d: offset is not a constant", i)
 		}
-		l := r.u32()
-		r.bytes(int(l))
-		out = append(out, dataRange{uint32(off), l})
+		b, err := r.Name()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, dataRange{uint32(off), uint32(len(b))})
 	}
-	return out, r.err
+	return out, nil
 }
 
 // appendGlobalExports adds an export for each mutable defined global.
-func appendGlobalExports(body []byte, muts []bool, imported int, info *rewriteInfo) ([]byte, error) {
-	r := &wreader{b: body}
-	n := r.u32()
-	if r.err != nil {
-		return nil, r.err
+func appendGlobalExports(r *wasmbin.Reader, muts []bool, imported int, info *rewriteInfo) ([]byte, error) {
+	n, _, err := r.U32()
+	if err != nil {
+		return nil, err
 	}
-	rest := r.b[r.off:]
+	rest := r.Rest()
 	var extra []byte
 	added := uint32(0)
 	for i, m := range muts {
@@ -227,141 +243,47 @@ func appendGlobalExports(body []byte, muts []bool, imported int, info *rewriteIn
 			continue
 		}
 		name := snapshotGlobalPrefix + strconv.Itoa(i)
-		extra = appendU32(extra, uint32(len(name)))
+		extra = wasmbin.AppendU32(extra, uint32(len(name)), 0)
 		extra = append(extra, name...)
 		extra = append(extra, 3)
-		extra = appendU32(extra, uint32(imported+i))
+		extra = wasmbin.AppendU32(extra, uint32(imported+i), 0)
 		info.mutableGlobals = append(info.mutableGlobals, name)
 		added++
 	}
-	out := appendU32(nil, n+added)
+	if uint64(n)+uint64(added) > 1<<32-1 {
+		return nil, errors.New("too many exports")
+	}
+	out := wasmbin.AppendU32(nil, n+added, 0)
 	out = append(out, rest...)
 	return append(out, extra...), nil
 }
 
-// wreader reads the wasm binary encoding; the first error sticks.
-type wreader struct {
-	b   []byte
-	off int
-	err error
-}
-
-func (r *wreader) fail(what string) {
-	if r.err == nil {
-		r.err = fmt.Errorf("truncated or malformed %s at byte %d", what, r.off)
-	}
-	r.off = len(r.b)
-}
-
-func (r *wreader) byte() byte {
-	if r.off >= len(r.b) {
-		r.fail("byte")
-		return 0
-	}
-	c := r.b[r.off]
-	r.off++
-	return c
-}
-
-func (r *wreader) u32() uint32 {
-	var v uint64
-	for shift := 0; shift < 35; shift += 7 {
-		c := r.byte()
-		if r.err != nil {
-			return 0
+// skipConstExpr skips a constant expression up to its end opcode.
+func skipConstExpr(r *wasmbin.Reader) error {
+	for {
+		op, err := r.Byte()
+		if err != nil {
+			return err
 		}
-		v |= uint64(c&0x7f) << shift
-		if c&0x80 == 0 {
-			if v > 1<<32-1 {
-				r.fail("u32")
-				return 0
-			}
-			return uint32(v)
-		}
-	}
-	r.fail("u32")
-	return 0
-}
-
-// sleb skips a signed LEB128 of at most 10 bytes.
-func (r *wreader) sleb() {
-	for i := 0; i < 10; i++ {
-		if r.byte()&0x80 == 0 {
-			return
-		}
-	}
-	r.fail("signed integer")
-}
-
-func (r *wreader) s32() int32 {
-	var v int64
-	shift := 0
-	for i := 0; i < 5; i++ {
-		c := r.byte()
-		v |= int64(c&0x7f) << shift
-		shift += 7
-		if c&0x80 == 0 {
-			if shift < 64 && c&0x40 != 0 {
-				v |= -1 << shift
-			}
-			return int32(v)
-		}
-	}
-	r.fail("signed integer")
-	return 0
-}
-
-func (r *wreader) bytes(n int) []byte {
-	if n < 0 || n > len(r.b)-r.off {
-		r.fail("section")
-		return nil
-	}
-	b := r.b[r.off : r.off+n]
-	r.off += n
-	return b
-}
-
-func (r *wreader) name() string { return string(r.bytes(int(r.u32()))) }
-
-func (r *wreader) limits() {
-	flag := r.byte()
-	r.u32()
-	if flag&1 != 0 {
-		r.u32()
-	}
-}
-
-// constExpr skips a constant expression up to its end opcode.
-func (r *wreader) constExpr() {
-	for r.err == nil {
-		switch op := r.byte(); op {
+		switch op {
 		case 0x0b:
-			return
+			return nil
 		case 0x41, 0x42: // i32.const, i64.const
-			r.sleb()
+			_, err = r.LEB(10)
 		case 0x43:
-			r.bytes(4)
+			_, err = r.Bytes(4)
 		case 0x44:
-			r.bytes(8)
+			_, err = r.Bytes(8)
 		case 0x23, 0xd2: // global.get, ref.func
-			r.u32()
+			_, _, err = r.U32()
 		case 0xd0: // ref.null
-			r.byte()
+			_, err = r.Byte()
 		case 0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e: // extended constant expressions
 		default:
-			r.fail(fmt.Sprintf("constant expression (opcode 0x%02x)", op))
+			return r.Errorf("constant expression (opcode 0x%02x)", op)
 		}
-	}
-}
-
-func appendU32(b []byte, v uint32) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if v != 0 {
-			b = append(b, c|0x80)
-			continue
+		if err != nil {
+			return err
 		}
-		return append(b, c)
 	}
 }

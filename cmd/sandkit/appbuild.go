@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"sandkit.dev/sandkit/compiler"
-	"sandkit.dev/sandkit/host/routing"
+	"sandkit.dev/sandkit/routing"
 )
 
 // buildApp builds the app's Go handlers and its pages. dev builds pages

@@ -39,6 +39,9 @@ type Limits struct {
 	// rendered pages; -1 entries turns the cache off.
 	RenderCacheEntries int `toml:"render_cache_entries"`
 	RenderCacheBytes   int `toml:"render_cache_bytes"`
+	// LogBytes is what a guest may log in one request (log import,
+	// stdout, stderr); each record counts at least logRecordMin bytes.
+	LogBytes int64 `toml:"log_bytes"`
 }
 
 // DefaultLimits are the limits of an app that sets none.
@@ -56,6 +59,7 @@ var DefaultLimits = Limits{
 	RenderTimeout:       Duration(time.Second),
 	RenderCacheEntries:  512,
 	RenderCacheBytes:    32 << 20,
+	LogBytes:            256 << 10,
 }
 
 // WithDefaults returns l with every zero field filled from DefaultLimits.
@@ -100,6 +104,9 @@ func (l Limits) WithDefaults() Limits {
 	if l.RenderCacheBytes == 0 {
 		l.RenderCacheBytes = d.RenderCacheBytes
 	}
+	if l.LogBytes == 0 {
+		l.LogBytes = d.LogBytes
+	}
 	return l
 }
 
@@ -120,6 +127,8 @@ func (l Limits) validate() error {
 		return fmt.Errorf("limits.render_timeout = %v: must be positive", l.RenderTimeout)
 	case l.RenderCacheEntries < -1 || l.RenderCacheBytes < 0:
 		return fmt.Errorf("limits.render_cache_entries must be -1 (off) or more, render_cache_bytes positive")
+	case l.LogBytes < 0:
+		return fmt.Errorf("limits.log_bytes = %d: must be positive", l.LogBytes)
 	case l.DBMaxBytes < 0 || (l.DBMaxBytes > 0 && l.DBMaxBytes < 64<<10):
 		return fmt.Errorf("limits.db_max_bytes = %d: at least 65536", l.DBMaxBytes)
 	}

@@ -4,13 +4,15 @@
 package exampleapp
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
+
+	"golang.org/x/mod/modfile"
 )
 
-var replaceLine = regexp.MustCompile(`(?m)^replace sandkit.dev/sandkit => .*$`)
+const sdkModule = "sandkit.dev/sandkit"
 
 // Copy copies root/examples/name to dst without its build output
 // (.sandkit), database (data) or npm packages (node_modules), and points
@@ -34,8 +36,22 @@ func Copy(root, name, dst string) error {
 			return err
 		}
 		if rel == "go.mod" {
-			b = replaceLine.ReplaceAll(b, []byte("replace sandkit.dev/sandkit => "+root))
+			if b, err = replaceSDK(p, b, root); err != nil {
+				return err
+			}
 		}
 		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
 	})
+}
+
+// replaceSDK points the go.mod's replace directive for sandkit at root.
+func replaceSDK(name string, b []byte, root string) ([]byte, error) {
+	f, err := modfile.Parse(name, b, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.AddReplace(sdkModule, "", root, ""); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return modfile.Format(f.Syntax), nil
 }

@@ -6,6 +6,8 @@ package fuel
 import (
 	"fmt"
 	"math"
+
+	"sandkit.dev/sandkit/internal/wasmbin"
 )
 
 // Opcodes the walker treats specially.
@@ -51,15 +53,15 @@ var simdUnassigned = [...]uint32{
 func fuelCheck(global, yield uint32) []byte {
 	var b []byte
 	b = append(b, opGlobalGet)
-	b = appendU32(b, global, 0)
+	b = wasmbin.AppendU32(b, global, 0)
 	b = append(b, opI32Const, 1, opI32Sub, opGlobalSet)
-	b = appendU32(b, global, 0)
+	b = wasmbin.AppendU32(b, global, 0)
 	b = append(b, opGlobalGet)
-	b = appendU32(b, global, 0)
+	b = wasmbin.AppendU32(b, global, 0)
 	b = append(b, opI32Const, 0, opI32LeS, opIf, blockTypeEmpty, opCall)
-	b = appendU32(b, yield, 0)
+	b = wasmbin.AppendU32(b, yield, 0)
 	b = append(b, opGlobalSet)
-	b = appendU32(b, global, 0)
+	b = wasmbin.AppendU32(b, global, 0)
 	return append(b, opEnd)
 }
 
@@ -68,11 +70,11 @@ func fuelCheck(global, yield uint32) []byte {
 // w.funcIndex. If check is non-nil it is inserted after every loop header.
 // fn is the function index for error messages, or -1 for a constant
 // expression.
-func (w *rewriter) expr(dst []byte, r *reader, fn int64, check []byte) ([]byte, error) {
+func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check []byte) ([]byte, error) {
 	depth := 0
 	for {
-		start := r.pos
-		op, err := r.byte()
+		start := r.Pos()
+		op, err := r.Byte()
 		if err != nil {
 			return nil, w.codeError(fn, r, start, err)
 		}
@@ -82,7 +84,7 @@ func (w *rewriter) expr(dst []byte, r *reader, fn int64, check []byte) ([]byte, 
 				return nil, w.codeError(fn, r, start, err)
 			}
 			depth++
-			dst = append(dst, r.b[start:r.pos]...)
+			dst = append(dst, r.Since(start)...)
 			if op == opLoop && check != nil {
 				dst = append(dst, check...)
 				w.loops++
@@ -96,7 +98,7 @@ func (w *rewriter) expr(dst []byte, r *reader, fn int64, check []byte) ([]byte, 
 			depth--
 			continue
 		case op == opCall || op == opReturnCall || op == opRefFunc:
-			idx, width, err := r.u32()
+			idx, width, err := r.U32()
 			if err != nil {
 				return nil, w.codeError(fn, r, start, err)
 			}
@@ -105,33 +107,33 @@ func (w *rewriter) expr(dst []byte, r *reader, fn int64, check []byte) ([]byte, 
 				return nil, w.codeError(fn, r, start, err)
 			}
 			dst = append(dst, op)
-			dst = appendU32(dst, idx, width)
+			dst = wasmbin.AppendU32(dst, idx, width)
 			continue
 		}
 		if err := skipImmediates(r, op); err != nil {
 			return nil, w.codeError(fn, r, start, err)
 		}
-		dst = append(dst, r.b[start:r.pos]...)
+		dst = append(dst, r.Since(start)...)
 	}
 }
 
-func (w *rewriter) codeError(fn int64, r *reader, start int, err error) error {
+func (w *rewriter) codeError(fn int64, r *wasmbin.Reader, start int, err error) error {
 	if fn < 0 {
-		return fmt.Errorf("constant expression at offset %#x: %w", r.base+start, err)
+		return fmt.Errorf("constant expression at offset %#x: %w", r.OffAt(start), err)
 	}
-	return fmt.Errorf("function %d: instruction at offset %#x: %w", fn, r.base+start, err)
+	return fmt.Errorf("function %d: instruction at offset %#x: %w", fn, r.OffAt(start), err)
 }
 
 // blockType skips a block type: empty, a value type, or a type index (s33).
-func blockType(r *reader) error {
-	if r.done() {
-		return r.errorf("%w in block type", errEOF)
+func blockType(r *wasmbin.Reader) error {
+	c, ok := r.Peek()
+	if !ok {
+		return r.Errorf("%w in block type", wasmbin.ErrEOF)
 	}
-	c := r.b[r.pos]
 	if c == blockTypeEmpty || isValType(c) || c == refNullable || c == refNonNullable {
 		return valTypeOrEmpty(r)
 	}
-	v, err := r.skipLEB(5)
+	v, err := r.LEB(5)
 	if err != nil {
 		return err
 	}
@@ -159,15 +161,15 @@ func isValType(c byte) bool {
 }
 
 // valType skips a value type: a one-byte type or a typed reference.
-func valType(r *reader) error {
-	if !r.done() && r.b[r.pos] == blockTypeEmpty {
-		return unsupportedf("value type %#x is not supported", r.b[r.pos])
+func valType(r *wasmbin.Reader) error {
+	if c, ok := r.Peek(); ok && c == blockTypeEmpty {
+		return unsupportedf("value type %#x is not supported", c)
 	}
 	return valTypeOrEmpty(r)
 }
 
-func valTypeOrEmpty(r *reader) error {
-	c, err := r.byte()
+func valTypeOrEmpty(r *wasmbin.Reader) error {
+	c, err := r.Byte()
 	if err != nil {
 		return err
 	}
@@ -182,12 +184,12 @@ func valTypeOrEmpty(r *reader) error {
 
 // heapType skips the heap type of a reference: func, extern, exn, or a type
 // index. The GC proposal's heap types (any, eq, struct, ...) are refused.
-func heapType(r *reader) error {
-	if r.done() {
-		return r.errorf("%w in heap type", errEOF)
+func heapType(r *wasmbin.Reader) error {
+	c, ok := r.Peek()
+	if !ok {
+		return r.Errorf("%w in heap type", wasmbin.ErrEOF)
 	}
-	c := r.b[r.pos]
-	v, err := r.skipLEB(5)
+	v, err := r.LEB(5)
 	if err != nil {
 		return err
 	}
@@ -197,23 +199,23 @@ func heapType(r *reader) error {
 	return nil
 }
 
-func memarg(r *reader) error {
-	align, _, err := r.u32()
+func memarg(r *wasmbin.Reader) error {
+	align, _, err := r.U32()
 	if err != nil {
 		return err
 	}
 	if align&0x40 != 0 { // multi-memory: a memory index follows
-		if _, _, err := r.u32(); err != nil {
+		if _, _, err := r.U32(); err != nil {
 			return err
 		}
 	}
-	_, err = r.skipLEB(10) // offset: u32, or u64 with memory64
+	_, err = r.LEB(10) // offset: u32, or u64 with memory64
 	return err
 }
 
-func u32s(r *reader, n int) error {
+func u32s(r *wasmbin.Reader, n int) error {
 	for i := 0; i < n; i++ {
-		if _, _, err := r.u32(); err != nil {
+		if _, _, err := r.U32(); err != nil {
 			return err
 		}
 	}
@@ -221,14 +223,14 @@ func u32s(r *reader, n int) error {
 }
 
 // skipImmediates skips the immediates of every opcode not handled in expr.
-func skipImmediates(r *reader, op byte) error {
+func skipImmediates(r *wasmbin.Reader, op byte) error {
 	switch {
 	case op == 0x00 || op == 0x01 || op == opElse || op == 0x0f || op == 0x1a || op == 0x1b:
 		return nil // unreachable, nop, else, return, drop, select
 	case op == 0x0c || op == 0x0d: // br, br_if
 		return u32s(r, 1)
 	case op == opBrTable:
-		n, _, err := r.count(1)
+		n, _, err := r.Count(1)
 		if err != nil {
 			return err
 		}
@@ -236,7 +238,7 @@ func skipImmediates(r *reader, op byte) error {
 	case op == 0x11 || op == 0x13: // call_indirect, return_call_indirect
 		return u32s(r, 2)
 	case op == opSelectT:
-		n, _, err := r.count(1)
+		n, _, err := r.Count(1)
 		if err != nil {
 			return err
 		}
@@ -253,16 +255,16 @@ func skipImmediates(r *reader, op byte) error {
 	case op == 0x3f || op == 0x40: // memory.size, memory.grow
 		return u32s(r, 1)
 	case op == opI32Const:
-		_, err := r.skipLEB(5)
+		_, err := r.LEB(5)
 		return err
 	case op == 0x42: // i64.const
-		_, err := r.skipLEB(10)
+		_, err := r.LEB(10)
 		return err
 	case op == 0x43: // f32.const
-		_, err := r.bytes(4)
+		_, err := r.Bytes(4)
 		return err
 	case op == 0x44: // f64.const
-		_, err := r.bytes(8)
+		_, err := r.Bytes(8)
 		return err
 	case op >= 0x45 && op <= 0xc4: // numeric, including sign extension
 		return nil
@@ -284,8 +286,8 @@ func skipImmediates(r *reader, op byte) error {
 	return unsupportedf("unknown opcode %#x", op)
 }
 
-func miscImmediates(r *reader) error {
-	sub, _, err := r.u32()
+func miscImmediates(r *wasmbin.Reader) error {
+	sub, _, err := r.U32()
 	if err != nil {
 		return err
 	}
@@ -312,8 +314,8 @@ func miscImmediates(r *reader) error {
 	return unsupportedf("unknown opcode 0xfc %#x", sub)
 }
 
-func simdImmediates(r *reader) error {
-	sub, _, err := r.u32()
+func simdImmediates(r *wasmbin.Reader) error {
+	sub, _, err := r.U32()
 	if err != nil {
 		return err
 	}
@@ -321,16 +323,16 @@ func simdImmediates(r *reader) error {
 	case sub <= 11, sub == 0x5c, sub == 0x5d: // loads, store, load zero
 		return memarg(r)
 	case sub == 12 || sub == 13: // v128.const, i8x16.shuffle
-		_, err := r.bytes(16)
+		_, err := r.Bytes(16)
 		return err
 	case sub >= 0x15 && sub <= 0x22: // extract_lane, replace_lane
-		_, err := r.byte()
+		_, err := r.Byte()
 		return err
 	case sub >= 0x54 && sub <= 0x5b: // load_lane, store_lane
 		if err := memarg(r); err != nil {
 			return err
 		}
-		_, err := r.byte()
+		_, err := r.Byte()
 		return err
 	case sub <= 0xff:
 		for _, u := range simdUnassigned {
@@ -343,8 +345,8 @@ func simdImmediates(r *reader) error {
 	return unsupportedf("unknown or unsupported opcode 0xfd %#x (relaxed SIMD?)", sub)
 }
 
-func atomicImmediates(r *reader) error {
-	sub, _, err := r.u32()
+func atomicImmediates(r *wasmbin.Reader) error {
+	sub, _, err := r.U32()
 	if err != nil {
 		return err
 	}
@@ -352,7 +354,7 @@ func atomicImmediates(r *reader) error {
 	case sub <= 2, sub >= 0x10 && sub <= 0x4e: // notify, wait, loads, stores, rmw
 		return memarg(r)
 	case sub == 3: // atomic.fence
-		_, err := r.byte()
+		_, err := r.Byte()
 		return err
 	}
 	return unsupportedf("unknown opcode 0xfe %#x", sub)

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero/api"
+
+	"sandkit.dev/sandkit/internal/wasmbin"
 )
 
 // bodyWith is a code-section entry with locals (already encoded as a vector).
@@ -64,20 +66,20 @@ func fixupsModule() []byte {
 		}(),
 	)
 	return module(
-		sec(secType, vec(functype(nil, op(i32)), functype(op(i32), op(i32)),
+		sec(wasmbin.SecType, vec(functype(nil, op(i32)), functype(op(i32), op(i32)),
 			functype(nil, nil), functype(op(i32, i32), op(i32)))),
-		sec(secImport, vec(cat(str("env"), str("base"), op(0), u32(0)))),
-		sec(secFunction, vec(funcs...)),
-		sec(secTable, vec(op(funcref, 0, 16), op(funcref, 0, 1))),
-		sec(secMemory, vec(op(0, 1))),
-		sec(secGlobal, vec(cat(op(i32, 1), constI32(0)), cat(op(funcref, 0), refFunc(6)))),
-		sec(secExport, vec(
+		sec(wasmbin.SecImport, vec(cat(str("env"), str("base"), op(0), u32(0)))),
+		sec(wasmbin.SecFunction, vec(funcs...)),
+		sec(wasmbin.SecTable, vec(op(funcref, 0, 16), op(funcref, 0, 1))),
+		sec(wasmbin.SecMemory, vec(op(0, 1))),
+		sec(wasmbin.SecGlobal, vec(cat(op(i32, 1), constI32(0)), cat(op(funcref, 0), refFunc(6)))),
+		sec(wasmbin.SecExport, vec(
 			export("started", 3, 0), export("table", 1, 0), export("base", 0, 0),
 			export("one", 0, 1), export("call_indirect_at", 0, 10),
 			export("init_passive", 0, 11), export("via_ref_func", 0, 12),
 			export("tail", 0, 13), export("loop_sum", 0, 14), export("global_ref", 0, 15))),
-		sec(secStart, u32(9)),
-		sec(secElement, vec(
+		sec(wasmbin.SecStart, u32(9)),
+		sec(wasmbin.SecElement, vec(
 			cat(op(0), constI32(0), vec(u32(1))),
 			cat(op(1, 0), vec(u32(2))),
 			cat(op(2, 0), constI32(2), op(0), vec(u32(3))),
@@ -87,13 +89,13 @@ func fixupsModule() []byte {
 			cat(op(6, 0), constI32(6), op(funcref), vec(refFunc(8), op(opRefNull, funcref, opEnd))),
 			cat(op(7, funcref), vec(refFunc(6))),
 		)),
-		sec(secCode, vec(bodies...)),
-		sec(secData, vec(
+		sec(wasmbin.SecCode, vec(bodies...)),
+		sec(wasmbin.SecData, vec(
 			cat(op(0), constI32(0), str("hi")),
 			cat(op(1), str("x")),
 			cat(op(2, 0), constI32(8), str("yo")),
 		)),
-		sec(secCustom, str("name"), names),
+		sec(wasmbin.SecCustom, str("name"), names),
 	)
 }
 
@@ -218,12 +220,12 @@ func inspect(t *testing.T, wasm []byte) *rewriter {
 func TestGolden(t *testing.T) {
 	check := op(0x23, 0, 0x41, 1, 0x6b, 0x24, 0, 0x23, 0, 0x41, 0, 0x4c, 0x04, 0x40, 0x10, 0, 0x24, 0, 0x0b)
 	want := module(
-		sec(secType, vec(functype(nil, nil), functype(nil, op(i32)))),
-		sec(secImport, vec(cat(str("sandkit_fuel"), str("yield"), op(0), u32(1)))),
-		sec(secFunction, vec(u32(0))),
-		sec(secGlobal, vec(op(i32, 1, 0x41, 0x90, 0xce, 0x00, 0x0b))), // 10000
-		sec(secExport, vec(cat(str("spin"), op(0), u32(1)))),
-		sec(secCode, vec(body(check, op(opLoop, blockTypeEmpty), check, op(0x0c, 0, opEnd, opEnd)))),
+		sec(wasmbin.SecType, vec(functype(nil, nil), functype(nil, op(i32)))),
+		sec(wasmbin.SecImport, vec(cat(str("sandkit_fuel"), str("yield"), op(0), u32(1)))),
+		sec(wasmbin.SecFunction, vec(u32(0))),
+		sec(wasmbin.SecGlobal, vec(op(i32, 1, 0x41, 0x90, 0xce, 0x00, 0x0b))), // 10000
+		sec(wasmbin.SecExport, vec(cat(str("spin"), op(0), u32(1)))),
+		sec(wasmbin.SecCode, vec(body(check, op(opLoop, blockTypeEmpty), check, op(0x0c, 0, opEnd, opEnd)))),
 	)
 	got, err := Instrument(spinModule())
 	if err != nil {

@@ -4,11 +4,12 @@
 package fuel
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
 	"strings"
+
+	"sandkit.dev/sandkit/internal/wasmbin"
 )
 
 const (
@@ -33,36 +34,18 @@ const maxLocals = 50000
 // imports sandkit_fuel.yield.
 var ErrInstrumented = errors.New("fuel: module is already instrumented")
 
-// Section ids.
-const (
-	secCustom    = 0
-	secType      = 1
-	secImport    = 2
-	secFunction  = 3
-	secTable     = 4
-	secMemory    = 5
-	secGlobal    = 6
-	secExport    = 7
-	secStart     = 8
-	secElement   = 9
-	secCode      = 10
-	secData      = 11
-	secDataCount = 12
-	secTag       = 13
-)
-
 // sectionRank is the position a non-custom section must take in a module.
 func sectionRank(id byte) int {
 	switch id {
-	case secTag:
+	case wasmbin.SecTag:
 		return 6
-	case secGlobal:
+	case wasmbin.SecGlobal:
 		return 7
-	case secExport, secStart, secElement:
+	case wasmbin.SecExport, wasmbin.SecStart, wasmbin.SecElement:
 		return int(id) + 1
-	case secDataCount:
+	case wasmbin.SecDataCount:
 		return 11
-	case secCode, secData:
+	case wasmbin.SecCode, wasmbin.SecData:
 		return int(id) + 2
 	}
 	return int(id) // type, import, function, table, memory
@@ -87,14 +70,6 @@ func Instrument(wasm []byte) ([]byte, error) {
 	return out, nil
 }
 
-// section is one section of the input, payload excluded of its header.
-type section struct {
-	id      byte
-	width   int // bytes the size LEB128 took, kept on output
-	payload []byte
-	off     int // module offset of payload[0]
-}
-
 // rewriter holds what one rewrite learns about the module. With instrument
 // false it re-encodes the module unchanged (the round-trip tests use this to
 // prove the walker copies every instruction faithfully).
@@ -108,8 +83,8 @@ type rewriter struct {
 	importedGlobals uint32
 	definedFuncs    uint32
 	definedGlobals  uint32
-	has             [secTag + 1]bool // non-custom sections present
-	added           [secTag + 1]bool // sections created by the rewrite
+	has             [wasmbin.SecTag + 1]bool // non-custom sections present
+	added           [wasmbin.SecTag + 1]bool // sections created by the rewrite
 
 	check   []byte // the fuel check, see fuelCheck
 	loops   int    // loop headers instrumented
@@ -118,12 +93,6 @@ type rewriter struct {
 }
 
 func rewrite(wasm []byte, instrument bool) ([]byte, error) {
-	if len(wasm) < 8 || string(wasm[:4]) != "\x00asm" {
-		return nil, errors.New("not a wasm binary module (bad magic)")
-	}
-	if v := wasm[4:8]; !bytes.Equal(v, []byte{1, 0, 0, 0}) {
-		return nil, fmt.Errorf("wasm binary version % x is not supported (a component?)", v)
-	}
 	secs, err := splitSections(wasm)
 	if err != nil {
 		return nil, err
@@ -131,7 +100,7 @@ func rewrite(wasm []byte, instrument bool) ([]byte, error) {
 	w := &rewriter{instrument: instrument}
 	for _, s := range secs {
 		if err := w.scan(s); err != nil {
-			return nil, fmt.Errorf("%s section: %w", sectionName(s.id), err)
+			return nil, fmt.Errorf("%s section: %w", wasmbin.SectionName(s.ID), err)
 		}
 	}
 	if w.importedFuncs+w.definedFuncs == math.MaxUint32 {
@@ -142,121 +111,101 @@ func rewrite(wasm []byte, instrument bool) ([]byte, error) {
 	out := make([]byte, 0, len(wasm)+len(wasm)/8+64)
 	out = append(out, wasm[:8]...)
 	for _, s := range secs {
-		if s.id != secCustom {
-			out = w.addMissing(out, sectionRank(s.id))
+		if s.ID != wasmbin.SecCustom {
+			out = w.addMissing(out, sectionRank(s.ID))
 		}
 		out, err = w.section(out, s)
 		if err != nil {
-			return nil, fmt.Errorf("%s section: %w", sectionName(s.id), err)
+			return nil, fmt.Errorf("%s section: %w", wasmbin.SectionName(s.ID), err)
 		}
 	}
 	return w.addMissing(out, math.MaxInt), nil
 }
 
-func splitSections(wasm []byte) ([]section, error) {
-	r := newReader(wasm, 0)
-	r.pos = 8
-	var secs []section
+// splitSections splits the module and refuses sections fuel does not know
+// or that are out of order.
+func splitSections(wasm []byte) ([]wasmbin.Section, error) {
+	secs, err := wasmbin.Sections(wasm)
+	if err != nil {
+		return nil, err
+	}
 	last := 0
-	for !r.done() {
-		id, err := r.byte()
-		if err != nil {
-			return nil, err
-		}
-		size, width, err := r.u32()
-		if err != nil {
-			return nil, err
-		}
-		off := r.off()
-		payload, err := r.bytes(size)
-		if err != nil {
-			return nil, fmt.Errorf("%s section: %w", sectionName(id), err)
-		}
+	for _, s := range secs {
 		switch {
-		case id == secTag:
+		case s.ID == wasmbin.SecTag:
 			return nil, unsupportedf("tag section: the exception-handling proposal is not supported")
-		case id > secTag:
-			return nil, fmt.Errorf("offset %#x: %w", off, unsupportedf("unknown section id %d", id))
-		case id != secCustom:
-			if sectionRank(id) <= last {
-				return nil, fmt.Errorf("offset %#x: %s section is duplicated or out of order", off, sectionName(id))
+		case s.ID > wasmbin.SecTag:
+			return nil, fmt.Errorf("offset %#x: %w", s.Off, unsupportedf("unknown section id %d", s.ID))
+		case s.ID != wasmbin.SecCustom:
+			if sectionRank(s.ID) <= last {
+				return nil, fmt.Errorf("offset %#x: %s section is duplicated or out of order", s.Off, wasmbin.SectionName(s.ID))
 			}
-			last = sectionRank(id)
+			last = sectionRank(s.ID)
 		}
-		secs = append(secs, section{id: id, width: width, payload: payload, off: off})
 	}
 	return secs, nil
 }
 
-func sectionName(id byte) string {
-	names := [...]string{"custom", "type", "import", "function", "table", "memory",
-		"global", "export", "start", "element", "code", "data", "data count", "tag"}
-	if int(id) < len(names) {
-		return names[id]
-	}
-	return fmt.Sprintf("unknown (%d)", id)
-}
-
 // scan collects the counts the rewrite needs before it writes anything.
-func (w *rewriter) scan(s section) error {
-	if s.id == secCustom {
+func (w *rewriter) scan(s wasmbin.Section) error {
+	if s.ID == wasmbin.SecCustom {
 		return nil
 	}
-	w.has[s.id] = true
-	r := newReader(s.payload, s.off)
-	switch s.id {
-	case secType, secImport:
+	w.has[s.ID] = true
+	r := wasmbin.NewReader(s.Payload, s.Off)
+	switch s.ID {
+	case wasmbin.SecType, wasmbin.SecImport:
 		scan := w.scanTypes
-		if s.id == secImport {
+		if s.ID == wasmbin.SecImport {
 			scan = w.scanImports
 		}
 		if err := scan(r); err != nil {
 			return err
 		}
-		if !r.done() {
-			return r.errorf("%d bytes after the last entry", r.remaining())
+		if !r.Done() {
+			return r.Errorf("%d bytes after the last entry", r.Remaining())
 		}
 		return nil
-	case secFunction:
-		n, _, err := r.count(1)
+	case wasmbin.SecFunction:
+		n, _, err := r.Count(1)
 		w.definedFuncs = n
 		return err
-	case secGlobal:
-		n, _, err := r.count(3)
+	case wasmbin.SecGlobal:
+		n, _, err := r.Count(3)
 		w.definedGlobals = n
 		return err
 	}
 	return nil
 }
 
-func (w *rewriter) scanTypes(r *reader) error {
-	n, _, err := r.count(3)
+func (w *rewriter) scanTypes(r *wasmbin.Reader) error {
+	n, _, err := r.Count(3)
 	if err != nil {
 		return err
 	}
 	w.types = n
 	found := false
 	for i := uint32(0); i < n; i++ {
-		form, err := r.byte()
+		form, err := r.Byte()
 		if err != nil {
 			return err
 		}
 		if form != 0x60 {
-			return r.errorf("type %d: %w", i, unsupportedf("form %#x is not a function type (GC proposal?)", form))
+			return r.Errorf("type %d: %w", i, unsupportedf("form %#x is not a function type (GC proposal?)", form))
 		}
 		var params, results []byte
 		for _, list := range []*[]byte{&params, &results} {
-			m, _, err := r.count(1)
+			m, _, err := r.Count(1)
 			if err != nil {
 				return err
 			}
-			start := r.pos
+			start := r.Pos()
 			for j := uint32(0); j < m; j++ {
 				if err := valType(r); err != nil {
-					return r.errorf("type %d: %w", i, err)
+					return r.Errorf("type %d: %w", i, err)
 				}
 			}
-			*list = r.b[start:r.pos]
+			*list = r.Since(start)
 		}
 		if !found && len(params) == 0 && string(results) == "\x7f" {
 			w.yieldType, found = i, true
@@ -268,27 +217,27 @@ func (w *rewriter) scanTypes(r *reader) error {
 	return nil
 }
 
-func (w *rewriter) scanImports(r *reader) error {
-	n, _, err := r.count(4)
+func (w *rewriter) scanImports(r *wasmbin.Reader) error {
+	n, _, err := r.Count(4)
 	if err != nil {
 		return err
 	}
 	for i := uint32(0); i < n; i++ {
-		mod, err := r.name()
+		mod, err := r.Name()
 		if err != nil {
 			return err
 		}
-		name, err := r.name()
+		name, err := r.Name()
 		if err != nil {
 			return err
 		}
-		kind, err := r.byte()
+		kind, err := r.Byte()
 		if err != nil {
 			return err
 		}
 		switch kind {
 		case 0: // func
-			if _, _, err := r.u32(); err != nil {
+			if _, _, err := r.U32(); err != nil {
 				return err
 			}
 			if string(mod) == ImportModule && string(name) == ImportName && w.instrument {
@@ -296,7 +245,7 @@ func (w *rewriter) scanImports(r *reader) error {
 			}
 			w.importedFuncs++
 		case 1: // table
-			if _, err := r.byte(); err != nil {
+			if _, err := r.Byte(); err != nil {
 				return err
 			}
 			err = limits(r)
@@ -306,12 +255,12 @@ func (w *rewriter) scanImports(r *reader) error {
 			if err := valType(r); err != nil {
 				return err
 			}
-			_, err = r.byte()
+			_, err = r.Byte()
 			w.importedGlobals++
 		case 4:
-			return r.errorf("import %d: %w", i, unsupportedf("tag imports (exception handling) are not supported"))
+			return r.Errorf("import %d: %w", i, unsupportedf("tag imports (exception handling) are not supported"))
 		default:
-			return r.errorf("import %d: %w", i, unsupportedf("unknown import kind %#x", kind))
+			return r.Errorf("import %d: %w", i, unsupportedf("unknown import kind %#x", kind))
 		}
 		if err != nil {
 			return err
@@ -320,20 +269,11 @@ func (w *rewriter) scanImports(r *reader) error {
 	return nil
 }
 
-func limits(r *reader) error {
-	flags, err := r.byte()
-	if err != nil {
-		return err
+func limits(r *wasmbin.Reader) error {
+	if flags, ok := r.Peek(); ok && flags > 7 {
+		return r.Errorf("%w", unsupportedf("unknown limits flags %#x", flags))
 	}
-	if flags > 7 {
-		return r.errorf("%w", unsupportedf("unknown limits flags %#x", flags))
-	}
-	if _, err := r.skipLEB(10); err != nil {
-		return err
-	}
-	if flags&1 != 0 {
-		_, err = r.skipLEB(10)
-	}
+	_, _, _, err := r.Limits()
 	return err
 }
 
@@ -356,30 +296,24 @@ func (w *rewriter) addMissing(out []byte, next int) []byte {
 	if !w.instrument {
 		return out
 	}
-	for _, id := range []byte{secType, secImport, secGlobal} {
+	for _, id := range []byte{wasmbin.SecType, wasmbin.SecImport, wasmbin.SecGlobal} {
 		if w.has[id] || w.added[id] || sectionRank(id) >= next {
 			continue
 		}
 		w.added[id] = true
 		var p []byte
 		switch id {
-		case secType:
+		case wasmbin.SecType:
 			w.yieldType, w.newType = 0, true
-			p = w.appendYieldType(appendU32(p, 1, 0))
-		case secImport:
-			p = w.appendYieldImport(appendU32(p, 1, 0))
-		case secGlobal:
-			p = w.appendFuelGlobal(appendU32(p, 1, 0))
+			p = w.appendYieldType(wasmbin.AppendU32(p, 1, 0))
+		case wasmbin.SecImport:
+			p = w.appendYieldImport(wasmbin.AppendU32(p, 1, 0))
+		case wasmbin.SecGlobal:
+			p = w.appendFuelGlobal(wasmbin.AppendU32(p, 1, 0))
 		}
-		out = appendSection(out, id, 0, p)
+		out = wasmbin.AppendSection(out, id, 0, p)
 	}
 	return out
-}
-
-func appendSection(out []byte, id byte, width int, payload []byte) []byte {
-	out = append(out, id)
-	out = appendU32(out, uint32(len(payload)), width)
-	return append(out, payload...)
 }
 
 func (w *rewriter) appendYieldType(p []byte) []byte {
@@ -387,91 +321,90 @@ func (w *rewriter) appendYieldType(p []byte) []byte {
 }
 
 func (w *rewriter) appendYieldImport(p []byte) []byte {
-	p = appendU32(p, uint32(len(ImportModule)), 0)
+	p = wasmbin.AppendU32(p, uint32(len(ImportModule)), 0)
 	p = append(p, ImportModule...)
-	p = appendU32(p, uint32(len(ImportName)), 0)
+	p = wasmbin.AppendU32(p, uint32(len(ImportName)), 0)
 	p = append(p, ImportName...)
 	p = append(p, 0) // func
-	return appendU32(p, w.yieldType, 0)
+	return wasmbin.AppendU32(p, w.yieldType, 0)
 }
 
 func (w *rewriter) appendFuelGlobal(p []byte) []byte {
 	p = append(p, 0x7f, 1, opI32Const) // mutable i32
-	p = appendS32(p, DefaultBudget)
+	p = wasmbin.AppendS32(p, DefaultBudget)
 	return append(p, opEnd)
 }
 
 // section appends the rewritten section s to out.
-func (w *rewriter) section(out []byte, s section) ([]byte, error) {
-	r := newReader(s.payload, s.off)
+func (w *rewriter) section(out []byte, s wasmbin.Section) ([]byte, error) {
+	r := wasmbin.NewReader(s.Payload, s.Off)
 	var p []byte
 	var err error
-	switch s.id {
-	case secCustom:
+	switch s.ID {
+	case wasmbin.SecCustom:
 		return w.custom(out, s), nil
-	case secType:
+	case wasmbin.SecType:
 		if !w.instrument || !w.newType {
-			return appendSection(out, s.id, s.width, s.payload), nil
+			return wasmbin.AppendSection(out, s.ID, s.Width, s.Payload), nil
 		}
 		p, err = appendOneMore(r, w.appendYieldType)
-	case secImport:
+	case wasmbin.SecImport:
 		if !w.instrument {
-			return appendSection(out, s.id, s.width, s.payload), nil
+			return wasmbin.AppendSection(out, s.ID, s.Width, s.Payload), nil
 		}
 		p, err = appendOneMore(r, w.appendYieldImport)
-	case secGlobal:
+	case wasmbin.SecGlobal:
 		p, err = w.globals(r)
-	case secExport:
+	case wasmbin.SecExport:
 		p, err = w.exports(r)
-	case secStart:
+	case wasmbin.SecStart:
 		p, err = w.start(r)
-	case secElement:
+	case wasmbin.SecElement:
 		p, err = w.elements(r)
-	case secCode:
+	case wasmbin.SecCode:
 		p, err = w.code(r)
-	case secData:
+	case wasmbin.SecData:
 		p, err = w.data(r)
 	default: // function, table, memory, data count: nothing to change
-		return appendSection(out, s.id, s.width, s.payload), nil
+		return wasmbin.AppendSection(out, s.ID, s.Width, s.Payload), nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !r.done() {
-		return nil, r.errorf("%d bytes after the last entry", r.remaining())
+	if !r.Done() {
+		return nil, r.Errorf("%d bytes after the last entry", r.Remaining())
 	}
-	return appendSection(out, s.id, s.width, p), nil
+	return wasmbin.AppendSection(out, s.ID, s.Width, p), nil
 }
 
 // appendOneMore copies a vector section with its count raised by one and the
 // new element appended at the end.
-func appendOneMore(r *reader, add func([]byte) []byte) ([]byte, error) {
-	n, width, err := r.u32()
+func appendOneMore(r *wasmbin.Reader, add func([]byte) []byte) ([]byte, error) {
+	n, width, err := r.U32()
 	if err != nil {
 		return nil, err
 	}
 	if n == math.MaxUint32 {
 		return nil, errors.New("vector is full")
 	}
-	p := appendU32(nil, n+1, width)
-	p = append(p, r.b[r.pos:]...)
-	r.pos = len(r.b)
+	p := wasmbin.AppendU32(nil, n+1, width)
+	p = append(p, r.Rest()...)
 	return add(p), nil
 }
 
-func (w *rewriter) custom(out []byte, s section) []byte {
-	r := newReader(s.payload, s.off)
-	name, err := r.name()
+func (w *rewriter) custom(out []byte, s wasmbin.Section) []byte {
+	r := wasmbin.NewReader(s.Payload, s.Off)
+	name, err := r.Name()
 	if err != nil {
-		return appendSection(out, s.id, s.width, s.payload) // wazero decides
+		return wasmbin.AppendSection(out, s.ID, s.Width, s.Payload) // wazero decides
 	}
 	switch {
 	case string(name) == "name":
-		head := s.payload[:r.pos:r.pos]
+		head := s.Payload[:r.Pos():r.Pos()]
 		p, ok := w.names(r)
 		switch {
 		case ok:
-			return appendSection(out, s.id, s.width, append(head, p...))
+			return wasmbin.AppendSection(out, s.ID, s.Width, append(head, p...))
 		case w.instrument:
 			// The name section is debug information only: if it does not
 			// parse it cannot be re-indexed, so drop it rather than fail.
@@ -483,11 +416,11 @@ func (w *rewriter) custom(out []byte, s section) []byte {
 		// none, so DWARF is dropped.
 		return out
 	}
-	return appendSection(out, s.id, s.width, s.payload)
+	return wasmbin.AppendSection(out, s.ID, s.Width, s.Payload)
 }
 
-func (w *rewriter) globals(r *reader) ([]byte, error) {
-	n, width, err := r.u32()
+func (w *rewriter) globals(r *wasmbin.Reader) ([]byte, error) {
+	n, width, err := r.U32()
 	if err != nil {
 		return nil, err
 	}
@@ -495,16 +428,16 @@ func (w *rewriter) globals(r *reader) ([]byte, error) {
 	if w.instrument {
 		count++
 	}
-	p := appendU32(nil, count, width)
+	p := wasmbin.AppendU32(nil, count, width)
 	for i := uint32(0); i < n; i++ {
-		start := r.pos
+		start := r.Pos()
 		if err := valType(r); err != nil {
 			return nil, err
 		}
-		if _, err := r.byte(); err != nil { // mutability
+		if _, err := r.Byte(); err != nil { // mutability
 			return nil, err
 		}
-		p = append(p, r.b[start:r.pos]...)
+		p = append(p, r.Since(start)...)
 		if p, err = w.expr(p, r, -1, nil); err != nil {
 			return nil, fmt.Errorf("global %d: %w", w.importedGlobals+i, err)
 		}
@@ -515,23 +448,23 @@ func (w *rewriter) globals(r *reader) ([]byte, error) {
 	return p, nil
 }
 
-func (w *rewriter) exports(r *reader) ([]byte, error) {
-	n, width, err := r.count(3)
+func (w *rewriter) exports(r *wasmbin.Reader) ([]byte, error) {
+	n, width, err := r.Count(3)
 	if err != nil {
 		return nil, err
 	}
-	p := appendU32(nil, n, width)
+	p := wasmbin.AppendU32(nil, n, width)
 	for i := uint32(0); i < n; i++ {
-		start := r.pos
-		if _, err := r.name(); err != nil {
+		start := r.Pos()
+		if _, err := r.Name(); err != nil {
 			return nil, err
 		}
-		kind, err := r.byte()
+		kind, err := r.Byte()
 		if err != nil {
 			return nil, err
 		}
-		p = append(p, r.b[start:r.pos]...)
-		idx, iw, err := r.u32()
+		p = append(p, r.Since(start)...)
+		idx, iw, err := r.U32()
 		if err != nil {
 			return nil, err
 		}
@@ -540,20 +473,20 @@ func (w *rewriter) exports(r *reader) ([]byte, error) {
 				return nil, err
 			}
 		}
-		p = appendU32(p, idx, iw)
+		p = wasmbin.AppendU32(p, idx, iw)
 	}
 	return p, nil
 }
 
-func (w *rewriter) start(r *reader) ([]byte, error) {
-	idx, iw, err := r.u32()
+func (w *rewriter) start(r *wasmbin.Reader) ([]byte, error) {
+	idx, iw, err := r.U32()
 	if err != nil {
 		return nil, err
 	}
 	if idx, err = w.funcIndex(idx); err != nil {
 		return nil, err
 	}
-	return appendU32(nil, idx, iw), nil
+	return wasmbin.AppendU32(nil, idx, iw), nil
 }
 
 // elements rewrites the element section, all eight segment encodings:
@@ -563,12 +496,12 @@ func (w *rewriter) start(r *reader) ([]byte, error) {
 //	2: table offset-expr elemkind vec(funcidx)
 //	                                        6: table offset-expr reftype vec(expr)
 //	3: elemkind vec(funcidx)   (declared)   7: reftype vec(expr)   (declared)
-func (w *rewriter) elements(r *reader) ([]byte, error) {
-	n, width, err := r.count(1)
+func (w *rewriter) elements(r *wasmbin.Reader) ([]byte, error) {
+	n, width, err := r.Count(1)
 	if err != nil {
 		return nil, err
 	}
-	p := appendU32(nil, n, width)
+	p := wasmbin.AppendU32(nil, n, width)
 	for i := uint32(0); i < n; i++ {
 		if p, err = w.element(p, r); err != nil {
 			return nil, fmt.Errorf("segment %d: %w", i, err)
@@ -577,21 +510,21 @@ func (w *rewriter) elements(r *reader) ([]byte, error) {
 	return p, nil
 }
 
-func (w *rewriter) element(p []byte, r *reader) ([]byte, error) {
-	flags, fw, err := r.u32()
+func (w *rewriter) element(p []byte, r *wasmbin.Reader) ([]byte, error) {
+	flags, fw, err := r.U32()
 	if err != nil {
 		return nil, err
 	}
 	if flags > 7 {
-		return nil, r.errorf("%w", unsupportedf("unknown element segment flags %d", flags))
+		return nil, r.Errorf("%w", unsupportedf("unknown element segment flags %d", flags))
 	}
-	p = appendU32(p, flags, fw)
+	p = wasmbin.AppendU32(p, flags, fw)
 	if flags == 2 || flags == 6 { // explicit table index
-		start := r.pos
-		if _, _, err := r.u32(); err != nil {
+		start := r.Pos()
+		if _, _, err := r.U32(); err != nil {
 			return nil, err
 		}
-		p = append(p, r.b[start:r.pos]...)
+		p = append(p, r.Since(start)...)
 	}
 	if flags&1 == 0 { // active: offset expression
 		if p, err = w.expr(p, r, -1, nil); err != nil {
@@ -599,17 +532,17 @@ func (w *rewriter) element(p []byte, r *reader) ([]byte, error) {
 		}
 	}
 	if flags != 0 && flags != 4 { // elemkind or reftype byte
-		c, err := r.byte()
+		c, err := r.Byte()
 		if err != nil {
 			return nil, err
 		}
 		p = append(p, c)
 	}
-	m, mw, err := r.count(1)
+	m, mw, err := r.Count(1)
 	if err != nil {
 		return nil, err
 	}
-	p = appendU32(p, m, mw)
+	p = wasmbin.AppendU32(p, m, mw)
 	for j := uint32(0); j < m; j++ {
 		if flags&4 != 0 {
 			if p, err = w.expr(p, r, -1, nil); err != nil {
@@ -617,77 +550,77 @@ func (w *rewriter) element(p []byte, r *reader) ([]byte, error) {
 			}
 			continue
 		}
-		idx, iw, err := r.u32()
+		idx, iw, err := r.U32()
 		if err != nil {
 			return nil, err
 		}
 		if idx, err = w.funcIndex(idx); err != nil {
 			return nil, err
 		}
-		p = appendU32(p, idx, iw)
+		p = wasmbin.AppendU32(p, idx, iw)
 	}
 	return p, nil
 }
 
-func (w *rewriter) data(r *reader) ([]byte, error) {
-	n, width, err := r.count(1)
+func (w *rewriter) data(r *wasmbin.Reader) ([]byte, error) {
+	n, width, err := r.Count(1)
 	if err != nil {
 		return nil, err
 	}
-	p := appendU32(nil, n, width)
+	p := wasmbin.AppendU32(nil, n, width)
 	for i := uint32(0); i < n; i++ {
-		flags, fw, err := r.u32()
+		flags, fw, err := r.U32()
 		if err != nil {
 			return nil, err
 		}
-		p = appendU32(p, flags, fw)
+		p = wasmbin.AppendU32(p, flags, fw)
 		switch flags {
 		case 0, 2:
 			if flags == 2 { // memory index
-				start := r.pos
-				if _, _, err := r.u32(); err != nil {
+				start := r.Pos()
+				if _, _, err := r.U32(); err != nil {
 					return nil, err
 				}
-				p = append(p, r.b[start:r.pos]...)
+				p = append(p, r.Since(start)...)
 			}
 			if p, err = w.expr(p, r, -1, nil); err != nil {
 				return nil, fmt.Errorf("segment %d: %w", i, err)
 			}
 		case 1: // passive
 		default:
-			return nil, r.errorf("segment %d: %w", i, unsupportedf("unknown data segment flags %d", flags))
+			return nil, r.Errorf("segment %d: %w", i, unsupportedf("unknown data segment flags %d", flags))
 		}
-		start := r.pos
-		if _, err := r.name(); err != nil { // the bytes
+		start := r.Pos()
+		if _, err := r.Name(); err != nil { // the bytes
 			return nil, err
 		}
-		p = append(p, r.b[start:r.pos]...)
+		p = append(p, r.Since(start)...)
 	}
 	return p, nil
 }
 
-func (w *rewriter) code(r *reader) ([]byte, error) {
-	n, width, err := r.count(2)
+func (w *rewriter) code(r *wasmbin.Reader) ([]byte, error) {
+	n, width, err := r.Count(2)
 	if err != nil {
 		return nil, err
 	}
 	if n != w.definedFuncs {
 		return nil, fmt.Errorf("%d bodies for %d declared functions", n, w.definedFuncs)
 	}
-	p := make([]byte, 0, len(r.b)+len(r.b)/8+16)
-	p = appendU32(p, n, width)
+	p := make([]byte, 0, r.Len()+r.Len()/8+16)
+	p = wasmbin.AppendU32(p, n, width)
 	for i := uint32(0); i < n; i++ {
 		fn := int64(w.importedFuncs) + int64(i)
-		size, sw, err := r.u32()
+		size, sw, err := r.U32()
 		if err != nil {
 			return nil, err
 		}
-		bodyOff := r.off()
-		body, err := r.bytes(size)
+		bodyOff := r.Off()
+		body, err := r.Bytes(size)
 		if err != nil {
 			return nil, fmt.Errorf("function %d: %w", fn, err)
 		}
-		b, err := w.body(w.scratch[:0], newReader(body, bodyOff), fn)
+		b, err := w.body(w.scratch[:0], wasmbin.NewReader(body, bodyOff), fn)
 		if err != nil {
 			return nil, err
 		}
@@ -695,20 +628,20 @@ func (w *rewriter) code(r *reader) ([]byte, error) {
 		if uint64(len(b)) > math.MaxUint32 {
 			return nil, fmt.Errorf("function %d: body too large", fn)
 		}
-		p = appendU32(p, uint32(len(b)), sw)
+		p = wasmbin.AppendU32(p, uint32(len(b)), sw)
 		p = append(p, b...)
 	}
 	return p, nil
 }
 
-func (w *rewriter) body(dst []byte, r *reader, fn int64) ([]byte, error) {
-	groups, _, err := r.count(2)
+func (w *rewriter) body(dst []byte, r *wasmbin.Reader, fn int64) ([]byte, error) {
+	groups, _, err := r.Count(2)
 	if err != nil {
 		return nil, fmt.Errorf("function %d: locals: %w", fn, err)
 	}
 	var locals uint64
 	for i := uint32(0); i < groups; i++ {
-		n, _, err := r.u32()
+		n, _, err := r.U32()
 		if err != nil {
 			return nil, fmt.Errorf("function %d: locals: %w", fn, err)
 		}
@@ -716,10 +649,10 @@ func (w *rewriter) body(dst []byte, r *reader, fn int64) ([]byte, error) {
 			return nil, fmt.Errorf("function %d: more than %d locals", fn, maxLocals)
 		}
 		if err := valType(r); err != nil {
-			return nil, fmt.Errorf("function %d: locals: %w", fn, r.errorf("%w", err))
+			return nil, fmt.Errorf("function %d: locals: %w", fn, r.Errorf("%w", err))
 		}
 	}
-	dst = append(dst, r.b[:r.pos]...)
+	dst = append(dst, r.Since(0)...)
 	var check []byte
 	if w.instrument {
 		check = w.check
@@ -730,8 +663,8 @@ func (w *rewriter) body(dst []byte, r *reader, fn int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !r.done() {
-		return nil, fmt.Errorf("function %d: %d bytes after the final end", fn, r.remaining())
+	if !r.Done() {
+		return nil, fmt.Errorf("function %d: %d bytes after the final end", fn, r.Remaining())
 	}
 	return dst, nil
 }

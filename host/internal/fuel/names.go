@@ -3,6 +3,8 @@
 
 package fuel
 
+import "sandkit.dev/sandkit/internal/wasmbin"
+
 // Name subsections that are keyed by function index.
 const (
 	nameFunctions = 1 // namemap: funcidx -> name
@@ -13,26 +15,26 @@ const (
 // names rewrites the name section's subsections from r (positioned after the
 // section's own name). ok is false if the section does not parse, in which
 // case the caller drops it: it is debug information only.
-func (w *rewriter) names(r *reader) (p []byte, ok bool) {
-	for !r.done() {
-		id, err := r.byte()
+func (w *rewriter) names(r *wasmbin.Reader) (p []byte, ok bool) {
+	for !r.Done() {
+		id, err := r.Byte()
 		if err != nil {
 			return nil, false
 		}
-		size, sw, err := r.u32()
+		size, sw, err := r.U32()
 		if err != nil {
 			return nil, false
 		}
-		sub, err := r.bytes(size)
+		sub, err := r.Bytes(size)
 		if err != nil {
 			return nil, false
 		}
 		var out []byte
 		switch id {
 		case nameFunctions:
-			out, ok = w.nameMap(newReader(sub, 0), false)
+			out, ok = w.nameMap(wasmbin.NewReader(sub, 0), false)
 		case nameLocals, nameLabels:
-			out, ok = w.nameMap(newReader(sub, 0), true)
+			out, ok = w.nameMap(wasmbin.NewReader(sub, 0), true)
 		default:
 			out, ok = sub, true
 		}
@@ -40,7 +42,7 @@ func (w *rewriter) names(r *reader) (p []byte, ok bool) {
 			return nil, false
 		}
 		p = append(p, id)
-		p = appendU32(p, uint32(len(out)), sw)
+		p = wasmbin.AppendU32(p, uint32(len(out)), sw)
 		p = append(p, out...)
 	}
 	return p, true
@@ -48,39 +50,39 @@ func (w *rewriter) names(r *reader) (p []byte, ok bool) {
 
 // nameMap re-indexes the function indexes of a namemap, or of an indirect
 // namemap whose inner maps are copied as they are.
-func (w *rewriter) nameMap(r *reader, indirect bool) ([]byte, bool) {
-	n, width, err := r.count(2)
+func (w *rewriter) nameMap(r *wasmbin.Reader, indirect bool) ([]byte, bool) {
+	n, width, err := r.Count(2)
 	if err != nil {
 		return nil, false
 	}
-	p := appendU32(nil, n, width)
+	p := wasmbin.AppendU32(nil, n, width)
 	for i := uint32(0); i < n; i++ {
-		idx, iw, err := r.u32()
+		idx, iw, err := r.U32()
 		if err != nil {
 			return nil, false
 		}
 		if idx, err = w.funcIndex(idx); err != nil {
 			return nil, false
 		}
-		p = appendU32(p, idx, iw)
-		start := r.pos
+		p = wasmbin.AppendU32(p, idx, iw)
+		start := r.Pos()
 		if indirect {
-			m, _, err := r.count(2)
+			m, _, err := r.Count(2)
 			if err != nil {
 				return nil, false
 			}
 			for j := uint32(0); j < m; j++ {
-				if _, _, err := r.u32(); err != nil {
+				if _, _, err := r.U32(); err != nil {
 					return nil, false
 				}
-				if _, err := r.name(); err != nil {
+				if _, err := r.Name(); err != nil {
 					return nil, false
 				}
 			}
-		} else if _, err := r.name(); err != nil {
+		} else if _, err := r.Name(); err != nil {
 			return nil, false
 		}
-		p = append(p, r.b[start:r.pos]...)
+		p = append(p, r.Since(start)...)
 	}
-	return p, r.done()
+	return p, r.Done()
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
+
+	"sandkit.dev/sandkit/internal/wasmbin"
 )
 
 // Value types and a few opcodes the test modules use by number.
@@ -21,9 +23,9 @@ const (
 
 func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 
-func u32(v uint32) []byte { return appendU32(nil, v, 0) }
+func u32(v uint32) []byte { return wasmbin.AppendU32(nil, v, 0) }
 
-func s32(v int32) []byte { return appendS32(nil, v) }
+func s32(v int32) []byte { return wasmbin.AppendS32(nil, v) }
 
 func str(s string) []byte { return cat(u32(uint32(len(s))), []byte(s)) }
 
@@ -106,10 +108,10 @@ func call(t testing.TB, m api.Module, name string, args ...uint64) uint64 {
 // It has a type section but no () -> i32 type, no imports and no globals.
 func spinModule() []byte {
 	return module(
-		sec(secType, vec(functype(nil, nil))),
-		sec(secFunction, vec(u32(0))),
-		sec(secExport, vec(cat(str("spin"), op(0), u32(0)))),
-		sec(secCode, vec(body(op(opLoop, blockTypeEmpty, 0x0c, 0, opEnd, opEnd)))),
+		sec(wasmbin.SecType, vec(functype(nil, nil))),
+		sec(wasmbin.SecFunction, vec(u32(0))),
+		sec(wasmbin.SecExport, vec(cat(str("spin"), op(0), u32(0)))),
+		sec(wasmbin.SecCode, vec(body(op(opLoop, blockTypeEmpty, 0x0c, 0, opEnd, opEnd)))),
 	)
 }
 
@@ -160,10 +162,10 @@ func simdModule() []byte {
 		op(opEnd),
 	)
 	return module(
-		sec(secType, vec(functype(nil, op(i32)), functype(nil, op(i32, i32)))),
-		sec(secFunction, vec(u32(0))),
-		sec(secMemory, vec(op(0, 1))),
-		sec(secExport, vec(cat(str("simd"), op(0), u32(0)))),
-		sec(secCode, vec(body(code))),
+		sec(wasmbin.SecType, vec(functype(nil, op(i32)), functype(nil, op(i32, i32)))),
+		sec(wasmbin.SecFunction, vec(u32(0))),
+		sec(wasmbin.SecMemory, vec(op(0, 1))),
+		sec(wasmbin.SecExport, vec(cat(str("simd"), op(0), u32(0)))),
+		sec(wasmbin.SecCode, vec(body(code))),
 	)
 }

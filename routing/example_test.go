@@ -6,7 +6,7 @@ import (
 	"net/http/httptest"
 	"testing/fstest"
 
-	"sandkit.dev/sandkit/host/routing"
+	"sandkit.dev/sandkit/routing"
 )
 
 func Example() {

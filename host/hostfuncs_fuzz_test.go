@@ -1,0 +1,91 @@
+// Fuzzing the host functions' argument decoding: pointers, lengths and the
+// bytes they point at, as a hostile guest passes them.
+
+package host
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+)
+
+// fuzzMemoryModule is a module with one page of memory and nothing else.
+var fuzzMemoryModule = []byte("\x00asm\x01\x00\x00\x00" + "\x05\x03\x01\x00\x01")
+
+// FuzzHostFuncs calls every host function of the `sandkit` module with any
+// arguments over any guest memory, inside a request. Each must return or
+// trap (a *trap panic fails only the request); any other panic is a host
+// bug. The database functions run without a database: they decode their
+// pointers and answer ErrState (abi.DecodeArgs has FuzzDecodeArgs).
+//
+//	go test -run '^$' -fuzz '^FuzzHostFuncs$' ./host
+func FuzzHostFuncs(f *testing.F) {
+	ctx := context.Background()
+	rt := wazero.NewRuntime(ctx)
+	f.Cleanup(func() { rt.Close(ctx) })
+	mod, err := rt.Instantiate(ctx, fuzzMemoryModule)
+	if err != nil {
+		f.Fatal(err)
+	}
+	db := dbFuncs{}
+	funcs := []api.GoModuleFunc{resultRead, bodyRead, respStatus, respHeader, respWrite, logRecord, envGet,
+		db.query, db.exec, db.queryJSON, db.begin, db.commit, db.rollback}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+
+	f.Add([]byte("X-Name\x00value"), uint8(3), uint32(0), uint32(6), uint32(7), uint32(5))
+	f.Add([]byte("a\r\nb"), uint8(3), uint32(0), uint32(1), uint32(1), uint32(3))
+	f.Add([]byte("hello"), uint8(5), uint32(65530), uint32(10), uint32(0), uint32(0))
+	f.Add([]byte("GREETING"), uint8(6), uint32(0), uint32(8), uint32(0), uint32(0))
+	f.Add([]byte("SELECT 1"), uint8(7), uint32(0), uint32(8), uint32(0xffffffff), uint32(0x80000000))
+	f.Add([]byte{}, uint8(0), uint32(0xffff0000), uint32(0x7fffffff), uint32(0), uint32(0))
+	f.Fuzz(func(t *testing.T, mem []byte, fn uint8, a, b, c, d uint32) {
+		mod.Memory().Write(0, make([]byte, 1<<16))
+		mod.Memory().Write(0, mem[:min(len(mem), 1<<16)])
+		call := newCall()
+		defer call.release()
+		call.body = strings.NewReader("the request body")
+		call.bodyLimit = 8
+		call.outLimit = 64
+		call.env = map[string]string{"GREETING": "hi"}
+		call.log = &requestLog{base: quiet}
+		call.logLeft = 1 << 10
+		call.slot = append(call.slot[:0], "a result"...)
+		dctx, release := withDeadline(ctx, time.Now().Add(time.Minute))
+		defer release()
+		dctx.call = call
+		stack := []uint64{uint64(a), uint64(b), uint64(c), uint64(d)}
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					if _, ok := v.(*trap); !ok {
+						t.Fatalf("host function %d panicked with %T: %v", fn%uint8(len(funcs)), v, v)
+					}
+				}
+			}()
+			funcs[int(fn)%len(funcs)](dctx, mod, stack)
+		}()
+		if call.status < 100 || call.status > 999 {
+			t.Fatalf("status %d", call.status)
+		}
+		if int64(call.out.Len()) > call.outLimit {
+			t.Fatalf("response body of %d bytes over its limit", call.out.Len())
+		}
+		if call.nheaders > 100 || len(call.header) > 100 {
+			t.Fatalf("%d headers", call.nheaders)
+		}
+		for k, vs := range call.header {
+			for _, v := range vs {
+				if !validHeader(k, v) || http.CanonicalHeaderKey(k) != k {
+					t.Fatalf("header %q: %q accepted", k, v)
+				}
+			}
+		}
+	})
+}
