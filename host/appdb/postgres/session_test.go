@@ -15,8 +15,8 @@ import (
 	"sandkit.dev/sandkit/abi"
 	"sandkit.dev/sandkit/host/appdb"
 	"sandkit.dev/sandkit/host/appdb/postgres"
-	"sandkit.dev/sandkit/internal/pgtest"
 	"sandkit.dev/sandkit/host/settings"
+	"sandkit.dev/sandkit/internal/pgtest"
 )
 
 // benchPostgres opens a fresh schema of the test database with the 20
