@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"sandkit.dev/sandkit/abi"
 	"sandkit.dev/sandkit/host/appdb"
@@ -51,8 +52,15 @@ func TestLargeResultMemoryReturned(t *testing.T) {
 		{stmtJSON, "SELECT x FROM t", abi.ResultJSON},      // 9 MB
 		{stmtJSON, "SELECT x, s FROM t", abi.ResultError},  // over the bound
 	} {
+		runs := reclaimRuns()
 		if got := statement(tc.kind, tc.q); got[0] != tc.want {
 			t.Fatalf("%s: result kind %d, want %d: %q", tc.q, got[0], tc.want, got)
+		}
+		// The return runs after the request, off its path: wait for the
+		// one the request asked for (none is running when the request
+		// starts: the last one ended before the wait below returned).
+		if !waitReclaim(runs, time.Minute) {
+			t.Fatalf("%s: no return of memory within a minute of the request", tc.q)
 		}
 		const margin = 24 << 20
 		if after := heapHeld(); after > before+margin {
