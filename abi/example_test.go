@@ -10,7 +10,7 @@ import (
 func Example() {
 	wire := abi.AppendRequestHead(nil, &abi.RequestHead{
 		Method: "GET",
-		Route:  "hello/[name]",
+		Route:  "hello/name.param",
 		Path:   "/hello/Ada",
 		Params: []abi.Pair{{Name: "name", Value: "Ada"}},
 	})

@@ -8,9 +8,9 @@
 //	routes/page.tsx                    /
 //	routes/posts/page.tsx              /posts
 //	routes/posts/new/page.tsx          /posts/new        (beats [slug])
-//	routes/posts/[slug]/handler.go     /posts/{slug}
-//	routes/docs/[...rest]/page.tsx     /docs/{rest:.*}   (also /docs)
-//	routes/(marketing)/about/page.tsx  /about            (groups add no segment)
+//	routes/posts/slug.param/handler.go     /posts/{slug}
+//	routes/docs/rest.all/page.tsx     /docs/{rest:.*}   (also /docs)
+//	routes/marketing.group/about/page.tsx  /about            (groups add no segment)
 //	routes/_components/Nav.tsx         never routed
 //
 // Scan reads the tree, rooted at routes/, and reports every problem at once:

@@ -108,7 +108,7 @@ func (rt *Route) emptyCatchAll() string {
 }
 
 // ID is the route id of spec/abi.md §4: the folder under routes/ with
-// bracket and group names kept ("posts/[slug]", "(marketing)/about"); ""
+// bracket and group names kept ("posts/slug.param", "marketing.group/about"); ""
 // for routes/ itself.
 func (rt *Route) ID() string { return rt.id }
 

@@ -39,7 +39,7 @@ func (r *Request) reset() {
 func (r *Request) Method() string { return r.head.Method }
 
 // Route returns the route id: the route's folder under routes/ with "/"
-// separators and bracket names kept (posts/[slug]); "" for the root route.
+// separators and bracket names kept (posts/slug.param); "" for the root route.
 func (r *Request) Route() string { return r.head.Route }
 
 // Path returns the percent-decoded URL path.
