@@ -46,10 +46,10 @@ func Example() {
 	// ""                 /
 	// "marketing.group/about" /about
 	// "api/stats"        /api/stats
-	// "docs/path.all"   /docs/{path:.*}
+	// "docs/path.all"    /docs/{path:.*}
 	// "posts"            /posts
 	// "posts/new"        /posts/new
-	// "posts/slug.param"     /posts/{slug}
+	// "posts/slug.param" /posts/{slug}
 	// /posts/new           200 route "posts/new" params []
 	// /posts/hello%2Fworld 200 route "posts/slug.param" params [{slug hello/world}]
 	// /docs/a/b            200 route "docs/path.all" params [{path a/b}]

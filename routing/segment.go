@@ -109,7 +109,7 @@ func oldSpelling(name string) error {
 		inner, suffix = strings.TrimSuffix(name[1:], ")"), GroupSuffix
 	}
 	kind := map[string]string{ParamSuffix: "parameter", CatchAllSuffix: "catch-all", GroupSuffix: "group"}[suffix]
-	if inner == "" || strings.ContainsAny(inner, "[]().") {
+	if inner == "" || strings.IndexFunc(inner, func(r rune) bool { return r > 0x7f || !isNameByte(byte(r)) }) >= 0 || !isNameByte(inner[0]) || inner[0] == '_' || '0' <= inner[0] && inner[0] <= '9' {
 		inner = "name"
 	}
 	return badName(name, fmt.Sprintf("rename the folder %s%s", inner, suffix),
