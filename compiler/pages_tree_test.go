@@ -36,15 +36,15 @@ page: path="/" routes/page.tsx
 	expectTree(t, []string{"page.tsx", "app.group/layout.tsx", "app.group/dash/page.tsx", "app.group/error.tsx", "404.tsx"}, `
 dir: path="/"
   page: path="" routes/page.tsx
-  layout:(app) routes/app.group/layout.tsx
-    error:(app) routes/app.group/error.tsx
-      page:(app)/dash path="dash" routes/app.group/dash/page.tsx
+  layout:app.group routes/app.group/layout.tsx
+    error:app.group routes/app.group/error.tsx
+      page:app.group/dash path="dash" routes/app.group/dash/page.tsx
   404: path="*" routes/404.tsx
 `)
 	// A root catch-all leaves the 404 page nothing to match.
 	expectTree(t, []string{"rest.all/page.tsx", "404.tsx", "layout.tsx"}, `
 layout: path="/" routes/layout.tsx
-  page:[...rest] path="*" routes/rest.all/page.tsx splat=rest
+  page:rest.all path="*" routes/rest.all/page.tsx splat=rest
 `)
 	// A 404 page applies below its folder; a handler makes the page fetch JSON.
 	expectTree(t, []string{"a/b/c/page.tsx", "a/layout.tsx", "a/b/404.tsx", "a/b/handler.wasm", "a/b/page.tsx"}, `

@@ -145,14 +145,14 @@ func expect(t testing.TB, r response, status int, want string) {
 func TestRouteKinds(t *testing.T) {
 	hello := filepath.Join("..", "examples", "hello-c", "routes", "c", "handler.wasm")
 	dir := appDir(t, map[string]string{
-		"":                  hello,
-		"posts":             hello,
-		"posts/new":         hello,
+		"":                      hello,
+		"posts":                 hello,
+		"posts/new":             hello,
 		"posts/slug.param":      "cgi.wasm",
 		"posts/slug.param/edit": hello,
-		"docs/rest.all":    "cgi.wasm",
+		"docs/rest.all":         "cgi.wasm",
 		"marketing.group/about": hello,
-		"_private/secret":   hello,
+		"_private/secret":       hello,
 	}, "")
 	_, srv := serveApp(t, dir)
 	for _, tc := range []struct {

@@ -66,8 +66,8 @@ func pagesApp(t *testing.T) string {
 	files := map[string]string{
 		"go.mod":                                    "module example.com/pagetest\n\ngo 1.26.8\n\nrequire sandkit.dev/sandkit v0.0.0\n\nreplace sandkit.dev/sandkit => " + root + "\n",
 		"routes/page.tsx":                           "",
-		"routes/notes/id.param/page.tsx":                "",
-		"routes/notes/id.param/handler.go":              noteHandler,
+		"routes/notes/id.param/page.tsx":            "",
+		"routes/notes/id.param/handler.go":          noteHandler,
 		"routes/boom/page.tsx":                      "",
 		"routes/caught/page.tsx":                    "",
 		"routes/clock/page.tsx":                     "",
@@ -132,7 +132,7 @@ func TestPageRoutes(t *testing.T) {
 		r := get("/notes/7", "text/html")
 		for _, want := range []string{
 			"<!DOCTYPE html>",
-			"<title>notes/[id]</title>",
+			"<title>notes/id.param</title>",
 			`<link rel="stylesheet" href="/_sandkit/pages/site-EF56.css">`,
 			`<link rel="modulepreload" href="/_sandkit/pages/notes-CD34.js">`,
 			`<div id="__sandkit_root"><main data-route="notes/id.param">{"data":{"id":"7"},"params":{"id":"7"},"action":null}</main></div>`,

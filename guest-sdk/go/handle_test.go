@@ -66,9 +66,9 @@ func TestDispatch(t *testing.T) {
 		return Bytes(201, r.Header("content-type"), b)
 	}
 	withRoutes(t, map[string]Methods{
-		"":             {Get: func(*Request) Response { return Text(200, "root") }},
+		"":                 {Get: func(*Request) Response { return Text(200, "root") }},
 		"hello/name.param": {Get: hello},
-		"echo":         {Post: echo, Delete: echo},
+		"echo":             {Post: echo, Delete: echo},
 	})
 	tests := []struct {
 		name       string
