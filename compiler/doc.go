@@ -43,8 +43,8 @@
 //
 // # How
 //
-// Folder names such as [slug] and (group) are not valid in Go import paths,
-// so the route packages are never imported under their real paths. The
+// The route packages are not imported under their real paths (a route
+// folder's package clause is the app's choice and may be main). The
 // build runs `go build -overlay` in the app folder with a virtual main
 // package, APP/sandkit_gen, that imports each route folder's files as the
 // virtual package APP/sandkit_gen/r<N> and registers its functions with

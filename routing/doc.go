@@ -20,8 +20,8 @@
 //		return err // e.g. routes/posts/[slug: folder name "[slug": missing "]" (hint: ...)
 //	}
 //
-// The table lists routes in precedence order (static > [param] >
-// [...catchall], segment by segment from the left) with what each needs to
+// The table lists routes in precedence order (static > NAME.param >
+// NAME.all, segment by segment from the left) with what each needs to
 // be served: its handler files, its page, its layouts from the root down,
 // and its nearest 404 and error pages.
 //

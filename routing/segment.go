@@ -32,7 +32,7 @@ const (
 // segment is one parsed folder name.
 type segment struct {
 	kind segKind
-	name string // the static text, the parameter name (no brackets), or the group name
+	name string // the static text, the parameter name (no suffix), or the group name
 }
 
 // String gives the folder name back.
