@@ -19,5 +19,5 @@ func Example() {
 		panic(err)
 	}
 	fmt.Println(len(wire), "bytes:", h.Method, h.Path, h.Params[0].Name+"="+h.Params[0].Value)
-	// Output: 76 bytes: GET /hello/Ada name=Ada
+	// Output: 80 bytes: GET /hello/Ada name=Ada
 }
