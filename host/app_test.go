@@ -163,7 +163,7 @@ func TestRouteKinds(t *testing.T) {
 		{"/", 200, "(route )"},
 		{"/?name=Ada", 200, "Hello, Ada!"},
 		{"/posts", 200, "(route posts)"},
-		{"/posts/new", 200, "(route posts/new)"}, // static beats [slug]
+		{"/posts/new", 200, "(route posts/new)"}, // static beats slug.param
 		{"/posts/hello-world", 201, "SANDKIT_PARAM_slug=hello-world"},
 		{"/posts/a%20b", 201, "SANDKIT_PARAM_slug=a b"},
 		{"/posts/x/edit", 200, "(route posts/slug.param/edit)"},

@@ -7,7 +7,7 @@
 //
 //	routes/page.tsx                    /
 //	routes/posts/page.tsx              /posts
-//	routes/posts/new/page.tsx          /posts/new        (beats [slug])
+//	routes/posts/new/page.tsx          /posts/new        (beats slug.param)
 //	routes/posts/slug.param/handler.go     /posts/{slug}
 //	routes/docs/rest.all/page.tsx     /docs/{rest:.*}   (also /docs)
 //	routes/marketing.group/about/page.tsx  /about            (groups add no segment)
