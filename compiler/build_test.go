@@ -384,8 +384,8 @@ func TestBuildNoGoMod(t *testing.T) {
 	app := t.TempDir()
 	writeFile(t, app, "routes/handler.go", "package root\n\nfunc Get() {}\n")
 	_, err := BuildHandlers(context.Background(), app)
-	if err == nil || !strings.Contains(err.Error(), "go.mod: not found") || !strings.Contains(err.Error(), "go mod init") {
-		t.Errorf("err = %v, want go.mod not found with a `go mod init` hint", err)
+	if err == nil || !strings.Contains(err.Error(), "go.mod: not found") || !strings.Contains(err.Error(), "sandkit new NAME") {
+		t.Errorf("err = %v, want go.mod not found with a `sandkit new` hint", err)
 	}
 }
 

@@ -447,9 +447,9 @@ func TestPagesErrors(t *testing.T) {
 
 func TestPagesRouteErrors(t *testing.T) {
 	app := copyPagesApp(t)
-	writeFile(t, app, "routes/posts/[id/page.tsx", "export default function P() { return null; }\n")
+	writeFile(t, app, "routes/posts/[slug]/page.tsx", "export default function P() { return null; }\n")
 	_, err := BuildPages(context.Background(), app, PagesOptions{})
-	if err == nil || !strings.Contains(err.Error(), `routes/posts/[id: folder name "[id": missing "]"`) {
+	if err == nil || !strings.Contains(err.Error(), `routes/posts/[slug]: folder name "[slug]"`) || !strings.Contains(err.Error(), "rename the folder slug.param") {
 		t.Errorf("error: %v", err)
 	}
 }
