@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"sandkit.dev/sandkit/internal/npmfixture"
 )
 
 // runIn runs name args in dir with Go's and npm's network turned off and
@@ -32,6 +34,11 @@ func runIn(t *testing.T, dir, name string, args ...string) string {
 // tools in the app (with parameter, catch-all and group routes added),
 // then sandkit serve.
 func TestNewThenServe(t *testing.T) {
+	// The template's packages come from the npm cache that the deps step
+	// filled by installing the same lock here (a clear error if it did not).
+	if err := npmfixture.Install(filepath.Join("testdata", "newapp")); err != nil {
+		t.Fatal(err)
+	}
 	work := t.TempDir()
 	out := runIn(t, work, sandkitBin, "new", "--offline", "demo")
 	if !strings.Contains(out, "npm packages installed") {
