@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"runtime"
 	"runtime/debug"
 )
@@ -33,7 +34,9 @@ func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 // sandkitVersion is the module version of this binary ("v0.3.0",
 // "(devel)" when built inside a checkout) followed by the VCS revision and
-// a "+dirty" mark when the build recorded them.
+// a "+dirty" mark when the build recorded them and the version does not
+// already name the revision (go install in a clone stamps a pseudo-version
+// such as v0.0.0-20261202072419-20404da28065).
 func sandkitVersion() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -54,10 +57,10 @@ func sandkitVersion() string {
 			}
 		}
 	}
-	if rev != "" {
-		if len(rev) > 12 {
-			rev = rev[:12]
-		}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" && !strings.Contains(v, rev) { // a pseudo-version already names it
 		v += " " + rev + dirty
 	}
 	return v
