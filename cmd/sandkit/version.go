@@ -6,9 +6,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"runtime"
 	"runtime/debug"
+	"strings"
 )
 
 var versionCmd = &command{
