@@ -10,7 +10,7 @@ import (
 func Example() {
 	wire := abi.AppendRequestHead(nil, &abi.RequestHead{
 		Method: "GET",
-		Route:  "hello/[name]",
+		Route:  "hello/name.param",
 		Path:   "/hello/Ada",
 		Params: []abi.Pair{{Name: "name", Value: "Ada"}},
 	})
@@ -19,5 +19,5 @@ func Example() {
 		panic(err)
 	}
 	fmt.Println(len(wire), "bytes:", h.Method, h.Path, h.Params[0].Name+"="+h.Params[0].Value)
-	// Output: 76 bytes: GET /hello/Ada name=Ada
+	// Output: 80 bytes: GET /hello/Ada name=Ada
 }

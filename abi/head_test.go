@@ -10,7 +10,7 @@ import (
 
 func sampleHead() *abi.RequestHead {
 	return &abi.RequestHead{
-		Method: "POST", Route: "posts/[slug]", Path: "/posts/hello world", Query: "a=1&b=x%20y",
+		Method: "POST", Route: "posts/slug.param", Path: "/posts/hello world", Query: "a=1&b=x%20y",
 		Params:        []abi.Pair{{Name: "slug", Value: "hello world"}},
 		Headers:       []abi.Pair{{Name: "Host", Value: "example.test"}, {Name: "Accept", Value: "*/*"}, {Name: "Accept", Value: "text/html"}},
 		ContentLength: 42,

@@ -26,9 +26,9 @@ import (
 
 // layoutRoutes are examples/hello's Go routes; editedRoute is the one the
 // "after an edit" row changes.
-var layoutRoutes = []string{"", "api/info", "echo", "hello/[name]"}
+var layoutRoutes = []string{"", "api/info", "echo", "hello/name.param"}
 
-const editedRoute = "hello/[name]"
+const editedRoute = "hello/name.param"
 
 // layoutModule is one module of a layout: a copy of examples/hello holding
 // the handlers of some routes.

@@ -126,7 +126,7 @@ func pagesBench(ctx context.Context, r *report, root, work string, log *slog.Log
 
 	// Node started per render: load the same server bundle, render the
 	// same input once, exit.
-	input := `{"route":"posts/[id]","url":"/posts/1","params":{"id":"1"},"data":null}`
+	input := `{"route":"posts/id.param","url":"/posts/1","params":{"id":"1"},"data":null}`
 	script := fmt.Sprintf(`const fs=require("fs");(0,eval)(fs.readFileSync(%q,"utf8"));process.stdout.write(String(globalThis.__sandkit_render(%q).length))`,
 		filepath.Join(app, host.PagesServer), input)
 	var nodeRuns []time.Duration

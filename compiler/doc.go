@@ -11,7 +11,7 @@
 // defines one exported function per HTTP method it serves, each of type
 // func(*sandkit.Request) sandkit.Response:
 //
-//	// routes/hello/[name]/handler.go
+//	// routes/hello/name.param/handler.go
 //	package hello
 //
 //	import sandkit "sandkit.dev/sandkit/guest-sdk/go"
@@ -23,11 +23,11 @@
 // The names are Get, Post, Put, Patch, Delete and Options. [BuildHandlers]
 // links every Go route of an app into one WebAssembly module, the app
 // module, behind a dispatch table keyed by route id (the folder under
-// routes/, "hello/[name]"; "" for routes/ itself):
+// routes/, "hello/name.param"; "" for routes/ itself):
 //
 //	res, err := compiler.BuildHandlers(ctx, "blog")
 //	if err != nil {
-//		log.Fatal(err) // routes/posts/[slug]/handler.go:12:3: undefined: foo
+//		log.Fatal(err) // routes/posts/slug.param/handler.go:12:3: undefined: foo
 //	}
 //	fmt.Println(res.WasmPath, res.Routes, res.Cached)
 //
@@ -35,7 +35,7 @@
 // the manifest last:
 //
 //	APP/.sandkit/build/handlers.wasm   the app module (a WASI reactor)
-//	APP/.sandkit/build/handlers.json   {"abi":1,"sha256":"<hex of the wasm>","routes":["","hello/[name]"]}
+//	APP/.sandkit/build/handlers.json   {"abi":1,"sha256":"<hex of the wasm>","routes":["","hello/name.param"]}
 //
 // An app without Go routes gets neither (stale ones are removed). A
 // prebuilt handler.wasm in a route folder is not this package's business:
@@ -43,8 +43,8 @@
 //
 // # How
 //
-// Folder names such as [slug] and (group) are not valid in Go import paths,
-// so the route packages are never imported under their real paths. The
+// The route packages are not imported under their real paths (a route
+// folder's package clause is the app's choice and may be main). The
 // build runs `go build -overlay` in the app folder with a virtual main
 // package, APP/sandkit_gen, that imports each route folder's files as the
 // virtual package APP/sandkit_gen/r<N> and registers its functions with

@@ -13,7 +13,7 @@ import (
 // Its message lists the problems one per line, with file:line:column
 // positions relative to the app folder, such as
 //
-//	routes/posts/[slug]/handler.go:12:3: undefined: foo
+//	routes/posts/slug.param/handler.go:12:3: undefined: foo
 type BuildError struct {
 	App    string // the app folder
 	Output string // the problems, one per line

@@ -24,7 +24,7 @@ func newApp(handler string) string {
 	files := map[string]string{
 		"go.mod": "module example.com/app\n\ngo 1.26.8\n\nrequire sandkit.dev/sandkit v0.0.0\n\n" +
 			"replace sandkit.dev/sandkit => " + sandkitDir + "\n",
-		"routes/hello/[name]/handler.go": handler,
+		"routes/hello/name.param/handler.go": handler,
 	}
 	for name, content := range files {
 		p := filepath.Join(app, filepath.FromSlash(name))
@@ -65,8 +65,8 @@ func Get(r *sandkit.Request) sandkit.Response {
 	}
 	fmt.Printf("%q cached=%v\n", res.Routes, res.Cached)
 	// Output:
-	// ["hello/[name]"] cached=false handlers.wasm
-	// ["hello/[name]"] cached=true
+	// ["hello/name.param"] cached=false handlers.wasm
+	// ["hello/name.param"] cached=true
 }
 
 // Compiler messages name the files under routes/, not the virtual packages
@@ -86,6 +86,6 @@ func Get(r *sandkit.Request) sandkit.Response {
 	fmt.Println(err)
 	// Output:
 	// app "app": building Go handlers failed:
-	// # routes/hello/[name]
-	// routes/hello/[name]/handler.go:6:37: undefined: name
+	// # routes/hello/name.param
+	// routes/hello/name.param/handler.go:6:37: undefined: name
 }

@@ -119,10 +119,10 @@ func TestPagesClientInBrowser(t *testing.T) {
 	app := copyPagesApp(t)
 	// Prebuilt handlers (their bytes do not matter here) make these routes
 	// fetch their data as JSON; this test answers for them.
-	writeFile(t, app, "routes/posts/[id]/handler.wasm", "")
+	writeFile(t, app, "routes/posts/id.param/handler.wasm", "")
 	writeFile(t, app, "routes/posts/new/handler.wasm", "")
 	// A page rendered in the browser only.
-	writeFile(t, app, "routes/(marketing)/about/page.tsx", `export const ssr = false;
+	writeFile(t, app, "routes/marketing.group/about/page.tsx", `export const ssr = false;
 export default function About() { return <><title>About · sandkit pages</title><h1>About, in the browser</h1></>; }`)
 	res, err := BuildPages(context.Background(), app, PagesOptions{Dev: true})
 	if err != nil {
@@ -141,7 +141,7 @@ export default function About() { return <><title>About · sandkit pages</title>
 		"2": {"id": "2", "title": "Second post from JSON", "body": "two"},
 	}
 	loader := func(rt *routing.Route, r *http.Request) any {
-		if rt.ID() != "posts/[id]" {
+		if rt.ID() != "posts/id.param" {
 			return nil
 		}
 		mu.Lock()

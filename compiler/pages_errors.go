@@ -16,7 +16,7 @@ import (
 // PagesError is a page build that failed because of the app's code or
 // packages. Its message lists the problems one per line, as
 //
-//	routes/posts/[id]/page.tsx:12:7: Expected ")" but found "}"
+//	routes/posts/id.param/page.tsx:12:7: Expected ")" but found "}"
 type PagesError struct {
 	App    string // the app folder
 	Output string // the problems, one per line

@@ -31,7 +31,7 @@ export default function Layout({ children }) {
 }`,
 		"routes/site.css": "nav { display: flex }\n",
 		"routes/page.tsx": `export default function Home() { return <h1>Home</h1>; }`,
-		"routes/posts/[id]/page.tsx": `import { useData, useParams } from "sandkit/client";
+		"routes/posts/id.param/page.tsx": `import { useData, useParams } from "sandkit/client";
 export default function Post() {
   const { id } = useParams();
   const post = useData() as { title: string } | null;
@@ -57,7 +57,7 @@ func ExampleBuildPages() {
 
 	res, err := compiler.BuildPages(context.Background(), app, compiler.PagesOptions{})
 	if err != nil {
-		fmt.Println(err) // routes/posts/[id]/page.tsx:3:9: ...
+		fmt.Println(err) // routes/posts/id.param/page.tsx:3:9: ...
 		return
 	}
 	m := res.Manifest
@@ -71,6 +71,6 @@ func ExampleBuildPages() {
 	fmt.Println(m.PublicPath, strings.Contains(string(server), "__sandkit_render"))
 	// Output:
 	// "" / [routes/layout.tsx routes/page.tsx] css:1
-	// "posts/[id]" /posts/{id} [routes/layout.tsx routes/posts/[id]/page.tsx] css:1
+	// "posts/id.param" /posts/{id} [routes/layout.tsx routes/posts/id.param/page.tsx] css:1
 	// /_sandkit/pages/ true
 }

@@ -107,12 +107,12 @@ func TestPagesManifest(t *testing.T) {
 	app, res := pagesBuild(t)
 	m := res.Manifest
 	wantRoutes := map[string]string{
-		"":                  "/",
-		"(marketing)/about": "/about",
-		"docs/[...path]":    "/docs/{path:.*}",
-		"posts":             "/posts",
-		"posts/[id]":        "/posts/{id}",
-		"posts/new":         "/posts/new",
+		"":                      "/",
+		"marketing.group/about": "/about",
+		"docs/path.all":         "/docs/{path:.*}",
+		"posts":                 "/posts",
+		"posts/id.param":        "/posts/{id}",
+		"posts/new":             "/posts/new",
 	}
 	if len(m.Routes) != len(wantRoutes) {
 		t.Errorf("manifest routes %d, want %d", len(m.Routes), len(wantRoutes))
@@ -144,14 +144,14 @@ func TestPagesManifest(t *testing.T) {
 	}
 	// posts.css is imported by routes/posts/layout.tsx: only pages under
 	// /posts link it.
-	for id, want := range map[string]bool{"posts": true, "posts/[id]": true, "": false, "(marketing)/about": false} {
+	for id, want := range map[string]bool{"posts": true, "posts/id.param": true, "": false, "marketing.group/about": false} {
 		if got := containsCSS(t, res.Dir, m.Routes[id].CSS, ".posts"); got != want {
 			t.Errorf("route %q links posts.css: %t, want %t", id, got, want)
 		}
 	}
-	mods := m.Routes["posts/[id]"].Modules
-	if want := []string{"routes/layout.tsx", "routes/error.tsx", "routes/posts/layout.tsx", "routes/posts/[id]/page.tsx"}; strings.Join(mods, ",") != strings.Join(want, ",") {
-		t.Errorf("posts/[id] modules %v, want %v", mods, want)
+	mods := m.Routes["posts/id.param"].Modules
+	if want := []string{"routes/layout.tsx", "routes/error.tsx", "routes/posts/layout.tsx", "routes/posts/id.param/page.tsx"}; strings.Join(mods, ",") != strings.Join(want, ",") {
+		t.Errorf("posts/id.param modules %v, want %v", mods, want)
 	}
 	if m.NotFound[""] == nil {
 		t.Errorf("manifest has no not-found assets for routes/404.tsx: %v", m.NotFound)
@@ -211,16 +211,16 @@ type renderCase struct {
 var renderCases = []renderCase{
 	{"home", map[string]any{"route": "", "url": "/", "params": map[string]string{}, "data": map[string]string{"greeting": "Hello from the handler"}}},
 	{"posts", map[string]any{"route": "posts", "url": "/posts?page=2", "params": map[string]string{}, "data": nil}},
-	{"post", map[string]any{"route": "posts/[id]", "url": "/posts/2", "params": map[string]string{"id": "2"},
+	{"post", map[string]any{"route": "posts/id.param", "url": "/posts/2", "params": map[string]string{"id": "2"},
 		"data": map[string]string{"id": "2", "title": "From <data> & \"JSON\"", "body": "x"}}},
-	{"post-throws", map[string]any{"route": "posts/[id]", "url": "/posts/boom", "params": map[string]string{"id": "boom"}, "data": nil}},
+	{"post-throws", map[string]any{"route": "posts/id.param", "url": "/posts/boom", "params": map[string]string{"id": "boom"}, "data": nil}},
 	{"form", map[string]any{"route": "posts/new", "url": "/posts/new", "params": map[string]string{}, "data": nil}},
-	{"catch-all", map[string]any{"route": "docs/[...path]", "url": "/docs/guide/intro", "params": map[string]string{"path": "guide/intro"}, "data": nil}},
-	{"group", map[string]any{"route": "(marketing)/about", "url": "/about", "params": map[string]string{}, "data": nil}},
+	{"catch-all", map[string]any{"route": "docs/path.all", "url": "/docs/guide/intro", "params": map[string]string{"path": "guide/intro"}, "data": nil}},
+	{"group", map[string]any{"route": "marketing.group/about", "url": "/about", "params": map[string]string{}, "data": nil}},
 	{"not-found", map[string]any{"route": "", "url": "/no/such/page", "params": map[string]string{}, "data": nil, "notFound": true}},
 	{"form-refused", map[string]any{"route": "posts/new", "url": "/posts/new", "params": map[string]string{}, "data": nil,
 		"action": map[string]string{"error": "a title is required"}}},
-	{"loader-error", map[string]any{"route": "posts/[id]", "url": "/posts/9", "params": map[string]string{"id": "9"}, "data": nil,
+	{"loader-error", map[string]any{"route": "posts/id.param", "url": "/posts/9", "params": map[string]string{"id": "9"}, "data": nil,
 		"error": map[string]any{"status": 404, "message": "no post 9"}}},
 }
 
@@ -335,7 +335,7 @@ for (const input of process.argv.slice(2)) {
   try { globalThis.__sandkit_render(input); console.log("no error"); } catch (e) { console.log("threw: " + e.message); }
 }`
 	out, err := exec.Command("node", "-e", script, res.ServerPath,
-		`{"route":"posts/[id]","url":"/posts/boom","params":{"id":"boom"},"data":null}`,
+		`{"route":"posts/id.param","url":"/posts/boom","params":{"id":"boom"},"data":null}`,
 		`{"route":"","url":"/nope","params":{},"data":null,"notFound":true}`).CombinedOutput()
 	if err != nil {
 		t.Fatalf("node: %v\n%s", err, out)
@@ -419,8 +419,8 @@ func TestPagesErrors(t *testing.T) {
 		name, file, src string
 		want            []string
 	}{
-		{"syntax", "routes/posts/[id]/page.tsx", "export default function Page() {\n  return <div>{1 + }</div>;\n}\n",
-			[]string{`routes/posts/[id]/page.tsx:2:20: Unexpected "}"`, "(hint: fix the syntax at this position)"}},
+		{"syntax", "routes/posts/id.param/page.tsx", "export default function Page() {\n  return <div>{1 + }</div>;\n}\n",
+			[]string{`routes/posts/id.param/page.tsx:2:20: Unexpected "}"`, "(hint: fix the syntax at this position)"}},
 		{"import", "routes/page.tsx", "import { x } from \"./_nope\";\nexport default function P() { return <p>{x}</p>; }\n",
 			[]string{`routes/page.tsx:1:19: Could not resolve "./_nope"`, "hint: check the import path"}},
 		{"missing export", "routes/page.tsx", "import { nothing } from \"sandkit/client\";\nexport default function P() { return <p>{nothing}</p>; }\n",
@@ -447,21 +447,21 @@ func TestPagesErrors(t *testing.T) {
 
 func TestPagesRouteErrors(t *testing.T) {
 	app := copyPagesApp(t)
-	writeFile(t, app, "routes/posts/[id/page.tsx", "export default function P() { return null; }\n")
+	writeFile(t, app, "routes/posts/[slug]/page.tsx", "export default function P() { return null; }\n")
 	_, err := BuildPages(context.Background(), app, PagesOptions{})
-	if err == nil || !strings.Contains(err.Error(), `routes/posts/[id: folder name "[id": missing "]"`) {
+	if err == nil || !strings.Contains(err.Error(), `routes/posts/[slug]: folder name "[slug]"`) || !strings.Contains(err.Error(), "rename the folder slug.param") {
 		t.Errorf("error: %v", err)
 	}
 }
 
 func TestPagesWarnings(t *testing.T) {
 	app := copyPagesApp(t)
-	writeFile(t, app, "routes/(marketing)/about/page.tsx", "export default function About() { const o = { a: 1, a: 2 }; return <p>{o.a}</p>; }\n")
+	writeFile(t, app, "routes/marketing.group/about/page.tsx", "export default function About() { const o = { a: 1, a: 2 }; return <p>{o.a}</p>; }\n")
 	res, err := BuildPages(context.Background(), app, PagesOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Warnings) != 1 || !strings.HasPrefix(res.Warnings[0], "routes/(marketing)/about/page.tsx:1:") {
+	if len(res.Warnings) != 1 || !strings.HasPrefix(res.Warnings[0], "routes/marketing.group/about/page.tsx:1:") {
 		t.Errorf("warnings %q", res.Warnings)
 	}
 }
@@ -515,12 +515,12 @@ export default function L({ children }) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := res.Manifest.Routes["posts/[id]"].Modules; !slices.Contains(got, "routes/posts/error.tsx") {
+	if got := res.Manifest.Routes["posts/id.param"].Modules; !slices.Contains(got, "routes/posts/error.tsx") {
 		t.Errorf("modules %v lack the section's error page", got)
 	}
 	outs := renderNode(t, res.ServerPath, []string{
-		`{"route":"posts/[id]","url":"/posts/boom","params":{"id":"boom"},"data":null}`,
-		`{"route":"posts/[id]","url":"/posts/1?layout-throws","params":{"id":"1"},"data":null}`,
+		`{"route":"posts/id.param","url":"/posts/boom","params":{"id":"boom"},"data":null}`,
+		`{"route":"posts/id.param","url":"/posts/1?layout-throws","params":{"id":"1"},"data":null}`,
 	})
 	for i, want := range []struct {
 		status int
@@ -542,14 +542,14 @@ export default function L({ children }) {
 
 func TestPagesNoCache(t *testing.T) {
 	app := copyPagesApp(t)
-	writeFile(t, app, "routes/(marketing)/about/page.tsx", `export const cache = false;
+	writeFile(t, app, "routes/marketing.group/about/page.tsx", `export const cache = false;
 export default function About() { return <p>{String(Math.random())}</p>; }`)
 	res, err := BuildPages(context.Background(), app, PagesOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for id, a := range res.Manifest.Routes {
-		if a.NoCache != (id == "(marketing)/about") {
+		if a.NoCache != (id == "marketing.group/about") {
 			t.Errorf("route %q: noCache %t", id, a.NoCache)
 		}
 	}
@@ -557,14 +557,14 @@ export default function About() { return <p>{String(Math.random())}</p>; }`)
 
 func TestPagesNoSSR(t *testing.T) {
 	app := copyPagesApp(t)
-	writeFile(t, app, "routes/(marketing)/about/page.tsx", `export const ssr: boolean = false;
+	writeFile(t, app, "routes/marketing.group/about/page.tsx", `export const ssr: boolean = false;
 export default function About() { return <p>{window.location.href}</p>; }`)
 	res, err := BuildPages(context.Background(), app, PagesOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for id, a := range res.Manifest.Routes {
-		if a.NoSSR != (id == "(marketing)/about") || a.NoCache {
+		if a.NoSSR != (id == "marketing.group/about") || a.NoCache {
 			t.Errorf("route %q: noSSR %t, noCache %t", id, a.NoSSR, a.NoCache)
 		}
 	}

@@ -106,8 +106,8 @@ func emitFolder(f *folderNode) []*pageNode {
 		// to a form's action and target the parent route with the action.
 		p := &pageNode{id: "page:" + f.route.ID(), kind: "page", hasPath: true, file: "routes/" + f.route.Page(),
 			route: f.route.ID(), handler: f.route.HasGo() || f.route.HasWasm()}
-		if strings.HasPrefix(f.name, "[...") {
-			p.splat = strings.TrimSuffix(strings.TrimPrefix(f.name, "[..."), "]")
+		if kind, name, _ := routing.ParseFolder(f.name); kind == routing.FolderCatchAll {
+			p.splat = name
 		}
 		inner = append(inner, p)
 	}
@@ -116,11 +116,11 @@ func emitFolder(f *folderNode) []*pageNode {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	hasSplat := strings.HasPrefix(f.name, "[...")
+	hasSplat := isCatchAll(f.name)
 	for _, n := range names {
 		c := f.children[n]
 		inner = append(inner, emitFolder(c)...)
-		if strings.HasPrefix(n, "[...") {
+		if isCatchAll(n) {
 			hasSplat = true
 		}
 	}
@@ -154,7 +154,7 @@ func badSegments(t *routing.Table) []string {
 			continue
 		}
 		for _, name := range strings.Split(rt.ID(), "/") {
-			if strings.HasPrefix(name, "[") || strings.HasPrefix(name, "(") {
+			if kind, _, _ := routing.ParseFolder(name); kind != routing.FolderStatic {
 				continue
 			}
 			if strings.HasPrefix(name, ":") || strings.Contains(name, "*") || strings.HasSuffix(name, "?") {
@@ -167,19 +167,26 @@ func badSegments(t *routing.Table) []string {
 }
 
 // routerSegment is the React Router path of a folder: "/" for routes/,
-// ":id" for [id], "*" for [...rest], none for a (group).
+// ":id" for id.param, "*" for rest.all, none for a NAME.group.
 func routerSegment(f *folderNode) (string, bool) {
-	switch {
-	case f.dir == "":
+	if f.dir == "" {
 		return "/", true
-	case strings.HasPrefix(f.name, "(") && strings.HasSuffix(f.name, ")"):
+	}
+	switch kind, name, _ := routing.ParseFolder(f.name); kind {
+	case routing.FolderGroup:
 		return "", false
-	case strings.HasPrefix(f.name, "[..."):
+	case routing.FolderCatchAll:
 		return "*", true
-	case strings.HasPrefix(f.name, "["):
-		return ":" + strings.TrimSuffix(strings.TrimPrefix(f.name, "["), "]"), true
+	case routing.FolderParam:
+		return ":" + name, true
 	}
 	return f.name, true
+}
+
+// isCatchAll reports whether a folder name is a catch-all (rest.all).
+func isCatchAll(name string) bool {
+	kind, _, err := routing.ParseFolder(name)
+	return err == nil && kind == routing.FolderCatchAll
 }
 
 // files lists the modules of the tree in a stable order (depth first).

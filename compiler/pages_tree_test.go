@@ -33,18 +33,18 @@ func TestPageTreeShapes(t *testing.T) {
 page: path="/" routes/page.tsx
 `)
 	// A group's layout and error page wrap only the group's routes.
-	expectTree(t, []string{"page.tsx", "(app)/layout.tsx", "(app)/dash/page.tsx", "(app)/error.tsx", "404.tsx"}, `
+	expectTree(t, []string{"page.tsx", "app.group/layout.tsx", "app.group/dash/page.tsx", "app.group/error.tsx", "404.tsx"}, `
 dir: path="/"
   page: path="" routes/page.tsx
-  layout:(app) routes/(app)/layout.tsx
-    error:(app) routes/(app)/error.tsx
-      page:(app)/dash path="dash" routes/(app)/dash/page.tsx
+  layout:app.group routes/app.group/layout.tsx
+    error:app.group routes/app.group/error.tsx
+      page:app.group/dash path="dash" routes/app.group/dash/page.tsx
   404: path="*" routes/404.tsx
 `)
 	// A root catch-all leaves the 404 page nothing to match.
-	expectTree(t, []string{"[...rest]/page.tsx", "404.tsx", "layout.tsx"}, `
+	expectTree(t, []string{"rest.all/page.tsx", "404.tsx", "layout.tsx"}, `
 layout: path="/" routes/layout.tsx
-  page:[...rest] path="*" routes/[...rest]/page.tsx splat=rest
+  page:rest.all path="*" routes/rest.all/page.tsx splat=rest
 `)
 	// A 404 page applies below its folder; a handler makes the page fetch JSON.
 	expectTree(t, []string{"a/b/c/page.tsx", "a/layout.tsx", "a/b/404.tsx", "a/b/handler.wasm", "a/b/page.tsx"}, `
@@ -56,10 +56,10 @@ dir: path="/"
       404:a/b path="*" routes/a/b/404.tsx
 `)
 	// Every error page on the way down takes part, not only the nearest.
-	expectTree(t, []string{"error.tsx", "x/error.tsx", "x/layout.tsx", "x/[id]/page.tsx", "x/[id]/handler.go"}, `
+	expectTree(t, []string{"error.tsx", "x/error.tsx", "x/layout.tsx", "x/id.param/page.tsx", "x/id.param/handler.go"}, `
 error: path="/" routes/error.tsx
   layout:x path="x" routes/x/layout.tsx
     error:x routes/x/error.tsx
-      page:x/[id] path=":id" routes/x/[id]/page.tsx handler
+      page:x/id.param path=":id" routes/x/id.param/page.tsx handler
 `)
 }

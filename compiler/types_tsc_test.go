@@ -27,7 +27,7 @@ func TestGeneratedTypesCheckPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(res.Routes, " ") != "todos todos/[id]" {
+	if strings.Join(res.Routes, " ") != "todos todos/id.param" {
 		t.Errorf("typed routes %q", res.Routes)
 	}
 	include := []string{filepath.Join(app, "routes", "**", "*.tsx"), filepath.Join(app, TypesDir, "**", "*.ts")}
@@ -36,11 +36,11 @@ func TestGeneratedTypesCheckPages(t *testing.T) {
 		t.Fatalf("tsc on examples/todo: %v\n%s", err, out)
 	}
 
-	page := filepath.Join(app, "routes", "todos", "[id]", "page.tsx")
+	page := filepath.Join(app, "routes", "todos", "id.param", "page.tsx")
 	b, _ := os.ReadFile(page)
 	bad := strings.Replace(string(b), "{todo.title}</h1>", "{todo.titel}</h1>", 1)
 	if bad == string(b) {
-		t.Fatal("examples/todo/routes/todos/[id]/page.tsx no longer shows {todo.title}</h1>")
+		t.Fatal("examples/todo/routes/todos/id.param/page.tsx no longer shows {todo.title}</h1>")
 	}
 	os.WriteFile(page, []byte(bad), 0o644)
 	out, err := runTSC(t, include, rootDirs)

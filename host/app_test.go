@@ -145,14 +145,14 @@ func expect(t testing.TB, r response, status int, want string) {
 func TestRouteKinds(t *testing.T) {
 	hello := filepath.Join("..", "examples", "hello-c", "routes", "c", "handler.wasm")
 	dir := appDir(t, map[string]string{
-		"":                  hello,
-		"posts":             hello,
-		"posts/new":         hello,
-		"posts/[slug]":      "cgi.wasm",
-		"posts/[slug]/edit": hello,
-		"docs/[...rest]":    "cgi.wasm",
-		"(marketing)/about": hello,
-		"_private/secret":   hello,
+		"":                      hello,
+		"posts":                 hello,
+		"posts/new":             hello,
+		"posts/slug.param":      "cgi.wasm",
+		"posts/slug.param/edit": hello,
+		"docs/rest.all":         "cgi.wasm",
+		"marketing.group/about": hello,
+		"_private/secret":       hello,
 	}, "")
 	_, srv := serveApp(t, dir)
 	for _, tc := range []struct {
@@ -163,13 +163,13 @@ func TestRouteKinds(t *testing.T) {
 		{"/", 200, "(route )"},
 		{"/?name=Ada", 200, "Hello, Ada!"},
 		{"/posts", 200, "(route posts)"},
-		{"/posts/new", 200, "(route posts/new)"}, // static beats [slug]
+		{"/posts/new", 200, "(route posts/new)"}, // static beats slug.param
 		{"/posts/hello-world", 201, "SANDKIT_PARAM_slug=hello-world"},
 		{"/posts/a%20b", 201, "SANDKIT_PARAM_slug=a b"},
-		{"/posts/x/edit", 200, "(route posts/[slug]/edit)"},
+		{"/posts/x/edit", 200, "(route posts/slug.param/edit)"},
 		{"/docs/a/b/c", 201, "SANDKIT_PARAM_rest=a/b/c"},
 		{"/docs", 201, "PATH_INFO=/docs"},
-		{"/about", 200, "(route (marketing)/about)"},
+		{"/about", 200, "(route marketing.group/about)"},
 		{"/_private/secret", 404, ""},
 		{"/nope", 404, ""},
 		{"/posts/x/y", 404, ""},
@@ -188,7 +188,7 @@ func TestRouteKinds(t *testing.T) {
 }
 
 func TestCGI(t *testing.T) {
-	dir := appDir(t, map[string]string{"cgi/[id]": "cgi.wasm"}, "")
+	dir := appDir(t, map[string]string{"cgi/id.param": "cgi.wasm"}, "")
 	_, srv := serveApp(t, dir)
 	r := do(t, "POST", srv.URL+"/cgi/7?a=1", "the body")
 	expect(t, r, 201, "REQUEST_METHOD=POST\nPATH_INFO=/cgi/7\nQUERY_STRING=a=1\nSANDKIT_PARAM_id=7\nthe body")
@@ -201,9 +201,9 @@ func TestCGI(t *testing.T) {
 
 func TestGuestFaultsFailOnlyTheirRequest(t *testing.T) {
 	dir := appDir(t, map[string]string{
-		"trap/[...p]":   "trap.wasm",
-		"badptr/[...p]": "badptr.wasm",
-		"huge/[...p]":   "huge.wasm",
+		"trap/p.all":   "trap.wasm",
+		"badptr/p.all": "badptr.wasm",
+		"huge/p.all":   "huge.wasm",
 	}, `
 [limits]
 response_bytes = 1048576
@@ -232,7 +232,7 @@ response_bytes = 1048576
 }
 
 func TestSpinningGuestStoppedAtDeadline(t *testing.T) {
-	dir := appDir(t, map[string]string{"spin/[...p]": "spin.wasm", "ok": "ok.wasm"}, `
+	dir := appDir(t, map[string]string{"spin/p.all": "spin.wasm", "ok": "ok.wasm"}, `
 [limits]
 request_timeout = "3s"
 `)
@@ -274,7 +274,7 @@ request_timeout = "3s"
 }
 
 func TestMemoryBombStoppedAtLimit(t *testing.T) {
-	dir := appDir(t, map[string]string{"bomb/[...p]": "membomb.wasm"}, `
+	dir := appDir(t, map[string]string{"bomb/p.all": "membomb.wasm"}, `
 [limits]
 memory_pages = 256
 `)
@@ -288,7 +288,7 @@ memory_pages = 256
 }
 
 func TestHeadersAndLimits(t *testing.T) {
-	dir := appDir(t, map[string]string{"h": "headers.wasm", "body": "body.wasm", "env": "env.wasm", "log/[...p]": "log.wasm"}, `
+	dir := appDir(t, map[string]string{"h": "headers.wasm", "body": "body.wasm", "env": "env.wasm", "log/p.all": "log.wasm"}, `
 [limits]
 body_bytes = 100000
 [env]
@@ -335,7 +335,7 @@ func TestBadModulesRefusedAtOpen(t *testing.T) {
 }
 
 func TestResponseNotSentOnFailure(t *testing.T) {
-	dir := appDir(t, map[string]string{"trap/[...p]": "trap.wasm"}, "")
+	dir := appDir(t, map[string]string{"trap/p.all": "trap.wasm"}, "")
 	_, srv := serveApp(t, dir)
 	r := do(t, "GET", srv.URL+"/trap/trap", "")
 	if bytes.Contains([]byte(r.body), []byte("partial")) {

@@ -24,7 +24,7 @@ func TestInterruptSchemesStopSpinAndKeepGCRunning(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer e.Close(context.Background())
-			dir := appDir(t, map[string]string{"spin/[...p]": "spin.wasm"}, "[limits]\nrequest_timeout = \"400ms\"\n")
+			dir := appDir(t, map[string]string{"spin/p.all": "spin.wasm"}, "[limits]\nrequest_timeout = \"400ms\"\n")
 			app, err := host.OpenApp(context.Background(), e, dir)
 			if err != nil {
 				t.Fatal(err)

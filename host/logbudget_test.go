@@ -43,7 +43,7 @@ func TestLogBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { engine.Close(context.Background()) })
-	dir := appDir(t, map[string]string{"log/[...p]": "log.wasm"}, "[limits]\nlog_bytes = 2000\n")
+	dir := appDir(t, map[string]string{"log/p.all": "log.wasm"}, "[limits]\nlog_bytes = 2000\n")
 	_, srv := serveAppOn(t, engine, dir)
 	for range 2 {
 		expect(t, do(t, "GET", srv.URL+"/log/stdio", ""), 200, "logged")

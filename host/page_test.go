@@ -66,8 +66,8 @@ func pagesApp(t *testing.T) string {
 	files := map[string]string{
 		"go.mod":                                    "module example.com/pagetest\n\ngo 1.26.8\n\nrequire sandkit.dev/sandkit v0.0.0\n\nreplace sandkit.dev/sandkit => " + root + "\n",
 		"routes/page.tsx":                           "",
-		"routes/notes/[id]/page.tsx":                "",
-		"routes/notes/[id]/handler.go":              noteHandler,
+		"routes/notes/id.param/page.tsx":            "",
+		"routes/notes/id.param/handler.go":          noteHandler,
 		"routes/boom/page.tsx":                      "",
 		"routes/caught/page.tsx":                    "",
 		"routes/clock/page.tsx":                     "",
@@ -80,7 +80,7 @@ func pagesApp(t *testing.T) string {
 		".sandkit/build/pages/client/site-EF56.css": "body{color:#123}",
 		".sandkit/build/pages/manifest.json": `{"version":1,"publicPath":"/_sandkit/pages/","entry":"entry-AB12.js","routes":{
 			"":{"css":["site-EF56.css"],"preload":["entry-AB12.js"]},
-			"notes/[id]":{"css":["site-EF56.css"],"preload":["entry-AB12.js","notes-CD34.js"]},
+			"notes/id.param":{"css":["site-EF56.css"],"preload":["entry-AB12.js","notes-CD34.js"]},
 			"boom":{"css":[],"preload":[]},
 			"caught":{"css":[],"preload":[]},
 			"clock":{"css":[],"preload":[]},
@@ -132,11 +132,11 @@ func TestPageRoutes(t *testing.T) {
 		r := get("/notes/7", "text/html")
 		for _, want := range []string{
 			"<!DOCTYPE html>",
-			"<title>notes/[id]</title>",
+			"<title>notes/id.param</title>",
 			`<link rel="stylesheet" href="/_sandkit/pages/site-EF56.css">`,
 			`<link rel="modulepreload" href="/_sandkit/pages/notes-CD34.js">`,
-			`<div id="__sandkit_root"><main data-route="notes/[id]">{"data":{"id":"7"},"params":{"id":"7"},"action":null}</main></div>`,
-			`<script type="application/json" id="__sandkit_data">{"route":"notes/[id]","url":"/notes/7","params":{"id":"7"},"data":{"id":"7"}}</script>`,
+			`<div id="__sandkit_root"><main data-route="notes/id.param">{"data":{"id":"7"},"params":{"id":"7"},"action":null}</main></div>`,
+			`<script type="application/json" id="__sandkit_data">{"route":"notes/id.param","url":"/notes/7","params":{"id":"7"},"data":{"id":"7"}}</script>`,
 			`<script type="module" src="/_sandkit/pages/entry-AB12.js"></script>`,
 		} {
 			if !strings.Contains(r.body, want) {

@@ -31,10 +31,10 @@ func leakyPagesApp(t *testing.T, config string) string {
 	t.Helper()
 	dir := appDir(t, nil, config)
 	for name, content := range map[string]string{
-		"routes/who/[name]/page.tsx":     "",
+		"routes/who/name.param/page.tsx": "",
 		".sandkit/build/pages/server.js": leakyPageServer,
 		".sandkit/build/pages/manifest.json": `{"version":1,"publicPath":"/_sandkit/pages/","entry":"",
-			"routes":{"who/[name]":{"css":[],"preload":[]}},"notFound":{}}`,
+			"routes":{"who/name.param":{"css":[],"preload":[]}},"notFound":{}}`,
 	} {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		os.MkdirAll(filepath.Dir(p), 0o755)

@@ -28,7 +28,7 @@
 //
 // Render passes the page's input and returns the markup of the app root:
 //
-//	in, _ := json.Marshal(pages.Input{Route: "posts/[slug]", URL: "/posts/hello",
+//	in, _ := json.Marshal(pages.Input{Route: "posts/slug.param", URL: "/posts/hello",
 //		Params: map[string]string{"slug": "hello"}, Data: loaderJSON})
 //	html, err := r.Render(ctx, in)
 //

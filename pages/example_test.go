@@ -34,7 +34,7 @@ func Example() {
 	defer r.Close(ctx)
 
 	in, _ := json.Marshal(pages.Input{
-		Route: "hello/[name]", URL: "/hello/gopher",
+		Route: "hello/name.param", URL: "/hello/gopher",
 		Params: map[string]string{"name": "gopher"},
 		Data:   json.RawMessage(`{"visits": 3}`),
 	})

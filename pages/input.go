@@ -11,7 +11,7 @@ import "encoding/json"
 // Error and NotFound are read by the bundles compiler.BuildPages writes, and
 // are left out of the JSON when empty.
 type Input struct {
-	// Route is the route id, e.g. "posts/[slug]".
+	// Route is the route id, e.g. "posts/slug.param".
 	Route string `json:"route"`
 	// URL is the request's path and query, e.g. "/posts/hello?page=2".
 	URL string `json:"url"`

@@ -5,23 +5,28 @@
 // A folder is a route when it holds a handler (handler.go, or a prebuilt
 // handler.wasm) or a page (page.tsx). Folder names map to URL segments:
 //
-//	routes/page.tsx                    /
-//	routes/posts/page.tsx              /posts
-//	routes/posts/new/page.tsx          /posts/new        (beats [slug])
-//	routes/posts/[slug]/handler.go     /posts/{slug}
-//	routes/docs/[...rest]/page.tsx     /docs/{rest:.*}   (also /docs)
-//	routes/(marketing)/about/page.tsx  /about            (groups add no segment)
-//	routes/_components/Nav.tsx         never routed
+//	routes/page.tsx                        /
+//	routes/posts/page.tsx                  /posts
+//	routes/posts/new/page.tsx              /posts/new        (beats slug.param)
+//	routes/posts/slug.param/handler.go     /posts/{slug}
+//	routes/docs/rest.all/page.tsx          /docs/{rest:.*}   (also /docs)
+//	routes/marketing.group/about/page.tsx  /about            (groups add no segment)
+//	routes/_components/Nav.tsx             never routed
+//
+// Every spelling is a folder name Go's tools accept as a package, so a
+// route folder of any kind may hold Go source; the bracket spellings of
+// other frameworks ([slug], [...rest], (marketing)) are refused with a hint
+// naming the new one.
 //
 // Scan reads the tree, rooted at routes/, and reports every problem at once:
 //
 //	table, err := routing.Scan(os.DirFS("blog/routes"))
 //	if err != nil {
-//		return err // e.g. routes/posts/[slug: folder name "[slug": missing "]" (hint: ...)
+//		return err // e.g. routes/posts/[slug]: folder name "[slug]": a parameter is spelled NAME.param, ... (hint: rename the folder slug.param)
 //	}
 //
-// The table lists routes in precedence order (static > [param] >
-// [...catchall], segment by segment from the left) with what each needs to
+// The table lists routes in precedence order (static > NAME.param >
+// NAME.all, segment by segment from the left) with what each needs to
 // be served: its handler files, its page, its layouts from the root down,
 // and its nearest 404 and error pages.
 //

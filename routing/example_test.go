@@ -12,16 +12,16 @@ import (
 func Example() {
 	// An app's routes/ folder; use os.DirFS("blog/routes") for a real one.
 	routes := fstest.MapFS{
-		"layout.tsx":                 {},
-		"page.tsx":                   {},
-		"posts/page.tsx":             {},
-		"posts/new/page.tsx":         {},
-		"posts/[slug]/page.tsx":      {},
-		"posts/[slug]/handler.go":    {},
-		"docs/[...path]/page.tsx":    {},
-		"(marketing)/about/page.tsx": {},
-		"api/stats/handler.wasm":     {},
-		"_components/Nav.tsx":        {},
+		"layout.tsx":                     {},
+		"page.tsx":                       {},
+		"posts/page.tsx":                 {},
+		"posts/new/page.tsx":             {},
+		"posts/slug.param/page.tsx":      {},
+		"posts/slug.param/handler.go":    {},
+		"docs/path.all/page.tsx":         {},
+		"marketing.group/about/page.tsx": {},
+		"api/stats/handler.wasm":         {},
+		"_components/Nav.tsx":            {},
 	}
 	table, err := routing.Scan(routes)
 	if err != nil {
@@ -44,16 +44,16 @@ func Example() {
 	}
 	// Output:
 	// ""                 /
-	// "(marketing)/about" /about
+	// "marketing.group/about" /about
 	// "api/stats"        /api/stats
-	// "docs/[...path]"   /docs/{path:.*}
+	// "docs/path.all"    /docs/{path:.*}
 	// "posts"            /posts
 	// "posts/new"        /posts/new
-	// "posts/[slug]"     /posts/{slug}
+	// "posts/slug.param" /posts/{slug}
 	// /posts/new           200 route "posts/new" params []
-	// /posts/hello%2Fworld 200 route "posts/[slug]" params [{slug hello/world}]
-	// /docs/a/b            200 route "docs/[...path]" params [{path a/b}]
-	// /docs                200 route "docs/[...path]" params [{path }]
-	// /about               200 route "(marketing)/about" params []
+	// /posts/hello%2Fworld 200 route "posts/slug.param" params [{slug hello/world}]
+	// /docs/a/b            200 route "docs/path.all" params [{path a/b}]
+	// /docs                200 route "docs/path.all" params [{path }]
+	// /about               200 route "marketing.group/about" params []
 	// /posts/              308 /posts
 }

@@ -15,8 +15,8 @@ import (
 // %2F inside a value.
 func FuzzPattern(f *testing.F) {
 	for _, id := range []string{
-		"", "posts", "posts/[slug]", "docs/[...rest]", "[...rest]", "(g)/x", "(a)/(b)/[id]/edit",
-		"[]", "[a", "[...]", "[[...a]]", "[a-b]", "x[y]", "[...a]/b", "[a]/[a]", "()", "(a",
+		"", "posts", "posts/slug.param", "docs/rest.all", "rest.all", "g.group/x", "a.group/b.group/id.param/edit",
+		"[]", "[a", "[...]", "[[...a]]", "[a-b]", "x[y]", "a.all/b", "a.param/a.param", "()", "(a",
 		"hello world", "café", "{x}", "a:b", "%2F", "a/../b", "_x", ".x", "a//b", "[ä]", "\xff",
 	} {
 		f.Add(id)

@@ -27,7 +27,7 @@ type Route struct {
 	errorPage string
 }
 
-// Param is one route parameter of a request: the name without brackets and
+// Param is one route parameter of a request: the name without its suffix and
 // the percent-decoded value.
 type Param struct {
 	Name, Value string
@@ -108,7 +108,7 @@ func (rt *Route) emptyCatchAll() string {
 }
 
 // ID is the route id of spec/abi.md §4: the folder under routes/ with
-// bracket and group names kept ("posts/[slug]", "(marketing)/about"); ""
+// folder names kept ("posts/slug.param", "marketing.group/about"); ""
 // for routes/ itself.
 func (rt *Route) ID() string { return rt.id }
 
@@ -116,7 +116,7 @@ func (rt *Route) ID() string { return rt.id }
 // "/docs/{rest:.*}", "/" for the root. Static text is percent-encoded.
 func (rt *Route) Pattern() string { return rt.pattern }
 
-// Params are the parameter names in path order, without brackets.
+// Params are the parameter names in path order, without suffixes.
 func (rt *Route) Params() []string { return slices.Clone(rt.params) }
 
 // HasWasm reports whether the folder holds a prebuilt handler.wasm.

@@ -55,15 +55,15 @@ func expectRedirect(t *testing.T, h http.Handler, method, target, location strin
 
 var routerTree = []string{
 	"page.tsx", "layout.tsx",
-	"posts/page.tsx", "posts/new/page.tsx", "posts/[slug]/page.tsx", "posts/[slug]/handler.go",
-	"posts/[slug]/comments/[cid]/handler.go", "posts/[...rest]/page.tsx",
-	"docs/[...path]/page.tsx",
-	"(marketing)/about/page.tsx", "(marketing)/layout.tsx",
+	"posts/page.tsx", "posts/new/page.tsx", "posts/slug.param/page.tsx", "posts/slug.param/handler.go",
+	"posts/slug.param/comments/cid.param/handler.go", "posts/rest.all/page.tsx",
+	"docs/path.all/page.tsx",
+	"marketing.group/about/page.tsx", "marketing.group/layout.tsx",
 	"_private/x/page.tsx", ".hidden/page.tsx",
-	"a/[x]/b/page.tsx", "a/[x]/[y]/page.tsx",
+	"a/x.param/b/page.tsx", "a/x.param/y.param/page.tsx",
 	"hello world/page.tsx",
 	"api/stats/handler.wasm",
-	"[lang]/page.tsx",
+	"lang.param/page.tsx",
 }
 
 func TestRouterMatch(t *testing.T) {
@@ -73,31 +73,31 @@ func TestRouterMatch(t *testing.T) {
 		{"/?q=1", ""},
 		{"/posts", "posts"},
 		{"/posts/new", "posts/new"},
-		{"/posts/hello", "posts/[slug] slug=hello"},
-		{"/posts/hello%20world", "posts/[slug] slug=hello world"},
-		{"/posts/a%2Fb", "posts/[slug] slug=a/b"},
-		{"/posts/%25", "posts/[slug] slug=%"},
-		{"/posts/caf%C3%A9", "posts/[slug] slug=café"},
-		{"/posts/a,b", "posts/[slug] slug=a,b"},
-		{"/posts/a/b", "posts/[...rest] rest=a/b"},
-		{"/posts/a%2Fb/c", "posts/[...rest] rest=a/b/c"},
-		{"/posts/x/comments/7", "posts/[slug]/comments/[cid] slug=x cid=7"},
-		{"/posts/x/comments", "posts/[...rest] rest=x/comments"},
-		{"/docs", "docs/[...path] path="},
-		{"/docs/a", "docs/[...path] path=a"},
-		{"/docs/a/b/c.md", "docs/[...path] path=a/b/c.md"},
-		{"/about", "(marketing)/about"},
+		{"/posts/hello", "posts/slug.param slug=hello"},
+		{"/posts/hello%20world", "posts/slug.param slug=hello world"},
+		{"/posts/a%2Fb", "posts/slug.param slug=a/b"},
+		{"/posts/%25", "posts/slug.param slug=%"},
+		{"/posts/caf%C3%A9", "posts/slug.param slug=café"},
+		{"/posts/a,b", "posts/slug.param slug=a,b"},
+		{"/posts/a/b", "posts/rest.all rest=a/b"},
+		{"/posts/a%2Fb/c", "posts/rest.all rest=a/b/c"},
+		{"/posts/x/comments/7", "posts/slug.param/comments/cid.param slug=x cid=7"},
+		{"/posts/x/comments", "posts/rest.all rest=x/comments"},
+		{"/docs", "docs/path.all path="},
+		{"/docs/a", "docs/path.all path=a"},
+		{"/docs/a/b/c.md", "docs/path.all path=a/b/c.md"},
+		{"/about", "marketing.group/about"},
 		{"/marketing/about", "404"},
-		{"/(marketing)/about", "404"},
+		{"/marketing.group/about", "404"},
 		{"/_private/x", "404"},
-		{"/.hidden", "[lang] lang=.hidden"},
-		{"/en", "[lang] lang=en"},
-		{"/a/1/b", "a/[x]/b x=1"},
-		{"/a/1/c", "a/[x]/[y] x=1 y=c"},
+		{"/.hidden", "lang.param lang=.hidden"},
+		{"/en", "lang.param lang=en"},
+		{"/a/1/b", "a/x.param/b x=1"},
+		{"/a/1/c", "a/x.param/y.param x=1 y=c"},
 		{"/a/1", "404"},
 		{"/hello%20world", "hello world"},
 		{"/api/stats", "api/stats"},
-		{"/%61bout", "(marketing)/about"},
+		{"/%61bout", "marketing.group/about"},
 		{"/posts/%6Eew", "posts/new"},
 		{"/nope/x/y", "404"},
 	} {
@@ -131,14 +131,14 @@ func TestRouterRootCatchAll(t *testing.T) {
 		files []string
 		cases [][2]string
 	}{
-		{"alone matches /", []string{"[...rest]/page.tsx"},
-			[][2]string{{"/", "[...rest] rest="}, {"/a", "[...rest] rest=a"}, {"/a/b", "[...rest] rest=a/b"}}},
-		{"root route wins at /", []string{"page.tsx", "[...rest]/page.tsx", "x/page.tsx"},
-			[][2]string{{"/", ""}, {"/x", "x"}, {"/x/y", "[...rest] rest=x/y"}}},
-		{"in a group", []string{"(app)/[...rest]/page.tsx", "(app)/[id]/page.tsx"},
-			[][2]string{{"/", "(app)/[...rest] rest="}, {"/7", "(app)/[id] id=7"}, {"/7/8", "(app)/[...rest] rest=7/8"}}},
-		{"param before catch-all", []string{"[a]/[...rest]/page.tsx", "[b]/page.tsx"},
-			[][2]string{{"/x", "[b] b=x"}, {"/x/y", "[a]/[...rest] a=x rest=y"}}},
+		{"alone matches /", []string{"rest.all/page.tsx"},
+			[][2]string{{"/", "rest.all rest="}, {"/a", "rest.all rest=a"}, {"/a/b", "rest.all rest=a/b"}}},
+		{"root route wins at /", []string{"page.tsx", "rest.all/page.tsx", "x/page.tsx"},
+			[][2]string{{"/", ""}, {"/x", "x"}, {"/x/y", "rest.all rest=x/y"}}},
+		{"in a group", []string{"app.group/rest.all/page.tsx", "app.group/id.param/page.tsx"},
+			[][2]string{{"/", "app.group/rest.all rest="}, {"/7", "app.group/id.param id=7"}, {"/7/8", "app.group/rest.all rest=7/8"}}},
+		{"param before catch-all", []string{"a.param/rest.all/page.tsx", "b.param/page.tsx"},
+			[][2]string{{"/x", "b.param b=x"}, {"/x/y", "a.param/rest.all a=x rest=y"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := echoRouter(mustScan(t, tc.files...))
@@ -150,7 +150,7 @@ func TestRouterRootCatchAll(t *testing.T) {
 }
 
 func TestRouterEncodedVars(t *testing.T) {
-	table := mustScan(t, "posts/[slug]/page.tsx")
+	table := mustScan(t, "posts/slug.param/page.tsx")
 	var raw string
 	r := table.Router(func(rt *Route) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) { raw = mux.Vars(req)["slug"] })

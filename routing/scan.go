@@ -9,6 +9,9 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/mod/module"
 )
 
 // File names Scan looks for. A route folder holds one page at most, and at
@@ -127,6 +130,11 @@ func (s *scanner) walk(dir string, segs []segment, in inherited) {
 		s.fail(dir, fmt.Sprintf("both %s and Go source (%s)", WasmFile, strings.Join(baseNames(goFiles), ", ")),
 			"remove one: keep the Go source and let sandkit compile it, or keep the prebuilt "+WasmFile+" and move the Go files to a _folder")
 	}
+	if len(goFiles) > 0 && !in.bad {
+		if err := goPackagePath(dir); err != nil {
+			s.fail(dir, err.Error(), "rename the folder with letters, digits, - and _ (a parameter is NAME.param, a catch-all NAME.all, a group NAME.group)")
+		}
+	}
 	if (wasm || len(goFiles) > 0 || page != "") && !in.bad {
 		id := dir
 		if dir == "." {
@@ -156,6 +164,23 @@ func (s *scanner) walk(dir string, segs []segment, in inherited) {
 		}
 		s.walk(sub, append(slices.Clip(segs), seg), child)
 	}
+}
+
+// goPackagePath reports why Go's tools could not build a package in dir
+// (relative to routes/), as go build ./..., go vet and gopls would: every
+// folder must be an import path element, and the last one must not start
+// with a character the go command refuses ("invalid input directory name").
+func goPackagePath(dir string) error {
+	if dir == "." {
+		return nil
+	}
+	if err := module.CheckImportPath("app/routes/" + dir); err != nil {
+		return fmt.Errorf("Go's tools cannot build a package in this folder: %w", err)
+	}
+	if c := path.Base(dir)[0]; c < utf8.RuneSelf && !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+		return fmt.Errorf("Go's tools cannot build a package in this folder: the go command refuses a package folder that starts with %q", rune(c))
+	}
+	return nil
 }
 
 func baseNames(paths []string) []string {

@@ -14,26 +14,36 @@ type segKind uint8
 
 const (
 	segStatic   segKind = iota // about  -> /about
-	segParam                   // [slug] -> /{slug}
-	segCatchAll                // [...rest] -> /{rest:.*}
-	segGroup                   // (marketing) -> nothing
+	segParam                   // slug.param -> /{slug}
+	segCatchAll                // rest.all -> /{rest:.*}
+	segGroup                   // marketing.group -> nothing
+)
+
+// The suffixes that make a folder name a parameter, a catch-all or a group.
+// Every spelling is one Go accepts as a package folder (an import path
+// element that the go command builds and that ./... includes), so a route
+// folder may hold Go source whatever kind it is (spec/routing.md §2).
+const (
+	ParamSuffix    = ".param"
+	CatchAllSuffix = ".all"
+	GroupSuffix    = ".group"
 )
 
 // segment is one parsed folder name.
 type segment struct {
 	kind segKind
-	name string // the static text, the parameter name (no brackets), or the group name
+	name string // the static text, the parameter name (no suffix), or the group name
 }
 
 // String gives the folder name back.
 func (s segment) String() string {
 	switch s.kind {
 	case segParam:
-		return "[" + s.name + "]"
+		return s.name + ParamSuffix
 	case segCatchAll:
-		return "[..." + s.name + "]"
+		return s.name + CatchAllSuffix
 	case segGroup:
-		return "(" + s.name + ")"
+		return s.name + GroupSuffix
 	}
 	return s.name
 }
@@ -61,51 +71,74 @@ func parseSegment(name string) (segment, error) {
 		return segment{}, badName(name, "give the folder a name", "empty")
 	case strings.Contains(name, "/"):
 		return segment{}, badName(name, "a folder name cannot hold a /", "contains /")
-	case strings.HasPrefix(name, "["):
-		return parseParam(name)
-	case strings.ContainsAny(name, "[]"):
-		return segment{}, badName(name, "a parameter is a whole folder name, as in [slug]; move the static text into a folder of its own",
-			"brackets must enclose the whole name")
-	case strings.HasPrefix(name, "("):
-		inner, ok := strings.CutSuffix(name[1:], ")")
-		if !ok || inner == "" || strings.ContainsAny(inner, "()") {
-			return segment{}, badName(name, "a group folder is a name in parentheses, as in (marketing)", "not a group name")
+	case strings.HasPrefix(name, "[") || strings.HasPrefix(name, "("):
+		return segment{}, oldSpelling(name)
+	case strings.ContainsAny(name, "[]()"):
+		return segment{}, badName(name, "a parameter is a whole folder name, as in slug.param; move the static text into a folder of its own",
+			"brackets and parentheses are not part of a folder spelling")
+	}
+	for _, k := range []struct {
+		suffix string
+		kind   segKind
+	}{{ParamSuffix, segParam}, {CatchAllSuffix, segCatchAll}, {GroupSuffix, segGroup}} {
+		inner, ok := strings.CutSuffix(name, k.suffix)
+		if !ok {
+			continue
 		}
-		return segment{kind: segGroup, name: inner}, nil
+		if err := checkName(name, inner, k.suffix); err != nil {
+			return segment{}, err
+		}
+		return segment{kind: k.kind, name: inner}, nil
 	}
 	return segment{kind: segStatic, name: name}, nil
 }
 
-// parseParam reads [name] and [...name].
-func parseParam(name string) (segment, error) {
-	inner, ok := strings.CutSuffix(name[1:], "]")
-	if !ok {
-		return segment{}, badName(name, "close the bracket, as in [slug]", `missing "]"`)
-	}
-	kind := segParam
-	if rest, ok := strings.CutPrefix(inner, "..."); ok {
-		kind, inner = segCatchAll, rest
-	}
+// oldSpelling refuses the bracket spellings ([slug], [...rest], (group))
+// with the one that replaces them: Go's tools cannot build a package in such
+// a folder, and a route keeps one spelling whatever files it holds.
+func oldSpelling(name string) error {
+	var inner, suffix string
 	switch {
-	case strings.HasPrefix(inner, "[") || strings.HasSuffix(inner, "]"):
-		return segment{}, badName(name, "use [...name] (it also matches no segments at all)", "optional segments [[...]] are not supported")
-	case inner == "":
-		return segment{}, badName(name, "name the parameter, as in [slug] or [...rest]", "parameter has no name")
+	case strings.HasPrefix(name, "[[..."):
+		inner, suffix = strings.TrimSuffix(name[5:], "]]"), CatchAllSuffix
+	case strings.HasPrefix(name, "[..."):
+		inner, suffix = strings.TrimSuffix(name[4:], "]"), CatchAllSuffix
+	case strings.HasPrefix(name, "["):
+		inner, suffix = strings.TrimSuffix(name[1:], "]"), ParamSuffix
+	default:
+		inner, suffix = strings.TrimSuffix(name[1:], ")"), GroupSuffix
+	}
+	kind := map[string]string{ParamSuffix: "parameter", CatchAllSuffix: "catch-all", GroupSuffix: "group"}[suffix]
+	if inner == "" || strings.IndexFunc(inner, func(r rune) bool { return r > 0x7f || !isNameByte(byte(r)) }) >= 0 || !isNameByte(inner[0]) || inner[0] == '_' || '0' <= inner[0] && inner[0] <= '9' {
+		inner = "name"
+	}
+	return badName(name, fmt.Sprintf("rename the folder %s%s", inner, suffix),
+		"a %s is spelled NAME%s, not with brackets or parentheses, which Go's tools refuse in a package path", kind, suffix)
+}
+
+// checkName judges the NAME of NAME.param, NAME.all and NAME.group.
+func checkName(folder, inner, suffix string) error {
+	if inner == "" {
+		return badName(folder, "name it, as in slug"+suffix, "%s has no name", suffix)
+	}
+	if c := inner[0]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+		return badName(folder, "start the name with a letter, as in post_id"+suffix,
+			"name %q starts with %q", inner, rune(c))
 	}
 	for _, c := range []byte(inner) {
 		if !isNameByte(c) {
-			return segment{}, badName(name, "use only letters, digits and _, as in [post_id]",
-				"parameter name %q has the character %q", inner, rune(c))
+			return badName(folder, "use only letters, digits and _, as in post_id"+suffix,
+				"name %q has the character %q", inner, rune(c))
 		}
 	}
-	return segment{kind: kind, name: inner}, nil
+	return nil
 }
 
 func isNameByte(c byte) bool {
 	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
-// parseID parses a whole route id (posts/[slug]) as Scan would: each folder
+// parseID parses a whole route id (posts/slug.param) as Scan would: each folder
 // name, then the rules that span a route. An unrouted folder (.x, _x) is an
 // error here because no route can live under one.
 func parseID(id string) ([]segment, error) {
@@ -142,7 +175,7 @@ func checkSegments(segs []segment) error {
 		if catchAll != nil {
 			return &segError{
 				msg:  fmt.Sprintf("catch-all %s must be the last segment, but %s follows it", catchAll, s),
-				hint: fmt.Sprintf("move the route out of %s, or make it a single parameter [%s]", catchAll, catchAll.name),
+				hint: fmt.Sprintf("move the route out of %s, or make it a single parameter %s%s", catchAll, catchAll.name, ParamSuffix),
 			}
 		}
 		if s.kind == segStatic {
@@ -160,4 +193,25 @@ func checkSegments(segs []segment) error {
 		}
 	}
 	return nil
+}
+
+// FolderKind is what one folder name under routes/ contributes to a URL.
+type FolderKind uint8
+
+// The kinds of folder, as ParseFolder reports them.
+const (
+	FolderStatic   FolderKind = FolderKind(segStatic)   // about: the text itself
+	FolderParam    FolderKind = FolderKind(segParam)    // slug.param: one segment
+	FolderCatchAll FolderKind = FolderKind(segCatchAll) // rest.all: the rest of the path
+	FolderGroup    FolderKind = FolderKind(segGroup)    // marketing.group: nothing
+)
+
+// ParseFolder reads one routed folder name as Scan does: its kind and its
+// name (the static text, or the name before the suffix).
+func ParseFolder(name string) (FolderKind, string, error) {
+	s, err := parseSegment(name)
+	if err != nil {
+		return 0, "", err
+	}
+	return FolderKind(s.kind), s.name, nil
 }

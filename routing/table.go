@@ -37,7 +37,7 @@ func newTable(routes []*Route) (*Table, []error) {
 			errs = append(errs, &Error{
 				Path:    ids[0],
 				Problem: fmt.Sprintf("%d folders map to the URL pattern %s: %s", len(ids), sh, strings.Join(ids, ", ")),
-				Hint:    "keep one; (group) folders add no URL segment and parameter names do not tell routes apart",
+				Hint:    "keep one; NAME.group folders add no URL segment and parameter names do not tell routes apart",
 			})
 		}
 	}

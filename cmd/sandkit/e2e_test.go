@@ -383,7 +383,7 @@ func TestE2EBuild(t *testing.T) {
 	app := copyExample(t, "hello")
 	for i, want := range []string{"4 Go routes -> .sandkit/build/handlers.wasm", "from the build cache"} {
 		out, err := exec.Command(sandkitBin, "build", app).CombinedOutput()
-		if err != nil || !strings.Contains(string(out), want) || !strings.Contains(string(out), "routes/hello/[name]") {
+		if err != nil || !strings.Contains(string(out), want) || !strings.Contains(string(out), "routes/hello/name.param") {
 			t.Errorf("build #%d: %v\n%s\nwant %q", i+1, err, out, want)
 		}
 	}

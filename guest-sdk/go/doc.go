@@ -6,7 +6,7 @@
 // functions, registers them with [Handle] in generated code, and builds every
 // route of an app into one WebAssembly module:
 //
-//	// routes/hello/[name]/handler.go
+//	// routes/hello/name.param/handler.go
 //	package hello
 //
 //	import sandkit "sandkit.dev/sandkit/guest-sdk/go"

@@ -66,9 +66,9 @@ func TestDispatch(t *testing.T) {
 		return Bytes(201, r.Header("content-type"), b)
 	}
 	withRoutes(t, map[string]Methods{
-		"":             {Get: func(*Request) Response { return Text(200, "root") }},
-		"hello/[name]": {Get: hello},
-		"echo":         {Post: echo, Delete: echo},
+		"":                 {Get: func(*Request) Response { return Text(200, "root") }},
+		"hello/name.param": {Get: hello},
+		"echo":             {Post: echo, Delete: echo},
 	})
 	tests := []struct {
 		name       string
@@ -82,8 +82,8 @@ func TestDispatch(t *testing.T) {
 		reqParams  []abi.Pair
 	}{
 		{name: "root", method: "GET", rt: "", wantStatus: 200, wantBody: "root", wantCType: contentText},
-		{name: "param", method: "GET", rt: "hello/[name]", reqParams: []abi.Pair{{Name: "name", Value: "Ada"}}, wantStatus: 200, wantBody: "hello Ada"},
-		{name: "head uses get", method: "HEAD", rt: "hello/[name]", wantStatus: 200, wantBody: "hello "},
+		{name: "param", method: "GET", rt: "hello/name.param", reqParams: []abi.Pair{{Name: "name", Value: "Ada"}}, wantStatus: 200, wantBody: "hello Ada"},
+		{name: "head uses get", method: "HEAD", rt: "hello/name.param", wantStatus: 200, wantBody: "hello "},
 		{name: "405 lists methods", method: "GET", rt: "echo", wantStatus: 405, wantBody: "method not allowed\n", wantAllow: "POST, DELETE"},
 		{name: "405 for get-only route", method: "PUT", rt: "", wantStatus: 405, wantAllow: "GET, HEAD", wantBody: "method not allowed\n"},
 		{name: "methods are case-sensitive", method: "get", rt: "", wantStatus: 405, wantAllow: "GET, HEAD", wantBody: "method not allowed\n"},
@@ -114,7 +114,7 @@ func TestFallback(t *testing.T) {
 		"api":    {Get: func(*Request) Response { return Text(200, "api") }},
 		Fallback: {Get: func(r *Request) Response { return Text(200, "fallback for "+r.Route()) }},
 	})
-	for route, want := range map[string]string{"api": "api", "x/[y]": "fallback for x/[y]", "": "fallback for "} {
+	for route, want := range map[string]string{"api": "api", "x/y.param": "fallback for x/y.param", "": "fallback for "} {
 		if got := serve(t, get(route, "/"), ""); got.status != 200 || got.body != want {
 			t.Errorf("route %q: status %d body %q, want 200 %q", route, got.status, got.body, want)
 		}
@@ -194,7 +194,7 @@ func TestHandleRejectsMisuse(t *testing.T) {
 func TestRequestAccessors(t *testing.T) {
 	var r Request
 	r.head = abi.RequestHead{
-		Method: "GET", Route: "posts/[slug]", Path: "/posts/a b", Query: "q=x%20y&q=2&n=1",
+		Method: "GET", Route: "posts/slug.param", Path: "/posts/a b", Query: "q=x%20y&q=2&n=1",
 		Params:        []abi.Pair{{Name: "slug", Value: "a b"}},
 		Headers:       []abi.Pair{{Name: "Accept", Value: "text/html"}, {Name: "X-Multi", Value: "1"}, {Name: "X-Multi", Value: "2"}},
 		ContentLength: -1, RequestID: "req-7",
@@ -207,7 +207,7 @@ func TestRequestAccessors(t *testing.T) {
 		"Header fold": {r.Header("accept"), "text/html"},
 		"Header 1st":  {r.Header("X-Multi"), "1"},
 		"RequestID":   {r.RequestID(), "req-7"},
-		"Route":       {r.Route(), "posts/[slug]"},
+		"Route":       {r.Route(), "posts/slug.param"},
 	}
 	for name, c := range checks {
 		if c[0] != c[1] {
@@ -267,8 +267,8 @@ func TestEnv(t *testing.T) {
 }
 
 func TestAllocsPerRequest(t *testing.T) {
-	withRoutes(t, map[string]Methods{"hello/[name]": {Get: func(r *Request) Response { return Text(200, "hi") }}})
-	head := abi.RequestHead{Method: "GET", Route: "hello/[name]", Path: "/hello/Ada",
+	withRoutes(t, map[string]Methods{"hello/name.param": {Get: func(r *Request) Response { return Text(200, "hi") }}})
+	head := abi.RequestHead{Method: "GET", Route: "hello/name.param", Path: "/hello/Ada",
 		Params: []abi.Pair{{Name: "name", Value: "Ada"}}, Headers: []abi.Pair{{Name: "Accept", Value: "*/*"}, {Name: "Host", Value: "x"}}}
 	slot := abi.AppendRequestHead(nil, &head)
 	native = nativeHost{slot: slot, out: make([]byte, 0, 64), headers: make([]abi.Pair, 0, 4)}

@@ -39,7 +39,7 @@ func (r *Request) reset() {
 func (r *Request) Method() string { return r.head.Method }
 
 // Route returns the route id: the route's folder under routes/ with "/"
-// separators and bracket names kept (posts/[slug]); "" for the root route.
+// separators and folder names kept (posts/slug.param); "" for the root route.
 func (r *Request) Route() string { return r.head.Route }
 
 // Path returns the percent-decoded URL path.
@@ -49,7 +49,7 @@ func (r *Request) Path() string { return r.head.Path }
 func (r *Request) RawQuery() string { return r.head.Query }
 
 // Param returns the value of the route parameter name (the folder name
-// without brackets: "slug" for [slug]), or "" if there is none. A catch-all
+// without its suffix: "slug" for slug.param), or "" if there is none. A catch-all
 // parameter holds the rest of the path without a leading slash.
 func (r *Request) Param(name string) string {
 	for _, p := range r.head.Params {

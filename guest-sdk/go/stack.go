@@ -10,7 +10,7 @@ const genMarker = "/sandkit_gen/r"
 
 // readableStack rewrites the virtual package of the panicking route in a
 // stack trace to its folder, so that a person reads
-// routes/posts/[slug]/handler.go:12 instead of
+// routes/posts/slug.param/handler.go:12 instead of
 // example.com/app/sandkit_gen/r3/handler.go:12. Route packages cannot
 // import one another, so every virtual package in the stack of route's
 // handler is route's own.

@@ -22,7 +22,7 @@
 // "Serving a page route"). NotFound renders the app's 404 page, and Assets
 // serves the client files under AssetPrefix:
 //
-//	mux.Handle("/posts/{slug}", set.Page("posts/[slug]", paramsOf, postHandler))
+//	mux.Handle("/posts/{slug}", set.Page("posts/slug.param", paramsOf, postHandler))
 //
 // A reload passes the Set it replaces to Load: when the server bundle did
 // not change, the new Set keeps its renderer and render cache (Shares says

@@ -29,7 +29,7 @@ func Example() {
   return JSON.stringify({html: "<p>hello " + i.params.name + ", after " + before + "</p>", head: "", status: 200, state: i});
 };`), 0o644)
 	os.WriteFile(filepath.Join(dir, pageserve.Manifest), []byte(`{"publicPath": "/_sandkit/pages/", "entry": "",
-  "routes": {"hello/[name]": {"css": [], "preload": []}}}`), 0o644)
+  "routes": {"hello/name.param": {"css": [], "preload": []}}}`), 0o644)
 
 	engine, err := pages.NewEngine(ctx)
 	if err != nil {
@@ -49,7 +49,7 @@ func Example() {
 
 	mux := http.NewServeMux()
 	params := func(r *http.Request) map[string]string { return map[string]string{"name": r.PathValue("name")} }
-	mux.Handle("/hello/{name}", set.Page("hello/[name]", params, nil)) // a page without a handler
+	mux.Handle("/hello/{name}", set.Page("hello/name.param", params, nil)) // a page without a handler
 	paragraph := regexp.MustCompile(`<p>.*</p>`)
 	for _, path := range []string{"/hello/ada", "/hello/alan"} {
 		w := httptest.NewRecorder()

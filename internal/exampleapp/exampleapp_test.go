@@ -19,7 +19,7 @@ func TestCopy(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), "replace sandkit.dev/sandkit => "+root+"\n") {
 		t.Errorf("go.mod: %s %v", b, err)
 	}
-	if _, err := os.Stat(filepath.Join(dst, "routes", "hello", "[name]", "handler.go")); err != nil {
+	if _, err := os.Stat(filepath.Join(dst, "routes", "hello", "name.param", "handler.go")); err != nil {
 		t.Error(err)
 	}
 	if _, err := os.Stat(filepath.Join(dst, ".sandkit")); !os.IsNotExist(err) {

@@ -40,7 +40,7 @@ export function useData<T = unknown>(): T {
 
 /**
  * The route's parameters by name, percent-decoded: { id: "7" } for
- * routes/posts/[id]; a catch-all [...rest] as { rest: "a/b" }.
+ * routes/posts/id.param; a catch-all rest.all as { rest: "a/b" }.
  */
 export function useParams(): Record<string, string> {
   const p: Record<string, string> = {};

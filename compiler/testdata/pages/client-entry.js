@@ -4,13 +4,13 @@ hydrate([
   {id: "layout:", kind: "layout", path: "/", file: "routes/layout.tsx", load: () => import("./routes/layout.tsx"), children: [
     {id: "error:", kind: "error", file: "routes/error.tsx", load: () => import("./routes/error.tsx"), children: [
       {id: "page:", kind: "page", path: "", file: "routes/page.tsx", load: () => import("./routes/page.tsx"), route: ""},
-      {id: "page:(marketing)/about", kind: "page", path: "about", file: "routes/(marketing)/about/page.tsx", load: () => import("./routes/(marketing)/about/page.tsx"), route: "(marketing)/about"},
       {id: "dir:docs", kind: "dir", path: "docs", children: [
-        {id: "page:docs/[...path]", kind: "page", path: "*", file: "routes/docs/[...path]/page.tsx", load: () => import("./routes/docs/[...path]/page.tsx"), route: "docs/[...path]", splat: "path"},
+        {id: "page:docs/path.all", kind: "page", path: "*", file: "routes/docs/path.all/page.tsx", load: () => import("./routes/docs/path.all/page.tsx"), route: "docs/path.all", splat: "path"},
       ]},
+      {id: "page:marketing.group/about", kind: "page", path: "about", file: "routes/marketing.group/about/page.tsx", load: () => import("./routes/marketing.group/about/page.tsx"), route: "marketing.group/about"},
       {id: "layout:posts", kind: "layout", path: "posts", file: "routes/posts/layout.tsx", load: () => import("./routes/posts/layout.tsx"), children: [
         {id: "page:posts", kind: "page", path: "", file: "routes/posts/page.tsx", load: () => import("./routes/posts/page.tsx"), route: "posts"},
-        {id: "page:posts/[id]", kind: "page", path: ":id", file: "routes/posts/[id]/page.tsx", load: () => import("./routes/posts/[id]/page.tsx"), route: "posts/[id]"},
+        {id: "page:posts/id.param", kind: "page", path: ":id", file: "routes/posts/id.param/page.tsx", load: () => import("./routes/posts/id.param/page.tsx"), route: "posts/id.param"},
         {id: "page:posts/new", kind: "page", path: "new", file: "routes/posts/new/page.tsx", load: () => import("./routes/posts/new/page.tsx"), route: "posts/new"},
       ]},
       {id: "404:", kind: "notfound", path: "*", file: "routes/404.tsx", load: () => import("./routes/404.tsx"), folder: ""},

@@ -3,24 +3,24 @@ import { register } from "sandkit/client/server";
 import * as m0 from "./routes/layout.tsx";
 import * as m1 from "./routes/error.tsx";
 import * as m2 from "./routes/page.tsx";
-import * as m3 from "./routes/(marketing)/about/page.tsx";
-import * as m4 from "./routes/docs/[...path]/page.tsx";
+import * as m3 from "./routes/docs/path.all/page.tsx";
+import * as m4 from "./routes/marketing.group/about/page.tsx";
 import * as m5 from "./routes/posts/layout.tsx";
 import * as m6 from "./routes/posts/page.tsx";
-import * as m7 from "./routes/posts/[id]/page.tsx";
+import * as m7 from "./routes/posts/id.param/page.tsx";
 import * as m8 from "./routes/posts/new/page.tsx";
 import * as m9 from "./routes/404.tsx";
 register([
   {id: "layout:", kind: "layout", path: "/", file: "routes/layout.tsx", mod: m0, children: [
     {id: "error:", kind: "error", file: "routes/error.tsx", mod: m1, children: [
       {id: "page:", kind: "page", path: "", file: "routes/page.tsx", mod: m2, route: ""},
-      {id: "page:(marketing)/about", kind: "page", path: "about", file: "routes/(marketing)/about/page.tsx", mod: m3, route: "(marketing)/about"},
       {id: "dir:docs", kind: "dir", path: "docs", children: [
-        {id: "page:docs/[...path]", kind: "page", path: "*", file: "routes/docs/[...path]/page.tsx", mod: m4, route: "docs/[...path]", splat: "path"},
+        {id: "page:docs/path.all", kind: "page", path: "*", file: "routes/docs/path.all/page.tsx", mod: m3, route: "docs/path.all", splat: "path"},
       ]},
+      {id: "page:marketing.group/about", kind: "page", path: "about", file: "routes/marketing.group/about/page.tsx", mod: m4, route: "marketing.group/about"},
       {id: "layout:posts", kind: "layout", path: "posts", file: "routes/posts/layout.tsx", mod: m5, children: [
         {id: "page:posts", kind: "page", path: "", file: "routes/posts/page.tsx", mod: m6, route: "posts"},
-        {id: "page:posts/[id]", kind: "page", path: ":id", file: "routes/posts/[id]/page.tsx", mod: m7, route: "posts/[id]"},
+        {id: "page:posts/id.param", kind: "page", path: ":id", file: "routes/posts/id.param/page.tsx", mod: m7, route: "posts/id.param"},
         {id: "page:posts/new", kind: "page", path: "new", file: "routes/posts/new/page.tsx", mod: m8, route: "posts/new"},
       ]},
       {id: "404:", kind: "notfound", path: "*", file: "routes/404.tsx", mod: m9, folder: ""},

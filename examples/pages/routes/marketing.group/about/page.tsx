@@ -3,7 +3,7 @@ export default function About() {
     <>
       <title>About · sandkit pages</title>
       <h1>About</h1>
-      <p>A (group) folder adds no URL segment.</p>
+      <p>A NAME.group folder adds no URL segment.</p>
     </>
   );
 }

@@ -1,4 +1,4 @@
-// The route hello/[name]: a greeting built from the path parameter.
+// The route hello/name.param: a greeting built from the path parameter.
 package hello
 
 import sandkit "sandkit.dev/sandkit/guest-sdk/go"

@@ -1,4 +1,4 @@
-// The route api/todos/[id]: read, update and delete one todo with bun.
+// The route api/todos/id.param: read, update and delete one todo with bun.
 package todo
 
 import (

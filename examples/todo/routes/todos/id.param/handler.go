@@ -1,4 +1,4 @@
-// The page route todos/[id]: its GET is the todo page's data, its POST the
+// The page route todos/id.param: its GET is the todo page's data, its POST the
 // form that marks the todo done or not.
 package todo
 

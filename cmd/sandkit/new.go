@@ -1,0 +1,234 @@
+// sandkit new: write a ready project, with the guest SDK beside it.
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/template"
+	"time"
+
+	"golang.org/x/mod/modfile"
+
+	sdksrc "sandkit.dev/sandkit"
+)
+
+var newCmd = &command{
+	name:    "new",
+	summary: "create an app: pages, a handler, an API route, a migration",
+	usage:   newUsage,
+	run:     runNew,
+}
+
+const newUsage = `Usage: sandkit new NAME [flags]
+
+Creates the app NAME in the folder NAME (a path; its last element is the
+app's name), which must not exist or be empty: a root layout, a home page
+with its Go handler, a JSON API route with a test, a migration,
+sandkit.toml, package.json (react, react-dom, react-router, typescript and
+React's types, pinned, with package-lock.json), tsconfig.json, .gitignore
+and a README.
+
+go.mod needs no network: no module proxy serves sandkit.dev/sandkit, so the
+Go guest SDK this binary was built with is written to NAME/.sandkit/sdk and
+go.mod points at it with a replace directive. Then the npm packages are
+installed with "npm install --ignore-scripts" (install scripts never run,
+see spec/config.md).
+
+Flags:
+`
+
+// sdkDir is where the app's copy of the guest SDK lives, relative to it.
+const sdkDir = ".sandkit/sdk"
+
+// newTemplate is the app written by sandkit new; each file ends in .tmpl
+// (so that Go, npm and git never read the template as a project) and is a
+// text/template over newApp.
+//
+//go:embed template
+var newTemplate embed.FS
+
+// newApp is what the template files see.
+type newApp struct {
+	Name string // the app's name: its folder's name
+}
+
+// appName is what a new app may be called: it names the folder, the Go
+// module and the npm package, so it keeps to what all three accept.
+var appName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,63}$`)
+
+func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("new", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	noInstall := fs.Bool("no-install", false, "do not run npm install (run it yourself later, with --ignore-scripts)")
+	offline := fs.Bool("offline", false, "install npm packages from the npm cache only (npm install --offline)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, newUsage)
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{msg: "want one argument, the new app's folder (sandkit new blog)"}
+	}
+	dir := filepath.Clean(pos[0])
+	name := filepath.Base(dir)
+	if !appName.MatchString(name) {
+		return usageError{msg: fmt.Sprintf("app name %q: use lowercase letters, digits, - and _, starting with a letter (it names the folder, the Go module and the npm package), as in: sandkit new my-app", name)}
+	}
+	if err := emptyTarget(dir); err != nil {
+		return err
+	}
+	if err := writeApp(dir, newApp{Name: name}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created %s (guest SDK %s in %s)\n", dir, sandkitVersion(), filepath.Join(dir, sdkDir))
+	if *noInstall {
+		fmt.Fprintf(stdout, "skipped npm install: run \"npm install --ignore-scripts\" in %s before serving it\n", dir)
+	} else if err := npmInstallNew(ctx, dir, *offline, stdout, stderr); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nNext:\n  cd %s\n  sandkit serve --dev .     # http://127.0.0.1:8080\n  go test ./...\n", dir)
+	return nil
+}
+
+// emptyTarget refuses a folder that exists and holds anything.
+func emptyTarget(dir string) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("%s: %w", dir, err)
+	case len(entries) > 0:
+		return fmt.Errorf("%s already exists and is not empty\nhint: choose another name, or remove the folder first", dir)
+	}
+	return nil
+}
+
+// writeApp writes the template, the guest SDK and go.mod into dir.
+func writeApp(dir string, app newApp) error {
+	err := fs.WalkDir(newTemplate, "template", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		src, err := newTemplate.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		t, err := template.New(p).Option("missingkey=error").Parse(string(src))
+		if err != nil {
+			return fmt.Errorf("template %s: %w", p, err)
+		}
+		var out bytes.Buffer
+		if err := t.Execute(&out, app); err != nil {
+			return fmt.Errorf("template %s: %w", p, err)
+		}
+		rel := strings.TrimSuffix(strings.TrimPrefix(p, "template/"), ".tmpl")
+		if rel == "gitignore" {
+			rel = ".gitignore" // a template file named .gitignore would be skipped by go:embed
+		}
+		return writeFile(filepath.Join(dir, filepath.FromSlash(rel)), out.Bytes())
+	})
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", dir, err)
+	}
+	goVersion, err := writeSDK(filepath.Join(dir, sdkDir))
+	if err != nil {
+		return err
+	}
+	mod, err := appGoMod(app.Name, goVersion)
+	if err != nil {
+		return err
+	}
+	return writeFile(filepath.Join(dir, "go.mod"), mod)
+}
+
+// writeSDK writes the guest SDK embedded in this binary to dir as the
+// module sandkit.dev/sandkit and returns the Go version it needs.
+func writeSDK(dir string) (string, error) {
+	src, err := sdksrc.GuestSDK.ReadFile("go.mod")
+	if err != nil {
+		return "", err
+	}
+	root, err := modfile.ParseLax("go.mod", src, nil)
+	if err != nil || root.Go == nil {
+		return "", fmt.Errorf("the embedded go.mod of sandkit.dev/sandkit has no go line: %v", err)
+	}
+	for _, f := range sdksrc.GuestSDKFiles() {
+		b, err := sdksrc.GuestSDK.ReadFile(f)
+		if err != nil {
+			return "", err
+		}
+		if err := writeFile(filepath.Join(dir, filepath.FromSlash(f)), b); err != nil {
+			return "", err
+		}
+	}
+	mod := fmt.Sprintf("// The Go guest SDK of sandkit %s, written by \"sandkit new\": the app's go.mod\n"+
+		"// replaces sandkit.dev/sandkit with this folder. It imports only the standard library.\n"+
+		"module sandkit.dev/sandkit\n\ngo %s\n", sandkitVersion(), root.Go.Version)
+	return root.Go.Version, writeFile(filepath.Join(dir, "go.mod"), []byte(mod))
+}
+
+// appGoMod is the app's go.mod: the module NAME, requiring the guest SDK
+// from its copy beside the app.
+func appGoMod(name, goVersion string) ([]byte, error) {
+	f := new(modfile.File)
+	for _, step := range []error{
+		f.AddModuleStmt(name),
+		f.AddGoStmt(goVersion),
+		f.AddRequire("sandkit.dev/sandkit", "v0.0.0"),
+		f.AddReplace("sandkit.dev/sandkit", "", "./"+path.Clean(sdkDir), ""),
+	} {
+		if step != nil {
+			return nil, fmt.Errorf("go.mod for %s: %w", name, step)
+		}
+	}
+	f.Cleanup()
+	return f.Format()
+}
+
+func writeFile(p string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, b, 0o644)
+}
+
+// npmInstallNew installs the new app's npm packages, as locked by the
+// template, without install scripts; npm's own output (its progress on a
+// terminal) goes to the user.
+func npmInstallNew(ctx context.Context, dir string, offline bool, stdout, stderr io.Writer) error {
+	args := []string{"install", "--ignore-scripts", "--no-audit", "--no-fund"}
+	if offline {
+		args = append(args, "--offline")
+	}
+	fmt.Fprintf(stdout, "installing npm packages: npm %s (in %s)\n", strings.Join(args, " "), dir)
+	start := time.Now()
+	cmd := exec.CommandContext(ctx, "npm", args...)
+	cmd.Dir = dir
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Run(); err != nil {
+		hint := "check the network, or run sandkit new with --no-install and install later"
+		if offline {
+			hint = "the npm cache lacks a package: run without --offline once"
+		}
+		return fmt.Errorf("npm install in %s: %w\nhint: %s (the app itself is written)", dir, err, hint)
+	}
+	fmt.Fprintf(stdout, "npm packages installed in %s\n", time.Since(start).Round(100*time.Millisecond))
+	return nil
+}

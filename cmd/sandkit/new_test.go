@@ -1,0 +1,188 @@
+// Tests of sandkit new and sandkit version, run as a new user would: in a
+// temporary folder outside the repository, through the binary, with no
+// replace directive written by hand.
+
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"sandkit.dev/sandkit/internal/npmfixture"
+)
+
+// runIn runs name args in dir with Go's and npm's network turned off and
+// returns the combined output; it fails t on an error.
+func runIn(t *testing.T, dir, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=", "GOTOOLCHAIN=local", "GOWORK=off", "npm_config_offline=true")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s in %s: %v\n%s", name, strings.Join(args, " "), dir, err, out)
+	}
+	return string(out)
+}
+
+// TestNewThenServe is the walk-through of the README: sandkit new, Go's
+// tools in the app (with parameter, catch-all and group routes added),
+// then sandkit serve.
+func TestNewThenServe(t *testing.T) {
+	// The template's packages come from the npm cache that the deps step
+	// filled by installing the same lock here (a clear error if it did not).
+	if err := npmfixture.Install(filepath.Join("testdata", "newapp")); err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	out := runIn(t, work, sandkitBin, "new", "--offline", "demo")
+	if !strings.Contains(out, "npm packages installed") {
+		t.Errorf("sandkit new printed no npm progress:\n%s", out)
+	}
+	app := filepath.Join(work, "demo")
+	for _, f := range []string{"routes/layout.tsx", "routes/page.tsx", "routes/handler.go", "routes/api/hello/handler.go",
+		"migrations/0001_create_greetings.up.sql", "sandkit.toml", "package.json", "package-lock.json", "tsconfig.json",
+		".gitignore", "README.md", "go.mod", ".sandkit/sdk/go.mod", ".sandkit/sdk/guest-sdk/go/handle.go",
+		".sandkit/sdk/guest-sdk/go/db/fast.go", ".sandkit/sdk/abi/abi.go", "node_modules/react/package.json",
+		"node_modules/typescript/package.json", "node_modules/@types/react/package.json"} {
+		if _, err := os.Stat(filepath.Join(app, f)); err != nil {
+			t.Errorf("sandkit new wrote no %s: %v", f, err)
+		}
+	}
+
+	// Routes of every kind, each a Go package, as a user adds them.
+	for p, src := range map[string]string{
+		"routes/notes/id.param/handler.go": `package note
+
+import sandkit "sandkit.dev/sandkit/guest-sdk/go"
+
+func Get(r *sandkit.Request) sandkit.Response { return sandkit.JSON(200, map[string]string{"id": r.Param("id")}) }
+`,
+		"routes/notes/id.param/handler_test.go": `package note
+
+import "testing"
+
+func TestBuilds(t *testing.T) {}
+`,
+		"routes/notes/id.param/page.tsx": `import { useData } from "sandkit/client";
+export default function Note() { const d = useData<{ id: string }>(); return <h1>note {d.id}</h1>; }
+`,
+		"routes/files/path.all/handler.go": `package files
+
+import sandkit "sandkit.dev/sandkit/guest-sdk/go"
+
+func Get(r *sandkit.Request) sandkit.Response { return sandkit.Text(200, "file "+r.Param("path")) }
+`,
+		"routes/site.group/about/handler.go": `package about
+
+import sandkit "sandkit.dev/sandkit/guest-sdk/go"
+
+func Get(r *sandkit.Request) sandkit.Response { return sandkit.Text(200, "about") }
+`,
+	} {
+		if err := writeFile(filepath.Join(app, p), []byte(src)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	modBefore, err := os.ReadFile(filepath.Join(app, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := runIn(t, app, "go", "list", "./...")
+	for _, pkg := range []string{"demo/routes/notes/id.param", "demo/routes/files/path.all", "demo/routes/site.group/about", "demo/routes/api/hello"} {
+		if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(pkg) + `$`).MatchString(list) {
+			t.Errorf("go list ./... does not list %s:\n%s", pkg, list)
+		}
+	}
+	runIn(t, app, "go", "build", "./...")
+	runIn(t, app, "go", "vet", "./...")
+	if test := runIn(t, app, "go", "test", "./..."); !strings.Contains(test, "ok  \tdemo/routes/notes/id.param") ||
+		!strings.Contains(test, "ok  \tdemo/routes/api/hello") {
+		t.Errorf("go test ./... did not run the routes' tests:\n%s", test)
+	}
+	runIn(t, app, "go", "mod", "tidy")
+	if modAfter, _ := os.ReadFile(filepath.Join(app, "go.mod")); !bytes.Equal(modBefore, modAfter) {
+		t.Errorf("go mod tidy changed go.mod:\n%s\nwant:\n%s", modAfter, modBefore)
+	}
+
+	s := startServe(t, app)
+	if r := request(t, "GET", s.url+"/", "", ""); r.status != 200 || !strings.Contains(r.body, "<h1>Hello from demo</h1>") ||
+		!strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+		t.Errorf("GET / = %d %q\n%s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	if r := request(t, "GET", s.url+"/api/hello?name=Ada", "", ""); r.status != 200 || r.body != `{"message":"Hello, Ada!"}` ||
+		r.header.Get("Content-Type") != "application/json" {
+		t.Errorf("GET /api/hello = %d %q %s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	if r := request(t, "GET", s.url+"/notes/7", "", ""); r.status != 200 || !strings.Contains(r.body, "note <!-- -->7") && !strings.Contains(r.body, "note 7") {
+		t.Errorf("GET /notes/7 = %d\n%s", r.status, r.body)
+	}
+	if r := request(t, "GET", s.url+"/files/a/b.txt", "", ""); r.status != 200 || r.body != "file a/b.txt" {
+		t.Errorf("GET /files/a/b.txt = %d %s", r.status, r.body)
+	}
+	if r := request(t, "GET", s.url+"/about", "", ""); r.status != 200 || r.body != "about" {
+		t.Errorf("GET /about = %d %s", r.status, r.body)
+	}
+}
+
+func TestNewRefuses(t *testing.T) {
+	work := t.TempDir()
+	if err := writeFile(filepath.Join(work, "taken", "x.txt"), []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"new", "taken"}, 1, "taken already exists and is not empty"},
+		{[]string{"new", "My App"}, 2, `app name "My App": use lowercase letters`},
+		{[]string{"new"}, 2, "want one argument"},
+	} {
+		cmd := exec.Command(sandkitBin, tc.args...)
+		cmd.Dir = work
+		out, _ := cmd.CombinedOutput()
+		if code := cmd.ProcessState.ExitCode(); code != tc.code || !strings.Contains(string(out), tc.want) {
+			t.Errorf("sandkit %v = %d\n%s\nwant %d and %q", tc.args, code, out, tc.code, tc.want)
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Join(work, "taken")); len(entries) != 1 {
+		t.Errorf("sandkit new wrote into an existing folder: %v", entries)
+	}
+	// An empty folder is fine.
+	if err := os.Mkdir(filepath.Join(work, "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	runIn(t, work, sandkitBin, "new", "--no-install", "empty")
+}
+
+// TestNewTemplateLockInstalled keeps the npm fixture that fills the npm
+// cache (scripts/install-deps.sh) equal to what sandkit new writes, so that
+// the offline install above finds every package.
+func TestNewTemplateLockInstalled(t *testing.T) {
+	for _, f := range []string{"package.json", "package-lock.json"} {
+		tmpl, err := newTemplate.ReadFile("template/" + f + ".tmpl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fixture, err := os.ReadFile(filepath.Join("testdata", "newapp", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := strings.ReplaceAll(string(tmpl), "{{.Name}}", "newapp"); string(fixture) != want {
+			t.Errorf("testdata/newapp/%s differs from template/%s.tmpl (with the name newapp): copy it over", f, f)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	out := runIn(t, t.TempDir(), sandkitBin, "version")
+	if !regexp.MustCompile(`^sandkit \S+.* \(go1\.\d+.*, \w+/\w+\)\n$`).MatchString(out) {
+		t.Errorf("sandkit version printed %q", out)
+	}
+}
