@@ -37,8 +37,10 @@ type appDB struct {
 	maxBytes    int64
 	stmtTimeout time.Duration
 	log         *slog.Logger
-	// pgURL, when set, puts the app's data in its own schema of that
-	// PostgreSQL database instead of the SQLite file at path.
+	// pgURL, when set, is the host's admin URL (SANDKIT_DATABASE_URL): the
+	// app's data is then in its own schema of that PostgreSQL database,
+	// reached as its own role (dbpgroles.go), instead of the SQLite file
+	// at path.
 	pgURL string
 	// schema is PostgresSchema(app), worked out once: the screening of
 	// every guest statement needs it.
@@ -78,7 +80,7 @@ func (a *appDB) open() (*bun.DB, error) {
 		return nil, fmt.Errorf("app %q: database closed", a.app)
 	}
 	if a.pgURL != "" {
-		db, err := openPostgres(context.Background(), a.pgURL, a.schema, a.stmtTimeout)
+		db, err := openPostgres(context.Background(), pgAdminFromEnv(a.pgURL), a.schema, a.stmtTimeout, a.log)
 		if err != nil {
 			return nil, fmt.Errorf("app %q: PostgreSQL schema %s: %w", a.app, a.schema, err)
 		}

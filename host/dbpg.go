@@ -8,13 +8,14 @@ package host
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -69,63 +70,88 @@ func quoteIdent(s string) string { return pgx.Identifier{s}.Sanitize() }
 // pgConnections bounds the connections of one app's pool on one host.
 const pgConnections = 8
 
-// openPostgres opens the database at url for the app's schema (creating
-// the schema if it is missing), with search_path pinned to that schema
-// and the statement timeout and time zone set on every connection.
-func openPostgres(ctx context.Context, url, schema string, stmtTimeout time.Duration) (*bun.DB, error) {
-	cfg, err := pgx.ParseConfig(url)
+// openPostgres provisions the app's role and schema through the admin URL
+// (dbpgroles.go) and opens the app's pool, logged in as that role, with
+// search_path pinned to the schema, the statement timeout and time zone
+// set on every connection, and every connection reset when it is reused.
+func openPostgres(ctx context.Context, admin pgAdmin, schema string, stmtTimeout time.Duration, log *slog.Logger) (*bun.DB, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	notRevoked, err := provisionPostgres(ctx, admin, schema)
 	if err != nil {
-		return nil, fmt.Errorf("[database] url: %w", err)
+		return nil, err
+	}
+	for _, s := range notRevoked {
+		log.Warn("PostgreSQL: PUBLIC keeps a default right the admin cannot revoke", "stmt", s)
+	}
+	cfg, err := admin.appConfig(schema)
+	if err != nil {
+		return nil, err
 	}
 	cfg.RuntimeParams["search_path"] = quoteIdent(schema)
 	cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(stmtTimeout.Milliseconds(), 10)
 	cfg.RuntimeParams["TimeZone"] = "UTC"
-	cfg.RuntimeParams["application_name"] = "sandkit " + schema
-	// The screening lexes strings as PostgreSQL does with this on (the
-	// default); pin it so that a server configured otherwise cannot make
-	// the two disagree about where a string ends.
+	cfg.RuntimeParams["application_name"] = "sandkit"
+	// The placeholder rewriting lexes strings as PostgreSQL does with this
+	// on (the default); pin it so that a server configured otherwise cannot
+	// make the two disagree about where a string ends.
 	cfg.RuntimeParams["standard_conforming_strings"] = "on"
 	// No row may make the host hold more than a result's bound: pgx would
 	// otherwise read a message of up to 1 GiB (SELECT repeat('x', 1e9)).
 	cfg.MaxProtocolMessageBodyLen = abi.MaxDBResult + 1<<20
-	sqldb := stdlib.OpenDB(*cfg)
+	// A guest that LISTENs must not make the host buffer what others send.
+	cfg.OnNotification = func(*pgconn.PgConn, *pgconn.Notification) {}
+	sqldb := stdlib.OpenDB(*cfg, stdlib.OptionResetSession(resetPGSession))
 	sqldb.SetMaxOpenConns(pgConnections)
 	sqldb.SetMaxIdleConns(pgConnections)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := bun.NewDB(sqldb, pgdialect.New())
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := createSchema(ctx, db, schema); err != nil {
+	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, err
+		return nil, fmt.Errorf("connecting as role %s: %w", schema, err)
 	}
 	return db, nil
 }
 
-// createSchema creates the schema if it is missing. Two hosts starting the
-// same app at once can both try: the loser's unique violation is ignored.
-func createSchema(ctx context.Context, db *bun.DB, schema string) error {
-	_, err := db.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+quoteIdent(schema))
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" {
-		return nil
+// pgResetSQL undoes what a request can leave on its connection: open
+// cursors, settings (search_path, role, timeouts back to the values the
+// connection started with), LISTEN, advisory locks, temporary objects and
+// the sequence cache; the last statement lists the statements the guest
+// PREPAREd in SQL, which are deallocated one by one. It is DISCARD ALL
+// except DEALLOCATE ALL, which would drop pgx's cached statements too (they
+// make a 20-row request 102 µs instead of 210 µs: see RATIONALE).
+const pgResetSQL = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; " +
+	"SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES; " +
+	"SELECT name FROM pg_prepared_statements WHERE from_sql"
+
+// resetPGSession runs before a pooled connection serves another request.
+// A connection still in a transaction, or whose reset fails, is discarded.
+func resetPGSession(ctx context.Context, c *pgx.Conn) error {
+	pc := c.PgConn()
+	if pc.TxStatus() != 'I' {
+		return driver.ErrBadConn
 	}
+	res, err := pc.Exec(ctx, pgResetSQL).ReadAll()
 	if err != nil {
-		return fmt.Errorf("creating schema %s: %w", schema, err)
+		return driver.ErrBadConn
+	}
+	for _, row := range res[len(res)-1].Rows {
+		if _, err := pc.Exec(ctx, "DEALLOCATE "+quoteIdent(string(row[0]))).ReadAll(); err != nil {
+			return driver.ErrBadConn
+		}
 	}
 	return nil
 }
 
-// DropPostgresSchema drops the schema of the app named app, and everything
-// in it, from the database at url. Tests use it to clean up.
-func DropPostgresSchema(ctx context.Context, url, app string) error {
-	db, err := sql.Open("pgx", url)
+// DropPostgresSchema drops the schema of the app named app, everything in
+// it and its role, through the admin URL. Tests use it to clean up.
+func DropPostgresSchema(ctx context.Context, adminURL, app string) error {
+	conn, err := pgx.Connect(ctx, adminURL)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	_, err = db.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+quoteIdent(PostgresSchema(app))+" CASCADE")
-	return err
+	defer conn.Close(ctx)
+	return dropPostgresRole(ctx, conn, PostgresSchema(app))
 }
 
 // pgToken is one lexical element of a statement that the screening looks at.
@@ -346,6 +372,12 @@ func lexPostgres(q string, placeholders bool) ([]pgToken, string, string) {
 						j++
 						continue
 					}
+					// 'a'<newline>'b' is one string; after E'..' its
+					// continuation is read with escapes too.
+					if k := quoteContinue(q, j+1); k > 0 {
+						j = k
+						continue
+					}
 					break
 				}
 			}
@@ -421,6 +453,43 @@ func lexPostgres(q string, placeholders bool) ([]pgToken, string, string) {
 		}
 	}
 	return toks, out.String(), ""
+}
+
+// quoteContinue reports where a string literal continues if the closing
+// quote before q[i] is followed by whitespace holding a newline (and maybe
+// -- comments) and another quote, as PostgreSQL's lexer joins them: the
+// index of that quote, or 0.
+func quoteContinue(q string, i int) int {
+	for i < len(q) && (q[i] == ' ' || q[i] == '\t' || q[i] == '\f') {
+		i++
+	}
+	if strings.HasPrefix(q[i:], "--") {
+		nl := strings.IndexAny(q[i:], "\n\r")
+		if nl < 0 {
+			return 0
+		}
+		i += nl
+	}
+	if i >= len(q) || (q[i] != '\n' && q[i] != '\r') {
+		return 0
+	}
+	for i < len(q) {
+		switch {
+		case q[i] == ' ' || q[i] == '\t' || q[i] == '\f' || q[i] == '\n' || q[i] == '\r' || q[i] == '\v':
+			i++
+		case strings.HasPrefix(q[i:], "--"):
+			nl := strings.IndexAny(q[i:], "\n\r")
+			if nl < 0 {
+				return 0
+			}
+			i += nl
+		case q[i] == '\'':
+			return i
+		default:
+			return 0
+		}
+	}
+	return 0
 }
 
 // dollarTag returns the $tag$ (or $$) that q starts with, as PostgreSQL's
@@ -510,9 +579,20 @@ func pgStmtContext(ctx context.Context, d time.Duration) (context.Context, conte
 	return context.WithDeadline(context.WithoutCancel(ctx), at)
 }
 
+// pgScreenOff turns the screening off, leaving only the placeholder
+// rewriting. Only tests set it (export_test.go): they show that
+// PostgreSQL's permissions refuse what the screening would have.
+var pgScreenOff atomic.Bool
+
 // screen checks q under the policy and rewrites its placeholders; a
 // refusal is returned as the guest's error.
 func (s *dbSession) screen(q string, nargs int) (string, error) {
+	if pgScreenOff.Load() {
+		if _, out, why := lexPostgres(q, nargs > 0); why == "" {
+			return out, nil
+		}
+		return q, nil
+	}
 	out, why := screenPostgres(q, s.adb.schema, nargs, s.st.inTx.Load(), policyGuest)
 	if why != "" {
 		return "", &abi.DBError{Code: abi.CodeAuth, SQLState: "42501", Message: why}

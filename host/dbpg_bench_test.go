@@ -22,7 +22,7 @@ func benchPostgres(b testing.TB) (url, app string) {
 		url = "postgres://sandkit:sandkit@127.0.0.1:5432/sandkit_test?sslmode=disable"
 	}
 	app = fmt.Sprintf("bench_%d_%d", os.Getpid(), time.Now().UnixNano()%1e6)
-	db, err := openPostgres(context.Background(), url, PostgresSchema(app), 5*time.Second)
+	db, err := openPostgres(context.Background(), pgAdminFromEnv(url), PostgresSchema(app), 5*time.Second, nopLog())
 	if err != nil {
 		b.Fatalf("PostgreSQL: %v\nhint: run scripts/install-deps.sh, or set SANDKIT_TEST_POSTGRES", err)
 	}

@@ -90,7 +90,7 @@ func openMigrator(ctx context.Context, dir string, cfg Config, path, pgURL strin
 	)
 	conn := &connector{open: map[*connState]struct{}{}}
 	if pgURL != "" {
-		if db, err = openPostgres(ctx, pgURL, schema, cfg.Limits.StatementTimeout.std()); err != nil {
+		if db, err = openPostgres(ctx, pgAdminFromEnv(pgURL), schema, cfg.Limits.StatementTimeout.std(), discardLogger()); err != nil {
 			return nil, fmt.Errorf("app %q: PostgreSQL schema %s: %w", cfg.Name, schema, err)
 		}
 	} else if db, conn, err = openSQLite(path, cfg.Limits.DBMaxBytes, cfg.Limits.StatementTimeout.std(), policyMigrate); err != nil {
