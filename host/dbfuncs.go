@@ -561,6 +561,7 @@ func (s *dbSession) finishTx() {
 // is rolled back and the connection goes back to the pool (or is
 // discarded if it cannot be made clean).
 func (s *dbSession) close() {
+	discarded := false
 	if s.st.inTx.Load() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		err := s.hostExec(ctx, "ROLLBACK")
@@ -569,7 +570,11 @@ func (s *dbSession) close() {
 		if err != nil {
 			s.adb.log.Warn("rollback at the end of a request failed; connection discarded", "err", err)
 			s.conn.Raw(func(any) error { return driver.ErrBadConn })
+			discarded = true
 		}
+	}
+	if s.pg && !discarded {
+		s.resetPG()
 	}
 	s.releaseWriter()
 	s.st.mode.Store(policyGuest)

@@ -72,8 +72,8 @@ const pgConnections = 8
 
 // openPostgres provisions the app's role and schema through the admin URL
 // (dbpgroles.go) and opens the app's pool, logged in as that role, with
-// search_path pinned to the schema, the statement timeout and time zone
-// set on every connection, and every connection reset when it is reused.
+// search_path pinned to the schema and the statement timeout and time zone
+// set on every connection (each is reset when a request gives it back).
 func openPostgres(ctx context.Context, admin pgAdmin, schema string, stmtTimeout time.Duration, log *slog.Logger) (*bun.DB, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -101,7 +101,7 @@ func openPostgres(ctx context.Context, admin pgAdmin, schema string, stmtTimeout
 	cfg.MaxProtocolMessageBodyLen = abi.MaxDBResult + 1<<20
 	// A guest that LISTENs must not make the host buffer what others send.
 	cfg.OnNotification = func(*pgconn.PgConn, *pgconn.Notification) {}
-	sqldb := stdlib.OpenDB(*cfg, stdlib.OptionResetSession(resetPGSession))
+	sqldb := stdlib.OpenDB(*cfg)
 	sqldb.SetMaxOpenConns(pgConnections)
 	sqldb.SetMaxIdleConns(pgConnections)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
@@ -124,8 +124,9 @@ const pgResetSQL = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNL
 	"SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES; " +
 	"SELECT name FROM pg_prepared_statements WHERE from_sql"
 
-// resetPGSession runs before a pooled connection serves another request.
-// A connection still in a transaction, or whose reset fails, is discarded.
+// resetPGSession runs when a request gives its connection back (dbSession's
+// close), so that nothing it did outlives it. A connection still in a
+// transaction, or whose reset fails, is discarded (driver.ErrBadConn).
 func resetPGSession(ctx context.Context, c *pgx.Conn) error {
 	pc := c.PgConn()
 	if pc.TxStatus() != 'I' {
@@ -141,6 +142,18 @@ func resetPGSession(ctx context.Context, c *pgx.Conn) error {
 		}
 	}
 	return nil
+}
+
+// resetPG resets the request's connection as it goes back to the pool:
+// now, not when the pool next hands it out, so that an advisory lock or a
+// LISTEN ends with the request that made it.
+func (s *dbSession) resetPG() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.conn.Raw(func(dc any) error { return resetPGSession(ctx, dc.(*stdlib.Conn).Conn()) })
+	if err != nil {
+		s.adb.log.Warn("resetting the connection at the end of a request failed; connection discarded", "err", err)
+	}
 }
 
 // DropPostgresSchema drops the schema of the app named app, everything in
