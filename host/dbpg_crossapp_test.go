@@ -31,8 +31,8 @@ type crossRoute struct {
 var denied = []string{"42501"}
 
 // pgStrings spells s as PostgreSQL string expressions a lexer may not
-// follow: dollar-quoted, E'' with \x escapes, U&'' with \XXXX escapes,
-// and chr() concatenation.
+// follow: dollar-quoted, an E string with \x escapes, a U& string with
+// \XXXX escapes, and chr() concatenation.
 func pgStrings(s string) map[string]string {
 	var e, u, c strings.Builder
 	e.WriteString("E'")
