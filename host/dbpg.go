@@ -433,6 +433,11 @@ func lexPostgres(q string, placeholders bool) ([]pgToken, string, string) {
 			out.WriteString(q[i : i+n])
 			i += n
 		case c == '?' && placeholders:
+			// After an identifier character, $N would continue the
+			// identifier (a$1 is a name): a space keeps it a parameter.
+			if i > 0 && isIdent(q[i-1]) {
+				out.WriteByte(' ')
+			}
 			j := i + 1
 			for j < len(q) && q[j] >= '0' && q[j] <= '9' {
 				j++
