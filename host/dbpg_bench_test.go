@@ -96,3 +96,26 @@ func BenchmarkDBQuery20PostgresNative(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDBRequestPostgres is a whole request's use of the database: a
+// connection taken from the pool, the 20-row db_query, and the connection
+// reset and given back (what TestPostgresResetBetweenRequests checks).
+func BenchmarkDBRequestPostgres(b *testing.B) {
+	url, app := benchPostgres(b)
+	adb := newAppDB(app, b.TempDir(), Limits{}.withDefaults(), nopLog())
+	adb.pgURL = url
+	defer adb.close()
+	var buf []byte
+	for b.Loop() {
+		c := newCall()
+		s, derr := c.dbSession(context.Background(), adb)
+		if derr != nil {
+			b.Fatal(derr)
+		}
+		buf = s.query(context.Background(), buf[:0], "SELECT id, title, done, created_at FROM todos ORDER BY id LIMIT 20", nil, false)
+		c.release()
+	}
+	if buf[0] != 1 {
+		b.Fatalf("not a rows result: %q", buf)
+	}
+}
