@@ -1,8 +1,9 @@
-// PostgreSQL: an app whose sandkit.toml sets [database] url keeps its data
-// in its own schema of that database instead of data/app.db. The same
-// imports serve it (spec/abi.md §9); what differs is here: the schema and
-// search_path of the app's connections, the screening of guest SQL that
-// stands in for SQLite's authorizer, placeholders, and error codes.
+// PostgreSQL: when the host's operator sets SANDKIT_DATABASE_URL, an app
+// keeps its data in its own schema of that database, reached as its own
+// role (dbpgroles.go), instead of data/app.db. The same imports serve it
+// (spec/abi.md §9); what differs is here: the app's connections and their
+// reset, placeholders, the screening of guest SQL (friendly errors, not
+// the boundary: the role's permissions are), and error codes.
 
 package host
 
@@ -28,8 +29,8 @@ import (
 	"sandkit.dev/sandkit/abi"
 )
 
-// pgSchemaPrefix starts the name of every app's schema, so that the
-// screening can refuse any identifier that could name another app's.
+// pgSchemaPrefix starts the name of every app's schema and role, so that
+// the screening can refuse any identifier that could name another app's.
 const pgSchemaPrefix = "sandkit_"
 
 // PostgresSchema is the schema that holds the data of the app named name:
@@ -174,8 +175,13 @@ type pgToken struct {
 	punct  byte // '(' '.' ';' or 0 for a word
 }
 
-// screenPostgres checks a guest's SQL against the policy (spec/abi.md §9.6)
-// and rewrites ? and ?NNN placeholders to $N when args are bound. inTx
+// screenPostgres checks a guest's SQL against the policy (spec/abi.md §9.8)
+// and rewrites ? and ?NNN placeholders to $N when args are bound. It is
+// not the security boundary: the app's role may do nothing to another
+// app's data whatever passes here (TestPostgresCrossApp runs without it).
+// It stays for the placeholders, and so that what the role could not do
+// anyway, or what sandkit does not support, is refused with a message that
+// names the rule instead of PostgreSQL's "permission denied". inTx
 // says whether the host opened a transaction; mode is policyGuest or
 // policyMigrate. It returns the SQL to run or the reason it is refused.
 func screenPostgres(q, schema string, nargs int, inTx bool, mode int32) (string, string) {
@@ -328,7 +334,9 @@ func screenStatement(toks []pgToken, inTx bool, mode int32) string {
 
 // lexPostgres splits q into the tokens the screening needs, skipping
 // string literals, comments and dollar-quoted bodies, and rewrites ? and
-// ?NNN to $N if placeholders is set. It returns the rewritten text.
+// ?NNN to $N if placeholders is set. It returns the rewritten text. Where
+// it could disagree with PostgreSQL's lexer, a guest can only get a wrong
+// placeholder or a screening message, not another app's data.
 func lexPostgres(q string, placeholders bool) ([]pgToken, string, string) {
 	var toks []pgToken
 	var out strings.Builder
