@@ -140,43 +140,33 @@ func (b *bench) dropLeftovers(ctx context.Context, tag string) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
 	defer cancel()
-	list := func(q string) ([]string, error) {
-		rows, err := b.admin.Query(ctx, q, like)
+	// Databases first (they hold the roles' objects), then schemas, then
+	// the roles with what they own here (large objects, grants).
+	var dropped []string
+	for _, k := range []struct{ what, list, drop string }{
+		{"databases", "SELECT datname FROM pg_database WHERE datname LIKE $1", "DROP DATABASE %s WITH (FORCE)"},
+		{"schemas", "SELECT nspname FROM pg_namespace WHERE nspname LIKE $1", "DROP SCHEMA %s CASCADE"},
+		{"roles", "SELECT rolname FROM pg_roles WHERE rolname LIKE $1", "DROP OWNED BY %[1]s; DROP ROLE %[1]s"},
+	} {
+		rows, err := b.admin.Query(ctx, k.list, like)
 		if err != nil {
-			return nil, err
-		}
-		return pgx.CollectRows(rows, pgx.RowTo[string])
-	}
-	dbs, err := list("SELECT datname FROM pg_database WHERE datname LIKE $1")
-	if err != nil {
-		return err
-	}
-	for _, d := range dbs {
-		if _, err := b.admin.Exec(ctx, "DROP DATABASE "+pgx.Identifier{d}.Sanitize()+" WITH (FORCE)"); err != nil {
 			return err
 		}
-	}
-	schemas, err := list("SELECT nspname FROM pg_namespace WHERE nspname LIKE $1")
-	if err != nil {
-		return err
-	}
-	for _, s := range schemas {
-		if _, err := b.admin.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{s}.Sanitize()+" CASCADE"); err != nil {
+		names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
 			return err
 		}
-	}
-	roles, err := list("SELECT rolname FROM pg_roles WHERE rolname LIKE $1")
-	if err != nil {
-		return err
-	}
-	for _, r := range roles {
-		// Large objects and grants in this database; the databases are gone.
-		if _, err := b.admin.Exec(ctx, "DROP OWNED BY "+pgx.Identifier{r}.Sanitize()+"; DROP ROLE "+pgx.Identifier{r}.Sanitize()); err != nil {
-			return err
+		for _, n := range names {
+			if _, err := b.admin.Exec(ctx, fmt.Sprintf(k.drop, pgx.Identifier{n}.Sanitize())); err != nil {
+				return err
+			}
+		}
+		if len(names) > 0 {
+			dropped = append(dropped, fmt.Sprintf("%d %s", len(names), k.what))
 		}
 	}
-	if n := len(dbs) + len(schemas) + len(roles); n > 0 {
-		progress("dropped %d databases, %d schemas, %d roles", len(dbs), len(schemas), len(roles))
+	if len(dropped) > 0 {
+		progress("dropped %s", strings.Join(dropped, ", "))
 	}
 	return nil
 }
