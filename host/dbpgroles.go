@@ -145,18 +145,18 @@ func provisionPostgres(ctx context.Context, admin pgAdmin, schema string) (notRe
 	if err != nil {
 		return nil, err
 	}
-	type rel struct{ kind, name string }
+	type rel struct{ Kind, Name string }
 	rels, err := pgx.CollectRows(rows, pgx.RowToStructByPos[rel])
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range rels {
-		kind := map[string]string{"v": "VIEW", "m": "MATERIALIZED VIEW", "S": "SEQUENCE", "f": "FOREIGN TABLE"}[r.kind]
+		kind := map[string]string{"v": "VIEW", "m": "MATERIALIZED VIEW", "S": "SEQUENCE", "f": "FOREIGN TABLE"}[r.Kind]
 		if kind == "" {
 			kind = "TABLE"
 		}
-		if _, err := tx.Exec(ctx, "ALTER "+kind+" "+role+"."+quoteIdent(r.name)+" OWNER TO "+role); err != nil {
-			return nil, fmt.Errorf("giving %s.%s to the app's role: %w", schema, r.name, err)
+		if _, err := tx.Exec(ctx, "ALTER "+kind+" "+role+"."+quoteIdent(r.Name)+" OWNER TO "+role); err != nil {
+			return nil, fmt.Errorf("giving %s.%s to the app's role: %w", schema, r.Name, err)
 		}
 	}
 	types, err := tx.Query(ctx, `SELECT t.typname FROM pg_type t WHERE t.typnamespace = $1::regnamespace
