@@ -85,8 +85,8 @@ func TestProvisionPostgres(t *testing.T) {
 	if _, err := admin.Exec(ctx, "CREATE ROLE "+weak+" LOGIN PASSWORD 'weak'"); err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Exec(ctx, "DROP ROLE "+weak)
 	cfg, _ := pgx.ParseConfig(url)
+	defer admin.Exec(ctx, "REVOKE ALL ON DATABASE "+quoteIdent(cfg.Database)+" FROM "+weak+"; DROP ROLE "+weak)
 	weakURL := fmt.Sprintf("postgres://%s:weak@%s:%d/%s?sslmode=disable", weak, cfg.Host, cfg.Port, cfg.Database)
 	if _, err := admin.Exec(ctx, "GRANT CONNECT ON DATABASE "+quoteIdent(cfg.Database)+" TO "+weak); err != nil {
 		t.Fatal(err)
