@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -27,6 +26,7 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/host/internal/testhooks"
 )
 
 // pgSchemaPrefix starts the name of every app's schema and role, so that
@@ -605,15 +605,10 @@ func pgStmtContext(ctx context.Context, d time.Duration) (context.Context, conte
 	return context.WithDeadline(context.WithoutCancel(ctx), at)
 }
 
-// pgScreenOff turns the screening off, leaving only the placeholder
-// rewriting. Only tests set it (export_test.go): they show that
-// PostgreSQL's permissions refuse what the screening would have.
-var pgScreenOff atomic.Bool
-
 // screen checks q under the policy and rewrites its placeholders; a
 // refusal is returned as the guest's error.
 func (s *dbSession) screen(q string, nargs int) (string, error) {
-	if pgScreenOff.Load() {
+	if testhooks.PostgresScreenOff.Load() {
 		if _, out, why := lexPostgres(q, nargs > 0); why == "" {
 			return out, nil
 		}

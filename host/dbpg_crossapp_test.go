@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/internal/testhooks"
 )
 
 // crossRoute is one attempt of app A on app B. With states set, PostgreSQL
@@ -51,8 +52,8 @@ func pgStrings(s string) map[string]string {
 }
 
 func TestPostgresCrossApp(t *testing.T) {
-	restore := host.SetPostgresScreen(false)
-	defer restore()
+	testhooks.PostgresScreenOff.Store(true)
+	defer testhooks.PostgresScreenOff.Store(false)
 	victimDir := hostileApp(t, "victim", "")
 	victimName := usePostgres(t, victimDir, "victim")
 	vs := host.PostgresSchema(victimName)
@@ -183,14 +184,13 @@ func TestPostgresCrossApp(t *testing.T) {
 	expect(t, victim.do(t, "POST", "/sql?query=1", "SELECT pg_try_advisory_lock(4242)::text"), 200, "true")
 	expect(t, srv.do(t, "POST", "/sql", "SET search_path TO public"), 200, "ok")
 	expect(t, srv.do(t, "POST", "/sql?query=1", "SELECT current_schema()"), 200, host.PostgresSchema(name)+"\n")
-	restore()
+	testhooks.PostgresScreenOff.Store(false)
 	t.Run("screen on", func(t *testing.T) { check(t, true) })
 
-	host.SetPostgresScreen(false)
+	testhooks.PostgresScreenOff.Store(true)
 	// B is intact: its row, its sequence, its large object, its schema.
 	expect(t, victim.do(t, "POST", "/sql?query=1", "SELECT s || ' ' || id FROM secrets ORDER BY id"), 200, "victim-only 1\n")
 	expect(t, victim.do(t, "POST", "/sql?query=1", "SELECT nextval('secrets_id_seq')::text"), 200, "2\n")
 	expect(t, victim.do(t, "POST", "/sql?query=1", "SELECT convert_from(lo_get("+oid+"), 'UTF8')"), 200, "victim-lo\n")
 	expect(t, victim.do(t, "POST", "/sql?query=1", "SELECT current_schema()"), 200, vs+"\n")
-	restore()
 }

@@ -10,10 +10,12 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/host/internal/testhooks"
 )
 
 func TestPostgresResetBetweenRequests(t *testing.T) {
-	defer SetPostgresScreen(false)()
+	testhooks.PostgresScreenOff.Store(true)
+	defer testhooks.PostgresScreenOff.Store(false)
 	url, app := benchPostgres(t)
 	ctx := context.Background()
 	// TEMP is revoked from PUBLIC on a database the admin owns: give it to
