@@ -5,9 +5,8 @@ package host
 
 import (
 	"context"
+	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 
 	"sandkit.dev/sandkit/abi"
 	"sandkit.dev/sandkit/host/internal/testhooks"
@@ -20,11 +19,7 @@ func TestPostgresResetBetweenRequests(t *testing.T) {
 	ctx := context.Background()
 	// TEMP is revoked from PUBLIC on a database the admin owns: give it to
 	// this app's role, so that the reset is what removes the table.
-	admin, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
+	admin := adminConn(t, url)
 	if _, err := admin.Exec(ctx, "GRANT TEMP ON DATABASE "+quoteIdent(admin.Config().Database)+" TO "+quoteIdent(PostgresSchema(app))); err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +37,7 @@ func TestPostgresResetBetweenRequests(t *testing.T) {
 		if err != nil || !rr.Next(row) {
 			t.Fatalf("%s: no row: %v", q, err)
 		}
-		return row[0].Str
+		return strings.Clone(row[0].Str) // the reader's strings alias the call's slot, reused by the next call
 	}
 	const state = "SELECT concat_ws(',', pg_backend_pid(), current_setting('search_path'), " +
 		"(SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()), " +

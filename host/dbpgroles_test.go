@@ -37,11 +37,7 @@ func TestPostgresPassword(t *testing.T) {
 func TestProvisionPostgres(t *testing.T) {
 	url, _ := benchPostgres(t)
 	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
+	admin := adminConn(t, url)
 	name := fmt.Sprintf("prov_%d_%d", os.Getpid(), time.Now().UnixNano()%1e6)
 	schema := PostgresSchema(name)
 	defer dropPostgresRole(ctx, admin, schema)
@@ -94,4 +90,15 @@ func TestProvisionPostgres(t *testing.T) {
 	if _, err := provisionPostgres(ctx, pgAdminFromEnv(weakURL), schema+"_x"); err == nil || !strings.Contains(err.Error(), "needs CREATEROLE") {
 		t.Errorf("an admin without CREATEROLE: %v", err)
 	}
+}
+
+// adminConn is a connection to url as the admin, closed when t ends.
+func adminConn(t testing.TB, url string) *pgx.Conn {
+	t.Helper()
+	c, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return c
 }
