@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"sandkit.dev/sandkit/host/appdb/postgres"
+	"sandkit.dev/sandkit/host/settings"
 	"sandkit.dev/sandkit/internal/pgtest"
 )
 
@@ -76,7 +77,16 @@ func dbHTTPBackend(ctx context.Context, r *report, root, work string, log *slog.
 			r.printf("| PostgreSQL | (not measured: %s unreachable) | | | | | | |\n", shown)
 			return nil
 		}
-		toml += fmt.Sprintf("[database]\nurl = %q\n", u)
+		// The host's admin URL: the app gets its own role and schema.
+		prev, had := os.LookupEnv(settings.DatabaseURLEnv)
+		os.Setenv(settings.DatabaseURLEnv, u)
+		defer func() {
+			if had {
+				os.Setenv(settings.DatabaseURLEnv, prev)
+			} else {
+				os.Unsetenv(settings.DatabaseURLEnv)
+			}
+		}()
 		defer pgtest.DropSchema(context.WithoutCancel(ctx), u, name)
 	}
 	routes := map[string]string{}

@@ -85,7 +85,7 @@ func OpenApp(ctx context.Context, e *Engine, dir string, opts ...AppOption) (*Ap
 		return nil, err
 	}
 	log := e.log.With("app", cfg.Name)
-	adb := appdb.New(cfg.Name, appEngine(dir, cfg), cfg.Limits.StatementTimeout.Std(), log)
+	adb := appdb.New(cfg.Name, appEngine(dir, cfg, log), cfg.Limits.StatementTimeout.Std(), log)
 	sb, err := e.newSandbox(ctx, cfg.Limits, cfg.Env, log, adb)
 	if err != nil {
 		return nil, fmt.Errorf("app %q: %w", cfg.Name, err)

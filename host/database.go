@@ -1,11 +1,13 @@
 // Database wiring: which engine keeps an app's data (its SQLite file, or
-// its schema of the PostgreSQL database its sandkit.toml names) and the
-// migrator the CLI uses; the database itself is package appdb.
+// its own role and schema of the PostgreSQL database the host's
+// SANDKIT_DATABASE_URL names) and the migrator the CLI uses; the database
+// itself is package appdb.
 
 package host
 
 import (
 	"context"
+	"log/slog"
 	"path/filepath"
 
 	"sandkit.dev/sandkit/host/appdb"
@@ -15,9 +17,9 @@ import (
 )
 
 // appEngine is the database engine of the app in dir configured by cfg.
-func appEngine(dir string, cfg settings.Config) appdb.Engine {
+func appEngine(dir string, cfg settings.Config, log *slog.Logger) appdb.Engine {
 	if cfg.Database.URL != "" {
-		return postgres.New(cfg.Database.URL, cfg.Name, cfg.Limits)
+		return postgres.New(cfg.Database.URL, cfg.Name, cfg.Limits, log)
 	}
 	return sqlite.New(filepath.Join(dir, filepath.FromSlash(sqlite.AppDBPath)), cfg.Limits)
 }
@@ -29,5 +31,5 @@ func OpenMigrator(ctx context.Context, dir string) (*appdb.Migrator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return appdb.OpenMigrator(ctx, cfg.Name, dir, appEngine(dir, cfg))
+	return appdb.OpenMigrator(ctx, cfg.Name, dir, appEngine(dir, cfg, slog.Default()))
 }

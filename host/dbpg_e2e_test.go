@@ -17,6 +17,7 @@ import (
 
 	"sandkit.dev/sandkit/host"
 	"sandkit.dev/sandkit/host/appdb/postgres"
+	"sandkit.dev/sandkit/host/settings"
 	"sandkit.dev/sandkit/internal/pgtest"
 )
 
@@ -54,8 +55,9 @@ func postgresURL(t testing.TB) string {
 
 var pgAppSeq atomic.Int64
 
-// usePostgres points the app in dir at PostgreSQL under a fresh name (so a
-// fresh schema), which it returns; the schema is dropped when the test ends.
+// usePostgres points the apps of the test at PostgreSQL (the admin URL in
+// SANDKIT_DATABASE_URL) and gives the app in dir a fresh name (so a fresh
+// role and schema), which it returns; both are dropped when the test ends.
 func usePostgres(t *testing.T, dir, base string) string {
 	t.Helper()
 	u := postgresURL(t)
@@ -68,10 +70,12 @@ func usePostgres(t *testing.T, dir, base string) string {
 	} else {
 		b = append([]byte(fmt.Sprintf("name = %q\n", name)), b...)
 	}
-	b = append(b, fmt.Sprintf("\n[database]\nurl = %q\n", u)...)
 	if err := os.WriteFile(p, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The host's admin URL: every app the test opens from here on gets its
+	// own role and schema.
+	t.Setenv(settings.DatabaseURLEnv, u)
 	t.Cleanup(func() {
 		if err := pgtest.DropSchema(context.Background(), u, name); err != nil {
 			t.Errorf("dropping schema of %s: %v", name, err)

@@ -2,7 +2,8 @@
 # Installs what sandkit's tests need on a Debian machine that has Go, Node
 # and apt: clang, lld and wasi-libc (C guests), wrk (load tests), Chromium
 # and playwright-core (browser tests), and a running PostgreSQL with the role
-# and database the Postgres tests use:
+# and database the Postgres tests use (the role has CREATEROLE: it is the
+# admin that gives each app its own role):
 #   postgres://sandkit:sandkit@127.0.0.1:5432/sandkit_test Packages
 # already present are skipped, so a second run is quick.
 set -euo pipefail
@@ -28,6 +29,10 @@ if ! pg_lsclusters -h | grep -q online; then
 	[ "$(id -u)" -eq 0 ] && pg_ctlcluster "$ver" main start || sudo pg_ctlcluster "$ver" main start
 fi
 as_postgres "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='sandkit'\" | grep -q 1 || psql -qc \"CREATE ROLE sandkit LOGIN PASSWORD 'sandkit' CREATEDB\""
+# The test role is the host's admin URL (SANDKIT_DATABASE_URL): it creates
+# each app's own role, so it needs CREATEROLE (and CREATEDB for
+# bench/pgtenancy's database-per-app design).
+as_postgres "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='sandkit' AND rolcreaterole AND rolcreatedb\" | grep -q 1 || psql -qc \"ALTER ROLE sandkit CREATEROLE CREATEDB\""
 as_postgres "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='sandkit_test'\" | grep -q 1 || psql -qc \"CREATE DATABASE sandkit_test OWNER sandkit\""
 echo "install-deps: PostgreSQL $ver on 127.0.0.1:5432, database sandkit_test"
 

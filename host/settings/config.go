@@ -42,16 +42,18 @@ type Pages struct {
 	ReuseInstances bool `toml:"reuse_instances"`
 }
 
-// Database is the [database] section: empty, the app's data is its
-// SQLite file data/app.db; with a URL, its own schema of that PostgreSQL
-// database.
+// Database says where the app's data lives: its SQLite file data/app.db,
+// or, when the host's operator sets SANDKIT_DATABASE_URL, its own schema
+// and role of that PostgreSQL database. An app's own file cannot choose:
+// the URL carries the admin's rights.
 type Database struct {
-	// URL is a PostgreSQL URL (postgres://user:password@host:5432/db).
-	// SANDKIT_DATABASE_URL in the host's environment replaces it.
+	// URL is the host's admin URL, from SANDKIT_DATABASE_URL only. The
+	// file's [database] url is refused with a hint (it was accepted once).
 	URL string `toml:"url"`
 }
 
-// DatabaseURLEnv overrides [database] url for every app of the host.
+// DatabaseURLEnv is the host's PostgreSQL admin URL, for every app of the
+// host: a role with CREATEROLE that provisions each app's own role.
 const DatabaseURLEnv = "SANDKIT_DATABASE_URL"
 
 // LoadConfig reads dir/sandkit.toml if it exists, fills defaults, and
@@ -87,11 +89,12 @@ func LoadConfig(dir string) (Config, error) {
 		return cfg, fmt.Errorf("%s: %w", path, err)
 	}
 	cfg.Limits = cfg.Limits.WithDefaults()
-	if v, ok := os.LookupEnv(DatabaseURLEnv); ok {
-		cfg.Database.URL = v
+	if cfg.Database.URL != "" {
+		return cfg, fmt.Errorf("%s: [database] url is not an app's setting: the host's operator sets %s to an admin URL, and every app gets its own PostgreSQL role and schema (spec/config.md)", path, DatabaseURLEnv)
 	}
+	cfg.Database.URL = os.Getenv(DatabaseURLEnv)
 	if u := cfg.Database.URL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
-		return cfg, fmt.Errorf("%s: [database] url must start with postgres:// or postgresql://", path)
+		return cfg, fmt.Errorf("%s must start with postgres:// or postgresql://", DatabaseURLEnv)
 	}
 	for k := range cfg.Env {
 		if v, ok := os.LookupEnv("SANDKIT_ENV_" + strings.ToUpper(k)); ok {

@@ -1,6 +1,6 @@
 // Session connection: one pooled PostgreSQL connection while a request
 // holds it: guest statements screened and run through pgx's statement
-// cache, and the transaction functions.
+// cache, the transaction functions, and the reset as it goes back.
 
 package postgres
 
@@ -10,10 +10,12 @@ import (
 	"database/sql/driver"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"sandkit.dev/sandkit/abi"
 	"sandkit.dev/sandkit/host/appdb"
+	"sandkit.dev/sandkit/host/internal/testhooks"
 )
 
 // conn is a connection held by a session.
@@ -21,6 +23,7 @@ type conn struct {
 	h    *handle
 	conn *sql.Conn
 	inTx bool // the session opened a transaction
+	bad  bool // a rollback failed: the connection is discarded at Close
 }
 
 // Conn takes a connection from the app's pool.
@@ -56,6 +59,12 @@ func (c *conn) StmtContext(ctx context.Context) (context.Context, context.Cancel
 // screen checks q under the policy and rewrites its placeholders; a
 // refusal is returned as the guest's error.
 func (c *conn) screen(q string, nargs int) (string, error) {
+	if testhooks.PostgresScreenOff.Load() {
+		if _, out, why := lexPostgres(q, nargs > 0); why == "" {
+			return out, nil
+		}
+		return q, nil
+	}
 	out, why := screenPostgres(q, c.h.e.schema, nargs, c.inTx, appdb.PolicyGuest)
 	if why != "" {
 		return "", &abi.DBError{Code: abi.CodeAuth, SQLState: "42501", Message: why}
@@ -139,6 +148,7 @@ func (c *conn) Rollback(ctx context.Context) error {
 	c.inTx = false
 	_, err := c.conn.ExecContext(ctx, "ROLLBACK")
 	if err != nil {
+		c.bad = true
 		c.conn.Raw(func(any) error { return driver.ErrBadConn })
 	}
 	return err
@@ -147,5 +157,49 @@ func (c *conn) Rollback(ctx context.Context) error {
 // Error reads a PostgreSQL error as the guest's.
 func (c *conn) Error(err error) *abi.DBError { return pgError(err) }
 
-// Close gives the connection back to the pool.
-func (c *conn) Close() { c.conn.Close() }
+// Close resets the connection and gives it back to the pool: the reset
+// runs now, as the request gives the connection back, not when the pool
+// next hands it out, so that an advisory lock or a LISTEN ends with the
+// request that made it. A connection whose reset fails is discarded.
+func (c *conn) Close() {
+	if !c.bad {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := c.conn.Raw(func(dc any) error { return resetSession(ctx, dc.(*stdlib.Conn).Conn()) })
+		cancel()
+		if err != nil {
+			c.h.e.log.Warn("resetting the connection at the end of a request failed; connection discarded", "err", err)
+		}
+	}
+	c.conn.Close()
+}
+
+// resetSQL undoes what a request can leave on its connection: open
+// cursors, settings (search_path, role, timeouts back to the values the
+// connection started with), LISTEN, advisory locks, temporary objects and
+// the sequence cache; the last statement lists the statements the guest
+// PREPAREd in SQL, which are deallocated one by one. It is DISCARD ALL
+// except DEALLOCATE ALL, which would drop pgx's cached statements too (they
+// make a 20-row request 102 µs instead of 210 µs: see RATIONALE).
+const resetSQL = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; " +
+	"SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES; " +
+	"SELECT name FROM pg_prepared_statements WHERE from_sql"
+
+// resetSession resets c so that nothing a request did outlives it. A
+// connection still in a transaction, or whose reset fails, is to be
+// discarded (driver.ErrBadConn).
+func resetSession(ctx context.Context, c *pgx.Conn) error {
+	pc := c.PgConn()
+	if pc.TxStatus() != 'I' {
+		return driver.ErrBadConn
+	}
+	res, err := pc.Exec(ctx, resetSQL).ReadAll()
+	if err != nil {
+		return driver.ErrBadConn
+	}
+	for _, row := range res[len(res)-1].Rows {
+		if _, err := pc.Exec(ctx, "DEALLOCATE "+quoteIdent(string(row[0]))).ReadAll(); err != nil {
+			return driver.ErrBadConn
+		}
+	}
+	return nil
+}

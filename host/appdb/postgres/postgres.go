@@ -1,17 +1,18 @@
-// PostgreSQL engine: an app whose sandkit.toml sets [database] url keeps
-// its data in its own schema of that database instead of data/app.db. The
-// same imports serve it (spec/abi.md §9); what differs is here: the schema
-// and search_path of the app's connections, the screening of guest SQL that
-// stands in for SQLite's authorizer (screen.go), placeholders, and error
+// PostgreSQL engine: when the host's operator sets SANDKIT_DATABASE_URL, an
+// app keeps its data in its own schema of that database, reached as its own
+// role (roles.go), instead of data/app.db. The same imports serve it
+// (spec/abi.md §9); what differs is here: the app's connections, their reset
+// (conn.go), placeholders and the screening of guest SQL (screen.go:
+// friendly errors, not the boundary: the role's permissions are), and error
 // codes (errors.go).
 
 package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -27,8 +28,8 @@ import (
 	"sandkit.dev/sandkit/host/settings"
 )
 
-// pgSchemaPrefix starts the name of every app's schema, so that the
-// screening can refuse any identifier that could name another app's.
+// pgSchemaPrefix starts the name of every app's schema and role, so that
+// the screening can refuse any identifier that could name another app's.
 const pgSchemaPrefix = "sandkit_"
 
 // Schema is the schema that holds the data of the app named name:
@@ -63,26 +64,34 @@ func Schema(name string) string {
 	return s
 }
 
-// Engine keeps an app's data in its own schema of a PostgreSQL database.
+// Engine keeps an app's data in its own schema of a PostgreSQL database,
+// reached as its own role.
 type Engine struct {
-	url         string
+	admin       pgAdmin
 	schema      string
 	stmtTimeout time.Duration
+	log         *slog.Logger
 }
 
-// New returns the engine of the app named app in the database at url,
-// with statements bounded by l's statement_timeout.
-func New(url, app string, l settings.Limits) *Engine {
-	return &Engine{url: url, schema: Schema(app), stmtTimeout: l.StatementTimeout.Std()}
+// New returns the engine of the app named app in the database at
+// adminURL, the host's admin URL (SANDKIT_DATABASE_URL: a role with
+// CREATEROLE), which provisions the app's own role and schema when the
+// engine opens; the app's password is derived under SANDKIT_DATABASE_SECRET
+// (roles.go). Statements are bounded by l's statement_timeout; log gets
+// what provisioning could not do.
+func New(adminURL, app string, l settings.Limits, log *slog.Logger) *Engine {
+	return &Engine{admin: adminFromEnv(adminURL), schema: Schema(app), stmtTimeout: l.StatementTimeout.Std(), log: log}
 }
 
 // Name is "postgres".
 func (e *Engine) Name() string { return "postgres" }
 
-// Open opens the database with the app's schema (created if missing).
-// Under appdb.PolicyMigrate the migrations are screened before they run.
+// Open provisions the app's role and schema (created if missing, repaired
+// if an earlier version left them otherwise) and opens the app's pool as
+// that role. Under appdb.PolicyMigrate the migrations are screened before
+// they run.
 func (e *Engine) Open(ctx context.Context, p appdb.Policy) (appdb.Handle, error) {
-	db, err := openPostgres(ctx, e.url, e.schema, e.stmtTimeout)
+	db, err := openPostgres(ctx, e.admin, e.schema, e.stmtTimeout, e.log)
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL schema %s: %w", e.schema, err)
 	}
@@ -116,49 +125,46 @@ func quoteIdent(s string) string { return pgx.Identifier{s}.Sanitize() }
 // pgConnections bounds the connections of one app's pool on one host.
 const pgConnections = 8
 
-// openPostgres opens the database at url for the app's schema (creating
-// the schema if it is missing), with search_path pinned to that schema
-// and the statement timeout and time zone set on every connection.
-func openPostgres(ctx context.Context, url, schema string, stmtTimeout time.Duration) (*bun.DB, error) {
-	cfg, err := pgx.ParseConfig(url)
+// openPostgres provisions the app's role and schema through the admin URL
+// (roles.go) and opens the app's pool, logged in as that role, with
+// search_path pinned to the schema and the statement timeout and time zone
+// set on every connection (each is reset when a request gives it back:
+// conn.go).
+func openPostgres(ctx context.Context, admin pgAdmin, schema string, stmtTimeout time.Duration, log *slog.Logger) (*bun.DB, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	notRevoked, err := provision(ctx, admin, schema)
 	if err != nil {
-		return nil, fmt.Errorf("[database] url: %w", err)
+		return nil, err
+	}
+	for _, s := range notRevoked {
+		log.Warn("PostgreSQL: PUBLIC keeps a default right the admin cannot revoke", "stmt", s)
+	}
+	cfg, err := admin.appConfig(schema)
+	if err != nil {
+		return nil, err
 	}
 	cfg.RuntimeParams["search_path"] = quoteIdent(schema)
 	cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(stmtTimeout.Milliseconds(), 10)
 	cfg.RuntimeParams["TimeZone"] = "UTC"
-	cfg.RuntimeParams["application_name"] = "sandkit " + schema
-	// The screening lexes strings as PostgreSQL does with this on (the
-	// default); pin it so that a server configured otherwise cannot make
-	// the two disagree about where a string ends.
+	cfg.RuntimeParams["application_name"] = "sandkit"
+	// The placeholder rewriting lexes strings as PostgreSQL does with this
+	// on (the default); pin it so that a server configured otherwise cannot
+	// make the two disagree about where a string ends.
 	cfg.RuntimeParams["standard_conforming_strings"] = "on"
 	// No row may make the host hold more than a result's bound: pgx would
 	// otherwise read a message of up to 1 GiB (SELECT repeat('x', 1e9)).
 	cfg.MaxProtocolMessageBodyLen = abi.MaxDBResult + 1<<20
+	// A guest that LISTENs must not make the host buffer what others send.
+	cfg.OnNotification = func(*pgconn.PgConn, *pgconn.Notification) {}
 	sqldb := stdlib.OpenDB(*cfg)
 	sqldb.SetMaxOpenConns(pgConnections)
 	sqldb.SetMaxIdleConns(pgConnections)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := bun.NewDB(sqldb, pgdialect.New())
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := createSchema(ctx, db, schema); err != nil {
+	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, err
+		return nil, fmt.Errorf("connecting as role %s: %w", schema, err)
 	}
 	return db, nil
-}
-
-// createSchema creates the schema if it is missing. Two hosts starting the
-// same app at once can both try: the loser's unique violation is ignored.
-func createSchema(ctx context.Context, db *bun.DB, schema string) error {
-	_, err := db.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+quoteIdent(schema))
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("creating schema %s: %w", schema, err)
-	}
-	return nil
 }

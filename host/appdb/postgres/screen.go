@@ -1,7 +1,8 @@
 // Screening: the lexer and checks that stand in for SQLite's authorizer on
 // PostgreSQL (spec/abi.md §9.6): every guest statement is lexed as
 // PostgreSQL would, its placeholders rewritten, and refused if it reaches
-// past the app's schema.
+// past the app's schema. It gives friendly errors; the boundary is the
+// app's own role (roles.go).
 
 package postgres
 
@@ -19,8 +20,13 @@ type pgToken struct {
 	punct  byte // '(' '.' ';' or 0 for a word
 }
 
-// screenPostgres checks a guest's SQL against the policy (spec/abi.md §9.6)
-// and rewrites ? and ?NNN placeholders to $N when args are bound. inTx
+// screenPostgres checks a guest's SQL against the policy (spec/abi.md §9.8)
+// and rewrites ? and ?NNN placeholders to $N when args are bound. It is
+// not the security boundary: the app's role may do nothing to another
+// app's data whatever passes here (TestPostgresCrossApp runs without it).
+// It stays for the placeholders, and so that what the role could not do
+// anyway, or what sandkit does not support, is refused with a message that
+// names the rule instead of PostgreSQL's "permission denied". inTx
 // says whether the host opened a transaction; mode is appdb.PolicyGuest or
 // appdb.PolicyMigrate. It returns the SQL to run or the reason it is refused.
 func screenPostgres(q, schema string, nargs int, inTx bool, mode appdb.Policy) (string, string) {
@@ -173,7 +179,9 @@ func screenStatement(toks []pgToken, inTx bool, mode appdb.Policy) string {
 
 // lexPostgres splits q into the tokens the screening needs, skipping
 // string literals, comments and dollar-quoted bodies, and rewrites ? and
-// ?NNN to $N if placeholders is set. It returns the rewritten text.
+// ?NNN to $N if placeholders is set. It returns the rewritten text. Where
+// it could disagree with PostgreSQL's lexer, a guest can only get a wrong
+// placeholder or a screening message, not another app's data.
 func lexPostgres(q string, placeholders bool) ([]pgToken, string, string) {
 	var toks []pgToken
 	var out strings.Builder
@@ -230,6 +238,12 @@ func lexPostgres(q string, placeholders bool) ([]pgToken, string, string) {
 						j++
 						continue
 					}
+					// 'a'<newline>'b' is one string; after E'..' its
+					// continuation is read with escapes too.
+					if k := quoteContinue(q, j+1); k > 0 {
+						j = k
+						continue
+					}
 					break
 				}
 			}
@@ -272,6 +286,11 @@ func lexPostgres(q string, placeholders bool) ([]pgToken, string, string) {
 			out.WriteString(q[i : i+n])
 			i += n
 		case c == '?' && placeholders:
+			// After an identifier character, $N would continue the
+			// identifier (a$1 is a name): a space keeps it a parameter.
+			if i > 0 && isIdent(q[i-1]) {
+				out.WriteByte(' ')
+			}
 			j := i + 1
 			for j < len(q) && q[j] >= '0' && q[j] <= '9' {
 				j++
@@ -305,6 +324,43 @@ func lexPostgres(q string, placeholders bool) ([]pgToken, string, string) {
 		}
 	}
 	return toks, out.String(), ""
+}
+
+// quoteContinue reports where a string literal continues if the closing
+// quote before q[i] is followed by whitespace holding a newline (and maybe
+// -- comments) and another quote, as PostgreSQL's lexer joins them: the
+// index of that quote, or 0.
+func quoteContinue(q string, i int) int {
+	for i < len(q) && (q[i] == ' ' || q[i] == '\t' || q[i] == '\f') {
+		i++
+	}
+	if strings.HasPrefix(q[i:], "--") {
+		nl := strings.IndexAny(q[i:], "\n\r")
+		if nl < 0 {
+			return 0
+		}
+		i += nl
+	}
+	if i >= len(q) || (q[i] != '\n' && q[i] != '\r') {
+		return 0
+	}
+	for i < len(q) {
+		switch {
+		case q[i] == ' ' || q[i] == '\t' || q[i] == '\f' || q[i] == '\n' || q[i] == '\r' || q[i] == '\v':
+			i++
+		case strings.HasPrefix(q[i:], "--"):
+			nl := strings.IndexAny(q[i:], "\n\r")
+			if nl < 0 {
+				return 0
+			}
+			i += nl
+		case q[i] == '\'':
+			return i
+		default:
+			return 0
+		}
+	}
+	return 0
 }
 
 // dollarTag returns the $tag$ (or $$) that q starts with, as PostgreSQL's

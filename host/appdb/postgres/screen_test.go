@@ -71,6 +71,13 @@ func TestScreenPostgres(t *testing.T) {
 		{"SELECT most_common_vals FROM pg_stats", 0, false, appdb.PolicyGuest, "!pg_stats is not allowed"},
 		{"SELECT pg_stat_get_backend_activity(1)", 0, false, appdb.PolicyGuest, "!pg_stat_get_backend_activity is not allowed"},
 		{"SELECT setval('sandkit_' || 'other.t_id_seq', 1)", 0, false, appdb.PolicyGuest, "!setval() is not allowed"},
+		// A string continued on a new line after E'..' keeps its escapes,
+		// as in PostgreSQL: here the SET is outside every string.
+		{"SELECT E'x'\n'\\' , '; SET search_path TO public; --'", 0, false, appdb.PolicyGuest, "!SET is not allowed"},
+		{"SELECT E'x' -- c\n  -- d\n'\\' , '; SET search_path TO public; --'", 0, false, appdb.PolicyGuest, "!SET is not allowed"},
+		{"SELECT E'a'\n'\\' ?', ?", 1, false, appdb.PolicyGuest, "SELECT E'a'\n'\\' ?', $1"},
+		{"SELECT 'a'\n'b?', ?", 1, false, appdb.PolicyGuest, "SELECT 'a'\n'b?', $1"},
+		{"SELECT a?, ?", 2, false, appdb.PolicyGuest, "SELECT a $1, $2"},
 	} {
 		out, why := screenPostgres(tc.sql, own, tc.nargs, tc.inTx, tc.mode)
 		got := out

@@ -30,7 +30,7 @@ func benchPostgres(b testing.TB) (url, app string) {
 		url = "postgres://sandkit:sandkit@127.0.0.1:5432/sandkit_test?sslmode=disable"
 	}
 	app = fmt.Sprintf("bench_%d_%d", os.Getpid(), time.Now().UnixNano()%1e6)
-	h, err := postgres.New(url, app, settings.DefaultLimits).Open(context.Background(), appdb.PolicyMigrate)
+	h, err := postgres.New(url, app, settings.DefaultLimits, discard).Open(context.Background(), appdb.PolicyMigrate)
 	if err != nil {
 		b.Fatalf("PostgreSQL: %v\nhint: run scripts/install-deps.sh, or set SANDKIT_TEST_POSTGRES", err)
 	}
@@ -47,11 +47,20 @@ func benchPostgres(b testing.TB) (url, app string) {
 	return url, app
 }
 
+// discard is the log of the tests' apps.
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
 // testDB is the app database of a fresh schema with benchPostgres's rows.
 func testDB(b testing.TB) *appdb.DB {
 	url, app := benchPostgres(b)
+	return appDB(b, url, app)
+}
+
+// appDB is the app database of the app named app at the admin URL url,
+// closed when b ends.
+func appDB(b testing.TB, url, app string) *appdb.DB {
 	l := settings.DefaultLimits
-	adb := appdb.New(app, postgres.New(url, app, l), l.StatementTimeout.Std(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	adb := appdb.New(app, postgres.New(url, app, l, discard), l.StatementTimeout.Std(), discard)
 	b.Cleanup(func() { adb.Close() })
 	return adb
 }
@@ -74,6 +83,25 @@ func BenchmarkDBQuery20Postgres(b *testing.B) {
 		b.Fatalf("not a rows result: %q", buf)
 	}
 	b.ReportMetric(float64(len(buf)), "bytes/result")
+}
+
+// BenchmarkDBRequestPostgres is a whole request's use of the database: a
+// connection taken from the pool, the 20-row db_query, and the connection
+// reset and given back (what TestPostgresResetBetweenRequests checks).
+func BenchmarkDBRequestPostgres(b *testing.B) {
+	adb := testDB(b)
+	var buf []byte
+	for b.Loop() {
+		s, derr := adb.Session(context.Background())
+		if derr != nil {
+			b.Fatal(derr)
+		}
+		buf = s.Query(context.Background(), buf[:0], "SELECT id, title, done, created_at FROM todos ORDER BY id LIMIT 20", nil, false)
+		s.Close()
+	}
+	if buf[0] != 1 {
+		b.Fatalf("not a rows result: %q", buf)
+	}
 }
 
 // BenchmarkDBQuery20PostgresNative is the same query natively: database/sql

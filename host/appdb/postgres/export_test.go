@@ -1,0 +1,16 @@
+// Internals of the package that its external tests (package postgres_test)
+// drive: provisioning and the password derivation.
+
+package postgres
+
+var (
+	Provision    = provision
+	AdminFromEnv = adminFromEnv
+	QuoteIdent   = quoteIdent
+)
+
+// Password is the login password the host derives for role.
+func (p pgAdmin) Password(role string) string { return p.password(role) }
+
+// Secret is the key the passwords are derived under.
+func (p pgAdmin) Secret() []byte { return p.secret }
