@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 
+	"sandkit.dev/sandkit/host/internal/httperr"
 	"sandkit.dev/sandkit/pages"
 )
 
@@ -139,7 +140,12 @@ func load(r *http.Request, guest http.Handler) *captured {
 func (s *Set) action(w http.ResponseWriter, r *http.Request, route string, params func(*http.Request) map[string]string, guest http.Handler, asJSON bool) {
 	if guest == nil {
 		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "405 method not allowed: this page has no handler for "+r.Method, http.StatusMethodNotAllowed)
+		msg := "this page has no handler for " + r.Method
+		if asJSON {
+			httperr.JSON(w, http.StatusMethodNotAllowed, msg)
+		} else {
+			httperr.Page(w, r, http.StatusMethodNotAllowed, msg)
+		}
 		return
 	}
 	if asJSON {
@@ -186,15 +192,25 @@ func errorMessage(c *captured) string {
 	return msg
 }
 
-// NotFound renders the app's root 404 page for a URL no route matches; a
-// request that is not a GET or HEAD for HTML goes to next.
+// NotFound renders the app's 404 page for a URL no route matches, or the
+// built-in one if the app has none for that URL; a request that is not a
+// GET or HEAD for HTML goes to next.
 func (s *Set) NotFound(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || wantsJSON(r) {
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || wantsJSON(r) || httperr.PrefersJSON(r) {
 			next.ServeHTTP(w, r)
+			return
+		}
+		if len(s.manifest.NotFound) == 0 {
+			httperr.Page(w, r, http.StatusNotFound, notFoundMessage(r))
 			return
 		}
 		in := &pages.Input{Route: "", URL: r.URL.RequestURI(), Data: json.RawMessage("null"), NotFound: true}
 		s.serveDocument(w, r, in, 0)
 	})
+}
+
+// notFoundMessage is what the built-in 404 page says.
+func notFoundMessage(r *http.Request) string {
+	return "No page here: " + r.URL.Path + " (add routes/404.tsx to show your own page)."
 }
