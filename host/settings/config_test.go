@@ -24,7 +24,7 @@ func TestConfigDatabaseURL(t *testing.T) {
 		t.Fatalf("url from %s: %q, %v", DatabaseURLEnv, cfg.Database.URL, err)
 	}
 	t.Setenv(DatabaseURLEnv, "mysql://c@db/z")
-	if _, err = LoadConfig(dir); err == nil || !strings.Contains(err.Error(), "postgres://") || !strings.Contains(err.Error(), "sandkit.toml") {
+	if _, err = LoadConfig(dir); err == nil || !strings.Contains(err.Error(), "postgres://") || !strings.Contains(err.Error(), "$"+DatabaseURLEnv) {
 		t.Fatalf("a non-PostgreSQL URL: %v", err)
 	}
 	os.Unsetenv(DatabaseURLEnv)

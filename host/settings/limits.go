@@ -3,7 +3,6 @@
 package settings
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -110,27 +109,39 @@ func (l Limits) WithDefaults() Limits {
 	return l
 }
 
+// keyError is a limit out of its allowed range.
+type keyError struct{ key, msg string }
+
 // validate reports the first limit that is out of its allowed range.
-func (l Limits) validate() error {
+func (l Limits) validate() *keyError {
+	bad := func(key, msg string) *keyError { return &keyError{key, msg} }
 	switch {
 	case l.MemoryPages > 65536:
-		return fmt.Errorf("limits.memory_pages = %d: at most 65536 (4 GiB)", l.MemoryPages)
+		return bad("memory_pages", "at most 65536 (4 GiB)")
 	case l.RequestTimeout < 0:
-		return fmt.Errorf("limits.request_timeout = %v: must be positive", l.RequestTimeout)
-	case l.BodyBytes < 0 || l.ResponseBytes < 0:
-		return fmt.Errorf("limits.body_bytes and limits.response_bytes must be positive")
-	case l.InstancesPerRoute < 0 || l.IdlePerRoute < 0 || l.RequestsPerInstance < 0:
-		return fmt.Errorf("limits.instances_per_route, idle_per_route and requests_per_instance must be positive")
+		return bad("request_timeout", "must be positive")
+	case l.BodyBytes < 0:
+		return bad("body_bytes", "must be positive")
+	case l.ResponseBytes < 0:
+		return bad("response_bytes", "must be positive")
+	case l.InstancesPerRoute < 0:
+		return bad("instances_per_route", "must be positive")
+	case l.IdlePerRoute < 0:
+		return bad("idle_per_route", "must be positive")
+	case l.RequestsPerInstance < 0:
+		return bad("requests_per_instance", "must be positive")
 	case l.StatementTimeout < 0:
-		return fmt.Errorf("limits.statement_timeout = %v: must be positive", l.StatementTimeout)
+		return bad("statement_timeout", "must be positive")
 	case l.RenderTimeout < 0:
-		return fmt.Errorf("limits.render_timeout = %v: must be positive", l.RenderTimeout)
-	case l.RenderCacheEntries < -1 || l.RenderCacheBytes < 0:
-		return fmt.Errorf("limits.render_cache_entries must be -1 (off) or more, render_cache_bytes positive")
+		return bad("render_timeout", "must be positive")
+	case l.RenderCacheEntries < -1:
+		return bad("render_cache_entries", "must be -1 (off) or more")
+	case l.RenderCacheBytes < 0:
+		return bad("render_cache_bytes", "must be positive")
 	case l.LogBytes < 0:
-		return fmt.Errorf("limits.log_bytes = %d: must be positive", l.LogBytes)
+		return bad("log_bytes", "must be positive")
 	case l.DBMaxBytes < 0 || (l.DBMaxBytes > 0 && l.DBMaxBytes < 64<<10):
-		return fmt.Errorf("limits.db_max_bytes = %d: at least 65536", l.DBMaxBytes)
+		return bad("db_max_bytes", "at least 65536")
 	}
 	return nil
 }
