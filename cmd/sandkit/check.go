@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,13 +78,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	report("settings", okSettings, err)
 
 	table, err := routing.Scan(os.DirFS(filepath.Join(dir, "routes")))
-	hasGo, hasPages := false, false
-	if table != nil {
-		for _, rt := range table.Routes() {
-			hasGo = hasGo || rt.HasGo()
-			hasPages = hasPages || rt.Page() != ""
-		}
-	}
+	hasGo, hasPages := sourceKinds(filepath.Join(dir, "routes"))
 	okRoutes := ""
 	if err == nil {
 		okRoutes = fmt.Sprintf("%d routes", len(table.Routes()))
@@ -161,4 +156,22 @@ func checkNPM(dir string) error {
 			lockPath, strings.Join(git, ", ")))
 	}
 	return errors.Join(errs...)
+}
+
+// sourceKinds reports whether the routes folder holds Go files and pages,
+// read from the files themselves so that a routes/ tree with mistakes is
+// still checked for what it needs.
+func sourceKinds(routes string) (hasGo, hasPages bool) {
+	filepath.WalkDir(routes, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		hasGo = hasGo || (strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go"))
+		switch d.Name() {
+		case "page.tsx", "page.jsx", "page.ts", "page.js":
+			hasPages = true
+		}
+		return nil
+	})
+	return hasGo, hasPages
 }
