@@ -58,6 +58,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs // hints name the folder wherever they are run from
+	}
 	problems := 0
 	report := func(what, ok string, err error) {
 		if err == nil {

@@ -175,14 +175,22 @@ func (s *Set) action(w http.ResponseWriter, r *http.Request, route string, param
 }
 
 // errorMessage is the message a failed loader gave: the "error" member of
-// a JSON body, or the body's first line.
+// a JSON body when a string, its "error.message" in the host's error shape
+// (spec/routing.md §7), or the body's first line.
 func errorMessage(c *captured) string {
 	if c.isJSON() {
 		var e struct {
-			Error string `json:"error"`
+			Error json.RawMessage `json:"error"`
 		}
-		if json.Unmarshal(c.body.Bytes(), &e) == nil && e.Error != "" {
-			return e.Error
+		if json.Unmarshal(c.body.Bytes(), &e) == nil && len(e.Error) > 0 {
+			var s string
+			var d httperr.Detail
+			switch {
+			case json.Unmarshal(e.Error, &s) == nil && s != "":
+				return s
+			case json.Unmarshal(e.Error, &d) == nil && d.Message != "":
+				return d.Message
+			}
 		}
 	}
 	msg, _, _ := strings.Cut(strings.TrimSpace(c.body.String()), "\n")
