@@ -75,21 +75,32 @@ func Get(r *sandkit.Request) sandkit.Response { panic("boom") }
 }
 
 // A pages app without routes/404.tsx answers an unknown URL with a built-in
-// 404 page (it was a 500), and JSON to a client that prefers it.
+// 404 page (it was a 500), and JSON to a client that prefers it; with only
+// a nested 404 page, that page serves its folder and the built-in one the
+// rest.
 func TestE2EErrorShapePages(t *testing.T) {
 	t.Setenv("npm_config_offline", "true")
-	app := copyExample(t, "pages")
-	if err := os.Remove(filepath.Join(app, "routes", "404.tsx")); err != nil {
-		t.Fatal(err)
-	}
-	s := startServe(t, app)
-	browser := "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-	expectHTMLError(t, "GET /nope", get(t, "GET", s.url+"/nope", browser), 404, "routes/404.tsx")
-	expectJSONError(t, "GET /nope as JSON", get(t, "GET", s.url+"/nope", "application/json"), 404)
-	expectJSONError(t, "POST /nope", get(t, "POST", s.url+"/nope", ""), 404)
-	expectJSONError(t, "POST /about as JSON (a page without a handler)", get(t, "POST", s.url+"/about", "application/json"), 405)
-	expectHTMLError(t, "POST /about from a form", get(t, "POST", s.url+"/about", browser), 405, "no handler for POST")
-	if r := get(t, "GET", s.url+"/about", browser); r.status != 200 {
-		t.Errorf("GET /about: %d", r.status)
+	for _, nested := range []bool{false, true} {
+		app := copyExample(t, "pages")
+		if err := os.Remove(filepath.Join(app, "routes", "404.tsx")); err != nil {
+			t.Fatal(err)
+		}
+		if nested {
+			writeFile(t, filepath.Join(app, "routes", "posts", "404.tsx"), "export default function NoPost() { return <h1>no such post</h1> }\n")
+		}
+		s := startServe(t, app)
+		browser := "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+		expectHTMLError(t, "GET /nope", get(t, "GET", s.url+"/nope", browser), 404, "routes/404.tsx")
+		expectHTMLError(t, "GET /nope with no Accept", get(t, "GET", s.url+"/nope", ""), 404, "routes/404.tsx")
+		expectJSONError(t, "GET /nope as JSON", get(t, "GET", s.url+"/nope", "application/json"), 404)
+		expectJSONError(t, "POST /nope", get(t, "POST", s.url+"/nope", ""), 404)
+		expectJSONError(t, "POST /about as JSON (a page without a handler)", get(t, "POST", s.url+"/about", "application/json"), 405)
+		expectHTMLError(t, "POST /about from a form", get(t, "POST", s.url+"/about", browser), 405, "no handler for POST")
+		if r := get(t, "GET", s.url+"/about", browser); r.status != 200 {
+			t.Errorf("GET /about: %d", r.status)
+		}
+		if nested {
+			expectHTMLError(t, "GET /posts/a/b (the nested 404 page)", get(t, "GET", s.url+"/posts/a/b", browser), 404, "no such post")
+		}
 	}
 }

@@ -17,17 +17,10 @@ import (
 
 // wantsJSON says whether the request asks for a route's data rather than
 // its document: client navigation sends Accept: application/json, or adds
-// ?_data to the URL.
+// ?_data to the URL. An Accept header that ranks text/html above JSON asks
+// for the document.
 func wantsJSON(r *http.Request) bool {
-	if r.URL.Query().Has("_data") {
-		return true
-	}
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "application/json" {
-			return true
-		}
-	}
-	return false
+	return r.URL.Query().Has("_data") || httperr.PrefersJSON(r)
 }
 
 // captured is a guest's response held back so the page can use it as data.
@@ -205,7 +198,7 @@ func errorMessage(c *captured) string {
 // GET or HEAD for HTML goes to next.
 func (s *Set) NotFound(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || wantsJSON(r) || httperr.PrefersJSON(r) {
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || wantsJSON(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -67,16 +67,12 @@ func Write(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	Page(w, r, status, msg)
 }
 
-// PrefersJSON reports whether r's Accept header ranks application/json (or
-// a +json type) at least as high as text/html, with a weight above zero.
-// No Accept header, or "*/*" alone, is a browser-less client: JSON.
+// PrefersJSON reports whether r's Accept header names application/json
+// (or a +json type) with a weight above zero and at least that of
+// text/html. No Accept header, or "*/*" alone, is no preference: false.
 func PrefersJSON(r *http.Request) bool {
-	accept := r.Header.Get("Accept")
-	if strings.TrimSpace(accept) == "" {
-		return true
-	}
-	jsonQ, htmlQ, anyQ := -1.0, -1.0, -1.0
-	for _, part := range strings.Split(accept, ",") {
+	jsonQ, htmlQ := -1.0, -1.0
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
 		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
 		if err != nil {
 			continue
@@ -92,18 +88,7 @@ func PrefersJSON(r *http.Request) bool {
 			jsonQ = max(jsonQ, q)
 		case mt == "text/html":
 			htmlQ = max(htmlQ, q)
-		case mt == "*/*":
-			anyQ = max(anyQ, q)
 		}
-	}
-	if jsonQ < 0 && htmlQ < 0 {
-		return anyQ >= 0 // "*/*" only: curl and most HTTP libraries
-	}
-	if jsonQ < 0 {
-		jsonQ = anyQ
-	}
-	if htmlQ < 0 {
-		htmlQ = anyQ
 	}
 	return jsonQ > 0 && jsonQ >= htmlQ
 }

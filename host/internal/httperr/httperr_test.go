@@ -12,8 +12,8 @@ func TestPrefersJSON(t *testing.T) {
 		accept string
 		want   bool
 	}{
-		{"", true},
-		{"*/*", true},
+		{"", false},
+		{"*/*", false},
 		{"application/json", true},
 		{"application/problem+json", true},
 		{"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", false}, // Chromium
