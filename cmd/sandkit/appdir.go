@@ -32,21 +32,17 @@ func checkAppDir(dir string) error {
 	return nil
 }
 
-// outputPath is path as the user will find it from the current folder:
-// relative to it when inside it, else absolute.
-func outputPath(path string) string {
-	abs, err := filepath.Abs(path)
+// outputPath is path relative to the app folder dir, as build prints it
+// (dir may be relative, even "."; path is absolute).
+func outputPath(dir, path string) string {
+	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return path
 	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return abs
-	}
-	if rel, err := filepath.Rel(wd, abs); err == nil && filepath.IsLocal(rel) {
+	if rel, err := filepath.Rel(abs, path); err == nil && filepath.IsLocal(rel) {
 		return rel
 	}
-	return abs
+	return path
 }
 
 // listen opens addr for serving; a busy or unusable address is reported

@@ -67,7 +67,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if res.Cached {
 		how = "from the build cache"
 	}
-	rel := outputPath(res.WasmPath)
+	rel := outputPath(dir, res.WasmPath)
 	fi, _ := os.Stat(res.WasmPath)
 	size := int64(0)
 	if fi != nil {
