@@ -5,7 +5,9 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -30,6 +32,19 @@ func checkAppDir(dir string) error {
 			abs, filepath.Join(abs, "routes"))
 	}
 	return nil
+}
+
+// appDirOnly parses the arguments of a command that takes an APPDIR and no
+// flags, printing usage for --help, and returns the app folder.
+func appDirOnly(name, usage string, args []string, stderr io.Writer) (string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return "", err
+	}
+	return appDirArg(pos)
 }
 
 // outputPath is path relative to the app folder dir, as build prints it

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -47,14 +46,7 @@ The exit code is 1 if anything is wrong, else 0.
 var errChecked = errors.New("problems found")
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, checkUsage) }
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
-	dir, err := appDirArg(pos)
+	dir, err := appDirOnly("check", checkUsage, args, stderr)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -34,14 +33,7 @@ as xxxxx, so the output can be shared.
 `
 
 func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("config", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, configUsage) }
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
-	dir, err := appDirArg(pos)
+	dir, err := appDirOnly("config", configUsage, args, stderr)
 	if err != nil {
 		return err
 	}

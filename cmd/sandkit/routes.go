@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -31,14 +30,7 @@ mistake, with the exit code 1.
 `
 
 func runRoutes(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("routes", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, routesUsage) }
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
-	dir, err := appDirArg(pos)
+	dir, err := appDirOnly("routes", routesUsage, args, stderr)
 	if err != nil {
 		return err
 	}

@@ -107,35 +107,43 @@ func convert(v any, t reflect.Type, fromString bool) (reflect.Value, error) {
 		}
 		out.SetBool(b)
 	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
-		n, ok := v.(int64)
-		if fromString && isStr {
-			var err error
-			if n, err = strconv.ParseInt(s, 10, 64); err != nil {
-				return out, fmt.Errorf("want an integer, got %q", s)
-			}
-			ok = true
-		}
-		if !ok || out.OverflowInt(n) {
-			return out, fmt.Errorf("want an integer, got %v", v)
+		n, err := toInt(v, fromString)
+		if err != nil || out.OverflowInt(n) {
+			return out, fmt.Errorf("want an integer, got %s", show(v))
 		}
 		out.SetInt(n)
 	case t.Kind() >= reflect.Uint && t.Kind() <= reflect.Uint64:
-		n, ok := v.(int64)
-		if fromString && isStr {
-			var err error
-			if n, err = strconv.ParseInt(s, 10, 64); err != nil {
-				return out, fmt.Errorf("want an integer, got %q", s)
-			}
-			ok = true
-		}
-		if !ok || n < 0 || out.OverflowUint(uint64(n)) {
-			return out, fmt.Errorf("want a positive integer, got %v", v)
+		n, err := toInt(v, fromString)
+		if err != nil || n < 0 || out.OverflowUint(uint64(n)) {
+			return out, fmt.Errorf("want a positive integer, got %s", show(v))
 		}
 		out.SetUint(uint64(n))
 	default:
 		return out, fmt.Errorf("cannot set a %v", t)
 	}
 	return out, nil
+}
+
+// toInt reads an integer: a TOML integer, or a decimal string from the
+// environment.
+func toInt(v any, fromString bool) (int64, error) {
+	switch v := v.(type) {
+	case int64:
+		return v, nil
+	case string:
+		if fromString {
+			return strconv.ParseInt(v, 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("not an integer")
+}
+
+// show writes a value in an error: strings quoted.
+func show(v any) string {
+	if s, ok := v.(string); ok {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprint(v)
 }
 
 // set stores v at f (and mapKey, for a map field) in cfg.

@@ -114,34 +114,29 @@ type keyError struct{ key, msg string }
 
 // validate reports the first limit that is out of its allowed range.
 func (l Limits) validate() *keyError {
-	bad := func(key, msg string) *keyError { return &keyError{key, msg} }
-	switch {
-	case l.MemoryPages > 65536:
-		return bad("memory_pages", "at most 65536 (4 GiB)")
-	case l.RequestTimeout < 0:
-		return bad("request_timeout", "must be positive")
-	case l.BodyBytes < 0:
-		return bad("body_bytes", "must be positive")
-	case l.ResponseBytes < 0:
-		return bad("response_bytes", "must be positive")
-	case l.InstancesPerRoute < 0:
-		return bad("instances_per_route", "must be positive")
-	case l.IdlePerRoute < 0:
-		return bad("idle_per_route", "must be positive")
-	case l.RequestsPerInstance < 0:
-		return bad("requests_per_instance", "must be positive")
-	case l.StatementTimeout < 0:
-		return bad("statement_timeout", "must be positive")
-	case l.RenderTimeout < 0:
-		return bad("render_timeout", "must be positive")
-	case l.RenderCacheEntries < -1:
-		return bad("render_cache_entries", "must be -1 (off) or more")
-	case l.RenderCacheBytes < 0:
-		return bad("render_cache_bytes", "must be positive")
-	case l.LogBytes < 0:
-		return bad("log_bytes", "must be positive")
-	case l.DBMaxBytes < 0 || (l.DBMaxBytes > 0 && l.DBMaxBytes < 64<<10):
-		return bad("db_max_bytes", "at least 65536")
+	const positive = "must be positive"
+	for _, c := range []struct {
+		key string
+		bad bool
+		msg string
+	}{
+		{"memory_pages", l.MemoryPages > 65536, "at most 65536 (4 GiB)"},
+		{"request_timeout", l.RequestTimeout < 0, positive},
+		{"body_bytes", l.BodyBytes < 0, positive},
+		{"response_bytes", l.ResponseBytes < 0, positive},
+		{"instances_per_route", l.InstancesPerRoute < 0, positive},
+		{"idle_per_route", l.IdlePerRoute < 0, positive},
+		{"requests_per_instance", l.RequestsPerInstance < 0, positive},
+		{"statement_timeout", l.StatementTimeout < 0, positive},
+		{"render_timeout", l.RenderTimeout < 0, positive},
+		{"render_cache_entries", l.RenderCacheEntries < -1, "must be -1 (off) or more"},
+		{"render_cache_bytes", l.RenderCacheBytes < 0, positive},
+		{"log_bytes", l.LogBytes < 0, positive},
+		{"db_max_bytes", l.DBMaxBytes < 0 || (l.DBMaxBytes > 0 && l.DBMaxBytes < 64<<10), "at least 65536"},
+	} {
+		if c.bad {
+			return &keyError{c.key, c.msg}
+		}
 	}
 	return nil
 }
