@@ -130,7 +130,7 @@ func TestCLIConfig(t *testing.T) {
 	code, o, e = runCLI(t, ".", env, "config", app)
 	expectOutput(t, code, o, e, 1, []string{prod + ":2:1: unknown setting limits.memory_page", "did you mean limits.memory_pages?"}, nil)
 	code, o, e = runCLI(t, ".", []string{"SANDKIT_LIMITS_MEMORY_PAGES=lots", "HELLO_SECRET=x"}, "config", app)
-	expectOutput(t, code, o, e, 1, []string{"$SANDKIT_LIMITS_MEMORY_PAGES: limits.memory_pages: want an integer"}, nil)
+	expectOutput(t, code, o, e, 1, []string{"$SANDKIT_LIMITS_MEMORY_PAGES: limits.memory_pages: want a positive integer, got \"lots\""}, nil)
 }
 
 func TestCLIRoutesAndCheck(t *testing.T) {
