@@ -89,6 +89,13 @@ func TestCLIDefects(t *testing.T) {
 		// The build would fail; the port is reported first, with the fix.
 		expectOutput(t, code, o, e, 1, []string{ln.Addr().String() + " is already in use", "--addr 127.0.0.1:0"}, []string{"handler.go:3"})
 	})
+	t.Run("settings error before the build", func(t *testing.T) {
+		broken := copyExample(t, "hello")
+		writeFile(t, filepath.Join(broken, "routes", "echo", "handler.go"), "package echo\n\nfunc Post( {\n")
+		writeFile(t, filepath.Join(broken, "sandkit.toml"), "[limits]\nrequest_timeout = 5\n")
+		code, o, e := runCLI(t, ".", nil, "serve", broken, "--addr", "127.0.0.1:0", "--cache-dir", t.TempDir())
+		expectOutput(t, code, o, e, 1, []string{"sandkit.toml:2:1: limits.request_timeout: want a string such as \"10s\""}, []string{"handler.go:3"})
+	})
 	t.Run("go get hint that works", func(t *testing.T) {
 		a := copyExample(t, "hello")
 		writeFile(t, filepath.Join(a, "routes", "api", "uuid", "handler.go"), `package uuid

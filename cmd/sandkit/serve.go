@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/settings"
 )
 
 var serveCmd = &command{
@@ -74,8 +75,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := slog.New(h)
 
-	// The address is taken before the build, so a busy port is reported at
-	// once rather than after it.
+	// The settings are read and the address taken before the build, so a
+	// settings error or a busy port is reported at once rather than after it.
+	if _, err := settings.Load(dir); err != nil {
+		return err
+	}
 	ln, err := listen(*addr)
 	if err != nil {
 		return err
