@@ -198,6 +198,7 @@ func errorMessage(c *captured) string {
 // GET or HEAD for HTML goes to next.
 func (s *Set) NotFound(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Vary", "Accept") // the same URL answers HTML or JSON
 		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || wantsJSON(r) {
 			next.ServeHTTP(w, r)
 			return
