@@ -96,6 +96,13 @@ func TestCLIDefects(t *testing.T) {
 		code, o, e := runCLI(t, ".", nil, "serve", broken, "--addr", "127.0.0.1:0", "--cache-dir", t.TempDir())
 		expectOutput(t, code, o, e, 1, []string{"sandkit.toml:2:1: limits.request_timeout: want a string such as \"10s\""}, []string{"handler.go:3"})
 	})
+	t.Run("npm failure names a fix", func(t *testing.T) {
+		a := copyExample(t, "pages")
+		b, _ := os.ReadFile(filepath.Join(a, "package.json"))
+		writeFile(t, filepath.Join(a, "package.json"), strings.Replace(string(b), `"dependencies": {`, `"dependencies": {"left-pad": "1.3.0",`, 1))
+		code, o, e := runCLI(t, ".", []string{"npm_config_offline=true"}, "build", a)
+		expectOutput(t, code, o, e, 1, []string{"npm ci in ", "hint: ", "npm install --ignore-scripts` in " + a}, nil)
+	})
 	t.Run("go get hint that works", func(t *testing.T) {
 		a := copyExample(t, "hello")
 		writeFile(t, filepath.Join(a, "routes", "api", "uuid", "handler.go"), `package uuid
