@@ -98,15 +98,16 @@ func BuildHandlers(ctx context.Context, appDir string) (*Result, error) {
 	mod, err := findModule(appDir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, &BuildError{App: appDir, Output: fmt.Sprintf(
-			"go.mod: not found in %s or any folder above it (hint: %s)", appDir, noModuleHint(appDir))}
+			"go.mod: not found in %s or any folder above it (hint: run `go mod init example.com/%s` and `go get %s` in the app folder)",
+			appDir, filepath.Base(appDir), sdkModule)}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("app %s: reading go.mod: %w", app, err)
 	}
 	if !mod.usesSDK() && findWorkspace(appDir) == "" {
 		return nil, &BuildError{App: appDir, Output: fmt.Sprintf(
-			"%s: does not require %s (hint: %s)",
-			relSlash(appDir, filepath.Join(mod.dir, "go.mod")), sdkModule, requireSDKHint(mod.dir))}
+			"%s: does not require %s (hint: run `go get %s` in %s)",
+			relSlash(appDir, filepath.Join(mod.dir, "go.mod")), sdkModule, sdkModule, mod.dir)}
 	}
 	if _, err := os.Stat(filepath.Join(appDir, genDir)); err == nil {
 		return nil, &BuildError{App: appDir, Output: genDir + ": the compiler generates this folder virtually (hint: rename the folder)"}
