@@ -150,7 +150,7 @@ func TestCLIConfig(t *testing.T) {
 func TestCLIRoutesAndCheck(t *testing.T) {
 	app := copyExample(t, "hello")
 	code, o, e := runCLI(t, ".", nil, "routes", app)
-	expectOutput(t, code, o, e, 0, []string{"ROUTE", "hello/[name]", "/hello/{name}", "api/info"}, nil)
+	expectOutput(t, code, o, e, 0, []string{"ROUTE", "PATTERN", "/hello/{name}", "api/info", "/api/info"}, nil)
 	code, o, e = runCLI(t, app, nil, "check")
 	expectOutput(t, code, o, e, 0, []string{"ok   settings", "ok   routes", "ok   go.mod", "ok   migrations"}, []string{"FAIL"})
 
@@ -159,14 +159,14 @@ func TestCLIRoutesAndCheck(t *testing.T) {
 	writeFile(t, filepath.Join(bad, "sandkit.toml"), "[limits]\nrequest_timeout = 5\n")
 	writeFile(t, filepath.Join(bad, "routes", "page.tsx"), "export default function Home() { return null }\n")
 	writeFile(t, filepath.Join(bad, "routes", "api", "handler.go"), "package api\n")
-	writeFile(t, filepath.Join(bad, "routes", "[oops", "page.tsx"), "export default function X() { return null }\n")
+	writeFile(t, filepath.Join(bad, "routes", "api", "handler.wasm"), "\x00asm\x01\x00\x00\x00")
 	writeFile(t, filepath.Join(bad, "package.json"), `{"dependencies":{"react":"19.0.0"}}`)
 	writeFile(t, filepath.Join(bad, "migrations", "1-init.up.sql"), "create table t (x int);\n")
 	writeFile(t, filepath.Join(bad, "migrations", "0002_gone.down.sql"), "drop table t;\n")
 	code, o, e = runCLI(t, ".", nil, "check", bad)
 	expectOutput(t, code, o, e, 1, []string{
 		"FAIL settings", filepath.Join(bad, "sandkit.toml") + ":2:1: limits.request_timeout: want a string",
-		"FAIL routes", "routes/[oops",
+		"FAIL routes", "routes/api: both handler.wasm and Go source",
 		"FAIL npm", "lack react-dom, react-router", "npm install react-dom react-router",
 		"package-lock.json: missing",
 		"FAIL migrations", "migrations/1-init.up.sql", "0002_gone.down.sql: a down migration without its up migration",
