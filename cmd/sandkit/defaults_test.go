@@ -97,3 +97,19 @@ func TestE2EErrorShapePages(t *testing.T) {
 		}
 	}
 }
+
+// The built-in 404 page of a pages app without routes/404.tsx, in Chromium.
+func TestE2EBrowserBuiltin404(t *testing.T) {
+	t.Setenv("npm_config_offline", "true")
+	app := copyExample(t, "pages")
+	if err := os.Remove(filepath.Join(app, "routes", "404.tsx")); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, app)
+	res := runBrowser(t, "notfound", s.url)
+	for _, m := range res.Console {
+		if (m.Type == "error" || m.Type == "pageerror") && !strings.Contains(m.Text, "status of 404") {
+			t.Errorf("console %s on %s: %s", m.Type, m.URL, m.Text)
+		}
+	}
+}
