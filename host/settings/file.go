@@ -61,6 +61,10 @@ func readFile(path string, lookup func(string) (string, bool)) ([]entry, error) 
 				walk(sub, key+".")
 				continue
 			}
+			if isSection(key) {
+				errs = append(errs, fmt.Errorf("%s%s is a table of settings, not a value\nhint: write its settings under a [%s] line; spec/config.md lists them", origin.where(), key, key))
+				continue
+			}
 			if _, _, ok := lookupField(key); !ok {
 				errs = append(errs, fmt.Errorf("%sunknown setting %s\nhint: spec/config.md lists every setting%s", origin.where(), key, suggest(key)))
 				continue
