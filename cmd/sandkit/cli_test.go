@@ -124,9 +124,9 @@ func Get(r *sandkit.Request) sandkit.Response { return sandkit.Text(200, gu.NewS
 
 func TestCLIConfig(t *testing.T) {
 	app := copyExample(t, "hello")
-	writeFile(t, filepath.Join(app, "sandkit.toml"), "name = \"hello\"\n\n[limits]\nrequest_timeout = \"2s\"\nmemory_pages = 512\n\n[env]\nSECRET = { from_env = \"HELLO_SECRET\" }\n\n[database]\nurl = \"postgres://app:pw@db/x\"\n")
 	writeFile(t, filepath.Join(app, "sandkit.production.toml"), "[limits]\nmemory_pages = 2048\n")
-	env := []string{"SANDKIT_ENV=production", "SANDKIT_LIMITS_REQUEST_TIMEOUT=3s", "HELLO_SECRET=hunter2"}
+	writeFile(t, filepath.Join(app, "sandkit.toml"), "name = \"hello\"\n\n[limits]\nrequest_timeout = \"2s\"\nmemory_pages = 512\n\n[env]\nSECRET = { from_env = \"HELLO_SECRET\" }\nTOKEN = \"dev\"\n[database]\nurl = \"postgres://app:pw@db/x\"\n")
+	env := []string{"SANDKIT_ENV=production", "SANDKIT_LIMITS_REQUEST_TIMEOUT=3s", "HELLO_SECRET=hunter2", "SANDKIT_ENV_TOKEN=tok3n"}
 	code, o, e := runCLI(t, ".", env, "config", app)
 	toml, prod := filepath.Join(app, "sandkit.toml"), filepath.Join(app, "sandkit.production.toml")
 	expectOutput(t, code, o, e, 0, []string{
@@ -135,9 +135,9 @@ func TestCLIConfig(t *testing.T) {
 		`"3s"`, "# $SANDKIT_LIMITS_REQUEST_TIMEOUT",
 		"2048", "# " + prod + ":2",
 		"<set by HELLO_SECRET>", toml + ":8 (from_env HELLO_SECRET)",
-		`"postgres://app:xxxxx@db/x"`,
+		`"postgres://app:xxxxx@db/x"`, "<set by SANDKIT_ENV_TOKEN>",
 		`limits.statement_timeout`, `"5s"`, "# default",
-	}, []string{"hunter2", ":pw@"})
+	}, []string{"hunter2", ":pw@", "tok3n"})
 
 	// An error names the file and line, or the variable.
 	writeFile(t, prod, "[limits]\nmemory_page = 2048\n")

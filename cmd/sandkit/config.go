@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"sandkit.dev/sandkit/host/settings"
@@ -28,8 +29,9 @@ it would be served, one a line in TOML notation, each with where its value
 came from: "default", a file and line (sandkit.toml, or the environment's
 sandkit.<env>.toml, with "from_env VAR" when the file names a variable), or
 the $SANDKIT_* variable that overrides it (spec/config.md). Values read
-through from_env are shown as <set by VAR>, and a database URL's password
-as xxxxx, so the output can be shared.
+through from_env, and [env] values from variables, are shown as
+<set by VAR>, and a database URL's password as xxxxx, so the output can be
+shared.
 `
 
 func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -60,6 +62,9 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func shown(st settings.Setting) string {
 	if st.Origin.Kind == settings.FromFile && st.Origin.Var != "" {
 		return "<set by " + st.Origin.Var + ">"
+	}
+	if st.Origin.Kind == settings.FromVariable && strings.HasPrefix(st.Key, "env.") {
+		return "<set by " + st.Origin.Var + ">" // values for guests: often secrets
 	}
 	if st.Key == "database.url" {
 		if s, err := strconv.Unquote(st.Value); err == nil && s != "" {
