@@ -284,7 +284,7 @@ func TestBuildHelloRuns(t *testing.T) {
 		{"echo GET is 405", abi.RequestHead{Method: "GET", Route: "echo", Path: "/echo", ContentLength: -1},
 			"", 405, "method not allowed", abi.Pair{Name: "Allow", Value: "POST"}},
 		{"unknown route", abi.RequestHead{Method: "GET", Route: "nope", Path: "/nope", ContentLength: -1},
-			"", 404, "not found", abi.Pair{}},
+			"", 404, `{"error":{"status":404,"message":"no handler for this route"}}`, abi.Pair{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

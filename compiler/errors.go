@@ -43,7 +43,7 @@ func (m *mapper) mapOutput(out string) string {
 	for i, l := range lines {
 		lines[i] = m.mapLine(l)
 	}
-	return joinLines(lines)
+	return joinLines(fixGoGetHints(lines, m.appDir))
 }
 
 func (m *mapper) mapLine(l string) string {

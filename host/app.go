@@ -23,6 +23,7 @@ import (
 
 	"sandkit.dev/sandkit/abi"
 	"sandkit.dev/sandkit/host/appdb"
+	"sandkit.dev/sandkit/host/internal/httperr"
 	"sandkit.dev/sandkit/host/pageserve"
 	"sandkit.dev/sandkit/host/settings"
 	"sandkit.dev/sandkit/routing"
@@ -213,7 +214,9 @@ func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
 		return nil, errors.Join(errs...)
 	}
 	next.routes = len(handlers)
-	var notFound http.Handler = http.NotFoundHandler()
+	var notFound http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httperr.JSON(w, http.StatusNotFound, "no route matches "+r.URL.Path)
+	})
 	if ps != nil {
 		notFound = ps.NotFound(notFound)
 	}

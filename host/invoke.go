@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/host/internal/httperr"
 )
 
 // outcome is how a request ended, for the access log.
@@ -98,7 +99,7 @@ func (m *Module) runReactor(ctx context.Context, c *call) error {
 }
 
 func fail(w http.ResponseWriter, status int, err error) outcome {
-	http.Error(w, http.StatusText(status), status)
+	httperr.JSON(w, status, http.StatusText(status)) // the cause goes to the log only
 	return outcome{status: status, err: err}
 }
 

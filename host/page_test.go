@@ -190,7 +190,7 @@ func TestPageRoutes(t *testing.T) {
 			t.Errorf("error page: %d %s", r.status, r.body)
 		}
 		r = get("/boom", "")
-		if r.status != 500 || !strings.Contains(r.body, "TypeError: kaboom") || strings.Contains(r.body, "<!DOCTYPE") {
+		if r.status != 500 || !strings.Contains(r.body, "TypeError: kaboom") || !strings.Contains(r.body, "<title>500 Internal Server Error</title>") || strings.Contains(r.body, "__sandkit_data") {
 			t.Errorf("uncaught: %d %s", r.status, r.body)
 		}
 	})

@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"time"
 )
 
@@ -68,7 +67,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if res.Cached {
 		how = "from the build cache"
 	}
-	rel, _ := filepath.Rel(dir, res.WasmPath)
+	rel := outputPath(dir, res.WasmPath)
 	fi, _ := os.Stat(res.WasmPath)
 	size := int64(0)
 	if fi != nil {
@@ -92,8 +91,8 @@ func appDirArg(pos []string) (string, error) {
 	if len(pos) == 1 {
 		dir = pos[0]
 	}
-	if fi, err := os.Stat(filepath.Join(dir, "routes")); err != nil || !fi.IsDir() {
-		return "", fmt.Errorf("%s has no routes/ folder\nhint: an app keeps its routes in APPDIR/routes; see spec/routing.md", dir)
+	if err := checkAppDir(dir); err != nil {
+		return "", err
 	}
 	return dir, nil
 }

@@ -27,7 +27,7 @@ type command struct {
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
-var commands = []*command{serveCmd, buildCmd, migrateCmd, newCmd, versionCmd}
+var commands = []*command{serveCmd, buildCmd, migrateCmd, newCmd, configCmd, routesCmd, checkCmd, versionCmd}
 
 const usage = `sandkit builds and serves web apps whose code runs in a WebAssembly sandbox.
 
@@ -65,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			switch {
 			case err == nil, errors.Is(err, flag.ErrHelp):
 				return 0
+			case errors.Is(err, errChecked):
+				return 1
 			case errors.As(err, new(usageError)):
 				var ue usageError
 				errors.As(err, &ue)

@@ -51,6 +51,10 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	sub := "up"
+	if len(pos) > 0 && pos[0] == "help" {
+		fs.Usage()
+		return flag.ErrHelp
+	}
 	if len(pos) > 0 {
 		switch pos[0] {
 		case "up", "down", "status", "create":

@@ -142,7 +142,7 @@ func writeApp(dir string, app newApp) error {
 		if rel == "gitignore" {
 			rel = ".gitignore" // a template file named .gitignore would be skipped by go:embed
 		}
-		return writeFile(filepath.Join(dir, filepath.FromSlash(rel)), out.Bytes())
+		return writeNewFile(filepath.Join(dir, filepath.FromSlash(rel)), out.Bytes())
 	})
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", dir, err)
@@ -155,7 +155,7 @@ func writeApp(dir string, app newApp) error {
 	if err != nil {
 		return err
 	}
-	return writeFile(filepath.Join(dir, "go.mod"), mod)
+	return writeNewFile(filepath.Join(dir, "go.mod"), mod)
 }
 
 // writeSDK writes the guest SDK embedded in this binary to dir as the
@@ -174,14 +174,14 @@ func writeSDK(dir string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if err := writeFile(filepath.Join(dir, filepath.FromSlash(f)), b); err != nil {
+		if err := writeNewFile(filepath.Join(dir, filepath.FromSlash(f)), b); err != nil {
 			return "", err
 		}
 	}
 	mod := fmt.Sprintf("// The Go guest SDK of sandkit %s, written by \"sandkit new\": the app's go.mod\n"+
 		"// replaces sandkit.dev/sandkit with this folder. It imports only the standard library.\n"+
 		"module sandkit.dev/sandkit\n\ngo %s\n", sandkitVersion(), root.Go.Version)
-	return root.Go.Version, writeFile(filepath.Join(dir, "go.mod"), []byte(mod))
+	return root.Go.Version, writeNewFile(filepath.Join(dir, "go.mod"), []byte(mod))
 }
 
 // appGoMod is the app's go.mod: the module NAME, requiring the guest SDK
@@ -202,7 +202,7 @@ func appGoMod(name, goVersion string) ([]byte, error) {
 	return f.Format()
 }
 
-func writeFile(p string, b []byte) error {
+func writeNewFile(p string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}

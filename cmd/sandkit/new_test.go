@@ -85,7 +85,7 @@ import sandkit "sandkit.dev/sandkit/guest-sdk/go"
 func Get(r *sandkit.Request) sandkit.Response { return sandkit.Text(200, "about") }
 `,
 	} {
-		if err := writeFile(filepath.Join(app, p), []byte(src)); err != nil {
+		if err := writeNewFile(filepath.Join(app, p), []byte(src)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -132,7 +132,7 @@ func Get(r *sandkit.Request) sandkit.Response { return sandkit.Text(200, "about"
 
 func TestNewRefuses(t *testing.T) {
 	work := t.TempDir()
-	if err := writeFile(filepath.Join(work, "taken", "x.txt"), []byte("x")); err != nil {
+	if err := writeNewFile(filepath.Join(work, "taken", "x.txt"), []byte("x")); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {

@@ -56,7 +56,7 @@ func npmInstall(ctx context.Context, dir string, log *slog.Logger) error {
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("npm ci in %s: %v\n%s", dir, err, out)
+		return fmt.Errorf("npm ci in %s: %v\n%s\nhint: %s", dir, err, out, npmHint(dir, err, string(out)))
 	}
 	log.Info("npm packages installed", "took", time.Since(start).Round(time.Millisecond))
 	if skipped := scriptedPackages(dir, pkgs); len(skipped) > 0 {

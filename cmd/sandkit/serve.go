@@ -10,13 +10,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/settings"
 )
 
 var serveCmd = &command{
@@ -75,6 +75,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := slog.New(h)
 
+	// The settings are read and the address taken before the build, so a
+	// settings error or a busy port is reported at once rather than after it.
+	if _, err := settings.Load(dir); err != nil {
+		return err
+	}
+	ln, err := listen(*addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	if err := buildApp(ctx, dir, *dev, log); err != nil {
 		return err
 	}
@@ -97,10 +107,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer app.Close(context.Background())
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
 	srv := &http.Server{
 		Handler:           app,
 		ReadHeaderTimeout: 10 * time.Second,

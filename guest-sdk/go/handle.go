@@ -53,7 +53,7 @@ func Handle(route string, m Methods) {
 func newRoute(m Methods, allow string) *route {
 	return &route{
 		methods:    m,
-		notAllowed: Error(405, "method not allowed").WithHeader("Allow", allow),
+		notAllowed: hostError(405, "method not allowed").WithHeader("Allow", allow),
 	}
 }
 
@@ -95,7 +95,14 @@ func (m *Methods) handler(method string) HandlerFunc {
 	return nil
 }
 
-var notFound = Error(404, "404 page not found")
+var notFound = hostError(404, "no handler for this route")
+
+// hostError is an answer the SDK makes on its own (404, 405), in the shape
+// of the host's error answers (spec/routing.md, "Errors the host answers"):
+// {"error":{"status":404,"message":"..."}}.
+func hostError(status int, msg string) Response {
+	return RawJSON(status, []byte(`{"error":{"status":`+strconv.Itoa(status)+`,"message":`+strconv.Quote(msg)+`}}`))
+}
 
 // lookup finds the handler for the request; when there is none, h is nil
 // and resp is the 404 or 405 to send.

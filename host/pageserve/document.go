@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"time"
 
+	"sandkit.dev/sandkit/host/internal/httperr"
 	"sandkit.dev/sandkit/pages"
 )
 
@@ -39,9 +40,14 @@ func (s *Set) serveDocument(w http.ResponseWriter, r *http.Request, in *pages.In
 		var hit bool
 		var err error
 		res, hit, err = s.render(r.Context(), in)
+		if err != nil && in.NotFound && s.manifest.NotFound[""] == nil {
+			// Nested 404 pages only, none for this URL: the built-in page.
+			httperr.Page(w, r, http.StatusNotFound, notFoundMessage(r))
+			return
+		}
 		if err != nil {
 			s.log.Error("page render failed", "route", in.Route, "url", in.URL, "err", err)
-			http.Error(w, "500 Internal Server Error: "+renderFailure(err), http.StatusInternalServerError)
+			httperr.Page(w, r, http.StatusInternalServerError, renderFailure(err))
 			return
 		}
 		if res.Thrown != nil && !hit {

@@ -11,22 +11,16 @@ import (
 	"net/http"
 	"strings"
 
+	"sandkit.dev/sandkit/host/internal/httperr"
 	"sandkit.dev/sandkit/pages"
 )
 
 // wantsJSON says whether the request asks for a route's data rather than
 // its document: client navigation sends Accept: application/json, or adds
-// ?_data to the URL.
+// ?_data to the URL. An Accept header that ranks text/html above JSON asks
+// for the document.
 func wantsJSON(r *http.Request) bool {
-	if r.URL.Query().Has("_data") {
-		return true
-	}
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "application/json" {
-			return true
-		}
-	}
-	return false
+	return r.URL.Query().Has("_data") || httperr.PrefersJSON(r)
 }
 
 // captured is a guest's response held back so the page can use it as data.
@@ -139,7 +133,12 @@ func load(r *http.Request, guest http.Handler) *captured {
 func (s *Set) action(w http.ResponseWriter, r *http.Request, route string, params func(*http.Request) map[string]string, guest http.Handler, asJSON bool) {
 	if guest == nil {
 		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "405 method not allowed: this page has no handler for "+r.Method, http.StatusMethodNotAllowed)
+		msg := "this page has no handler for " + r.Method
+		if asJSON {
+			httperr.JSON(w, http.StatusMethodNotAllowed, msg)
+		} else {
+			httperr.Page(w, r, http.StatusMethodNotAllowed, msg)
+		}
 		return
 	}
 	if asJSON {
@@ -169,14 +168,22 @@ func (s *Set) action(w http.ResponseWriter, r *http.Request, route string, param
 }
 
 // errorMessage is the message a failed loader gave: the "error" member of
-// a JSON body, or the body's first line.
+// a JSON body when a string, its "error.message" in the host's error shape
+// (spec/routing.md §7), or the body's first line.
 func errorMessage(c *captured) string {
 	if c.isJSON() {
 		var e struct {
-			Error string `json:"error"`
+			Error json.RawMessage `json:"error"`
 		}
-		if json.Unmarshal(c.body.Bytes(), &e) == nil && e.Error != "" {
-			return e.Error
+		if json.Unmarshal(c.body.Bytes(), &e) == nil && len(e.Error) > 0 {
+			var s string
+			var d httperr.Detail
+			switch {
+			case json.Unmarshal(e.Error, &s) == nil && s != "":
+				return s
+			case json.Unmarshal(e.Error, &d) == nil && d.Message != "":
+				return d.Message
+			}
 		}
 	}
 	msg, _, _ := strings.Cut(strings.TrimSpace(c.body.String()), "\n")
@@ -186,15 +193,26 @@ func errorMessage(c *captured) string {
 	return msg
 }
 
-// NotFound renders the app's root 404 page for a URL no route matches; a
-// request that is not a GET or HEAD for HTML goes to next.
+// NotFound renders the app's 404 page for a URL no route matches, or the
+// built-in one if the app has none for that URL; a request that is not a
+// GET or HEAD for HTML goes to next.
 func (s *Set) NotFound(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Vary", "Accept") // the same URL answers HTML or JSON
 		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || wantsJSON(r) {
 			next.ServeHTTP(w, r)
+			return
+		}
+		if len(s.manifest.NotFound) == 0 {
+			httperr.Page(w, r, http.StatusNotFound, notFoundMessage(r))
 			return
 		}
 		in := &pages.Input{Route: "", URL: r.URL.RequestURI(), Data: json.RawMessage("null"), NotFound: true}
 		s.serveDocument(w, r, in, 0)
 	})
+}
+
+// notFoundMessage is what the built-in 404 page says.
+func notFoundMessage(r *http.Request) string {
+	return "No page here: " + r.URL.Path + " (add routes/404.tsx to show your own page)."
 }

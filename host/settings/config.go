@@ -2,18 +2,6 @@
 
 package settings
 
-import (
-	"bytes"
-	"errors"
-	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
-
-	"github.com/pelletier/go-toml/v2"
-)
-
 // Config is an app's settings. The zero value serves an app with every
 // default.
 type Config struct {
@@ -23,7 +11,7 @@ type Config struct {
 	Limits Limits `toml:"limits"`
 	// Env holds the values guests read with env_get. Host environment
 	// variables are never passed through, except as SANDKIT_ENV_<KEY>
-	// overrides of keys declared here.
+	// overrides of keys declared here and from_env values.
 	Env map[string]string `toml:"env"`
 	// Database chooses where the app's data lives.
 	Database Database `toml:"database"`
@@ -53,53 +41,17 @@ type Database struct {
 }
 
 // DatabaseURLEnv is the host's PostgreSQL admin URL, for every app of the
-// host: a role with CREATEROLE that provisions each app's own role.
+// host: a role with CREATEROLE that provisions each app's own role. It is
+// [VarName]("database.url"), and the only layer database.url may come from.
 const DatabaseURLEnv = "SANDKIT_DATABASE_URL"
 
-// LoadConfig reads dir/sandkit.toml if it exists, fills defaults, and
-// applies environment overrides: SANDKIT_ENV_<KEY> replaces env value KEY.
+// LoadConfig returns the effective settings of the app in dir ([Load]):
+// defaults, then dir/sandkit.toml, then dir/sandkit.<env>.toml, then the
+// SANDKIT_* environment variables.
 func LoadConfig(dir string) (Config, error) {
-	var cfg Config
-	path := filepath.Join(dir, "sandkit.toml")
-	b, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return cfg, err
-	default:
-		dec := toml.NewDecoder(bytes.NewReader(b)).DisallowUnknownFields()
-		if err := dec.Decode(&cfg); err != nil {
-			var de *toml.DecodeError
-			if errors.As(err, &de) {
-				row, col := de.Position()
-				return cfg, fmt.Errorf("%s:%d:%d: %s\n%s", path, row, col, de.Error(), de.String())
-			}
-			var se *toml.StrictMissingError
-			if errors.As(err, &se) {
-				return cfg, fmt.Errorf("%s: %s\nhint: spec/config.md lists every setting", path, se.String())
-			}
-			return cfg, fmt.Errorf("%s: %w", path, err)
-		}
+	s, err := Load(dir)
+	if err != nil {
+		return Config{}, err
 	}
-	if cfg.Name == "" {
-		abs, _ := filepath.Abs(dir)
-		cfg.Name = filepath.Base(abs)
-	}
-	if err := cfg.Limits.validate(); err != nil {
-		return cfg, fmt.Errorf("%s: %w", path, err)
-	}
-	cfg.Limits = cfg.Limits.WithDefaults()
-	if cfg.Database.URL != "" {
-		return cfg, fmt.Errorf("%s: [database] url is not an app's setting: the host's operator sets %s to an admin URL, and every app gets its own PostgreSQL role and schema (spec/config.md)", path, DatabaseURLEnv)
-	}
-	cfg.Database.URL = os.Getenv(DatabaseURLEnv)
-	if u := cfg.Database.URL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
-		return cfg, fmt.Errorf("%s must start with postgres:// or postgresql://", DatabaseURLEnv)
-	}
-	for k := range cfg.Env {
-		if v, ok := os.LookupEnv("SANDKIT_ENV_" + strings.ToUpper(k)); ok {
-			cfg.Env[k] = v
-		}
-	}
-	return cfg, nil
+	return s.Config(), nil
 }

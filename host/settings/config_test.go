@@ -18,7 +18,7 @@ func TestConfigDatabaseURL(t *testing.T) {
 	}
 	t.Setenv(DatabaseURLEnv, "")
 	write("[database]\nurl = \"postgres://postgres@127.0.0.1/x\"\n")
-	if _, err := LoadConfig(dir); err == nil || !strings.Contains(err.Error(), "sandkit.toml: [database] url is not an app's setting") {
+	if _, err := LoadConfig(dir); err == nil || !strings.Contains(err.Error(), "[database] url is not an app's setting") {
 		t.Fatalf("a URL in the app's file: %v", err)
 	}
 	t.Setenv(DatabaseURLEnv, "postgresql://b@other/y")
@@ -30,7 +30,7 @@ func TestConfigDatabaseURL(t *testing.T) {
 		t.Fatalf("url from %s: %q, %v", DatabaseURLEnv, cfg.Database.URL, err)
 	}
 	t.Setenv(DatabaseURLEnv, "mysql://c@db/z")
-	if _, err := LoadConfig(dir); err == nil || !strings.Contains(err.Error(), "postgres://") || !strings.Contains(err.Error(), DatabaseURLEnv) {
+	if _, err := LoadConfig(dir); err == nil || !strings.Contains(err.Error(), "postgres://") || !strings.Contains(err.Error(), "$"+DatabaseURLEnv) {
 		t.Fatalf("a non-PostgreSQL URL: %v", err)
 	}
 	t.Setenv(DatabaseURLEnv, "")

@@ -3,7 +3,6 @@
 package settings
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -110,27 +109,34 @@ func (l Limits) WithDefaults() Limits {
 	return l
 }
 
+// keyError is a limit out of its allowed range.
+type keyError struct{ key, msg string }
+
 // validate reports the first limit that is out of its allowed range.
-func (l Limits) validate() error {
-	switch {
-	case l.MemoryPages > 65536:
-		return fmt.Errorf("limits.memory_pages = %d: at most 65536 (4 GiB)", l.MemoryPages)
-	case l.RequestTimeout < 0:
-		return fmt.Errorf("limits.request_timeout = %v: must be positive", l.RequestTimeout)
-	case l.BodyBytes < 0 || l.ResponseBytes < 0:
-		return fmt.Errorf("limits.body_bytes and limits.response_bytes must be positive")
-	case l.InstancesPerRoute < 0 || l.IdlePerRoute < 0 || l.RequestsPerInstance < 0:
-		return fmt.Errorf("limits.instances_per_route, idle_per_route and requests_per_instance must be positive")
-	case l.StatementTimeout < 0:
-		return fmt.Errorf("limits.statement_timeout = %v: must be positive", l.StatementTimeout)
-	case l.RenderTimeout < 0:
-		return fmt.Errorf("limits.render_timeout = %v: must be positive", l.RenderTimeout)
-	case l.RenderCacheEntries < -1 || l.RenderCacheBytes < 0:
-		return fmt.Errorf("limits.render_cache_entries must be -1 (off) or more, render_cache_bytes positive")
-	case l.LogBytes < 0:
-		return fmt.Errorf("limits.log_bytes = %d: must be positive", l.LogBytes)
-	case l.DBMaxBytes < 0 || (l.DBMaxBytes > 0 && l.DBMaxBytes < 64<<10):
-		return fmt.Errorf("limits.db_max_bytes = %d: at least 65536", l.DBMaxBytes)
+func (l Limits) validate() *keyError {
+	const positive = "must be positive"
+	for _, c := range []struct {
+		key string
+		bad bool
+		msg string
+	}{
+		{"memory_pages", l.MemoryPages > 65536, "at most 65536 (4 GiB)"},
+		{"request_timeout", l.RequestTimeout < 0, positive},
+		{"body_bytes", l.BodyBytes < 0, positive},
+		{"response_bytes", l.ResponseBytes < 0, positive},
+		{"instances_per_route", l.InstancesPerRoute < 0, positive},
+		{"idle_per_route", l.IdlePerRoute < 0, positive},
+		{"requests_per_instance", l.RequestsPerInstance < 0, positive},
+		{"statement_timeout", l.StatementTimeout < 0, positive},
+		{"render_timeout", l.RenderTimeout < 0, positive},
+		{"render_cache_entries", l.RenderCacheEntries < -1, "must be -1 (off) or more"},
+		{"render_cache_bytes", l.RenderCacheBytes < 0, positive},
+		{"log_bytes", l.LogBytes < 0, positive},
+		{"db_max_bytes", l.DBMaxBytes < 0 || (l.DBMaxBytes > 0 && l.DBMaxBytes < 64<<10), "at least 65536"},
+	} {
+		if c.bad {
+			return &keyError{c.key, c.msg}
+		}
 	}
 	return nil
 }

@@ -71,6 +71,8 @@ async function readJSON(res: Response): Promise<unknown> {
     if (type.includes("json")) {
       const body: any = await res.json().catch(() => null);
       if (body && typeof body.error === "string") message = body.error;
+      // The host's own errors: {"error":{"status","message"}} (spec/routing.md §7).
+      else if (body && body.error && typeof body.error.message === "string") message = body.error.message;
     }
     throw Object.assign(new Error(message), { status: res.status });
   }
