@@ -1,0 +1,14 @@
+// Folder names: the spelling of a URL segment as a folder under routes/,
+// for tools that write route folders (sandkit generate).
+
+package routing
+
+// ParamFolder is the folder name of a parameter segment named name, such
+// as the folder of /posts/{id} under posts/. It is the spelling Scan
+// reads: a tool that writes route folders calls it rather than spelling
+// the folder itself.
+func ParamFolder(name string) string { return segment{kind: segParam, name: name}.String() }
+
+// CatchAllFolder is the folder name of a catch-all segment named name
+// (spec/routing.md §2).
+func CatchAllFolder(name string) string { return segment{kind: segCatchAll, name: name}.String() }
