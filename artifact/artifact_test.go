@@ -165,3 +165,23 @@ func TestWriteRefusesOtherFolder(t *testing.T) {
 		t.Error("a file under data/ was accepted")
 	}
 }
+
+// BenchmarkOpen checks an artifact the size of the todo example's
+// (a 7 MB module and 25 small files).
+func BenchmarkOpen(b *testing.B) {
+	tmp := b.TempDir()
+	spec := Spec{App: "bench", Contents: map[string][]byte{".sandkit/build/handlers.wasm": make([]byte, 7<<20)}}
+	for i := range 25 {
+		spec.Contents["public/f"+string(rune('a'+i))] = make([]byte, 8<<10)
+	}
+	out := filepath.Join(tmp, "out")
+	if _, err := Write(out, spec); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(7<<20 + 25*8<<10)
+	for b.Loop() {
+		if _, err := Open(out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

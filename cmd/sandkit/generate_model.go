@@ -120,17 +120,22 @@ func parseModel(name string, fields []string) (*modelSpec, error) {
 	return m, nil
 }
 
-// snake turns a Go name into snake_case: BlogPost -> blog_post.
+// snake turns a Go name into snake_case: BlogPost -> blog_post,
+// HTTPLog -> http_log.
 func snake(s string) string {
+	upper := func(i int) bool { return i < len(s) && 'A' <= s[i] && s[i] <= 'Z' }
 	var b strings.Builder
-	for i, c := range s {
-		if 'A' <= c && c <= 'Z' {
-			if i > 0 && !('A' <= s[i-1] && s[i-1] <= 'Z') {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if upper(i) {
+			// A word starts at an upper-case letter after a lower-case one,
+			// or at the last capital of an initialism followed by lower case.
+			if i > 0 && (!upper(i-1) || i+1 < len(s) && !upper(i+1) && s[i+1] != '_') && s[i-1] != '_' {
 				b.WriteByte('_')
 			}
 			c += 'a' - 'A'
 		}
-		b.WriteRune(c)
+		b.WriteByte(c)
 	}
 	return b.String()
 }
