@@ -73,6 +73,11 @@ func TestE2EArtifactServesWithoutTools(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "data", "app.db")); err != nil {
 		t.Errorf("the database is not in the artifact's data/: %v", err)
 	}
+	cmd := exec.Command(sandkitBin, "migrate", "status", out)
+	cmd.Env = noToolsEnv(t)
+	if b, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(b), "0002_index_done") || !strings.Contains(string(b), "applied 20") {
+		t.Errorf("migrate status of the artifact: %v\n%s", err, b)
+	}
 }
 
 // A prebuilt handler.wasm (a C guest) goes into the artifact as it is.
