@@ -115,7 +115,7 @@ func TestOpenBadManifest(t *testing.T) {
 		"abi":      {func(m map[string]any) { m["abi"] = 0 }, "built for ABI 0"},
 		"escape":   {func(m map[string]any) { m["files"].([]any)[0].(map[string]any)["path"] = "../x" }, `bad or repeated file path "../x"`},
 		"absolute": {func(m map[string]any) { m["files"].([]any)[0].(map[string]any)["path"] = "/etc/passwd" }, "bad or repeated"},
-		"routes":   {func(m map[string]any) { m["routes"] = []any{"a/[x/page.tsx"} }, `missing "]"`},
+		"routes":   {func(m map[string]any) { m["routes"] = []any{"(a)/x/page.tsx", "(b)/x/page.tsx"} }, "map to the URL pattern /x"},
 		"wasm":     {func(m map[string]any) { m["routes"] = []any{"other/handler.wasm"} }, "its handler.wasm is not in the artifact"},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -18,7 +18,7 @@ func Example() {
 	out := filepath.Join(tmp, "dist")
 	_, err := artifact.Write(out, artifact.Spec{
 		App:      "blog",
-		Routes:   []string{"page.tsx", "posts/[id]/page.tsx"},
+		Routes:   []string{"page.tsx", "posts/page.tsx"},
 		Files:    map[string]string{"migrations/0001_init.up.sql": mig},
 		Contents: map[string][]byte{"sandkit.toml": []byte("name = \"blog\"\n")},
 	})
@@ -47,7 +47,7 @@ func Example() {
 	fmt.Println(err != nil)
 	// Output:
 	// route "" /
-	// route "posts/[id]" /posts/{id}
+	// route "posts" /posts
 	// migrations/0001_init.up.sql 20
 	// sandkit.toml 14
 	// true

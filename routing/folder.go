@@ -12,3 +12,17 @@ func ParamFolder(name string) string { return segment{kind: segParam, name: name
 // CatchAllFolder is the folder name of a catch-all segment named name
 // (spec/routing.md §2).
 func CatchAllFolder(name string) string { return segment{kind: segCatchAll, name: name}.String() }
+
+// FolderParam reports whether folder is the folder name of a parameter or
+// a catch-all segment, and the parameter's name: the inverse of ParamFolder
+// and CatchAllFolder.
+func FolderParam(folder string) (name string, catchAll, ok bool) {
+	if unrouted(folder) {
+		return "", false, false
+	}
+	seg, err := parseSegment(folder)
+	if err != nil || seg.kind != segParam && seg.kind != segCatchAll {
+		return "", false, false
+	}
+	return seg.name, seg.kind == segCatchAll, true
+}

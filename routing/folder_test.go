@@ -13,3 +13,23 @@ func TestFolderSpelling(t *testing.T) {
 		t.Errorf("patterns %q, want %q", got, want)
 	}
 }
+
+func TestFolderParam(t *testing.T) {
+	for _, c := range []struct {
+		folder   string
+		name     string
+		catchAll bool
+		ok       bool
+	}{
+		{ParamFolder("id"), "id", false, true},
+		{CatchAllFolder("rest"), "rest", true, true},
+		{"posts", "", false, false},
+		{"(group)", "", false, false},
+		{"_private", "", false, false},
+	} {
+		name, catchAll, ok := FolderParam(c.folder)
+		if name != c.name || catchAll != c.catchAll || ok != c.ok {
+			t.Errorf("FolderParam(%q) = %q %v %v", c.folder, name, catchAll, ok)
+		}
+	}
+}

@@ -264,10 +264,12 @@ func parseRoutePath(p string) (*routeSpec, error) {
 				catchAll = strings.TrimSuffix(seg[1:], "...}")
 			case strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}"):
 				param = seg[1 : len(seg)-1]
-			case strings.HasPrefix(seg, "[...") && strings.HasSuffix(seg, "]"):
-				catchAll = seg[4 : len(seg)-1]
-			case strings.HasPrefix(seg, "[") && strings.HasSuffix(seg, "]"):
-				param = seg[1 : len(seg)-1]
+			default:
+				if name, all, ok := routing.FolderParam(seg); ok && all {
+					catchAll = name
+				} else if ok {
+					param = name
+				}
 			}
 			switch {
 			case catchAll != "":

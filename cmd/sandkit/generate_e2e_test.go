@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"sandkit.dev/sandkit/routing"
 )
 
 // generate runs sandkit generate ARGS in app and returns its output and
@@ -25,13 +27,14 @@ func generate(t *testing.T, app string, args ...string) (string, int) {
 // rows of the table its migration made.
 func TestE2EGenerate(t *testing.T) {
 	app := copyExample(t, "pages") // pages, no Go code, no bun in go.mod
+	slug := routing.ParamFolder("slug")
 	for _, c := range []struct {
 		args  []string
 		files []string
 	}{
-		{[]string{"route", "articles/:slug"}, []string{"routes/articles/[slug]/handler.go", "routes/articles/[slug]/page.tsx"}},
+		{[]string{"route", "articles/:slug"}, []string{"routes/articles/" + slug + "/handler.go", "routes/articles/" + slug + "/page.tsx"}},
 		{[]string{"page", "team"}, []string{"routes/team/page.tsx"}},
-		{[]string{"page", "files/*path"}, []string{"routes/files/[...path]/page.tsx"}},
+		{[]string{"page", "files/*path"}, []string{"routes/files/" + routing.CatchAllFolder("path") + "/page.tsx"}},
 		{[]string{"handler", "api/ping"}, []string{"routes/api/ping/handler.go"}},
 		{[]string{"model", "Note", "title:string", "body:text", "pinned:bool", "published:time?", "score:float?"},
 			[]string{"models/note.go", "models/db.go", "routes/api/notes/handler.go", "migrations/0001_create_notes.up.sql",
@@ -56,7 +59,7 @@ func TestE2EGenerate(t *testing.T) {
 	}
 
 	// Nothing is overwritten unless told.
-	page := filepath.Join(app, "routes", "articles", "[slug]", "page.tsx")
+	page := filepath.Join(app, "routes", "articles", slug, "page.tsx")
 	os.WriteFile(page, []byte("// mine\nexport default function P() { return <p>mine</p>; }\n"), 0o644)
 	for _, args := range [][]string{{"route", "articles/:slug"}, {"model", "Note", "title:string"}} {
 		out, code := generate(t, app, args...)

@@ -3,18 +3,21 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"sandkit.dev/sandkit/routing"
 )
 
 func TestParseRoutePath(t *testing.T) {
+	id, slug, path := routing.ParamFolder("id"), routing.ParamFolder("slug"), routing.CatchAllFolder("path")
 	for _, c := range []struct{ in, id, pattern, pkg, component, params string }{
 		{"posts", "posts", "/posts", "posts", "PostsPage", ""},
-		{"/posts/:id/", "posts/[id]", "/posts/{id}", "posts", "PostsPage", "id:ID"},
-		{"posts/{post_id}/comments", "posts/[post_id]/comments", "/posts/{post_id}/comments", "comments", "CommentsPage", "post_id:PostID"},
-		{"posts/[slug]", "posts/[slug]", "/posts/{slug}", "posts", "PostsPage", "slug:Slug"},
-		{"docs/*path", "docs/[...path]", "/docs/{path...}", "docs", "DocsPage", "path:Path"},
-		{"docs/{path...}", "docs/[...path]", "/docs/{path...}", "docs", "DocsPage", "path:Path"},
+		{"/posts/:id/", "posts/" + id, "/posts/{id}", "posts", "PostsPage", "id:ID"},
+		{"posts/{post_id}/comments", "posts/" + routing.ParamFolder("post_id") + "/comments", "/posts/{post_id}/comments", "comments", "CommentsPage", "post_id:PostID"},
+		{"posts/" + slug, "posts/" + slug, "/posts/{slug}", "posts", "PostsPage", "slug:Slug"},
+		{"docs/*path", "docs/" + path, "/docs/{path...}", "docs", "DocsPage", "path:Path"},
+		{"docs/{path...}", "docs/" + path, "/docs/{path...}", "docs", "DocsPage", "path:Path"},
 		{"(marketing)/about-us", "(marketing)/about-us", "/about-us", "aboutus", "AboutUsPage", ""},
-		{":message", "[message]", "/{message}", "message", "MessagePage", "message:MessageParam"},
+		{":message", routing.ParamFolder("message"), "/{message}", "message", "MessagePage", "message:MessageParam"},
 		{"", "", "/", "home", "HomePage", ""},
 		{"2fa", "2fa", "/2fa", "fa", "X2faPage", ""},
 	} {
