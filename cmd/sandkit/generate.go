@@ -80,6 +80,14 @@ var generateTemplates embed.FS
 // tmpl is every template of generate_templates, by file name.
 var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"quote": func(s string) string { return fmt.Sprintf("%q", s) },
+	// prop is a JavaScript property access: .slug, or ["2fa"] for a name
+	// that is not an identifier.
+	"prop": func(s string) string {
+		if s != "" && !('0' <= s[0] && s[0] <= '9') {
+			return "." + s
+		}
+		return fmt.Sprintf("[%q]", s)
+	},
 }).ParseFS(generateTemplates, "generate_templates/*.tmpl"))
 
 func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
