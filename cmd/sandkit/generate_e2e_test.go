@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"sandkit.dev/sandkit/internal/pgtest"
 	"sandkit.dev/sandkit/routing"
 )
 
@@ -74,8 +78,32 @@ func TestE2EGenerate(t *testing.T) {
 		t.Errorf("--force: exit %d\n%s", code, out)
 	}
 
+	// A name of its own, for a schema of its own on PostgreSQL.
+	name := fmt.Sprintf("gen_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9)
+	os.WriteFile(filepath.Join(app, "sandkit.toml"), []byte(fmt.Sprintf("name = %q\n", name)), 0o644)
 	out := buildArtifact(t, app)
-	s := startServeEnv(t, noToolsEnv(t), out)
+	expectGenerated(t, startServeEnv(t, noToolsEnv(t), out))
+
+	// The same artifact on PostgreSQL: the migration's .postgres. variant.
+	if testing.Short() {
+		return
+	}
+	pg := os.Getenv("SANDKIT_TEST_POSTGRES")
+	if pg == "" {
+		pg = "postgres://sandkit:sandkit@127.0.0.1:5432/sandkit_test?sslmode=disable"
+	}
+	t.Cleanup(func() {
+		if err := pgtest.DropSchema(context.Background(), pg, name); err != nil {
+			t.Error(err)
+		}
+	})
+	os.RemoveAll(filepath.Join(out, "data"))
+	expectGenerated(t, startServeEnv(t, append(noToolsEnv(t), "SANDKIT_DATABASE_URL="+pg), out))
+}
+
+// expectGenerated asks s for the routes TestE2EGenerate generated.
+func expectGenerated(t *testing.T, s *server) {
+	t.Helper()
 	for _, c := range []struct{ method, path, body, want string }{
 		{"POST", "/api/notes", `{"title":"first","body":"hello","pinned":true,"published":"2026-01-02T03:04:05Z"}`,
 			`{"id":1,"title":"first","body":"hello","pinned":true,"published":"2026-01-02T03:04:05Z","score":null,"created_at":"`},
