@@ -107,6 +107,11 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return usageError{msg: "want a KIND and a NAME, as in: sandkit generate route posts/:id (sandkit generate --help lists them)"}
 	}
 	kind, name, rest := pos[0], pos[1], pos[2:]
+	switch kind {
+	case "page", "handler", "route", "model", "migration":
+	default:
+		return usageError{msg: fmt.Sprintf("unknown kind %q: want page, handler, route, model or migration", kind)}
+	}
 	if kind != "model" && len(rest) > 0 {
 		return usageError{msg: fmt.Sprintf("%s takes one NAME; fields (%s) are for a model", kind, strings.Join(rest, " "))}
 	}
@@ -121,27 +126,14 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	case "model":
 		err = g.model(ctx, name, rest)
 	case "migration":
-		if _, err := routeOrMigration(name); err != nil {
-			return err
-		}
 		var up, down string
 		up, down, err = appdb.CreateMigration(dir, name)
 		if err == nil {
 			g.report(up)
 			g.report(down)
 		}
-	default:
-		return usageError{msg: fmt.Sprintf("unknown kind %q: want page, handler, route, model or migration", kind)}
 	}
 	return err
-}
-
-// routeOrMigration refuses a migration NAME that looks like a route path.
-func routeOrMigration(name string) (string, error) {
-	if strings.ContainsAny(name, "/:{}[]") {
-		return "", usageError{msg: fmt.Sprintf("migration name %q: use letters, digits and _, as in add_tags", name)}
-	}
-	return name, nil
 }
 
 // generator writes files into one app.
