@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"sandkit.dev/sandkit/routing"
 )
 
 // build writes a small artifact in a temporary folder and returns its path.
@@ -115,8 +117,10 @@ func TestOpenBadManifest(t *testing.T) {
 		"abi":      {func(m map[string]any) { m["abi"] = 0 }, "built for ABI 0"},
 		"escape":   {func(m map[string]any) { m["files"].([]any)[0].(map[string]any)["path"] = "../x" }, `bad or repeated file path "../x"`},
 		"absolute": {func(m map[string]any) { m["files"].([]any)[0].(map[string]any)["path"] = "/etc/passwd" }, "bad or repeated"},
-		"routes":   {func(m map[string]any) { m["routes"] = []any{"(a)/x/page.tsx", "(b)/x/page.tsx"} }, "map to the URL pattern /x"},
-		"wasm":     {func(m map[string]any) { m["routes"] = []any{"other/handler.wasm"} }, "its handler.wasm is not in the artifact"},
+		"routes": {func(m map[string]any) {
+			m["routes"] = []any{routing.GroupFolder("a") + "/x/page.tsx", routing.GroupFolder("b") + "/x/page.tsx"}
+		}, "map to the URL pattern /x"},
+		"wasm": {func(m map[string]any) { m["routes"] = []any{"other/handler.wasm"} }, "its handler.wasm is not in the artifact"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			out := build(t)

@@ -26,3 +26,16 @@ func FolderParam(folder string) (name string, catchAll, ok bool) {
 	}
 	return seg.name, seg.kind == segCatchAll, true
 }
+
+// GroupFolder is the folder name of a group named name: a folder that
+// groups routes without adding a URL segment (spec/routing.md §2).
+func GroupFolder(name string) string { return segment{kind: segGroup, name: name}.String() }
+
+// IsGroupFolder reports whether folder is the folder name of a group.
+func IsGroupFolder(folder string) bool {
+	if unrouted(folder) {
+		return false
+	}
+	seg, err := parseSegment(folder)
+	return err == nil && seg.kind == segGroup
+}

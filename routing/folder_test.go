@@ -4,12 +4,12 @@ import "testing"
 
 // The folder names tools write are the ones Scan reads.
 func TestFolderSpelling(t *testing.T) {
-	table := mustScan(t, "posts/"+ParamFolder("id")+"/page.tsx", "docs/"+CatchAllFolder("path")+"/page.tsx")
+	table := mustScan(t, "posts/"+ParamFolder("id")+"/page.tsx", "docs/"+CatchAllFolder("path")+"/page.tsx", GroupFolder("site")+"/about/page.tsx")
 	var got []string
 	for _, rt := range table.Routes() {
 		got = append(got, rt.Pattern())
 	}
-	if want := []string{"/docs/{path:.*}", "/posts/{id}"}; !equalAny(got, want) {
+	if want := []string{"/about", "/docs/{path:.*}", "/posts/{id}"}; !equalAny(got, want) {
 		t.Errorf("patterns %q, want %q", got, want)
 	}
 }
@@ -30,6 +30,14 @@ func TestFolderParam(t *testing.T) {
 		name, catchAll, ok := FolderParam(c.folder)
 		if name != c.name || catchAll != c.catchAll || ok != c.ok {
 			t.Errorf("FolderParam(%q) = %q %v %v", c.folder, name, catchAll, ok)
+		}
+	}
+}
+
+func TestIsGroupFolder(t *testing.T) {
+	for folder, want := range map[string]bool{GroupFolder("site"): true, "site": false, ParamFolder("id"): false, "_x": false} {
+		if got := IsGroupFolder(folder); got != want {
+			t.Errorf("IsGroupFolder(%q) = %v", folder, got)
 		}
 	}
 }

@@ -29,7 +29,7 @@ var generateCmd = &command{
 	run:     runGenerate,
 }
 
-const generateUsage = `Usage: sandkit generate KIND NAME [FIELD:TYPE ...] [flags]
+var generateUsage = fmt.Sprintf(`Usage: sandkit generate KIND NAME [FIELD:TYPE ...] [flags]
 
 Writes the files of something new into the app in --app (default: the
 current folder), and prints each file it wrote. It never overwrites a file
@@ -51,8 +51,9 @@ Kinds:
 
 PATH is a URL path: posts, posts/:id, docs/*path, (marketing)/about.
 A parameter is written :name, {name} or as its folder; a catch-all *name,
-{name...} or as its folder; a (group) adds no URL segment. The folders are
-named as spec/routing.md says (routes/posts/[id] for posts/:id).
+{name...} or as its folder; a (group), or its folder, adds no URL segment.
+The folders are named as spec/routing.md says (routes/posts/%s for
+posts/:id).
 
 Field types (a model always has id, its primary key, and created_at):
   string   short text     TEXT                             Go string     TS string
@@ -72,7 +73,7 @@ Examples:
   sandkit generate migration add_tags
 
 Flags:
-`
+`, routing.ParamFolder("id"))
 
 //go:embed generate_templates
 var generateTemplates embed.FS
@@ -278,9 +279,11 @@ func parseRoutePath(p string) (*routeSpec, error) {
 			case param != "":
 				seg = routing.ParamFolder(param)
 				rs.Params = append(rs.Params, paramSpec{param, goName(param)})
+			case strings.HasPrefix(seg, "(") && strings.HasSuffix(seg, ")"):
+				seg = routing.GroupFolder(seg[1 : len(seg)-1])
 			case strings.HasPrefix(seg, "_") || strings.HasPrefix(seg, "."):
 				return nil, usageError{msg: fmt.Sprintf("route %q: a folder starting with %q is never routed (spec/routing.md §1)", p, seg[:1])}
-			case !strings.HasPrefix(seg, "("):
+			case !routing.IsGroupFolder(seg):
 				statics = append(statics, seg)
 			}
 			folders = append(folders, seg)

@@ -16,10 +16,11 @@ func TestParseRoutePath(t *testing.T) {
 		{"posts/" + slug, "posts/" + slug, "/posts/{slug}", "posts", "PostsPage", "slug:Slug"},
 		{"docs/*path", "docs/" + path, "/docs/{path...}", "docs", "DocsPage", "path:Path"},
 		{"docs/{path...}", "docs/" + path, "/docs/{path...}", "docs", "DocsPage", "path:Path"},
-		{"(marketing)/about-us", "(marketing)/about-us", "/about-us", "aboutus", "AboutUsPage", ""},
+		{"(marketing)/about-us", routing.GroupFolder("marketing") + "/about-us", "/about-us", "aboutus", "AboutUsPage", ""},
 		{":message", routing.ParamFolder("message"), "/{message}", "message", "MessagePage", "message:MessageParam"},
 		{"", "", "/", "home", "HomePage", ""},
 		{"2fa", "2fa", "/2fa", "fa", "X2faPage", ""},
+		{routing.GroupFolder("marketing") + "/x", routing.GroupFolder("marketing") + "/x", "/x", "x", "XPage", ""},
 	} {
 		rs, err := parseRoutePath(c.in)
 		if err != nil {
