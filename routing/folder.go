@@ -13,10 +13,10 @@ func ParamFolder(name string) string { return segment{kind: segParam, name: name
 // (spec/routing.md §2).
 func CatchAllFolder(name string) string { return segment{kind: segCatchAll, name: name}.String() }
 
-// FolderParam reports whether folder is the folder name of a parameter or
+// ParamOfFolder reports whether folder is the folder name of a parameter or
 // a catch-all segment, and the parameter's name: the inverse of ParamFolder
 // and CatchAllFolder.
-func FolderParam(folder string) (name string, catchAll, ok bool) {
+func ParamOfFolder(folder string) (name string, catchAll, ok bool) {
 	if unrouted(folder) {
 		return "", false, false
 	}

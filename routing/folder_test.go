@@ -14,7 +14,7 @@ func TestFolderSpelling(t *testing.T) {
 	}
 }
 
-func TestFolderParam(t *testing.T) {
+func TestParamOfFolder(t *testing.T) {
 	for _, c := range []struct {
 		folder   string
 		name     string
@@ -27,9 +27,9 @@ func TestFolderParam(t *testing.T) {
 		{"(group)", "", false, false},
 		{"_private", "", false, false},
 	} {
-		name, catchAll, ok := FolderParam(c.folder)
+		name, catchAll, ok := ParamOfFolder(c.folder)
 		if name != c.name || catchAll != c.catchAll || ok != c.ok {
-			t.Errorf("FolderParam(%q) = %q %v %v", c.folder, name, catchAll, ok)
+			t.Errorf("ParamOfFolder(%q) = %q %v %v", c.folder, name, catchAll, ok)
 		}
 	}
 }

@@ -266,7 +266,7 @@ func parseRoutePath(p string) (*routeSpec, error) {
 			case strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}"):
 				param = seg[1 : len(seg)-1]
 			default:
-				if name, all, ok := routing.FolderParam(seg); ok && all {
+				if name, all, ok := routing.ParamOfFolder(seg); ok && all {
 					catchAll = name
 				} else if ok {
 					param = name
