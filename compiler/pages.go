@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -82,6 +83,10 @@ type PagesManifest struct {
 	// NotFound maps the folder of a 404 page ("" for routes/404.tsx) to
 	// the assets of a not-found render (spec/pages.md).
 	NotFound map[string]*PageAssets `json:"notFound,omitempty"`
+	// Files are every file of the client folder this build wrote, sorted
+	// (older builds' files stay a while for pages loaded before): what an
+	// artifact copies.
+	Files []string `json:"files"`
 	// Key is the content hash the build was cached under.
 	Key string `json:"key"`
 }
@@ -117,7 +122,7 @@ var (
 const staleAfter = time.Hour
 
 // pagesVersion changes whenever BuildPages changes what it builds.
-const pagesVersion = 1
+const pagesVersion = 2
 
 // BuildPages bundles the pages under appDir/routes (page, layout, error and
 // 404 files) into appDir/.sandkit/build/pages: client/ (ES modules split per
@@ -415,7 +420,7 @@ func buildClient(appDir, outDir string, nodes []*pageNode, table *routing.Table,
 	}
 
 	man := &PagesManifest{Version: pagesVersion, PublicPath: opts.PublicPath, Entry: entryOut,
-		Routes: map[string]*PageAssets{}, NotFound: map[string]*PageAssets{}}
+		Routes: map[string]*PageAssets{}, NotFound: map[string]*PageAssets{}, Files: slices.Sorted(maps.Keys(files))}
 	chains := treeChains(nodes)
 	for _, rt := range table.Routes() {
 		if rt.Page() == "" {

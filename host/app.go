@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/artifact"
 	"sandkit.dev/sandkit/host/appdb"
 	"sandkit.dev/sandkit/host/internal/httperr"
 	"sandkit.dev/sandkit/host/pageserve"
@@ -45,6 +46,9 @@ type App struct {
 	sb     *sandbox
 	budget *budget
 	log    *slog.Logger
+	// artifact is the manifest of an app served from an artifact
+	// (spec/artifact.md), nil for an app folder.
+	artifact *artifact.Manifest
 
 	reloadMu sync.Mutex // one reload at a time
 	current  atomic.Pointer[snapshot]
@@ -77,10 +81,15 @@ type InstanceBudget struct{ b *budget }
 func NewInstanceBudget(max int) *InstanceBudget { return &InstanceBudget{newBudget(max)} }
 
 // OpenApp loads the app in dir (its sandkit.toml, routes/ and compiled
-// handlers), compiles and warms every module and returns the App ready to
+// handlers; or, for an artifact sandkit build -o wrote, its manifest, whose
+// every file is checked first: spec/artifact.md), compiles and warms every module and returns the App ready to
 // serve. Any error in the app fails OpenApp; later reloads keep serving the
 // old version instead.
 func OpenApp(ctx context.Context, e *Engine, dir string, opts ...AppOption) (*App, error) {
+	art, err := openArtifact(dir)
+	if err != nil {
+		return nil, err
+	}
 	cfg, err := settings.LoadConfig(dir)
 	if err != nil {
 		return nil, err
@@ -93,7 +102,7 @@ func OpenApp(ctx context.Context, e *Engine, dir string, opts ...AppOption) (*Ap
 	}
 	var seed [4]byte
 	rand.Read(seed[:])
-	a := &App{dir: dir, cfg: cfg, engine: e, sb: sb, log: log, reqBase: hex.EncodeToString(seed[:])}
+	a := &App{dir: dir, cfg: cfg, engine: e, sb: sb, log: log, artifact: art, reqBase: hex.EncodeToString(seed[:])}
 	for _, o := range opts {
 		o(a)
 	}
@@ -142,8 +151,7 @@ func (a *App) Reload(ctx context.Context) error {
 // build makes the next snapshot. It returns nil only if nothing can be
 // published (the first load failed).
 func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
-	routesDir := filepath.Join(a.dir, "routes")
-	table, err := routing.Scan(os.DirFS(routesDir))
+	table, err := a.routeTable()
 	if err != nil {
 		if old == nil {
 			return nil, fmt.Errorf("app %q: %w", a.cfg.Name, err)

@@ -32,6 +32,12 @@ is missing: no install script runs, see spec/config.md), as
 line under routes/; the exit code is 1. An unchanged app is answered from
 the build cache.
 
+With -o DIR it then writes the app's artifact to DIR: the compiled
+handlers, the pages' client assets and server bundle, the route table,
+migrations, public files and settings, with a manifest of every file's
+SHA-256 (spec/artifact.md). "sandkit serve DIR" serves it on a machine
+with neither go nor node; DIR's data/ folder survives a rebuild.
+
 Flags:
 `
 
@@ -39,6 +45,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dev := fs.Bool("dev", false, "build pages for development: readable code and source maps")
+	out := fs.String("o", "", "write the app's artifact to this folder (spec/artifact.md)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, buildUsage)
 		fs.PrintDefaults()
@@ -58,6 +65,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err := buildPages(ctx, dir, *dev, log); err != nil {
 		return err
+	}
+	if *out != "" {
+		return writeArtifact(dir, *out, stdout)
 	}
 	if len(res.Routes) == 0 {
 		fmt.Fprintf(stdout, "sandkit: %s has no Go handlers to build\n", dir)

@@ -116,8 +116,15 @@ func (s *server) until(t *testing.T, what string, done func() bool) {
 // At cleanup it sends SIGINT and expects a clean exit.
 func startServe(t *testing.T, args ...string) *server {
 	t.Helper()
+	return startServeEnv(t, nil, args...)
+}
+
+// startServeEnv is startServe with the environment env (nil: the test's).
+func startServeEnv(t *testing.T, env []string, args ...string) *server {
+	t.Helper()
 	s := &server{wrote: make(chan struct{}, 1), exited: make(chan error, 1)}
 	s.cmd = exec.Command(sandkitBin, append([]string{"serve", "--addr", "127.0.0.1:0", "--cache-dir", t.TempDir()}, args...)...)
+	s.cmd.Env = env
 	s.cmd.Stderr = lockedWriter{s}
 	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {

@@ -40,6 +40,7 @@ as the app's handlers (no ATTACH, no PRAGMA that changes settings).
   create NAME   write an empty NNNN_name.up.sql and .down.sql pair
 
 "sandkit serve" applies pending migrations before it starts serving.
+APPDIR may be an artifact written by "sandkit build -o" (checked first).
 `
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -72,12 +73,15 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		name, pos = pos[0], pos[1:]
 	}
-	dir, err := appDirArg(pos)
+	dir, art, err := serveDirArg(pos) // an artifact's migrations too
 	if err != nil {
 		return err
 	}
 	switch sub {
 	case "create":
+		if art {
+			return fmt.Errorf("%s is an artifact (spec/artifact.md): create migrations in the app folder and build it again", dir)
+		}
 		up, down, err := appdb.CreateMigration(dir, name)
 		if err != nil {
 			return err

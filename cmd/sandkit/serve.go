@@ -40,6 +40,10 @@ compiled, warmed and published atomically while requests in flight finish
 on the old version. A build or module that fails keeps the previous version
 serving and logs the error.
 
+APPDIR may instead be an artifact written by "sandkit build -o": it is
+served as built (go and node are not needed and never run), after every
+file is checked against its manifest, and it is not watched.
+
 Flags:
 `
 
@@ -64,7 +68,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return usageError{msg: fmt.Sprintf("--log-level %q: want debug, info, warn or error", *logLevel)}
 	}
-	dir, err := appDirArg(pos)
+	dir, art, err := serveDirArg(pos)
 	if err != nil {
 		return err
 	}
@@ -85,7 +89,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer ln.Close()
-	if err := buildApp(ctx, dir, *dev, log); err != nil {
+	if art {
+		log.Info("serving an artifact: nothing is built", "dir", dir)
+	} else if err := buildApp(ctx, dir, *dev, log); err != nil {
 		return err
 	}
 	if err := applyMigrations(ctx, dir, log); err != nil {
@@ -113,7 +119,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
 	}
-	if !*noWatch {
+	if !*noWatch && !art {
 		// Both watches are set up before the address is printed: a change
 		// made after that is seen.
 		if err := app.StartWatch(ctx); err != nil {
