@@ -27,7 +27,7 @@ type command struct {
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
-var commands = []*command{serveCmd, buildCmd, migrateCmd}
+var commands = []*command{devCmd, serveCmd, buildCmd, migrateCmd}
 
 const usage = `sandkit builds and serves web apps whose code runs in a WebAssembly sandbox.
 

@@ -1,0 +1,451 @@
+// dev: the development command. Build the app, serve it, and on every
+// change rebuild only what changed, type-check pages, apply new migrations,
+// reload the settings, then reload the open browser pages; errors show in
+// the terminal and as an overlay in the browser while the last good version
+// keeps serving.
+
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"sandkit.dev/sandkit/compiler"
+	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/internal/fswatch"
+)
+
+var devCmd = &command{
+	name:    "dev",
+	summary: "develop an app: serve it, rebuild on change, reload the browser, show errors",
+	usage:   devUsage,
+	run:     runDev,
+}
+
+const devUsage = `Usage: sandkit dev [APPDIR] [flags]
+
+Builds the app in APPDIR (default: the current folder) for development,
+applies its pending migrations and serves it, then watches it:
+
+  routes/           Go handlers and pages are rebuilt (Go only when a .go
+                    file changed), pages are type-checked with tsc
+  other Go packages any .go file of the app outside routes/ (a store/
+                    package its handlers import), go.mod and go.sum
+  migrations/       new migrations are applied
+  public/           served as-is; open pages reload
+  sandkit.toml      the settings are read again and the app reopened
+
+Open pages reload by themselves when a new version goes live. A build,
+type, migration or settings error is printed here and shown over the page in
+the browser, and the last good version keeps serving until it is fixed; a
+page that fails to render shows its error there too.
+
+Pages are type-checked when the app has a tsconfig.json, with the
+TypeScript sandkit pins (` + compiler.TypeScriptVersion + `; installed once into the cache folder,
+never the app's own typescript package), run by Node read-only under its
+permission model (spec/config.md). A type error keeps the last good version
+serving, as a build error does.
+
+Only for development: the browser script and its event stream are added to
+every page. Serve a finished app with "sandkit serve".
+
+Flags:
+`
+
+// devDebounce is how long after the last change a rebuild starts: editors
+// write a file in one or two quick operations.
+const devDebounce = 30 * time.Millisecond
+
+func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	cacheDir := fs.String("cache-dir", defaultCacheDir(), "where compiled machine code is cached (empty: memory only)")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	logJSON := fs.Bool("log-json", false, "write logs as JSON lines instead of text")
+	noTypecheck := fs.Bool("no-typecheck", false, "do not type-check pages with tsc")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, devUsage)
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return usageError{msg: fmt.Sprintf("--log-level %q: want debug, info, warn or error", *logLevel)}
+	}
+	dir, err := appDirArg(pos)
+	if err != nil {
+		return err
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return err
+	}
+	var seed [4]byte
+	rand.Read(seed[:])
+	hub := newDevHub(hex.EncodeToString(seed[:]))
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(stderr, opts)
+	if *logJSON {
+		h = slog.NewJSONHandler(stderr, opts)
+	}
+	d := &devServer{dir: dir, hub: hub, ctx: ctx, typecheck: !*noTypecheck, toolsDir: toolsDir()}
+	d.log = slog.New(&devLogHandler{Handler: h, d: d})
+
+	// The address first: a busy port is reported before a long build.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w\nhint: another program uses the port; pick another with --addr 127.0.0.1:PORT (port 0 picks a free one)", *addr, err)
+	}
+	engineOpts := []host.EngineOption{host.WithLogger(d.log)}
+	if *cacheDir != "" {
+		engineOpts = append(engineOpts, host.WithCacheDir(*cacheDir))
+	}
+	if d.engine, err = host.NewEngine(engineOpts...); err != nil {
+		return err
+	}
+	defer d.engine.Close(context.Background())
+	defer d.close()
+
+	// Watches are in place before the first build: a change made during it
+	// is seen.
+	w, err := fswatch.NewSkipping(nil, []string{dir}, d.skipDir)
+	if err != nil {
+		return fmt.Errorf("watching %s: %w", dir, err)
+	}
+	srv := &http.Server{
+		Handler:           d,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	d.log.Info("building the app; the browser shows progress and errors meanwhile", "url", "http://"+ln.Addr().String())
+
+	d.cycle(ctx, allChanges, true)
+	name := filepath.Base(dir)
+	if a := d.current(); a != nil {
+		name = a.Name()
+	}
+	fmt.Fprintf(stdout, "sandkit: serving %s on http://%s (dev: watching for changes)\n", name, ln.Addr())
+	go w.Run(ctx, devDebounce, d.relevant, d.onChange, func(err error) { d.log.Warn("watching the app", "err", err) })
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	d.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// toolsDir is where sandkit installs its own tools (the pinned TypeScript).
+func toolsDir() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "sandkit", "tools")
+}
+
+// devServer is the app being developed and its dev loop.
+type devServer struct {
+	dir       string
+	log       *slog.Logger
+	hub       *devHub
+	ctx       context.Context // the dev server's life
+	engine    *host.Engine
+	typecheck bool
+	toolsDir  string
+
+	mu  sync.RWMutex // held for reading while a request uses app
+	app *host.App
+
+	// Used on the watcher's goroutine only (and before it starts).
+	pending map[string]bool // paths changed since the last cycle
+	retry   changes         // what the last cycle failed on: built again next time
+	checker *compiler.TypeChecker
+}
+
+func (d *devServer) current() *host.App {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.app
+}
+
+func (d *devServer) close() {
+	if d.checker != nil {
+		d.checker.Close()
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.app != nil {
+		d.app.Close(context.Background())
+		d.app = nil
+	}
+}
+
+// ServeHTTP serves the dev endpoints and the app, adding the dev script to
+// its documents.
+func (d *devServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case devEventsPath:
+		d.hub.serveEvents(d.ctx, w, r)
+		return
+	case devClientPath:
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(devClientJS)
+		return
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	build := d.hub.state().Build
+	if d.app == nil {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write(devErrorDocument("sandkit dev: the app has not built yet; this page reloads when it has.", build))
+		return
+	}
+	serveWithDevScript(w, r, d.app, build)
+}
+
+// skipDir says which folders are not watched: packages, build output, the
+// database, dot folders.
+func (d *devServer) skipDir(p string) bool {
+	name := filepath.Base(p)
+	return name == "node_modules" || name == "data" || name == "testdata" || strings.HasPrefix(name, ".")
+}
+
+// relevant records a changed path that calls for a cycle.
+func (d *devServer) relevant(p string) bool {
+	base := filepath.Base(p)
+	if strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~") || strings.HasSuffix(base, ".swp") {
+		return false
+	}
+	rel, err := filepath.Rel(d.dir, p)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	if !strings.Contains(rel, "/") {
+		switch {
+		case rel == "go.mod", rel == "go.sum", rel == "package.json", rel == "package-lock.json", rel == "tsconfig.json",
+			strings.HasSuffix(rel, ".toml"), strings.HasSuffix(rel, ".go"),
+			rel == "routes", rel == "migrations", rel == "public":
+		default:
+			return false
+		}
+	}
+	if d.pending == nil {
+		d.pending = map[string]bool{}
+	}
+	d.pending[rel] = true
+	return true
+}
+
+// changes says what a cycle rebuilds.
+type changes struct {
+	goSrc, pages, migrations, public, settings bool
+}
+
+var allChanges = changes{goSrc: true, pages: true, migrations: true, public: true, settings: true}
+
+func (c changes) or(o changes) changes {
+	return changes{c.goSrc || o.goSrc, c.pages || o.pages, c.migrations || o.migrations, c.public || o.public, c.settings || o.settings}
+}
+
+// classify sorts changed paths (relative, with slashes) into kinds.
+func classify(paths map[string]bool) changes {
+	var c changes
+	for rel := range paths {
+		switch {
+		case !strings.Contains(rel, "/") && strings.HasSuffix(rel, ".toml"):
+			c.settings = true
+		case rel == "migrations" || strings.HasPrefix(rel, "migrations/"):
+			c.migrations = true
+		case rel == "public" || strings.HasPrefix(rel, "public/"):
+			c.public = true
+		case strings.HasSuffix(rel, ".go"), rel == "go.mod", rel == "go.sum":
+			c.goSrc = true
+		case rel == "routes" || strings.HasPrefix(rel, "routes/") && filepath.Ext(rel) == "":
+			// A folder came or went: routes of both kinds may have.
+			c.goSrc, c.pages = true, true
+		default:
+			c.pages = true
+		}
+	}
+	return c
+}
+
+// onChange runs one cycle for the changes recorded since the last one.
+func (d *devServer) onChange(ctx context.Context) {
+	c := classify(d.pending)
+	d.pending = nil
+	d.log.Info("change seen; rebuilding", "what", c.String())
+	d.cycle(ctx, c, false)
+}
+
+func (c changes) String() string {
+	var s []string
+	for _, k := range []struct {
+		on   bool
+		name string
+	}{{c.goSrc, "go"}, {c.pages, "pages"}, {c.migrations, "migrations"}, {c.public, "public"}, {c.settings, "settings"}} {
+		if k.on {
+			s = append(s, k.name)
+		}
+	}
+	return strings.Join(s, ",")
+}
+
+// cycle builds what c says changed (and what failed last time), then
+// publishes the new version and reloads the open pages; on any error
+// nothing new is published, and the errors go to the terminal and the
+// overlay.
+func (d *devServer) cycle(ctx context.Context, c changes, first bool) {
+	start := time.Now()
+	c = c.or(d.retry)
+	var (
+		mu       sync.Mutex
+		problems []devProblem
+	)
+	fail := func(kind string, err error) {
+		if err == nil || ctx.Err() != nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		problems = append(problems, devProblem{Kind: kind, Message: err.Error()})
+		d.log.Error(kind+" failed; the last good version keeps serving", "err", err)
+	}
+	hint := ""
+	if first {
+		hint = "the first build compiles the Go runtime and the app's packages to WebAssembly; later builds reuse them"
+	}
+	if c.goSrc {
+		done := progress(d.log, "building Go handlers", hint)
+		res, err := compiler.BuildHandlers(ctx, d.dir)
+		done()
+		fail("build", err)
+		if err == nil && len(res.Routes) > 0 {
+			d.log.Info("Go handlers built", "routes", len(res.Routes), "cached", res.Cached, "took", res.Duration.Round(time.Millisecond))
+		}
+	}
+	if (c.goSrc || c.pages) && len(problems) == 0 {
+		if _, err := compiler.GenerateTypes(d.dir); err != nil {
+			fail("build", err)
+		}
+	}
+	if (c.goSrc || c.pages) && len(problems) == 0 {
+		// The bundles and the type check, side by side; the first time one
+		// after the other, since the bundling writes the client runtime's
+		// types the check reads.
+		var wg sync.WaitGroup
+		wg.Add(1)
+		bundle := func() {
+			defer wg.Done()
+			done := progress(d.log, "bundling pages (and installing npm packages if needed)", "")
+			fail("build", buildPages(ctx, d.dir, true, d.log))
+			done()
+		}
+		if first {
+			bundle()
+		} else {
+			go bundle()
+		}
+		if d.typecheck && compiler.HasTypeCheck(d.dir) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				fail("types", d.checkTypes(ctx))
+			}()
+		}
+		wg.Wait()
+	}
+	if c.migrations && len(problems) == 0 {
+		fail("migrations", applyMigrations(ctx, d.dir, d.log))
+	}
+	if len(problems) > 0 {
+		d.retry = c
+		d.hub.failed(problems)
+		return
+	}
+	d.mu.RLock()
+	app := d.app
+	d.mu.RUnlock()
+	if app == nil || c.settings {
+		done := progress(d.log, "loading the app (compiling its modules)", "")
+		next, err := host.OpenApp(ctx, d.engine, d.dir)
+		done()
+		if err != nil {
+			fail("load", err)
+			d.retry = c
+			d.hub.failed(problems)
+			return
+		}
+		d.mu.Lock()
+		d.app = next
+		d.mu.Unlock()
+		if app != nil {
+			app.Close(context.WithoutCancel(ctx)) // no request uses it any more
+		}
+	} else {
+		done := progress(d.log, "publishing the new version (compiling changed modules)", "")
+		err := app.Reload(ctx)
+		done()
+		if err != nil {
+			fail("reload", err)
+			d.retry = c
+			d.hub.failed(problems)
+			return
+		}
+	}
+	d.retry = changes{}
+	d.hub.published()
+	d.log.Info("live; open pages reload", "took", time.Since(start).Round(time.Millisecond))
+}
+
+// checkTypes runs the type checker, starting it first if needed.
+func (d *devServer) checkTypes(ctx context.Context) error {
+	if d.checker == nil {
+		done := progress(d.log, "starting the type checker", "TypeScript "+compiler.TypeScriptVersion+" is installed once into "+d.toolsDir)
+		c, err := compiler.NewTypeChecker(ctx, d.dir, d.toolsDir)
+		done()
+		if err != nil {
+			return fmt.Errorf("%w\nhint: run with --no-typecheck to skip type checks", err)
+		}
+		d.checker = c
+	}
+	done := progress(d.log, "type-checking pages", "")
+	err := d.checker.Check(ctx)
+	done()
+	var te *compiler.TypeError
+	if err != nil && !errors.As(err, &te) {
+		d.checker.Close() // started again next time
+		d.checker = nil
+	}
+	return err
+}
