@@ -44,6 +44,9 @@ type PagesOptions struct {
 	Dev bool
 	// PublicPath is the URL path of the client folder, ending in "/".
 	PublicPath string
+	// Session, if not nil, keeps esbuild's parsed files between builds
+	// made with the same other options ("sandkit dev").
+	Session *PagesSession
 }
 
 // PagesResult describes what BuildPages wrote.
@@ -329,7 +332,7 @@ func buildClient(appDir, outDir string, nodes []*pageNode, table *routing.Table,
 		bo.Sourcemap = api.SourceMapLinked
 	}
 	bo.Plugins = []api.Plugin{pagesPlugin(appDir, entryClient, src)}
-	r := api.Build(bo)
+	r := opts.Session.build("client", src, bo)
 	if len(r.Errors) > 0 {
 		return nil, nil, newPagesError(appDir, "client", r.Errors)
 	}
@@ -485,7 +488,7 @@ func buildServer(appDir string, opts PagesOptions, src string, warnings *[]strin
 	// in dev for readable stack traces.
 	bo.Define = map[string]string{"process.env.NODE_ENV": `"production"`, "__SANDKIT_DEV__": strconv.FormatBool(opts.Dev)}
 	bo.Plugins = []api.Plugin{pagesPlugin(appDir, entryServer, src)}
-	r := api.Build(bo)
+	r := opts.Session.build("server", src, bo)
 	if len(r.Errors) > 0 {
 		return nil, newPagesError(appDir, "server", r.Errors)
 	}

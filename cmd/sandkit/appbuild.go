@@ -42,13 +42,18 @@ func buildHandlers(ctx context.Context, dir string, log *slog.Logger) (*compiler
 // buildPages bundles the app's pages, if it has any, installing its npm
 // packages first when they are missing.
 func buildPages(ctx context.Context, dir string, dev bool, log *slog.Logger) error {
+	return buildPagesWith(ctx, dir, compiler.PagesOptions{Dev: dev}, log)
+}
+
+// buildPagesWith is buildPages with every option of the page build.
+func buildPagesWith(ctx context.Context, dir string, opts compiler.PagesOptions, log *slog.Logger) error {
 	if !hasPages(dir) {
 		return nil
 	}
 	if err := npmInstall(ctx, dir, log); err != nil {
 		return err
 	}
-	res, err := compiler.BuildPages(ctx, dir, compiler.PagesOptions{Dev: dev})
+	res, err := compiler.BuildPages(ctx, dir, opts)
 	if err != nil {
 		return err
 	}

@@ -77,6 +77,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	logJSON := fs.Bool("log-json", false, "write logs as JSON lines instead of text")
 	noTypecheck := fs.Bool("no-typecheck", false, "do not type-check pages with tsc")
+	tools := fs.String("tools-dir", toolsDir(), "where sandkit installs its own tools (the pinned TypeScript)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, devUsage)
 		fs.PrintDefaults()
@@ -104,8 +105,11 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *logJSON {
 		h = slog.NewJSONHandler(stderr, opts)
 	}
-	d := &devServer{dir: dir, hub: hub, ctx: ctx, typecheck: !*noTypecheck, toolsDir: toolsDir()}
+	d := &devServer{dir: dir, hub: hub, ctx: ctx, typecheck: !*noTypecheck, toolsDir: *tools, session: compiler.NewPagesSession()}
 	d.log = slog.New(&devLogHandler{Handler: h, d: d})
+	if !*logJSON {
+		d.plain = stderr
+	}
 
 	// The address first: a busy port is reported before a long build.
 	ln, err := net.Listen("tcp", *addr)
@@ -182,10 +186,15 @@ type devServer struct {
 	mu  sync.RWMutex // held for reading while a request uses app
 	app *host.App
 
+	renderMu   sync.Mutex
+	renderErrs map[string][]devProblem // by request URI, until its answer takes them
+
 	// Used on the watcher's goroutine only (and before it starts).
 	pending map[string]bool // paths changed since the last cycle
 	retry   changes         // what the last cycle failed on: built again next time
 	checker *compiler.TypeChecker
+	session *compiler.PagesSession // esbuild's parsed files, kept between page builds
+	plain   io.Writer              // where errors are printed as they are, with text logs
 }
 
 func (d *devServer) current() *host.App {
@@ -195,6 +204,7 @@ func (d *devServer) current() *host.App {
 }
 
 func (d *devServer) close() {
+	d.session.Close()
 	if d.checker != nil {
 		d.checker.Close()
 	}
@@ -226,10 +236,10 @@ func (d *devServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write(devErrorDocument("sandkit dev: the app has not built yet; this page reloads when it has.", build))
+		w.Write(devErrorDocument("sandkit dev: the app has not built yet; this page reloads when it has.", build, nil))
 		return
 	}
-	serveWithDevScript(w, r, d.app, build)
+	serveWithDevScript(w, r, d.app, build, d.takeRenderErrs)
 }
 
 // skipDir says which folders are not watched: packages, build output, the
@@ -339,7 +349,13 @@ func (d *devServer) cycle(ctx context.Context, c changes, first bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		problems = append(problems, devProblem{Kind: kind, Message: err.Error()})
-		d.log.Error(kind+" failed; the last good version keeps serving", "err", err)
+		if d.plain != nil {
+			// Readable as the compiler wrote it: one problem a line.
+			d.log.Error(kind + " failed; the last good version keeps serving")
+			fmt.Fprintf(d.plain, "%s\n", err)
+		} else {
+			d.log.Error(kind+" failed; the last good version keeps serving", "err", err)
+		}
 	}
 	hint := ""
 	if first {
@@ -368,7 +384,7 @@ func (d *devServer) cycle(ctx context.Context, c changes, first bool) {
 		bundle := func() {
 			defer wg.Done()
 			done := progress(d.log, "bundling pages (and installing npm packages if needed)", "")
-			fail("build", buildPages(ctx, d.dir, true, d.log))
+			fail("build", buildPagesWith(ctx, d.dir, compiler.PagesOptions{Dev: true, Session: d.session}, d.log))
 			done()
 		}
 		if first {

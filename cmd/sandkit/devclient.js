@@ -42,6 +42,11 @@
     overlay.style.display = '';
     (document.body || document.documentElement).appendChild(overlay);
   }
+  // Errors of this document's own render (a page that threw), sent with it.
+  function renderProblems() {
+    var el = document.getElementById('sandkit-dev-render');
+    return el ? JSON.parse(el.textContent) : [];
+  }
   var es = new EventSource('/_sandkit/dev/events');
   es.addEventListener('state', function (e) {
     var s = JSON.parse(e.data);
@@ -50,7 +55,8 @@
       location.reload();
       return;
     }
-    var apply = function () { show(s.problems); };
+    window.__sandkitDev = { build: build, connected: true };
+    var apply = function () { show(s.problems.concat(renderProblems())); };
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', apply);
     else apply();
   });

@@ -29,7 +29,7 @@ var devClientJS []byte
 
 // devProblem is one error the overlay shows.
 type devProblem struct {
-	Kind    string `json:"kind"`    // "build", "types", "migrations", "settings", "reload", "render"
+	Kind    string `json:"kind"`    // "build", "types", "migrations", "load", "reload", "render"
 	Message string `json:"message"` // as printed in the terminal: file:line:col: text
 }
 
@@ -45,7 +45,6 @@ type devHub struct {
 	mu      sync.Mutex
 	session string // differs between runs of sandkit dev
 	seq     int
-	render  []devProblem // render errors since the last publish
 	build   []devProblem // problems of the latest build attempt
 	subs    map[chan struct{}]bool
 }
@@ -56,7 +55,7 @@ func newDevHub(session string) *devHub {
 
 func (h *devHub) stateLocked() devState {
 	s := devState{Build: h.session + "-" + strconv.Itoa(h.seq), Problems: []devProblem{}}
-	s.Problems = append(append(s.Problems, h.build...), h.render...)
+	s.Problems = append(s.Problems, h.build...)
 	return s
 }
 
@@ -80,7 +79,7 @@ func (h *devHub) published() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.seq++
-	h.build, h.render = nil, nil
+	h.build = nil
 	h.notifyLocked()
 }
 
@@ -90,22 +89,6 @@ func (h *devHub) failed(ps []devProblem) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.build = ps
-	h.notifyLocked()
-}
-
-// renderFailed records an error a request met while rendering.
-func (h *devHub) renderFailed(p devProblem) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for _, q := range h.render {
-		if q == p {
-			return
-		}
-	}
-	if len(h.render) >= 10 {
-		h.render = h.render[1:]
-	}
-	h.render = append(h.render, p)
 	h.notifyLocked()
 }
 
@@ -174,8 +157,9 @@ func wantsHTML(r *http.Request) bool {
 
 // serveWithDevScript serves r with next and, when the answer is an HTML
 // document, adds the dev script to it; a plain-text server error (a page
-// whose render failed) becomes a document too, so its overlay shows.
-func serveWithDevScript(w http.ResponseWriter, r *http.Request, next http.Handler, build string) {
+// whose render failed) becomes a document too. The errors its render
+// logged (renderErrs) go with a document that failed, for the overlay.
+func serveWithDevScript(w http.ResponseWriter, r *http.Request, next http.Handler, build string, renderErrs func(uri string) []devProblem) {
 	if !wantsHTML(r) {
 		next.ServeHTTP(w, r)
 		return
@@ -187,11 +171,15 @@ func serveWithDevScript(w http.ResponseWriter, r *http.Request, next http.Handle
 	}
 	body := d.body.Bytes()
 	ct := d.header.Get("Content-Type")
+	var problems []devProblem
+	if d.status >= 500 {
+		problems = renderErrs(r.URL.RequestURI())
+	}
 	switch {
 	case strings.HasPrefix(ct, "text/html"):
-		body = injectDevScript(body, build)
+		body = injectDevScript(body, build, problems)
 	case d.status >= 500 && strings.HasPrefix(ct, "text/plain"):
-		body = devErrorDocument(string(body), build)
+		body = devErrorDocument(string(body), build, problems)
 		d.header.Set("Content-Type", "text/html; charset=utf-8")
 		d.header.Del("X-Content-Type-Options")
 	}
@@ -206,15 +194,23 @@ func serveWithDevScript(w http.ResponseWriter, r *http.Request, next http.Handle
 	}
 }
 
-// devScriptTag is the tag added to every document.
-func devScriptTag(build string) string {
-	return `<script src="` + devClientPath + `" data-build="` + html.EscapeString(build) + `"></script>`
+// devScriptTag is the tag added to every document, after the errors of
+// its render, if any.
+func devScriptTag(build string, problems []devProblem) string {
+	s := ""
+	if len(problems) > 0 {
+		var b bytes.Buffer
+		j, _ := json.Marshal(problems)
+		json.HTMLEscape(&b, j)
+		s = `<script type="application/json" id="sandkit-dev-render">` + b.String() + `</script>`
+	}
+	return s + `<script src="` + devClientPath + `" data-build="` + html.EscapeString(build) + `"></script>`
 }
 
 // injectDevScript puts the dev script at the end of the document's head
 // (or at its start, for a document without one).
-func injectDevScript(doc []byte, build string) []byte {
-	tag := devScriptTag(build)
+func injectDevScript(doc []byte, build string, problems []devProblem) []byte {
+	tag := devScriptTag(build, problems)
 	if i := bytes.Index(doc, []byte("</head>")); i >= 0 {
 		return append(append(append([]byte{}, doc[:i]...), tag...), doc[i:]...)
 	}
@@ -223,7 +219,7 @@ func injectDevScript(doc []byte, build string) []byte {
 
 // devErrorDocument is the document shown when there is no page to show:
 // the app has not built yet, or a render failed outright.
-func devErrorDocument(msg, build string) []byte {
+func devErrorDocument(msg, build string, problems []devProblem) []byte {
 	return []byte("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>sandkit dev</title>\n" +
-		devScriptTag(build) + "\n</head>\n<body>\n<pre id=\"sandkit-dev-message\">" + html.EscapeString(msg) + "</pre>\n</body>\n</html>\n")
+		devScriptTag(build, problems) + "\n</head>\n<body>\n<pre id=\"sandkit-dev-message\">" + html.EscapeString(msg) + "</pre>\n</body>\n</html>\n")
 }

@@ -9,6 +9,7 @@ export default function Home() {
       <h1 id="title">page v1</h1>
       <p id="message">{data.message}</p>
       <p id="greeting">{data.greeting}</p>
+      <p id="notes">notes: {data.notes}</p>
     </>
   );
 }
