@@ -76,3 +76,19 @@ func hasPages(dir string) bool {
 	}
 	return false
 }
+
+// typeCheck type-checks the app's pages once, when it has a tsconfig.json
+// (spec/config.md, "Type checks").
+func typeCheck(ctx context.Context, dir, tools string, log *slog.Logger) error {
+	if !compiler.HasTypeCheck(dir) || !hasPages(dir) {
+		return nil
+	}
+	done := progress(log, "type-checking pages (tsc "+compiler.TypeScriptVersion+")", "")
+	start := time.Now()
+	err := compiler.TypeCheck(ctx, dir, tools)
+	done()
+	if err == nil {
+		log.Info("pages type-checked", "took", time.Since(start).Round(time.Millisecond))
+	}
+	return err
+}

@@ -40,6 +40,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dev := fs.Bool("dev", false, "build pages for development: readable code and source maps")
+	noTypecheck := fs.Bool("no-typecheck", false, "do not type-check pages with tsc (done when the app has a tsconfig.json)")
+	tools := fs.String("tools-dir", toolsDir(), "where sandkit installs its own tools (the pinned TypeScript)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, buildUsage)
 		fs.PrintDefaults()
@@ -59,6 +61,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err := buildPages(ctx, dir, *dev, log); err != nil {
 		return err
+	}
+	if !*noTypecheck {
+		if err := typeCheck(ctx, dir, *tools, log); err != nil {
+			return err
+		}
 	}
 	if len(res.Routes) == 0 {
 		fmt.Fprintf(stdout, "sandkit: %s has no Go handlers to build\n", dir)

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"sandkit.dev/sandkit/compiler"
@@ -106,6 +107,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		h = slog.NewJSONHandler(stderr, opts)
 	}
 	d := &devServer{dir: dir, hub: hub, ctx: ctx, typecheck: !*noTypecheck, toolsDir: *tools, session: compiler.NewPagesSession()}
+	d.stacks = &stackMapper{appDir: dir}
 	d.log = slog.New(&devLogHandler{Handler: h, d: d})
 	if !*logJSON {
 		d.plain = stderr
@@ -186,6 +188,8 @@ type devServer struct {
 	mu  sync.RWMutex // held for reading while a request uses app
 	app *host.App
 
+	stacks     *stackMapper
+	appName    atomic.Value // string: the name of the app served
 	renderMu   sync.Mutex
 	renderErrs map[string][]devProblem // by request URI, until its answer takes them
 
@@ -313,6 +317,11 @@ func classify(paths map[string]bool) changes {
 // onChange runs one cycle for the changes recorded since the last one.
 func (d *devServer) onChange(ctx context.Context) {
 	c := classify(d.pending)
+	if len(d.pending) == 0 {
+		// A folder came: the watcher adds it without naming the files
+		// already written into it.
+		c.goSrc, c.pages = true, true
+	}
 	d.pending = nil
 	d.log.Info("change seen; rebuilding", "what", c.String())
 	d.cycle(ctx, c, false)
@@ -422,6 +431,7 @@ func (d *devServer) cycle(ctx context.Context, c changes, first bool) {
 			d.hub.failed(problems)
 			return
 		}
+		d.appName.Store(next.Name())
 		d.mu.Lock()
 		d.app = next
 		d.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 )
 
@@ -19,19 +20,36 @@ type devLogHandler struct {
 
 func (h *devLogHandler) Handle(ctx context.Context, r slog.Record) error {
 	if strings.HasPrefix(r.Message, "page render failed") || strings.HasPrefix(r.Message, "page threw") {
+		// The stack, mapped to the app's sources, in the terminal and the
+		// overlay alike.
 		var b strings.Builder
 		b.WriteString(r.Message)
 		uri := ""
+		mapped := slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
 		r.Attrs(func(a slog.Attr) bool {
-			if a.Key == "url" {
+			switch a.Key {
+			case "url":
 				uri = a.Value.String()
+			case "err", "error", "stack":
+				a = slog.String(a.Key, h.d.stacks.mapStack(a.Value.String(), h.bundle()))
 			}
+			mapped.AddAttrs(a)
 			fmt.Fprintf(&b, "\n%s: %s", a.Key, a.Value.String())
 			return true
 		})
+		r = mapped
 		h.d.renderFailed(uri, devProblem{Kind: "render", Message: b.String()})
 	}
 	return h.Handler.Handle(ctx, r)
+}
+
+// bundle is the name QuickJS gives the server bundle in stacks: the app's.
+// It is read without d.mu: a render logs while its request holds it.
+func (h *devLogHandler) bundle() string {
+	if n, ok := h.d.appName.Load().(string); ok {
+		return n
+	}
+	return filepath.Base(h.d.dir)
 }
 
 // maxRenderErrs bounds the render errors kept for answers not yet sent.
