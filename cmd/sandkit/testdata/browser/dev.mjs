@@ -71,5 +71,16 @@ export default async function (t) {
   await timed('Go build error fixed', () => edit('routes/handler.go', 'handler v3" + undefinedName + "', 'handler v5'),
     page.locator('#message', { hasText: 'handler v5' }));
 
+  // A page that throws while rendering: the overlay shows the stack mapped
+  // to the page's source line.
+  const reloaded = page.waitForEvent('load', long);
+  fs.mkdirSync(path.join(app, 'routes', 'boom'));
+  fs.writeFileSync(path.join(app, 'routes', 'boom', 'page.tsx'),
+    '// GET /boom: throws while rendering.\nexport default function Boom() {\n  const items = undefined as string[] | undefined;\n  return <p>{items!.length}</p>;\n}\n');
+  await reloaded; // the new route is live
+  await page.goto(t.base + '/boom');
+  await page.locator('#sandkit-dev-overlay', { hasText: 'routes/boom/page.tsx:4' }).waitFor(long);
+  await t.screenshot(page, 'render-error-overlay');
+
   fs.writeFileSync(path.join(t.out, 'timings.json'), JSON.stringify(timings, null, 2));
 }
