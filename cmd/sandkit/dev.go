@@ -9,6 +9,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -379,12 +380,19 @@ func (d *devServer) cycle(ctx context.Context, c changes, first bool) {
 			d.log.Info("Go handlers built", "routes", len(res.Routes), "cached", res.Cached, "took", res.Duration.Round(time.Millisecond))
 		}
 	}
+	pagesNeeded := c.pages
 	if (c.goSrc || c.pages) && len(problems) == 0 {
+		// A Go edit that leaves every route's type Data as it was needs no
+		// page build and no type check.
+		before := treeHash(filepath.Join(d.dir, filepath.FromSlash(compiler.TypesDir)))
 		if _, err := compiler.GenerateTypes(d.dir); err != nil {
 			fail("build", err)
 		}
+		if treeHash(filepath.Join(d.dir, filepath.FromSlash(compiler.TypesDir))) != before || first {
+			pagesNeeded = true
+		}
 	}
-	if (c.goSrc || c.pages) && len(problems) == 0 {
+	if pagesNeeded && len(problems) == 0 {
 		// The bundles and the type check, side by side; the first time one
 		// after the other, since the bundling writes the client runtime's
 		// types the check reads.
@@ -474,4 +482,26 @@ func (d *devServer) checkTypes(ctx context.Context) error {
 		d.checker = nil
 	}
 	return err
+}
+
+// treeHash is a hash of the names and contents of the files under dir
+// ("" when it cannot be read).
+func treeHash(dir string) string {
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

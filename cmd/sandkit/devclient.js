@@ -37,7 +37,9 @@
     }
     var note = document.createElement('div');
     note.style.cssText = 'color:#aaa;margin-top:16px';
-    note.textContent = 'The last good version keeps serving; this page reloads when the error is fixed.';
+    var renderOnly = problems.every(function (p) { return p.kind === 'render'; });
+    note.textContent = renderOnly ? 'This page failed to render; it reloads with the next build.'
+      : 'The last good version keeps serving; this page reloads when the error is fixed.';
     overlay.appendChild(note);
     overlay.style.display = '';
     (document.body || document.documentElement).appendChild(overlay);
