@@ -29,7 +29,9 @@ routes' data (.sandkit/types/routes, from each handler's type Data), and
 bundles its React pages into
 APPDIR/.sandkit/build/pages (after "npm ci --ignore-scripts" if node_modules
 is missing: no install script runs, see spec/config.md), as
-"sandkit serve" would before serving. Errors are printed with the file and
+"sandkit serve" would before serving. An app with a tsconfig.json has its
+pages type-checked with the TypeScript sandkit pins (spec/config.md, "Type
+checks"); a type error fails the build. Errors are printed with the file and
 line under routes/; the exit code is 1. An unchanged app is answered from
 the build cache.
 

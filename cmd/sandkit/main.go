@@ -3,6 +3,7 @@
 //
 // Usage:
 //
+//	sandkit dev [APPDIR] [--addr 127.0.0.1:8080]
 //	sandkit serve [APPDIR] [--addr 127.0.0.1:8080]
 //
 // Run "sandkit help" or "sandkit COMMAND --help" for details.

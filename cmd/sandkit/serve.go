@@ -34,11 +34,16 @@ pages (routes/**/page.tsx with their layouts) are bundled for the browser
 and for server rendering, after "npm ci --ignore-scripts" (no install
 script runs, see spec/config.md) if the app's node_modules is
 missing; prebuilt routes/**/handler.wasm files are served as they are;
-files under public/ are served as-is where no route matches. Changes are picked up without a
-restart: an edited .go file is rebuilt, and a new or changed module is
-compiled, warmed and published atomically while requests in flight finish
-on the old version. A build or module that fails keeps the previous version
-serving and logs the error.
+files under public/ are served as-is where no route matches. Changes under
+routes/ are picked up without a restart: an edited .go file is rebuilt, and
+a new or changed module is compiled, warmed and published atomically while
+requests in flight finish on the old version. A build or module that fails
+keeps the previous version serving and logs the error. sandkit.toml,
+migrations/ and Go packages outside routes/ are read at start only.
+
+While developing, use "sandkit dev": it watches all of the app, reloads the
+browser, type-checks pages and shows errors over the page. "serve --dev"
+only builds pages for development (readable code, source maps).
 
 Flags:
 `
@@ -50,7 +55,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cacheDir := fs.String("cache-dir", defaultCacheDir(), "where compiled machine code is cached (empty: memory only)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	logJSON := fs.Bool("log-json", false, "write logs as JSON lines instead of text")
-	dev := fs.Bool("dev", false, "build pages for development: readable code and source maps")
+	dev := fs.Bool("dev", false, "build pages for development: readable code and source maps (for the whole development loop use sandkit dev)")
 	noWatch := fs.Bool("no-watch", false, "do not rebuild or reload when files under routes/ change")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, serveUsage)
