@@ -74,10 +74,7 @@ const devDebounce = 30 * time.Millisecond
 func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
-	cacheDir := fs.String("cache-dir", defaultCacheDir(), "where compiled machine code is cached (empty: memory only)")
-	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
-	logJSON := fs.Bool("log-json", false, "write logs as JSON lines instead of text")
+	sf := addServerFlags(fs)
 	noTypecheck := fs.Bool("no-typecheck", false, "do not type-check pages with tsc")
 	tools := fs.String("tools-dir", toolsDir(), "where sandkit installs its own tools (the pinned TypeScript)")
 	fs.Usage = func() {
@@ -88,9 +85,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return usageError{msg: fmt.Sprintf("--log-level %q: want debug, info, warn or error", *logLevel)}
+	h, err := sf.logHandler(stderr)
+	if err != nil {
+		return err
 	}
 	dir, err := appDirArg(pos)
 	if err != nil {
@@ -102,26 +99,21 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var seed [4]byte
 	rand.Read(seed[:])
 	hub := newDevHub(hex.EncodeToString(seed[:]))
-	opts := &slog.HandlerOptions{Level: level}
-	var h slog.Handler = slog.NewTextHandler(stderr, opts)
-	if *logJSON {
-		h = slog.NewJSONHandler(stderr, opts)
-	}
 	d := &devServer{dir: dir, hub: hub, ctx: ctx, typecheck: !*noTypecheck, toolsDir: *tools, session: compiler.NewPagesSession()}
 	d.stacks = &stackMapper{appDir: dir}
 	d.log = slog.New(&devLogHandler{Handler: h, d: d})
-	if !*logJSON {
+	if !*sf.logJSON {
 		d.plain = stderr
 	}
 
 	// The address first: a busy port is reported before a long build.
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", *sf.addr)
 	if err != nil {
-		return fmt.Errorf("listening on %s: %w\nhint: another program uses the port; pick another with --addr 127.0.0.1:PORT (port 0 picks a free one)", *addr, err)
+		return fmt.Errorf("listening on %s: %w\nhint: another program uses the port; pick another with --addr 127.0.0.1:PORT (port 0 picks a free one)", *sf.addr, err)
 	}
 	engineOpts := []host.EngineOption{host.WithLogger(d.log)}
-	if *cacheDir != "" {
-		engineOpts = append(engineOpts, host.WithCacheDir(*cacheDir))
+	if *sf.cacheDir != "" {
+		engineOpts = append(engineOpts, host.WithCacheDir(*sf.cacheDir))
 	}
 	if d.engine, err = host.NewEngine(engineOpts...); err != nil {
 		return err
@@ -135,12 +127,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("watching %s: %w", dir, err)
 	}
-	srv := &http.Server{
-		Handler:           d,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
-	}
+	srv := newServer(d, h)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	d.log.Info("building the app; the browser shows progress and errors meanwhile", "url", "http://"+ln.Addr().String())
@@ -153,18 +140,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fmt.Fprintf(stdout, "sandkit: serving %s on http://%s (dev: watching for changes)\n", name, ln.Addr())
 	go w.Run(ctx, devDebounce, d.relevant, d.onChange, func(err error) { d.log.Warn("watching the app", "err", err) })
 
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	d.log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return waitAndShutdown(ctx, srv, errc, d.log)
 }
 
 // toolsDir is where sandkit installs its own tools (the pinned TypeScript).

@@ -5,16 +5,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
-	"time"
 
 	"sandkit.dev/sandkit/host"
 )
@@ -51,10 +48,7 @@ Flags:
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
-	cacheDir := fs.String("cache-dir", defaultCacheDir(), "where compiled machine code is cached (empty: memory only)")
-	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
-	logJSON := fs.Bool("log-json", false, "write logs as JSON lines instead of text")
+	sf := addServerFlags(fs)
 	dev := fs.Bool("dev", false, "build pages for development: readable code and source maps (for the whole development loop use sandkit dev)")
 	noWatch := fs.Bool("no-watch", false, "do not rebuild or reload when files under routes/ change")
 	fs.Usage = func() {
@@ -65,18 +59,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return usageError{msg: fmt.Sprintf("--log-level %q: want debug, info, warn or error", *logLevel)}
+	h, err := sf.logHandler(stderr)
+	if err != nil {
+		return err
 	}
 	dir, err := appDirArg(pos)
 	if err != nil {
 		return err
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	var h slog.Handler = slog.NewTextHandler(stderr, opts)
-	if *logJSON {
-		h = slog.NewJSONHandler(stderr, opts)
 	}
 	log := slog.New(h)
 
@@ -88,8 +77,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	engineOpts := []host.EngineOption{host.WithLogger(log)}
-	if *cacheDir != "" {
-		engineOpts = append(engineOpts, host.WithCacheDir(*cacheDir))
+	if *sf.cacheDir != "" {
+		engineOpts = append(engineOpts, host.WithCacheDir(*sf.cacheDir))
 	}
 	engine, err := host.NewEngine(engineOpts...)
 	if err != nil {
@@ -102,16 +91,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer app.Close(context.Background())
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", *sf.addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           app,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
-	}
+	srv := newServer(app, h)
 	if !*noWatch {
 		// Both watches are set up before the address is printed: a change
 		// made after that is seen.
@@ -125,18 +109,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "sandkit: serving %s on http://%s\n", app.Name(), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return waitAndShutdown(ctx, srv, errc, log)
 }
 
 // defaultCacheDir is the user's cache folder for sandkit's compiled code.
