@@ -23,10 +23,15 @@ func buildApp(ctx context.Context, dir string, dev bool, log *slog.Logger) error
 	return buildPages(ctx, dir, dev, log)
 }
 
+// firstBuildHint says why a first build of Go handlers is slow.
+const firstBuildHint = "the first build compiles the Go runtime and the app's packages to WebAssembly; later builds reuse them"
+
 // buildHandlers compiles the app's Go route handlers, if it has any, and
 // generates the TypeScript types of their data for page.tsx files.
 func buildHandlers(ctx context.Context, dir string, log *slog.Logger) (*compiler.Result, error) {
+	done := progress(log, "building Go handlers", firstBuildHint)
 	res, err := compiler.BuildHandlers(ctx, dir)
+	done()
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +58,9 @@ func buildPagesWith(ctx context.Context, dir string, opts compiler.PagesOptions,
 	if err := npmInstall(ctx, dir, log); err != nil {
 		return err
 	}
+	done := progress(log, "bundling pages", "")
 	res, err := compiler.BuildPages(ctx, dir, opts)
+	done()
 	if err != nil {
 		return err
 	}

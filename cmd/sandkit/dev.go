@@ -345,7 +345,7 @@ func (d *devServer) cycle(ctx context.Context, c changes, first bool) {
 	}
 	hint := ""
 	if first {
-		hint = "the first build compiles the Go runtime and the app's packages to WebAssembly; later builds reuse them"
+		hint = firstBuildHint
 	}
 	if c.goSrc {
 		done := progress(d.log, "building Go handlers", hint)
@@ -376,9 +376,7 @@ func (d *devServer) cycle(ctx context.Context, c changes, first bool) {
 		wg.Add(1)
 		bundle := func() {
 			defer wg.Done()
-			done := progress(d.log, "bundling pages (and installing npm packages if needed)", "")
 			fail("build", buildPagesWith(ctx, d.dir, compiler.PagesOptions{Dev: true, Session: d.session}, d.log))
-			done()
 		}
 		if first {
 			bundle()

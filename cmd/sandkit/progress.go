@@ -19,12 +19,17 @@ const (
 // second, and again every few seconds, until the returned done is called.
 // hint, if not empty, goes with the first line (why the step is slow).
 func progress(log *slog.Logger, what, hint string) (done func()) {
+	return progressWith(log, what, hint, progressAfter, progressEvery)
+}
+
+// progressWith is progress with its two periods.
+func progressWith(log *slog.Logger, what, hint string, after, every time.Duration) (done func()) {
 	start := time.Now()
 	stop := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		t := time.NewTimer(progressAfter)
+		t := time.NewTimer(after)
 		defer t.Stop()
 		first := true
 		for {
@@ -38,7 +43,7 @@ func progress(log *slog.Logger, what, hint string) (done func()) {
 				}
 				first = false
 				log.Info(what+"…", attrs...)
-				t.Reset(progressEvery)
+				t.Reset(every)
 			}
 		}
 	}()

@@ -85,7 +85,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer engine.Close(context.Background())
+	done := progress(log, "loading the app (compiling its modules)", "")
 	app, err := host.OpenApp(ctx, engine, dir)
+	done()
 	if err != nil {
 		return err
 	}
