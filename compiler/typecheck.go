@@ -81,6 +81,16 @@ func HasTypeCheck(appDir string) bool {
 	return err == nil
 }
 
+// MissingTypes names what an app that asks for a type check lacks to pass
+// one: React's types (node_modules/@types/react), without which every JSX
+// element is an error. "" when nothing is missing.
+func MissingTypes(appDir string) string {
+	if _, err := os.Stat(filepath.Join(appDir, "node_modules", "@types", "react")); err != nil {
+		return "@types/react is not installed (hint: npm install --save-dev @types/react @types/react-dom typescript)"
+	}
+	return ""
+}
+
 // TypeChecker type-checks one app's tsconfig.json project. It keeps one
 // Node process with the parsed sources between checks, so a check after an
 // edit re-checks only the files the edit touches. Its methods are safe for

@@ -26,6 +26,9 @@ func TestTypeChecker(t *testing.T) {
 	if !HasTypeCheck(app) {
 		t.Fatal("HasTypeCheck: false with a tsconfig.json")
 	}
+	if m := MissingTypes(app); !strings.Contains(m, "@types/react") {
+		t.Errorf("MissingTypes without React's types: %q", m)
+	}
 	ctx := context.Background()
 	c, err := NewTypeChecker(ctx, app, t.TempDir())
 	if err != nil {

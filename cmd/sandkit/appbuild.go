@@ -90,6 +90,10 @@ func typeCheck(ctx context.Context, dir, tools string, log *slog.Logger) error {
 	if !compiler.HasTypeCheck(dir) || !hasPages(dir) {
 		return nil
 	}
+	if missing := compiler.MissingTypes(dir); missing != "" {
+		log.Warn("pages are not type-checked: " + missing)
+		return nil
+	}
 	done := progress(log, "type-checking pages (tsc "+compiler.TypeScriptVersion+")", "")
 	start := time.Now()
 	err := compiler.TypeCheck(ctx, dir, tools)

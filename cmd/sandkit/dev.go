@@ -138,7 +138,18 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		name = a.Name()
 	}
 	fmt.Fprintf(stdout, "sandkit: serving %s on http://%s (dev: watching for changes)\n", name, ln.Addr())
-	go w.Run(ctx, devDebounce, d.relevant, d.onChange, func(err error) { d.log.Warn("watching the app", "err", err) })
+	// The watcher's goroutine runs the cycles; it is over before d.close
+	// (deferred above) releases what they use.
+	wctx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		w.Run(wctx, devDebounce, d.relevant, d.onChange, func(err error) { d.log.Warn("watching the app", "err", err) })
+	}()
+	defer func() {
+		stopWatch()
+		<-watched
+	}()
 
 	return waitAndShutdown(ctx, srv, errc, d.log)
 }
@@ -176,6 +187,8 @@ type devServer struct {
 	checker *compiler.TypeChecker
 	session *compiler.PagesSession // esbuild's parsed files, kept between page builds
 	plain   io.Writer              // where errors are printed as they are, with text logs
+
+	warnedTypes bool // the missing React types were reported
 }
 
 func (d *devServer) current() *host.App {
@@ -383,7 +396,12 @@ func (d *devServer) cycle(ctx context.Context, c changes, first bool) {
 		} else {
 			go bundle()
 		}
-		if d.typecheck && compiler.HasTypeCheck(d.dir) {
+		if missing := compiler.MissingTypes(d.dir); d.typecheck && compiler.HasTypeCheck(d.dir) && missing != "" {
+			if !d.warnedTypes {
+				d.log.Warn("pages are not type-checked: " + missing)
+				d.warnedTypes = true
+			}
+		} else if d.typecheck && compiler.HasTypeCheck(d.dir) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
