@@ -52,7 +52,8 @@ type, migration or settings error is printed here and shown over the page in
 the browser, and the last good version keeps serving until it is fixed; a
 page that fails to render shows its error there too.
 
-Pages are type-checked when the app has a tsconfig.json, with the
+Pages are type-checked when the app has a tsconfig.json and React's types
+(node_modules/@types/react), with the
 TypeScript sandkit pins (` + compiler.TypeScriptVersion + `; installed once into the cache folder,
 never the app's own typescript package), run by Node read-only under its
 permission model (spec/config.md). A type error keeps the last good version
