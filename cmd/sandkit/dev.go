@@ -131,6 +131,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	d.log.Info("building the app; the browser shows progress and errors meanwhile", "url", "http://"+ln.Addr().String())
 
 	d.cycle(ctx, allChanges, true)
+	if ctx.Err() != nil {
+		return nil // interrupted during the first build
+	}
 	name := filepath.Base(dir)
 	if a := d.current(); a != nil {
 		name = a.Name()
