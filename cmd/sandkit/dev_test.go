@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // copyDevApp copies testdata/devapp to a temporary folder outside the
@@ -84,18 +86,68 @@ func TestE2EDevDocument(t *testing.T) {
 	if c.status != 200 || !strings.Contains(c.body, "EventSource") {
 		t.Errorf("client.js: %d %s", c.status, c.body)
 	}
-	resp, err := http.Get(s.url + "/_sandkit/dev/events")
+	// The stream ends (and next fails) if an expected event has not come in
+	// two minutes.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", s.url+"/_sandkit/dev/events", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(resp.Body)
-	var lines []string
-	for sc.Scan() && sc.Text() != "" {
-		lines = append(lines, sc.Text())
+	// next reads one event and returns its state.
+	next := func() devState {
+		t.Helper()
+		var lines []string
+		for sc.Scan() && sc.Text() != "" {
+			lines = append(lines, sc.Text())
+		}
+		var st devState
+		if len(lines) != 2 || lines[0] != "event: state" || json.Unmarshal([]byte(strings.TrimPrefix(lines[1], "data: ")), &st) != nil {
+			t.Fatalf("event: %q", lines)
+		}
+		return st
 	}
-	if len(lines) != 2 || lines[0] != "event: state" || !strings.Contains(lines[1], `"problems":[]`) {
-		t.Errorf("first event: %q", lines)
+	first := next()
+	if len(first.Problems) != 0 || first.Build == "" {
+		t.Errorf("first state: %+v", first)
+	}
+
+	// A new public file: served, and open pages are told to reload.
+	if err := os.WriteFile(filepath.Join(app, "public", "new.txt"), []byte("new file\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// (A slow machine can see the write as two changes: events are read
+	// until the one expected.)
+	for st := next(); st.Build == first.Build; st = next() {
+	}
+	if r := request(t, "GET", s.url+"/new.txt", "", ""); r.status != 200 || r.body != "new file\n" {
+		t.Errorf("GET /new.txt: %d %q", r.status, r.body)
+	}
+	// sandkit.toml: the settings are read again (the app's new name shows
+	// in its log lines); a bad setting is an error, and the app keeps
+	// serving.
+	if err := os.WriteFile(filepath.Join(app, "sandkit.toml"), []byte("name = \"renamed\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.until(t, "the renamed app", func() bool { return strings.Contains(s.logs(), "app=renamed") })
+	if err := os.WriteFile(filepath.Join(app, "sandkit.toml"), []byte("name = \"renamed\"\nbogus = 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st := next()
+	for len(st.Problems) == 0 {
+		st = next()
+	}
+	if len(st.Problems) != 1 || !strings.Contains(st.Problems[0].Message, "sandkit.toml:2") {
+		t.Errorf("after a bad setting: %+v", st)
+	}
+	if r := requestAccept(t, s.url+"/", "application/json"); r.status != 200 || !strings.Contains(r.body, "handler v1") {
+		t.Errorf("GET / with a bad sandkit.toml: %d %s", r.status, r.body)
 	}
 }
 
