@@ -149,10 +149,10 @@ func (d *devDocument) Write(b []byte) (int, error) {
 	return d.body.Write(b)
 }
 
-// wantsHTML reports whether r is a browser asking for a document.
+// wantsHTML reports whether r is a browser asking for a document (a HEAD
+// is answered as the app answers it: it has no body to add to).
 func wantsHTML(r *http.Request) bool {
-	return (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
-		strings.Contains(r.Header.Get("Accept"), "text/html")
+	return r.Method == http.MethodGet && strings.Contains(r.Header.Get("Accept"), "text/html")
 }
 
 // serveWithDevScript serves r with next and, when the answer is an HTML
@@ -189,9 +189,7 @@ func serveWithDevScript(w http.ResponseWriter, r *http.Request, next http.Handle
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(d.status)
-	if r.Method != http.MethodHead {
-		w.Write(body)
-	}
+	w.Write(body)
 }
 
 // devScriptTag is the tag added to every document, after the errors of
