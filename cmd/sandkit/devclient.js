@@ -37,8 +37,8 @@
     }
     var note = document.createElement('div');
     note.style.cssText = 'color:#aaa;margin-top:16px';
-    var renderOnly = problems.every(function (p) { return p.kind === 'render'; });
-    note.textContent = renderOnly ? 'This page failed to render; it reloads with the next build.'
+    var renderOnly = problems.every(function (p) { return p.kind === 'render' || p.kind === 'browser'; });
+    note.textContent = renderOnly ? 'This page failed; it reloads with the next build.'
       : 'The last good version keeps serving; this page reloads when the error is fixed.';
     overlay.appendChild(note);
     overlay.style.display = '';
@@ -49,6 +49,20 @@
     var el = document.getElementById('sandkit-dev-render');
     return el ? JSON.parse(el.textContent) : [];
   }
+  // Errors thrown in this page's scripts (hydration, event handlers); the
+  // browser's console has them too, with source-mapped stacks.
+  var clientProblems = [];
+  var last = [];
+  function clientError(message) {
+    clientProblems.push({ kind: 'browser', message: message });
+    show(last.concat(renderProblems(), clientProblems));
+  }
+  window.addEventListener('error', function (e) {
+    clientError((e.error && e.error.stack) || (e.message + ' (' + e.filename + ':' + e.lineno + ':' + e.colno + ')'));
+  });
+  window.addEventListener('unhandledrejection', function (e) {
+    clientError('Unhandled rejection: ' + ((e.reason && e.reason.stack) || e.reason));
+  });
   var es = new EventSource('/_sandkit/dev/events');
   es.addEventListener('state', function (e) {
     var s = JSON.parse(e.data);
@@ -58,7 +72,8 @@
       return;
     }
     window.__sandkitDev = { build: build, connected: true };
-    var apply = function () { show(s.problems.concat(renderProblems())); };
+    last = s.problems;
+    var apply = function () { show(s.problems.concat(renderProblems(), clientProblems)); };
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', apply);
     else apply();
   });

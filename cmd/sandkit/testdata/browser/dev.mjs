@@ -91,5 +91,11 @@ export default async function (t) {
   await page.locator('#sandkit-dev-overlay', { hasText: 'routes/boom/page.tsx:4' }).waitFor(long);
   await t.screenshot(page, 'render-error-overlay');
 
+  // An error thrown by the page's own scripts shows in the overlay too.
+  await page.goto(t.base + '/');
+  await page.waitForFunction(() => window.__sandkitDev && window.__sandkitDev.connected);
+  await page.evaluate(() => setTimeout(() => { throw new Error('client boom'); }));
+  await page.locator('#sandkit-dev-overlay', { hasText: 'client boom' }).waitFor(long);
+
   fs.writeFileSync(path.join(t.out, 'timings.json'), JSON.stringify(timings, null, 2));
 }
