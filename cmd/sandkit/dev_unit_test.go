@@ -41,3 +41,16 @@ func TestInjectDevScript(t *testing.T) {
 		t.Errorf("render problems not escaped into the document: %s", got)
 	}
 }
+
+// The database folder is not watched; a route named data is.
+func TestSkipDir(t *testing.T) {
+	d := &devServer{dir: "/app"}
+	for p, want := range map[string]bool{
+		"/app/data": true, "/app/node_modules": true, "/app/.sandkit": true, "/app/routes/.git": true,
+		"/app/routes/data": false, "/app/store": false, "/app/routes/posts": false,
+	} {
+		if got := d.skipDir(p); got != want {
+			t.Errorf("skipDir(%s) = %v, want %v", p, got, want)
+		}
+	}
+}

@@ -24,7 +24,8 @@ import (
 // database, dot folders.
 func (d *devServer) skipDir(p string) bool {
 	name := filepath.Base(p)
-	return name == "node_modules" || name == "data" || name == "testdata" || strings.HasPrefix(name, ".")
+	return name == "node_modules" || name == "testdata" || strings.HasPrefix(name, ".") ||
+		p == filepath.Join(d.dir, "data") // the database; routes/data is a route
 }
 
 // relevant records a changed path that calls for a cycle.
