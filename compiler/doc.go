@@ -64,7 +64,26 @@
 //	res, err := compiler.BuildPages(ctx, "blog", compiler.PagesOptions{})
 //
 // writes APP/.sandkit/build/pages/{client/, server.js, manifest.json}, the
-// manifest last. Packages (react, react-dom, react-router) come from the
-// app's node_modules; no Node runs at build time. Errors in page code are a
-// *PagesError naming routes/... files with line and column.
+// manifest last (a dev build adds server.js.map). Packages (react, react-dom,
+// react-router) come from the app's node_modules; no Node runs at build
+// time. Errors in page code are a *PagesError naming routes/... files with
+// line and column. A [PagesSession] in the options keeps esbuild's parsed
+// files between builds, for a development loop:
+//
+//	s := compiler.NewPagesSession()
+//	defer s.Close()
+//	res, err := compiler.BuildPages(ctx, "blog", compiler.PagesOptions{Dev: true, Session: s})
+//
+// # Type checks
+//
+// [TypeChecker] type-checks an app's tsconfig.json project with the
+// TypeScript this package pins ([TypeScriptVersion]), never the app's own:
+// it is installed once with npm ci --ignore-scripts into a tools folder and
+// run by Node read-only under its permission model (spec/config.md, "Type
+// checks"). One checker keeps its Node process and parsed files between
+// checks; problems are a *TypeError listing file:line:col: TSnnnn: text.
+//
+//	c, err := compiler.NewTypeChecker(ctx, "blog", toolsDir)
+//	...
+//	err = c.Check(ctx) // routes/page.tsx:10:29: TS2551: Property 'mesage' does not exist...
 package compiler

@@ -45,6 +45,9 @@ type PagesOptions struct {
 	Dev bool
 	// PublicPath is the URL path of the client folder, ending in "/".
 	PublicPath string
+	// Session, if not nil, keeps esbuild's parsed files between builds
+	// made with the same other options ("sandkit dev").
+	Session *PagesSession
 }
 
 // PagesResult describes what BuildPages wrote.
@@ -204,14 +207,14 @@ func BuildPages(ctx context.Context, appDir string, opts PagesOptions) (*PagesRe
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	server, err := buildServer(appDir, opts, serverSrc, &res.Warnings)
+	server, serverMap, err := buildServer(appDir, opts, serverSrc, &res.Warnings)
 	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := publishPages(outDir, clientFiles, server, man); err != nil {
+	if err := publishPages(outDir, clientFiles, server, serverMap, man); err != nil {
 		return nil, fmt.Errorf("app %q: writing %s: %w", filepath.Base(appDir), PagesDir, err)
 	}
 	if err := writeRuntimeTypes(appDir); err != nil {
@@ -334,7 +337,7 @@ func buildClient(appDir, outDir string, nodes []*pageNode, table *routing.Table,
 		bo.Sourcemap = api.SourceMapLinked
 	}
 	bo.Plugins = []api.Plugin{pagesPlugin(appDir, entryClient, src)}
-	r := api.Build(bo)
+	r := opts.Session.build("client", src, bo)
 	if len(r.Errors) > 0 {
 		return nil, nil, newPagesError(appDir, "client", r.Errors)
 	}
@@ -472,8 +475,13 @@ func componentName(file string) string {
 	return "Page("
 }
 
-// buildServer runs the server build: one IIFE for QuickJS.
-func buildServer(appDir string, opts PagesOptions, src string, warnings *[]string) ([]byte, error) {
+// PagesServerMapFile is the source map of the server bundle, written
+// beside it by a dev build ("sandkit dev" maps render stacks with it).
+const PagesServerMapFile = "server.js.map"
+
+// buildServer runs the server build: one IIFE for QuickJS, and in dev its
+// source map.
+func buildServer(appDir string, opts PagesOptions, src string, warnings *[]string) (js, sourceMap []byte, err error) {
 	bo := commonOptions(appDir, opts, entryServer)
 	bo.Format = api.FormatIIFE
 	bo.Platform = api.PlatformNeutral
@@ -489,24 +497,33 @@ func buildServer(appDir string, opts PagesOptions, src string, warnings *[]strin
 	// with: keep it production React even in dev, and unminified names only
 	// in dev for readable stack traces.
 	bo.Define = map[string]string{"process.env.NODE_ENV": `"production"`, "__SANDKIT_DEV__": strconv.FormatBool(opts.Dev)}
+	if opts.Dev {
+		bo.Sourcemap = api.SourceMapExternal
+	}
 	bo.Plugins = []api.Plugin{pagesPlugin(appDir, entryServer, src)}
-	r := api.Build(bo)
+	r := opts.Session.build("server", src, bo)
 	if len(r.Errors) > 0 {
-		return nil, newPagesError(appDir, "server", r.Errors)
+		return nil, nil, newPagesError(appDir, "server", r.Errors)
 	}
 	addWarnings(warnings, "server", r.Warnings)
 	for _, f := range r.OutputFiles {
-		if strings.HasSuffix(f.Path, ".js") {
-			return f.Contents, nil
+		switch {
+		case strings.HasSuffix(f.Path, ".js"):
+			js = f.Contents
+		case strings.HasSuffix(f.Path, ".js.map"):
+			sourceMap = f.Contents
 		}
 	}
-	return nil, errors.New("compiler: esbuild produced no server bundle")
+	if js == nil {
+		return nil, nil, errors.New("compiler: esbuild produced no server bundle")
+	}
+	return js, sourceMap, nil
 }
 
 // publishPages writes the client files, the server bundle, then the
 // manifest, each atomically; client files of older builds are removed
 // after the new manifest is in place.
-func publishPages(outDir string, client map[string][]byte, server []byte, man *PagesManifest) error {
+func publishPages(outDir string, client map[string][]byte, server, serverMap []byte, man *PagesManifest) error {
 	clientDir := filepath.Join(outDir, PagesClientDir)
 	for name, b := range client {
 		p := filepath.Join(clientDir, filepath.FromSlash(name))
@@ -518,6 +535,13 @@ func publishPages(outDir string, client map[string][]byte, server []byte, man *P
 		}
 	}
 	if err := writeFileAtomic(filepath.Join(outDir, PagesServerFile), server); err != nil {
+		return err
+	}
+	if serverMap != nil {
+		if err := writeFileAtomic(filepath.Join(outDir, PagesServerMapFile), serverMap); err != nil {
+			return err
+		}
+	} else if err := os.Remove(filepath.Join(outDir, PagesServerMapFile)); err != nil && !os.IsNotExist(err) {
 		return err
 	}
 	mb, _ := json.MarshalIndent(man, "", "  ")

@@ -23,10 +23,15 @@ func buildApp(ctx context.Context, dir string, dev bool, log *slog.Logger) error
 	return buildPages(ctx, dir, dev, log)
 }
 
+// firstBuildHint says why a first build of Go handlers is slow.
+const firstBuildHint = "the first build compiles the Go runtime and the app's packages to WebAssembly; later builds reuse them"
+
 // buildHandlers compiles the app's Go route handlers, if it has any, and
 // generates the TypeScript types of their data for page.tsx files.
 func buildHandlers(ctx context.Context, dir string, log *slog.Logger) (*compiler.Result, error) {
+	done := progress(log, "building Go handlers", firstBuildHint)
 	res, err := compiler.BuildHandlers(ctx, dir)
+	done()
 	if err != nil {
 		return nil, err
 	}
@@ -42,13 +47,20 @@ func buildHandlers(ctx context.Context, dir string, log *slog.Logger) (*compiler
 // buildPages bundles the app's pages, if it has any, installing its npm
 // packages first when they are missing.
 func buildPages(ctx context.Context, dir string, dev bool, log *slog.Logger) error {
+	return buildPagesWith(ctx, dir, compiler.PagesOptions{Dev: dev}, log)
+}
+
+// buildPagesWith is buildPages with every option of the page build.
+func buildPagesWith(ctx context.Context, dir string, opts compiler.PagesOptions, log *slog.Logger) error {
 	if !hasPages(dir) {
 		return nil
 	}
 	if err := npmInstall(ctx, dir, log); err != nil {
 		return err
 	}
-	res, err := compiler.BuildPages(ctx, dir, compiler.PagesOptions{Dev: dev})
+	done := progress(log, "bundling pages", "")
+	res, err := compiler.BuildPages(ctx, dir, opts)
+	done()
 	if err != nil {
 		return err
 	}
@@ -70,4 +82,24 @@ func hasPages(dir string) bool {
 		}
 	}
 	return false
+}
+
+// typeCheck type-checks the app's pages once, when it has a tsconfig.json
+// (spec/config.md, "Type checks").
+func typeCheck(ctx context.Context, dir, tools string, log *slog.Logger) error {
+	if !compiler.HasTypeCheck(dir) || !hasPages(dir) {
+		return nil
+	}
+	if missing := compiler.MissingTypes(dir); missing != "" {
+		log.Warn("pages are not type-checked: " + missing)
+		return nil
+	}
+	done := progress(log, "type-checking pages (tsc "+compiler.TypeScriptVersion+")", "")
+	start := time.Now()
+	err := compiler.TypeCheck(ctx, dir, tools)
+	done()
+	if err == nil {
+		log.Info("pages type-checked", "took", time.Since(start).Round(time.Millisecond))
+	}
+	return err
 }

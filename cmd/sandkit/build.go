@@ -28,7 +28,9 @@ routes' data (.sandkit/types/routes, from each handler's type Data), and
 bundles its React pages into
 APPDIR/.sandkit/build/pages (after "npm ci --ignore-scripts" if node_modules
 is missing: no install script runs, see spec/config.md), as
-"sandkit serve" would before serving. Errors are printed with the file and
+"sandkit serve" would before serving. An app with a tsconfig.json has its
+pages type-checked with the TypeScript sandkit pins (spec/config.md, "Type
+checks"); a type error fails the build. Errors are printed with the file and
 line under routes/; the exit code is 1. An unchanged app is answered from
 the build cache.
 
@@ -46,6 +48,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	dev := fs.Bool("dev", false, "build pages for development: readable code and source maps")
 	out := fs.String("o", "", "write the app's artifact to this folder (spec/artifact.md)")
+	noTypecheck := fs.Bool("no-typecheck", false, "do not type-check pages with tsc (done when the app has a tsconfig.json)")
+	tools := fs.String("tools-dir", toolsDir(), "where sandkit installs its own tools (the pinned TypeScript)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, buildUsage)
 		fs.PrintDefaults()
@@ -65,6 +69,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err := buildPages(ctx, dir, *dev, log); err != nil {
 		return err
+	}
+	if !*noTypecheck {
+		if err := typeCheck(ctx, dir, *tools, log); err != nil {
+			return err
+		}
 	}
 	if *out != "" {
 		return writeArtifact(dir, *out, stdout)

@@ -116,14 +116,26 @@ func (s *server) until(t *testing.T, what string, done func() bool) {
 // At cleanup it sends SIGINT and expects a clean exit.
 func startServe(t *testing.T, args ...string) *server {
 	t.Helper()
-	return startServeEnv(t, nil, args...)
+	return startCommandEnv(t, nil, "serve", args...)
 }
 
 // startServeEnv is startServe with the environment env (nil: the test's).
 func startServeEnv(t *testing.T, env []string, args ...string) *server {
 	t.Helper()
+	return startCommandEnv(t, env, "serve", args...)
+}
+
+// startCommand is startServe for another serving command (serve, dev).
+func startCommand(t *testing.T, sub string, args ...string) *server {
+	t.Helper()
+	return startCommandEnv(t, nil, sub, args...)
+}
+
+// startCommandEnv is startCommand with the environment env (nil: the test's).
+func startCommandEnv(t *testing.T, env []string, sub string, args ...string) *server {
+	t.Helper()
 	s := &server{wrote: make(chan struct{}, 1), exited: make(chan error, 1)}
-	s.cmd = exec.Command(sandkitBin, append([]string{"serve", "--addr", "127.0.0.1:0", "--cache-dir", t.TempDir()}, args...)...)
+	s.cmd = exec.Command(sandkitBin, append([]string{sub, "--addr", "127.0.0.1:0", "--cache-dir", t.TempDir()}, args...)...)
 	s.cmd.Env = env
 	s.cmd.Stderr = lockedWriter{s}
 	stdout, err := s.cmd.StdoutPipe()

@@ -3,6 +3,7 @@
 //
 // Usage:
 //
+//	sandkit dev [APPDIR] [--addr 127.0.0.1:8080]
 //	sandkit serve [APPDIR] [--addr 127.0.0.1:8080]
 //
 // Run "sandkit help" or "sandkit COMMAND --help" for details.
@@ -27,7 +28,7 @@ type command struct {
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
-var commands = []*command{serveCmd, buildCmd, migrateCmd, newCmd, generateCmd, configCmd, routesCmd, checkCmd, versionCmd}
+var commands = []*command{newCmd, devCmd, serveCmd, buildCmd, generateCmd, migrateCmd, configCmd, routesCmd, checkCmd, versionCmd}
 
 const usage = `sandkit builds and serves web apps whose code runs in a WebAssembly sandbox.
 

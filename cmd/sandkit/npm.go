@@ -54,7 +54,9 @@ func npmInstall(ctx context.Context, dir string, log *slog.Logger) error {
 	start := time.Now()
 	cmd := exec.CommandContext(ctx, "npm", npmArgs...)
 	cmd.Dir = dir
+	done := progress(log, "installing npm packages", "")
 	out, err := cmd.CombinedOutput()
+	done()
 	if err != nil {
 		return fmt.Errorf("npm ci in %s: %v\n%s\nhint: %s", dir, err, out, npmHint(dir, err, string(out)))
 	}

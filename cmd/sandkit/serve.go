@@ -5,15 +5,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
-	"time"
 
 	"sandkit.dev/sandkit/host"
 	"sandkit.dev/sandkit/host/settings"
@@ -34,11 +31,16 @@ pages (routes/**/page.tsx with their layouts) are bundled for the browser
 and for server rendering, after "npm ci --ignore-scripts" (no install
 script runs, see spec/config.md) if the app's node_modules is
 missing; prebuilt routes/**/handler.wasm files are served as they are;
-files under public/ are served as-is where no route matches. Changes are picked up without a
-restart: an edited .go file is rebuilt, and a new or changed module is
-compiled, warmed and published atomically while requests in flight finish
-on the old version. A build or module that fails keeps the previous version
-serving and logs the error.
+files under public/ are served as-is where no route matches. Changes under
+routes/ are picked up without a restart: an edited .go file is rebuilt, and
+a new or changed module is compiled, warmed and published atomically while
+requests in flight finish on the old version. A build or module that fails
+keeps the previous version serving and logs the error. sandkit.toml,
+migrations/ and Go packages outside routes/ are read at start only.
+
+While developing, use "sandkit dev": it watches all of the app, reloads the
+browser, type-checks pages and shows errors over the page. "serve --dev"
+only builds pages for development (readable code, source maps).
 
 APPDIR may instead be an artifact written by "sandkit build -o": it is
 served as built (go and node are not needed and never run), after every
@@ -50,11 +52,8 @@ Flags:
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
-	cacheDir := fs.String("cache-dir", defaultCacheDir(), "where compiled machine code is cached (empty: memory only)")
-	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
-	logJSON := fs.Bool("log-json", false, "write logs as JSON lines instead of text")
-	dev := fs.Bool("dev", false, "build pages for development: readable code and source maps")
+	sf := addServerFlags(fs)
+	dev := fs.Bool("dev", false, "build pages for development: readable code and source maps (for the whole development loop use sandkit dev)")
 	noWatch := fs.Bool("no-watch", false, "do not rebuild or reload when files under routes/ change")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, serveUsage)
@@ -64,18 +63,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return usageError{msg: fmt.Sprintf("--log-level %q: want debug, info, warn or error", *logLevel)}
+	h, err := sf.logHandler(stderr)
+	if err != nil {
+		return err
 	}
 	dir, art, err := serveDirArg(pos)
 	if err != nil {
 		return err
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	var h slog.Handler = slog.NewTextHandler(stderr, opts)
-	if *logJSON {
-		h = slog.NewJSONHandler(stderr, opts)
 	}
 	log := slog.New(h)
 
@@ -84,7 +78,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := settings.Load(dir); err != nil {
 		return err
 	}
-	ln, err := listen(*addr)
+	ln, err := listen(*sf.addr)
 	if err != nil {
 		return err
 	}
@@ -99,26 +93,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	engineOpts := []host.EngineOption{host.WithLogger(log)}
-	if *cacheDir != "" {
-		engineOpts = append(engineOpts, host.WithCacheDir(*cacheDir))
+	if *sf.cacheDir != "" {
+		engineOpts = append(engineOpts, host.WithCacheDir(*sf.cacheDir))
 	}
 	engine, err := host.NewEngine(engineOpts...)
 	if err != nil {
 		return err
 	}
 	defer engine.Close(context.Background())
+	done := progress(log, "loading the app (compiling its modules)", "")
 	app, err := host.OpenApp(ctx, engine, dir)
+	done()
 	if err != nil {
 		return err
 	}
 	defer app.Close(context.Background())
 
-	srv := &http.Server{
-		Handler:           app,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
-	}
+	srv := newServer(app, h)
 	if !*noWatch && !art {
 		// Both watches are set up before the address is printed: a change
 		// made after that is seen.
@@ -132,18 +123,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "sandkit: serving %s on http://%s\n", app.Name(), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return waitAndShutdown(ctx, srv, errc, log)
 }
 
 // defaultCacheDir is the user's cache folder for sandkit's compiled code.

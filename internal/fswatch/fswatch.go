@@ -19,11 +19,22 @@ import (
 type Watcher struct {
 	w     *fsnotify.Watcher
 	trees []string
+	skip  func(dir string) bool
 }
 
 // New watches each folder of dirs and each tree of trees. The watches are
 // in place when it returns: a change made after that is seen.
 func New(dirs, trees []string) (*Watcher, error) {
+	return NewSkipping(dirs, trees, nil)
+}
+
+// NewSkipping is New, except that folders inside a tree for which skip
+// reports true (node_modules, build output) are not watched, nor anything
+// below them. A nil skip skips nothing.
+func NewSkipping(dirs, trees []string, skip func(dir string) bool) (*Watcher, error) {
+	if skip == nil {
+		skip = func(string) bool { return false }
+	}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
@@ -35,12 +46,12 @@ func New(dirs, trees []string) (*Watcher, error) {
 		}
 	}
 	for _, t := range trees {
-		if err := addTree(w, t); err != nil {
+		if err := addTree(w, t, skip); err != nil {
 			w.Close()
 			return nil, err
 		}
 	}
-	return &Watcher{w: w, trees: trees}, nil
+	return &Watcher{w: w, trees: trees, skip: skip}, nil
 }
 
 // Run calls onChange once no relevant change has come for debounce, until
@@ -64,7 +75,10 @@ func (w *Watcher) Run(ctx context.Context, debounce time.Duration, relevant func
 			}
 			if ev.Has(fsnotify.Create) && w.inTree(ev.Name) {
 				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
-					addTree(w.w, ev.Name) // perhaps with files already in it
+					if w.skip(ev.Name) {
+						continue
+					}
+					addTree(w.w, ev.Name, w.skip) // perhaps with files already in it
 					timer.Reset(debounce)
 					continue
 				}
@@ -92,13 +106,16 @@ func (w *Watcher) inTree(p string) bool {
 	return false
 }
 
-// addTree watches dir and every folder below it.
-func addTree(w *fsnotify.Watcher, dir string) error {
+// addTree watches dir and every folder below it but those skip names.
+func addTree(w *fsnotify.Watcher, dir string, skip func(string) bool) error {
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() {
+			if p != dir && skip(p) {
+				return fs.SkipDir
+			}
 			return w.Add(p)
 		}
 		return nil

@@ -80,3 +80,46 @@ func TestRunDebouncesAndFollowsNewFolders(t *testing.T) {
 	os.WriteFile(filepath.Join(tree, "sub", "b.go"), nil, 0o644)
 	next("b.go")
 }
+
+// Folders skip names are not watched, at start or when created later;
+// their siblings are.
+func TestSkippedFolders(t *testing.T) {
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "node_modules", "react"), 0o755)
+	skip := func(p string) bool { return filepath.Base(p) == "node_modules" || filepath.Base(p) == "data" }
+	w, err := fswatch.NewSkipping(nil, []string{root}, skip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := make(chan string, 64)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go w.Run(ctx, time.Millisecond, func(p string) bool { seen <- p; return false },
+		func(context.Context) {}, func(err error) { t.Error(err) })
+	// Events come in order: a write in a skipped folder, then a created
+	// skipped folder and a write in it, then a marker file. The marker is
+	// the first event seen if the skipped ones were not watched.
+	os.WriteFile(filepath.Join(root, "node_modules", "react", "index.js"), nil, 0o644)
+	os.Mkdir(filepath.Join(root, "data"), 0o755)
+	waitFor := func(want string) {
+		t.Helper()
+		for {
+			select {
+			case p := <-seen:
+				if strings.Contains(p, "node_modules") || strings.Contains(p, filepath.Join("data", "")+string(filepath.Separator)) {
+					t.Errorf("an event in a skipped folder: %s", p)
+				}
+				if p == want {
+					return
+				}
+			case <-time.After(time.Minute):
+				t.Fatalf("no event for %s", want)
+			}
+		}
+	}
+	// The data folder's own creation is an event of root; once it is in
+	// (Run has decided not to watch it), a write inside must not be seen.
+	os.WriteFile(filepath.Join(root, "data", "app.db"), nil, 0o644)
+	os.WriteFile(filepath.Join(root, "marker.go"), nil, 0o644)
+	waitFor(filepath.Join(root, "marker.go"))
+}

@@ -1,0 +1,71 @@
+// Server flags: what "serve" and "dev" share (address, compile cache,
+// logging).
+
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// serverFlags are the flags of a command that serves an app.
+type serverFlags struct {
+	addr, cacheDir, logLevel *string
+	logJSON                  *bool
+}
+
+func addServerFlags(fs *flag.FlagSet) *serverFlags {
+	return &serverFlags{
+		addr:     fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)"),
+		cacheDir: fs.String("cache-dir", defaultCacheDir(), "where compiled machine code is cached (empty: memory only)"),
+		logLevel: fs.String("log-level", "info", "log level: debug, info, warn or error"),
+		logJSON:  fs.Bool("log-json", false, "write logs as JSON lines instead of text"),
+	}
+}
+
+// logHandler is the log handler the flags ask for, writing to stderr.
+func (f *serverFlags) logHandler(stderr io.Writer) (slog.Handler, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*f.logLevel)); err != nil {
+		return nil, usageError{msg: fmt.Sprintf("--log-level %q: want debug, info, warn or error", *f.logLevel)}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if *f.logJSON {
+		return slog.NewJSONHandler(stderr, opts), nil
+	}
+	return slog.NewTextHandler(stderr, opts), nil
+}
+
+// newServer is the HTTP server of serve and dev, logging its own errors
+// through h.
+func newServer(handler http.Handler, h slog.Handler) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
+	}
+}
+
+// waitAndShutdown returns when serving ended (errc) with its error, or when
+// ctx is done, after shutting srv down gracefully.
+func waitAndShutdown(ctx context.Context, srv *http.Server, errc <-chan error, log *slog.Logger) error {
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
