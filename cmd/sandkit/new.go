@@ -102,7 +102,7 @@ func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	} else if err := npmInstallNew(ctx, dir, *offline, stdout, stderr); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\nNext:\n  cd %s\n  sandkit serve --dev .     # http://127.0.0.1:8080\n  go test ./...\n", dir)
+	fmt.Fprintf(stdout, "\nNext:\n  cd %s\n  sandkit dev .             # http://127.0.0.1:8080, rebuilt and reloaded on every save\n  go test ./...\n", dir)
 	return nil
 }
 

@@ -186,3 +186,48 @@ func TestVersion(t *testing.T) {
 		t.Errorf("sandkit version printed %q", out)
 	}
 }
+
+// TestNewThenDev: the app sandkit new writes works at once under sandkit
+// dev, type check included: an edit of its page goes live, a type error
+// keeps the last good page serving and says where, and its fix goes live.
+func TestNewThenDev(t *testing.T) {
+	if err := npmfixture.Install(filepath.Join("testdata", "newapp")); err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	runIn(t, work, sandkitBin, "new", "--offline", "demo")
+	app := filepath.Join(work, "demo")
+	s := startCommand(t, "dev", "--tools-dir", t.TempDir(), app)
+	if r := requestAccept(t, s.url+"/", "text/html"); r.status != 200 || !strings.Contains(r.body, "<h1>Hello from demo</h1>") ||
+		!strings.Contains(r.body, "/_sandkit/dev/client.js") {
+		t.Fatalf("GET / = %d\n%s", r.status, r.body)
+	}
+	page := filepath.Join(app, "routes", "page.tsx")
+	src, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(from, to string) {
+		t.Helper()
+		b := bytes.Replace(src, []byte(from), []byte(to), 1)
+		if bytes.Equal(b, src) {
+			t.Fatalf("routes/page.tsx has no %q", from)
+		}
+		if err := os.WriteFile(page, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	served := func(want string) func() bool {
+		return func() bool { return strings.Contains(request(t, "GET", s.url+"/", "", "").body, want) }
+	}
+	edit("<h1>{data.message}</h1>", "<h1>Edited: {data.message}</h1>")
+	s.until(t, "the edited page served", served("Edited: <!-- -->Hello from demo"))
+
+	edit("<h1>{data.message}</h1>", "<h1>{data.mesage}</h1>")
+	s.until(t, "the type error reported", func() bool { return strings.Contains(s.logs(), "routes/page.tsx:") && strings.Contains(s.logs(), "mesage") })
+	if !served("Edited: <!-- -->Hello from demo")() {
+		t.Errorf("the last good page is not served while the type error lasts")
+	}
+	edit("<h1>{data.message}</h1>", "<h1>Fixed: {data.message}</h1>")
+	s.until(t, "the fixed page served", served("Fixed: <!-- -->Hello from demo"))
+}
