@@ -224,7 +224,9 @@ func TestNewThenDev(t *testing.T) {
 	s.until(t, "the edited page served", served("Edited: <!-- -->Hello from demo"))
 
 	edit("<h1>{data.message}</h1>", "<h1>{data.mesage}</h1>")
-	s.until(t, "the type error reported", func() bool { return strings.Contains(s.logs(), "routes/page.tsx:") && strings.Contains(s.logs(), "mesage") })
+	s.until(t, "the type error reported", func() bool {
+		return strings.Contains(s.logs(), "routes/page.tsx:") && strings.Contains(s.logs(), "mesage")
+	})
 	if !served("Edited: <!-- -->Hello from demo")() {
 		t.Errorf("the last good page is not served while the type error lasts")
 	}
