@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sandkit.dev/sandkit/internal/npmfixture"
 )
 
 // copyDevApp copies testdata/devapp to a temporary folder outside the
@@ -33,8 +35,54 @@ func copyDevApp(t *testing.T) string {
 	return app
 }
 
+// newDevApp is the app a new user has: sandkit new's (its go.mod, the SDK
+// it carries, its npm packages), with routes/, store/, migrations/,
+// public/ and sandkit.toml of testdata/devapp in place of the template's.
+func newDevApp(t *testing.T) string {
+	t.Helper()
+	if err := npmfixture.Install(filepath.Join("testdata", "newapp")); err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	runIn(t, work, sandkitBin, "new", "--offline", "devapp")
+	app := filepath.Join(work, "devapp")
+	for _, rel := range []string{"routes", "migrations", "sandkit.toml"} {
+		if err := os.RemoveAll(filepath.Join(app, rel)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := filepath.Join("testdata", "devapp")
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		switch rel {
+		case "node_modules", "go.mod", "package.json", "package-lock.json", "README.md", ".gitignore":
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(app, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		// The fixture's module is example.com/devapp; a new app's is its name.
+		b = []byte(strings.ReplaceAll(string(b), `"example.com/devapp/`, `"devapp/`))
+		return os.WriteFile(filepath.Join(app, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
 // The development loop as a user lives it, through the CLI binary and
-// Chromium: sandkit dev on a free port; a page edit and a Go handler edit
+// Chromium, on an app sandkit new made: sandkit dev on a free port; a page edit and a Go handler edit
 // show in the open page without a manual reload; a type error shows an
 // overlay naming the file and line while the old page serves, and the fix
 // goes live; an edit to a Go package outside routes/ is served; a new
@@ -44,7 +92,7 @@ func TestE2EDevLoop(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test; runs without -short")
 	}
-	app := copyDevApp(t)
+	app := newDevApp(t)
 	s := startCommand(t, "dev", "--tools-dir", t.TempDir(), app)
 	r := request(t, "GET", s.url+"/", "", "")
 	if r.status != 200 || !strings.Contains(r.body, `<h1 id="title">page v1</h1>`) {
