@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	sdksrc "sandkit.dev/sandkit"
 	"sandkit.dev/sandkit/internal/npmfixture"
 )
 
@@ -232,4 +233,47 @@ func TestNewThenDev(t *testing.T) {
 	}
 	edit("<h1>{data.message}</h1>", "<h1>Fixed: {data.message}</h1>")
 	s.until(t, "the fixed page served", served("Fixed: <!-- -->Hello from demo"))
+}
+
+// TestUpgrade: sandkit upgrade replaces an app's SDK copy with the one the
+// binary carries (a changed file restored, a stale one gone, the app still
+// builds), and refuses an app whose go.mod does not use such a copy.
+func TestUpgrade(t *testing.T) {
+	work := t.TempDir()
+	runIn(t, work, sandkitBin, "new", "--no-install", "demo")
+	app := filepath.Join(work, "demo")
+	sdk := filepath.Join(app, ".sandkit", "sdk")
+	abiFile := filepath.Join(sdk, "abi", "abi.go")
+	want, err := sdksrc.GuestSDK.ReadFile("abi/abi.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(abiFile, append(append([]byte(nil), want...), "\n// an older SDK\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeNewFile(filepath.Join(sdk, "abi", "stale.go"), []byte("package abi\n\nconst Stale = 1\n")); err != nil {
+		t.Fatal(err)
+	}
+	code, o, e := runCLI(t, work, nil, "upgrade", "demo")
+	expectOutput(t, code, o, e, 0, []string{"guest SDK"}, nil)
+	if got, _ := os.ReadFile(abiFile); !bytes.Equal(got, want) {
+		t.Errorf("abi/abi.go was not replaced by the carried SDK's")
+	}
+	if _, err := os.Stat(filepath.Join(sdk, "abi", "stale.go")); !os.IsNotExist(err) {
+		t.Errorf("a file the carried SDK does not have is still there: %v", err)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(app, ".sandkit")); len(entries) != 1 {
+		t.Errorf(".sandkit holds %d entries after the upgrade, want only sdk", len(entries))
+	}
+	runIn(t, app, "go", "build", "./...")
+
+	other := filepath.Join(work, "other")
+	if err := writeNewFile(filepath.Join(other, "routes", "handler.go"), []byte("package home\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeNewFile(filepath.Join(other, "go.mod"), []byte("module other\n\ngo 1.26\n\nrequire sandkit.dev/sandkit v0.0.0\n\nreplace sandkit.dev/sandkit => ../sandkit\n")); err != nil {
+		t.Fatal(err)
+	}
+	code, o, e = runCLI(t, work, nil, "upgrade", "other")
+	expectOutput(t, code, o, e, 1, []string{"does not replace sandkit.dev/sandkit with ./.sandkit/sdk", "hint:"}, nil)
 }
