@@ -11,7 +11,6 @@ import (
 	"html"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"sandkit.dev/sandkit/host/internal/httperr"
@@ -63,15 +62,7 @@ func (s *Set) serveDocument(w http.ResponseWriter, r *http.Request, in *pages.In
 	if res.Status != http.StatusOK || status == 0 {
 		status = res.Status
 	}
-	doc := s.document(in, res)
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(doc)))
-	h.Set("Vary", "Accept")
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		w.Write(doc)
-	}
+	httperr.HTML(w, r, status, s.document(in, res))
 }
 
 // renderFailure is what a person sees of a failed render: the thrown

@@ -48,13 +48,20 @@ func Page(w http.ResponseWriter, r *http.Request, status int, msg string) {
 		"<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.5rem}p{color:#555}</style>\n" +
 		"</head>\n<body>\n<h1>" + html.EscapeString(title) + "</h1>\n<p>" + html.EscapeString(msg) + "</p>\n" +
 		"<p><a href=\"/\">Home</a></p>\n</body>\n</html>\n"
+	HTML(w, r, status, []byte(doc))
+}
+
+// HTML answers status with the HTML document doc (no body to HEAD): the
+// headers every document the host writes carries, error page or rendered
+// page alike.
+func HTML(w http.ResponseWriter, r *http.Request, status int, doc []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(doc)))
 	h.Set("Vary", "Accept")
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		w.Write([]byte(doc))
+		w.Write(doc)
 	}
 }
 
