@@ -66,12 +66,12 @@ type snapshot struct {
 }
 
 // AppOption configures an App.
-type AppOption func(*App)
+type AppOption func(*appOptions)
 
 // WithInstanceBudget shares a bound on live instances across apps; see
 // NewInstanceBudget. By default each app has its own budget of 256.
 func WithInstanceBudget(b *InstanceBudget) AppOption {
-	return func(a *App) { a.budget = b.b }
+	return func(o *appOptions) { o.budget = b.b }
 }
 
 // InstanceBudget bounds the live guest instances of every app that shares it.
@@ -90,22 +90,23 @@ func OpenApp(ctx context.Context, e *Engine, dir string, opts ...AppOption) (*Ap
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := settings.LoadConfig(dir)
+	var o appOptions
+	for _, f := range opts {
+		f(&o)
+	}
+	cfg, err := o.tenant.config(dir)
 	if err != nil {
 		return nil, err
 	}
 	log := e.log.With("app", cfg.Name)
-	adb := appdb.New(cfg.Name, appEngine(dir, cfg, log), cfg.Limits.StatementTimeout.Std(), log)
+	adb := appdb.New(cfg.Name, o.tenant.engine(dir, cfg, log), cfg.Limits.StatementTimeout.Std(), log)
 	sb, err := e.newSandbox(ctx, cfg.Limits, cfg.Env, log, adb)
 	if err != nil {
 		return nil, fmt.Errorf("app %q: %w", cfg.Name, err)
 	}
 	var seed [4]byte
 	rand.Read(seed[:])
-	a := &App{dir: dir, cfg: cfg, engine: e, sb: sb, log: log, artifact: art, reqBase: hex.EncodeToString(seed[:])}
-	for _, o := range opts {
-		o(a)
-	}
+	a := &App{dir: dir, cfg: cfg, engine: e, sb: sb, log: log, artifact: art, reqBase: hex.EncodeToString(seed[:]), budget: o.budget}
 	if a.budget == nil {
 		a.budget = newBudget(256)
 	}
