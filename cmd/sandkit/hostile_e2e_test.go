@@ -1,0 +1,233 @@
+// The hostile-tenant suite: a multi-app host serves two well-behaved
+// tenants beside examples/hostile, which attacks the host (spins, recursion,
+// memory, logs, database locks, pages that spin or bomb, slow and huge
+// requests, snooping for the host's secrets and the neighbours' data) while
+// the neighbours serve a bounded load. The neighbours must answer every
+// request; every attack must stay inside its tenant.
+
+package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// load is a bounded load on the neighbours: workers × perWorker requests
+// to urls in turn, with what each answered and how long it took.
+type load struct {
+	mu        sync.Mutex
+	latencies []time.Duration
+	failures  []string
+}
+
+func runLoad(urls []string, workers, perWorker int) *load {
+	l := &load{}
+	client := &http.Client{Timeout: time.Minute}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWorker {
+				u := urls[(w+i)%len(urls)]
+				start := time.Now()
+				resp, err := client.Get(u)
+				took := time.Since(start)
+				status := 0
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					status = resp.StatusCode
+				}
+				l.mu.Lock()
+				l.latencies = append(l.latencies, took)
+				if status != 200 {
+					l.failures = append(l.failures, fmt.Sprintf("%s: %d %v", u, status, err))
+				}
+				l.mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	slices.Sort(l.latencies)
+	return l
+}
+
+func (l *load) quantile(q float64) time.Duration {
+	return l.latencies[int(q*float64(len(l.latencies)-1))]
+}
+
+// attack is one request of the hostile tenant and what containment means
+// for its answer.
+type attack struct {
+	method, path string
+	body         func() io.Reader
+	ok           func(status int, body string) bool
+}
+
+func refused(status int, _ string) bool { return status >= 400 }
+
+func TestHostileTenant(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds three apps")
+	}
+	apps := t.TempDir()
+	for _, name := range []string{"hello", "todo", "hostile"} {
+		if err := os.Rename(buildArtifact(t, copyExample(t, name)), filepath.Join(apps, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const budget = 1 << 30
+	cfg := filepath.Join(t.TempDir(), "host.toml")
+	os.WriteFile(cfg, []byte(`memory_budget = "1GiB"
+
+[apps.hostile.limits]
+concurrency = 2
+queue = 4
+queue_timeout = "2s"
+request_timeout = "1s"
+`), 0o644)
+	s := startServeEnv(t, append(os.Environ(), "SANDKIT_ADMIN_TOKEN=operator-secret"),
+		"--apps", apps, "--path-prefix", "--host-config", cfg)
+	neighbours := []string{s.url + "/hello/", s.url + "/hello/api/info", s.url + "/todo/api/todos"}
+	for _, u := range neighbours {
+		if r := request(t, "GET", u, "", ""); r.status != 200 {
+			t.Fatalf("GET %s: %d %s\n%s", u, r.status, r.body, s.logs())
+		}
+	}
+	before := request(t, "GET", s.url+"/todo/api/todos", "", "").body
+
+	alone := runLoad(neighbours, 4, 150)
+	if len(alone.failures) > 0 {
+		t.Fatalf("neighbours alone: %d failed: %v", len(alone.failures), alone.failures[:min(5, len(alone.failures))])
+	}
+
+	todoDB := filepath.Join(apps, "todo", "data", "app.db")
+	attacks := []attack{
+		{"GET", "/spin", nil, refused},
+		{"GET", "/recurse", nil, refused},
+		{"GET", "/membomb", nil, refused},
+		{"GET", "/logflood", nil, refused},
+		{"GET", "/dblock", nil, refused},
+		{"GET", "/bigresponse", nil, refused},
+		{"GET", "/pagespin", nil, refused},
+		{"GET", "/pagebomb", nil, refused},
+		{"POST", "/echo", func() io.Reader { return io.LimitReader(zeros{}, 64<<20) }, refused},
+		{"GET", "/snoop?env=SANDKIT_ADMIN_TOKEN&file=" + todoDB + "&db=" + todoDB, nil,
+			func(status int, body string) bool { return status == 200 && strings.TrimSpace(body) == "{}" }},
+	}
+	var stop atomic.Bool
+	var attackWG sync.WaitGroup
+	var mu sync.Mutex
+	var escaped []string
+	attacked := map[string]int{}
+	client := &http.Client{Timeout: time.Minute}
+	for w := range 4 {
+		attackWG.Add(1)
+		go func() {
+			defer attackWG.Done()
+			for i := w; !stop.Load(); i++ {
+				a := attacks[i%len(attacks)]
+				var body io.Reader
+				if a.body != nil {
+					body = a.body()
+				}
+				req, _ := http.NewRequest(a.method, s.url+"/hostile"+a.path, body)
+				resp, err := client.Do(req)
+				status, text := 0, ""
+				if err == nil {
+					b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+					resp.Body.Close()
+					status, text = resp.StatusCode, string(b)
+				}
+				mu.Lock()
+				attacked[a.path]++
+				// 503 is the tenant's own queue turning it away: contained too.
+				if status != 503 && !a.ok(status, text) {
+					escaped = append(escaped, fmt.Sprintf("%s %s: %d %v %.200s", a.method, a.path, status, err, text))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	// Slow clients: connections that send their head a byte at a time.
+	for range 4 {
+		attackWG.Add(1)
+		go func() {
+			defer attackWG.Done()
+			c, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			head := "GET /hostile/ HTTP/1.1\r\nHost: x\r\nX-Slow: " + strings.Repeat("s", 1<<10)
+			for i := 0; i < len(head) && !stop.Load(); i++ {
+				if _, err := c.Write([]byte{head[i]}); err != nil {
+					return
+				}
+				time.Sleep(50 * time.Millisecond) // the slowness is the attack, not synchronisation
+			}
+		}()
+	}
+	beside := runLoad(neighbours, 4, 150)
+	stop.Store(true)
+	attackWG.Wait()
+
+	t.Logf("neighbours alone:  p50 %v p99 %v (%d requests)", alone.quantile(0.5), alone.quantile(0.99), len(alone.latencies))
+	t.Logf("beside hostile:    p50 %v p99 %v (%d requests); p99 ratio %.2f", beside.quantile(0.5), beside.quantile(0.99), len(beside.latencies),
+		float64(beside.quantile(0.99))/float64(alone.quantile(0.99)))
+	t.Logf("attacks sent: %v", attacked)
+	if len(beside.failures) > 0 {
+		t.Errorf("neighbours beside the hostile tenant: %d of %d failed: %v", len(beside.failures), len(beside.latencies), beside.failures[:min(5, len(beside.failures))])
+	}
+	if len(escaped) > 0 {
+		t.Errorf("attacks not contained: %v", escaped)
+	}
+	if after := request(t, "GET", s.url+"/todo/api/todos", "", "").body; after != before {
+		t.Errorf("the todo tenant's data changed: %s → %s", before, after)
+	}
+	if r := request(t, "GET", s.url+"/hostile/", "", ""); r.status != 200 {
+		t.Errorf("the hostile tenant itself no longer serves: %d %s", r.status, r.body)
+	}
+	if hwm := peakRSS(t, s.cmd.Process.Pid); hwm > budget {
+		t.Errorf("host peak memory %d MiB, over its budget of %d MiB", hwm>>20, budget>>20)
+	} else {
+		t.Logf("host peak memory %d MiB (budget %d MiB)", hwm>>20, budget>>20)
+	}
+	if n := len(s.logs()); n > 64<<20 {
+		t.Errorf("the host logged %d MiB: the log flood was not bounded", n>>20)
+	}
+}
+
+// zeros reads as an endless stream of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// peakRSS is the peak resident memory of process pid (VmHWM), in bytes.
+func peakRSS(t *testing.T, pid int) int64 {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "VmHWM:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmHWM in /proc/PID/status")
+	return 0
+}
