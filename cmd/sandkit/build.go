@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"os"
 	"time"
+
+	"sandkit.dev/sandkit/compiler"
 )
 
 var buildCmd = &command{
@@ -63,17 +65,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	res, err := buildHandlers(ctx, dir, log)
+	res, err := buildRelease(ctx, dir, *dev, !*noTypecheck, *tools, log)
 	if err != nil {
 		return err
-	}
-	if err := buildPages(ctx, dir, *dev, log); err != nil {
-		return err
-	}
-	if !*noTypecheck {
-		if err := typeCheck(ctx, dir, *tools, log); err != nil {
-			return err
-		}
 	}
 	if *out != "" {
 		return writeArtifact(dir, *out, stdout)
@@ -98,6 +92,25 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "  routes/%s\n", r)
 	}
 	return nil
+}
+
+// buildRelease builds what an artifact holds: the app's Go handlers, its
+// pages and, if typecheck, the pages' type check (with the TypeScript
+// installed under tools).
+func buildRelease(ctx context.Context, dir string, dev, typecheck bool, tools string, log *slog.Logger) (*compiler.Result, error) {
+	res, err := buildHandlers(ctx, dir, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := buildPages(ctx, dir, dev, log); err != nil {
+		return nil, err
+	}
+	if typecheck {
+		if err := typeCheck(ctx, dir, tools, log); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 // appDirArg returns the app folder named by the positional arguments (the

@@ -4,7 +4,6 @@ package deploy
 
 import (
 	"crypto/sha256"
-	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -172,9 +171,4 @@ func (h *handler) place(app string) host.Tenant {
 		t.DataDir = h.reg.DataDir(app)
 	}
 	return t
-}
-
-// drain reads what is left of a small body so the connection can be reused.
-func drain(r *http.Request) {
-	io.Copy(io.Discard, io.LimitReader(r.Body, 4<<10))
 }
