@@ -33,7 +33,7 @@ func (h *handler) upload(w http.ResponseWriter, r *http.Request) {
 		activate = b
 	}
 	if r.ContentLength > h.maxBundle {
-		h.tooLarge(w, app, by, r.ContentLength)
+		h.tooLarge(w, app, by, fmt.Sprintf("the bundle (%d bytes) is larger than this host's max_bundle_bytes (%d bytes)", r.ContentLength, h.maxBundle))
 		return
 	}
 	defer h.lock(app)()
@@ -41,7 +41,10 @@ func (h *handler) upload(w http.ResponseWriter, r *http.Request) {
 	v, err := h.reg.Put(r.Context(), app, body, h.maxBundle)
 	switch {
 	case body.over:
-		h.tooLarge(w, app, by, -1)
+		h.tooLarge(w, app, by, fmt.Sprintf("the bundle is larger than this host's max_bundle_bytes (%d bytes)", h.maxBundle))
+		return
+	case errors.Is(err, registry.ErrTooLarge): // what it holds, uncompressed
+		h.tooLarge(w, app, by, err.Error())
 		return
 	case err != nil:
 		var invalid *registry.InvalidError
@@ -70,13 +73,11 @@ func (h *handler) upload(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, d)
 }
 
-// tooLarge answers an upload larger than max_bundle_bytes (size, if the
-// request said it).
-func (h *handler) tooLarge(w http.ResponseWriter, app, by string, size int64) {
+// tooLarge answers an upload larger than this host takes, saying why.
+func (h *handler) tooLarge(w http.ResponseWriter, app, by, why string) {
 	h.metrics.deploys.WithLabelValues("too_large").Inc()
-	h.log.Warn("deploy: bundle too large", "app", app, "by", by, "bytes", size, "max_bundle_bytes", h.maxBundle)
-	httperr.JSON(w, http.StatusRequestEntityTooLarge,
-		fmt.Sprintf("app %q: the bundle is larger than this host's max_bundle_bytes (%d bytes)", app, h.maxBundle))
+	h.log.Warn("deploy: bundle too large", "app", app, "by", by, "why", why)
+	httperr.JSON(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("app %q: %s", app, why))
 }
 
 // migrationError is a migration that failed, answered 422.
