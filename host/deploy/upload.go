@@ -8,12 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/gorilla/mux"
 
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/appdb"
 	"sandkit.dev/sandkit/host/internal/httperr"
 	"sandkit.dev/sandkit/host/registry"
 )
@@ -126,11 +130,17 @@ func (h *handler) migrate(ctx context.Context, app, version string) ([]string, e
 	if err != nil {
 		return nil, fmt.Errorf("app %q: checking out %s: %w", app, version, err)
 	}
+	if _, err := os.Stat(filepath.Join(dir, appdb.MigrationsDir)); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // as sandkit serve: no migrations/, no database opened
+	}
 	m, err := host.OpenMigrator(ctx, dir, host.WithTenant(h.place(app)))
 	if err != nil {
 		return nil, migrationError{fmt.Errorf("version %s: %w", version, err)}
 	}
 	defer m.Close()
+	if st, err := m.Status(ctx); err == nil && len(st) == 0 {
+		return nil, nil // an empty migrations/ (bun's Migrate refuses it)
+	}
 	applied, err := m.Up(ctx)
 	if err != nil {
 		return nil, migrationError{fmt.Errorf("version %s (stored, not activated): %w", version, err)}
