@@ -55,7 +55,7 @@ func (h *handler) upload(w http.ResponseWriter, r *http.Request) {
 		if errors.As(err, &invalid) {
 			h.metrics.deploys.WithLabelValues("refused").Inc()
 			h.log.Warn("deploy: bundle refused", "app", app, "by", by, "err", err)
-			httperr.JSON(w, http.StatusBadRequest, fmt.Sprintf("app %q: bundle refused: %v", app, err))
+			httperr.JSON(w, http.StatusBadRequest, "bundle refused: "+err.Error())
 			return
 		}
 		h.metrics.deploys.WithLabelValues("failed").Inc()
