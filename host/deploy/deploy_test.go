@@ -8,13 +8,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
+	"net/http/httptest"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"sandkit.dev/sandkit/host/deploy"
+	"sandkit.dev/sandkit/host/registry"
 )
 
 // deployed decodes the answer of an upload or activation.
@@ -370,5 +374,45 @@ func TestRoutes(t *testing.T) {
 	expect(t, "wrong method", a.call(t, "PUT", "/v1/apps/shop/versions", opToken, nil), 405, `"status":405`)
 	if got := a.call(t, "POST", "/v1/apps/"+strings.Repeat("a", 64)+"/versions", opToken, nil); got.status != 404 {
 		t.Errorf("a 64-letter name: %d", got.status)
+	}
+}
+
+// An upload and activation of examples/hello (a 0.9 MB bundle) over
+// loopback: what a deploy costs the host besides the build.
+func BenchmarkUpload(b *testing.B) {
+	bundle := pack(b, hello(b))
+	reg, err := registry.OpenDir(b.TempDir(), registry.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(deploy.New(reg, deploy.WithOperatorToken(opToken), deploy.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))))
+	defer srv.Close()
+	client, _ := deploy.NewClient(srv.URL, opToken)
+	b.SetBytes(int64(len(bundle)))
+	for b.Loop() {
+		if _, err := client.Upload(context.Background(), "hello", bytes.NewReader(bundle), int64(len(bundle)), true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Uploads of one app at once are stored as distinct versions and run one
+// at a time, so the version active at the end is the newest one.
+func TestConcurrentUploads(t *testing.T) {
+	a := newAdmin(t)
+	bundle := pack(t, cApp(t, map[string]string{"migrations/0001_t.up.sql": "CREATE TABLE t (x);\n"}))
+	const n = 6
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			client, _ := deploy.NewClient(a.url, opToken)
+			if _, err := client.Upload(context.Background(), "shop", bytes.NewReader(bundle), int64(len(bundle)), true); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := a.versions(t, "shop"); got != "v1 v2 v3 v4 v5 v6*" || len(a.activations()) != n {
+		t.Errorf("versions %q, OnActivate calls %d", got, len(a.activations()))
 	}
 }
