@@ -60,7 +60,7 @@ func (h *handler) listVersions(w http.ResponseWriter, r *http.Request) {
 	app := mux.Vars(r)["app"]
 	vs, err := h.reg.Versions(r.Context(), app)
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("app %q: listing versions: %w", app, err))
+		h.fail(w, r, fmt.Errorf("listing versions: %w", err)) // the registry's error names the app
 		return
 	}
 	writeJSON(w, http.StatusOK, VersionList{Versions: nonNil(vs)})
@@ -96,7 +96,7 @@ func (h *handler) activate(w http.ResponseWriter, r *http.Request) {
 func (h *handler) version(r *http.Request, app, version string) (registry.Version, error) {
 	vs, err := h.reg.Versions(r.Context(), app)
 	if err != nil {
-		return registry.Version{}, fmt.Errorf("app %q: %w", app, err)
+		return registry.Version{}, err // it names the app
 	}
 	for _, v := range vs {
 		if v.Name == version {

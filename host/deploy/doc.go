@@ -6,13 +6,14 @@
 // The handler is served on its own address, never the tenants':
 //
 //	reg, err := registry.OpenDir("/srv/apps")
-//	metrics := prometheus.NewRegistry()
+//	metrics := prometheus.NewRegistry() // the host registers its collectors here too
 //	admin := deploy.New(reg,
 //		deploy.WithOperatorToken(os.Getenv("SANDKIT_ADMIN_TOKEN")),
 //		deploy.WithMetrics(metrics),
-//		deploy.WithReadiness(host.Ready),
-//		deploy.WithOnActivate(host.Reload))
-//	http.ListenAndServe("127.0.0.1:9090", admin)
+//		deploy.WithReadiness(ready), // func() error: nil once the host has read the registry
+//		deploy.WithOnActivate(swap)) // func(app string): open the new version and swap it in
+//	srv := &http.Server{Addr: "127.0.0.1:9090", Handler: admin, ReadHeaderTimeout: 10 * time.Second}
+//	srv.ListenAndServe()
 //
 // Every request of the API carries "Authorization: Bearer TOKEN". The
 // operator token may do everything; a deploy token (made by POST

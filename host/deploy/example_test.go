@@ -40,7 +40,7 @@ func Example() {
 	fmt.Println(err)
 	// Output:
 	// blog's token: true
-	// 404 Not Found: app "blog": listing versions: app "blog": not found
+	// 404 Not Found: listing versions: app "blog": not found
 	// 403 Forbidden: a deploy token may upload, activate and list the versions of its own app only: this needs the operator token
 	// 401 Unauthorized: the token is neither the operator token nor a deploy token of this app
 }
