@@ -50,8 +50,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	dev := fs.Bool("dev", false, "build pages for development: readable code and source maps")
 	out := fs.String("o", "", "write the app's artifact to this folder (spec/artifact.md)")
-	noTypecheck := fs.Bool("no-typecheck", false, "do not type-check pages with tsc (done when the app has a tsconfig.json)")
-	tools := fs.String("tools-dir", toolsDir(), "where sandkit installs its own tools (the pinned TypeScript)")
+	check := releaseFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, buildUsage)
 		fs.PrintDefaults()
@@ -65,7 +64,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	res, err := buildRelease(ctx, dir, *dev, !*noTypecheck, *tools, log)
+	res, err := buildRelease(ctx, dir, *dev, check.typecheck(), *check.tools, log)
 	if err != nil {
 		return err
 	}
@@ -93,6 +92,23 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	return nil
 }
+
+// releaseFlags defines the type check's flags of a command that builds a
+// release (build, deploy) on fs.
+func releaseFlags(fs *flag.FlagSet) releaseCheck {
+	return releaseCheck{
+		skip:  fs.Bool("no-typecheck", false, "do not type-check pages with tsc (done when the app has a tsconfig.json)"),
+		tools: fs.String("tools-dir", toolsDir(), "where sandkit installs its own tools (the pinned TypeScript)"),
+	}
+}
+
+// releaseCheck is how a release build type-checks pages, from its flags.
+type releaseCheck struct {
+	skip  *bool
+	tools *string
+}
+
+func (c releaseCheck) typecheck() bool { return !*c.skip }
 
 // buildRelease builds what an artifact holds: the app's Go handlers, its
 // pages and, if typecheck, the pages' type check (with the TypeScript

@@ -68,8 +68,7 @@ func runDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	noActivate := fs.Bool("no-activate", false, "store the new version without activating it (activate it later with --rollback)")
 	list := fs.Bool("list", false, "list APP's versions, or the host's apps")
 	rollback := fs.Bool("rollback", false, "activate version VERSION of APP")
-	noTypecheck := fs.Bool("no-typecheck", false, "do not type-check pages with tsc (done when the app has a tsconfig.json)")
-	tools := fs.String("tools-dir", toolsDir(), "where sandkit installs its own tools (the pinned TypeScript)")
+	check := releaseFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, deployUsage)
 		fs.PrintDefaults()
@@ -128,7 +127,7 @@ func runDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if !registry.NameRE.MatchString(app) {
 		return usageError{msg: fmt.Sprintf("%q is not a name a host takes: lower-case letters, digits and '-', starting with a letter, at most 63 characters\nhint: name the app with --app NAME", app)}
 	}
-	return deployApp(ctx, client, deployment{dir: dir, app: app, to: *to, activate: !*noActivate, typecheck: !*noTypecheck, tools: *tools}, log, stdout)
+	return deployApp(ctx, client, deployment{dir: dir, app: app, to: *to, activate: !*noActivate, typecheck: check.typecheck(), tools: *check.tools}, log, stdout)
 }
 
 // deployment is what "sandkit deploy APPDIR" was asked to do.
