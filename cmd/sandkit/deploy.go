@@ -91,7 +91,9 @@ func runDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError{msg: "--to: " + err.Error()}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	warnPlainHTTP(*to, *token, log)
+	if inClear(*to, *token) {
+		log.Warn("the token is sent over plain http: anyone on the way can read it; put the admin listener behind https", "to", *to)
+	}
 	switch {
 	case *list:
 		if len(pos) > 1 {
@@ -274,16 +276,15 @@ func deployError(err error, to, app, what string) error {
 	return errors.New(msg)
 }
 
-// warnPlainHTTP warns when a token is about to be sent in clear to a host
-// that is not this machine.
-func warnPlainHTTP(to, token string, log *slog.Logger) {
+// inClear reports whether sending token to the admin listener at to
+// would send it unencrypted to another machine: plain http to a host that
+// is not loopback.
+func inClear(to, token string) bool {
 	u, err := url.Parse(to)
 	if err != nil || u.Scheme != "http" || token == "" {
-		return
+		return false
 	}
 	host := u.Hostname()
-	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
-		return
-	}
-	log.Warn("the token is sent over plain http: anyone on the way can read it; put the admin listener behind https", "to", to)
+	ip := net.ParseIP(host)
+	return host != "localhost" && (ip == nil || !ip.IsLoopback())
 }

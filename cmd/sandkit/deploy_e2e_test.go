@@ -96,6 +96,10 @@ func TestE2EDeploy(t *testing.T) {
 	if lines := strings.Split(strings.TrimSpace(stdout), "\n"); len(lines) != 3 || !strings.HasSuffix(lines[2], "active") || strings.HasSuffix(lines[1], "active") {
 		t.Errorf("--list:\n%s", stdout)
 	}
+	code, stdout, stderr = runCLI(t, "", nil, "deploy", "--list", "--to", url, "--token", "op")
+	expectOutput(t, code, stdout, stderr, 0, []string{"APP", "hello  v2"}, nil)
+	code, stdout, stderr = runCLI(t, "", []string{token}, "deploy", "--list", "--to", url)
+	expectOutput(t, code, stdout, stderr, 1, []string{"403 Forbidden", "operator token"}, nil)
 	code, stdout, stderr = runCLI(t, "", []string{token}, "deploy", "--rollback", "hello", "v7", "--to", url)
 	expectOutput(t, code, stdout, stderr, 1, []string{"404 Not Found", "v7"}, nil)
 
@@ -113,5 +117,25 @@ func TestE2EDeploy(t *testing.T) {
 	expectOutput(t, code, stdout, stderr, 1, []string{"400 Bad Request", "APP_SECRET", "nothing was stored"}, nil)
 	if got := activeOf(t, reg, "hello"); got != "v2" {
 		t.Errorf("after a refused bundle: active %q", got)
+	}
+}
+
+// A token is warned about when it would cross the network unencrypted.
+func TestInClear(t *testing.T) {
+	for _, c := range []struct {
+		to, token string
+		want      bool
+	}{
+		{"http://127.0.0.1:9090", "t", false},
+		{"http://[::1]:9090", "t", false},
+		{"http://localhost:9090", "t", false},
+		{"https://admin.example.com", "t", false},
+		{"http://admin.example.com", "", false},
+		{"http://admin.example.com", "t", true},
+		{"http://10.0.0.5:9090", "t", true},
+	} {
+		if got := inClear(c.to, c.token); got != c.want {
+			t.Errorf("inClear(%q, %q) = %v", c.to, c.token, got)
+		}
 	}
 }
