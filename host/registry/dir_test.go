@@ -311,3 +311,16 @@ func TestPackIsDeterministicAndLeavesDataOut(t *testing.T) {
 		t.Errorf("packing a changed artifact: %v", err)
 	}
 }
+
+// BenchmarkPut measures an upload of examples/hello built: unpack, checks
+// (hashes, imports, settings) and the rename.
+func BenchmarkPut(b *testing.B) {
+	bundle := pack(b, helloGo(b))
+	d := openDir(b)
+	b.SetBytes(int64(len(bundle)))
+	for b.Loop() {
+		if _, err := d.Put(context.Background(), "shop", bytes.NewReader(bundle), 64<<20); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

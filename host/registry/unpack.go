@@ -135,6 +135,9 @@ func extract(r io.Reader, dst string, maxBytes int64) error {
 				return entryError(hdr, err)
 			}
 			n, err := io.Copy(f, tr) // tr gives hdr.Size bytes at most
+			if err == nil {
+				err = f.Sync() // the version is renamed into place next
+			}
 			if cerr := f.Close(); err == nil {
 				err = cerr
 			}
