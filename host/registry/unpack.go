@@ -135,6 +135,9 @@ func extract(r io.Reader, dst string, maxBytes int64) error {
 				return entryError(hdr, err)
 			}
 			n, err := io.Copy(f, tr) // tr gives hdr.Size bytes at most
+			if err == nil {
+				err = f.Sync() // the version is renamed into place next
+			}
 			if cerr := f.Close(); err == nil {
 				err = cerr
 			}
@@ -224,9 +227,11 @@ func typeName(t byte) string {
 // settings, read with an empty environment as a tenant's are. A refusal is
 // an *InvalidError.
 func Check(dir string) (*artifact.Manifest, error) {
+	// The person deploying is told of the bundle's paths, not the host's.
+	hide := strings.NewReplacer(dir+string(filepath.Separator), "", dir, "bundle")
 	m, err := artifact.Open(dir)
 	if err != nil {
-		return nil, &InvalidError{Reason: err.Error()}
+		return nil, &InvalidError{Reason: hide.Replace(err.Error())}
 	}
 	listed := map[string]bool{artifact.ManifestFile: true}
 	for _, f := range m.Files {
@@ -259,7 +264,7 @@ func Check(dir string) (*artifact.Manifest, error) {
 	}
 	noEnv := func(string) (string, bool) { return "", false }
 	if _, err := settings.LoadWith(dir, noEnv); err != nil {
-		return nil, &InvalidError{Reason: fmt.Sprintf("settings: %v", err)}
+		return nil, &InvalidError{Reason: hide.Replace(fmt.Sprintf("settings: %v", err))}
 	}
 	return m, nil
 }
