@@ -102,10 +102,11 @@ func (h *handler) migrateAndActivate(r *http.Request, app string, v registry.Ver
 	by := who(r).String()
 	applied, err := h.migrate(ctx, app, v.Name)
 	if err != nil {
-		var me migrationError
-		if errors.As(err, &me) {
+		if errors.As(err, new(migrationError)) {
 			h.metrics.deploys.WithLabelValues("migration_failed").Inc()
 			h.log.Warn("deploy: migration failed, version not activated", "app", app, "version", v.Name, "by", by, "err", err)
+		} else {
+			h.metrics.deploys.WithLabelValues("failed").Inc()
 		}
 		return Deployed{}, err
 	}
