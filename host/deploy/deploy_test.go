@@ -298,6 +298,8 @@ func TestFailingMigration(t *testing.T) {
 	if !strings.Contains(a.logs(), "migration failed") {
 		t.Errorf("the failed migration is not logged:\n%s", a.logs())
 	}
+	expect(t, "metrics", a.call(t, "GET", "/metrics", opToken, nil), 200,
+		`sandkit_deploys_total{outcome="migration_failed"} 1`, `sandkit_deploys_total{outcome="activated"} 1`)
 	// Activating v2 later fails the same way.
 	expect(t, "activate v2", a.call(t, "POST", "/v1/apps/notes/activate", tok, []byte(`{"version":"v2"}`)), 422, "0003_bad")
 	if a.active(t, "notes") != "v1" {
