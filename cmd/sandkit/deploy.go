@@ -266,6 +266,10 @@ func deployError(err error, to, app, what string) error {
 		hint = "the host's max_bundle_bytes bounds a bundle: make the app smaller (public/ files, pages' dependencies) or ask the operator"
 	case http.StatusUnprocessableEntity:
 		hint = "the version is stored but not active; the live version keeps serving. Fix the migration and deploy again"
+	case http.StatusNotFound, http.StatusMethodNotAllowed:
+		if what == "uploading" {
+			hint = "is --to the host's admin listener (sandkit serve --admin-addr), not the address it serves apps on?"
+		}
 	case http.StatusBadRequest:
 		hint = "the host refused the bundle: nothing was stored and the live version keeps serving"
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -65,6 +66,12 @@ func TestE2EDeploy(t *testing.T) {
 	l.Close()
 	code, stdout, stderr := runCLI(t, "", []string{token}, "deploy", app, "--to", closed)
 	expectOutput(t, code, stdout, stderr, 1, []string{"cannot reach the host", "--admin-addr"}, nil)
+
+	// Something else listens there (the apps' listener, say).
+	notAdmin := httptest.NewServer(http.NotFoundHandler())
+	defer notAdmin.Close()
+	code, stdout, stderr = runCLI(t, "", []string{token}, "deploy", app, "--to", notAdmin.URL)
+	expectOutput(t, code, stdout, stderr, 1, []string{"404 Not Found", "is --to the host's admin listener"}, nil)
 
 	// No token, then another app's.
 	code, stdout, stderr = runCLI(t, "", []string{"SANDKIT_DEPLOY_TOKEN="}, "deploy", app, "--to", url)
