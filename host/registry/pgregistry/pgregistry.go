@@ -42,17 +42,19 @@ import (
 const DefaultSchema = "sandkit__registry"
 
 // Channel is what an activation is announced on: NOTIFY sandkit_registry,
-// 'APP'.
+// 'APP'. A registry in another schema (WithSchema) uses the schema's name,
+// so that two registries in one database do not hear each other.
 const Channel = "sandkit_registry"
 
 // Registry is a registry.Registry in PostgreSQL. Make one with Open.
 type Registry struct {
-	pool   *pgxpool.Pool
-	url    string
-	schema string // quoted
-	cache  string
-	log    *slog.Logger
-	poll   time.Duration
+	pool    *pgxpool.Pool
+	url     string
+	schema  string // quoted
+	channel string
+	cache   string
+	log     *slog.Logger
+	poll    time.Duration
 }
 
 var _ registry.Registry = (*Registry)(nil)
@@ -64,7 +66,7 @@ type Option func(*Registry)
 // fleets in one database, or tests). It must not be a tenant's schema:
 // start it with "sandkit__".
 func WithSchema(schema string) Option {
-	return func(r *Registry) { r.schema = pgx.Identifier{schema}.Sanitize() }
+	return func(r *Registry) { r.schema, r.channel = pgx.Identifier{schema}.Sanitize(), schema }
 }
 
 // WithLogger sends the registry's warnings to log instead of slog.Default().
@@ -78,7 +80,7 @@ func WithPollInterval(d time.Duration) Option { return func(r *Registry) { r.pol
 // SANDKIT_DATABASE_URL), makes the registry's schema and tables if they are
 // missing, and keeps checked-out versions under cacheDir.
 func Open(ctx context.Context, adminURL, cacheDir string, opts ...Option) (*Registry, error) {
-	r := &Registry{url: adminURL, schema: pgx.Identifier{DefaultSchema}.Sanitize(), log: slog.Default(), poll: 5 * time.Second}
+	r := &Registry{url: adminURL, schema: pgx.Identifier{DefaultSchema}.Sanitize(), channel: Channel, log: slog.Default(), poll: 5 * time.Second}
 	for _, o := range opts {
 		o(r)
 	}
@@ -278,7 +280,7 @@ func (r *Registry) Activate(ctx context.Context, app, version string) error {
 
 // notify announces a change of app when tx commits.
 func (r *Registry) notify(ctx context.Context, tx pgx.Tx, app string) error {
-	_, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", Channel, app)
+	_, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", r.channel, app)
 	return err
 }
 

@@ -264,10 +264,10 @@ func TestFleetRefusesAndVerifies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Exec(ctx, "SELECT pg_notify($1, $2)", pgregistry.Channel, "../etc"); err != nil {
+	if _, err := conn.Exec(ctx, "SELECT pg_notify($1, $2)", schema, "../etc"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Exec(ctx, "SELECT pg_notify($1, $2)", pgregistry.Channel, "marker"); err != nil {
+	if _, err := conn.Exec(ctx, "SELECT pg_notify($1, $2)", schema, "marker"); err != nil {
 		t.Fatal(err)
 	}
 	marked := false
@@ -351,5 +351,49 @@ func TestTenantRoleCannotReadRegistry(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Changes finds what no notification announced: by its periodic re-read,
+// and after its listening connection is cut.
+func TestFleetChangesWithoutNotifications(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	url, schema, regs := fleet(t, 1)
+	r := regs[0]
+	bundle := helloC(t)
+	for range 2 {
+		if _, err := r.Put(ctx, "shop", bytes.NewReader(bundle), 1<<20); err != nil {
+			t.Fatal(err)
+		}
+	}
+	changes, err := r.Changes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	activate := func(n int) {
+		t.Helper()
+		if _, err := conn.Exec(ctx, "UPDATE "+pgx.Identifier{schema}.Sanitize()+".apps SET active = $1 WHERE name = 'shop'", n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	activate(1) // no NOTIFY
+	expectChange(t, changes, "shop")
+
+	var cut int
+	err = conn.QueryRow(ctx, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query = $1", "LISTEN "+pgx.Identifier{schema}.Sanitize()).Scan(&cut)
+	if err != nil || cut != 1 {
+		t.Fatalf("cutting the listening connection: %d cut, %v", cut, err)
+	}
+	activate(2)
+	expectChange(t, changes, "shop")
+	apps, _ := r.Apps(ctx)
+	if len(apps) != 1 || apps[0].Active != "v2" {
+		t.Errorf("Apps = %v", apps)
 	}
 }
