@@ -14,6 +14,7 @@ import (
 	"sandkit.dev/sandkit/artifact"
 	"sandkit.dev/sandkit/host/registry"
 	"sandkit.dev/sandkit/host/registry/pgregistry"
+	"sandkit.dev/sandkit/internal/pgtest"
 )
 
 // Two hosts share a registry in PostgreSQL: one deploys an app, the other
@@ -22,7 +23,7 @@ import (
 func ExampleOpen() {
 	url := os.Getenv("SANDKIT_TEST_POSTGRES")
 	if url == "" {
-		url = defaultTestPostgres
+		url = pgtest.DefaultURL
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

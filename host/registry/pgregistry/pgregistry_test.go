@@ -6,7 +6,6 @@ package pgregistry_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -21,7 +20,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"sandkit.dev/sandkit/host"
 	"sandkit.dev/sandkit/host/appdb"
@@ -33,33 +31,6 @@ import (
 	"sandkit.dev/sandkit/internal/pgtest"
 )
 
-// defaultTestPostgres is the database scripts/install-deps.sh creates.
-const defaultTestPostgres = "postgres://sandkit:sandkit@127.0.0.1:5432/sandkit_test?sslmode=disable"
-
-// postgresURL is the admin URL of the test database: SANDKIT_TEST_POSTGRES
-// or the one scripts/install-deps.sh creates. Skipped under -short.
-func postgresURL(t testing.TB) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("needs PostgreSQL")
-	}
-	u := os.Getenv("SANDKIT_TEST_POSTGRES")
-	if u == "" {
-		u = defaultTestPostgres
-	}
-	db, err := sql.Open("pgx", u)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err = db.PingContext(ctx)
-		cancel()
-		db.Close()
-	}
-	if err != nil {
-		t.Fatalf("PostgreSQL is unreachable: %v\nhint: run scripts/install-deps.sh, or set SANDKIT_TEST_POSTGRES", err)
-	}
-	return u
-}
-
 var discard = slog.New(slog.DiscardHandler)
 
 // fleet opens n registries ("hosts") on one fresh schema of the test
@@ -67,7 +38,7 @@ var discard = slog.New(slog.DiscardHandler)
 // test ends.
 func fleet(t *testing.T, n int) (url, schema string, regs []*pgregistry.Registry) {
 	t.Helper()
-	url = postgresURL(t)
+	url = pgtest.URL(t)
 	schema = fmt.Sprintf("sandkit__registry_t%d_%d", os.Getpid(), time.Now().UnixNano()%1e9)
 	t.Cleanup(func() {
 		conn, err := pgx.Connect(context.Background(), url)
@@ -94,25 +65,6 @@ func helloC(t *testing.T) []byte {
 	return registrytest.Pack(t, out)
 }
 
-// expectChange waits for want among the names ch delivers.
-func expectChange(t *testing.T, ch <-chan string, want string) {
-	t.Helper()
-	timeout := time.After(time.Minute)
-	for {
-		select {
-		case got, ok := <-ch:
-			if !ok {
-				t.Fatalf("Changes closed before delivering %q", want)
-			}
-			if got == want {
-				return
-			}
-		case <-timeout:
-			t.Fatalf("Changes did not deliver %q in a minute", want)
-		}
-	}
-}
-
 func TestFleetDeployServeDelete(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -137,7 +89,7 @@ func TestFleetDeployServeDelete(t *testing.T) {
 	if err := deployer.Activate(ctx, "shop", "v1"); err != nil {
 		t.Fatal(err)
 	}
-	expectChange(t, changes, "shop") // the other host hears of it
+	registrytest.ExpectChange(t, changes, "shop") // the other host hears of it
 	apps, err := other.Apps(ctx)
 	if err != nil || len(apps) != 1 || apps[0] != (registry.App{Name: "shop", Active: "v1"}) {
 		t.Fatalf("Apps = %v, %v", apps, err)
@@ -183,7 +135,7 @@ func TestFleetDeployServeDelete(t *testing.T) {
 	if err := deployer.Activate(ctx, "shop", "v2"); err != nil {
 		t.Fatal(err)
 	}
-	expectChange(t, changes, "shop")
+	registrytest.ExpectChange(t, changes, "shop")
 	var inv *registry.InvalidError
 	if err := deployer.DeleteVersion(ctx, "shop", "v2"); !errors.As(err, &inv) {
 		t.Errorf("deleting the active version: %v", err)
@@ -205,7 +157,7 @@ func TestFleetDeployServeDelete(t *testing.T) {
 	if err := deployer.Delete(ctx, "shop"); err != nil {
 		t.Fatal(err)
 	}
-	expectChange(t, changes, "shop")
+	registrytest.ExpectChange(t, changes, "shop")
 	if apps, _ := other.Apps(ctx); len(apps) != 0 {
 		t.Errorf("Apps after Delete = %v", apps)
 	}
@@ -383,7 +335,7 @@ func TestFleetChangesWithoutNotifications(t *testing.T) {
 		}
 	}
 	activate(1) // no NOTIFY
-	expectChange(t, changes, "shop")
+	registrytest.ExpectChange(t, changes, "shop")
 
 	var cut int
 	err = conn.QueryRow(ctx, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query = $1", "LISTEN "+pgx.Identifier{schema}.Sanitize()).Scan(&cut)
@@ -391,7 +343,7 @@ func TestFleetChangesWithoutNotifications(t *testing.T) {
 		t.Fatalf("cutting the listening connection: %d cut, %v", cut, err)
 	}
 	activate(2)
-	expectChange(t, changes, "shop")
+	registrytest.ExpectChange(t, changes, "shop")
 	apps, _ := r.Apps(ctx)
 	if len(apps) != 1 || apps[0].Active != "v2" {
 		t.Errorf("Apps = %v", apps)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"sandkit.dev/sandkit/artifact"
 	"sandkit.dev/sandkit/host/registry"
@@ -59,4 +60,24 @@ func Pack(t testing.TB, dir string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// ExpectChange waits, a minute at most, for want among the names a
+// registry's Changes delivers.
+func ExpectChange(t testing.TB, ch <-chan string, want string) {
+	t.Helper()
+	timeout := time.After(time.Minute)
+	for {
+		select {
+		case got, ok := <-ch:
+			if !ok {
+				t.Fatalf("Changes closed before delivering %q", want)
+			}
+			if got == want {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("Changes did not deliver %q in a minute", want)
+		}
+	}
 }
