@@ -25,6 +25,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -48,13 +49,14 @@ const Channel = "sandkit_registry"
 
 // Registry is a registry.Registry in PostgreSQL. Make one with Open.
 type Registry struct {
-	pool    *pgxpool.Pool
-	url     string
-	schema  string // quoted
-	channel string
-	cache   string
-	log     *slog.Logger
-	poll    time.Duration
+	pool      *pgxpool.Pool
+	url       string
+	rawSchema string
+	schema    string // quoted
+	channel   string
+	cache     string
+	log       *slog.Logger
+	poll      time.Duration
 }
 
 var _ registry.Registry = (*Registry)(nil)
@@ -63,26 +65,39 @@ var _ registry.Registry = (*Registry)(nil)
 type Option func(*Registry)
 
 // WithSchema keeps the tables in schema instead of DefaultSchema (two
-// fleets in one database, or tests). It must not be a tenant's schema:
-// start it with "sandkit__".
+// fleets in one database, or tests). So that it is no tenant's schema, it
+// must match SchemaRE: "sandkit__" and lower-case letters, digits and '_'.
 func WithSchema(schema string) Option {
-	return func(r *Registry) { r.schema, r.channel = pgx.Identifier{schema}.Sanitize(), schema }
+	return func(r *Registry) { r.rawSchema = schema }
 }
+
+// SchemaRE is what a registry's schema name matches.
+var SchemaRE = regexp.MustCompile(`^sandkit__[a-z0-9_]{1,54}$`)
 
 // WithLogger sends the registry's warnings to log instead of slog.Default().
 func WithLogger(log *slog.Logger) Option { return func(r *Registry) { r.log = log } }
 
 // WithPollInterval sets how often Changes re-reads the tables in case a
-// notification was missed (default 5s).
+// notification was missed (default 5s, also for 0 or less).
 func WithPollInterval(d time.Duration) Option { return func(r *Registry) { r.poll = d } }
 
 // Open connects to the database at adminURL (the host's
 // SANDKIT_DATABASE_URL), makes the registry's schema and tables if they are
 // missing, and keeps checked-out versions under cacheDir.
 func Open(ctx context.Context, adminURL, cacheDir string, opts ...Option) (*Registry, error) {
-	r := &Registry{url: adminURL, schema: pgx.Identifier{DefaultSchema}.Sanitize(), channel: Channel, log: slog.Default(), poll: 5 * time.Second}
+	r := &Registry{url: adminURL, rawSchema: DefaultSchema, log: slog.Default(), poll: 5 * time.Second}
 	for _, o := range opts {
 		o(r)
+	}
+	if !SchemaRE.MatchString(r.rawSchema) {
+		return nil, fmt.Errorf("registry schema %q: it must match %s, so that no tenant's schema is the registry's", r.rawSchema, SchemaRE)
+	}
+	r.schema, r.channel = pgx.Identifier{r.rawSchema}.Sanitize(), r.rawSchema
+	if r.rawSchema == DefaultSchema {
+		r.channel = Channel
+	}
+	if r.poll <= 0 {
+		r.poll = 5 * time.Second
 	}
 	abs, err := filepath.Abs(cacheDir)
 	if err != nil {
@@ -133,6 +148,7 @@ func (r *Registry) setup(ctx context.Context) error {
 				hash text NOT NULL,
 				created timestamptz NOT NULL DEFAULT now(),
 				PRIMARY KEY (app, hash))`,
+			"REVOKE ALL ON ALL TABLES IN SCHEMA " + s + " FROM PUBLIC",
 		} {
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return err

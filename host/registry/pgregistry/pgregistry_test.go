@@ -349,3 +349,13 @@ func TestFleetChangesWithoutNotifications(t *testing.T) {
 		t.Errorf("Apps = %v", apps)
 	}
 }
+
+func TestOpenRefusesATenantsSchema(t *testing.T) {
+	url := pgtest.URL(t)
+	for _, s := range []string{"sandkit_registry", "public", "sandkit__", `sandkit__x"; DROP TABLE y; --`} {
+		if r, err := pgregistry.Open(context.Background(), url, t.TempDir(), pgregistry.WithSchema(s)); err == nil {
+			r.Close()
+			t.Errorf("WithSchema(%q) was accepted", s)
+		}
+	}
+}
