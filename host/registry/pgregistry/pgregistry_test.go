@@ -14,7 +14,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -357,5 +359,33 @@ func TestOpenRefusesATenantsSchema(t *testing.T) {
 			r.Close()
 			t.Errorf("WithSchema(%q) was accepted", s)
 		}
+	}
+}
+
+func TestFleetConcurrentPutsGetDistinctVersions(t *testing.T) {
+	ctx := context.Background()
+	_, _, regs := fleet(t, 2)
+	bundle := helloC(t)
+	const n = 6
+	names := make(chan string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			v, err := regs[i%2].Put(ctx, "shop", bytes.NewReader(bundle), 1<<20)
+			if err != nil {
+				t.Error(err)
+			}
+			names <- v.Name
+		})
+	}
+	wg.Wait()
+	close(names)
+	var got []string
+	for s := range names {
+		got = append(got, s)
+	}
+	slices.Sort(got)
+	if want := []string{"v1", "v2", "v3", "v4", "v5", "v6"}; !slices.Equal(got, want) {
+		t.Errorf("versions %q, want %q", got, want)
 	}
 }
