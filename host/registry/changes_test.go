@@ -45,6 +45,9 @@ func TestChangesFollowEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	registrytest.ExpectChange(t, ch, "blog")
+	// Built again in place, as sandkit build -o does.
+	writeArtifact(t, filepath.Join(d.Path(), "blog"), nil, map[string][]byte{"public/new.txt": []byte("new")})
+	registrytest.ExpectChange(t, ch, "blog")
 	if err := os.RemoveAll(filepath.Join(d.Path(), "blog")); err != nil {
 		t.Fatal(err)
 	}

@@ -107,6 +107,7 @@ func Open(ctx context.Context, adminURL, cacheDir string, opts ...Option) (*Regi
 	if err := os.MkdirAll(filepath.Join(abs, stagingDir), 0o700); err != nil {
 		return nil, fmt.Errorf("registry cache %s: %w", abs, err)
 	}
+	registry.RemoveStale(filepath.Join(abs, stagingDir))
 	r.pool, err = pgxpool.New(ctx, adminURL)
 	if err != nil {
 		return nil, fmt.Errorf("registry: %w", err)
