@@ -8,29 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"sandkit.dev/sandkit/host/registry"
+	"sandkit.dev/sandkit/host/registry/internal/registrytest"
 )
-
-// expectChange waits for want among the names ch delivers.
-func expectChange(t *testing.T, ch <-chan string, want string) {
-	t.Helper()
-	timeout := time.After(time.Minute)
-	for {
-		select {
-		case got, ok := <-ch:
-			if !ok {
-				t.Fatalf("Changes closed before delivering %q", want)
-			}
-			if got == want {
-				return
-			}
-		case <-timeout:
-			t.Fatalf("Changes did not deliver %q in a minute", want)
-		}
-	}
-}
 
 func TestChangesFollowEvents(t *testing.T) {
 	// No poll: the events alone must be enough.
@@ -48,14 +29,14 @@ func TestChangesFollowEvents(t *testing.T) {
 	if err := d.Activate(ctx, "shop", "v1"); err != nil {
 		t.Fatal(err)
 	}
-	expectChange(t, ch, "shop")
+	registrytest.ExpectChange(t, ch, "shop")
 	if _, err := d.Put(ctx, "shop", bytes.NewReader(bundle), 1<<20); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.Activate(ctx, "shop", "v2"); err != nil {
 		t.Fatal(err)
 	}
-	expectChange(t, ch, "shop")
+	registrytest.ExpectChange(t, ch, "shop")
 
 	// A plain artifact folder renamed into the directory, then removed.
 	tmp := filepath.Join(d.Path(), ".blog.new")
@@ -63,22 +44,25 @@ func TestChangesFollowEvents(t *testing.T) {
 	if err := os.Rename(tmp, filepath.Join(d.Path(), "blog")); err != nil {
 		t.Fatal(err)
 	}
-	expectChange(t, ch, "blog")
+	registrytest.ExpectChange(t, ch, "blog")
+	// Built again in place, as sandkit build -o does.
+	writeArtifact(t, filepath.Join(d.Path(), "blog"), nil, map[string][]byte{"public/new.txt": []byte("new")})
+	registrytest.ExpectChange(t, ch, "blog")
 	if err := os.RemoveAll(filepath.Join(d.Path(), "blog")); err != nil {
 		t.Fatal(err)
 	}
-	expectChange(t, ch, "blog")
+	registrytest.ExpectChange(t, ch, "blog")
 
 	// A managed app's folder made by hand, its active file written last.
 	mine := filepath.Join(d.Path(), "mine")
 	writeArtifact(t, filepath.Join(mine, "versions", "v1"), nil, nil)
 	os.WriteFile(filepath.Join(mine, "active"), []byte("v1\n"), 0o644)
-	expectChange(t, ch, "mine")
+	registrytest.ExpectChange(t, ch, "mine")
 
 	if err := d.Delete(ctx, "shop"); err != nil {
 		t.Fatal(err)
 	}
-	expectChange(t, ch, "shop")
+	registrytest.ExpectChange(t, ch, "shop")
 
 	cancel()
 	for range ch { // closed once ctx is done

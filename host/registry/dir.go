@@ -40,8 +40,8 @@ const ArtifactVersion = "artifact"
 // on the directory's file system so that both end in a rename.
 const stateDir = ".sandkit"
 
-// versionRE is what a managed app's version name matches: v1, v2, ….
-var versionRE = regexp.MustCompile(`^v[1-9][0-9]{0,8}$`)
+// VersionRE is what the name of an uploaded version matches: v1, v2, ….
+var VersionRE = regexp.MustCompile(`^v[1-9][0-9]{0,8}$`)
 
 // Dir is a Registry kept in a bundle directory. Make one with OpenDir.
 type Dir struct {
@@ -168,7 +168,7 @@ func (d *Dir) active(app string) (string, bool) {
 			return "", false // uploaded, never activated
 		}
 		v := strings.TrimSpace(string(b))
-		if err != nil || !versionRE.MatchString(v) {
+		if err != nil || !VersionRE.MatchString(v) {
 			d.warnOnce(app+"/active", "registry: app skipped: its active file does not name a version", "app", app, "err", err)
 			return "", false
 		}
@@ -249,7 +249,7 @@ func (d *Dir) versionNumbers(app string) ([]int, error) {
 	}
 	var nums []int
 	for _, e := range ents {
-		if e.IsDir() && versionRE.MatchString(e.Name()) {
+		if e.IsDir() && VersionRE.MatchString(e.Name()) {
 			n, _ := strconv.Atoi(e.Name()[1:])
 			nums = append(nums, n)
 		}
@@ -271,7 +271,7 @@ func (d *Dir) Checkout(ctx context.Context, app, version string) (string, error)
 			return d.appDir(app), nil
 		}
 	case managed:
-		if versionRE.MatchString(version) {
+		if VersionRE.MatchString(version) {
 			p := filepath.Join(d.appDir(app), versionsDir, version)
 			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
 				return p, nil

@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"sandkit.dev/sandkit/host"
@@ -323,4 +324,34 @@ func BenchmarkPut(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestConcurrentPutsGetDistinctVersions(t *testing.T) {
+	ctx := context.Background()
+	d := openDir(t)
+	bundle := pack(t, helloC(t))
+	const n = 8
+	names := make(chan string, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			v, err := d.Put(ctx, "shop", bytes.NewReader(bundle), 1<<20)
+			if err != nil {
+				t.Error(err)
+			}
+			names <- v.Name
+		})
+	}
+	wg.Wait()
+	close(names)
+	var got []string
+	for s := range names {
+		got = append(got, s)
+	}
+	slices.Sort(got)
+	want := []string{"v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"}
+	if !slices.Equal(got, want) {
+		t.Errorf("versions %q, want %q", got, want)
+	}
+	expectVersions(t, d, "shop", want...)
 }

@@ -22,40 +22,19 @@ import (
 	"sandkit.dev/sandkit/compiler"
 	"sandkit.dev/sandkit/host"
 	"sandkit.dev/sandkit/host/registry"
+	"sandkit.dev/sandkit/host/registry/internal/registrytest"
 	"sandkit.dev/sandkit/internal/exampleapp"
 	"sandkit.dev/sandkit/routing"
 )
 
 // repoRoot is the sandkit module folder: the test runs in host/registry.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
-}
+func repoRoot(t testing.TB) string { return registrytest.RepoRoot(t, 2) }
 
 // writeArtifact writes an artifact of examples/hello-c to out, with wasm
 // as its one module (the example's own if nil) and extra files.
 func writeArtifact(t testing.TB, out string, wasm []byte, extra map[string][]byte) {
 	t.Helper()
-	if wasm == nil {
-		var err error
-		if wasm, err = os.ReadFile(filepath.Join(repoRoot(t), "examples", "hello-c", "routes", "c", "handler.wasm")); err != nil {
-			t.Fatal(err)
-		}
-	}
-	contents := map[string][]byte{
-		"sandkit.toml":          []byte("name = \"hello-c\"\n"),
-		"routes/c/handler.wasm": wasm,
-	}
-	for k, v := range extra {
-		contents[k] = v
-	}
-	if _, err := artifact.Write(out, artifact.Spec{App: "hello-c", Routes: []string{"c/handler.wasm"}, Contents: contents}); err != nil {
-		t.Fatal(err)
-	}
+	registrytest.WriteHelloC(t, repoRoot(t), out, wasm, extra)
 }
 
 // helloC is a fresh artifact of examples/hello-c.
@@ -67,14 +46,7 @@ func helloC(t testing.TB) string {
 }
 
 // pack is the bundle of the artifact in dir.
-func pack(t testing.TB, dir string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := registry.Pack(dir, &buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
+func pack(t testing.TB, dir string) []byte { return registrytest.Pack(t, dir) }
 
 // goHello is examples/hello built once, as an artifact.
 var goHello struct {

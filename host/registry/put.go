@@ -90,7 +90,7 @@ func (d *Dir) nextVersion(app string) (int, error) {
 	next := 1
 	for _, e := range ents {
 		name := strings.TrimSuffix(e.Name(), ".json")
-		if versionRE.MatchString(name) {
+		if VersionRE.MatchString(name) {
 			if n, _ := strconv.Atoi(name[1:]); n >= next {
 				next = n + 1
 			}

@@ -130,7 +130,8 @@ func extract(r io.Reader, dst string, maxBytes int64) error {
 					return entryError(hdr, err)
 				}
 			}
-			f, err := root.OpenFile(local, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			// Read-only: a version is never edited, by the host either.
+			f, err := root.OpenFile(local, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
 			if err != nil {
 				return entryError(hdr, err)
 			}
