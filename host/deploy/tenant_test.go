@@ -53,17 +53,11 @@ func TestMigrationsPlacement(t *testing.T) {
 // SANDKIT_DATABASE_URL, given by WithTenants) is migrated in its own schema
 // as its own role; a failing migration there aborts the activation too.
 func TestMigrationsPostgres(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs PostgreSQL")
-	}
-	pg := os.Getenv("SANDKIT_TEST_POSTGRES")
-	if pg == "" {
-		pg = "postgres://sandkit:sandkit@127.0.0.1:5432/sandkit_test?sslmode=disable"
-	}
+	pg := pgtest.URL(t)
 	ctx := context.Background()
 	admin, err := pgx.Connect(ctx, pg)
 	if err != nil {
-		t.Fatalf("PostgreSQL at the test URL is unreachable: %v\nhint: run scripts/install-deps.sh, or set SANDKIT_TEST_POSTGRES", err)
+		t.Fatal(err)
 	}
 	defer admin.Close(ctx)
 	app := fmt.Sprintf("pgdeploy-%d-%d", os.Getpid(), time.Now().UnixNano()%1e6)
