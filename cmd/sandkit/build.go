@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"os"
 	"time"
+
+	"sandkit.dev/sandkit/compiler"
 )
 
 var buildCmd = &command{
@@ -48,8 +50,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	dev := fs.Bool("dev", false, "build pages for development: readable code and source maps")
 	out := fs.String("o", "", "write the app's artifact to this folder (spec/artifact.md)")
-	noTypecheck := fs.Bool("no-typecheck", false, "do not type-check pages with tsc (done when the app has a tsconfig.json)")
-	tools := fs.String("tools-dir", toolsDir(), "where sandkit installs its own tools (the pinned TypeScript)")
+	check := releaseFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, buildUsage)
 		fs.PrintDefaults()
@@ -63,17 +64,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	res, err := buildHandlers(ctx, dir, log)
+	res, err := buildRelease(ctx, dir, *dev, check.typecheck(), *check.tools, log)
 	if err != nil {
 		return err
-	}
-	if err := buildPages(ctx, dir, *dev, log); err != nil {
-		return err
-	}
-	if !*noTypecheck {
-		if err := typeCheck(ctx, dir, *tools, log); err != nil {
-			return err
-		}
 	}
 	if *out != "" {
 		return writeArtifact(dir, *out, stdout)
@@ -98,6 +91,42 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "  routes/%s\n", r)
 	}
 	return nil
+}
+
+// releaseFlags defines the type check's flags of a command that builds a
+// release (build, deploy) on fs.
+func releaseFlags(fs *flag.FlagSet) releaseCheck {
+	return releaseCheck{
+		skip:  fs.Bool("no-typecheck", false, "do not type-check pages with tsc (done when the app has a tsconfig.json)"),
+		tools: fs.String("tools-dir", toolsDir(), "where sandkit installs its own tools (the pinned TypeScript)"),
+	}
+}
+
+// releaseCheck is how a release build type-checks pages, from its flags.
+type releaseCheck struct {
+	skip  *bool
+	tools *string
+}
+
+func (c releaseCheck) typecheck() bool { return !*c.skip }
+
+// buildRelease builds what an artifact holds: the app's Go handlers, its
+// pages and, if typecheck, the pages' type check (with the TypeScript
+// installed under tools).
+func buildRelease(ctx context.Context, dir string, dev, typecheck bool, tools string, log *slog.Logger) (*compiler.Result, error) {
+	res, err := buildHandlers(ctx, dir, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := buildPages(ctx, dir, dev, log); err != nil {
+		return nil, err
+	}
+	if typecheck {
+		if err := typeCheck(ctx, dir, tools, log); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 // appDirArg returns the app folder named by the positional arguments (the

@@ -28,7 +28,7 @@ type command struct {
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
-var commands = []*command{newCmd, devCmd, serveCmd, buildCmd, generateCmd, migrateCmd, configCmd, routesCmd, checkCmd, upgradeCmd, versionCmd}
+var commands = []*command{newCmd, devCmd, serveCmd, buildCmd, deployCmd, generateCmd, migrateCmd, configCmd, routesCmd, checkCmd, upgradeCmd, versionCmd}
 
 const usage = `sandkit builds and serves web apps whose code runs in a WebAssembly sandbox.
 

@@ -40,3 +40,22 @@ func TestProgress(t *testing.T) {
 		t.Error("a step shorter than the first period logged")
 	}
 }
+
+// A transfer's progress lines say how much of it is sent.
+func TestProgressBytes(t *testing.T) {
+	c := make(chan slog.Record, 16)
+	var sent int64 = 1_500_000
+	done := progressLoop(slog.New(lineHandler{c}), "uploading", time.Millisecond, time.Hour, sentAttrs(func() int64 { return sent }, 4_000_000))
+	r := <-c
+	done()
+	var got string
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "sent" {
+			got = a.Value.String()
+		}
+		return true
+	})
+	if r.Message != "uploading…" || got != "1.5MB/4.0MB" {
+		t.Errorf("record %q sent=%q", r.Message, got)
+	}
+}

@@ -8,6 +8,22 @@
 // only state a host needs besides the apps' databases: hosts are otherwise
 // stateless and interchangeable. spec/hosting.md describes the layout and
 // the rules a Registry follows.
+//
+// A deploy is a bundle: the artifact folder as a gzip-compressed tar, which
+// Pack writes. Put checks it (Unpack: bounded, no path leaves the folder,
+// regular files only, the manifest's hashes, the modules' imports, the
+// settings) and stores it as the app's next version, v1, v2, …; Activate
+// makes one the version served:
+//
+//	reg, err := registry.OpenDir("/srv/apps")
+//	var bundle bytes.Buffer
+//	err = registry.Pack("dist", &bundle)             // sandkit build blog -o dist
+//	v, err := reg.Put(ctx, "blog", &bundle, 256<<20) // refused: an *InvalidError
+//	err = reg.Activate(ctx, "blog", v.Name)
+//
+// A host lists the apps (Apps), opens each active version where Checkout
+// says (host.OpenApp with host.WithTenant, its data in DataDir), and
+// re-reads an app when Changes names it.
 package registry
 
 import (
@@ -70,11 +86,24 @@ type Version struct {
 // ErrNotFound is returned for an app or version the registry does not hold.
 var ErrNotFound = errors.New("not found")
 
+// ErrTooLarge is wrapped by the *InvalidError of a bundle that is larger
+// than Put's maxBytes (compressed) or than the bounds on what it holds
+// (uncompressed): the deploy API answers it 413, other refusals 400.
+var ErrTooLarge = errors.New("bundle too large")
+
 // InvalidError is a bundle or request the registry refuses; its message says
-// why, for the person deploying.
-type InvalidError struct{ Reason string }
+// why, for the person deploying. Err, if set, is a sentinel it wraps
+// (ErrTooLarge).
+type InvalidError struct {
+	Reason string
+	Err    error
+}
 
 func (e *InvalidError) Error() string { return e.Reason }
+
+// Unwrap returns Err, so that errors.Is(err, ErrTooLarge) holds for a
+// bundle refused for its size.
+func (e *InvalidError) Unwrap() error { return e.Err }
 
 // NameRE is what an app's name must match: a DNS label, since apps are
 // served as <name>.<base domain>.
