@@ -222,9 +222,25 @@ func typeName(t byte) string {
 	return fmt.Sprintf("tar entry of type %q", t)
 }
 
+// browserTrees are the folders of an artifact the host serves to browsers
+// as they are and never runs: a .wasm there is the app's client code, with
+// its own imports (public/, and the pages' client assets, pageserve.Client).
+var browserTrees = []string{"public/", ".sandkit/build/pages/client/"}
+
+// browserFile reports whether the artifact file p is served, not run.
+func browserFile(p string) bool {
+	for _, t := range browserTrees {
+		if strings.HasPrefix(p, t) {
+			return true
+		}
+	}
+	return false
+}
+
 // Check checks the artifact folder dir as an upload: the manifest and every
-// file it lists (artifact.Open), no file it does not list, every .wasm
-// module's imports (only the ABI's and WASI preview 1's functions) and the
+// file it lists (artifact.Open), no file it does not list, the imports of
+// every .wasm module the host may run (only the ABI's and WASI preview 1's
+// functions; not those under browserTrees, which browsers run) and the
 // settings, read with an empty environment as a tenant's are. A refusal is
 // an *InvalidError.
 func Check(dir string) (*artifact.Manifest, error) {
@@ -252,7 +268,7 @@ func Check(dir string) (*artifact.Manifest, error) {
 		return nil, err
 	}
 	for _, f := range m.Files {
-		if path.Ext(f.Path) != ".wasm" {
+		if path.Ext(f.Path) != ".wasm" || browserFile(f.Path) {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))

@@ -142,3 +142,17 @@ func TestPutRefusesTooManyEntries(t *testing.T) {
 	_, err := d.Put(context.Background(), "shop", bytes.NewReader(tarball(t, true, es...)), 1<<20)
 	expectRefused(t, d, "shop", err, "more than 20000 files")
 }
+
+// A .wasm the browser runs (public/, the pages' client assets) has its own
+// imports: it is not refused for them.
+func TestPutAcceptsBrowserWasm(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "a")
+	writeArtifact(t, out, nil, map[string][]byte{
+		"public/app.wasm":                    wasmImporting("wbg", "__wbindgen_throw"),
+		".sandkit/build/pages/client/x.wasm": wasmImporting("env", "memory_grow"),
+	})
+	d := openDir(t)
+	if _, err := d.Put(context.Background(), "shop", bytes.NewReader(pack(t, out)), 1<<20); err != nil {
+		t.Fatal(err)
+	}
+}
