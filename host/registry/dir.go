@@ -48,6 +48,7 @@ type Dir struct {
 	dir  string
 	log  *slog.Logger
 	poll time.Duration
+	env  func(app string) func(string) (string, bool)
 
 	mu     sync.Mutex // serialises the writes of this process: numbering, active, tokens
 	warned sync.Map   // folder names already warned about
@@ -63,6 +64,15 @@ func WithLogger(log *slog.Logger) DirOption { return func(d *Dir) { d.log = log 
 // WithPollInterval sets how often Changes re-reads the directory in case a
 // file system event was missed (default 10s; 0 or less turns it off).
 func WithPollInterval(p time.Duration) DirOption { return func(d *Dir) { d.poll = p } }
+
+// WithEnv gives Put each app's environment to read its settings with (what
+// the host gives the tenant: [apps.NAME.env] of its configuration), so
+// that a setting read from_env with no default checks out. Without it, or
+// where env returns nil, an upload's settings are read with an empty
+// environment.
+func WithEnv(env func(app string) func(string) (string, bool)) DirOption {
+	return func(d *Dir) { d.env = env }
+}
 
 var _ Registry = (*Dir)(nil)
 

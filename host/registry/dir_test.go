@@ -114,7 +114,7 @@ func TestDeployServeRollBackDelete(t *testing.T) {
 	}
 	// Serving wrote nothing into the version: it is still exactly the
 	// upload.
-	if _, err := registry.Check(dir); err != nil {
+	if _, err := registry.Check(dir, nil); err != nil {
 		t.Errorf("the served version changed: %v", err)
 	}
 

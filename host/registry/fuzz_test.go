@@ -30,7 +30,7 @@ func FuzzUnpack(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer os.RemoveAll(dst)
-		_, err := registry.Unpack(bytes.NewReader(bundle), 1<<16, dst)
+		_, err := registry.Unpack(bytes.NewReader(bundle), 1<<16, dst, nil)
 		var inv *registry.InvalidError
 		if err != nil && !errors.As(err, &inv) {
 			t.Fatalf("a refusal that is not an *InvalidError: %v", err)

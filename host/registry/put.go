@@ -36,7 +36,11 @@ func (d *Dir) Put(ctx context.Context, app string, bundle io.Reader, maxBytes in
 	if err := os.Mkdir(art, 0o755); err != nil {
 		return Version{}, fmt.Errorf("app %q: %w", app, err)
 	}
-	b, err := Unpack(bundle, maxBytes, art)
+	var env func(string) (string, bool)
+	if d.env != nil {
+		env = d.env(app)
+	}
+	b, err := Unpack(bundle, maxBytes, art, env)
 	if err != nil {
 		return Version{}, fmt.Errorf("app %q: %w", app, err)
 	}

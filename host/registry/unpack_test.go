@@ -142,3 +142,49 @@ func TestPutRefusesTooManyEntries(t *testing.T) {
 	_, err := d.Put(context.Background(), "shop", bytes.NewReader(tarball(t, true, es...)), 1<<20)
 	expectRefused(t, d, "shop", err, "more than 20000 files")
 }
+
+// A .wasm the browser runs (public/, the pages' client assets) has its own
+// imports: it is not refused for them.
+func TestPutAcceptsBrowserWasm(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "a")
+	writeArtifact(t, out, nil, map[string][]byte{
+		"public/app.wasm":                    wasmImporting("wbg", "__wbindgen_throw"),
+		".sandkit/build/pages/client/x.wasm": wasmImporting("env", "memory_grow"),
+	})
+	d := openDir(t)
+	if _, err := d.Put(context.Background(), "shop", bytes.NewReader(pack(t, out)), 1<<20); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Settings are read with the tenant's environment where the host gives
+// one (WithEnv): a setting from_env with no default checks out then, and
+// only then.
+func TestPutReadsSettingsWithTheTenantsEnvironment(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "a")
+	writeArtifact(t, out, nil, map[string][]byte{"sandkit.toml": []byte("name = \"hello-c\"\n[env]\nAPI_KEY = { from_env = \"SHOP_API_KEY\" }\n")})
+	bundle := pack(t, out)
+	ctx := context.Background()
+
+	d := openDir(t)
+	_, err := d.Put(ctx, "shop", bytes.NewReader(bundle), 1<<20)
+	expectRefused(t, d, "shop", err, "SHOP_API_KEY, which is not set")
+
+	env := func(app string) func(string) (string, bool) {
+		if app != "shop" {
+			return nil
+		}
+		return func(k string) (string, bool) {
+			if k == "SHOP_API_KEY" {
+				return "k", true
+			}
+			return "", false
+		}
+	}
+	d = openDir(t, registry.WithEnv(env))
+	if _, err := d.Put(ctx, "shop", bytes.NewReader(bundle), 1<<20); err != nil {
+		t.Fatalf("with the tenant's environment: %v", err)
+	}
+	_, err = d.Put(ctx, "blog", bytes.NewReader(bundle), 1<<20) // another tenant's is not shop's
+	expectRefused(t, d, "blog", err, "SHOP_API_KEY, which is not set")
+}

@@ -84,7 +84,7 @@ func (r *Registry) Checkout(ctx context.Context, app, version string) (string, e
 	if err := os.Mkdir(art, 0o755); err != nil {
 		return "", err
 	}
-	if _, err := registry.Unpack(bytes.NewReader(bundle), int64(len(bundle)), art); err != nil {
+	if _, err := registry.Unpack(bytes.NewReader(bundle), int64(len(bundle)), art, r.appEnv(app)); err != nil {
 		return "", fmt.Errorf("app %q: checkout %s: %w", app, version, err)
 	}
 	if err := r.adopt(app, version, sum, art); err != nil {

@@ -57,6 +57,7 @@ type Registry struct {
 	cache     string
 	log       *slog.Logger
 	poll      time.Duration
+	env       func(app string) func(string) (string, bool)
 }
 
 var _ registry.Registry = (*Registry)(nil)
@@ -73,6 +74,21 @@ func WithSchema(schema string) Option {
 
 // SchemaRE is what a registry's schema name matches.
 var SchemaRE = regexp.MustCompile(`^sandkit__[a-z0-9_]{1,54}$`)
+
+// WithEnv gives each app's environment to read its settings with when an
+// upload or a checkout is checked (registry.WithEnv); an empty one
+// otherwise.
+func WithEnv(env func(app string) func(string) (string, bool)) Option {
+	return func(r *Registry) { r.env = env }
+}
+
+// appEnv is the environment app's settings are checked with.
+func (r *Registry) appEnv(app string) func(string) (string, bool) {
+	if r.env == nil {
+		return nil
+	}
+	return r.env(app)
+}
 
 // WithLogger sends the registry's warnings to log instead of slog.Default().
 func WithLogger(log *slog.Logger) Option { return func(r *Registry) { r.log = log } }
@@ -244,7 +260,7 @@ func (r *Registry) Put(ctx context.Context, app string, bundle io.Reader, maxByt
 		return registry.Version{}, err
 	}
 	var raw bytes.Buffer
-	b, err := registry.Unpack(io.TeeReader(bundle, &raw), maxBytes, art)
+	b, err := registry.Unpack(io.TeeReader(bundle, &raw), maxBytes, art, r.appEnv(app))
 	if err != nil {
 		return registry.Version{}, fmt.Errorf("app %q: %w", app, err)
 	}

@@ -102,7 +102,7 @@ func TestFleetDeployServeDelete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := registry.Check(dir); err != nil {
+	if _, err := registry.Check(dir, nil); err != nil {
 		t.Errorf("the checkout is not the artifact: %v", err)
 	}
 	engine, err := host.NewEngine(host.WithLogger(discard))
