@@ -70,11 +70,24 @@ type Version struct {
 // ErrNotFound is returned for an app or version the registry does not hold.
 var ErrNotFound = errors.New("not found")
 
+// ErrTooLarge is wrapped by the *InvalidError of a bundle that is larger
+// than Put's maxBytes (compressed) or than the bounds on what it holds
+// (uncompressed): the deploy API answers it 413, other refusals 400.
+var ErrTooLarge = errors.New("bundle too large")
+
 // InvalidError is a bundle or request the registry refuses; its message says
-// why, for the person deploying.
-type InvalidError struct{ Reason string }
+// why, for the person deploying. Err, if set, is a sentinel it wraps
+// (ErrTooLarge).
+type InvalidError struct {
+	Reason string
+	Err    error
+}
 
 func (e *InvalidError) Error() string { return e.Reason }
+
+// Unwrap returns Err, so that errors.Is(err, ErrTooLarge) holds for a
+// bundle refused for its size.
+func (e *InvalidError) Unwrap() error { return e.Err }
 
 // NameRE is what an app's name must match: a DNS label, since apps are
 // served as <name>.<base domain>.
