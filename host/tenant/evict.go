@@ -55,8 +55,8 @@ func (h *Host) evict(t *tenant, why string) {
 		return
 	}
 	t.evictions.Add(1)
-	h.log.Info("app unloaded", "app", t.name, "app_version", l.version, "why", why, "memory_bytes", l.memory)
-	h.observe(Event{Kind: EventEvict, App: t.name, Version: l.version})
+	h.log.Info("app unloaded", "app", t.name, "app_version", l.version.Name, "why", why, "memory_bytes", l.memory)
+	h.observe(Event{Kind: EventEvict, App: t.name, Version: l.version.Name})
 }
 
 // enforceBudget unloads the least recently used tenants other than keep

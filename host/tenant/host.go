@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -85,7 +86,7 @@ func New(ctx context.Context, engine *host.Engine, reg registry.Registry, cfg Co
 		return nil, fmt.Errorf("registry: %w", err)
 	}
 	for _, a := range apps {
-		h.tenants[a.Name] = h.newTenant(a.Name, a.Active)
+		h.tenants[a.Name] = h.newTenant(a.Name, registry.Version{Name: a.Active})
 	}
 	h.bg.Add(2)
 	go func() {
@@ -101,7 +102,7 @@ func New(ctx context.Context, engine *host.Engine, reg registry.Registry, cfg Co
 	return h, nil
 }
 
-func (h *Host) newTenant(name, active string) *tenant {
+func (h *Host) newTenant(name string, active registry.Version) *tenant {
 	return &tenant{name: name, h: h, active: active, lim: newLimiter(h.cfg.LimitsOf(name))}
 }
 
@@ -137,6 +138,7 @@ func (h *Host) Apps() []string {
 	for name := range h.tenants {
 		out = append(out, name)
 	}
+	sort.Strings(out)
 	return out
 }
 
@@ -177,6 +179,7 @@ func (t *tenant) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	err := t.lim.admit(r.Context(), func() {
 		h.log.Debug("request queued", "app", t.name, "request_id", id(), "method", r.Method, "path", r.URL.Path)
+		h.observe(Event{Kind: EventQueued, App: t.name})
 	})
 	if err != nil {
 		if r.Context().Err() != nil {
@@ -225,20 +228,14 @@ func (h *Host) refresh(name string) {
 	if !registry.NameRE.MatchString(name) {
 		return // a hint only, never trusted
 	}
-	versions, err := h.reg.Versions(h.ctx, name)
-	if err != nil && !errors.Is(err, registry.ErrNotFound) {
+	active, err := h.activeOf(name)
+	if err != nil && !errors.Is(err, errGone) {
 		h.log.Error("registry: reading an app's versions", "app", name, "err", err)
 		return
 	}
-	active := ""
-	for _, v := range versions {
-		if v.Active {
-			active = v.Name
-		}
-	}
 	h.mu.Lock()
 	t := h.tenants[name]
-	if active == "" {
+	if errors.Is(err, errGone) {
 		delete(h.tenants, name)
 		h.mu.Unlock()
 		if t != nil {
@@ -247,13 +244,15 @@ func (h *Host) refresh(name string) {
 			t.mu.Unlock()
 			t.unload()
 			h.log.Info("app removed", "app", name)
+			h.observe(Event{Kind: EventRemove, App: name})
 		}
 		return
 	}
 	if t == nil {
 		h.tenants[name] = h.newTenant(name, active)
 		h.mu.Unlock()
-		h.log.Info("app added", "app", name, "app_version", active)
+		h.log.Info("app added", "app", name, "app_version", active.Name)
+		h.observe(Event{Kind: EventAdd, App: name, Version: active.Name})
 		return
 	}
 	h.mu.Unlock()
@@ -261,6 +260,24 @@ func (h *Host) refresh(name string) {
 	t.active = active
 	t.mu.Unlock()
 	t.swapTo(active)
+}
+
+// activeOf reads app name's active version from the registry; errGone if
+// it has none.
+func (h *Host) activeOf(name string) (registry.Version, error) {
+	versions, err := h.reg.Versions(h.ctx, name)
+	if errors.Is(err, registry.ErrNotFound) {
+		return registry.Version{}, errGone
+	}
+	if err != nil {
+		return registry.Version{}, err
+	}
+	for _, v := range versions {
+		if v.Active {
+			return v, nil
+		}
+	}
+	return registry.Version{}, errGone
 }
 
 // observe reports e to the observer, if there is one.

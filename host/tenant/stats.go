@@ -19,13 +19,21 @@ const (
 	EventEvict
 	// EventLimit: a request was refused 503 at the app's limits.
 	EventLimit
+	// EventQueued: a request waits in the app's queue.
+	EventQueued
+	// EventSwap: a new active version serves (Version); the old one
+	// closes once its requests are done.
+	EventSwap
+	// EventAdd and EventRemove: the registry gained or lost the app.
+	EventAdd
+	EventRemove
 )
 
 // Event is one load, unload or limit hit of a tenant.
 type Event struct {
 	Kind    EventKind
 	App     string
-	Version string        // EventLoad, EventEvict
+	Version string        // EventLoad, EventEvict, EventSwap, EventAdd
 	Took    time.Duration // EventLoad
 }
 
@@ -73,9 +81,9 @@ func (h *Host) Stats() []TenantStats {
 			WakeTotal:    time.Duration(t.wakeTotal.Load()),
 		}
 		t.mu.Lock()
-		s.Active = t.active
+		s.Active = t.active.Name
 		if t.cur != nil {
-			s.Loaded, s.Memory = t.cur.version, t.cur.memory
+			s.Loaded, s.Memory = t.cur.version.Name, t.cur.memory
 		}
 		t.mu.Unlock()
 		out = append(out, s)

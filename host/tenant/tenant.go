@@ -18,6 +18,7 @@ import (
 
 	"sandkit.dev/sandkit/host"
 	"sandkit.dev/sandkit/host/appdb"
+	"sandkit.dev/sandkit/host/registry"
 )
 
 // errGone is a tenant removed from the registry while a request waited.
@@ -30,10 +31,10 @@ type tenant struct {
 	lim  *limiter
 
 	mu       sync.Mutex
-	active   string        // the registry's active version, as last read
-	cur      *loaded       // the version serving; nil when not loaded
-	loading  chan struct{} // closed when the load under way ends; nil if none
-	loadErr  error         // the last load's failure, until failedAt+load_retry
+	active   registry.Version // the registry's active version, as last read
+	cur      *loaded          // the version serving; nil when not loaded
+	loading  chan struct{}    // closed when the load under way ends; nil if none
+	loadErr  error            // the last load's failure, until failedAt+load_retry
 	failedAt time.Time
 	removed  bool
 	migrated map[string]bool // versions whose migrations this process applied
@@ -49,9 +50,15 @@ type tenant struct {
 // loaded is one opened version of a tenant.
 type loaded struct {
 	app     *host.App
-	version string
+	version registry.Version
 	memory  int64
 	refs    sync.WaitGroup // requests using it
+}
+
+// same reports whether a and b are one version: a plain artifact folder
+// written again keeps its name, not its time.
+func same(a, b registry.Version) bool {
+	return a.Name == b.Name && a.Created.Equal(b.Created) && a.SHA256 == b.SHA256
 }
 
 // acquire returns the loaded version to serve a request with, loading it
@@ -85,20 +92,31 @@ func (t *tenant) acquire(ctx context.Context) (*loaded, error) {
 		}
 		ch := make(chan struct{})
 		t.loading = ch
-		version := t.active
 		t.mu.Unlock()
 
 		// The load belongs to the host, not to the request that started
-		// it: others wait for it too.
-		l, err := t.open(t.h.ctx, version, "first request")
+		// it: others wait for it too. The registry is read again first, for
+		// the version's identity (a plain artifact's time) and in case it
+		// changed.
+		version, err := t.h.activeOf(t.name)
+		var l *loaded
+		if err == nil {
+			t.mu.Lock()
+			t.active = version
+			t.mu.Unlock()
+			l, err = t.open(t.h.ctx, version, "first request")
+		}
 		t.mu.Lock()
 		close(ch)
 		t.loading = nil
 		if err != nil {
 			t.loadErr, t.failedAt = err, time.Now()
 			t.mu.Unlock()
+			if errors.Is(err, errGone) {
+				return nil, err // removed from the registry: refresh drops it
+			}
 			t.loadFailures.Add(1)
-			t.h.log.Error("app failed to load", "app", t.name, "app_version", version, "err", err, "retry_after", t.h.cfg.LoadRetry)
+			t.h.log.Error("app failed to load", "app", t.name, "app_version", version.Name, "err", err, "retry_after", t.h.cfg.LoadRetry)
 			return nil, err
 		}
 		t.loadErr = nil
@@ -108,7 +126,7 @@ func (t *tenant) acquire(ctx context.Context) (*loaded, error) {
 			return nil, errGone
 		}
 		t.cur = l
-		stale := t.active != version
+		stale := !same(t.active, version)
 		t.mu.Unlock()
 		t.h.enforceBudget(t)
 		if stale {
@@ -119,30 +137,30 @@ func (t *tenant) acquire(ctx context.Context) (*loaded, error) {
 
 // open checks out, migrates, opens and warms version; why says what asked
 // for it, for the log.
-func (t *tenant) open(ctx context.Context, version, why string) (*loaded, error) {
+func (t *tenant) open(ctx context.Context, version registry.Version, why string) (*loaded, error) {
 	h := t.h
 	start := time.Now()
-	dir, err := h.reg.Checkout(ctx, t.name, version)
+	dir, err := h.reg.Checkout(ctx, t.name, version.Name)
 	if err != nil {
-		return nil, fmt.Errorf("app %q: version %s: %w", t.name, version, err)
+		return nil, fmt.Errorf("app %q: version %s: %w", t.name, version.Name, err)
 	}
 	p, err := h.place(t.name, dir)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.migrate(ctx, dir, version, p); err != nil {
+	if err := t.migrate(ctx, dir, version.Name, p); err != nil {
 		return nil, err
 	}
 	app, err := host.OpenApp(ctx, h.engine, dir, host.WithTenant(p.tenant), host.WithInstanceBudget(p.budget))
 	if err != nil {
-		return nil, fmt.Errorf("app %q: version %s: %w", t.name, version, err)
+		return nil, fmt.Errorf("app %q: version %s: %w", t.name, version.Name, err)
 	}
 	took := time.Since(start)
 	t.loads.Add(1)
 	t.lastWake.Store(int64(took))
 	t.wakeTotal.Add(int64(took))
-	h.log.Info("app loaded", "app", t.name, "app_version", version, "why", why, "took", took.Round(100*time.Microsecond), "memory_bytes", p.memory)
-	h.observe(Event{Kind: EventLoad, App: t.name, Version: version, Took: took})
+	h.log.Info("app loaded", "app", t.name, "app_version", version.Name, "why", why, "took", took.Round(100*time.Microsecond), "memory_bytes", p.memory)
+	h.observe(Event{Kind: EventLoad, App: t.name, Version: version.Name, Took: took})
 	return &loaded{app: app, version: version, memory: p.memory}, nil
 }
 
@@ -182,22 +200,22 @@ func (t *tenant) migrate(ctx context.Context, dir, version string, p placement) 
 // swapTo opens version beside the one serving and swaps it in; the old one
 // closes once its requests are done. A tenant not loaded is left so: its
 // next request loads the active version.
-func (t *tenant) swapTo(version string) {
+func (t *tenant) swapTo(version registry.Version) {
 	t.swapMu.Lock()
 	defer t.swapMu.Unlock()
 	t.mu.Lock()
 	cur := t.cur
 	t.mu.Unlock()
-	if cur == nil || cur.version == version {
+	if cur == nil || same(cur.version, version) {
 		return
 	}
 	l, err := t.open(t.h.ctx, version, "activated")
 	if err != nil {
-		t.h.log.Error("new version failed to open; the old one keeps serving", "app", t.name, "app_version", version, "serving", cur.version, "err", err)
+		t.h.log.Error("new version failed to open; the old one keeps serving", "app", t.name, "app_version", version.Name, "serving", cur.version.Name, "err", err)
 		return
 	}
 	t.mu.Lock()
-	if t.removed || t.active != version {
+	if t.removed || !same(t.active, version) {
 		// Removed or superseded while it opened: never served.
 		t.mu.Unlock()
 		t.h.retire(t, l)
@@ -207,7 +225,8 @@ func (t *tenant) swapTo(version string) {
 	t.cur = l
 	t.mu.Unlock()
 	t.swaps.Add(1)
-	t.h.log.Info("app version swapped", "app", t.name, "app_version", version, "from", versionOf(old))
+	t.h.log.Info("app version swapped", "app", t.name, "app_version", version.Name, "from", versionOf(old))
+	t.h.observe(Event{Kind: EventSwap, App: t.name, Version: version.Name})
 	t.h.retire(t, old)
 	t.h.enforceBudget(t)
 }
@@ -227,7 +246,7 @@ func versionOf(l *loaded) string {
 	if l == nil {
 		return ""
 	}
-	return l.version
+	return l.version.Name
 }
 
 // retire closes l once the requests using it are done; nil is nothing.
@@ -240,7 +259,7 @@ func (h *Host) retire(t *tenant, l *loaded) {
 		defer h.bg.Done()
 		l.refs.Wait()
 		if err := l.app.Close(context.Background()); err != nil {
-			h.log.Warn("closing an app version", "app", t.name, "app_version", l.version, "err", err)
+			h.log.Warn("closing an app version", "app", t.name, "app_version", l.version.Name, "err", err)
 		}
 	}()
 }
