@@ -113,11 +113,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
-	engineOpts := []host.EngineOption{host.WithLogger(log)}
-	if *sf.cacheDir != "" {
-		engineOpts = append(engineOpts, host.WithCacheDir(*sf.cacheDir))
-	}
-	engine, err := host.NewEngine(engineOpts...)
+	engine, err := sf.newEngine(log)
 	if err != nil {
 		return err
 	}

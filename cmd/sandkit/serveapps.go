@@ -17,7 +17,6 @@ import (
 	"strings"
 
 	"sandkit.dev/sandkit/artifact"
-	"sandkit.dev/sandkit/host"
 	"sandkit.dev/sandkit/host/registry"
 	"sandkit.dev/sandkit/host/tenant"
 )
@@ -90,11 +89,7 @@ func runServeApps(ctx context.Context, fs *flag.FlagSet, af *appsFlags, sf *serv
 	}
 	defer ln.Close()
 
-	engineOpts := []host.EngineOption{host.WithLogger(log)}
-	if *sf.cacheDir != "" {
-		engineOpts = append(engineOpts, host.WithCacheDir(*sf.cacheDir))
-	}
-	engine, err := host.NewEngine(engineOpts...)
+	engine, err := sf.newEngine(log)
 	if err != nil {
 		return err
 	}

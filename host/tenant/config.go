@@ -247,21 +247,7 @@ func (c Config) withDefaults() Config {
 // host's [limits], the tenant-only limits filled with their defaults. The
 // app settings' limits left zero are not capped.
 func (c Config) LimitsOf(name string) Limits {
-	l := overlay(c.Limits, c.Apps[name].Limits)
-	d := DefaultConfig.Limits
-	if l.Concurrency == 0 {
-		l.Concurrency = d.Concurrency
-	}
-	if l.Queue == 0 {
-		l.Queue = d.Queue
-	}
-	if l.QueueTimeout == 0 {
-		l.QueueTimeout = d.QueueTimeout
-	}
-	if l.MemoryBytes == 0 {
-		l.MemoryBytes = d.MemoryBytes
-	}
-	return l
+	return overlay(DefaultConfig.Limits, overlay(c.Limits, c.Apps[name].Limits))
 }
 
 // overlay returns base with every field top sets (non-zero) replaced.
