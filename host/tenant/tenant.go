@@ -231,8 +231,8 @@ func (t *tenant) swapTo(version registry.Version) {
 	t.h.enforceBudget(t)
 }
 
-// unload stops serving t's loaded version (if any) and reports whether
-// there was one; it closes once its requests are done.
+// unload stops serving t's loaded version and returns it (nil if none was
+// loaded); it closes once its requests are done.
 func (t *tenant) unload() *loaded {
 	t.mu.Lock()
 	l := t.cur
