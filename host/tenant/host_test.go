@@ -465,3 +465,34 @@ func TestSwapAndRemove(t *testing.T) {
 		t.Errorf("after delete: %d %s", r.status, r.body)
 	}
 }
+
+// Two tenants whose memory does not fit the budget together, asked in
+// turn by concurrent clients: each load unloads the other while its
+// requests run. No request fails, and every unloaded version is closed
+// only after its requests.
+func TestEvictionHammer(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"one", "two"} {
+		writeArtifact(t, filepath.Join(dir, name), map[string]string{"": "ok.wasm"}, "[limits]\nmemory_pages = 16\n")
+	}
+	perTenant := int64(4 * 16 * pageBytes)
+	h, _ := testHost(t, dir, Config{BaseDomain: "apps.test", MemoryBudget: perTenant, Limits: Limits{MemoryBytes: perTenant}}, nil)
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			for j := range 40 {
+				app := []string{"one", "two"}[(i+j)%2]
+				if r := get(h, app+".apps.test", "/"); r.status != 200 || r.body != "ok" {
+					t.Errorf("%s: %d %q", app, r.status, r.body)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	s1, s2 := stats(t, h, "one"), stats(t, h, "two")
+	if s1.Evictions+s2.Evictions == 0 || s1.Requests+s2.Requests != 160 {
+		t.Errorf("no unloads under the budget, or requests lost: %+v %+v", s1, s2)
+	}
+	t.Logf("loads %d+%d, unloads %d+%d", s1.Loads, s2.Loads, s1.Evictions, s2.Evictions)
+}
