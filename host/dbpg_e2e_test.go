@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -21,37 +20,8 @@ import (
 	"sandkit.dev/sandkit/internal/pgtest"
 )
 
-// defaultTestPostgres is the database scripts/install-deps.sh creates.
-const defaultTestPostgres = "postgres://sandkit:sandkit@127.0.0.1:5432/sandkit_test?sslmode=disable"
-
-// postgresURL is the database the Postgres tests use: SANDKIT_TEST_POSTGRES
-// or the one scripts/install-deps.sh creates. An unreachable server fails
-// the test (it is skipped under -short).
-func postgresURL(t testing.TB) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("needs PostgreSQL")
-	}
-	u := os.Getenv("SANDKIT_TEST_POSTGRES")
-	if u == "" {
-		u = defaultTestPostgres
-	}
-	db, err := sql.Open("pgx", u)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err = db.PingContext(ctx)
-		cancel()
-		db.Close()
-	}
-	if err != nil {
-		shown := u
-		if p, perr := url.Parse(u); perr == nil {
-			shown = p.Redacted()
-		}
-		t.Fatalf("PostgreSQL at %s is unreachable: %v\nhint: run scripts/install-deps.sh (it starts PostgreSQL and creates role sandkit and database sandkit_test), or set SANDKIT_TEST_POSTGRES", shown, err)
-	}
-	return u
-}
+// postgresURL is the database the Postgres tests use (pgtest.URL).
+func postgresURL(t testing.TB) string { return pgtest.URL(t) }
 
 var pgAppSeq atomic.Int64
 

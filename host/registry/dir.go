@@ -40,14 +40,15 @@ const ArtifactVersion = "artifact"
 // on the directory's file system so that both end in a rename.
 const stateDir = ".sandkit"
 
-// versionRE is what a managed app's version name matches: v1, v2, ….
-var versionRE = regexp.MustCompile(`^v[1-9][0-9]{0,8}$`)
+// VersionRE is what the name of an uploaded version matches: v1, v2, ….
+var VersionRE = regexp.MustCompile(`^v[1-9][0-9]{0,8}$`)
 
 // Dir is a Registry kept in a bundle directory. Make one with OpenDir.
 type Dir struct {
 	dir  string
 	log  *slog.Logger
 	poll time.Duration
+	env  func(app string) func(string) (string, bool)
 
 	mu     sync.Mutex // serialises the writes of this process: numbering, active, tokens
 	warned sync.Map   // folder names already warned about
@@ -63,6 +64,15 @@ func WithLogger(log *slog.Logger) DirOption { return func(d *Dir) { d.log = log 
 // WithPollInterval sets how often Changes re-reads the directory in case a
 // file system event was missed (default 10s; 0 or less turns it off).
 func WithPollInterval(p time.Duration) DirOption { return func(d *Dir) { d.poll = p } }
+
+// WithEnv gives Put each app's environment to read its settings with (what
+// the host gives the tenant: [apps.NAME.env] of its configuration), so
+// that a setting read from_env with no default checks out. Without it, or
+// where env returns nil, an upload's settings are read with an empty
+// environment.
+func WithEnv(env func(app string) func(string) (string, bool)) DirOption {
+	return func(d *Dir) { d.env = env }
+}
 
 var _ Registry = (*Dir)(nil)
 
@@ -168,7 +178,7 @@ func (d *Dir) active(app string) (string, bool) {
 			return "", false // uploaded, never activated
 		}
 		v := strings.TrimSpace(string(b))
-		if err != nil || !versionRE.MatchString(v) {
+		if err != nil || !VersionRE.MatchString(v) {
 			d.warnOnce(app+"/active", "registry: app skipped: its active file does not name a version", "app", app, "err", err)
 			return "", false
 		}
@@ -249,7 +259,7 @@ func (d *Dir) versionNumbers(app string) ([]int, error) {
 	}
 	var nums []int
 	for _, e := range ents {
-		if e.IsDir() && versionRE.MatchString(e.Name()) {
+		if e.IsDir() && VersionRE.MatchString(e.Name()) {
 			n, _ := strconv.Atoi(e.Name()[1:])
 			nums = append(nums, n)
 		}
@@ -271,7 +281,7 @@ func (d *Dir) Checkout(ctx context.Context, app, version string) (string, error)
 			return d.appDir(app), nil
 		}
 	case managed:
-		if versionRE.MatchString(version) {
+		if VersionRE.MatchString(version) {
 			p := filepath.Join(d.appDir(app), versionsDir, version)
 			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
 				return p, nil

@@ -36,7 +36,11 @@ func (d *Dir) Put(ctx context.Context, app string, bundle io.Reader, maxBytes in
 	if err := os.Mkdir(art, 0o755); err != nil {
 		return Version{}, fmt.Errorf("app %q: %w", app, err)
 	}
-	b, err := Unpack(bundle, maxBytes, art)
+	var env func(string) (string, bool)
+	if d.env != nil {
+		env = d.env(app)
+	}
+	b, err := Unpack(bundle, maxBytes, art, env)
 	if err != nil {
 		return Version{}, fmt.Errorf("app %q: %w", app, err)
 	}
@@ -90,7 +94,7 @@ func (d *Dir) nextVersion(app string) (int, error) {
 	next := 1
 	for _, e := range ents {
 		name := strings.TrimSuffix(e.Name(), ".json")
-		if versionRE.MatchString(name) {
+		if VersionRE.MatchString(name) {
 			if n, _ := strconv.Atoi(name[1:]); n >= next {
 				next = n + 1
 			}

@@ -8,6 +8,22 @@
 // only state a host needs besides the apps' databases: hosts are otherwise
 // stateless and interchangeable. spec/hosting.md describes the layout and
 // the rules a Registry follows.
+//
+// A deploy is a bundle: the artifact folder as a gzip-compressed tar, which
+// Pack writes. Put checks it (Unpack: bounded, no path leaves the folder,
+// regular files only, the manifest's hashes, the modules' imports, the
+// settings) and stores it as the app's next version, v1, v2, …; Activate
+// makes one the version served:
+//
+//	reg, err := registry.OpenDir("/srv/apps")
+//	var bundle bytes.Buffer
+//	err = registry.Pack("dist", &bundle)             // sandkit build blog -o dist
+//	v, err := reg.Put(ctx, "blog", &bundle, 256<<20) // refused: an *InvalidError
+//	err = reg.Activate(ctx, "blog", v.Name)
+//
+// A host lists the apps (Apps), opens each active version where Checkout
+// says (host.OpenApp with host.WithTenant, its data in DataDir), and
+// re-reads an app when Changes names it.
 package registry
 
 import (

@@ -28,12 +28,20 @@ func (d *Dir) sweep() {
 			os.RemoveAll(filepath.Join(trash, e.Name()))
 		}
 	}
-	staging := filepath.Join(d.dir, stateDir, stagingDir)
-	if ents, err := os.ReadDir(staging); err == nil {
-		for _, e := range ents {
-			if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > staleStaging {
-				os.RemoveAll(filepath.Join(staging, e.Name()))
-			}
+	RemoveStale(filepath.Join(d.dir, stateDir, stagingDir))
+}
+
+// RemoveStale removes what is in the staging folder dir and older than an
+// hour: what an interrupted upload or checkout left. An upload in progress,
+// even in another process, is far younger.
+func RemoveStale(dir string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > staleStaging {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
 		}
 	}
 }

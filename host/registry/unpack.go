@@ -42,12 +42,13 @@ type Bundle struct {
 }
 
 // Unpack reads bundle, a gzip-compressed tar of an artifact folder, into
-// dst, an empty folder, and checks what it holds (Check). It reads at most
+// dst, an empty folder, and checks what it holds (Check, its settings read
+// with the environment env, or an empty one if env is nil). It reads at most
 // maxBytes+1 bytes of bundle and writes at most UnpackedFactor×maxBytes
 // bytes into dst. A refused bundle is an *InvalidError (wrapping
 // ErrTooLarge if a bound was passed); dst then holds a part of it, which the
 // caller removes.
-func Unpack(bundle io.Reader, maxBytes int64, dst string) (Bundle, error) {
+func Unpack(bundle io.Reader, maxBytes int64, dst string, env func(string) (string, bool)) (Bundle, error) {
 	lr := &io.LimitedReader{R: bundle, N: maxBytes + 1}
 	h := sha256.New()
 	raw := io.TeeReader(lr, h)
@@ -67,7 +68,7 @@ func Unpack(bundle io.Reader, maxBytes int64, dst string) (Bundle, error) {
 	if lr.N <= 0 {
 		return Bundle{}, tooLarge()
 	}
-	m, err := Check(dst)
+	m, err := Check(dst, env)
 	if err != nil {
 		return Bundle{}, err
 	}
@@ -130,11 +131,15 @@ func extract(r io.Reader, dst string, maxBytes int64) error {
 					return entryError(hdr, err)
 				}
 			}
-			f, err := root.OpenFile(local, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			// Read-only: a version is never edited, by the host either.
+			f, err := root.OpenFile(local, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
 			if err != nil {
 				return entryError(hdr, err)
 			}
 			n, err := io.Copy(f, tr) // tr gives hdr.Size bytes at most
+			if err == nil {
+				err = f.Sync() // the version is renamed into place next
+			}
 			if cerr := f.Close(); err == nil {
 				err = cerr
 			}
@@ -218,15 +223,33 @@ func typeName(t byte) string {
 	return fmt.Sprintf("tar entry of type %q", t)
 }
 
+// browserTrees are the folders of an artifact the host serves to browsers
+// as they are and never runs: a .wasm there is the app's client code, with
+// its own imports (public/, and the pages' client assets, pageserve.Client).
+var browserTrees = []string{"public/", ".sandkit/build/pages/client/"}
+
+// browserFile reports whether the artifact file p is served, not run.
+func browserFile(p string) bool {
+	for _, t := range browserTrees {
+		if strings.HasPrefix(p, t) {
+			return true
+		}
+	}
+	return false
+}
+
 // Check checks the artifact folder dir as an upload: the manifest and every
-// file it lists (artifact.Open), no file it does not list, every .wasm
-// module's imports (only the ABI's and WASI preview 1's functions) and the
-// settings, read with an empty environment as a tenant's are. A refusal is
-// an *InvalidError.
-func Check(dir string) (*artifact.Manifest, error) {
+// file it lists (artifact.Open), no file it does not list, the imports of
+// every .wasm module the host may run (only the ABI's and WASI preview 1's
+// functions; not those under browserTrees, which browsers run) and the
+// settings, read with env as the tenant's environment (an empty one if env
+// is nil: never the host process's). A refusal is an *InvalidError.
+func Check(dir string, env func(string) (string, bool)) (*artifact.Manifest, error) {
+	// The person deploying is told of the bundle's paths, not the host's.
+	hide := strings.NewReplacer(dir+string(filepath.Separator), "", dir, "bundle")
 	m, err := artifact.Open(dir)
 	if err != nil {
-		return nil, &InvalidError{Reason: err.Error()}
+		return nil, &InvalidError{Reason: hide.Replace(err.Error())}
 	}
 	listed := map[string]bool{artifact.ManifestFile: true}
 	for _, f := range m.Files {
@@ -246,7 +269,7 @@ func Check(dir string) (*artifact.Manifest, error) {
 		return nil, err
 	}
 	for _, f := range m.Files {
-		if path.Ext(f.Path) != ".wasm" {
+		if path.Ext(f.Path) != ".wasm" || browserFile(f.Path) {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
@@ -257,9 +280,11 @@ func Check(dir string) (*artifact.Manifest, error) {
 			return nil, &InvalidError{Reason: fmt.Sprintf("%s: %v", f.Path, err)}
 		}
 	}
-	noEnv := func(string) (string, bool) { return "", false }
-	if _, err := settings.LoadWith(dir, noEnv); err != nil {
-		return nil, &InvalidError{Reason: fmt.Sprintf("settings: %v", err)}
+	if env == nil {
+		env = func(string) (string, bool) { return "", false }
+	}
+	if _, err := settings.LoadWith(dir, env); err != nil {
+		return nil, &InvalidError{Reason: hide.Replace(fmt.Sprintf("settings: %v", err))}
 	}
 	return m, nil
 }
