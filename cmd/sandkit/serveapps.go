@@ -72,7 +72,7 @@ func runServeApps(ctx context.Context, fs *flag.FlagSet, af *appsFlags, sf *serv
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return fmt.Errorf("--apps %s: not a folder\nhint: give the bundle directory: a folder holding one artifact folder per app (sandkit build APP -o %s)", dir, filepath.Join(dir, "APP"))
 	}
-	reg, err := registry.OpenDir(dir, registry.WithLogger(log))
+	reg, err := registry.OpenDir(dir, registry.WithLogger(log), registry.WithEnv(cfg.EnvOf))
 	if err != nil {
 		return err
 	}

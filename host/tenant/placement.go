@@ -27,10 +27,11 @@ type placement struct {
 	limits Limits
 }
 
-// lookupFor is the environment tenant name's settings are read with: its
-// [apps.NAME.env], and of the host process's only SANDKIT_DATABASE_URL.
-func (h *Host) lookupFor(name string) func(string) (string, bool) {
-	env := h.cfg.Apps[name].Env
+// EnvOf is the environment tenant name's settings are read with: its
+// [apps.NAME.env], and of the host process's only SANDKIT_DATABASE_URL. A
+// registry checks an upload's settings with it (registry.WithEnv).
+func (c Config) EnvOf(name string) func(string) (string, bool) {
+	env := c.Apps[name].Env
 	return func(k string) (string, bool) {
 		if k == settings.DatabaseURLEnv {
 			return os.LookupEnv(k)
@@ -43,7 +44,7 @@ func (h *Host) lookupFor(name string) func(string) (string, bool) {
 // place reads the settings of tenant name's version in dir and says how it
 // is opened.
 func (h *Host) place(name, dir string) (placement, error) {
-	lookup := h.lookupFor(name)
+	lookup := h.cfg.EnvOf(name)
 	s, err := settings.LoadWith(dir, lookup)
 	if err != nil {
 		return placement{}, fmt.Errorf("app %q: %w", name, err)
