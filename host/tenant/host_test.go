@@ -235,15 +235,21 @@ func TestLoadFailureRetried(t *testing.T) {
 	}
 }
 
+// twoSmallTenants is a bundle directory of tenants one and two, whose
+// instances have 16 pages, and the memory 4 such instances take.
+func twoSmallTenants(t *testing.T) (dir string, fourInstances int64) {
+	dir = t.TempDir()
+	for _, name := range []string{"one", "two"} {
+		writeArtifact(t, filepath.Join(dir, name), map[string]string{"": "ok.wasm"}, "[limits]\nmemory_pages = 16\n")
+	}
+	return dir, 4 * 16 * pageBytes
+}
+
 // Past the memory budget the least recently used tenant is unloaded;
 // an idle tenant is unloaded after idle_timeout and wakes on its next
 // request.
 func TestEviction(t *testing.T) {
-	dir := t.TempDir()
-	for _, name := range []string{"one", "two"} {
-		writeArtifact(t, filepath.Join(dir, name), map[string]string{"": "ok.wasm"}, "[limits]\nmemory_pages = 16\n")
-	}
-	perTenant := int64(4 * 16 * pageBytes)
+	dir, perTenant := twoSmallTenants(t)
 	h, ev := testHost(t, dir, Config{BaseDomain: "apps.test", MemoryBudget: perTenant, IdleTimeout: settings.Duration(time.Hour),
 		Limits: Limits{MemoryBytes: perTenant}}, nil)
 	get(h, "one.apps.test", "/")
@@ -471,11 +477,7 @@ func TestSwapAndRemove(t *testing.T) {
 // requests run. No request fails, and every unloaded version is closed
 // only after its requests.
 func TestEvictionHammer(t *testing.T) {
-	dir := t.TempDir()
-	for _, name := range []string{"one", "two"} {
-		writeArtifact(t, filepath.Join(dir, name), map[string]string{"": "ok.wasm"}, "[limits]\nmemory_pages = 16\n")
-	}
-	perTenant := int64(4 * 16 * pageBytes)
+	dir, perTenant := twoSmallTenants(t)
 	h, _ := testHost(t, dir, Config{BaseDomain: "apps.test", MemoryBudget: perTenant, Limits: Limits{MemoryBytes: perTenant}}, nil)
 	var wg sync.WaitGroup
 	for i := range 4 {
