@@ -5,6 +5,7 @@
 //
 //	sandkit dev [APPDIR] [--addr 127.0.0.1:8080]
 //	sandkit serve [APPDIR] [--addr 127.0.0.1:8080]
+//	sandkit serve --apps DIR --base-domain DOMAIN [--host-config FILE]
 //
 // Run "sandkit help" or "sandkit COMMAND --help" for details.
 package main

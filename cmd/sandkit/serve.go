@@ -24,6 +24,7 @@ var serveCmd = &command{
 }
 
 const serveUsage = `Usage: sandkit serve [APPDIR] [flags]
+       sandkit serve --apps DIR (--base-domain DOMAIN | --path-prefix) [--host-config FILE] [flags]
 
 Serves the app in APPDIR (default: the current folder). Go route handlers
 (routes/**/*.go) are first compiled into one WebAssembly module, and React
@@ -46,6 +47,16 @@ APPDIR may instead be an artifact written by "sandkit build -o": it is
 served as built (go and node are not needed and never run), after every
 file is checked against its manifest, and it is not watched.
 
+With --apps, serve is a host for many apps (spec/hosting.md): every app
+built into DIR (sandkit build APP -o DIR/NAME) is served, app NAME at
+NAME.DOMAIN with --base-domain and at /NAME/ with --path-prefix. Nothing is
+built: go, node and esbuild are never run. An app is loaded on its first
+request, applying its pending migrations, and unloaded when it idles; its
+settings see only the environment the host configuration gives it. Apps
+added to, replaced in or removed from DIR are picked up without a restart.
+--host-config sets limits, the idle timeout, the memory budget and each
+app's domains and environment.
+
 Flags:
 `
 
@@ -55,12 +66,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sf := addServerFlags(fs)
 	dev := fs.Bool("dev", false, "build pages for development: readable code and source maps (for the whole development loop use sandkit dev)")
 	noWatch := fs.Bool("no-watch", false, "do not rebuild or reload when files under routes/ change")
+	af := addAppsFlags(fs)
+	if appsAdmin.addFlags != nil {
+		appsAdmin.addFlags(fs)
+	}
 	fs.Usage = func() {
 		fmt.Fprint(stderr, serveUsage)
 		fs.PrintDefaults()
 	}
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
+		return err
+	}
+	if *af.apps != "" {
+		return runServeApps(ctx, fs, af, sf, pos, stdout, stderr)
+	}
+	if err := singleAppOnly(fs); err != nil {
 		return err
 	}
 	h, err := sf.logHandler(stderr)
@@ -92,11 +113,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
-	engineOpts := []host.EngineOption{host.WithLogger(log)}
-	if *sf.cacheDir != "" {
-		engineOpts = append(engineOpts, host.WithCacheDir(*sf.cacheDir))
-	}
-	engine, err := host.NewEngine(engineOpts...)
+	engine, err := sf.newEngine(log)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"sandkit.dev/sandkit/host"
 )
 
 // serverFlags are the flags of a command that serves an app.
@@ -40,6 +42,16 @@ func (f *serverFlags) logHandler(stderr io.Writer) (slog.Handler, error) {
 		return slog.NewJSONHandler(stderr, opts), nil
 	}
 	return slog.NewTextHandler(stderr, opts), nil
+}
+
+// newEngine is the engine of a serving command: its compiled code cached
+// in the --cache-dir folder, if there is one.
+func (f *serverFlags) newEngine(log *slog.Logger) (*host.Engine, error) {
+	opts := []host.EngineOption{host.WithLogger(log)}
+	if *f.cacheDir != "" {
+		opts = append(opts, host.WithCacheDir(*f.cacheDir))
+	}
+	return host.NewEngine(opts...)
 }
 
 // newServer is the HTTP server of serve and dev, logging its own errors

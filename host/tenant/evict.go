@@ -1,0 +1,93 @@
+// Eviction: unloading a tenant that idled past idle_timeout, and the least
+// recently used ones when the loaded tenants' memory passes the host's
+// memory_budget.
+
+package tenant
+
+import (
+	"sort"
+	"time"
+)
+
+// reapIdle unloads idle tenants until the host closes, looking a few times
+// per idle_timeout.
+func (h *Host) reapIdle() {
+	idle := h.cfg.IdleTimeout.Std()
+	tick := time.NewTicker(min(max(idle/4, 10*time.Millisecond), 30*time.Second))
+	defer tick.Stop()
+	for {
+		select {
+		case <-h.ctx.Done():
+			return
+		case now := <-tick.C:
+			for _, t := range h.loadedTenants() {
+				if t.inFlight.Load() == 0 && now.Sub(time.Unix(0, t.lastUsed.Load())) > idle {
+					h.evict(t, "idle")
+				}
+			}
+		}
+	}
+}
+
+// loadedTenants lists the tenants with a version loaded.
+func (h *Host) loadedTenants() []*tenant {
+	h.mu.Lock()
+	all := make([]*tenant, 0, len(h.tenants))
+	for _, t := range h.tenants {
+		all = append(all, t)
+	}
+	h.mu.Unlock()
+	out := all[:0]
+	for _, t := range all {
+		t.mu.Lock()
+		if t.cur != nil {
+			out = append(out, t)
+		}
+		t.mu.Unlock()
+	}
+	return out
+}
+
+// evict unloads t, saying why.
+func (h *Host) evict(t *tenant, why string) {
+	l := t.unload()
+	if l == nil {
+		return
+	}
+	t.evictions.Add(1)
+	h.log.Info("app unloaded", "app", t.name, "app_version", l.version.Name, "why", why, "memory_bytes", l.memory)
+	h.observe(Event{Kind: EventEvict, App: t.name, Version: l.version.Name})
+}
+
+// enforceBudget unloads the least recently used tenants other than keep
+// while the loaded tenants' memory is over the budget.
+func (h *Host) enforceBudget(keep *tenant) {
+	type use struct {
+		t      *tenant
+		memory int64
+		last   int64
+	}
+	var loaded []use
+	var total int64
+	for _, t := range h.loadedTenants() {
+		t.mu.Lock()
+		if t.cur != nil {
+			total += t.cur.memory
+			if t != keep {
+				loaded = append(loaded, use{t, t.cur.memory, t.lastUsed.Load()})
+			}
+		}
+		t.mu.Unlock()
+	}
+	if total <= h.cfg.MemoryBudget {
+		return
+	}
+	sort.Slice(loaded, func(i, j int) bool { return loaded[i].last < loaded[j].last })
+	for _, u := range loaded {
+		if total <= h.cfg.MemoryBudget {
+			break
+		}
+		h.evict(u.t, "memory_budget")
+		total -= u.memory
+	}
+}
