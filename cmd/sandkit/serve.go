@@ -56,6 +56,11 @@ settings see only the environment the host configuration gives it. Apps
 added to, replaced in or removed from DIR are picked up without a restart.
 --host-config sets limits, the idle timeout, the memory budget and each
 app's domains and environment.
+--admin-addr serves the deploy API ("sandkit deploy APP --to
+http://ADDR"), /metrics, /healthz and /readyz on a second address, with
+the operator token from $SANDKIT_ADMIN_TOKEN. --registry postgres keeps the
+apps in the PostgreSQL database of $SANDKIT_DATABASE_URL instead of DIR, so
+that hosts sharing it serve the same versions (a fleet).
 
 Flags:
 `
@@ -67,9 +72,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dev := fs.Bool("dev", false, "build pages for development: readable code and source maps (for the whole development loop use sandkit dev)")
 	noWatch := fs.Bool("no-watch", false, "do not rebuild or reload when files under routes/ change")
 	af := addAppsFlags(fs)
-	if appsAdmin.addFlags != nil {
-		appsAdmin.addFlags(fs)
-	}
 	fs.Usage = func() {
 		fmt.Fprint(stderr, serveUsage)
 		fs.PrintDefaults()

@@ -17,7 +17,6 @@ import (
 	"strings"
 
 	"sandkit.dev/sandkit/artifact"
-	"sandkit.dev/sandkit/host/registry"
 	"sandkit.dev/sandkit/host/tenant"
 )
 
@@ -25,6 +24,7 @@ import (
 type appsFlags struct {
 	apps, baseDomain, hostConfig *string
 	pathPrefix                   *bool
+	admin                        *adminFlags
 }
 
 func addAppsFlags(fs *flag.FlagSet) *appsFlags {
@@ -33,16 +33,8 @@ func addAppsFlags(fs *flag.FlagSet) *appsFlags {
 		baseDomain: fs.String("base-domain", "", "with --apps: serve app NAME at NAME.DOMAIN (\"localhost\" works in browsers without DNS); overrides the host configuration's base_domain"),
 		pathPrefix: fs.Bool("path-prefix", false, "with --apps: serve app NAME at /NAME/… as well, for local use; overrides the host configuration's path_prefix"),
 		hostConfig: fs.String("host-config", "", "with --apps: the host configuration file (TOML: limits, idle timeout, memory budget, per-app domains and environment; spec/hosting.md)"),
+		admin:      addAdminFlags(fs),
 	}
-}
-
-// appsAdmin is where the admin listener of serve --apps (the deploy API,
-// metrics, health) is mounted: addFlags registers its flags on serve's
-// flag set, start runs it until ctx is done and returns once it listens.
-// Unset: no admin listener, and the directory must hold an app already.
-var appsAdmin struct {
-	addFlags func(fs *flag.FlagSet)
-	start    func(ctx context.Context, h *tenant.Host, reg registry.Registry, cfg tenant.Config, log *slog.Logger) error
 }
 
 // runServeApps serves the bundle directory af.apps.
@@ -69,18 +61,16 @@ func runServeApps(ctx context.Context, fs *flag.FlagSet, af *appsFlags, sf *serv
 		return err
 	}
 	dir := *af.apps
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return fmt.Errorf("--apps %s: not a folder\nhint: give the bundle directory: a folder holding one artifact folder per app (sandkit build APP -o %s)", dir, filepath.Join(dir, "APP"))
-	}
-	reg, err := registry.OpenDir(dir, registry.WithLogger(log), registry.WithEnv(cfg.EnvOf))
+	reg, closeReg, err := af.admin.openRegistry(ctx, dir, cfg, log)
 	if err != nil {
 		return err
 	}
+	defer closeReg()
 	apps, err := reg.Apps(ctx)
 	if err != nil {
 		return err
 	}
-	if len(apps) == 0 && appsAdmin.start == nil {
+	if len(apps) == 0 && *af.admin.addr == "" {
 		return nothingServable(dir)
 	}
 	ln, err := listen(*sf.addr)
@@ -94,15 +84,16 @@ func runServeApps(ctx context.Context, fs *flag.FlagSet, af *appsFlags, sf *serv
 		return err
 	}
 	defer engine.Close(context.Background())
-	th, err := tenant.New(ctx, engine, reg, cfg, tenant.WithLogger(log))
+	metrics := tenant.NewMetrics()
+	th, err := tenant.New(ctx, engine, reg, cfg, tenant.WithLogger(log), tenant.WithMetrics(metrics))
 	if err != nil {
 		return err
 	}
 	defer th.Close(context.Background())
-	if appsAdmin.start != nil {
-		if err := appsAdmin.start(ctx, th, reg, cfg, log); err != nil {
-			return err
-		}
+	actx, stopAdmin := context.WithCancel(ctx)
+	defer stopAdmin()
+	if err := af.admin.start(actx, th, reg, cfg, metrics, h, stdout); err != nil {
+		return err
 	}
 	srv := newServer(th, h)
 	fmt.Fprintf(stdout, "sandkit: serving %s on http://%s\n", dir, ln.Addr())
@@ -179,7 +170,7 @@ func singleAppOnly(fs *flag.FlagSet) error {
 	var err error
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
-		case "base-domain", "path-prefix", "host-config":
+		case "base-domain", "path-prefix", "host-config", "admin-addr", "registry":
 			err = usageError{msg: fmt.Sprintf("--%s is for the host of many apps: give --apps DIR too", f.Name)}
 		}
 	})

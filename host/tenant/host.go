@@ -30,6 +30,7 @@ type Host struct {
 	cfg      Config
 	log      *slog.Logger
 	observer func(Event)
+	metrics  *Metrics          // nil: none
 	domains  map[string]string // custom domain → tenant
 
 	ctx    context.Context // ends at Close
@@ -160,8 +161,22 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if prefix != "" {
 		w, r = stripPrefix(w, r, prefix)
 	}
-	t.serve(w, r)
+	if h.metrics == nil {
+		t.serve(w, r)
+		return
+	}
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w}
+	t.serve(sw, r)
+	if sw.status == 0 {
+		sw.status = http.StatusOK
+	}
+	h.metrics.observe(name, sw.status, time.Since(start))
 }
+
+// Refresh re-reads app name from the registry at once, as a change the
+// registry reports would: the deploy API calls it after an activation.
+func (h *Host) Refresh(name string) { h.goRefresh(name) }
 
 // serve serves r with tenant t.
 func (t *tenant) serve(w http.ResponseWriter, r *http.Request) {
