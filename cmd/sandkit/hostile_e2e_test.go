@@ -23,15 +23,16 @@ import (
 	"time"
 )
 
-// load is a bounded load on the neighbours: workers × perWorker requests
-// to urls in turn, with what each answered and how long it took.
+// load is a bounded load on the neighbours: workers × at most perWorker
+// requests to urls in turn (fewer once stop is closed), with what each
+// answered and how long it took.
 type load struct {
 	mu        sync.Mutex
 	latencies []time.Duration
 	failures  []string
 }
 
-func runLoad(urls []string, workers, perWorker int) *load {
+func runLoad(urls []string, workers, perWorker int, stop <-chan struct{}) *load {
 	l := &load{}
 	client := &http.Client{Timeout: time.Minute}
 	var wg sync.WaitGroup
@@ -40,6 +41,11 @@ func runLoad(urls []string, workers, perWorker int) *load {
 		go func() {
 			defer wg.Done()
 			for i := range perWorker {
+				select {
+				case <-stop:
+					return
+				default:
+				}
 				u := urls[(w+i)%len(urls)]
 				start := time.Now()
 				resp, err := client.Get(u)
@@ -114,7 +120,7 @@ request_timeout = "1s"
 	}
 	before := request(t, "GET", s.url+"/todo/api/todos", "", "").body
 
-	alone := runLoad(neighbours, 4, 150)
+	alone := runLoad(neighbours, 4, 250, nil)
 	if len(alone.failures) > 0 {
 		t.Fatalf("neighbours alone: %d failed: %v", len(alone.failures), alone.failures[:min(5, len(alone.failures))])
 	}
@@ -133,8 +139,10 @@ request_timeout = "1s"
 		{"GET", "/snoop?env=SANDKIT_ADMIN_TOKEN&file=" + todoDB + "&db=" + todoDB, nil,
 			func(status int, body string) bool { return status == 200 && strings.TrimSpace(body) == "{}" }},
 	}
+	// Each attacker goes through the attacks twice, starting at its own;
+	// the neighbours' load runs until they are done (or its cap).
 	var stop atomic.Bool
-	var attackWG sync.WaitGroup
+	var attackWG, slowWG sync.WaitGroup
 	var mu sync.Mutex
 	var escaped []string
 	attacked := map[string]int{}
@@ -143,7 +151,7 @@ request_timeout = "1s"
 		attackWG.Add(1)
 		go func() {
 			defer attackWG.Done()
-			for i := w; !stop.Load(); i++ {
+			for i := w; i < w+2*len(attacks); i++ {
 				a := attacks[i%len(attacks)]
 				var body io.Reader
 				if a.body != nil {
@@ -169,9 +177,9 @@ request_timeout = "1s"
 	}
 	// Slow clients: connections that send their head a byte at a time.
 	for range 4 {
-		attackWG.Add(1)
+		slowWG.Add(1)
 		go func() {
-			defer attackWG.Done()
+			defer slowWG.Done()
 			c, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
 			if err != nil {
 				return
@@ -186,9 +194,12 @@ request_timeout = "1s"
 			}
 		}()
 	}
-	beside := runLoad(neighbours, 4, 150)
+	attacksDone := make(chan struct{})
+	go func() { attackWG.Wait(); close(attacksDone) }()
+	beside := runLoad(neighbours, 4, 20000, attacksDone)
+	<-attacksDone
 	stop.Store(true)
-	attackWG.Wait()
+	slowWG.Wait()
 
 	t.Logf("neighbours alone:  p50 %v p99 %v (%d requests)", alone.quantile(0.5), alone.quantile(0.99), len(alone.latencies))
 	t.Logf("beside hostile:    p50 %v p99 %v (%d requests); p99 ratio %.2f", beside.quantile(0.5), beside.quantile(0.99), len(beside.latencies),
