@@ -6,6 +6,7 @@ package tenant
 
 import (
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -50,13 +51,20 @@ func (h *Host) loadedTenants() []*tenant {
 
 // evict unloads t, saying why.
 func (h *Host) evict(t *tenant, why string) {
-	l := t.unload()
+	h.retire(t, h.unloadCounted(t, why))
+}
+
+// unloadCounted stops serving t's loaded version, counts and logs it as an
+// eviction, and returns it for the caller to close (nil if none).
+func (h *Host) unloadCounted(t *tenant, why string) *loaded {
+	l := t.unloadOnly()
 	if l == nil {
-		return
+		return nil
 	}
 	t.evictions.Add(1)
 	h.log.Info("app unloaded", "app", t.name, "app_version", l.version.Name, "why", why, "memory_bytes", l.memory)
 	h.observe(Event{Kind: EventEvict, App: t.name, Version: l.version.Name})
+	return l
 }
 
 // enforceBudget unloads the least recently used tenants other than keep
@@ -90,4 +98,22 @@ func (h *Host) enforceBudget(keep *tenant) {
 		h.evict(u.t, "memory_budget")
 		total -= u.memory
 	}
+}
+
+// EvictAll unloads every loaded tenant, as idling would, and returns once
+// each has closed (after its requests in flight). The next request to a
+// tenant loads it again. An operator drains a host with it; benchmarks
+// measure what eviction leaves behind.
+func (h *Host) EvictAll() {
+	var closed sync.WaitGroup
+	for _, t := range h.loadedTenants() {
+		if l := h.unloadCounted(t, "drain"); l != nil {
+			closed.Add(1)
+			go func() {
+				defer closed.Done()
+				h.closeWhenDone(t, l)
+			}()
+		}
+	}
+	closed.Wait()
 }

@@ -234,11 +234,18 @@ func (t *tenant) swapTo(version registry.Version) {
 // unload stops serving t's loaded version and returns it (nil if none was
 // loaded); it closes once its requests are done.
 func (t *tenant) unload() *loaded {
+	l := t.unloadOnly()
+	t.h.retire(t, l)
+	return l
+}
+
+// unloadOnly stops serving t's loaded version and returns it (nil if none
+// was loaded), for the caller to close.
+func (t *tenant) unloadOnly() *loaded {
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	l := t.cur
 	t.cur = nil
-	t.mu.Unlock()
-	t.h.retire(t, l)
 	return l
 }
 
@@ -257,9 +264,14 @@ func (h *Host) retire(t *tenant, l *loaded) {
 	h.bg.Add(1)
 	go func() {
 		defer h.bg.Done()
-		l.refs.Wait()
-		if err := l.app.Close(context.Background()); err != nil {
-			h.log.Warn("closing an app version", "app", t.name, "app_version", l.version.Name, "err", err)
-		}
+		h.closeWhenDone(t, l)
 	}()
+}
+
+// closeWhenDone closes l once the requests using it are done.
+func (h *Host) closeWhenDone(t *tenant, l *loaded) {
+	l.refs.Wait()
+	if err := l.app.Close(context.Background()); err != nil {
+		h.log.Warn("closing an app version", "app", t.name, "app_version", l.version.Name, "err", err)
+	}
 }

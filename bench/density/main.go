@@ -1,0 +1,247 @@
+// Command density measures how many apps one multi-app host holds: it
+// registers N copies of examples/todo (each with its own SQLite database)
+// in a bundle directory, serves them with package tenant over loopback
+// HTTP, and reports
+//
+//   - the host's resident memory per loaded, idle tenant, and per tenant
+//     once every one has been evicted;
+//   - wake latency, p50 and p99, of a tenant evicted with warm disk caches
+//     (its machine code in the compilation cache, its files in the page
+//     cache): for a handler route (GET /api/todos) and for a page (GET /);
+//   - the same for the first wake of all, with an empty compilation cache.
+//
+// Its report is the source of docs/benchmarks.md, "Density".
+//
+//	go run ./bench/density [-apps 1000] [-wake 200] [-out FILE]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/registry"
+	"sandkit.dev/sandkit/host/settings"
+	"sandkit.dev/sandkit/host/tenant"
+	"sandkit.dev/sandkit/internal/exampleapp"
+)
+
+func main() {
+	apps := flag.Int("apps", 1000, "copies of examples/todo to register")
+	wake := flag.Int("wake", 200, "tenants woken per kind of route for the latency figures")
+	out := flag.String("out", "", "also write the report (Markdown) to this file")
+	flag.Parse()
+	if *apps < 2 || *wake < 1 || 2**wake > *apps {
+		fatalf("want -apps ≥ 2 and 1 ≤ -wake ≤ apps/2")
+	}
+	root, err := filepath.Abs(".")
+	if err != nil {
+		fatalf("%v", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "examples", "todo")); err != nil {
+		fatalf("run from the repository's root: %v", err)
+	}
+	work, err := os.MkdirTemp("", "sandkit-density-")
+	if err != nil {
+		fatalf("%v", err)
+	}
+	defer os.RemoveAll(work)
+
+	art := buildTodo(root, work)
+	dir := filepath.Join(work, "apps")
+	for i := range *apps {
+		if err := linkTree(art, filepath.Join(dir, name(i))); err != nil {
+			fatalf("registering copy %d: %v", i, err)
+		}
+	}
+	r := measure(dir, filepath.Join(work, "cache"), *apps, *wake)
+	report := r.markdown(*apps, *wake)
+	fmt.Print(report)
+	if *out != "" {
+		if err := os.WriteFile(*out, []byte(report), 0o644); err != nil {
+			fatalf("%v", err)
+		}
+	}
+}
+
+func name(i int) string { return fmt.Sprintf("todo-%04d", i) }
+
+// buildTodo builds examples/todo into an artifact with the CLI of this
+// checkout and returns its folder.
+func buildTodo(root, work string) string {
+	src := filepath.Join(work, "src", "todo")
+	if err := exampleapp.Copy(root, "todo", src); err != nil {
+		fatalf("%v", err)
+	}
+	art := filepath.Join(work, "artifact")
+	cmd := exec.Command("go", "run", "./cmd/sandkit", "build", src, "-o", art)
+	cmd.Dir = root
+	if b, err := cmd.CombinedOutput(); err != nil {
+		fatalf("sandkit build: %v\n%s", err, b)
+	}
+	return art
+}
+
+// linkTree makes dst a copy of the artifact folder src whose files are hard
+// links: a tenant never writes into its artifact, only into its data/.
+func linkTree(src, dst string) error {
+	return filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if fi.IsDir() {
+			if rel == "data" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		return os.Link(p, filepath.Join(dst, rel))
+	})
+}
+
+// result holds the measurements.
+type result struct {
+	base, loaded, evicted   int64 // resident bytes
+	coldFirst               time.Duration
+	wakeHandler, wakePage   []time.Duration
+	firstHandler, firstPage []time.Duration // the first wake of each tenant (cache filled by the first)
+}
+
+func measure(dir, cache string, apps, wake int) *result {
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	engine, err := host.NewEngine(host.WithCacheDir(cache), host.WithLogger(log))
+	if err != nil {
+		fatalf("%v", err)
+	}
+	defer engine.Close(ctx)
+	reg, err := registry.OpenDir(dir)
+	if err != nil {
+		fatalf("%v", err)
+	}
+	cfg := tenant.DefaultConfig
+	cfg.BaseDomain = "apps.test"
+	// Small tenants, so that every one of them fits the budget while loaded.
+	cfg.Limits.MemoryBytes = 16 << 20
+	cfg.Limits.MemoryPages = 256
+	cfg.MemoryBudget = int64(apps) * cfg.Limits.MemoryBytes
+	cfg.IdleTimeout = settings.Duration(time.Hour)
+	h, err := tenant.New(ctx, engine, reg, cfg, tenant.WithLogger(log))
+	if err != nil {
+		fatalf("%v", err)
+	}
+	defer h.Close(ctx)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	get := func(i int, path string) time.Duration {
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		req.Host = name(i) + ".apps.test"
+		start := time.Now()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			fatalf("GET %s on %s: %v", path, name(i), err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		took := time.Since(start)
+		if resp.StatusCode != 200 {
+			fatalf("GET %s on %s: %s", path, name(i), resp.Status)
+		}
+		return took
+	}
+
+	r := &result{base: rss()}
+	// Every tenant woken once, alternating the handler route and the page;
+	// the first fills the compilation cache.
+	for i := range apps {
+		path := "/api/todos"
+		if i%2 == 1 {
+			path = "/"
+		}
+		took := get(i, path)
+		switch {
+		case i == 0:
+			r.coldFirst = took
+		case i%2 == 0:
+			r.firstHandler = append(r.firstHandler, took)
+		default:
+			r.firstPage = append(r.firstPage, took)
+		}
+		if (i+1)%100 == 0 {
+			fmt.Fprintf(os.Stderr, "woke %d of %d tenants\n", i+1, apps)
+		}
+	}
+	r.loaded = rss()
+
+	h.EvictAll()
+	r.evicted = rss()
+	for i := range wake {
+		r.wakeHandler = append(r.wakeHandler, get(2*i, "/api/todos"))
+		r.wakePage = append(r.wakePage, get(2*i+1, "/"))
+	}
+	return r
+}
+
+// rss is this process's resident memory after a full collection that
+// returns freed memory to the system.
+func rss() int64 {
+	runtime.GC()
+	debug.FreeOSMemory()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		fatalf("%v", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	fatalf("no VmRSS in /proc/self/status")
+	return 0
+}
+
+func quantiles(d []time.Duration) string {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	q := func(f float64) time.Duration { return s[int(f*float64(len(s)-1))] }
+	return fmt.Sprintf("%.1f / %.1f ms", ms(q(0.5)), ms(q(0.99)))
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func (r *result) markdown(apps, wake int) string {
+	var b strings.Builder
+	perApp := func(v int64) string { return fmt.Sprintf("%.2f MiB", float64(v-r.base)/float64(apps)/(1<<20)) }
+	fmt.Fprintf(&b, "%d copies of examples/todo, each with its own SQLite database; %d CPUs, %s.\n\n", apps, runtime.NumCPU(), runtime.Version())
+	fmt.Fprintf(&b, "| figure | value |\n| --- | --- |\n")
+	fmt.Fprintf(&b, "| host resident memory, no tenant loaded | %.0f MiB |\n", float64(r.base)/(1<<20))
+	fmt.Fprintf(&b, "| per loaded, idle tenant | %s |\n", perApp(r.loaded))
+	fmt.Fprintf(&b, "| per tenant after every one was evicted | %s |\n", perApp(r.evicted))
+	fmt.Fprintf(&b, "| the very first wake (empty compilation cache) | %.1f ms |\n", ms(r.coldFirst))
+	fmt.Fprintf(&b, "| first wake of each tenant, handler route, p50 / p99 | %s |\n", quantiles(r.firstHandler))
+	fmt.Fprintf(&b, "| first wake of each tenant, page, p50 / p99 | %s |\n", quantiles(r.firstPage))
+	fmt.Fprintf(&b, "| wake after eviction, handler route (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.wakeHandler))
+	fmt.Fprintf(&b, "| wake after eviction, page (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.wakePage))
+	return b.String()
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "density: "+format+"\n", args...)
+	os.Exit(1)
+}
