@@ -39,8 +39,10 @@ type loadResult struct {
 // sub-benchmark loads /ok from a separate process for FAIRNESS_SECONDS
 // (default 3) with 32 keep-alive connections and reports its req/s and
 // p99; "spin" keeps 4 /spin requests running meanwhile; "sched" opens both
-// apps with one Scheduler, each in its own group; "oneapp" serves both
-// routes from one app (one group). Run it with
+// apps with one Scheduler (FAIRNESS_SLOTS slots, default DefaultSlots),
+// each in its own group; "oneapp" serves both routes from one app (one
+// group); "work" loads a CPU-bound route (work.wasm, ~1 ms a request)
+// instead of /ok. Run it with
 //
 //	go test -run '^$' -bench Neighbour -benchtime 1x ./host/
 func BenchmarkNeighbour(b *testing.B) {
@@ -69,6 +71,8 @@ func BenchmarkNeighbour(b *testing.B) {
 		{name: "oneapp/spin/sched", spin: true, oneApp: true, sched: true},
 		{name: "work/alone", work: true},
 		{name: "work/alone/sched", work: true, sched: true},
+		{name: "work/spin", work: true, spin: true},
+		{name: "work/spin/sched", work: true, spin: true, sched: true},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			var s *host.Scheduler
@@ -86,13 +90,14 @@ func BenchmarkNeighbour(b *testing.B) {
 			if c.oneApp {
 				_, srv := serveWith(b, e, appDir(b, map[string]string{"ok": "ok.wasm", "spin": "spin.wasm"}, toml), opts("app")...)
 				okURL, spinURL = srv.URL+"/ok", srv.URL+"/spin"
-			} else if c.work {
-				_, nsrv := serveWith(b, e, appDir(b, map[string]string{"work": "work.wasm"}, ""), opts("neighbour")...)
-				okURL = nsrv.URL + "/work?n=1000"
 			} else {
-				_, nsrv := serveWith(b, e, appDir(b, map[string]string{"ok": "ok.wasm"}, ""), opts("neighbour")...)
+				route, fx, path := "ok", "ok.wasm", "/ok"
+				if c.work {
+					route, fx, path = "work", "work.wasm", "/work?n=1000"
+				}
+				_, nsrv := serveWith(b, e, appDir(b, map[string]string{route: fx}, ""), opts("neighbour")...)
 				_, ssrv := serveWith(b, e, appDir(b, map[string]string{"spin": "spin.wasm"}, toml), opts("noisy")...)
-				okURL, spinURL = nsrv.URL+"/ok", ssrv.URL+"/spin"
+				okURL, spinURL = nsrv.URL+path, ssrv.URL+"/spin"
 			}
 			var res loadResult
 			for b.Loop() {
