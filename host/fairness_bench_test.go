@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"slices"
@@ -88,15 +87,15 @@ func BenchmarkNeighbour(b *testing.B) {
 			}
 			var okURL, spinURL string
 			if c.oneApp {
-				_, srv := serveWith(b, e, appDir(b, map[string]string{"ok": "ok.wasm", "spin": "spin.wasm"}, toml), opts("app")...)
+				_, srv := serveAppOn(b, e, appDir(b, map[string]string{"ok": "ok.wasm", "spin": "spin.wasm"}, toml), opts("app")...)
 				okURL, spinURL = srv.URL+"/ok", srv.URL+"/spin"
 			} else {
 				route, fx, path := "ok", "ok.wasm", "/ok"
 				if c.work {
 					route, fx, path = "work", "work.wasm", "/work?n=1000"
 				}
-				_, nsrv := serveWith(b, e, appDir(b, map[string]string{route: fx}, ""), opts("neighbour")...)
-				_, ssrv := serveWith(b, e, appDir(b, map[string]string{"spin": "spin.wasm"}, toml), opts("noisy")...)
+				_, nsrv := serveAppOn(b, e, appDir(b, map[string]string{route: fx}, ""), opts("neighbour")...)
+				_, ssrv := serveAppOn(b, e, appDir(b, map[string]string{"spin": "spin.wasm"}, toml), opts("noisy")...)
 				okURL, spinURL = nsrv.URL+path, ssrv.URL+"/spin"
 			}
 			var res loadResult
@@ -111,21 +110,6 @@ func BenchmarkNeighbour(b *testing.B) {
 			b.ReportMetric(float64(res.P99)/1e6, "p99-ms")
 		})
 	}
-}
-
-// serveWith opens the app in dir on e with opts and serves it on loopback.
-func serveWith(t testing.TB, e *host.Engine, dir string, opts ...host.AppOption) (*host.App, *httptest.Server) {
-	t.Helper()
-	app, err := host.OpenApp(context.Background(), e, dir, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(app)
-	t.Cleanup(func() {
-		srv.Close()
-		app.Close(context.Background())
-	})
-	return app, srv
 }
 
 // neighbourLoad runs the load generator against okURL for secs seconds,

@@ -7,8 +7,6 @@ package host_test
 import (
 	"context"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -25,21 +23,7 @@ const spinPageServer = `globalThis.__sandkit_render = function (s) {
 
 // spinPagesApp writes a page-only app around spinPageServer.
 func spinPagesApp(t *testing.T, config string) string {
-	t.Helper()
-	dir := appDir(t, nil, config)
-	for name, content := range map[string]string{
-		"routes/spin/page.tsx":           "",
-		".sandkit/build/pages/server.js": spinPageServer,
-		".sandkit/build/pages/manifest.json": `{"version":1,"publicPath":"/_sandkit/pages/","entry":"",
-			"routes":{"spin":{"css":[],"preload":[]}},"notFound":{}}`,
-	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return pagesOnlyApp(t, config, spinPageServer, "spin")
 }
 
 func TestSchedulerSharesCPU(t *testing.T) {
@@ -58,8 +42,8 @@ func TestSchedulerSharesCPU(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := host.NewScheduler(1)
-			_, noisy := serveWith(t, testEngine(t), c.noisy(t), host.WithScheduler(s, "noisy"))
-			_, quiet := serveWith(t, testEngine(t), appDir(t, map[string]string{"work": "work.wasm"}, ""), host.WithScheduler(s, "quiet"))
+			_, noisy := serveAppOn(t, testEngine(t), c.noisy(t), host.WithScheduler(s, "noisy"))
+			_, quiet := serveAppOn(t, testEngine(t), appDir(t, map[string]string{"work": "work.wasm"}, ""), host.WithScheduler(s, "quiet"))
 
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
