@@ -1,14 +1,15 @@
 // Package sched shares a fixed number of run slots between groups of guest
 // calls (tenants) fairly: slots are granted round-robin across the groups
-// that wait, first come first served within a group, and a call holding a
-// slot hands it over at its next preemption point while anyone waits.
+// that wait, first come first served within a group, and a call that has
+// held a slot for a slice hands it over at its next preemption point while
+// anyone waits.
 //
 // The host gives every guest call a Ticket of its tenant's Group. A call
 // runs its first fuel ration without a slot (most requests finish within
 // it and never touch the scheduler); from its first fuel yield on it needs
 // a slot, and it waits in line for one:
 //
-//	s := sched.New(runtime.GOMAXPROCS(0) - 1)
+//	s := sched.New(runtime.GOMAXPROCS(0)-1, time.Millisecond)
 //	g := s.Group()                  // one per tenant
 //	t := sched.NewTicket(g)         // one per guest call
 //	defer t.Release()               // when the call returns
