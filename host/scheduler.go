@@ -16,10 +16,13 @@ import (
 // Scheduler shares the CPU between groups of apps. A guest call runs its
 // first ration of fuel (about 15 µs of guest code) freely; a call that runs
 // longer needs one of the scheduler's run slots from then on, and while
-// others wait it passes its slot on at every fuel yield. Slots are granted
-// round-robin across groups and first come, first served within one, so a
-// group with many long calls and a group with one get a slot in turn. A
-// call gives its slot back while it waits for the database or the request
+// others wait it passes its slot on at a fuel yield once it has held it
+// for a slice (1 ms). Slots are granted round-robin across groups and
+// first come, first served within one, so a group with many long calls and
+// a group with one get a slot in turn. While more than one group is
+// active, one slot is kept free, so that short requests and the network
+// always find a CPU; a group alone (for 100 ms) may use them all. A call
+// gives its slot back while it waits for the database or the request
 // body. spec/RATIONALE.md ("A fair CPU share") has the design and numbers.
 //
 // Share one Scheduler between every app of a host; it is safe for
@@ -37,7 +40,7 @@ func NewScheduler(slots int) *Scheduler {
 	if slots < 1 {
 		slots = DefaultSlots()
 	}
-	return &Scheduler{s: sched.New(slots, slice), groups: map[string]*sched.Group{}}
+	return &Scheduler{s: sched.New(slots, slice, alone), groups: map[string]*sched.Group{}}
 }
 
 // slice is how long a long-running call keeps its slot while others wait
@@ -46,10 +49,12 @@ func NewScheduler(slots int) *Scheduler {
 // their throughput.
 const slice = time.Millisecond
 
-// DefaultSlots is one run slot per CPU the Go runtime uses
-// (GOMAXPROCS), less one that long-running guest code never takes, so the
-// network and short requests always find a CPU; at least one.
-func DefaultSlots() int { return max(runtime.GOMAXPROCS(0)-1, 1) }
+// alone is how long one group must have been the only one active before
+// its long calls may take the slot otherwise kept free.
+const alone = 100 * time.Millisecond
+
+// DefaultSlots is one run slot per CPU the Go runtime uses (GOMAXPROCS).
+func DefaultSlots() int { return runtime.GOMAXPROCS(0) }
 
 // Slots is the number of run slots.
 func (s *Scheduler) Slots() int { return s.s.Slots() }

@@ -18,7 +18,7 @@ func ExampleWithScheduler() {
 	ctx := context.Background()
 	engine, _ := host.NewEngine(host.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	defer engine.Close(ctx)
-	cpu := host.NewScheduler(2) // 0: one slot per CPU, less one
+	cpu := host.NewScheduler(2) // 0: one slot per CPU
 
 	wasm, _ := os.ReadFile("../examples/hello-c/routes/c/handler.wasm")
 	for _, tenant := range []string{"alice", "bob"} {

@@ -80,7 +80,7 @@ func BenchmarkPreempt(b *testing.B) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 			defer cancel()
 			if preempt {
-				t := sched.NewTicket(sched.New(1, time.Millisecond).Group())
+				t := sched.NewTicket(sched.New(1, time.Millisecond, 0).Group())
 				if err := t.Acquire(ctx); err != nil {
 					b.Fatal(err)
 				}
