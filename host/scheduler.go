@@ -45,8 +45,8 @@ func NewScheduler(slots int) *Scheduler {
 
 // slice is how long a long-running call keeps its slot while others wait
 // for one: handing it over costs goroutine switches, and doing it at every
-// fuel yield (~15 µs of guest code) cost CPU-bound apps about a third of
-// their throughput.
+// fuel yield (~15 µs of guest code) cost a CPU-bound app a third to a half
+// of its throughput (docs/benchmarks.md).
 const slice = time.Millisecond
 
 // alone is how long one group must have been the only one active before
