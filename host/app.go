@@ -104,6 +104,7 @@ func OpenApp(ctx context.Context, e *Engine, dir string, opts ...AppOption) (*Ap
 	if err != nil {
 		return nil, fmt.Errorf("app %q: %w", cfg.Name, err)
 	}
+	sb.group = o.group
 	var seed [4]byte
 	rand.Read(seed[:])
 	a := &App{dir: dir, cfg: cfg, engine: e, sb: sb, log: log, artifact: art, reqBase: hex.EncodeToString(seed[:]), budget: o.budget}

@@ -87,10 +87,10 @@ func serveApp(t testing.TB, dir string) (*host.App, *httptest.Server) {
 	return serveAppOn(t, testEngine(t), dir)
 }
 
-// serveAppOn is serveApp on engine e.
-func serveAppOn(t testing.TB, e *host.Engine, dir string) (*host.App, *httptest.Server) {
+// serveAppOn is serveApp on engine e, with opts.
+func serveAppOn(t testing.TB, e *host.Engine, dir string, opts ...host.AppOption) (*host.App, *httptest.Server) {
 	t.Helper()
-	app, err := host.OpenApp(context.Background(), e, dir)
+	app, err := host.OpenApp(context.Background(), e, dir, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,8 @@ import (
 
 // BenchmarkServeOK is the host's request path for a tiny C guest, without
 // the network and without the access log: routing, pool, head encoding,
-// the guest call, the response.
+// the guest call, the response; "scheduled" opens the app under a
+// Scheduler (WithScheduler), whose cost this measures.
 func BenchmarkServeOK(b *testing.B) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	e, err := host.NewEngine(host.WithLogger(quiet))
@@ -21,18 +22,28 @@ func BenchmarkServeOK(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer e.Close(context.Background())
-	app, err := host.OpenApp(context.Background(), e, appDir(b, map[string]string{"ok": "ok.wasm"}, ""))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer app.Close(context.Background())
-	req := httptest.NewRequest("GET", "/ok", nil)
-	b.ReportAllocs()
-	for b.Loop() {
-		w := httptest.NewRecorder()
-		app.ServeHTTP(w, req)
-		if w.Code != http.StatusOK {
-			b.Fatal(w.Code)
+	for _, scheduled := range []bool{false, true} {
+		name := "plain"
+		var opts []host.AppOption
+		if scheduled {
+			name = "scheduled"
+			opts = append(opts, host.WithScheduler(host.NewScheduler(0), "ok"))
 		}
+		b.Run(name, func(b *testing.B) {
+			app, err := host.OpenApp(context.Background(), e, appDir(b, map[string]string{"ok": "ok.wasm"}, ""), opts...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer app.Close(context.Background())
+			req := httptest.NewRequest("GET", "/ok", nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				app.ServeHTTP(w, req)
+				if w.Code != http.StatusOK {
+					b.Fatal(w.Code)
+				}
+			}
+		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"sandkit.dev/sandkit/host/appdb"
+	"sandkit.dev/sandkit/host/internal/sched"
 )
 
 // call is one request in flight inside a guest.
@@ -37,6 +38,8 @@ type call struct {
 	logOver bool  // the budget ran out; the one record saying so is written
 
 	dbs *appdb.Session // the request's database connection, once it used one
+
+	run sched.Ticket // the call's claim on its app's CPU share (scheduler.go)
 }
 
 // requestLog is the logger of one request, made only when something is
@@ -78,6 +81,7 @@ const maxKeptBuffer = 64 << 10
 
 // release returns c for reuse; nothing may hold c or its buffers after.
 func (c *call) release() {
+	c.run.Release()
 	if c.dbs != nil {
 		c.dbs.Close()
 	}
@@ -125,8 +129,11 @@ func loggerFrom(ctx context.Context) *slog.Logger {
 }
 
 // readBody reads the next chunk of the request body into p, counting it
-// against the body limit.
-func (c *call) readBody(p []byte) (int, error) {
+// against the body limit. The read may wait for the client: the call's CPU
+// slot, if it holds one, is given back meanwhile.
+func (c *call) readBody(ctx context.Context, p []byte) (int, error) {
+	held := c.run.Suspend()
+	defer c.run.Resume(ctx, held)
 	if c.body == nil {
 		return 0, io.EOF
 	}

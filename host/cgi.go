@@ -27,7 +27,7 @@ func (m *Module) runCommand(ctx context.Context, c *call, head *abi.RequestHead)
 	out := m.logWriter()
 	out.serving(c)
 	cfg := m.moduleConfig(out).
-		WithStdin(&callBody{c: c}).
+		WithStdin(&callBody{c: c, ctx: ctx}).
 		WithStdout(stdout).
 		WithStartFunctions(abi.ExportStart).
 		WithArgs("handler")
@@ -158,10 +158,13 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 }
 
 // callBody reads the request body as stdin, within the body limit.
-type callBody struct{ c *call }
+type callBody struct {
+	c   *call
+	ctx context.Context // the guest call's
+}
 
 func (r *callBody) Read(p []byte) (int, error) {
-	n, err := r.c.readBody(p)
+	n, err := r.c.readBody(r.ctx, p)
 	if n == 0 && err == nil {
 		return 0, io.EOF
 	}

@@ -16,6 +16,7 @@ import (
 	"sandkit.dev/sandkit/host/appdb"
 	"sandkit.dev/sandkit/host/appdb/postgres"
 	"sandkit.dev/sandkit/host/appdb/sqlite"
+	"sandkit.dev/sandkit/host/internal/sched"
 	"sandkit.dev/sandkit/host/settings"
 )
 
@@ -48,6 +49,7 @@ func WithTenant(t Tenant) AppOption {
 type appOptions struct {
 	budget *budget
 	tenant Tenant
+	group  *sched.Group // WithScheduler
 }
 
 // config reads the effective settings of the app in dir as t places it.

@@ -84,6 +84,8 @@ func dbStatement(ctx context.Context, c *call, adb *appdb.DB, kind stmtKind, tex
 	if err != nil {
 		return abi.ErrBadInput
 	}
+	held := c.run.Suspend() // the statement waits on the database
+	defer c.run.Resume(ctx, held)
 	s, derr := c.dbSession(ctx, adb)
 	switch {
 	case derr != nil:
@@ -115,6 +117,8 @@ func dbTx(ctx context.Context, c *call, adb *appdb.DB, f func(*appdb.Session) *a
 	if c == nil || adb == nil {
 		return abi.ErrState
 	}
+	held := c.run.Suspend() // waits on the database
+	defer c.run.Resume(ctx, held)
 	s, derr := c.dbSession(ctx, adb)
 	if derr == nil {
 		derr = f(s)

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"sandkit.dev/sandkit/host/internal/fuel"
 )
 
 // deadlineCtx is context.WithDeadline(parent, at) for the request path, and
@@ -117,10 +119,19 @@ func (c *deadlineCtx) AfterFunc(f func()) (stop func() bool) {
 	}
 }
 
-// Value answers the call state for callKey{}, and the parent's values.
+// Value answers the call state for callKey{}, its scheduler ticket for
+// fuel.PreemptKey{}, and the parent's values.
 func (c *deadlineCtx) Value(key any) any {
-	if _, ok := key.(callKey); ok && c.call != nil {
-		return c.call
+	switch key.(type) {
+	case callKey:
+		if c.call != nil {
+			return c.call
+		}
+	case fuel.PreemptKey:
+		if c.call != nil && c.call.run.Scheduled() {
+			return &c.call.run
+		}
+		return nil // not a Preempter: the guest call runs unscheduled
 	}
 	return c.Context.Value(key)
 }

@@ -31,4 +31,10 @@
 // migrations/ before it is served. The database itself is package appdb,
 // with an engine per kind (appdb/sqlite, appdb/postgres); sandkit.toml and
 // the limits are package settings.
+//
+// A host that serves many apps shares the CPU between them with one
+// [Scheduler]: each app is opened [WithScheduler] and its tenant's group,
+// and a guest that runs past its first ration of fuel waits its group's
+// turn for a run slot, so one tenant's spinning guests cannot starve the
+// others (spec/hosting.md, "A fair CPU share").
 package host

@@ -19,6 +19,7 @@ import (
 
 	"sandkit.dev/sandkit/abi"
 	"sandkit.dev/sandkit/host/appdb"
+	"sandkit.dev/sandkit/host/internal/sched"
 	"sandkit.dev/sandkit/host/settings"
 	"sandkit.dev/sandkit/pages"
 )
@@ -123,7 +124,8 @@ type sandbox struct {
 	limits settings.Limits
 	env    map[string]string
 	log    *slog.Logger
-	db     *appdb.DB // the app's database, opened on first use
+	db     *appdb.DB    // the app's database, opened on first use
+	group  *sched.Group // the app's CPU share (WithScheduler); nil: unscheduled
 }
 
 func (e *Engine) newSandbox(ctx context.Context, limits settings.Limits, env map[string]string, log *slog.Logger, db *appdb.DB) (*sandbox, error) {

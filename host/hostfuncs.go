@@ -95,7 +95,7 @@ func bodyRead(ctx context.Context, mod api.Module, stack []uint64) {
 		ret(stack, abi.ErrBadInput)
 		return
 	}
-	n, err := c.readBody(dst)
+	n, err := c.readBody(ctx, dst)
 	switch {
 	case errors.Is(err, errBodyTooLarge):
 		ret(stack, abi.ErrTooLarge)

@@ -13,6 +13,7 @@ import (
 
 	"sandkit.dev/sandkit/abi"
 	"sandkit.dev/sandkit/host/internal/httperr"
+	"sandkit.dev/sandkit/host/internal/sched"
 )
 
 // outcome is how a request ended, for the access log.
@@ -48,12 +49,14 @@ func (m *Module) serve(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	dctx.call = c // not context.WithValue, which would hide dctx's AfterFunc from derived contexts
 	ctx = dctx
 
+	c.run = sched.NewTicket(m.sb.group)
 	var err error
 	if m.kind == command {
 		err = m.runCommand(ctx, c, head)
 	} else {
 		err = m.runReactor(ctx, c)
 	}
+	c.run.Release() // before the response goes to a client that may be slow
 	switch {
 	case errors.Is(err, errClosed):
 		return outcome{err: errClosed} // nothing written; the caller retries

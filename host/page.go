@@ -39,6 +39,7 @@ func (a *App) loadPages(ctx context.Context, old *pageserve.Set) (*pageserve.Set
 		CacheEntries:   a.cfg.Limits.RenderCacheEntries,
 		CacheBytes:     a.cfg.Limits.RenderCacheBytes,
 		ReuseInstances: a.cfg.Pages.ReuseInstances,
+		RenderScope:    renderScope(a.sb.group),
 	}, old)
 }
 

@@ -5,6 +5,7 @@
 package host_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,14 +29,24 @@ globalThis.__sandkit_render = function (s) {
 // leakyPagesApp writes a page-only app (no handlers to build) around
 // leakyPageServer, with config as its sandkit.toml.
 func leakyPagesApp(t *testing.T, config string) string {
+	return pagesOnlyApp(t, config, leakyPageServer, "who/name.param")
+}
+
+// pagesOnlyApp writes an app without handlers whose pages build is the
+// server bundle server and a manifest of routes, with config as its
+// sandkit.toml.
+func pagesOnlyApp(t *testing.T, config, server string, routes ...string) string {
 	t.Helper()
 	dir := appDir(t, nil, config)
-	for name, content := range map[string]string{
-		"routes/who/name.param/page.tsx": "",
-		".sandkit/build/pages/server.js": leakyPageServer,
-		".sandkit/build/pages/manifest.json": `{"version":1,"publicPath":"/_sandkit/pages/","entry":"",
-			"routes":{"who/name.param":{"css":[],"preload":[]}},"notFound":{}}`,
-	} {
+	man := map[string]any{"version": 1, "publicPath": "/_sandkit/pages/", "entry": "", "routes": map[string]any{}, "notFound": map[string]any{}}
+	files := map[string]string{".sandkit/build/pages/server.js": server}
+	for _, rt := range routes {
+		files["routes/"+rt+"/page.tsx"] = ""
+		man["routes"].(map[string]any)[rt] = map[string]any{"css": []string{}, "preload": []string{}}
+	}
+	b, _ := json.Marshal(man)
+	files[".sandkit/build/pages/manifest.json"] = string(b)
+	for name, content := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {

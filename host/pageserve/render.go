@@ -49,7 +49,7 @@ func (s *Set) render(ctx context.Context, in *pages.Input) (res *renderResult, h
 			return res, true, nil
 		}
 	}
-	out, facts, err := s.renderer.RenderInfo(ctx, input)
+	out, facts, err := s.renderScoped(ctx, input)
 	if err != nil {
 		return nil, false, err
 	}
@@ -62,6 +62,16 @@ func (s *Set) render(ctx context.Context, in *pages.Input) (res *renderResult, h
 		s.cache.put(key, res, len(res.HTML)+len(res.Head)+len(res.State))
 	}
 	return res, false, nil
+}
+
+// renderScoped renders input within Config.RenderScope, if set.
+func (s *Set) renderScoped(ctx context.Context, input []byte) ([]byte, pages.RenderFacts, error) {
+	if s.scope == nil {
+		return s.renderer.RenderInfo(ctx, input)
+	}
+	ctx, done := s.scope(ctx)
+	defer done()
+	return s.renderer.RenderInfo(ctx, input)
 }
 
 // renderCache keeps recent renders of one page set, bounded in entries and

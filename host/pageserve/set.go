@@ -51,6 +51,11 @@ type Config struct {
 	// ReuseInstances lets a render see what earlier ones left in global
 	// state (pages.WithInstanceReuse); the render cache is then off.
 	ReuseInstances bool
+	// RenderScope, if set, is called before each render with the
+	// request's context: the render runs with the context it returns, and
+	// done is called when the render returns (the host's CPU scheduler
+	// gives the render its ticket this way).
+	RenderScope func(ctx context.Context) (rctx context.Context, done func())
 }
 
 // manifest is manifest.json, written by the compiler.
@@ -87,6 +92,8 @@ type Set struct {
 	renderer *pages.Renderer
 	reuse    bool         // Config.ReuseInstances
 	cache    *renderCache // nil: renders are not cached
+
+	scope func(context.Context) (context.Context, func()) // Config.RenderScope
 }
 
 // Load loads the app's built pages, reusing old's renderer and cache when
@@ -114,7 +121,7 @@ func Load(ctx context.Context, cfg Config, old *Set) (*Set, error) {
 	if err != nil {
 		return old, fmt.Errorf("app %q: %w\nhint: build the app's pages (sandkit serve does it at start)", cfg.Name, err)
 	}
-	s := &Set{name: cfg.Name, dir: cfg.Dir, log: cfg.Log, version: sha256.Sum256(bundle), manifest: man, reuse: cfg.ReuseInstances}
+	s := &Set{name: cfg.Name, dir: cfg.Dir, log: cfg.Log, version: sha256.Sum256(bundle), manifest: man, reuse: cfg.ReuseInstances, scope: cfg.RenderScope}
 	if old != nil && old.version == s.version && old.reuse == s.reuse {
 		s.renderer, s.cache = old.renderer, old.cache
 		return s, nil

@@ -11,6 +11,8 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+
+	"sandkit.dev/sandkit/host/internal/sched"
 )
 
 var closeOnDone struct {
@@ -55,5 +57,42 @@ func BenchmarkFuel(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkPreempt is what a CPU scheduler costs a loop that yields 1,000
+// times a call (sum(10M)): the context carries no Preempter, or one that
+// holds a run slot nobody else waits for (host.Scheduler's common case:
+// an atomic load and a clock read at each yield).
+//
+//	go test -run '^$' -bench BenchmarkPreempt -count=5 ./host/internal/fuel/
+func BenchmarkPreempt(b *testing.B) {
+	_, inst := spinRuntimes(b)
+	for _, preempt := range []bool{false, true} {
+		name := "none"
+		if preempt {
+			name = "ticket"
+		}
+		b.Run(name, func(b *testing.B) {
+			m := inst.instance(b)
+			defer m.Close(context.Background())
+			fn := m.ExportedFunction("sum")
+			ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+			defer cancel()
+			if preempt {
+				t := sched.NewTicket(sched.New(1, time.Millisecond, 0).Group())
+				if err := t.Acquire(ctx); err != nil {
+					b.Fatal(err)
+				}
+				ctx = context.WithValue(ctx, PreemptKey{}, &t)
+			}
+			arg := api.EncodeI32(10_000_000)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := fn.Call(ctx, arg); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -34,6 +34,11 @@
 // An instance stopped at a deadline was interrupted at an arbitrary point
 // and must never be reused.
 //
+// A host that shares the CPU between calls puts a [Preempter] in the
+// call's context (as the value of [PreemptKey]): yield calls it at each
+// yield, after the deadline check, and it may block there while other
+// calls run. host.Scheduler is one.
+//
 // # What the rewrite changes
 //
 // Instrument appends one function import (after the existing ones), one
