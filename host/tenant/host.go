@@ -32,6 +32,9 @@ type Host struct {
 	observer func(Event)
 	metrics  *Metrics          // nil: none
 	domains  map[string]string // custom domain → tenant
+	// sched shares the CPUs fairly between the tenants' guest calls: one
+	// tenant's spinning code cannot starve the others.
+	sched *host.Scheduler
 
 	ctx    context.Context // ends at Close
 	cancel context.CancelFunc
@@ -66,7 +69,8 @@ func New(ctx context.Context, engine *host.Engine, reg registry.Registry, cfg Co
 	var seed [4]byte
 	rand.Read(seed[:])
 	h := &Host{engine: engine, reg: reg, cfg: cfg.withDefaults(), log: slog.Default(),
-		domains: map[string]string{}, tenants: map[string]*tenant{}, reqBase: "h" + hex.EncodeToString(seed[:])}
+		domains: map[string]string{}, tenants: map[string]*tenant{}, reqBase: "h" + hex.EncodeToString(seed[:]),
+		sched: host.NewScheduler(0)}
 	for _, o := range opts {
 		o(h)
 	}

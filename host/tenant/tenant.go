@@ -151,7 +151,7 @@ func (t *tenant) open(ctx context.Context, version registry.Version, why string)
 	if err := t.migrate(ctx, dir, version.Name, p); err != nil {
 		return nil, err
 	}
-	app, err := host.OpenApp(ctx, h.engine, dir, host.WithTenant(p.tenant), host.WithInstanceBudget(p.budget))
+	app, err := host.OpenApp(ctx, h.engine, dir, host.WithTenant(p.tenant), host.WithInstanceBudget(p.budget), host.WithScheduler(h.sched, t.name))
 	if err != nil {
 		return nil, fmt.Errorf("app %q: version %s: %w", t.name, version.Name, err)
 	}
