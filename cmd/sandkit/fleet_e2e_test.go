@@ -84,10 +84,14 @@ type fleetHost struct {
 var adminLine = regexp.MustCompile(`sandkit: admin API on (http://\S+)`)
 
 // startFleetHost starts sandkit serve over the fleet registry with the
-// checkout folder apps.
-func startFleetHost(t *testing.T, env []string, apps string) *fleetHost {
+// checkout folder apps, with an admin API if admin.
+func startFleetHost(t *testing.T, env []string, apps string, admin bool) *fleetHost {
 	t.Helper()
-	s := startServeEnv(t, env, "--apps", apps, "--registry", "postgres", "--admin-addr", "127.0.0.1:0", "--base-domain", "localhost")
+	args := []string{"--apps", apps, "--registry", "postgres", "--base-domain", "localhost"}
+	if !admin {
+		return &fleetHost{server: startServeEnv(t, env, args...)}
+	}
+	s := startServeEnv(t, env, append(args, "--admin-addr", "127.0.0.1:0")...)
 	m := adminLine.FindStringSubmatch(s.printed()) // printed before the serving line
 	if m == nil {
 		t.Fatalf("no admin address in the output:\n%s\n%s", s.printed(), s.logs())
@@ -215,6 +219,42 @@ func servesBy(h *fleetHost, app, mark string, within time.Duration) (time.Time, 
 	}
 }
 
+// opened is when h began opening version of app (its "app loaded" line's
+// time less its took) and how long that took.
+func opened(t *testing.T, h *fleetHost, app, version string) (time.Time, time.Duration) {
+	t.Helper()
+	re := regexp.MustCompile(`time=(\S+) level=INFO msg="app loaded" app=` + app + ` app_version=` + version + ` why=activated took=(\S+)`)
+	m := re.FindStringSubmatch(h.logs())
+	if m == nil {
+		t.Fatalf("%s did not log opening %s:\n%s", h.url, version, h.logs())
+	}
+	at, err1 := time.Parse(time.RFC3339Nano, m[1])
+	took, err2 := time.ParseDuration(m[2])
+	if err1 != nil || err2 != nil {
+		t.Fatalf("%q: %v %v", m[0], err1, err2)
+	}
+	return at.Add(-took), took
+}
+
+// cutListeners terminates the connections listening for the registry's
+// notifications in the database at dbURL, and returns how many there were.
+func cutListeners(t *testing.T, dbURL string) int {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	err = conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN %'`).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // TestE2EFleet: two hosts on one PostgreSQL server, through the CLI.
 func TestE2EFleet(t *testing.T) {
 	app := fmt.Sprintf("fleet%d", os.Getpid()%100000)
@@ -222,18 +262,20 @@ func TestE2EFleet(t *testing.T) {
 	src := copyExample(t, "todo")
 	env := append(noToolsEnv(t), "SANDKIT_DATABASE_URL="+dbURL, "SANDKIT_ADMIN_TOKEN=op")
 	appsA, appsB := t.TempDir(), t.TempDir()
-	// An empty registry: both start, with their admin APIs.
-	a := startFleetHost(t, env, appsA)
-	b := startFleetHost(t, env, appsB)
+	// An empty registry: A and B start with their admin APIs, C (which
+	// only serves) without.
+	a := startFleetHost(t, env, appsA, true)
+	b := startFleetHost(t, env, appsB, true)
+	c := startFleetHost(t, env, t.TempDir(), false)
 	client := &http.Client{Timeout: time.Minute}
 
 	// 1. Deploy to A; B serves it. The first deploy finds B without the
-	// app (it compiles it on its first request); both hosts' first
-	// requests come at once, and neither fails to load.
+	// app (it compiles it on its first request); the hosts' first
+	// requests come at once, and none fails to load.
 	markVersion(t, src, "deploy 1")
 	v, acked := fleetDeploy(t, src, a.admin, app)
 	var wg sync.WaitGroup
-	for _, h := range []*fleetHost{a, b} {
+	for _, h := range []*fleetHost{a, b, c} {
 		wg.Go(func() {
 			if _, err := servesBy(h, app, "deploy 1", 2*time.Minute); err != nil {
 				t.Error(err)
@@ -245,7 +287,7 @@ func TestE2EFleet(t *testing.T) {
 		t.FailNow()
 	}
 	t.Logf("deploy 1 (%s): B served it %s after A's 201, loading the app for the first time", v, time.Since(acked).Round(time.Millisecond))
-	for _, h := range []*fleetHost{a, b} {
+	for _, h := range []*fleetHost{a, b, c} {
 		if code, body, err := h.get(client, app, "/api/todos"); err != nil || code != 200 {
 			t.Fatalf("GET /api/todos on %s: %d %.300s %v", h.url, code, body, err)
 		}
@@ -253,20 +295,36 @@ func TestE2EFleet(t *testing.T) {
 
 	// Deploys with B loaded: from A's 201 to B's first answer of the new
 	// version (issue 12 wants a second or less).
-	var lat []time.Duration
+	var lat, notice []time.Duration
 	for i := 2; i <= 4; i++ {
 		mark := fmt.Sprintf("deploy %d", i)
 		markVersion(t, src, mark)
 		v, acked := fleetDeploy(t, src, a.admin, app)
 		seen := serves(t, b, app, mark, 10*time.Second)
-		lat = append(lat, seen.Sub(acked))
-		t.Logf("%s (%s): B served it %s after A's 201", mark, v, seen.Sub(acked).Round(time.Millisecond))
+		began, took := opened(t, b, app, v)
+		lat, notice = append(lat, seen.Sub(acked)), append(notice, began.Sub(acked))
+		t.Logf("%s (%s): B served it %s after A's 201; B began opening it %s after the 201 and took %s",
+			mark, v, seen.Sub(acked).Round(time.Millisecond), began.Sub(acked).Round(time.Millisecond), took)
 	}
 	slices.Sort(lat)
-	t.Logf("deploy on A → served by B: median %s of %v", lat[len(lat)/2].Round(time.Millisecond), lat)
-	swapped := regexp.MustCompile(`msg="app loaded" app=` + app + ` app_version=(v\d+) why=activated took=(\S+)`)
-	for _, m := range swapped.FindAllStringSubmatch(b.logs(), -1) {
-		t.Logf("B opened %s in %s (of that latency)", m[1], m[2])
+	slices.Sort(notice)
+	t.Logf("deploy on A → served by B: median %s of %v; B noticed (began opening) after a median %s",
+		lat[len(lat)/2].Round(time.Millisecond), lat, notice[len(notice)/2].Round(time.Millisecond))
+
+	// The listening connections cut (a database fail-over, a proxy's
+	// timeout): the hosts listen again and read the registry, so the next
+	// deploy reaches B and C too.
+	if n := cutListeners(t, dbURL); n != 3 {
+		t.Errorf("cut %d listening connections, want 3 (one a host)", n)
+	}
+	markVersion(t, src, "deploy after the cut")
+	v, acked = fleetDeploy(t, src, a.admin, app)
+	for _, h := range []*fleetHost{b, c} {
+		seen := serves(t, h, app, "deploy after the cut", 10*time.Second)
+		t.Logf("%s (%s) after the listening connections were cut: %s served it %s after A's 201", "deploy", v, h.url, seen.Sub(acked).Round(time.Millisecond))
+		if count(h.server, `msg="registry: the listening connection failed"`) == 0 {
+			t.Errorf("%s did not see its listening connection fail:\n%s", h.url, h.logs())
+		}
 	}
 
 	// 2. Writers on both hosts; A killed mid-load.
@@ -347,7 +405,7 @@ func TestE2EFleet(t *testing.T) {
 	markVersion(t, src, "deploy 5")
 	v, _ = fleetDeploy(t, src, b.admin, app)
 	serves(t, b, app, "deploy 5", 10*time.Second)
-	a2 := startFleetHost(t, env, appsA)
+	a2 := startFleetHost(t, env, appsA, true)
 	serves(t, a2, app, "deploy 5", 2*time.Minute)
 	code, body, err = a2.get(client, app, "/api/todos")
 	if err != nil || code != 200 {
@@ -358,7 +416,7 @@ func TestE2EFleet(t *testing.T) {
 			t.Errorf("the restarted A does not list %q", w.title)
 		}
 	}
-	for _, h := range []*fleetHost{a, b, a2} {
+	for _, h := range []*fleetHost{a, b, c, a2} {
 		if n := count(h.server, `msg="app failed to load"`); n > 0 {
 			t.Errorf("%s: %d failed loads:\n%s", h.url, n, h.logs())
 		}
