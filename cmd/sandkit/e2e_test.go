@@ -71,7 +71,7 @@ type server struct {
 	cmd    *exec.Cmd
 	mu     sync.Mutex
 	stderr bytes.Buffer
-	out    bytes.Buffer // what it printed on stdout
+	out    bytes.Buffer  // what it printed on stdout
 	wrote  chan struct{} // a value after each write to stderr
 	exited chan error
 }
