@@ -255,6 +255,22 @@ func cutListeners(t *testing.T, dbURL string) int {
 	return n
 }
 
+// holdMigrationLock leaves app's migration lock taken, as a host killed
+// while it applied a migration does.
+func holdMigrationLock(t *testing.T, dbURL, app string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	table := pgx.Identifier{postgres.Schema(app), "bun_migration_locks"}.Sanitize()
+	if _, err := conn.Exec(ctx, "INSERT INTO "+table+" (table_name) VALUES ('bun_migrations')"); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestE2EFleet: two hosts on one PostgreSQL server, through the CLI.
 func TestE2EFleet(t *testing.T) {
 	app := fmt.Sprintf("fleet%d", os.Getpid()%100000)
@@ -401,7 +417,11 @@ func TestE2EFleet(t *testing.T) {
 		len(acks), ackedA.Load(), failedA, len(failedB), len(listed))
 
 	// 3. A is dead: deploy to B, which serves it; A restarted serves it
-	// from the registry, with the data written through both.
+	// from the registry, with the data written through both. Had A been
+	// killed in the middle of a deploy's migration, its migration lock
+	// would have stayed: neither deploys nor loads with nothing to apply
+	// wait for it.
+	holdMigrationLock(t, dbURL, app)
 	markVersion(t, src, "deploy 5")
 	v, _ = fleetDeploy(t, src, b.admin, app)
 	serves(t, b, app, "deploy 5", 10*time.Second)
