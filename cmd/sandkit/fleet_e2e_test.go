@@ -1,10 +1,10 @@
-package main
-
 // The fleet: two "sandkit serve --apps --registry postgres" processes on
 // loopback sharing one PostgreSQL database (its registry and its tenants'
 // data). A deploy to one is served by the other; one killed with SIGKILL
 // under load loses no acknowledged write; a host restarted serves what the
 // registry says is active without a deploy.
+
+package main
 
 import (
 	"bufio"
@@ -273,7 +273,7 @@ func holdMigrationLock(t *testing.T, dbURL, app string) {
 
 // TestE2EFleet: two hosts on one PostgreSQL server, through the CLI.
 func TestE2EFleet(t *testing.T) {
-	app := fmt.Sprintf("fleet%d", os.Getpid()%100000)
+	app := fmt.Sprintf("fleet%d-%d", os.Getpid(), time.Now().UnixNano()%1e6) // its role is the server's: a name of its own
 	dbURL := fleetDatabase(t, app)
 	src := copyExample(t, "todo")
 	env := append(noToolsEnv(t), "SANDKIT_DATABASE_URL="+dbURL, "SANDKIT_ADMIN_TOKEN=op")
