@@ -236,18 +236,24 @@ func opened(t *testing.T, h *fleetHost, app, version string) (time.Time, time.Du
 	return at.Add(-took), took
 }
 
+// adminConn is a connection to dbURL as its admin, closed at the end of
+// the test.
+func adminConn(t *testing.T, dbURL string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
 // cutListeners terminates the connections listening for the registry's
 // notifications in the database at dbURL, and returns how many there were.
 func cutListeners(t *testing.T, dbURL string) int {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
 	var n int
-	err = conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+	err := adminConn(t, dbURL).QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
 		WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN %'`).Scan(&n)
 	if err != nil {
 		t.Fatal(err)
@@ -259,14 +265,8 @@ func cutListeners(t *testing.T, dbURL string) int {
 // while it applied a migration does.
 func holdMigrationLock(t *testing.T, dbURL, app string) {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
 	table := pgx.Identifier{postgres.Schema(app), "bun_migration_locks"}.Sanitize()
-	if _, err := conn.Exec(ctx, "INSERT INTO "+table+" (table_name) VALUES ('bun_migrations')"); err != nil {
+	if _, err := adminConn(t, dbURL).Exec(context.Background(), "INSERT INTO "+table+" (table_name) VALUES ('bun_migrations')"); err != nil {
 		t.Fatal(err)
 	}
 }
