@@ -71,6 +71,7 @@ type server struct {
 	cmd    *exec.Cmd
 	mu     sync.Mutex
 	stderr bytes.Buffer
+	out    bytes.Buffer  // what it printed on stdout
 	wrote  chan struct{} // a value after each write to stderr
 	exited chan error
 }
@@ -79,6 +80,13 @@ func (s *server) logs() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.stderr.String()
+}
+
+// printed is what the server printed on stdout so far.
+func (s *server) printed() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.out.String()
 }
 
 type lockedWriter struct{ s *server }
@@ -149,6 +157,9 @@ func startCommandEnv(t *testing.T, env []string, sub string, args ...string) *se
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
+			s.mu.Lock()
+			s.out.WriteString(sc.Text() + "\n")
+			s.mu.Unlock()
 			if m := regexp.MustCompile(`serving \S+ on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
 				urls <- m[1]
 			}

@@ -70,7 +70,10 @@ func runServeApps(ctx context.Context, fs *flag.FlagSet, af *appsFlags, sf *serv
 	if err != nil {
 		return err
 	}
-	if len(apps) == 0 && *af.admin.addr == "" {
+	// A fleet's host may start before the first deploy (to any host of
+	// the fleet); a bundle directory without an app or a deploy API would
+	// never serve one.
+	if len(apps) == 0 && *af.admin.addr == "" && *af.admin.registry == "dir" {
 		return nothingServable(dir)
 	}
 	ln, err := listen(*sf.addr)

@@ -111,8 +111,18 @@ func (m *Migrator) Close() error { return m.h.Close() }
 // Up applies every pending migration in order, each in a transaction, and
 // returns the names applied. It stops at the first failure, which it
 // returns with the migration's file name; the failed migration is rolled
-// back and not marked applied.
+// back and not marked applied. With none pending it takes no lock: the
+// hosts of a fleet opening one app at once (its deploy applied its
+// migrations) do not refuse each other, nor does a lock a killed
+// migration left stop a version that needs nothing.
 func (m *Migrator) Up(ctx context.Context) ([]string, error) {
+	ms, err := m.m.MigrationsWithStatus(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("app %q: %w", m.app, err)
+	}
+	if len(ms.Unapplied()) == 0 {
+		return nil, nil
+	}
 	if err := m.lock(ctx); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package appdb_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,5 +88,34 @@ func TestMigrations(t *testing.T) {
 	writeMigration(t, dir, "1_Bad.up.sql", "")
 	if _, err := openMigrator(ctx, dir); err == nil || !strings.Contains(err.Error(), "1_Bad.up.sql") {
 		t.Errorf("bad name: %v", err)
+	}
+}
+
+// A host whose migrations are all applied opens its app while another
+// holds the migration lock (a second host of a fleet loading the same
+// version, or a lock left by a migration that was killed): only applying
+// a migration takes the lock.
+func TestMigrationsUpToDateIgnoreTheLock(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	writeMigration(t, dir, "0001_create_notes.up.sql", "CREATE TABLE notes (id INTEGER PRIMARY KEY);\n")
+	if _, err := migrator(t, dir).Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, sqlite.AppDBPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("INSERT INTO bun_migration_locks (table_name) VALUES ('bun_migrations')"); err != nil {
+		t.Fatal(err)
+	}
+	if applied, err := migrator(t, dir).Up(ctx); err != nil || len(applied) != 0 {
+		t.Errorf("up to date, the lock held elsewhere: %v %v", applied, err)
+	}
+	// A pending migration waits for nobody: it is refused, saying why.
+	writeMigration(t, dir, "0002_more.up.sql", "CREATE TABLE more (id INTEGER PRIMARY KEY);\n")
+	if _, err := migrator(t, dir).Up(ctx); err == nil || !strings.Contains(err.Error(), "another migration is running") {
+		t.Errorf("pending, the lock held elsewhere: %v", err)
 	}
 }
