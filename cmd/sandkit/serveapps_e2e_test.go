@@ -252,7 +252,7 @@ func TestE2EAppsIdleWake(t *testing.T) {
 	}
 }
 
-// Replacing a tenant's active version under a bounded concurrent load
+// Replacing a tenant's active version through the deploy API under a bounded concurrent load
 // fails no request and the new version answers; removing the tenant makes
 // it 404.
 func TestE2EAppsSwap(t *testing.T) {
@@ -287,7 +287,11 @@ func TestE2EAppsSwap(t *testing.T) {
 		return v.Name
 	}
 	deploy(filepath.Join(src, "v1-art"))
-	s := startServeEnv(t, noToolsEnv(t), "--apps", apps, "--base-domain", "apps.test")
+	s := startServeEnv(t, append(noToolsEnv(t), "SANDKIT_ADMIN_TOKEN=op"), "--apps", apps, "--base-domain", "apps.test", "--admin-addr", "127.0.0.1:0")
+	admin := adminLine.FindStringSubmatch(s.printed())
+	if admin == nil {
+		t.Fatalf("no admin address in the output:\n%s", s.printed())
+	}
 	if r := hostDo(t, "GET", s.url+"/?v=1", "shop.apps.test", ""); r.body != "v1" {
 		t.Fatalf("before: %d %q", r.status, r.body)
 	}
@@ -337,7 +341,11 @@ func TestE2EAppsSwap(t *testing.T) {
 		})
 	}
 	<-started
-	deploy(filepath.Join(src, "v2-art"))
+	// v2 goes through the deploy API, as an operator deploys: sandkit
+	// deploy builds, uploads, migrates and activates it under the load.
+	if v, _ := fleetDeploy(t, filepath.Join(src, "v2"), admin[1], "shop"); v != "v2" {
+		t.Fatalf("deployed %q, want v2", v)
+	}
 	select {
 	case <-sawV2:
 	case <-time.After(2 * time.Minute):
