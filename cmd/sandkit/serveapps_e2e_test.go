@@ -252,9 +252,9 @@ func TestE2EAppsIdleWake(t *testing.T) {
 	}
 }
 
-// Replacing a tenant's active version through the deploy API under a bounded concurrent load
-// fails no request and the new version answers; removing the tenant makes
-// it 404.
+// Replacing a tenant's active version through the deploy API under a
+// bounded concurrent load fails no request and the new version answers;
+// removing the tenant makes it 404.
 func TestE2EAppsSwap(t *testing.T) {
 	apps, src := t.TempDir(), t.TempDir()
 	guests := filepath.Join(repoRoot(t), "host", "testdata", "guests")
