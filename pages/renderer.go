@@ -112,6 +112,13 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 		idle:  make(chan *instance, cfg.instances),
 		slots: make(chan struct{}, cfg.instances),
 	}
+	var key string
+	if cfg.snapshot && e.snapDir != "" {
+		key = e.snapshotKey(name, bundle, cfg)
+		if in := r.loadSnapshot(ctx, key); in != nil {
+			return e.register(r, in), nil
+		}
+	}
 	lctx, cancel := r.bootContext(ctx)
 	defer cancel()
 	in, err := e.newFreshInstance(lctx, name, bundle, r.maxBytes)
@@ -128,13 +135,48 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 	if cfg.snapshot {
 		if r.snap, err = e.takeSnapshot(in); err != nil {
 			e.log.Warn("pages: no snapshot; new instances will evaluate the bundle", "app", name, "err", err)
-		} else if restored, err := r.newInstance(ctx); err == nil {
-			// The loaded instance's memory is all private; a restored one
-			// shares what it does not write with the snapshot.
-			in.close(ctx)
-			in = restored
+		} else {
+			if key != "" {
+				if err := e.writeSnapshot(key, r.snap); err != nil {
+					e.log.Warn("pages: snapshot not kept on disk", "app", name, "err", err)
+				}
+			}
+			if restored, err := r.newInstance(ctx); err == nil {
+				// The loaded instance's memory is all private; a restored one
+				// shares what it does not write with the snapshot.
+				in.close(ctx)
+				in = restored
+			}
 		}
 	}
+	return e.register(r, in), nil
+}
+
+// loadSnapshot makes r's snapshot and first instance from the snapshot
+// kept on disk under key; nil if there is none or it cannot be used (the
+// bundle is then evaluated, and the snapshot written again).
+func (r *Renderer) loadSnapshot(ctx context.Context, key string) *instance {
+	snap, err := r.e.readSnapshot(key)
+	if err != nil {
+		r.e.log.Warn("pages: snapshot on disk not used", "app", r.name, "err", err)
+	}
+	if snap == nil {
+		return nil
+	}
+	r.snap = snap
+	in, err := r.newInstance(ctx)
+	if err != nil {
+		r.e.log.Warn("pages: snapshot on disk not restored", "app", r.name, "err", err)
+		snap.free()
+		r.snap = nil
+		return nil
+	}
+	return in
+}
+
+// register makes in r's first idle instance and r one of e's open
+// renderers.
+func (e *Engine) register(r *Renderer, in *instance) *Renderer {
 	r.slots <- struct{}{}
 	r.idle <- in
 	e.mu.Lock()
@@ -143,7 +185,7 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 	}
 	e.renderers[r] = struct{}{}
 	e.mu.Unlock()
-	return r, nil
+	return r
 }
 
 // Render calls the bundle's render function with input (the JSON described

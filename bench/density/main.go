@@ -12,7 +12,7 @@
 //
 // Its report is the source of docs/benchmarks.md, "Density".
 //
-//	go run ./bench/density [-apps 1000] [-wake 200] [-out FILE]
+//	go run ./bench/density [-apps 1000] [-wake 200] [-out FILE] [-cpuprofile FILE] [-memprofile FILE]
 package main
 
 import (
@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,6 +45,8 @@ func main() {
 	apps := flag.Int("apps", 1000, "copies of examples/todo to register")
 	wake := flag.Int("wake", 200, "tenants woken per kind of route for the latency figures")
 	out := flag.String("out", "", "also write the report (Markdown) to this file")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the wakes after eviction to this file")
+	flag.StringVar(&memProfile, "memprofile", "", "write an allocation profile of the wakes after eviction to this file")
 	flag.Parse()
 	if *apps < 2 || *wake < 1 || 2**wake > *apps {
 		fatalf("want -apps ≥ 2 and 1 ≤ -wake ≤ apps/2")
@@ -77,6 +80,9 @@ func main() {
 		}
 	}
 }
+
+// Profiles of the wakes after eviction (-cpuprofile, -memprofile).
+var cpuProfile, memProfile string
 
 func name(i int) string { return fmt.Sprintf("todo-%04d", i) }
 
@@ -190,11 +196,49 @@ func measure(dir, cache string, apps, wake int) *result {
 
 	h.EvictAll()
 	r.evicted = rss()
+	stop := startProfiles()
 	for i := range wake {
 		r.wakeHandler = append(r.wakeHandler, get(2*i, "/api/todos"))
 		r.wakePage = append(r.wakePage, get(2*i+1, "/"))
 	}
+	stop()
 	return r
+}
+
+// startProfiles starts the profiles asked for and returns what stops them
+// and writes them.
+func startProfiles() (stop func()) {
+	if memProfile != "" {
+		runtime.MemProfileRate = 64 << 10
+		runtime.GC()
+	}
+	var cpu *os.File
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			fatalf("%v", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fatalf("%v", err)
+		}
+		cpu = f
+	}
+	return func() {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			cpu.Close()
+		}
+		if memProfile != "" {
+			f, err := os.Create(memProfile)
+			if err != nil {
+				fatalf("%v", err)
+			}
+			if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+				fatalf("%v", err)
+			}
+			f.Close()
+		}
+	}
 }
 
 // rss is this process's resident memory after a full collection that
