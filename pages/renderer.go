@@ -136,8 +136,8 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 		if r.snap, err = e.takeSnapshot(in); err != nil {
 			e.log.Warn("pages: no snapshot; new instances will evaluate the bundle", "app", name, "err", err)
 		} else {
-			if key != "" {
-				if err := e.writeSnapshot(key, r.snap); err != nil {
+			if mem, ok := in.mem.Read(0, in.mem.Size()); key != "" && ok {
+				if err := e.writeSnapshot(key, r.snap, mem); err != nil {
 					e.log.Warn("pages: snapshot not kept on disk", "app", name, "err", err)
 				}
 			}

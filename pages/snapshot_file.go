@@ -108,10 +108,10 @@ func (e *Engine) readSnapshot(key string) (*snapshot, error) {
 		lay: layout{rt: l[0], ctx: l[1], fn: l[2], argv: l[3], undefined: l[4]}}, nil
 }
 
-// writeSnapshot stores s under key: written beside, then renamed, so a
-// reader sees a whole file or none.
-func (e *Engine) writeSnapshot(key string, s *snapshot) error {
-	view := s.img.view
+// writeSnapshot stores s, taken of the memory view, under key: written
+// beside, then renamed, so a reader sees a whole file or none. It reads the
+// instance's memory, not the image, whose holes reading would fill.
+func (e *Engine) writeSnapshot(key string, s *snapshot, view []byte) error {
 	hd := snapshotHeader{Size: uint64(len(view)), Globals: s.globals,
 		Layout: [5]uint32{s.lay.rt, s.lay.ctx, s.lay.fn, s.lay.argv, s.lay.undefined}}
 	var data []byte

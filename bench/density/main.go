@@ -250,14 +250,25 @@ func rss() int64 {
 	if err != nil {
 		fatalf("%v", err)
 	}
+	var total int64 = -1
 	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) == 3 && f[0] == "VmRSS:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			continue
+		}
+		kb, _ := strconv.ParseInt(f[1], 10, 64)
+		switch f[0] {
+		case "VmRSS:":
+			total = kb << 10
+		case "RssAnon:", "RssFile:", "RssShmem:":
+			fmt.Fprintf(os.Stderr, "%s %.1f MiB ", f[0], float64(kb)/1024)
 		}
 	}
-	fatalf("no VmRSS in /proc/self/status")
-	return 0
+	fmt.Fprintln(os.Stderr)
+	if total < 0 {
+		fatalf("no VmRSS in /proc/self/status")
+	}
+	return total
 }
 
 func quantiles(d []time.Duration) string {
