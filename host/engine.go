@@ -17,6 +17,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/artifact"
 	"sandkit.dev/sandkit/host/appdb"
 	"sandkit.dev/sandkit/host/settings"
 	"sandkit.dev/sandkit/pages"
@@ -36,6 +37,8 @@ type Engine struct {
 	sharedMu  sync.Mutex // guards runtimes and their modules (shared.go)
 	runtimes  map[uint32]*sharedRuntime
 	unusedSeq uint64
+
+	verified artifact.Verified // artifact files already checked (artifact.go)
 
 	pagesOnce sync.Once // the QuickJS engine for pages, made on first use
 	pages     *pages.Engine
