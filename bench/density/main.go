@@ -3,8 +3,10 @@
 // in a bundle directory, serves them with package tenant over loopback
 // HTTP, and reports
 //
-//   - the host's resident memory per loaded, idle tenant, and per tenant
-//     once every one has been evicted;
+//   - the host's resident memory per loaded, idle tenant, per loaded tenant
+//     once it gave back its idle instances (tenant.Host.TrimAll), and per
+//     tenant once every one has been evicted;
+//   - the latency of the first request to a trimmed tenant;
 //   - wake latency, p50 and p99, of a tenant evicted with warm disk caches
 //     (its machine code in the compilation cache, its files in the page
 //     cache): for a handler route (GET /api/todos) and for a page (GET /);
@@ -122,7 +124,9 @@ func linkTree(src, dst string) error {
 
 // result holds the measurements.
 type result struct {
-	base, loaded, evicted   int64 // resident bytes
+	base, loaded, evicted   int64           // resident bytes
+	trimmed                 int64           // resident bytes once every loaded tenant gave back its idle instances
+	trimHandler, trimPage   []time.Duration // the first request to a trimmed tenant
 	coldFirst               time.Duration
 	wakeHandler, wakePage   []time.Duration
 	firstHandler, firstPage []time.Duration // the first wake of each tenant (cache filled by the first)
@@ -193,6 +197,13 @@ func measure(dir, cache string, apps, wake int) *result {
 		}
 	}
 	r.loaded = rss()
+
+	h.TrimAll()
+	r.trimmed = rss()
+	for i := range wake {
+		r.trimHandler = append(r.trimHandler, get(2*i, "/api/todos"))
+		r.trimPage = append(r.trimPage, get(2*i+1, "/"))
+	}
 
 	h.EvictAll()
 	r.evicted = rss()
@@ -287,10 +298,13 @@ func (r *result) markdown(apps, wake int) string {
 	fmt.Fprintf(&b, "| figure | value |\n| --- | --- |\n")
 	fmt.Fprintf(&b, "| host resident memory, no tenant loaded | %.0f MiB |\n", float64(r.base)/(1<<20))
 	fmt.Fprintf(&b, "| per loaded, idle tenant | %s |\n", perApp(r.loaded))
+	fmt.Fprintf(&b, "| per loaded tenant after it gave back its idle instances (trim) | %s |\n", perApp(r.trimmed))
 	fmt.Fprintf(&b, "| per tenant after every one was evicted | %s |\n", perApp(r.evicted))
 	fmt.Fprintf(&b, "| the very first wake (empty compilation cache) | %.1f ms |\n", ms(r.coldFirst))
 	fmt.Fprintf(&b, "| first wake of each tenant, handler route, p50 / p99 | %s |\n", quantiles(r.firstHandler))
 	fmt.Fprintf(&b, "| first wake of each tenant, page, p50 / p99 | %s |\n", quantiles(r.firstPage))
+	fmt.Fprintf(&b, "| first request after a trim, handler route (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.trimHandler))
+	fmt.Fprintf(&b, "| first request after a trim, page (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.trimPage))
 	fmt.Fprintf(&b, "| wake after eviction, handler route (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.wakeHandler))
 	fmt.Fprintf(&b, "| wake after eviction, page (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.wakePage))
 	return b.String()
