@@ -76,3 +76,57 @@ func TestSnapshotOnDisk(t *testing.T) {
 		t.Errorf("the damaged snapshot was not written again: born %s, then %s", damaged, again)
 	}
 }
+
+// TestTrimDropsSnapshotKeptOnDisk: a renderer trimmed to no instance drops
+// its snapshot from memory and reads it back at the next render; if the
+// file is gone by then, it evaluates the bundle and writes it again.
+func TestTrimDropsSnapshotKeptOnDisk(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	e, err := NewEngine(ctx, WithCacheDir(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close(ctx)
+	r, err := e.Load(ctx, "trim.js", []byte(bornBundle))
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func() string {
+		t.Helper()
+		out, err := r.Render(ctx, []byte(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	held := func() bool {
+		r.snapMu.Lock()
+		defer r.snapMu.Unlock()
+		return r.snap != nil
+	}
+	first := render()
+	if n := r.Trim(ctx, 0); n != 1 || held() {
+		t.Fatalf("Trim closed %d instances, snapshot still held: %v", n, held())
+	}
+	if again := render(); again != first || !held() {
+		t.Errorf("after a trim: born %s, first %s (held %v)", again, first, held())
+	}
+	path := e.snapshotPath(r.diskKey)
+	r.Trim(ctx, 0)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	for start := time.Now().UnixMilli(); time.Now().UnixMilli() == start; {
+	}
+	retaken := render()
+	if retaken == first {
+		t.Errorf("the snapshot file was gone, yet born is the first's")
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("the snapshot was not written again: %v", err)
+	}
+	if again := render(); again != retaken {
+		t.Errorf("renders after the retake differ: %s, %s", retaken, again)
+	}
+}

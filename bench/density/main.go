@@ -34,6 +34,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"sandkit.dev/sandkit/host"
@@ -253,7 +254,10 @@ func startProfiles() (stop func()) {
 }
 
 // rss is this process's resident memory after a full collection that
-// returns freed memory to the system.
+// returns freed memory to the system: its anonymous and file pages, and
+// the memory of its memfd files (the QuickJS snapshots), which is counted
+// whole whether or not a mapping has touched it — RSS counts only the
+// shared-memory pages a mapping touched, and none once unmapped.
 func rss() int64 {
 	runtime.GC()
 	debug.FreeOSMemory()
@@ -261,7 +265,7 @@ func rss() int64 {
 	if err != nil {
 		fatalf("%v", err)
 	}
-	var total int64 = -1
+	var total int64
 	for _, line := range strings.Split(string(b), "\n") {
 		f := strings.Fields(line)
 		if len(f) != 3 {
@@ -269,17 +273,37 @@ func rss() int64 {
 		}
 		kb, _ := strconv.ParseInt(f[1], 10, 64)
 		switch f[0] {
-		case "VmRSS:":
-			total = kb << 10
-		case "RssAnon:", "RssFile:", "RssShmem:":
+		case "RssAnon:", "RssFile:":
+			total += kb << 10
+			fmt.Fprintf(os.Stderr, "%s %.1f MiB ", f[0], float64(kb)/1024)
+		case "RssShmem:":
 			fmt.Fprintf(os.Stderr, "%s %.1f MiB ", f[0], float64(kb)/1024)
 		}
 	}
-	fmt.Fprintln(os.Stderr)
-	if total < 0 {
-		fatalf("no VmRSS in /proc/self/status")
+	memfd := memfdBytes()
+	fmt.Fprintf(os.Stderr, "memfd: %.1f MiB\n", float64(memfd)/(1<<20))
+	return total + memfd
+}
+
+// memfdBytes is the memory held by this process's memfd files.
+func memfdBytes() int64 {
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		fatalf("%v", err)
 	}
-	return total
+	var n int64
+	for _, fd := range fds {
+		p := filepath.Join("/proc/self/fd", fd.Name())
+		if target, err := os.Readlink(p); err != nil || !strings.HasPrefix(target, "/memfd:") {
+			continue
+		}
+		if fi, err := os.Stat(p); err == nil {
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+				n += st.Blocks * 512
+			}
+		}
+	}
+	return n
 }
 
 func quantiles(d []time.Duration) string {
