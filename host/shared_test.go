@@ -16,31 +16,9 @@ import (
 // module kept unused instead of compiling it again.
 func TestSharedCompiledModule(t *testing.T) {
 	ctx := context.Background()
-	e, err := NewEngine(WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close(ctx)
-	wasm, err := os.ReadFile(filepath.Join("testdata", "guests", "env.wasm"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	open := func(greeting string) *App {
-		dir := t.TempDir()
-		os.MkdirAll(filepath.Join(dir, "routes", "env"), 0o755)
-		os.WriteFile(filepath.Join(dir, "routes", "env", "handler.wasm"), wasm, 0o644)
-		os.WriteFile(filepath.Join(dir, "sandkit.toml"), []byte("[env]\nGREETING = \""+greeting+"\"\n"), 0o644)
-		a, err := OpenApp(ctx, e, dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
-	get := func(a *App) string {
-		w := httptest.NewRecorder()
-		a.ServeHTTP(w, httptest.NewRequest("GET", "/env?k=GREETING", nil))
-		return w.Body.String()
-	}
+	e := quietEngine(t)
+	open := func(greeting string) *App { return envApp(t, e, "[env]\nGREETING = \""+greeting+"\"\n") }
+	get := func(a *App) string { return getEnv(a, "GREETING") }
 	modules := func() []*sharedModule {
 		e.sharedMu.Lock()
 		defer e.sharedMu.Unlock()
@@ -78,4 +56,41 @@ func TestSharedCompiledModule(t *testing.T) {
 	if ms := modules(); len(ms) != 1 || ms[0] != kept {
 		t.Errorf("app c compiled its module again")
 	}
+}
+
+// quietEngine is a new Engine of its own, closed after the test.
+func quietEngine(t *testing.T) *Engine {
+	t.Helper()
+	e, err := NewEngine(WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close(context.Background()) })
+	return e
+}
+
+// envApp opens an app serving testdata/guests/env.wasm at /env with the
+// given sandkit.toml.
+func envApp(t *testing.T, e *Engine, config string) *App {
+	t.Helper()
+	wasm, err := os.ReadFile(filepath.Join("testdata", "guests", "env.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "routes", "env"), 0o755)
+	os.WriteFile(filepath.Join(dir, "routes", "env", "handler.wasm"), wasm, 0o644)
+	os.WriteFile(filepath.Join(dir, "sandkit.toml"), []byte(config), 0o644)
+	a, err := OpenApp(context.Background(), e, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// getEnv is the app's answer to GET /env?k=key.
+func getEnv(a *App, key string) string {
+	w := httptest.NewRecorder()
+	a.ServeHTTP(w, httptest.NewRequest("GET", "/env?k="+key, nil))
+	return w.Body.String()
 }

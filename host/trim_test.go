@@ -2,11 +2,6 @@ package host
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -14,29 +9,9 @@ import (
 // idle_per_route would keep) and goes on serving from new ones.
 func TestTrim(t *testing.T) {
 	ctx := context.Background()
-	e, err := NewEngine(WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close(ctx)
-	wasm, err := os.ReadFile(filepath.Join("testdata", "guests", "env.wasm"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "routes", "env"), 0o755)
-	os.WriteFile(filepath.Join(dir, "routes", "env", "handler.wasm"), wasm, 0o644)
-	os.WriteFile(filepath.Join(dir, "sandkit.toml"), []byte("[env]\nGREETING = \"hi\"\n[limits]\nidle_per_route = 4\n"), 0o644)
-	a, err := OpenApp(ctx, e, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := envApp(t, quietEngine(t), "[env]\nGREETING = \"hi\"\n[limits]\nidle_per_route = 4\n")
 	defer a.Close(ctx)
-	get := func() string {
-		w := httptest.NewRecorder()
-		a.ServeHTTP(w, httptest.NewRequest("GET", "/env?k=GREETING", nil))
-		return w.Body.String()
-	}
+	get := func() string { return getEnv(a, "GREETING") }
 	idle := func() int {
 		p := a.current.Load().modules["routes/env/handler.wasm"].pool
 		p.mu.Lock()
