@@ -52,6 +52,7 @@ func (t *tenant) trim() {
 		return
 	}
 	l.app.Trim(t.h.ctx)
+	t.h.observe(Event{Kind: EventTrim, App: t.name, Version: l.version.Name})
 }
 
 // TrimAll makes every loaded tenant give back its idle instances, as a
