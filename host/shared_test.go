@@ -94,3 +94,59 @@ func getEnv(a *App, key string) string {
 	a.ServeHTTP(w, httptest.NewRequest("GET", "/env?k="+key, nil))
 	return w.Body.String()
 }
+
+// TestUnusedModulesBounded: of the compiled modules no app uses any more,
+// the Engine keeps only the keepUnused released last.
+func TestUnusedModulesBounded(t *testing.T) {
+	ctx := context.Background()
+	e := quietEngine(t)
+	fixtures := []string{"ok.wasm", "env.wasm", "body.wasm", "headers.wasm", "log.wasm", "huge.wasm"}
+	if len(fixtures) <= keepUnused {
+		t.Fatalf("want more than %d fixtures", keepUnused)
+	}
+	var apps []*App
+	for _, fx := range fixtures {
+		wasm, err := os.ReadFile(filepath.Join("testdata", "guests", fx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		os.MkdirAll(filepath.Join(dir, "routes", "r"), 0o755)
+		os.WriteFile(filepath.Join(dir, "routes", "r", "handler.wasm"), wasm, 0o644)
+		a, err := OpenApp(ctx, e, dir)
+		if err != nil {
+			t.Fatalf("%s: %v", fx, err)
+		}
+		apps = append(apps, a)
+	}
+	kept := func() map[string]bool {
+		e.sharedMu.Lock()
+		defer e.sharedMu.Unlock()
+		names := map[string]bool{}
+		for _, s := range e.runtimes {
+			for k := range s.modules {
+				for _, a := range apps {
+					if m := a.current.Load().modules["routes/r/handler.wasm"]; m.shared.key == k {
+						names[m.version] = true
+					}
+				}
+			}
+		}
+		return names
+	}
+	if n := len(kept()); n != len(fixtures) {
+		t.Fatalf("%d modules while every app is open, want %d", n, len(fixtures))
+	}
+	for _, a := range apps {
+		a.Close(ctx)
+	}
+	got := kept()
+	if len(got) != keepUnused {
+		t.Errorf("%d modules kept after every app closed, want %d", len(got), keepUnused)
+	}
+	for _, a := range apps[len(apps)-keepUnused:] {
+		if v := a.current.Load().modules["routes/r/handler.wasm"].version; !got[v] {
+			t.Errorf("module %s, released among the last %d, was not kept", v, keepUnused)
+		}
+	}
+}
