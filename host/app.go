@@ -86,7 +86,7 @@ func NewInstanceBudget(max int) *InstanceBudget { return &InstanceBudget{newBudg
 // serve. Any error in the app fails OpenApp; later reloads keep serving the
 // old version instead.
 func OpenApp(ctx context.Context, e *Engine, dir string, opts ...AppOption) (*App, error) {
-	art, err := openArtifact(dir)
+	art, err := e.openArtifact(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -14,12 +14,13 @@ import (
 )
 
 // openArtifact checks the artifact in dir, if dir is one, before it is
-// served: nil, nil for an app folder.
-func openArtifact(dir string) (*artifact.Manifest, error) {
+// served: nil, nil for an app folder. Files the Engine checked before and
+// that did not change since are not read again (artifact.Verified).
+func (e *Engine) openArtifact(dir string) (*artifact.Manifest, error) {
 	if !artifact.Is(dir) {
 		return nil, nil
 	}
-	return artifact.Open(dir)
+	return e.verified.Open(dir)
 }
 
 // routeTable is the app's route table: its artifact's, or its routes/

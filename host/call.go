@@ -37,6 +37,7 @@ type call struct {
 	logLeft int64 // bytes the guest may still log (limits.log_bytes)
 	logOver bool  // the budget ran out; the one record saying so is written
 
+	db  *appdb.DB      // the app's database (nil: none); host functions reach it only here
 	dbs *appdb.Session // the request's database connection, once it used one
 
 	run sched.Ticket // the call's claim on its app's CPU share (scheduler.go)

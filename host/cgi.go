@@ -35,9 +35,9 @@ func (m *Module) runCommand(ctx context.Context, c *call, head *abi.RequestHead)
 		cfg = cfg.WithEnv(k, v)
 	}
 	ctx = experimental.WithMemoryAllocator(ctx, memoryAllocator())
-	mod, err := m.sb.rt.InstantiateModule(ctx, m.compiled, cfg)
+	mod, err := m.sb.instantiate(ctx, m, cfg)
 	if mod != nil {
-		defer mod.Close(context.Background())
+		defer m.sb.closeInstance(m, mod)
 	}
 	var exit *sys.ExitError
 	if errors.As(err, &exit) && exit.ExitCode() == 0 {

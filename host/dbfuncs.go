@@ -14,8 +14,17 @@ import (
 	"sandkit.dev/sandkit/host/appdb"
 )
 
-// dbFuncs are the database imports of one app's sandbox.
-type dbFuncs struct{ db *appdb.DB }
+// dbFuncs are the database imports. They run on the database of the app
+// whose request is in the call (call.db); outside a request there is none.
+type dbFuncs struct{}
+
+// dbOf returns the call's app database, nil without a call.
+func dbOf(c *call) *appdb.DB {
+	if c == nil {
+		return nil
+	}
+	return c.db
+}
 
 // register adds the database imports to the host module being built.
 func (h dbFuncs) register(b wazero.HostModuleBuilder) {
@@ -33,31 +42,37 @@ func (h dbFuncs) register(b wazero.HostModuleBuilder) {
 func (h dbFuncs) query(ctx context.Context, mod api.Module, stack []uint64) {
 	text := guestBytes(mod, stack[0], stack[1], abi.ImportDBQuery)
 	argb := guestBytes(mod, stack[2], stack[3], abi.ImportDBQuery)
-	ret(stack, dbStatement(ctx, callFrom(ctx), h.db, stmtQuery, text, argb))
+	c := callFrom(ctx)
+	ret(stack, dbStatement(ctx, c, dbOf(c), stmtQuery, text, argb))
 }
 
 func (h dbFuncs) queryJSON(ctx context.Context, mod api.Module, stack []uint64) {
 	text := guestBytes(mod, stack[0], stack[1], abi.ImportDBQueryJSON)
 	argb := guestBytes(mod, stack[2], stack[3], abi.ImportDBQueryJSON)
-	ret(stack, dbStatement(ctx, callFrom(ctx), h.db, stmtJSON, text, argb))
+	c := callFrom(ctx)
+	ret(stack, dbStatement(ctx, c, dbOf(c), stmtJSON, text, argb))
 }
 
 func (h dbFuncs) exec(ctx context.Context, mod api.Module, stack []uint64) {
 	text := guestBytes(mod, stack[0], stack[1], abi.ImportDBExec)
 	argb := guestBytes(mod, stack[2], stack[3], abi.ImportDBExec)
-	ret(stack, dbStatement(ctx, callFrom(ctx), h.db, stmtExec, text, argb))
+	c := callFrom(ctx)
+	ret(stack, dbStatement(ctx, c, dbOf(c), stmtExec, text, argb))
 }
 
 func (h dbFuncs) begin(ctx context.Context, mod api.Module, stack []uint64) {
-	ret(stack, dbBegin(ctx, callFrom(ctx), h.db, int32(uint32(stack[0]))))
+	c := callFrom(ctx)
+	ret(stack, dbBegin(ctx, c, dbOf(c), int32(uint32(stack[0]))))
 }
 
 func (h dbFuncs) commit(ctx context.Context, mod api.Module, stack []uint64) {
-	ret(stack, dbEnd(ctx, callFrom(ctx), h.db, true))
+	c := callFrom(ctx)
+	ret(stack, dbEnd(ctx, c, dbOf(c), true))
 }
 
 func (h dbFuncs) rollback(ctx context.Context, mod api.Module, stack []uint64) {
-	ret(stack, dbEnd(ctx, callFrom(ctx), h.db, false))
+	c := callFrom(ctx)
+	ret(stack, dbEnd(ctx, c, dbOf(c), false))
 }
 
 // stmtKind says which import a statement came through.

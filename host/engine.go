@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/experimental"
-	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+	"github.com/tetratelabs/wazero/api"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/artifact"
 	"sandkit.dev/sandkit/host/appdb"
 	"sandkit.dev/sandkit/host/internal/sched"
 	"sandkit.dev/sandkit/host/settings"
@@ -34,6 +34,12 @@ type Engine struct {
 	compileSem chan struct{}
 	workers    int
 	log        *slog.Logger
+
+	sharedMu  sync.Mutex // guards runtimes and their modules (shared.go)
+	runtimes  map[uint32]*sharedRuntime
+	unusedSeq uint64
+
+	verified artifact.Verified // artifact files already checked (artifact.go)
 
 	pagesOnce sync.Once // the QuickJS engine for pages, made on first use
 	pages     *pages.Engine
@@ -108,82 +114,91 @@ func NewEngine(opts ...EngineOption) (*Engine, error) {
 	return e, nil
 }
 
-// Close releases the compilation cache and the pages engine.
+// Close releases the shared runtimes, the compilation cache and the pages
+// engine.
 func (e *Engine) Close(ctx context.Context) error {
 	if e.pages != nil {
 		e.pages.Close(ctx)
 	}
-	return e.cache.Close(ctx)
+	err := e.closeShared(ctx)
+	return errors.Join(err, e.cache.Close(ctx))
 }
 
-// sandbox is one wazero runtime with the host modules instantiated, shared
-// by all modules of an app (they share its limits).
+// sandbox is what one app's modules run with: the shared runtime of its
+// memory limit (shared.go), its limits, settings and database. Its
+// instances share nothing mutable with another app's: each has its own
+// memory, and host functions reach the app's settings and database only
+// through the request's call state.
 type sandbox struct {
 	engine *Engine
-	rt     wazero.Runtime
 	limits settings.Limits
 	env    map[string]string
 	log    *slog.Logger
 	db     *appdb.DB    // the app's database, opened on first use
 	group  *sched.Group // the app's CPU share (WithScheduler); nil: unscheduled
+
+	mu      sync.Mutex
+	modules []*sharedModule // every compiled module its Modules took, released at close
 }
 
 func (e *Engine) newSandbox(ctx context.Context, limits settings.Limits, env map[string]string, log *slog.Logger, db *appdb.DB) (*sandbox, error) {
-	cfg := wazero.NewRuntimeConfigCompiler().
-		WithCompilationCache(e.cache).
-		WithMemoryLimitPages(limits.MemoryPages)
-	cfg = e.intr.configure(cfg)
-	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
-		rt.Close(ctx)
-		return nil, err
-	}
-	if err := instantiateHostModule(ctx, rt, db); err != nil {
-		rt.Close(ctx)
-		return nil, err
-	}
-	if err := e.intr.register(ctx, rt); err != nil {
-		rt.Close(ctx)
-		return nil, err
-	}
-	return &sandbox{engine: e, rt: rt, limits: limits, env: env, log: log, db: db}, nil
+	return &sandbox{engine: e, limits: limits, env: env, log: log, db: db}, nil
 }
 
+// close releases the app's compiled modules (kept or freed by the Engine,
+// once their last instance closes) and closes its database.
 func (s *sandbox) close(ctx context.Context) error {
-	err := s.rt.Close(ctx)
-	if s.db != nil {
-		err = errors.Join(err, s.db.Close())
+	s.mu.Lock()
+	mods := s.modules
+	s.modules = nil
+	s.mu.Unlock()
+	for _, sm := range mods {
+		s.engine.release(sm)
 	}
-	return err
+	if s.db != nil {
+		return s.db.Close()
+	}
+	return nil
 }
 
 // compile turns wasm bytes into a Module, checking its kind and imports.
-// It waits for a compilation slot, so at most a bounded number of modules
-// compile at once.
+// Identical bytes compiled for another app of the Engine are reused;
+// otherwise it waits for a compilation slot, so at most a bounded number
+// of modules compile at once.
 func (s *sandbox) compile(ctx context.Context, name string, wasm []byte) (*Module, error) {
-	version := versionOf(wasm)
-	prepared, err := s.engine.intr.prepare(wasm)
+	start := time.Now()
+	sum := sha256.Sum256(wasm)
+	version := hex.EncodeToString(sum[:6])
+	sm, err := s.engine.module(ctx, s.limits.MemoryPages, sum, wasm)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	select {
-	case s.engine.compileSem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	start := time.Now()
-	compiled, err := s.rt.CompileModule(experimental.WithCompilationWorkers(ctx, s.engine.workers), prepared)
-	<-s.engine.compileSem
-	if err != nil {
-		return nil, fmt.Errorf("%s: compile: %w", name, err)
-	}
-	m := &Module{name: name, version: version, compiled: compiled, sb: s, size: len(wasm)}
+	s.mu.Lock()
+	s.modules = append(s.modules, sm)
+	s.mu.Unlock()
+	m := &Module{name: name, version: version, compiled: sm.compiled, shared: sm, sb: s, size: len(wasm)}
 	if err := m.classify(); err != nil {
-		compiled.Close(ctx)
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	s.log.Debug("module compiled", "module", name, "version", version, "kind", m.kind, "took", time.Since(start))
 	return m, nil
+}
+
+// instantiate makes an instance of m with its own memory. A module it
+// returns, even with an error, is closed with closeInstance.
+func (s *sandbox) instantiate(ctx context.Context, m *Module, cfg wazero.ModuleConfig) (api.Module, error) {
+	s.engine.instanceOpened(m.shared)
+	mod, err := m.shared.rt.rt.InstantiateModule(ctx, m.compiled, cfg)
+	if mod == nil {
+		s.engine.instanceClosed(m.shared)
+	}
+	return mod, err
+}
+
+// closeInstance closes an instance instantiate made.
+func (s *sandbox) closeInstance(m *Module, mod api.Module) {
+	mod.Close(context.Background())
+	s.engine.instanceClosed(m.shared)
 }
 
 // allowedImports are the import modules a guest may name.

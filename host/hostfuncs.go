@@ -17,7 +17,6 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"sandkit.dev/sandkit/abi"
-	"sandkit.dev/sandkit/host/appdb"
 )
 
 // trap is the panic value a host function raises for a call that breaks the
@@ -55,9 +54,10 @@ var (
 	i32 = api.ValueTypeI32
 )
 
-// instantiateHostModule defines the `sandkit` host module in r; db is the
-// app's database (nil: the db imports answer ErrState).
-func instantiateHostModule(ctx context.Context, r wazero.Runtime, db *appdb.DB) error {
+// instantiateHostModule defines the `sandkit` host module in r, shared by
+// every app that runs in r: its functions keep no state and reach the
+// request's (and so the app's) state only through the call in ctx.
+func instantiateHostModule(ctx context.Context, r wazero.Runtime) error {
 	b := r.NewHostModuleBuilder(abi.ModuleName)
 	fn := func(name string, f api.GoModuleFunc, params, results []api.ValueType) {
 		b.NewFunctionBuilder().WithGoModuleFunction(f, params, results).Export(name)
@@ -69,7 +69,7 @@ func instantiateHostModule(ctx context.Context, r wazero.Runtime, db *appdb.DB) 
 	fn(abi.ImportRespWrite, respWrite, []api.ValueType{i32, i32}, []api.ValueType{i32})
 	fn(abi.ImportLog, logRecord, []api.ValueType{i32, i32, i32}, nil)
 	fn(abi.ImportEnvGet, envGet, []api.ValueType{i32, i32}, []api.ValueType{i32})
-	dbFuncs{db}.register(b)
+	dbFuncs{}.register(b)
 	_, err := b.Instantiate(ctx)
 	return err
 }

@@ -32,6 +32,7 @@ func (m *Module) serve(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	c.bodyLimit = m.sb.limits.BodyBytes
 	c.outLimit = m.sb.limits.ResponseBytes
 	c.env = m.sb.env
+	c.db = m.sb.db
 	c.log = log
 	c.logLeft = m.sb.limits.LogBytes
 	c.slot = abi.AppendRequestHead(c.slot[:0], head)

@@ -32,6 +32,7 @@ type Module struct {
 	size     int
 	kind     moduleKind
 	compiled wazero.CompiledModule
+	shared   *sharedModule // whose compiled code it is
 	sb       *sandbox
 	pool     *pool // reactors only
 }
@@ -98,6 +99,7 @@ func sig(f api.FunctionDefinition, params, results []api.ValueType) bool {
 
 // instance is one live reactor instance.
 type instance struct {
+	m      *Module
 	mod    api.Module
 	handle api.Function
 	pages  uint32 // memory size right after initialisation
@@ -131,12 +133,15 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 	ctx = experimental.WithMemoryAllocator(ctx, memoryAllocator())
 	ctx = withLogger(ctx, m.sb.log.With("module", m.name, "version", m.version))
 	out := m.logWriter()
-	mod, err := m.sb.rt.InstantiateModule(ctx, m.compiled, m.moduleConfig(out))
+	mod, err := m.sb.instantiate(ctx, m, m.moduleConfig(out))
 	if err != nil {
+		if mod != nil {
+			m.sb.closeInstance(m, mod)
+		}
 		return nil, fmt.Errorf("%s: instantiate: %w", m.name, err)
 	}
 	fail := func(err error) (*instance, error) {
-		mod.Close(context.Background())
+		m.sb.closeInstance(m, mod)
 		return nil, fmt.Errorf("%s: %w", m.name, err)
 	}
 	if init := mod.ExportedFunction(abi.ExportInitialize); init != nil {
@@ -151,7 +156,7 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 	if v := int32(res[0]); v != abi.Version {
 		return fail(fmt.Errorf("ABI version %d, this host supports %d (spec/abi.md §8)", v, abi.Version))
 	}
-	inst := &instance{mod: mod, handle: mod.ExportedFunction(abi.ExportHandle), out: out}
+	inst := &instance{m: m, mod: mod, handle: mod.ExportedFunction(abi.ExportHandle), out: out}
 	if mem := mod.Memory(); mem != nil {
 		inst.pages = mem.Size() / 65536
 	}
@@ -159,7 +164,7 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 	return inst, nil
 }
 
-func (i *instance) close() { i.mod.Close(context.Background()) }
+func (i *instance) close() { i.m.sb.closeInstance(i.m, i.mod) }
 
 // memoryPages is the instance's current memory size in pages.
 func (i *instance) memoryPages() uint32 {

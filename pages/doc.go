@@ -13,7 +13,10 @@
 // Each app's server bundle is loaded once. Load evaluates it in a fresh
 // QuickJS instance, optionally renders a warm-up page, and keeps a snapshot
 // of that instance's memory; the Renderer it returns pools warm instances
-// restored from the snapshot (about 0.15 ms each on Linux):
+// restored from the snapshot (about 0.15 ms each on Linux). With
+// WithCacheDir the snapshot is also written to the cache folder, and a
+// later Load of the same bundle under the same name — by this process or
+// the next — reads it instead of evaluating the bundle:
 //
 //	r, err := engine.Load(ctx, "blog", serverBundleJS, pages.WithTimeout(time.Second))
 //	defer r.Close(ctx)

@@ -48,7 +48,10 @@ type trapError struct{ msg string }
 
 func (t *trapError) Error() string { return "QuickJS trapped: " + t.msg }
 
-// monotonicBase is the origin of the guest's monotonic clock.
+// monotonicBase is when this process started its guests' monotonic clock,
+// which reads the wall clock at that moment plus the monotonic time since:
+// a snapshot written by an earlier process (snapshot_file.go) holds times
+// read from that process's clock, which this one's must not run behind.
 var monotonicBase = time.Now()
 
 // maxLogPerCall bounds what one call may write to the log.
@@ -105,7 +108,7 @@ func hostFunctions(e *Engine) map[string]api.GoModuleFunc {
 			}
 			now := uint64(time.Now().UnixNano()) // CLOCK_REALTIME
 			if clock != 0 {
-				now = uint64(time.Since(monotonicBase)) // the monotonic and CPU clocks
+				now = uint64(monotonicBase.UnixNano()) + uint64(time.Since(monotonicBase)) // the monotonic and CPU clocks
 			}
 			mod.Memory().WriteUint64Le(out, now)
 			stack[0] = 0

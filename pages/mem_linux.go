@@ -29,56 +29,47 @@ type memImage struct {
 }
 
 func newMemImage(mem []byte) (*memImage, error) {
+	// Only pages with data are written: the rest stay holes in the memfd,
+	// read as zeros and cost no memory (a warmed React app: ~3.7 of 16.8 MB).
+	return buildMemImage(uint64(len(mem)), func(w []byte) {
+		for off := 0; off < len(mem); off += pageSize {
+			end := min(off+pageSize, len(mem))
+			if !allZero(mem[off:end]) {
+				copy(w[off:end], mem[off:end])
+			}
+		}
+	})
+}
+
+// buildMemImage makes an image of size bytes, zeros but for what fill
+// writes into w (which it must not keep).
+func buildMemImage(size uint64, fill func(w []byte)) (*memImage, error) {
 	fd, err := unix.MemfdCreate("sandkit-quickjs-snapshot", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
 	if err != nil {
 		return nil, fmt.Errorf("memfd_create: %w", err)
 	}
-	img := &memImage{fd: fd, size: uint64(len(mem))}
-	if err := unix.Ftruncate(fd, int64(len(mem))); err != nil {
+	img := &memImage{fd: fd, size: size}
+	if err := unix.Ftruncate(fd, int64(size)); err != nil {
 		img.free()
 		return nil, fmt.Errorf("ftruncate memfd: %w", err)
 	}
-	w, err := unix.Mmap(fd, 0, len(mem), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	w, err := unix.Mmap(fd, 0, int(size), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
 	if err != nil {
 		img.free()
 		return nil, fmt.Errorf("mmap memfd: %w", err)
 	}
-	// Only pages with data are written: the rest stay holes in the memfd,
-	// read as zeros and cost no memory (a warmed React app: ~3.7 of 16.8 MB).
-	for off := 0; off < len(mem); off += pageSize {
-		end := min(off+pageSize, len(mem))
-		if !allZero(mem[off:end]) {
-			copy(w[off:end], mem[off:end])
-		}
-	}
+	fill(w)
 	_ = unix.Munmap(w)
 	// No one may change the image under the instances mapping it.
 	if _, err := unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, unix.F_SEAL_WRITE|unix.F_SEAL_GROW|unix.F_SEAL_SHRINK|unix.F_SEAL_SEAL); err != nil {
 		img.free()
 		return nil, fmt.Errorf("sealing memfd: %w", err)
 	}
-	if img.view, err = unix.Mmap(fd, 0, len(mem), unix.PROT_READ, unix.MAP_PRIVATE); err != nil {
+	if img.view, err = unix.Mmap(fd, 0, int(size), unix.PROT_READ, unix.MAP_PRIVATE); err != nil {
 		img.free()
 		return nil, fmt.Errorf("mmap memfd: %w", err)
 	}
 	return img, nil
-}
-
-const pageSize = 4096
-
-func allZero(b []byte) bool {
-	for len(b) >= 8 {
-		if binary.LittleEndian.Uint64(b) != 0 {
-			return false
-		}
-		b = b[8:]
-	}
-	for _, c := range b {
-		if c != 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // allocator returns the allocator that maps the image copy-on-write.

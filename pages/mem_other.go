@@ -18,6 +18,12 @@ func newMemImage(mem []byte) (*memImage, error) {
 	return &memImage{size: uint64(len(mem)), view: append([]byte(nil), mem...)}, nil
 }
 
+func buildMemImage(size uint64, fill func(w []byte)) (*memImage, error) {
+	img := &memImage{size: size, view: make([]byte, size)}
+	fill(img.view)
+	return img, nil
+}
+
 func (img *memImage) allocator() experimental.MemoryAllocator { return nil }
 func (img *memImage) mapped() bool                            { return false }
 func (img *memImage) free()                                   { img.view = nil }

@@ -25,8 +25,14 @@ type Renderer struct {
 	maxRenders int    // renders per instance; 0: unlimited
 	reuse      bool   // keep what a render leaves for the next (WithInstanceReuse)
 	timeout    time.Duration
-	snap       *snapshot // nil: new instances evaluate the bundle again
 	bundle     []byte
+	// snap is the snapshot new instances start from; nil: they evaluate
+	// the bundle again, or, when diskKey is set, it was dropped by Trim
+	// and the next instance reads it back from disk.
+	snapMu  sync.Mutex
+	snap    *snapshot
+	diskKey string // the snapshot's key on disk, "" if it is not there
+	warmup  []byte // WithWarmup's input
 
 	mu     sync.RWMutex // held for reading by renders, for writing by Close
 	closed bool
@@ -108,9 +114,16 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 	}
 	r := &Renderer{
 		e: e, name: name, timeout: cfg.timeout, bundle: bytes.Clone(bundle), maxBytes: uint64(cfg.memPages) * 65536, maxRenders: cfg.perInst,
-		reuse: cfg.reuse,
+		reuse: cfg.reuse, warmup: bytes.Clone(cfg.warmup),
 		idle:  make(chan *instance, cfg.instances),
 		slots: make(chan struct{}, cfg.instances),
+	}
+	var key string
+	if cfg.snapshot && e.snapDir != "" {
+		key = e.snapshotKey(name, bundle, cfg)
+		if in := r.loadSnapshot(ctx, key); in != nil {
+			return e.register(r, in), nil
+		}
 	}
 	lctx, cancel := r.bootContext(ctx)
 	defer cancel()
@@ -128,13 +141,50 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 	if cfg.snapshot {
 		if r.snap, err = e.takeSnapshot(in); err != nil {
 			e.log.Warn("pages: no snapshot; new instances will evaluate the bundle", "app", name, "err", err)
-		} else if restored, err := r.newInstance(ctx); err == nil {
-			// The loaded instance's memory is all private; a restored one
-			// shares what it does not write with the snapshot.
-			in.close(ctx)
-			in = restored
+		} else {
+			if mem, ok := in.mem.Read(0, in.mem.Size()); key != "" && ok {
+				if err := e.writeSnapshot(key, r.snap, mem); err != nil {
+					e.log.Warn("pages: snapshot not kept on disk", "app", name, "err", err)
+				} else {
+					r.diskKey = key
+				}
+			}
+			if restored, err := r.newInstance(ctx); err == nil {
+				// The loaded instance's memory is all private; a restored one
+				// shares what it does not write with the snapshot.
+				in.close(ctx)
+				in = restored
+			}
 		}
 	}
+	return e.register(r, in), nil
+}
+
+// loadSnapshot makes r's snapshot and first instance from the snapshot
+// kept on disk under key; nil if there is none or it cannot be used (the
+// bundle is then evaluated, and the snapshot written again).
+func (r *Renderer) loadSnapshot(ctx context.Context, key string) *instance {
+	snap, err := r.e.readSnapshot(key)
+	if err != nil {
+		r.e.log.Warn("pages: snapshot on disk not used", "app", r.name, "err", err)
+	}
+	if snap == nil {
+		return nil
+	}
+	r.snap, r.diskKey = snap, key
+	in, err := r.newInstance(ctx)
+	if err != nil {
+		r.e.log.Warn("pages: snapshot on disk not restored", "app", r.name, "err", err)
+		snap.free()
+		r.snap, r.diskKey = nil, ""
+		return nil
+	}
+	return in
+}
+
+// register makes in r's first idle instance and r one of e's open
+// renderers.
+func (e *Engine) register(r *Renderer, in *instance) *Renderer {
 	r.slots <- struct{}{}
 	r.idle <- in
 	e.mu.Lock()
@@ -143,7 +193,7 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 	}
 	e.renderers[r] = struct{}{}
 	e.mu.Unlock()
-	return r, nil
+	return r
 }
 
 // Render calls the bundle's render function with input (the JSON described
@@ -225,13 +275,14 @@ func (r *Renderer) acquire(ctx context.Context) (*instance, error) {
 }
 
 func (r *Renderer) newInstance(ctx context.Context) (*instance, error) {
-	if r.snap == nil {
+	snap := r.snapshot(ctx)
+	if snap == nil {
 		lctx, cancel := r.bootContext(ctx)
 		defer cancel()
 		return r.e.newFreshInstance(lctx, r.name, r.bundle, r.maxBytes)
 	}
 	start := time.Now()
-	in, err := r.e.restore(ctx, r.snap)
+	in, err := r.e.restore(ctx, snap)
 	if err == nil {
 		r.restored.Add(1)
 		r.restoreNanos.Add(int64(time.Since(start)))
@@ -249,12 +300,13 @@ func (r *Renderer) bootContext(ctx context.Context) (context.Context, context.Ca
 // closes it when it cannot be reset (no snapshot, or its memory grew): the
 // next render then restores a new instance.
 func (r *Renderer) resetOrRetire(ctx context.Context, in *instance) {
-	if r.snap == nil {
+	snap := r.snapshot(ctx)
+	if snap == nil {
 		r.retire(ctx, in)
 		return
 	}
 	start := time.Now()
-	if err := r.e.reset(in, r.snap); err != nil {
+	if err := r.e.reset(in, snap); err != nil {
 		r.e.log.Debug("pages: replacing an instance instead of resetting it", "app", r.name, "err", err)
 		r.retire(ctx, in)
 		return
@@ -281,6 +333,9 @@ func (r *Renderer) discard(ctx context.Context, in *instance, why error) {
 // many it closed. A host keeping many apps calls it on apps not rendered
 // lately: with a snapshot, the next render restores an instance in a
 // fraction of a millisecond, and an app with none costs only its snapshot.
+// With keep 0 and no instance left, a snapshot kept on disk (the engine's
+// WithCacheDir) is dropped from memory too; the next render reads it back
+// (a few milliseconds).
 func (r *Renderer) Trim(ctx context.Context, keep int) int {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -291,11 +346,69 @@ func (r *Renderer) Trim(ctx context.Context, keep int) int {
 			in.close(ctx)
 			<-r.slots
 			closed++
+			continue
 		default:
-			return closed
 		}
+		break
+	}
+	r.snapMu.Lock()
+	defer r.snapMu.Unlock()
+	// A render takes its slot before it asks for a new instance, which reads
+	// the snapshot back; with no slot taken no instance maps the image.
+	if keep <= 0 && len(r.slots) == 0 && r.diskKey != "" && r.snap != nil && !r.closed {
+		r.snap.free()
+		r.snap = nil
 	}
 	return closed
+}
+
+// snapshot returns the snapshot new instances start from, reading it back
+// from disk if Trim dropped it (or, if the file is gone or damaged since,
+// evaluating the bundle to take and write it again); nil if instances
+// evaluate the bundle.
+func (r *Renderer) snapshot(ctx context.Context) *snapshot {
+	r.snapMu.Lock()
+	defer r.snapMu.Unlock()
+	if r.snap == nil && r.diskKey != "" {
+		snap, err := r.e.readSnapshot(r.diskKey)
+		if snap == nil {
+			snap, err = r.retake(ctx)
+		}
+		if snap == nil {
+			r.e.log.Warn("pages: snapshot lost; new instances will evaluate the bundle", "app", r.name, "err", err)
+			r.diskKey = ""
+		}
+		r.snap = snap
+	}
+	return r.snap
+}
+
+// retake evaluates the bundle in a fresh instance and snapshots it again,
+// on disk too.
+func (r *Renderer) retake(ctx context.Context) (*snapshot, error) {
+	lctx, cancel := r.bootContext(ctx)
+	defer cancel()
+	in, err := r.e.newFreshInstance(lctx, r.name, r.bundle, r.maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	defer in.close(ctx)
+	if r.warmup != nil {
+		st := &callState{maxBytes: r.maxBytes}
+		if _, err := in.render(withState(lctx, st), st, r.warmup); err != nil {
+			return nil, fmt.Errorf("warm-up render: %w", err)
+		}
+	}
+	snap, err := r.e.takeSnapshot(in)
+	if err != nil {
+		return nil, err
+	}
+	if mem, ok := in.mem.Read(0, in.mem.Size()); ok {
+		if err := r.e.writeSnapshot(r.diskKey, snap, mem); err != nil {
+			r.e.log.Warn("pages: snapshot not kept on disk", "app", r.name, "err", err)
+		}
+	}
+	return snap, nil
 }
 
 // Stats counts what a Renderer did.
@@ -339,9 +452,13 @@ func (r *Renderer) Close(ctx context.Context) error {
 		(<-r.idle).close(ctx)
 		<-r.slots
 	}
+	r.snapMu.Lock()
 	if r.snap != nil {
 		r.snap.free()
+		r.snap = nil
 	}
+	r.diskKey = ""
+	r.snapMu.Unlock()
 	r.e.mu.Lock()
 	delete(r.e.renderers, r)
 	r.e.mu.Unlock()

@@ -3,8 +3,10 @@
 // in a bundle directory, serves them with package tenant over loopback
 // HTTP, and reports
 //
-//   - the host's resident memory per loaded, idle tenant, and per tenant
-//     once every one has been evicted;
+//   - the host's resident memory per loaded, idle tenant, per loaded tenant
+//     once it gave back its idle instances (tenant.Host.TrimAll), and per
+//     tenant once every one has been evicted;
+//   - the latency of the first request to a trimmed tenant;
 //   - wake latency, p50 and p99, of a tenant evicted with warm disk caches
 //     (its machine code in the compilation cache, its files in the page
 //     cache): for a handler route (GET /api/todos) and for a page (GET /);
@@ -12,7 +14,7 @@
 //
 // Its report is the source of docs/benchmarks.md, "Density".
 //
-//	go run ./bench/density [-apps 1000] [-wake 200] [-out FILE]
+//	go run ./bench/density [-apps 1000] [-wake 200] [-out FILE] [-cpuprofile FILE] [-memprofile FILE]
 package main
 
 import (
@@ -28,9 +30,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"sandkit.dev/sandkit/host"
@@ -44,6 +48,8 @@ func main() {
 	apps := flag.Int("apps", 1000, "copies of examples/todo to register")
 	wake := flag.Int("wake", 200, "tenants woken per kind of route for the latency figures")
 	out := flag.String("out", "", "also write the report (Markdown) to this file")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the wakes after eviction to this file")
+	flag.StringVar(&memProfile, "memprofile", "", "write an allocation profile of the wakes after eviction to this file")
 	flag.Parse()
 	if *apps < 2 || *wake < 1 || 2**wake > *apps {
 		fatalf("want -apps ≥ 2 and 1 ≤ -wake ≤ apps/2")
@@ -77,6 +83,9 @@ func main() {
 		}
 	}
 }
+
+// Profiles of the wakes after eviction (-cpuprofile, -memprofile).
+var cpuProfile, memProfile string
 
 func name(i int) string { return fmt.Sprintf("todo-%04d", i) }
 
@@ -116,7 +125,9 @@ func linkTree(src, dst string) error {
 
 // result holds the measurements.
 type result struct {
-	base, loaded, evicted   int64 // resident bytes
+	base, loaded, evicted   int64           // resident bytes
+	trimmed                 int64           // resident bytes once every loaded tenant gave back its idle instances
+	trimHandler, trimPage   []time.Duration // the first request to a trimmed tenant
 	coldFirst               time.Duration
 	wakeHandler, wakePage   []time.Duration
 	firstHandler, firstPage []time.Duration // the first wake of each tenant (cache filled by the first)
@@ -188,17 +199,65 @@ func measure(dir, cache string, apps, wake int) *result {
 	}
 	r.loaded = rss()
 
+	h.TrimAll()
+	r.trimmed = rss()
+	for i := range wake {
+		r.trimHandler = append(r.trimHandler, get(2*i, "/api/todos"))
+		r.trimPage = append(r.trimPage, get(2*i+1, "/"))
+	}
+
 	h.EvictAll()
 	r.evicted = rss()
+	stop := startProfiles()
 	for i := range wake {
 		r.wakeHandler = append(r.wakeHandler, get(2*i, "/api/todos"))
 		r.wakePage = append(r.wakePage, get(2*i+1, "/"))
 	}
+	stop()
 	return r
 }
 
+// startProfiles starts the profiles asked for and returns what stops them
+// and writes them.
+func startProfiles() (stop func()) {
+	if memProfile != "" {
+		runtime.MemProfileRate = 64 << 10
+		runtime.GC()
+	}
+	var cpu *os.File
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			fatalf("%v", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fatalf("%v", err)
+		}
+		cpu = f
+	}
+	return func() {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			cpu.Close()
+		}
+		if memProfile != "" {
+			f, err := os.Create(memProfile)
+			if err != nil {
+				fatalf("%v", err)
+			}
+			if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+				fatalf("%v", err)
+			}
+			f.Close()
+		}
+	}
+}
+
 // rss is this process's resident memory after a full collection that
-// returns freed memory to the system.
+// returns freed memory to the system: its anonymous and file pages, and
+// the memory of its memfd files (the QuickJS snapshots), which is counted
+// whole whether or not a mapping has touched it — RSS counts only the
+// shared-memory pages a mapping touched, and none once unmapped.
 func rss() int64 {
 	runtime.GC()
 	debug.FreeOSMemory()
@@ -206,14 +265,45 @@ func rss() int64 {
 	if err != nil {
 		fatalf("%v", err)
 	}
+	var total int64
 	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) == 3 && f[0] == "VmRSS:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			continue
+		}
+		kb, _ := strconv.ParseInt(f[1], 10, 64)
+		switch f[0] {
+		case "RssAnon:", "RssFile:":
+			total += kb << 10
+			fmt.Fprintf(os.Stderr, "%s %.1f MiB ", f[0], float64(kb)/1024)
+		case "RssShmem:":
+			fmt.Fprintf(os.Stderr, "%s %.1f MiB ", f[0], float64(kb)/1024)
 		}
 	}
-	fatalf("no VmRSS in /proc/self/status")
-	return 0
+	memfd := memfdBytes()
+	fmt.Fprintf(os.Stderr, "memfd: %.1f MiB\n", float64(memfd)/(1<<20))
+	return total + memfd
+}
+
+// memfdBytes is the memory held by this process's memfd files.
+func memfdBytes() int64 {
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		fatalf("%v", err)
+	}
+	var n int64
+	for _, fd := range fds {
+		p := filepath.Join("/proc/self/fd", fd.Name())
+		if target, err := os.Readlink(p); err != nil || !strings.HasPrefix(target, "/memfd:") {
+			continue
+		}
+		if fi, err := os.Stat(p); err == nil {
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+				n += st.Blocks * 512
+			}
+		}
+	}
+	return n
 }
 
 func quantiles(d []time.Duration) string {
@@ -232,10 +322,13 @@ func (r *result) markdown(apps, wake int) string {
 	fmt.Fprintf(&b, "| figure | value |\n| --- | --- |\n")
 	fmt.Fprintf(&b, "| host resident memory, no tenant loaded | %.0f MiB |\n", float64(r.base)/(1<<20))
 	fmt.Fprintf(&b, "| per loaded, idle tenant | %s |\n", perApp(r.loaded))
+	fmt.Fprintf(&b, "| per loaded tenant after it gave back its idle instances (trim) | %s |\n", perApp(r.trimmed))
 	fmt.Fprintf(&b, "| per tenant after every one was evicted | %s |\n", perApp(r.evicted))
 	fmt.Fprintf(&b, "| the very first wake (empty compilation cache) | %.1f ms |\n", ms(r.coldFirst))
 	fmt.Fprintf(&b, "| first wake of each tenant, handler route, p50 / p99 | %s |\n", quantiles(r.firstHandler))
 	fmt.Fprintf(&b, "| first wake of each tenant, page, p50 / p99 | %s |\n", quantiles(r.firstPage))
+	fmt.Fprintf(&b, "| first request after a trim, handler route (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.trimHandler))
+	fmt.Fprintf(&b, "| first request after a trim, page (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.trimPage))
 	fmt.Fprintf(&b, "| wake after eviction, handler route (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.wakeHandler))
 	fmt.Fprintf(&b, "| wake after eviction, page (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.wakePage))
 	return b.String()

@@ -150,6 +150,15 @@ func Load(ctx context.Context, cfg Config, old *Set) (*Set, error) {
 // that kept the server bundle): closing one would close the other's.
 func (s *Set) Shares(o *Set) bool { return s != nil && o != nil && s.renderer == o.renderer }
 
+// Trim closes the renderer's idle instances (an app not rendered lately);
+// the next render restores one from the snapshot. A nil Set is fine.
+func (s *Set) Trim(ctx context.Context) int {
+	if s == nil {
+		return 0
+	}
+	return s.renderer.Trim(ctx, 0)
+}
+
 // Close frees the renderer, after the renders in flight. A nil Set is
 // fine.
 func (s *Set) Close(ctx context.Context) {

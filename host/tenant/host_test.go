@@ -278,6 +278,26 @@ func TestEviction(t *testing.T) {
 	}
 }
 
+// TestIdleTrim: a tenant quiet for a quarter of idle_timeout gives back its
+// instances once, stays loaded, serves its next request without a load,
+// and is trimmed again after that request's quiet spell.
+func TestIdleTrim(t *testing.T) {
+	dir, _ := twoSmallTenants(t)
+	h, ev := testHost(t, dir, Config{BaseDomain: "apps.test", IdleTimeout: settings.Duration(10 * time.Second)}, nil)
+	for round := 1; round <= 2; round++ {
+		if r := get(h, "one.apps.test", "/"); r.status != 200 {
+			t.Fatalf("round %d: GET: %d %s", round, r.status, r.body)
+		}
+		ev.until(t, EventTrim, "one")
+		if s := stats(t, h, "one"); s.Loaded == "" || s.Loads != 1 || s.Evictions != 0 {
+			t.Errorf("round %d, after the trim: %+v", round, s)
+		}
+	}
+	if r := get(h, "one.apps.test", "/"); r.status != 200 {
+		t.Errorf("after two trims: %d %s", r.status, r.body)
+	}
+}
+
 // The operator's limits are what a tenant gets unless it asks for less.
 func TestCapLimits(t *testing.T) {
 	dir := t.TempDir()

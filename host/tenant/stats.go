@@ -27,13 +27,16 @@ const (
 	// EventAdd and EventRemove: the registry gained or lost the app.
 	EventAdd
 	EventRemove
+	// EventTrim: the app, quiet for a quarter of idle_timeout, gave back
+	// its idle instances; it stays loaded.
+	EventTrim
 )
 
 // Event is one load, unload or limit hit of a tenant.
 type Event struct {
 	Kind    EventKind
 	App     string
-	Version string        // EventLoad, EventEvict, EventSwap, EventAdd
+	Version string        // EventLoad, EventEvict, EventSwap, EventAdd, EventTrim
 	Took    time.Duration // EventLoad
 }
 

@@ -53,6 +53,7 @@ type loaded struct {
 	version registry.Version
 	memory  int64
 	refs    sync.WaitGroup // requests using it
+	trimmed atomic.Int64   // the tenant's lastUsed when it was last trimmed
 }
 
 // same reports whether a and b are one version: a plain artifact folder

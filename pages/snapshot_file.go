@@ -1,0 +1,165 @@
+// Snapshots on disk: a Renderer's snapshot written to the engine's cache
+// folder the first time its bundle is loaded, so that loading the same
+// bundle again (an evicted app woken, or a new process) maps the image
+// instead of evaluating the bundle: a load, not a run.
+
+package pages
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// snapshotMagic opens every snapshot file; bump its version when what a
+// snapshot holds changes.
+const snapshotMagic = "sandkit-quickjs-snapshot v1\n"
+
+// snapshotHeader is the JSON line after the magic. The file then holds the
+// pages of the image listed in Pages, in that order; every other page is
+// zeros.
+type snapshotHeader struct {
+	Size    uint64   `json:"size"`    // bytes of linear memory
+	Globals []uint64 `json:"globals"` // Engine.info.mutableGlobals' values
+	Layout  [5]uint32
+	Pages   []uint32 `json:"pages"` // indexes of the non-zero 4 KiB pages
+}
+
+// snapshotKey names the snapshot of a bundle loaded with cfg: everything
+// that decides the state a fresh instance reaches. The app's name is part
+// of it (it is the bundle's file name in stack traces), so no two apps
+// ever share a snapshot file.
+func (e *Engine) snapshotKey(name string, bundle []byte, cfg loadConfig) string {
+	h := sha256.New()
+	h.Write([]byte(snapshotMagic))
+	h.Write(e.wasmSum[:])
+	var n [8]byte
+	field := func(b []byte) {
+		binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	field([]byte(prelude))
+	field([]byte(renderWrapper))
+	field([]byte(name))
+	field(bundle)
+	field(cfg.warmup)
+	binary.LittleEndian.PutUint64(n[:], uint64(cfg.memPages)<<32|maxStackSize)
+	h.Write(n[:])
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (e *Engine) snapshotPath(key string) string {
+	return filepath.Join(e.snapDir, key[:2], key+".snap")
+}
+
+// readSnapshot returns the snapshot stored under key, or nil if there is
+// none or it does not check out (it is then written again).
+func (e *Engine) readSnapshot(key string) (*snapshot, error) {
+	b, err := os.ReadFile(e.snapshotPath(key))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rest, ok := bytes.CutPrefix(b, []byte(snapshotMagic))
+	if !ok {
+		return nil, fmt.Errorf("not a snapshot file")
+	}
+	line, data, ok := bytes.Cut(rest, []byte("\n"))
+	if !ok {
+		return nil, fmt.Errorf("truncated header")
+	}
+	var hd snapshotHeader
+	if err := json.Unmarshal(line, &hd); err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	npages := hd.Size / pageSize
+	switch {
+	case hd.Size == 0 || hd.Size%65536 != 0 || hd.Size > uint64(e.limit)*65536:
+		return nil, fmt.Errorf("memory of %d bytes", hd.Size)
+	case len(hd.Globals) != len(e.info.mutableGlobals):
+		return nil, fmt.Errorf("%d globals, want %d", len(hd.Globals), len(e.info.mutableGlobals))
+	case uint64(len(data)) != uint64(len(hd.Pages))*pageSize:
+		return nil, fmt.Errorf("%d bytes of pages, want %d", len(data), len(hd.Pages)*pageSize)
+	}
+	for i, p := range hd.Pages {
+		if uint64(p) >= npages || (i > 0 && p <= hd.Pages[i-1]) {
+			return nil, fmt.Errorf("page index %d out of order or range", p)
+		}
+	}
+	img, err := buildMemImage(hd.Size, func(w []byte) {
+		for i, p := range hd.Pages {
+			copy(w[uint64(p)*pageSize:], data[i*pageSize:(i+1)*pageSize])
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	l := hd.Layout
+	return &snapshot{img: img, pages: uint32(hd.Size / 65536), globals: hd.Globals,
+		lay: layout{rt: l[0], ctx: l[1], fn: l[2], argv: l[3], undefined: l[4]}}, nil
+}
+
+// writeSnapshot stores s, taken of the memory view, under key: written
+// beside, then renamed, so a reader sees a whole file or none. It reads the
+// instance's memory, not the image, whose holes reading would fill.
+func (e *Engine) writeSnapshot(key string, s *snapshot, view []byte) error {
+	hd := snapshotHeader{Size: uint64(len(view)), Globals: s.globals,
+		Layout: [5]uint32{s.lay.rt, s.lay.ctx, s.lay.fn, s.lay.argv, s.lay.undefined}}
+	var data []byte
+	for off := 0; off < len(view); off += pageSize {
+		if pg := view[off:min(off+pageSize, len(view))]; !allZero(pg) {
+			hd.Pages = append(hd.Pages, uint32(off/pageSize))
+			data = append(data, pg...)
+		}
+	}
+	line, err := json.Marshal(hd)
+	if err != nil {
+		return err
+	}
+	path := e.snapshotPath(key)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".snap-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	for _, b := range [][]byte{[]byte(snapshotMagic), line, {'\n'}, data} {
+		if _, err := f.Write(b); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// pageSize is the unit of snapshot images: the kernel's page.
+const pageSize = 4096
+
+func allZero(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b) != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
