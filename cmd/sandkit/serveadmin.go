@@ -99,8 +99,12 @@ func (a *adminFlags) start(ctx context.Context, th *tenant.Host, reg registry.Re
 	)
 	// The operator console (spec/hosting.md, "The operator console").
 	go hist.Run(ctx)
-	con := console.New(console.Config{OperatorToken: token, Registry: reg, Stats: th.Stats,
+	con, err := console.New(console.Config{OperatorToken: token, Registry: reg, Stats: th.Stats,
 		History: hist, Deploys: deploys, Activate: console.ActivateVia(api, token), Log: log})
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	handler := http.NewServeMux()
 	handler.Handle("/", api)
 	for _, p := range console.Paths {
@@ -125,6 +129,7 @@ func (a *adminFlags) start(ctx context.Context, th *tenant.Host, reg registry.Re
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		srv.Shutdown(sctx)
+		con.Close(sctx)
 	}()
 	return nil
 }

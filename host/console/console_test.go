@@ -101,8 +101,12 @@ func newFixture(t *testing.T) *fixture {
 	f.hist = console.NewHistory(f.stats.stats)
 	deploys := console.NewDeploys(0)
 	api := deploy.New(reg, deploy.WithOperatorToken(opToken), deploy.WithOnDeploy(deploys.Record), deploy.WithLogger(quiet))
-	con := console.New(console.Config{OperatorToken: opToken, Registry: reg, Stats: f.stats.stats, History: f.hist,
+	con, err := console.New(console.Config{OperatorToken: opToken, Registry: reg, Stats: f.stats.stats, History: f.hist,
 		Deploys: deploys, Activate: console.ActivateVia(api, opToken), Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { con.Close(context.Background()) })
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
 	for _, p := range console.Paths {
@@ -254,7 +258,7 @@ func TestEndpoints(t *testing.T) {
 func TestRollback(t *testing.T) {
 	f := newFixture(t)
 	c := browser(t)
-	rollback := f.url + "/console/tenants/shop/rollback"
+	rollback := f.url + "/console/tenants/shop"
 	v1 := url.Values{"version": {"v1"}}
 	want(t, "no session", send(t, c, "POST", rollback, v1, "Origin", f.url), 401)
 	want(t, "login", send(t, c, "POST", f.url+"/console/login", url.Values{"token": {opToken}}, "Origin", f.url), 303)

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"sandkit.dev/sandkit/host/deploy"
 	"sandkit.dev/sandkit/host/internal/httperr"
@@ -67,40 +68,54 @@ type Series struct {
 // handler is the console's http.Handler.
 type handler struct {
 	Config
-	sess *sessions
-	mux  *http.ServeMux
+	sess  *sessions
+	pages *consolePages
+	mux   *http.ServeMux
 }
 
-// New returns the console's handler: mount it on the admin listener for
-// the paths /console and /v1/console/ (Paths).
-func New(cfg Config) http.Handler {
+// Console is the console's http.Handler; Close frees its pages.
+type Console struct {
+	*handler
+}
+
+// New returns the console: mount it on the admin listener for Paths. It
+// writes its pages into a temporary folder, removed by Close.
+func New(cfg Config) (*Console, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	h := &handler{Config: cfg, sess: newSessions(cfg.OperatorToken), mux: http.NewServeMux()}
-	h.mux.HandleFunc("GET /console", h.page(h.overview))
-	h.mux.HandleFunc("GET /console/tenants/{app}", h.page(h.tenantPage))
+	p, err := newPages()
+	if err != nil {
+		return nil, err
+	}
+	h := &handler{Config: cfg, sess: newSessions(cfg.OperatorToken), pages: p, mux: http.NewServeMux()}
+	h.mux.Handle("GET /console", h.pageRoute(routeOverview, h.overviewData))
+	h.mux.Handle("/console/tenants/{name}", h.pageRoute(routeTenant, h.tenantData))
+	h.mux.HandleFunc("GET /_sandkit/console/", h.assets)
 	h.mux.HandleFunc("POST /console/login", h.login)
 	h.mux.HandleFunc("POST /console/logout", h.logout)
-	h.mux.HandleFunc("POST /console/tenants/{app}/rollback", h.rollback)
 	h.mux.Handle("GET /v1/console/tenants", h.operator(h.listTenants))
 	h.mux.Handle("GET /v1/console/tenants/{app}", h.operator(h.oneTenant))
 	h.mux.Handle("GET /v1/console/tenants/{app}/series", h.operator(h.series))
 	h.mux.Handle("GET /v1/console/deploys", h.operator(h.deploys))
-	return h
+	return &Console{h}, nil
 }
 
-// Paths are the path prefixes the console answers, for the admin
-// listener's mux.
-var Paths = []string{"/console", "/console/", "/v1/console/"}
+// Close frees the pages' engine and removes their folder.
+func (c *Console) Close(ctx context.Context) { c.pages.close(ctx) }
+
+// Paths are the paths the console answers, for the admin listener's mux.
+var Paths = []string{"/console", "/console/", "/v1/console/", "/_sandkit/console/"}
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Frame-Options", "DENY")
 	if _, pattern := h.mux.Handler(r); pattern == "" {
 		httperr.JSON(w, http.StatusNotFound, "no console page "+r.URL.Path)
 		return
 	}
+	if !strings.HasPrefix(r.URL.Path, "/_sandkit/") {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	w.Header().Set("X-Frame-Options", "DENY")
 	h.mux.ServeHTTP(w, r)
 }
 
