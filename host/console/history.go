@@ -114,7 +114,9 @@ func (h *History) Sample(now time.Time) {
 		seen[s.App] = true
 		sr := h.tenants[s.App]
 		if sr == nil {
-			sr = &series{ring: make([]Point, h.points), lastRequests: s.Requests, lastLimit: s.LimitHits}
+			// The host's counters count from when it started serving the
+			// tenant: its first point holds what came before.
+			sr = &series{ring: make([]Point, h.points)}
 			h.tenants[s.App] = sr
 		}
 		p := Point{Time: now.UTC(), Memory: s.Memory, Loaded: s.Loaded != ""}

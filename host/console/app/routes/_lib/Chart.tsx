@@ -16,6 +16,7 @@ export function Chart({ label, values, slots, unit }: { label: string; values: n
       </figcaption>
       <svg width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label} data-points={values.length}>
         {values.length > 0 ? <polyline points={points} /> : null}
+        {values.length > 0 ? <circle cx={w} cy={(h - (values[values.length - 1] / scale) * (h - 2) - 1).toFixed(1)} r={2} /> : null}
       </svg>
     </figure>
   );
