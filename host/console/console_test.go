@@ -195,6 +195,19 @@ func TestLogin(t *testing.T) {
 	if strings.Contains(ck, "Secure") {
 		t.Fatalf("cookie %q is Secure on loopback over HTTP: a browser would not send it", ck)
 	}
+	// Behind a proxy (a public Host, https in the browser) it is Secure.
+	req, _ := http.NewRequest("POST", f.url+"/console/login", strings.NewReader("token="+opToken))
+	req.Host = "console.example.com"
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://console.example.com")
+	resp, err := browser(t).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if ck := resp.Header.Get("Set-Cookie"); resp.StatusCode != 303 || !strings.Contains(ck, "Secure") {
+		t.Fatalf("a login through a proxy: %d, cookie %q, want 303 and Secure", resp.StatusCode, ck)
+	}
 	want(t, "overview", send(t, c, "GET", f.url+"/console", nil), 200, `href="/console/tenants/blog"`, `href="/console/tenants/shop"`)
 	want(t, "JSON with the session", send(t, c, "GET", f.url+"/v1/console/tenants", nil), 200, `"shop"`)
 

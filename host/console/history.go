@@ -16,7 +16,8 @@ import (
 )
 
 // Defaults of a History: a point every 10 s for an hour, for at most 500
-// tenants (about 20 KiB each).
+// tenants (33 KiB of heap each, measured by BenchmarkHistoryMemory: 16 MiB
+// for 500).
 const (
 	DefaultInterval   = 10 * time.Second
 	DefaultPoints     = 360

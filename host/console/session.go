@@ -110,8 +110,9 @@ func (s *sessions) end(w http.ResponseWriter, r *http.Request) {
 }
 
 // sameOrigin reports whether r, a form post, comes from a page of this
-// listener: its Origin header names r's own scheme and host. A post
-// without one is refused (browsers send it with every POST).
+// listener: its Origin header names r's own host. The scheme is not
+// compared, so that a console behind a TLS-terminating proxy works. A
+// post without an Origin is refused (browsers send it with every POST).
 func sameOrigin(r *http.Request) bool {
 	o := r.Header.Get("Origin")
 	if o == "" || o == "null" {
@@ -121,23 +122,27 @@ func sameOrigin(r *http.Request) bool {
 	if err != nil {
 		return false
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return u.Scheme == scheme && strings.EqualFold(u.Host, r.Host) && u.Path == ""
+	return (u.Scheme == "http" || u.Scheme == "https") && u.Path == "" && strings.EqualFold(u.Host, r.Host)
 }
 
-// loopback reports whether r came from this machine: only then may the
-// cookie go without Secure (a console on 127.0.0.1 over plain HTTP).
+// loopback reports whether r was made on this machine to a loopback
+// address, over plain HTTP: only then may the cookie go without Secure
+// (a console opened at http://127.0.0.1:PORT). A request a local proxy
+// forwards names the public host, and gets a Secure cookie.
 func loopback(r *http.Request) bool {
 	if r.TLS != nil {
 		return false
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return false
+	isLoopback := func(hostport string) bool {
+		host, _, err := net.SplitHostPort(hostport)
+		if err != nil {
+			host = hostport
+		}
+		if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+			return true
+		}
+		ip := net.ParseIP(strings.Trim(host, "[]"))
+		return ip != nil && ip.IsLoopback()
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return isLoopback(r.RemoteAddr) && isLoopback(r.Host)
 }
