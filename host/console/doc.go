@@ -10,8 +10,10 @@
 //	                                              // tenant.WithRequestObserver(hist.Observe)
 //	go hist.Run(ctx)
 //	deploys := console.NewDeploys(0)              // deploy.WithOnDeploy(deploys.Record)
-//	c := console.New(console.Config{OperatorToken: token, Registry: reg,
-//		Stats: th.Stats, History: hist, Deploys: deploys, Activate: activate})
+//	c, err := console.New(console.Config{OperatorToken: token, Registry: reg,
+//		Stats: th.Stats, History: hist, Deploys: deploys,
+//		Activate: console.ActivateVia(adminAPI, token)}) // adminAPI: deploy.New(…)
+//	defer c.Close(ctx)
 //	for _, p := range console.Paths {
 //		adminMux.Handle(p, c)
 //	}
@@ -20,4 +22,10 @@
 // session cookie (HttpOnly, SameSite=Strict, Secure unless it is on the
 // loopback address); scripts use the JSON endpoints with the token as a
 // bearer token.
+//
+// The pages are a sandkit pages app (app/, React) whose data the Go
+// handlers of data.go answer; its build is checked in (build/) and
+// embedded. After changing app/, run
+//
+//	(cd host/console/app && npm ci --ignore-scripts) && go generate ./host/console
 package console
