@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 
 	"sandkit.dev/sandkit/host/deploy"
 	"sandkit.dev/sandkit/host/internal/httperr"
@@ -31,16 +30,39 @@ func ActivateVia(admin http.Handler, operatorToken string) func(ctx context.Cont
 		}
 		req.Header.Set("Authorization", "Bearer "+operatorToken)
 		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
+		rec := &answer{header: http.Header{}}
 		admin.ServeHTTP(rec, req)
-		if rec.Code == http.StatusOK {
+		if rec.status == http.StatusOK {
 			return nil
 		}
 		var e httperr.Body
-		json.Unmarshal(rec.Body.Bytes(), &e)
-		if rec.Code == http.StatusNotFound {
+		json.Unmarshal(rec.body.Bytes(), &e)
+		if rec.status == http.StatusNotFound {
 			return fmt.Errorf("%s: %w", e.Error.Message, registry.ErrNotFound)
 		}
-		return fmt.Errorf("app %q: activating %s: %d %s", app, version, rec.Code, e.Error.Message)
+		return fmt.Errorf("app %q: activating %s: %d %s", app, version, rec.status, e.Error.Message)
 	}
+}
+
+// answer keeps what the admin handler answers (its JSON is small).
+type answer struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (a *answer) Header() http.Header { return a.header }
+
+func (a *answer) WriteHeader(code int) {
+	if a.status == 0 {
+		a.status = code
+	}
+}
+
+func (a *answer) Write(p []byte) (int, error) {
+	a.WriteHeader(http.StatusOK)
+	if a.body.Len() > 64<<10 {
+		return len(p), nil // an error message is shorter; the rest is dropped
+	}
+	return a.body.Write(p)
 }
