@@ -5,10 +5,11 @@ export function Chart({ label, values, slots, unit }: { label: string; values: n
   const h = 40;
   const top = Math.max(0, ...values);
   const scale = top || 1;
-  const step = w / Math.max(1, slots - 1);
-  const points = values
-    .map((v, i) => `${(w - (values.length - 1 - i) * step).toFixed(1)},${(h - (v / scale) * (h - 2) - 1).toFixed(1)}`)
-    .join(" ");
+  const pad = 3; // room for the dot of the last point
+  const step = (w - 2 * pad) / Math.max(1, slots - 1);
+  const x = (i: number) => (w - pad - (values.length - 1 - i) * step).toFixed(1);
+  const y = (v: number) => (h - pad - (v / scale) * (h - 2 * pad)).toFixed(1);
+  const points = values.map((v, i) => `${x(i)},${y(v)}`).join(" ");
   return (
     <figure className="chart">
       <figcaption>
@@ -16,7 +17,7 @@ export function Chart({ label, values, slots, unit }: { label: string; values: n
       </figcaption>
       <svg width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label} data-points={values.length}>
         {values.length > 0 ? <polyline points={points} /> : null}
-        {values.length > 0 ? <circle cx={w} cy={(h - (values[values.length - 1] / scale) * (h - 2) - 1).toFixed(1)} r={2} /> : null}
+        {values.length > 0 ? <circle cx={x(values.length - 1)} cy={y(values[values.length - 1])} r={2} /> : null}
       </svg>
     </figure>
   );
