@@ -266,6 +266,8 @@ func TestEndpoints(t *testing.T) {
 	want(t, "no such tenant", send(t, c, "GET", f.url+"/v1/console/tenants/nope/series", nil, auth...), 404)
 	want(t, "not a name", send(t, c, "GET", f.url+"/v1/console/tenants/Nope/series", nil, auth...), 404)
 	want(t, "one tenant", send(t, c, "GET", f.url+"/v1/console/tenants/shop", nil, auth...), 200, `"version":"v1"`, `"version":"v2"`)
+	want(t, "a wrong method", send(t, c, "DELETE", f.url+"/v1/console/tenants", nil, auth...), 405, `"status":405`)
+	want(t, "no such page", send(t, c, "GET", f.url+"/console/nope", nil, auth...), 404, `"status":404`)
 }
 
 func TestRollback(t *testing.T) {

@@ -109,6 +109,12 @@ var Paths = []string{"/console", "/console/", "/v1/console/", "/_sandkit/console
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, pattern := h.mux.Handler(r); pattern == "" {
+		for _, m := range []string{http.MethodGet, http.MethodPost} {
+			if _, p := h.mux.Handler(&http.Request{Method: m, URL: r.URL, Host: r.Host}); p != "" {
+				httperr.JSON(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path)
+				return
+			}
+		}
 		httperr.JSON(w, http.StatusNotFound, "no console page "+r.URL.Path)
 		return
 	}
