@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -33,13 +34,19 @@ func TestE2EConsole(t *testing.T) {
 	apps := t.TempDir()
 	copyArtifact(t, v1, filepath.Join(apps, "alpha"))
 	env := append(os.Environ(), "SANDKIT_ADMIN_TOKEN="+token)
-	s := startServeEnv(t, env, "--apps", apps, "--path-prefix", "--admin-addr", "127.0.0.1:0")
-	if s.admin == "" {
-		t.Fatalf("no admin URL printed\n%s", s.logs())
+	// A free port for the admin listener (it is printed, but the test
+	// helpers read only the tenants' URL).
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
 	}
+	adminAddr := ln.Addr().String()
+	ln.Close()
+	s := startServeEnv(t, env, "--apps", apps, "--path-prefix", "--admin-addr", adminAddr)
+	admin := "http://" + adminAddr
 	call := func(method, path string, body []byte) reply {
 		t.Helper()
-		req, _ := http.NewRequest(method, s.admin+path, bytes.NewReader(body))
+		req, _ := http.NewRequest(method, admin+path, bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+token)
 		if body != nil {
 			req.Header.Set("Content-Type", "application/gzip")
@@ -64,12 +71,12 @@ func TestE2EConsole(t *testing.T) {
 	}
 
 	// Over HTTP: no cookie is the login form, a wrong token refused.
-	if r := request(t, "GET", s.admin+"/", "", ""); r.status != 401 || !strings.Contains(r.body, `name="token"`) {
+	if r := request(t, "GET", admin+"/", "", ""); r.status != 401 || !strings.Contains(r.body, `name="token"`) {
 		t.Fatalf("GET / (redirected to /console) without a cookie: %d\n%s", r.status, r.body)
 	}
-	req, _ := http.NewRequest("POST", s.admin+"/console/login", strings.NewReader("token=wrong"))
+	req, _ := http.NewRequest("POST", admin+"/console/login", strings.NewReader("token=wrong"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", s.admin)
+	req.Header.Set("Origin", admin)
 	if r := do(t, req); r.status != 401 || r.header.Get("Set-Cookie") != "" {
 		t.Fatalf("a wrong token: %d %v", r.status, r.header)
 	}
@@ -93,7 +100,7 @@ func TestE2EConsole(t *testing.T) {
 	}
 
 	t.Setenv("SANDKIT_CONSOLE_TOKEN", token)
-	res := runBrowser(t, "console", s.admin)
+	res := runBrowser(t, "console", admin)
 	for _, m := range res.Console {
 		if (m.Type == "error" || m.Type == "warning" || m.Type == "pageerror") && !regexp.MustCompile(`status of (401|404)`).MatchString(m.Text) {
 			t.Errorf("console %s on %s: %s", m.Type, m.URL, m.Text)

@@ -68,7 +68,6 @@ func copyExample(t testing.TB, name string) string {
 // server is a running "sandkit serve".
 type server struct {
 	url    string
-	admin  string // the admin listener's URL (serve --apps --admin-addr)
 	cmd    *exec.Cmd
 	mu     sync.Mutex
 	stderr bytes.Buffer
@@ -150,9 +149,6 @@ func startCommandEnv(t *testing.T, env []string, sub string, args ...string) *se
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			if m := regexp.MustCompile(`admin API on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-				s.admin = m[1] // printed before "serving", read after it
-			}
 			if m := regexp.MustCompile(`serving \S+ on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
 				urls <- m[1]
 			}
