@@ -1,6 +1,6 @@
 // serve --apps --admin-addr: the admin listener of the multi-app host (the
 // deploy API, health, readiness and Prometheus metrics of package
-// host/deploy), and the registry the host reads: its bundle directory, or
+// host/deploy, and the operator console of package host/console), and the registry the host reads: its bundle directory, or
 // PostgreSQL for a fleet.
 
 package main
@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/console"
 	"sandkit.dev/sandkit/host/deploy"
 	"sandkit.dev/sandkit/host/registry"
 	"sandkit.dev/sandkit/host/registry/pgregistry"
@@ -66,7 +67,7 @@ func (a *adminFlags) openRegistry(ctx context.Context, dir string, cfg tenant.Co
 
 // startAdmin serves the admin listener until ctx is done; it returns once
 // the address is taken. Without --admin-addr it does nothing.
-func (a *adminFlags) start(ctx context.Context, th *tenant.Host, reg registry.Registry, cfg tenant.Config, metrics *tenant.Metrics, h slog.Handler, stdout io.Writer) error {
+func (a *adminFlags) start(ctx context.Context, th *tenant.Host, reg registry.Registry, cfg tenant.Config, metrics *tenant.Metrics, hist *console.History, h slog.Handler, stdout io.Writer) error {
 	if *a.addr == "" {
 		return nil
 	}
@@ -84,7 +85,9 @@ func (a *adminFlags) start(ctx context.Context, th *tenant.Host, reg registry.Re
 		return err
 	}
 	log := slog.New(h)
-	handler := deploy.New(reg,
+	deploys := console.NewDeploys(0)
+	api := deploy.New(reg,
+		deploy.WithOnDeploy(deploys.Record),
 		deploy.WithOperatorToken(token),
 		deploy.WithMaxBundleBytes(cfg.MaxBundleBytes),
 		deploy.WithOnActivate(th.Refresh),
@@ -94,6 +97,20 @@ func (a *adminFlags) start(ctx context.Context, th *tenant.Host, reg registry.Re
 			return host.Tenant{Name: app, DataDir: reg.DataDir(app), Lookup: cfg.EnvOf(app)}
 		}),
 	)
+	// The operator console (spec/hosting.md, "The operator console").
+	go hist.Run(ctx)
+	con, err := console.New(console.Config{OperatorToken: token, Registry: reg, Stats: th.Stats,
+		History: hist, Deploys: deploys, Activate: console.ActivateVia(api, token), Log: log})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	handler := http.NewServeMux()
+	handler.Handle("/", api)
+	for _, p := range console.Paths {
+		handler.Handle(p, con)
+	}
+	handler.Handle("GET /{$}", http.RedirectHandler("/console", http.StatusSeeOther))
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -112,6 +129,7 @@ func (a *adminFlags) start(ctx context.Context, th *tenant.Host, reg registry.Re
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		srv.Shutdown(sctx)
+		con.Close(sctx)
 	}()
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"sandkit.dev/sandkit/artifact"
+	"sandkit.dev/sandkit/host/console"
 	"sandkit.dev/sandkit/host/tenant"
 )
 
@@ -88,14 +89,16 @@ func runServeApps(ctx context.Context, fs *flag.FlagSet, af *appsFlags, sf *serv
 	}
 	defer engine.Close(context.Background())
 	metrics := tenant.NewMetrics()
-	th, err := tenant.New(ctx, engine, reg, cfg, tenant.WithLogger(log), tenant.WithMetrics(metrics))
+	var th *tenant.Host
+	hist := console.NewHistory(func() []tenant.TenantStats { return th.Stats() })
+	th, err = tenant.New(ctx, engine, reg, cfg, tenant.WithLogger(log), tenant.WithMetrics(metrics), tenant.WithRequestObserver(hist.Observe))
 	if err != nil {
 		return err
 	}
 	defer th.Close(context.Background())
 	actx, stopAdmin := context.WithCancel(ctx)
 	defer stopAdmin()
-	if err := af.admin.start(actx, th, reg, cfg, metrics, h, stdout); err != nil {
+	if err := af.admin.start(actx, th, reg, cfg, metrics, hist, h, stdout); err != nil {
 		return err
 	}
 	srv := newServer(th, h)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
@@ -27,6 +28,7 @@ type options struct {
 	operator   *[sha256.Size]byte // hash of the operator token; nil: none
 	maxBundle  int64
 	onActivate func(app string)
+	onDeploy   func(Event)
 	log        *slog.Logger
 	metrics    *prometheus.Registry
 	ready      func() error
@@ -64,6 +66,22 @@ func WithMaxBundleBytes(n int64) Option {
 // the registry's Changes). f should not block for long.
 func WithOnActivate(f func(app string)) Option {
 	return func(o *options) { o.onActivate = f }
+}
+
+// Event is one upload or activation through the API and its outcome, as
+// sandkit_deploys_total counts it.
+type Event struct {
+	App     string    `json:"app"`
+	Version string    `json:"version"` // "" when the bundle was not stored
+	Outcome string    `json:"outcome"` // activated, stored, refused, too_large, migration_failed, failed
+	By      string    `json:"by"`      // operator, or token:ID
+	Time    time.Time `json:"time"`
+}
+
+// WithOnDeploy calls f after each upload or activation with its outcome
+// (an operator console keeps the last ones). f must not block.
+func WithOnDeploy(f func(Event)) Option {
+	return func(o *options) { o.onDeploy = f }
 }
 
 // WithLogger logs each deploy, activation, deletion and refused request to
@@ -141,6 +159,14 @@ func New(reg registry.Registry, opts ...Option) http.Handler {
 	r.Handle("/metrics", h.auth(operatorOnly, h.metrics.serve)).Methods("GET")
 	h.router = r
 	return h
+}
+
+// record counts a deploy's outcome and reports it to WithOnDeploy's f.
+func (h *handler) record(app, version, outcome, by string) {
+	h.metrics.deploys.WithLabelValues(outcome).Inc()
+	if h.onDeploy != nil {
+		h.onDeploy(Event{App: app, Version: version, Outcome: outcome, By: by, Time: time.Now().UTC()})
+	}
 }
 
 // nameRE is registry.NameRE without its anchors, for a route variable.

@@ -53,18 +53,18 @@ func (h *handler) upload(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		var invalid *registry.InvalidError
 		if errors.As(err, &invalid) {
-			h.metrics.deploys.WithLabelValues("refused").Inc()
+			h.record(app, "", "refused", by)
 			h.log.Warn("deploy: bundle refused", "app", app, "by", by, "err", err)
 			httperr.JSON(w, http.StatusBadRequest, "bundle refused: "+err.Error())
 			return
 		}
-		h.metrics.deploys.WithLabelValues("failed").Inc()
+		h.record(app, "", "failed", by)
 		h.fail(w, r, fmt.Errorf("app %q: storing the bundle: %w", app, err))
 		return
 	}
 	w.Header().Set("Location", "/v1/apps/"+app+"/versions/"+v.Name)
 	if !activate {
-		h.metrics.deploys.WithLabelValues("stored").Inc()
+		h.record(app, v.Name, "stored", by)
 		h.log.Info("deploy: version stored", "app", app, "version", v.Name, "bytes", v.Size, "sha256", v.SHA256, "by", by, "active", false)
 		writeJSON(w, http.StatusCreated, Deployed{Version: v, Migrations: []string{}})
 		return
@@ -79,7 +79,7 @@ func (h *handler) upload(w http.ResponseWriter, r *http.Request) {
 
 // tooLarge answers an upload larger than this host takes, saying why.
 func (h *handler) tooLarge(w http.ResponseWriter, app, by, why string) {
-	h.metrics.deploys.WithLabelValues("too_large").Inc()
+	h.record(app, "", "too_large", by)
 	h.log.Warn("deploy: bundle too large", "app", app, "by", by, "why", why)
 	httperr.JSON(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("app %q: %s", app, why))
 }
@@ -103,19 +103,19 @@ func (h *handler) migrateAndActivate(r *http.Request, app string, v registry.Ver
 	applied, err := h.migrate(ctx, app, v.Name)
 	if err != nil {
 		if errors.As(err, new(migrationError)) {
-			h.metrics.deploys.WithLabelValues("migration_failed").Inc()
+			h.record(app, v.Name, "migration_failed", by)
 			h.log.Warn("deploy: migration failed, version not activated", "app", app, "version", v.Name, "by", by, "err", err)
 		} else {
-			h.metrics.deploys.WithLabelValues("failed").Inc()
+			h.record(app, v.Name, "failed", by)
 		}
 		return Deployed{}, err
 	}
 	if err := h.reg.Activate(ctx, app, v.Name); err != nil {
-		h.metrics.deploys.WithLabelValues("failed").Inc()
+		h.record(app, v.Name, "failed", by)
 		return Deployed{}, fmt.Errorf("app %q: activating %s: %w", app, v.Name, err)
 	}
 	v.Active = true
-	h.metrics.deploys.WithLabelValues("activated").Inc()
+	h.record(app, v.Name, "activated", by)
 	h.log.Info("deploy: version activated", "app", app, "version", v.Name, "bytes", v.Size, "sha256", v.SHA256,
 		"migrations", len(applied), "by", by)
 	if h.onActivate != nil {

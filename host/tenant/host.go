@@ -32,6 +32,8 @@ type Host struct {
 	observer func(Event)
 	metrics  *Metrics          // nil: none
 	domains  map[string]string // custom domain → tenant
+	// requests is WithRequestObserver's f; nil: none.
+	requests func(app string, status int, took time.Duration)
 	// sched shares the CPUs fairly between the tenants' guest calls: one
 	// tenant's spinning code cannot starve the others.
 	sched *host.Scheduler
@@ -58,6 +60,14 @@ func WithLogger(l *slog.Logger) Option { return func(h *Host) { h.log = l } }
 // goroutine where it happens: what a metrics exporter counts. f must not
 // block.
 func WithObserver(f func(Event)) Option { return func(h *Host) { h.observer = f } }
+
+// WithRequestObserver calls f after each request routed to a tenant with
+// the tenant's name, the status answered and how long it took (queueing,
+// loading and the guest): what a console keeps a latency history of. f
+// runs on the request's goroutine and must not block.
+func WithRequestObserver(f func(app string, status int, took time.Duration)) Option {
+	return func(h *Host) { h.requests = f }
+}
 
 // New returns a Host serving reg's apps with engine, configured by cfg. It
 // reads the registry's apps now and follows its changes until Close; no
@@ -165,7 +175,7 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if prefix != "" {
 		w, r = stripPrefix(w, r, prefix)
 	}
-	if h.metrics == nil {
+	if h.metrics == nil && h.requests == nil {
 		t.serve(w, r)
 		return
 	}
@@ -175,7 +185,13 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if sw.status == 0 {
 		sw.status = http.StatusOK
 	}
-	h.metrics.observe(name, sw.status, time.Since(start))
+	took := time.Since(start)
+	if h.metrics != nil {
+		h.metrics.observe(name, sw.status, took)
+	}
+	if h.requests != nil {
+		h.requests(name, sw.status, took)
+	}
 }
 
 // Refresh re-reads app name from the registry at once, as a change the

@@ -82,7 +82,7 @@ func (e events) until(t testing.TB, kind EventKind, app string) Event {
 }
 
 // testHost serves the bundle directory dir with cfg.
-func testHost(t testing.TB, dir string, cfg Config, log io.Writer) (*Host, events) {
+func testHost(t testing.TB, dir string, cfg Config, log io.Writer, opts ...Option) (*Host, events) {
 	t.Helper()
 	if log == nil {
 		log = io.Discard
@@ -97,7 +97,7 @@ func testHost(t testing.TB, dir string, cfg Config, log io.Writer) (*Host, event
 		t.Fatal(err)
 	}
 	ev := make(events, 64)
-	h, err := New(context.Background(), eng, reg, cfg, WithLogger(logger), WithObserver(ev.observe))
+	h, err := New(context.Background(), eng, reg, cfg, append([]Option{WithLogger(logger), WithObserver(ev.observe)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
