@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 
 	"sandkit.dev/sandkit/compiler"
 )
@@ -42,6 +44,9 @@ func Build(ctx context.Context, appDir, out string) error {
 	for _, f := range res.Manifest.Files {
 		files = append(files, filepath.ToSlash(filepath.Join(compiler.PagesClientDir, f)))
 	}
+	if err := writeLicenses(appDir, out); err != nil {
+		return fmt.Errorf("console pages: %w", err)
+	}
 	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join(res.Dir, filepath.FromSlash(f)))
 		if err != nil {
@@ -56,6 +61,54 @@ func Build(ctx context.Context, appDir, out string) error {
 		}
 	}
 	return nil
+}
+
+// LicensesFile is where Build writes the licenses of the npm packages the
+// bundles hold (React, React Router and theirs), beside the bundles.
+const LicensesFile = "THIRD_PARTY_LICENSES.txt"
+
+// writeLicenses writes out/LicensesFile: each package appDir's lock file
+// installs, with its version and the text of its license file.
+func writeLicenses(appDir, out string) error {
+	b, err := os.ReadFile(filepath.Join(appDir, "package-lock.json"))
+	if err != nil {
+		return err
+	}
+	var lock struct {
+		Packages map[string]struct {
+			Version string `json:"version"`
+			License string `json:"license"`
+		} `json:"packages"`
+	}
+	if err := json.Unmarshal(b, &lock); err != nil {
+		return fmt.Errorf("package-lock.json: %w", err)
+	}
+	var names []string
+	for p := range lock.Packages {
+		if strings.HasPrefix(p, "node_modules/") {
+			names = append(names, p)
+		}
+	}
+	sort.Strings(names)
+	var text strings.Builder
+	text.WriteString("The console's bundles (server.js, client/) contain these npm packages.\n")
+	for _, p := range names {
+		dir := filepath.Join(appDir, filepath.FromSlash(p))
+		matches, _ := filepath.Glob(filepath.Join(dir, "LICENSE*"))
+		if len(matches) == 0 {
+			return fmt.Errorf("%s: no LICENSE file", p)
+		}
+		lic, err := os.ReadFile(matches[0])
+		if err != nil {
+			return err
+		}
+		pkg := lock.Packages[p]
+		fmt.Fprintf(&text, "\n== %s %s (%s) ==\n\n%s", strings.TrimPrefix(p, "node_modules/"), pkg.Version, pkg.License, lic)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(out, LicensesFile), []byte(text.String()), 0o644)
 }
 
 // Hashes are the SHA-256 of every file under dir, by slash path.
