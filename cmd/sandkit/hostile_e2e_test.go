@@ -211,7 +211,12 @@ request_timeout = "1s"
 	}
 	attacksDone := make(chan struct{})
 	go func() { attackWG.Wait(); close(attacksDone) }()
-	beside := runLoad(neighbours, rate, 120*rate, attacksDone)
+	var beside *load
+	if len(attacks) > 0 {
+		beside = runLoad(neighbours, rate, 120*rate, attacksDone)
+	} else { // slow clients only: as long as the load alone ran
+		beside = runLoad(neighbours, rate, 10*rate, nil)
+	}
 	<-attacksDone
 	stop.Store(true)
 	slowWG.Wait()
