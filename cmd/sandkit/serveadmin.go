@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/appdb/postgres"
 	"sandkit.dev/sandkit/host/console"
 	"sandkit.dev/sandkit/host/deploy"
 	"sandkit.dev/sandkit/host/registry"
@@ -95,6 +96,14 @@ func (a *adminFlags) start(ctx context.Context, th *tenant.Host, reg registry.Re
 		deploy.WithLogger(log),
 		deploy.WithTenants(func(app string) host.Tenant {
 			return host.Tenant{Name: app, DataDir: reg.DataDir(app), Lookup: cfg.EnvOf(app)}
+		}),
+		deploy.WithDropData(func(ctx context.Context, app string) error {
+			// On PostgreSQL the app's data is its role and schema, which
+			// the registry does not hold; SQLite data went with its folder.
+			if url := os.Getenv(settings.DatabaseURLEnv); url != "" {
+				return postgres.Drop(ctx, url, app)
+			}
+			return nil
 		}),
 	)
 	// The operator console (spec/hosting.md, "The operator console").

@@ -134,6 +134,13 @@ func (h *handler) deleteApp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.log.Info("admin: app deleted", "app", app, "by", who(r).String())
+	if h.dropData != nil {
+		if err := h.dropData(r.Context(), app); err != nil {
+			h.fail(w, r, fmt.Errorf("app %q: deleted from the registry, but its database could not be dropped (drop it by hand): %w", app, err))
+			return
+		}
+		h.log.Info("admin: app data dropped", "app", app)
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -3,6 +3,7 @@
 package deploy
 
 import (
+	"context"
 	"crypto/sha256"
 	"log/slog"
 	"net/http"
@@ -33,6 +34,7 @@ type options struct {
 	metrics    *prometheus.Registry
 	ready      func() error
 	place      func(app string) host.Tenant
+	dropData   func(ctx context.Context, app string) error
 }
 
 // WithOperatorToken sets the operator token, which may do everything. Only
@@ -66,6 +68,14 @@ func WithMaxBundleBytes(n int64) Option {
 // the registry's Changes). f should not block for long.
 func WithOnActivate(f func(app string)) Option {
 	return func(o *options) { o.onActivate = f }
+}
+
+// WithDropData calls drop after an app is deleted (DELETE /v1/apps/NAME),
+// for the data the registry does not hold: on PostgreSQL, the app's role
+// and schema (postgres.Drop). A failure is answered 500 and logged; the app
+// is deleted from the registry either way.
+func WithDropData(drop func(ctx context.Context, app string) error) Option {
+	return func(o *options) { o.dropData = drop }
 }
 
 // Event is one upload or activation through the API and its outcome, as

@@ -69,7 +69,7 @@ func TestMigrationsPostgres(t *testing.T) {
 	env := map[string]string{settings.DatabaseURLEnv: pg}
 	a := newAdmin(t, deploy.WithTenants(func(string) host.Tenant {
 		return host.Tenant{Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}
-	}))
+	}), deploy.WithDropData(func(ctx context.Context, app string) error { return postgres.Drop(ctx, pg, app) }))
 	expect(t, "v1", a.call(t, "POST", "/v1/apps/"+app+"/versions", opToken, pack(t, cApp(t, notesV1))), 201, `"migrations":["0001_notes"]`)
 	expect(t, "v2", a.call(t, "POST", "/v1/apps/"+app+"/versions", opToken, pack(t, cApp(t, notesBad))), 422, "0002_bad", "no_such_table")
 	if a.versions(t, app) != "v1* v2" {
@@ -82,5 +82,16 @@ func TestMigrationsPostgres(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(a.reg.DataDir(app), "app.db")); err == nil {
 		t.Error("a tenant on PostgreSQL got a SQLite file")
+	}
+
+	// Deleting the app drops its role and schema with it.
+	expect(t, "delete", a.call(t, "DELETE", "/v1/apps/"+app, opToken, nil), 204)
+	var roles, schemas int
+	if err := admin.QueryRow(ctx, "SELECT (SELECT count(*) FROM pg_roles WHERE rolname = $1), (SELECT count(*) FROM pg_namespace WHERE nspname = $1)",
+		postgres.Schema(app)).Scan(&roles, &schemas); err != nil {
+		t.Fatal(err)
+	}
+	if roles != 0 || schemas != 0 {
+		t.Errorf("after DELETE: %d roles and %d schemas named %s are left", roles, schemas, postgres.Schema(app))
 	}
 }
