@@ -76,7 +76,7 @@ func (h *handler) overviewData(w http.ResponseWriter, r *http.Request) {
 	for _, t := range ts {
 		d.Tenants = append(d.Tenants, TenantRow{Tenant: t, Series: columns(h.History.Series(t.Name))})
 	}
-	writeJSON(w, d)
+	httperr.WriteJSON(w, http.StatusOK, d)
 }
 
 // tenantData answers a tenant page's data (GET) and its rollback form
@@ -90,7 +90,7 @@ func (h *handler) tenantData(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
-		writeJSON(w, TenantData{Slots: h.History.points, Interval: h.History.interval.Seconds(), Tenant: t,
+		httperr.WriteJSON(w, http.StatusOK, TenantData{Slots: h.History.points, Interval: h.History.interval.Seconds(), Tenant: t,
 			Series: columns(h.History.Series(app)), Deploys: h.Deploys.Last(app)})
 	case http.MethodPost:
 		h.rollback(w, r, app)

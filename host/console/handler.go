@@ -6,12 +6,10 @@ package console
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"sandkit.dev/sandkit/host/deploy"
@@ -196,7 +194,7 @@ func (h *handler) listTenants(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, TenantList{Tenants: ts, Deploys: h.Deploys.Last("")})
+	httperr.WriteJSON(w, http.StatusOK, TenantList{Tenants: ts, Deploys: h.Deploys.Last("")})
 }
 
 func (h *handler) oneTenant(w http.ResponseWriter, r *http.Request) {
@@ -205,7 +203,7 @@ func (h *handler) oneTenant(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, t)
+	httperr.WriteJSON(w, http.StatusOK, t)
 }
 
 func (h *handler) series(w http.ResponseWriter, r *http.Request) {
@@ -218,11 +216,11 @@ func (h *handler) series(w http.ResponseWriter, r *http.Request) {
 	if pts == nil {
 		pts = []Point{}
 	}
-	writeJSON(w, Series{Name: app, Interval: h.History.interval.Seconds(), Points: pts})
+	httperr.WriteJSON(w, http.StatusOK, Series{Name: app, Interval: h.History.interval.Seconds(), Points: pts})
 }
 
 func (h *handler) deploys(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, struct {
+	httperr.WriteJSON(w, http.StatusOK, struct {
 		Deploys []deploy.Event `json:"deploys"`
 	}{h.Deploys.Last(r.URL.Query().Get("app"))})
 }
@@ -236,17 +234,4 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	h.Log.Error("console: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	httperr.JSON(w, http.StatusInternalServerError, "internal error (the host's log has it)")
-}
-
-// writeJSON answers 200 with v as JSON.
-func writeJSON(w http.ResponseWriter, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		httperr.JSON(w, http.StatusInternalServerError, err.Error())
-		return
-	}
-	b = append(b, '\n')
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.Write(b)
 }

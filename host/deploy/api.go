@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/gorilla/mux"
 
@@ -53,7 +52,7 @@ func (h *handler) listApps(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, fmt.Errorf("listing apps: %w", err))
 		return
 	}
-	writeJSON(w, http.StatusOK, AppList{Apps: nonNil(apps)})
+	httperr.WriteJSON(w, http.StatusOK, AppList{Apps: nonNil(apps)})
 }
 
 func (h *handler) listVersions(w http.ResponseWriter, r *http.Request) {
@@ -63,7 +62,7 @@ func (h *handler) listVersions(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, fmt.Errorf("listing versions: %w", err)) // the registry's error names the app
 		return
 	}
-	writeJSON(w, http.StatusOK, VersionList{Versions: nonNil(vs)})
+	httperr.WriteJSON(w, http.StatusOK, VersionList{Versions: nonNil(vs)})
 }
 
 // activate makes a stored version the active one (a rollback, or the
@@ -89,7 +88,7 @@ func (h *handler) activate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, d)
+	httperr.WriteJSON(w, http.StatusOK, d)
 }
 
 // version finds version of app in the registry.
@@ -153,7 +152,7 @@ func (h *handler) addToken(w http.ResponseWriter, r *http.Request) {
 	}
 	h.log.Info("admin: deploy token made", "app", app, "token", tokenID(secret), "by", who(r).String())
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusCreated, Token{Token: DeployToken(app, secret)})
+	httperr.WriteJSON(w, http.StatusCreated, Token{Token: DeployToken(app, secret)})
 }
 
 // fail answers err: 422 for a version whose migrations fail, 404 for what
@@ -173,20 +172,6 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		h.log.Error("admin: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		httperr.JSON(w, http.StatusInternalServerError, "internal error (the host's log has it)")
 	}
-}
-
-// writeJSON answers status with v as JSON.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		httperr.JSON(w, http.StatusInternalServerError, err.Error())
-		return
-	}
-	b = append(b, '\n')
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	w.Write(b)
 }
 
 // nonNil makes an empty list [] rather than null in JSON.

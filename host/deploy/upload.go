@@ -66,7 +66,7 @@ func (h *handler) upload(w http.ResponseWriter, r *http.Request) {
 	if !activate {
 		h.record(app, v.Name, "stored", by)
 		h.log.Info("deploy: version stored", "app", app, "version", v.Name, "bytes", v.Size, "sha256", v.SHA256, "by", by, "active", false)
-		writeJSON(w, http.StatusCreated, Deployed{Version: v, Migrations: []string{}})
+		httperr.WriteJSON(w, http.StatusCreated, Deployed{Version: v, Migrations: []string{}})
 		return
 	}
 	d, err := h.migrateAndActivate(r, app, v)
@@ -74,7 +74,7 @@ func (h *handler) upload(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, d)
+	httperr.WriteJSON(w, http.StatusCreated, d)
 }
 
 // tooLarge answers an upload larger than this host takes, saying why.

@@ -1,6 +1,7 @@
 // Package httperr writes the host's own error answers (404, 405, 500, …) in
 // the one shape spec/routing.md ("Errors the host answers") documents: JSON
-// for API requests, a small HTML page for browsers.
+// for API requests, a small HTML page for browsers; and, with WriteJSON, the
+// JSON answers of the host's own APIs (deploy, console).
 package httperr
 
 import (
@@ -28,6 +29,22 @@ type Detail struct {
 // JSON answers status with msg as a [Body].
 func JSON(w http.ResponseWriter, status int, msg string) {
 	b, _ := json.Marshal(Body{Error: Detail{Status: status, Message: msg}})
+	write(w, status, b)
+}
+
+// WriteJSON answers status with v as JSON; if v does not marshal, it
+// answers 500 with the error as a [Body].
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		JSON(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	write(w, status, b)
+}
+
+// write answers status with the JSON document b and a final newline.
+func write(w http.ResponseWriter, status int, b []byte) {
 	b = append(b, '\n')
 	h := w.Header()
 	h.Del("Content-Length")
