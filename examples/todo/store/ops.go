@@ -72,3 +72,15 @@ func Get(r *sandkit.Request) sandkit.Response {
 	}
 	return JSON(200, t)
 }
+
+// Update writes columns of t (bun's column names) and answers t as JSON;
+// a title another todo has is a 409.
+func Update(t *Todo, columns ...string) sandkit.Response {
+	if _, err := DB.NewUpdate().Model(t).Column(columns...).WherePK().Exec(context.Background()); err != nil {
+		if db.IsUnique(err) {
+			return Fail(409, "a todo titled "+strconv.Quote(t.Title)+" already exists")
+		}
+		return Fail(500, err.Error())
+	}
+	return JSON(200, t)
+}

@@ -3,7 +3,6 @@
 package todo
 
 import (
-	"context"
 	"net/url"
 	"strconv"
 
@@ -37,8 +36,5 @@ func Post(r *sandkit.Request) sandkit.Response {
 		return store.Fail(422, "done must be true or false")
 	}
 	t.Done = done
-	if _, err := store.DB.NewUpdate().Model(t).Column("done").WherePK().Exec(context.Background()); err != nil {
-		return store.Fail(500, err.Error())
-	}
-	return store.JSON(200, t)
+	return store.Update(t, "done")
 }

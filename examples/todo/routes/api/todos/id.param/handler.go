@@ -4,11 +4,9 @@ package todo
 import (
 	"context"
 	"encoding/json"
-	"strconv"
 
 	"example.com/todo/store"
 	sandkit "sandkit.dev/sandkit/guest-sdk/go"
-	"sandkit.dev/sandkit/guest-sdk/go/db"
 )
 
 // Get returns one todo.
@@ -37,13 +35,7 @@ func Patch(r *sandkit.Request) sandkit.Response {
 	if in.Done != nil {
 		t.Done = *in.Done
 	}
-	if _, err := store.DB.NewUpdate().Model(t).Column("title", "done").WherePK().Exec(context.Background()); err != nil {
-		if db.IsUnique(err) {
-			return store.Fail(409, "a todo titled "+strconv.Quote(t.Title)+" already exists")
-		}
-		return store.Fail(500, err.Error())
-	}
-	return store.JSON(200, t)
+	return store.Update(t, "title", "done")
 }
 
 // Delete removes the todo.
