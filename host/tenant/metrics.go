@@ -31,6 +31,15 @@ type Metrics struct {
 
 	mu       sync.Mutex
 	labelled map[string]bool
+	// series holds each tenant's request series, by tenant name, so that a
+	// request finds them without a lock or a label lookup.
+	series sync.Map // string → *tenantSeries
+}
+
+// tenantSeries are the request series of one tenant label.
+type tenantSeries struct {
+	latency prometheus.Observer
+	codes   [5]prometheus.Counter // 1xx … 5xx
 }
 
 // NewMetrics returns the collector of a host's metrics.
@@ -72,9 +81,23 @@ func (m *Metrics) label(name string) string {
 
 // observe records one request of tenant name.
 func (m *Metrics) observe(name string, status int, took time.Duration) {
+	ts := m.seriesOf(name)
+	ts.codes[min(max(status/100, 1), 5)-1].Inc()
+	ts.latency.Observe(took.Seconds())
+}
+
+// seriesOf returns tenant name's request series, made on its first request.
+func (m *Metrics) seriesOf(name string) *tenantSeries {
+	if ts, ok := m.series.Load(name); ok {
+		return ts.(*tenantSeries)
+	}
 	l := m.label(name)
-	m.requests.WithLabelValues(l, strconv.Itoa(status/100)+"xx").Inc()
-	m.latency.WithLabelValues(l).Observe(took.Seconds())
+	ts := &tenantSeries{latency: m.latency.WithLabelValues(l)}
+	for i := range ts.codes {
+		ts.codes[i] = m.requests.WithLabelValues(l, strconv.Itoa(i+1)+"xx")
+	}
+	got, _ := m.series.LoadOrStore(name, ts)
+	return got.(*tenantSeries)
 }
 
 var (
