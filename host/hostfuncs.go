@@ -11,9 +11,11 @@ import (
 	"log/slog"
 	"net/textproto"
 	"strings"
+	"sync"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 	"golang.org/x/net/http/httpguts"
 
 	"sandkit.dev/sandkit/abi"
@@ -58,6 +60,12 @@ var (
 // every app that runs in r: its functions keep no state and reach the
 // request's (and so the app's) state only through the call in ctx.
 func instantiateHostModule(ctx context.Context, r wazero.Runtime) error {
+	_, err := hostModule(r).Instantiate(ctx)
+	return err
+}
+
+// hostModule builds the module of the ABI's host functions on r.
+func hostModule(r wazero.Runtime) wazero.HostModuleBuilder {
 	b := r.NewHostModuleBuilder(abi.ModuleName)
 	fn := func(name string, f api.GoModuleFunc, params, results []api.ValueType) {
 		b.NewFunctionBuilder().WithGoModuleFunction(f, params, results).Export(name)
@@ -70,9 +78,35 @@ func instantiateHostModule(ctx context.Context, r wazero.Runtime) error {
 	fn(abi.ImportLog, logRecord, []api.ValueType{i32, i32, i32}, nil)
 	fn(abi.ImportEnvGet, envGet, []api.ValueType{i32, i32}, []api.ValueType{i32})
 	dbFuncs{}.register(b)
-	_, err := b.Instantiate(ctx)
-	return err
+	return b
 }
+
+// Imports lists what a guest module may import: by import module (the ABI's,
+// abi.ModuleName, and WASI preview 1's), the names of its functions. It is
+// read from the host modules the host instantiates, so a check made with it
+// (the deploy API's, before a version is stored) agrees with the host.
+func Imports() (map[string]map[string]bool, error) { return imports() }
+
+var imports = sync.OnceValues(func() (map[string]map[string]bool, error) {
+	ctx := context.Background()
+	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigInterpreter())
+	defer rt.Close(ctx)
+	out := map[string]map[string]bool{}
+	for mod, b := range map[string]interface {
+		Compile(context.Context) (wazero.CompiledModule, error)
+	}{abi.ModuleName: hostModule(rt), wasi_snapshot_preview1.ModuleName: wasi_snapshot_preview1.NewBuilder(rt)} {
+		compiled, err := b.Compile(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("host module %s: %w", mod, err)
+		}
+		names := map[string]bool{}
+		for name := range compiled.ExportedFunctions() {
+			names[name] = true
+		}
+		out[mod] = names
+	}
+	return out, nil
+})
 
 func resultRead(ctx context.Context, mod api.Module, stack []uint64) {
 	dst := guestBytes(mod, stack[0], stack[1], abi.ImportResultRead)

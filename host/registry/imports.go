@@ -6,55 +6,16 @@
 package registry
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"slices"
-	"sync"
 
-	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/host"
 	"sandkit.dev/sandkit/internal/wasmbin"
 )
-
-// wasiModule is WASI preview 1's import module name.
-const wasiModule = "wasi_snapshot_preview1"
-
-// sandkitImports are the host functions of ABI version abi.Version.
-var sandkitImports = map[string]bool{
-	abi.ImportResultRead:  true,
-	abi.ImportBodyRead:    true,
-	abi.ImportRespStatus:  true,
-	abi.ImportRespHeader:  true,
-	abi.ImportRespWrite:   true,
-	abi.ImportLog:         true,
-	abi.ImportEnvGet:      true,
-	abi.ImportDBQuery:     true,
-	abi.ImportDBExec:      true,
-	abi.ImportDBQueryJSON: true,
-	abi.ImportDBBegin:     true,
-	abi.ImportDBCommit:    true,
-	abi.ImportDBRollback:  true,
-}
-
-// wasiImports are the functions of the WASI preview 1 module the host
-// instantiates (wazero's), read from wazero rather than listed here.
-var wasiImports = sync.OnceValues(func() (map[string]bool, error) {
-	ctx := context.Background()
-	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigInterpreter())
-	defer rt.Close(ctx)
-	compiled, err := wasi_snapshot_preview1.NewBuilder(rt).Compile(ctx)
-	if err != nil {
-		return nil, err
-	}
-	names := map[string]bool{}
-	for name := range compiled.ExportedFunctions() {
-		names[name] = true
-	}
-	return names, nil
-})
 
 // importKinds names the kinds of an import entry.
 var importKinds = [...]string{"function", "table", "memory", "global", "tag"}
@@ -63,9 +24,9 @@ var importKinds = [...]string{"function", "table", "memory", "global", "tag"}
 // the ABI or of WASI preview 1. It reads only the import section, and
 // checks every entry against what remains of it.
 func checkImports(wasm []byte) error {
-	wasi, err := wasiImports()
+	allowed, err := host.Imports()
 	if err != nil {
-		return fmt.Errorf("listing WASI's functions: %w", err)
+		return fmt.Errorf("listing the host's functions: %w", err)
 	}
 	secs, err := wasmbin.Sections(wasm)
 	if err != nil {
@@ -103,18 +64,17 @@ func checkImports(wasm []byte) error {
 			if _, _, err := r.U32(); err != nil { // the function's type index
 				return fmt.Errorf("import section: %w", err)
 			}
-			switch string(mod) {
-			case abi.ModuleName:
-				if !sandkitImports[string(name)] {
-					return fmt.Errorf("imports %q.%q, which ABI version %d does not have; it has %v (spec/abi.md §5, §9.2)\nhint: build the app with this sandkit", mod, name, abi.Version, slices.Sorted(maps.Keys(sandkitImports)))
-				}
-			case wasiModule:
-				if !wasi[string(name)] {
-					return fmt.Errorf("imports %q.%q, which is not a WASI preview 1 function", mod, name)
-				}
+			funcs, ok := allowed[string(mod)]
+			switch {
+			case !ok:
+				return fmt.Errorf("imports %q.%q: a module may import only from %q and %q (spec/abi.md §1)", mod, name, abi.ModuleName, wasi_snapshot_preview1.ModuleName)
+			case funcs[string(name)]:
+			case string(mod) == abi.ModuleName:
+				return fmt.Errorf("imports %q.%q, which ABI version %d does not have; it has %v (spec/abi.md §5, §9.2)\nhint: build the app with this sandkit", mod, name, abi.Version, slices.Sorted(maps.Keys(funcs)))
 			default:
-				return fmt.Errorf("imports %q.%q: a module may import only from %q and %q (spec/abi.md §1)", mod, name, abi.ModuleName, wasiModule)
+				return fmt.Errorf("imports %q.%q, which is not a WASI preview 1 function", mod, name)
 			}
+
 		}
 	}
 	return nil
