@@ -5,123 +5,54 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/go-sourcemap/sourcemap"
 )
 
-// sourceMap is a decoded source map (version 3): for each generated line,
-// its segments sorted by column.
+// sourceMap is a server bundle's source map (decoded by go-sourcemap),
+// with its sources made relative to the app folder.
 type sourceMap struct {
-	sources []string // relative to the app folder, with slashes
-	lines   [][]mapSegment
-}
-
-type mapSegment struct {
-	genCol, src, srcLine, srcCol int // 0-based
+	c              *sourcemap.Consumer
+	appDir, mapDir string
 }
 
 // parseSourceMap decodes b; sources are made relative to appDir, the map
 // file being in mapDir.
 func parseSourceMap(b []byte, appDir, mapDir string) (*sourceMap, error) {
-	var raw struct {
-		Version    int      `json:"version"`
-		SourceRoot string   `json:"sourceRoot"`
-		Sources    []string `json:"sources"`
-		Mappings   string   `json:"mappings"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil {
+	c, err := sourcemap.Parse("", b)
+	if err != nil {
 		return nil, err
 	}
-	if raw.Version != 3 {
-		return nil, fmt.Errorf("source map version %d, want 3", raw.Version)
-	}
-	m := &sourceMap{}
-	for _, s := range raw.Sources {
-		if strings.Contains(s, ":") { // a virtual module (sandkit:client/...)
-			m.sources = append(m.sources, s)
-			continue
-		}
-		p := filepath.Join(mapDir, filepath.FromSlash(raw.SourceRoot), filepath.FromSlash(s))
-		if rel, err := filepath.Rel(appDir, p); err == nil && !strings.HasPrefix(rel, "..") {
-			s = filepath.ToSlash(rel)
-		}
-		m.sources = append(m.sources, s)
-	}
-	var src, srcLine, srcCol int
-	for _, line := range strings.Split(raw.Mappings, ";") {
-		var segs []mapSegment
-		genCol := 0
-		for _, seg := range strings.Split(line, ",") {
-			if seg == "" {
-				continue
-			}
-			f, err := decodeVLQ(seg)
-			if err != nil {
-				return nil, err
-			}
-			genCol += f[0]
-			if len(f) >= 4 {
-				src += f[1]
-				srcLine += f[2]
-				srcCol += f[3]
-				if src < 0 || src >= len(m.sources) {
-					return nil, fmt.Errorf("source map: source index %d out of range", src)
-				}
-				segs = append(segs, mapSegment{genCol, src, srcLine, srcCol})
-			}
-		}
-		m.lines = append(m.lines, segs)
-	}
-	return m, nil
-}
-
-// decodeVLQ decodes one segment's base64 VLQ fields.
-func decodeVLQ(s string) ([]int, error) {
-	var out []int
-	v, shift := 0, 0
-	for i := 0; i < len(s); i++ {
-		d := strings.IndexByte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", s[i])
-		if d < 0 || shift > 30 {
-			return nil, fmt.Errorf("source map: bad mapping %q", s)
-		}
-		v += (d & 31) << shift
-		if d&32 != 0 {
-			shift += 5
-			continue
-		}
-		n := v >> 1
-		if v&1 != 0 {
-			n = -n
-		}
-		out = append(out, n)
-		v, shift = 0, 0
-	}
-	if shift != 0 {
-		return nil, fmt.Errorf("source map: truncated mapping %q", s)
-	}
-	return out, nil
+	return &sourceMap{c: c, appDir: appDir, mapDir: mapDir}, nil
 }
 
 // lookup maps a 1-based generated line and column to a source position.
 func (m *sourceMap) lookup(line, col int) (file string, srcLine, srcCol int, ok bool) {
-	if line < 1 || line > len(m.lines) {
+	src, _, srcLine, srcCol, ok := m.c.Source(line, col-1)
+	if !ok {
 		return "", 0, 0, false
 	}
-	segs := m.lines[line-1]
-	i := sort.Search(len(segs), func(i int) bool { return segs[i].genCol > col-1 }) - 1
-	if i < 0 {
-		return "", 0, 0, false
+	return m.relative(src), srcLine, srcCol + 1, true
+}
+
+// relative is source as a slash path relative to the app folder, or as it
+// is for a virtual module (sandkit:client/...) or a file outside the app.
+func (m *sourceMap) relative(source string) string {
+	if strings.Contains(source, ":") {
+		return source
 	}
-	s := segs[i]
-	return m.sources[s.src], s.srcLine + 1, s.srcCol + 1, true
+	p := filepath.Join(m.mapDir, filepath.FromSlash(source))
+	if rel, err := filepath.Rel(m.appDir, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return source
 }
 
 // frameRE finds a stack frame's position: (NAME:LINE:COL) or NAME:LINE:COL

@@ -6,36 +6,6 @@ import (
 	"testing"
 )
 
-func TestDecodeVLQ(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want []int
-	}{
-		{"AAAA", []int{0, 0, 0, 0}},
-		{"IAAM", []int{4, 0, 0, 6}},
-		{"D", []int{-1}},
-		{"gB", []int{16}},
-		{"2HwBtD", []int{123, 24, -54}},
-	} {
-		got, err := decodeVLQ(tc.in)
-		if err != nil || len(got) != len(tc.want) {
-			t.Errorf("decodeVLQ(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
-			continue
-		}
-		for i := range got {
-			if got[i] != tc.want[i] {
-				t.Errorf("decodeVLQ(%q) = %v; want %v", tc.in, got, tc.want)
-				break
-			}
-		}
-	}
-	for _, bad := range []string{"g", "!", "gggggggggggggB"} {
-		if _, err := decodeVLQ(bad); err == nil {
-			t.Errorf("decodeVLQ(%q) accepted", bad)
-		}
-	}
-}
-
 // A stack frame in the bundle maps to the app's file; frames elsewhere and
 // positions outside the map are left as they are.
 func TestMapStack(t *testing.T) {
