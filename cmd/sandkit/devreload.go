@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"sandkit.dev/sandkit/internal/capture"
 )
 
 // Dev endpoints, under the prefix the host keeps for itself.
@@ -129,26 +131,6 @@ func (h *devHub) serveEvents(ctx context.Context, w http.ResponseWriter, r *http
 	}
 }
 
-// devDocument captures an HTML answer so the dev script can be added.
-type devDocument struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (d *devDocument) Header() http.Header { return d.header }
-func (d *devDocument) WriteHeader(status int) {
-	if d.status == 0 && status >= 200 { // not 103 Early Hints
-		d.status = status
-	}
-}
-func (d *devDocument) Write(b []byte) (int, error) {
-	if d.status == 0 {
-		d.status = http.StatusOK
-	}
-	return d.body.Write(b)
-}
-
 // wantsHTML reports whether r is a browser asking for a document (a HEAD
 // is answered as the app answers it: it has no body to add to).
 func wantsHTML(r *http.Request) bool {
@@ -164,31 +146,27 @@ func serveWithDevScript(w http.ResponseWriter, r *http.Request, next http.Handle
 		next.ServeHTTP(w, r)
 		return
 	}
-	d := &devDocument{header: http.Header{}}
-	next.ServeHTTP(d, r)
-	if d.status == 0 {
-		d.status = http.StatusOK
-	}
-	body := d.body.Bytes()
-	ct := d.header.Get("Content-Type")
+	d := capture.Serve(next, r)
+	body := d.Body.Bytes()
+	ct := d.Header().Get("Content-Type")
 	var problems []devProblem
-	if d.status >= 500 {
+	if d.Status >= 500 {
 		problems = renderErrs(r.URL.RequestURI())
 	}
 	switch {
 	case strings.HasPrefix(ct, "text/html"):
 		body = injectDevScript(body, build, problems)
-	case d.status >= 500 && strings.HasPrefix(ct, "text/plain"):
+	case d.Status >= 500 && strings.HasPrefix(ct, "text/plain"):
 		body = devErrorDocument(string(body), build, problems)
-		d.header.Set("Content-Type", "text/html; charset=utf-8")
-		d.header.Del("X-Content-Type-Options")
+		d.Header().Set("Content-Type", "text/html; charset=utf-8")
+		d.Header().Del("X-Content-Type-Options")
 	}
-	for k, v := range d.header {
+	for k, v := range d.Header() {
 		w.Header()[k] = v
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(d.status)
+	w.WriteHeader(d.Status)
 	w.Write(body)
 }
 

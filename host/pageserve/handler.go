@@ -5,13 +5,12 @@
 package pageserve
 
 import (
-	"bytes"
 	"encoding/json"
-	"mime"
 	"net/http"
 	"strings"
 
 	"sandkit.dev/sandkit/host/internal/httperr"
+	"sandkit.dev/sandkit/internal/capture"
 	"sandkit.dev/sandkit/pages"
 )
 
@@ -21,41 +20,6 @@ import (
 // for the document.
 func wantsJSON(r *http.Request) bool {
 	return r.URL.Query().Has("_data") || httperr.PrefersJSON(r)
-}
-
-// captured is a guest's response held back so the page can use it as data.
-type captured struct {
-	status int
-	header http.Header
-	body   bytes.Buffer
-}
-
-func (c *captured) Header() http.Header { return c.header }
-func (c *captured) Write(p []byte) (int, error) {
-	if c.status == 0 {
-		c.status = http.StatusOK
-	}
-	return c.body.Write(p)
-}
-func (c *captured) WriteHeader(code int) {
-	if c.status == 0 {
-		c.status = code
-	}
-}
-
-// writeTo sends the captured response as it is.
-func (c *captured) writeTo(w http.ResponseWriter) {
-	for k, v := range c.header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(c.status)
-	w.Write(c.body.Bytes())
-}
-
-// isJSON reports whether the captured body is JSON by its Content-Type.
-func (c *captured) isJSON() bool {
-	mt, _, _ := mime.ParseMediaType(c.header.Get("Content-Type"))
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
 // Page serves the page of route (its id, as in spec/routing.md): its
@@ -81,17 +45,17 @@ func (s *Set) Page(route string, params func(*http.Request) map[string]string, g
 			if guest != nil {
 				c := load(r, guest)
 				switch {
-				case c.status >= 300 && c.status < 400:
-					c.writeTo(w) // the loader redirects
+				case c.Status >= 300 && c.Status < 400:
+					c.Send(w) // the loader redirects
 					return
-				case c.status >= 400:
-					in.Error = &pages.InputError{Status: c.status, Message: errorMessage(c)}
+				case c.Status >= 400:
+					in.Error = &pages.InputError{Status: c.Status, Message: errorMessage(c)}
 					in.Data = json.RawMessage("null")
-				case !c.isJSON():
-					in.Error = &pages.InputError{Status: http.StatusInternalServerError, Message: "the route's loader answered " + c.header.Get("Content-Type") + ", not JSON"}
-					s.log.Error("page loader did not answer JSON", "route", route, "content_type", c.header.Get("Content-Type"))
+				case !c.IsJSON():
+					in.Error = &pages.InputError{Status: http.StatusInternalServerError, Message: "the route's loader answered " + c.Header().Get("Content-Type") + ", not JSON"}
+					s.log.Error("page loader did not answer JSON", "route", route, "content_type", c.Header().Get("Content-Type"))
 				default:
-					in.Data = c.body.Bytes()
+					in.Data = c.Body.Bytes()
 				}
 			}
 			s.serveDocument(w, r, in, 0)
@@ -110,18 +74,13 @@ func newInput(r *http.Request, route string, params func(*http.Request) map[stri
 
 // load runs the route's GET handler for its JSON, as client navigation
 // would fetch it, whatever r's method.
-func load(r *http.Request, guest http.Handler) *captured {
+func load(r *http.Request, guest http.Handler) *capture.Response {
 	lr := r.Clone(r.Context())
 	lr.Method = http.MethodGet
 	lr.Header.Set("Accept", "application/json")
 	lr.Body = http.NoBody
 	lr.ContentLength = 0
-	c := &captured{header: http.Header{}}
-	guest.ServeHTTP(c, lr)
-	if c.status == 0 {
-		c.status = http.StatusOK
-	}
-	return c
+	return capture.Serve(guest, lr)
 }
 
 // action serves a POST, PUT, PATCH or DELETE on a page route: the
@@ -145,37 +104,33 @@ func (s *Set) action(w http.ResponseWriter, r *http.Request, route string, param
 		guest.ServeHTTP(w, r)
 		return
 	}
-	c := &captured{header: http.Header{}}
-	guest.ServeHTTP(c, r)
-	if c.status == 0 {
-		c.status = http.StatusOK
-	}
+	c := capture.Serve(guest, r)
 	switch {
-	case c.status < 300:
+	case c.Status < 300:
 		http.Redirect(w, r, r.URL.RequestURI(), http.StatusSeeOther)
-	case c.status < 400:
-		c.writeTo(w)
-	case c.status < 500 && c.isJSON() && c.status != http.StatusMethodNotAllowed:
+	case c.Status < 400:
+		c.Send(w)
+	case c.Status < 500 && c.IsJSON() && c.Status != http.StatusMethodNotAllowed:
 		in := newInput(r, route, params)
-		in.Action = c.body.Bytes()
-		if d := load(r, guest); d.status < 300 && d.isJSON() { // load makes it a GET
-			in.Data = d.body.Bytes()
+		in.Action = c.Body.Bytes()
+		if d := load(r, guest); d.Status < 300 && d.IsJSON() { // load makes it a GET
+			in.Data = d.Body.Bytes()
 		}
-		s.serveDocument(w, r, in, c.status)
+		s.serveDocument(w, r, in, c.Status)
 	default:
-		c.writeTo(w)
+		c.Send(w)
 	}
 }
 
 // errorMessage is the message a failed loader gave: the "error" member of
 // a JSON body when a string, its "error.message" in the host's error shape
 // (spec/routing.md §7), or the body's first line.
-func errorMessage(c *captured) string {
-	if c.isJSON() {
+func errorMessage(c *capture.Response) string {
+	if c.IsJSON() {
 		var e struct {
 			Error json.RawMessage `json:"error"`
 		}
-		if json.Unmarshal(c.body.Bytes(), &e) == nil && len(e.Error) > 0 {
+		if json.Unmarshal(c.Body.Bytes(), &e) == nil && len(e.Error) > 0 {
 			var s string
 			var d httperr.Detail
 			switch {
@@ -186,9 +141,9 @@ func errorMessage(c *captured) string {
 			}
 		}
 	}
-	msg, _, _ := strings.Cut(strings.TrimSpace(c.body.String()), "\n")
+	msg, _, _ := strings.Cut(strings.TrimSpace(c.Body.String()), "\n")
 	if msg == "" {
-		msg = http.StatusText(c.status)
+		msg = http.StatusText(c.Status)
 	}
 	return msg
 }
