@@ -1,0 +1,202 @@
+package api
+
+import (
+	"net/mail"
+	"strings"
+	"unicode"
+
+	"golang.org/x/crypto/bcrypt"
+
+	sandkit "sandkit.dev/sandkit/guest-sdk/go"
+	"sandkit.dev/sandkit/guest-sdk/go/db"
+)
+
+// User is the spec's User: the signed-in user with a token.
+type User struct {
+	Email    string `json:"email"`
+	Token    string `json:"token"`
+	Username string `json:"username"`
+	Bio      string `json:"bio"`
+	Image    string `json:"image"`
+}
+
+func userJSON(status int, u User) sandkit.Response {
+	return sandkit.JSON(status, struct {
+		User User `json:"user"`
+	}{u})
+}
+
+// loadUser reads the user id.
+func loadUser(id int64) (u User, err error) {
+	rows, err := db.Query("SELECT email, username, bio, image FROM users WHERE id = ?", id)
+	if err != nil {
+		return u, err
+	}
+	if !rows.Next() {
+		return u, notFound("no such user")
+	}
+	err = rows.Scan(&u.Email, &u.Username, &u.Bio, &u.Image)
+	return u, err
+}
+
+// checkUsername refuses names that would not work in /api/profiles/{username}.
+func checkUsername(s string) error {
+	if err := checkLen("username", s, 64); err != nil {
+		return err
+	}
+	for _, c := range s {
+		if !unicode.IsLetter(c) && !unicode.IsDigit(c) && c != '_' && c != '-' && c != '.' {
+			return invalid("username may hold only letters, digits, '_', '-' and '.'")
+		}
+	}
+	return nil
+}
+
+// checkEmail normalizes an email address (lower case) or refuses it.
+func checkEmail(s string) (string, error) {
+	if err := checkLen("email", s, 254); err != nil {
+		return "", err
+	}
+	if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
+		return "", invalid("email is invalid")
+	}
+	return strings.ToLower(s), nil
+}
+
+// taken turns a unique-key failure on users into the spec's 422.
+func taken(err error) error {
+	if !db.IsUnique(err) {
+		return err
+	}
+	if strings.Contains(err.Error(), "email") {
+		return invalid("email has already been taken")
+	}
+	return invalid("username has already been taken")
+}
+
+// Register creates a user from {"user":{"username","email","password"}}.
+func Register(r *sandkit.Request) sandkit.Response {
+	var in struct{ Username, Email, Password string }
+	u, err := func() (User, error) {
+		if err := decode(r, "user", &in); err != nil {
+			return User{}, err
+		}
+		if err := checkUsername(in.Username); err != nil {
+			return User{}, err
+		}
+		email, err := checkEmail(in.Email)
+		if err != nil {
+			return User{}, err
+		}
+		hash, err := hashPassword(in.Password)
+		if err != nil {
+			return User{}, err
+		}
+		rows, err := db.Query("INSERT INTO users (username, email, password) VALUES (?, ?, ?) RETURNING id", in.Username, email, hash)
+		if err != nil {
+			return User{}, taken(err)
+		}
+		rows.Next()
+		id := rows.Int64(0)
+		tok, err := newToken(id)
+		return User{Email: email, Token: tok, Username: in.Username}, err
+	}()
+	if err != nil {
+		return answer(r, err)
+	}
+	return userJSON(201, u)
+}
+
+// Login checks {"user":{"email","password"}} and answers the user with a
+// new token; a wrong email or password is a 401.
+func Login(r *sandkit.Request) sandkit.Response {
+	var in struct{ Email, Password string }
+	if err := decode(r, "user", &in); err != nil {
+		return answer(r, err)
+	}
+	if err := checkLen("email", in.Email, 254); err != nil {
+		return answer(r, err)
+	}
+	if err := checkLen("password", in.Password, 72); err != nil {
+		return answer(r, err)
+	}
+	rows, err := db.Query("SELECT id, password FROM users WHERE email = ?", strings.ToLower(in.Email))
+	if err != nil {
+		return Internal(r, err)
+	}
+	var id int64
+	hash := dummyHash()
+	if rows.Next() {
+		id, hash = rows.Int64(0), rows.Bytes(1)
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(in.Password)) != nil || id == 0 {
+		return unauthorized("email or password is invalid")
+	}
+	u, err := loadUser(id)
+	if err == nil {
+		u.Token, err = newToken(id)
+	}
+	if err != nil {
+		return Internal(r, err)
+	}
+	return userJSON(200, u)
+}
+
+// CurrentUser answers the signed-in user, with the token it sent.
+func CurrentUser(r *sandkit.Request, v Viewer) sandkit.Response {
+	u, err := loadUser(v.ID)
+	if err != nil {
+		return answer(r, err)
+	}
+	u.Token = v.Token
+	return userJSON(200, u)
+}
+
+// UpdateUser changes the fields of {"user":{...}} that are present.
+func UpdateUser(r *sandkit.Request, v Viewer) sandkit.Response {
+	var in struct{ Email, Username, Password, Bio, Image *string }
+	err := decode(r, "user", &in)
+	if err == nil && in == (struct{ Email, Username, Password, Bio, Image *string }{}) {
+		err = invalid("user: give at least one of email, username, password, bio, image")
+	}
+	var sets []string
+	var args []any
+	set := func(col string, val any) { sets, args = append(sets, col+" = ?"), append(args, val) }
+	if err == nil && in.Username != nil {
+		if err = checkUsername(*in.Username); err == nil {
+			set("username", *in.Username)
+		}
+	}
+	if err == nil && in.Email != nil {
+		var email string
+		if email, err = checkEmail(*in.Email); err == nil {
+			set("email", email)
+		}
+	}
+	if err == nil && in.Bio != nil {
+		if len(*in.Bio) > 4096 {
+			err = invalid("bio is too long (at most 4096 bytes)")
+		}
+		set("bio", *in.Bio)
+	}
+	if err == nil && in.Image != nil {
+		if len(*in.Image) > 2048 {
+			err = invalid("image is too long (at most 2048 bytes)")
+		}
+		set("image", *in.Image)
+	}
+	if err == nil && in.Password != nil {
+		var hash string
+		if hash, err = hashPassword(*in.Password); err == nil {
+			set("password", hash)
+		}
+	}
+	if err == nil {
+		_, err = db.Exec("UPDATE users SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, v.ID)...)
+		err = taken(err)
+	}
+	if err != nil {
+		return answer(r, err)
+	}
+	return CurrentUser(r, v)
+}
