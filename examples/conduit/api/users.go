@@ -63,12 +63,13 @@ func checkEmail(s string) (string, error) {
 	return strings.ToLower(s), nil
 }
 
-// taken turns a unique-key failure on users into the spec's 422.
-func taken(err error) error {
+// taken turns a unique-key failure on users into the spec's 422, saying
+// whether another user than id has the email (else the username is taken).
+func taken(err error, email string, id int64) error {
 	if !db.IsUnique(err) {
 		return err
 	}
-	if strings.Contains(err.Error(), "email") {
+	if rows, qerr := db.Query("SELECT 1 FROM users WHERE email = ? AND id <> ?", email, id); qerr == nil && rows.Len() > 0 {
 		return invalid("email has already been taken")
 	}
 	return invalid("username has already been taken")
@@ -94,7 +95,7 @@ func Register(r *sandkit.Request) sandkit.Response {
 		}
 		rows, err := db.Query("INSERT INTO users (username, email, password) VALUES (?, ?, ?) RETURNING id", in.Username, email, hash)
 		if err != nil {
-			return User{}, taken(err)
+			return User{}, taken(err, email, 0)
 		}
 		rows.Next()
 		id := rows.Int64(0)
@@ -167,8 +168,8 @@ func UpdateUser(r *sandkit.Request, v Viewer) sandkit.Response {
 			set("username", *in.Username)
 		}
 	}
+	var email string // the new one, if any
 	if err == nil && in.Email != nil {
-		var email string
 		if email, err = checkEmail(*in.Email); err == nil {
 			set("email", email)
 		}
@@ -193,7 +194,7 @@ func UpdateUser(r *sandkit.Request, v Viewer) sandkit.Response {
 	}
 	if err == nil {
 		_, err = db.Exec("UPDATE users SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, v.ID)...)
-		err = taken(err)
+		err = taken(err, email, v.ID)
 	}
 	if err != nil {
 		return answer(r, err)
