@@ -361,6 +361,12 @@ func conduitAPI(t *testing.T, base, secret string) {
 	c.fails(422, "POST", "/articles", jake, obj{"article": obj{"title": "t", "description": "d", "body": "b", "tagList": "x"}}, "article:")
 	c.fails(422, "POST", "/articles", jake, obj{"title": "t"}, "body: want a JSON object")
 	c.fails(401, "POST", "/articles", "", obj{"article": obj{"title": "t", "description": "d", "body": "b"}}, "Authorization")
+	// Past sandkit.toml's limits.body_bytes (1 MiB).
+	huge := obj{"article": obj{"title": "t", "description": "d", "body": strings.Repeat("x", 2<<20)}}
+	if status, o := c.call("POST", "/articles", jake, huge); status != 413 {
+		t.Errorf("a 2 MiB article: %d %v", status, o)
+	}
+	c.fails(422, "POST", "/articles", jake, obj{"article": obj{"title": "t", "description": "d", "body": strings.Repeat("x", 300<<10)}}, "body is too long")
 
 	// List, most recent first, filter, paginate.
 	all := []string{"jane-three", "jane-two", "jane-one", "how-to-train-your-dragon-2", "how-to-train-your-dragon"}

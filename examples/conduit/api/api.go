@@ -63,6 +63,8 @@ func answer(r *sandkit.Request, err error) sandkit.Response {
 		return Fail(422, string(in))
 	case errors.As(err, &nf):
 		return Fail(404, string(nf))
+	case errors.Is(err, sandkit.ErrBodyTooLarge):
+		return Fail(413, "the request body is too large")
 	case errors.Is(err, errForbidden):
 		return Fail(403, "forbidden: "+r.Method()+" of what another user wrote")
 	}
