@@ -30,6 +30,9 @@ func TestE2EConduitAPI(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) {
 		s := startServeEnv(t, conduitEnv(), app)
 		conduitAPI(t, s.url, "conduit-development-key-not-a-secret")
+		if !strings.Contains(s.logs(), "tokens are signed with the development key") {
+			t.Errorf("no warning about the development key in the log:\n%s", s.logs())
+		}
 	})
 	t.Run("postgres", func(t *testing.T) {
 		pg := pgtest.URL(t)
@@ -43,6 +46,9 @@ func TestE2EConduitAPI(t *testing.T) {
 		s := startServeEnv(t, conduitEnv("SANDKIT_ENV=production", "CONDUIT_JWT_SECRET="+secret,
 			"SANDKIT_DATABASE_URL="+pg, "SANDKIT_NAME="+name), app)
 		conduitAPI(t, s.url, secret)
+		if strings.Contains(s.logs(), "development key") {
+			t.Errorf("a warning about the development key in production:\n%s", s.logs())
+		}
 	})
 }
 
@@ -50,7 +56,9 @@ func TestE2EConduitAPI(t *testing.T) {
 // JWT key.
 func TestE2EConduitNeedsSecret(t *testing.T) {
 	app := copyExample(t, "conduit")
-	cmd := exec.Command(sandkitBin, "serve", "--addr", "127.0.0.1:0", "--cache-dir", t.TempDir(), app)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute) // should it start anyway
+	defer cancel()
+	cmd := exec.CommandContext(ctx, sandkitBin, "serve", "--addr", "127.0.0.1:0", "--cache-dir", t.TempDir(), app)
 	cmd.Env = conduitEnv("SANDKIT_ENV=production")
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "env.JWT_SECRET: reads the environment variable CONDUIT_JWT_SECRET, which is not set") {

@@ -21,12 +21,21 @@ const tokenLifetime = 30 * 24 * time.Hour
 // default; README.md says what one hash costs in the guest).
 const bcryptCost = bcrypt.DefaultCost
 
+// devKey is the key sandkit.development.toml gives JWT_SECRET when
+// CONDUIT_JWT_SECRET is unset.
+const devKey = "conduit-development-key-not-a-secret"
+
 // secret is the HMAC key tokens are signed with: the [env] setting
 // JWT_SECRET (sandkit.toml reads it from $CONDUIT_JWT_SECRET).
 var secret = sync.OnceValues(func() ([]byte, error) {
 	s, ok := sandkit.Env("JWT_SECRET")
 	if !ok || len(s) < 32 {
 		return nil, errors.New("the setting env.JWT_SECRET must be at least 32 bytes (set CONDUIT_JWT_SECRET)")
+	}
+	if s == devKey {
+		// The development environment is sandkit's default: say so where
+		// an operator who forgot SANDKIT_ENV=production will see it.
+		sandkit.Warnf("tokens are signed with the development key, which anyone can read in sandkit.development.toml: set SANDKIT_ENV=production and CONDUIT_JWT_SECRET")
 	}
 	return []byte(s), nil
 })
