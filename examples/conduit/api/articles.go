@@ -272,43 +272,7 @@ func cleanTags(tags []string) ([]string, error) {
 // CreateArticle creates an article by v from {"article":{"title",
 // "description","body","tagList"}}.
 func CreateArticle(r *sandkit.Request, v Viewer) sandkit.Response {
-	var in struct {
-		Title, Description, Body string
-		TagList                  []string
-	}
-	var slug string
-	err := decode(r, "article", &in)
-	if err == nil {
-		err = checkArticle(in.Title, in.Description, in.Body)
-	}
-	if err == nil {
-		in.TagList, err = cleanTags(in.TagList)
-	}
-	if err == nil {
-		err = db.InTx(func() error {
-			var err error
-			if slug, err = freeSlug(in.Title, 0); err != nil {
-				return err
-			}
-			t := now()
-			rows, err := db.Query(`INSERT INTO articles (slug, title, description, body, author_id, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, slug, in.Title, in.Description, in.Body, v.ID, t, t)
-			if err != nil {
-				return err
-			}
-			rows.Next()
-			id := rows.Int64(0)
-			for _, tag := range in.TagList {
-				if _, err := db.Exec("INSERT INTO article_tags (article_id, tag) VALUES (?, ?)", id, tag); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	if db.IsUnique(err) {
-		err = invalid("title: another article was just given the same slug; try again")
-	}
+	slug, err := createArticle(r, v)
 	if err != nil {
 		return answer(r, err)
 	}
@@ -317,6 +281,49 @@ func CreateArticle(r *sandkit.Request, v Viewer) sandkit.Response {
 		return Internal(r, errors.Join(err, errors.New("the new article is gone")))
 	}
 	return articleJSON(201, &list[0]).WithHeader("Location", "/api/articles/"+slug)
+}
+
+// createArticle inserts the article and its tags in one transaction and
+// returns its slug.
+func createArticle(r *sandkit.Request, v Viewer) (slug string, err error) {
+	var in struct {
+		Title, Description, Body string
+		TagList                  []string
+	}
+	if err := decode(r, "article", &in); err != nil {
+		return "", err
+	}
+	if err := checkArticle(in.Title, in.Description, in.Body); err != nil {
+		return "", err
+	}
+	if in.TagList, err = cleanTags(in.TagList); err != nil {
+		return "", err
+	}
+	err = db.InTx(func() error {
+		if slug, err = freeSlug(in.Title, 0); err != nil {
+			return err
+		}
+		t := now()
+		rows, err := db.Query(`INSERT INTO articles (slug, title, description, body, author_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, slug, in.Title, in.Description, in.Body, v.ID, t, t)
+		if err != nil {
+			return err
+		}
+		rows.Next()
+		id := rows.Int64(0)
+		for _, tag := range in.TagList {
+			if _, err := db.Exec("INSERT INTO article_tags (article_id, tag) VALUES (?, ?)", id, tag); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if db.IsUnique(err) {
+		// Another request took the slug between freeSlug and the insert
+		// (PostgreSQL; SQLite serializes the transactions).
+		return "", invalid("title: another article was just given the same slug; try again")
+	}
+	return slug, err
 }
 
 // own loads {slug} and checks that v wrote it.

@@ -77,35 +77,36 @@ func taken(err error, email string, id int64) error {
 
 // Register creates a user from {"user":{"username","email","password"}}.
 func Register(r *sandkit.Request) sandkit.Response {
-	var in struct{ Username, Email, Password string }
-	u, err := func() (User, error) {
-		if err := decode(r, "user", &in); err != nil {
-			return User{}, err
-		}
-		if err := checkUsername(in.Username); err != nil {
-			return User{}, err
-		}
-		email, err := checkEmail(in.Email)
-		if err != nil {
-			return User{}, err
-		}
-		hash, err := hashPassword(in.Password)
-		if err != nil {
-			return User{}, err
-		}
-		rows, err := db.Query("INSERT INTO users (username, email, password) VALUES (?, ?, ?) RETURNING id", in.Username, email, hash)
-		if err != nil {
-			return User{}, taken(err, email, 0)
-		}
-		rows.Next()
-		id := rows.Int64(0)
-		tok, err := newToken(id)
-		return User{Email: email, Token: tok, Username: in.Username}, err
-	}()
+	u, err := register(r)
 	if err != nil {
 		return answer(r, err)
 	}
 	return userJSON(201, u)
+}
+
+func register(r *sandkit.Request) (User, error) {
+	var in struct{ Username, Email, Password string }
+	if err := decode(r, "user", &in); err != nil {
+		return User{}, err
+	}
+	if err := checkUsername(in.Username); err != nil {
+		return User{}, err
+	}
+	email, err := checkEmail(in.Email)
+	if err != nil {
+		return User{}, err
+	}
+	hash, err := hashPassword(in.Password)
+	if err != nil {
+		return User{}, err
+	}
+	rows, err := db.Query("INSERT INTO users (username, email, password) VALUES (?, ?, ?) RETURNING id", in.Username, email, hash)
+	if err != nil {
+		return User{}, taken(err, email, 0)
+	}
+	rows.Next()
+	tok, err := newToken(rows.Int64(0))
+	return User{Email: email, Token: tok, Username: in.Username}, err
 }
 
 // Login checks {"user":{"email","password"}} and answers the user with a
@@ -155,49 +156,56 @@ func CurrentUser(r *sandkit.Request, v Viewer) sandkit.Response {
 
 // UpdateUser changes the fields of {"user":{...}} that are present.
 func UpdateUser(r *sandkit.Request, v Viewer) sandkit.Response {
+	if err := updateUser(r, v); err != nil {
+		return answer(r, err)
+	}
+	return CurrentUser(r, v)
+}
+
+func updateUser(r *sandkit.Request, v Viewer) error {
 	var in struct{ Email, Username, Password, Bio, Image *string }
-	err := decode(r, "user", &in)
-	if err == nil && in == (struct{ Email, Username, Password, Bio, Image *string }{}) {
-		err = invalid("user: give at least one of email, username, password, bio, image")
+	if err := decode(r, "user", &in); err != nil {
+		return err
 	}
 	var sets []string
 	var args []any
 	set := func(col string, val any) { sets, args = append(sets, col+" = ?"), append(args, val) }
-	if err == nil && in.Username != nil {
-		if err = checkUsername(*in.Username); err == nil {
-			set("username", *in.Username)
+	if in.Username != nil {
+		if err := checkUsername(*in.Username); err != nil {
+			return err
 		}
+		set("username", *in.Username)
 	}
 	var email string // the new one, if any
-	if err == nil && in.Email != nil {
-		if email, err = checkEmail(*in.Email); err == nil {
-			set("email", email)
+	if in.Email != nil {
+		var err error
+		if email, err = checkEmail(*in.Email); err != nil {
+			return err
 		}
+		set("email", email)
 	}
-	if err == nil && in.Bio != nil {
+	if in.Bio != nil {
 		if len(*in.Bio) > 4096 {
-			err = invalid("bio is too long (at most 4096 bytes)")
+			return invalid("bio is too long (at most 4096 bytes)")
 		}
 		set("bio", *in.Bio)
 	}
-	if err == nil && in.Image != nil {
+	if in.Image != nil {
 		if len(*in.Image) > 2048 {
-			err = invalid("image is too long (at most 2048 bytes)")
+			return invalid("image is too long (at most 2048 bytes)")
 		}
 		set("image", *in.Image)
 	}
-	if err == nil && in.Password != nil {
-		var hash string
-		if hash, err = hashPassword(*in.Password); err == nil {
-			set("password", hash)
+	if in.Password != nil {
+		hash, err := hashPassword(*in.Password)
+		if err != nil {
+			return err
 		}
+		set("password", hash)
 	}
-	if err == nil {
-		_, err = db.Exec("UPDATE users SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, v.ID)...)
-		err = taken(err, email, v.ID)
+	if len(sets) == 0 {
+		return invalid("user: give at least one of email, username, password, bio, image")
 	}
-	if err != nil {
-		return answer(r, err)
-	}
-	return CurrentUser(r, v)
+	_, err := db.Exec("UPDATE users SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, v.ID)...)
+	return taken(err, email, v.ID)
 }
