@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"errors"
 	"slices"
 	"strconv"
@@ -81,7 +82,7 @@ func queryArticles(v Viewer, sel, tail string, args ...any) ([]Article, error) {
 		ids[i] = a.id
 	}
 	rows, err = db.Query("SELECT article_id, tag FROM article_tags WHERE article_id IN (?"+
-		strings.Repeat(", ?", len(ids)-1)+") ORDER BY tag", ids...)
+		strings.Repeat(", ?", len(ids)-1)+")", ids...)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +93,11 @@ func queryArticles(v Viewer, sel, tail string, args ...any) ([]Article, error) {
 				list[i].TagList = append(list[i].TagList, tag)
 			}
 		}
+	}
+	// Sorted here, not by ORDER BY: PostgreSQL's collation may differ
+	// from SQLite's byte order.
+	for _, a := range list {
+		slices.Sort(a.TagList)
 	}
 	return list, rows.Err()
 }
@@ -408,15 +414,29 @@ func Favorite(r *sandkit.Request, v Viewer, fav bool) sandkit.Response {
 	return articleJSON(200, a)
 }
 
-// Tags answers every tag in use, the most used first.
+// Tags answers every tag in use, the most used first, then in byte order.
 func Tags(r *sandkit.Request) sandkit.Response {
-	rows, err := db.Query("SELECT tag FROM article_tags GROUP BY tag ORDER BY COUNT(*) DESC, tag")
+	rows, err := db.Query("SELECT tag, COUNT(*) FROM article_tags GROUP BY tag")
 	if err != nil {
 		return Internal(r, err)
 	}
-	tags := make([]string, 0, rows.Len())
+	type use struct {
+		tag string
+		n   int64
+	}
+	uses := make([]use, 0, rows.Len())
 	for rows.Next() {
-		tags = append(tags, rows.Text(0))
+		uses = append(uses, use{rows.Text(0), rows.Int64(1)})
+	}
+	slices.SortFunc(uses, func(a, b use) int {
+		if a.n != b.n {
+			return cmp.Compare(b.n, a.n)
+		}
+		return strings.Compare(a.tag, b.tag)
+	})
+	tags := make([]string, len(uses))
+	for i, u := range uses {
+		tags[i] = u.tag
 	}
 	return sandkit.JSON(200, struct {
 		Tags []string `json:"tags"`
