@@ -48,7 +48,10 @@ var migrationLabel = regexp.MustCompile(`^[0-9a-z_\-]+$`)
 // OpenMigrator opens the database eng keeps for the app named app, to
 // apply the migrations in dir/migrations. The statements of a migration
 // run under the guests' policy (no ATTACH, no PRAGMA that changes
-// settings) but may use transactions.
+// settings, no transaction control: the host begins and commits each
+// migration's transaction), with PRAGMA foreign_keys allowed: a
+// migration that turns foreign keys off runs with them off and is checked
+// before it commits (foreignkeys.go).
 func OpenMigrator(ctx context.Context, app, dir string, eng Engine) (*Migrator, error) {
 	mdir := filepath.Join(dir, MigrationsDir)
 	migrations := migrate.NewMigrations()
@@ -58,9 +61,11 @@ func OpenMigrator(ctx context.Context, app, dir string, eng Engine) (*Migrator, 
 			return nil, fmt.Errorf("app %q: %w", app, err)
 		}
 		fsys = &txFS{os.DirFS(mdir), eng.Name()}
-		if err := migrations.Discover(fsys); err != nil {
+		found := migrate.NewMigrations()
+		if err := found.Discover(fsys); err != nil {
 			return nil, fmt.Errorf("app %q: %s: %w", app, MigrationsDir, err)
 		}
+		migrations = foreignKeysAware(found, *fsys)
 	}
 	h, err := eng.Open(ctx, PolicyMigrate)
 	if err != nil {
@@ -78,6 +83,33 @@ func OpenMigrator(ctx context.Context, app, dir string, eng Engine) (*Migrator, 
 		return nil, fmt.Errorf("app %q: migrations table: %w", app, err)
 	}
 	return &Migrator{app: app, h: h, m: m}, nil
+}
+
+// foreignKeysAware returns the migrations found, those whose SQL turns
+// foreign keys off (TurnsForeignKeysOff) run with a context that says so
+// (ForeignKeysOff), which the engine reads as it begins their
+// transaction.
+func foreignKeysAware(found *migrate.Migrations, fsys txFS) *migrate.Migrations {
+	turnsOff := func(name string) bool {
+		b, err := fs.ReadFile(fsys, name)
+		return err == nil && TurnsForeignKeysOff(string(b))
+	}
+	out := migrate.NewMigrations()
+	for _, mg := range found.Sorted() {
+		base := mg.Name + "_" + mg.Comment + ".tx."
+		if up := mg.Up; up != nil && turnsOff(base+"up.sql") {
+			mg.Up = func(ctx context.Context, m *migrate.Migrator, g *migrate.Migration) error {
+				return up(withForeignKeysOff(ctx), m, g)
+			}
+		}
+		if down := mg.Down; down != nil && turnsOff(base+"down.sql") {
+			mg.Down = func(ctx context.Context, m *migrate.Migrator, g *migrate.Migration) error {
+				return down(withForeignKeysOff(ctx), m, g)
+			}
+		}
+		out.Add(mg)
+	}
+	return out
 }
 
 // checkMigrationNames refuses files in the migrations folder that look
