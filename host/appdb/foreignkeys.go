@@ -16,9 +16,9 @@ import (
 
 type foreignKeysOffKey struct{}
 
-// withForeignKeysOff marks ctx as that of a migration that turns foreign
-// keys off.
-func withForeignKeysOff(ctx context.Context) context.Context {
+// WithForeignKeysOff marks ctx as that of a migration that turns foreign
+// keys off (the migrator does, for each migration whose SQL does).
+func WithForeignKeysOff(ctx context.Context) context.Context {
 	return context.WithValue(ctx, foreignKeysOffKey{}, true)
 }
 

@@ -99,12 +99,12 @@ func foreignKeysAware(found *migrate.Migrations, fsys txFS) *migrate.Migrations 
 		base := mg.Name + "_" + mg.Comment + ".tx."
 		if up := mg.Up; up != nil && turnsOff(base+"up.sql") {
 			mg.Up = func(ctx context.Context, m *migrate.Migrator, g *migrate.Migration) error {
-				return up(withForeignKeysOff(ctx), m, g)
+				return up(WithForeignKeysOff(ctx), m, g)
 			}
 		}
 		if down := mg.Down; down != nil && turnsOff(base+"down.sql") {
 			mg.Down = func(ctx context.Context, m *migrate.Migrator, g *migrate.Migration) error {
-				return down(withForeignKeysOff(ctx), m, g)
+				return down(WithForeignKeysOff(ctx), m, g)
 			}
 		}
 		out.Add(mg)

@@ -96,10 +96,13 @@ func (st *connState) authorize(action sqlite.AuthorizerActionCode, a1, a2, a3, _
 	if action == sqlite.AuthAlterTable {
 		// What SQLite compiles next for this statement is its own work for
 		// the ALTER: rewriting the schema's SQL (in main's and temp's
-		// schema tables) and checking the rows against a new column's
-		// constraints. The flag is cleared before the connection compiles
-		// the next SQL text (policyConn).
-		st.altering.Store(true)
+		// schema tables) and checking the altered table's rows against a
+		// new column's constraints. It is forgotten before the connection
+		// compiles the next SQL text (policyConn); a script's later
+		// statements could use it, but what it allows is read-only (that
+		// check of that table) or refused by SQLite itself in an app's
+		// statement (writing the schema table).
+		st.altering.Store(&a2)
 	}
 	switch action {
 	case sqlite.AuthInsert, sqlite.AuthUpdate, sqlite.AuthDelete, sqlite.AuthCreateIndex,
@@ -111,7 +114,7 @@ func (st *connState) authorize(action sqlite.AuthorizerActionCode, a1, a2, a3, _
 			// ALTER TABLE … RENAME rewrites the SQL of temp's triggers too
 			// (there are none: TEMP objects are refused); SQLite refuses
 			// such an update in any statement of the app's own.
-			if action == sqlite.AuthUpdate && st.altering.Load() && strings.EqualFold(a1, "sqlite_temp_master") {
+			if action == sqlite.AuthUpdate && st.altering.Load() != nil && strings.EqualFold(a1, "sqlite_temp_master") {
 				return sqlite.AuthorizerOK
 			}
 			return deny(appdb.RefusedTemp)
@@ -137,7 +140,7 @@ func (st *connState) authorize(action sqlite.AuthorizerActionCode, a1, a2, a3, _
 		if takesName, ok := allowedPragmas[name]; ok && (a2 == "" || takesName) {
 			return sqlite.AuthorizerOK
 		}
-		if alterChecks[name] && dbName == "main" && st.altering.Load() {
+		if t := st.altering.Load(); t != nil && alterChecks[name] && dbName == "main" && strings.EqualFold(a2, *t) {
 			return sqlite.AuthorizerOK
 		}
 		if mode == policyMigrate && migratePragmas[name] && booleanValues[strings.ToLower(a2)] {

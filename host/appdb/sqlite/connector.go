@@ -115,17 +115,17 @@ func (p *policyConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver
 // PrepareContext, ExecContext and QueryContext begin the compiling of a
 // new SQL text: what an earlier ALTER TABLE allowed ends here.
 func (p *policyConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
-	p.st.altering.Store(false)
+	p.st.altering.Store(nil)
 	return p.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, q)
 }
 
 func (p *policyConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
-	p.st.altering.Store(false)
+	p.st.altering.Store(nil)
 	return p.Conn.(driver.ExecerContext).ExecContext(ctx, q, args)
 }
 
 func (p *policyConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
-	p.st.altering.Store(false)
+	p.st.altering.Store(nil)
 	return p.Conn.(driver.QueryerContext).QueryContext(ctx, q, args)
 }
 
@@ -182,9 +182,9 @@ type connState struct {
 	// connection is then discarded, never reused.
 	broken atomic.Bool
 
-	// altering is set while SQLite compiles an ALTER TABLE, until the
-	// connection is given its next SQL text (authorizer.go).
-	altering atomic.Bool
+	// altering is the table of the ALTER TABLE SQLite compiles, until the
+	// connection is given its next SQL text (authorizer.go); nil if none.
+	altering atomic.Pointer[string]
 	// volatile is set while a statement is compiled if it may not be
 	// cached: its authorization depends on the transaction state.
 	volatile atomic.Bool
