@@ -25,9 +25,10 @@ const MigrationsDir = "migrations"
 // Migrator applies an app's migrations. Make one with OpenMigrator and
 // Close it when done.
 type Migrator struct {
-	app string
-	h   Handle
-	m   *migrate.Migrator
+	app  string
+	h    Handle
+	m    *migrate.Migrator
+	fsys *txFS // nil without a migrations folder
 }
 
 // MigrationStatus is one migration and whether it is applied.
@@ -82,7 +83,7 @@ func OpenMigrator(ctx context.Context, app, dir string, eng Engine) (*Migrator, 
 		h.Close()
 		return nil, fmt.Errorf("app %q: migrations table: %w", app, err)
 	}
-	return &Migrator{app: app, h: h, m: m}, nil
+	return &Migrator{app: app, h: h, m: m, fsys: fsys}, nil
 }
 
 // foreignKeysAware returns the migrations found, those whose SQL turns
@@ -220,14 +221,19 @@ func names(g *migrate.MigrationGroup) []string {
 }
 
 // failedFile names the file of the migration of g that err (bun's
-// "NNNN: up: ...") is about.
+// "NNNN: up: ...") is about: NNNN_name.up.sql, or the engine's variant
+// (NNNN_name.postgres.up.sql) if that is the one that ran.
 func (m *Migrator) failedFile(g *migrate.MigrationGroup, dir string, err error) string {
 	if g == nil {
 		return MigrationsDir
 	}
 	for _, mg := range g.Migrations {
 		if strings.HasPrefix(err.Error(), mg.Name+": "+dir+": ") {
-			return fmt.Sprintf("%s/%s_%s.%s.sql", MigrationsDir, mg.Name, mg.Comment, dir)
+			file := fmt.Sprintf("%s_%s.%s.sql", mg.Name, mg.Comment, dir)
+			if m.fsys != nil { // the engine's variant, if that is what ran
+				file = m.fsys.source(fmt.Sprintf("%s_%s.tx.%s.sql", mg.Name, mg.Comment, dir))
+			}
+			return MigrationsDir + "/" + file
 		}
 	}
 	return MigrationsDir
