@@ -95,7 +95,7 @@ INSERT INTO tags (note_id, name) VALUES (42, 'orphan');
 `)
 	st := until(func(st devState) bool { return len(st.Problems) > 0 })
 	if len(st.Problems) != 1 || st.Problems[0].Kind != "migrations" || !strings.Contains(st.Problems[0].Message, "migrations/0003_tags.up.sql") ||
-		!strings.Contains(st.Problems[0].Message, "FOREIGN KEY constraint failed") {
+		!strings.Contains(st.Problems[0].Message, "FOREIGN KEY constraint failed") || !strings.Contains(st.Problems[0].Message, "dev applies it when you save") {
 		t.Errorf("the failed migration's state: %+v", st)
 	}
 	if err := db.QueryRow("SELECT count(*) FROM tags").Scan(new(int)); err == nil {
