@@ -104,7 +104,9 @@ INSERT INTO tags (note_id, name) VALUES (42, 'orphan');
 	if r := requestAccept(t, s.url+"/", "application/json"); r.status != 200 {
 		t.Errorf("GET / with a failed migration: %d %s", r.status, r.body)
 	}
-	s.until(t, "the failure in the log", func() bool { return strings.Contains(s.logs(), "a row of tags (rowid 1) references a missing row of notes") })
+	s.until(t, "the failure in the log", func() bool {
+		return strings.Contains(s.logs(), "a row of tags (rowid 1) references a missing row of notes")
+	})
 
 	write("0003_tags.up.sql", `PRAGMA foreign_keys = OFF;
 CREATE TABLE tags (id INTEGER PRIMARY KEY, note_id INTEGER NOT NULL REFERENCES notes (id), name TEXT NOT NULL);
