@@ -157,10 +157,11 @@ func TestE2EMigrateSchemaChanges(t *testing.T) {
 		expectMigrate(t, env, 1, []string{"migrations/0006_drop_italo.postgres.up.sql", `violates foreign key constraint "books_author_id_fkey"`}, "up", app)
 		os.Remove(filepath.Join(app, "migrations", "0006_drop_italo.up.sql"))
 		os.Remove(filepath.Join(app, "migrations", "0006_drop_italo.postgres.up.sql"))
-		// Had anything of it stayed (Italo deleted, the constraint
-		// dropped), the rename back would still pass but 0005's down
-		// would not find its constraints' rows intact: the status says
-		// which migrations are applied, and every down below must pass.
+		// (What the failed migration left in the tables is checked by
+		// host/appdb's TestMigrationsEvolveSchema, through the app's own
+		// role; here the status and the downs below show it stayed
+		// pending.) Hostile migrations: the screening names the rule,
+		// the app's role could not do them anyway (TestPostgresCrossApp).
 		for _, tc := range []struct{ sql, want string }{
 			{"CREATE TABLE public.evil (x int);", "schema public is not allowed"},
 			{"ALTER TABLE sandkit_other.books ADD COLUMN x int;", "reserved for other apps' schemas"},
