@@ -1,6 +1,7 @@
 package appdb_test
 
 import (
+	"strings"
 	"testing"
 
 	"sandkit.dev/sandkit/host/appdb"
@@ -26,4 +27,21 @@ func TestTurnsForeignKeysOff(t *testing.T) {
 			t.Errorf("%q: %v, want %v", sql, got, want)
 		}
 	}
+}
+
+// FuzzTurnsForeignKeysOff reads migration SQL (an app's, so hostile) as
+// the runner does: whatever follows the statement cannot hide it, and
+// nothing in a line comment is it.
+func FuzzTurnsForeignKeysOff(f *testing.F) {
+	for _, s := range []string{"", "'", "\"x\"", "/* a", "-- b\nc", "[d]", "`e", "PRAGMA foreign_keys = OFF", "x'';y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !appdb.TurnsForeignKeysOff("PRAGMA foreign_keys = OFF;\n" + s) {
+			t.Errorf("hidden by what follows: %q", s)
+		}
+		if !strings.ContainsAny(s, "\n") && appdb.TurnsForeignKeysOff("-- "+s) {
+			t.Errorf("found in a comment: %q", s)
+		}
+	})
 }
