@@ -6,6 +6,9 @@ package compiler
 
 import (
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"path"
 	"sort"
@@ -28,6 +31,7 @@ type pageNode struct {
 	splat    string // page under a catch-all: its parameter name
 	handler  bool   // page: the route has a handler
 	folder   string // 404: folder under routes/
+	loader   bool   // layout: its folder's Go defines func Layout
 	children []*pageNode
 }
 
@@ -36,6 +40,7 @@ type folderNode struct {
 	dir      string // relative to routes/, "" for the root
 	name     string
 	layout   string
+	loader   bool // the layout has a loader (func Layout)
 	errPage  string
 	notFound string
 	route    *routing.Route // its page route, if any
@@ -79,10 +84,48 @@ func pageTree(t *routing.Table, routesFS fs.FS) []*pageNode {
 		f := folder(rt.ID())
 		f.route = rt
 		for _, l := range rt.Layouts() {
-			folder(dirOf(l)).layout = "routes/" + l
+			lf := folder(dirOf(l))
+			if lf.layout == "" {
+				lf.layout = "routes/" + l
+				lf.loader = hasLayoutLoader(routesFS, lf.dir)
+			}
 		}
 	}
 	return emitFolder(root)
+}
+
+// hasLayoutLoader reports whether the Go files of folder dir (relative to
+// routes/) declare func Layout, the layout's loader. BuildHandlers
+// registers it (spec/pages.md, "Layout data").
+func hasLayoutLoader(routesFS fs.FS, dir string) bool {
+	if dir == "" {
+		dir = "."
+	}
+	ents, err := fs.ReadDir(routesFS, dir)
+	if err != nil {
+		return false
+	}
+	fset := token.NewFileSet()
+	for _, e := range ents {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := fs.ReadFile(routesFS, path.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == layoutFunc {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // special is the folder's error or 404 file (kind "error" or "404") as a
@@ -132,7 +175,7 @@ func emitFolder(f *folderNode) []*pageNode {
 		inner = []*pageNode{{id: "error:" + f.dir, kind: "error", file: f.errPage, children: inner}}
 	}
 	if f.layout != "" {
-		inner = []*pageNode{{id: "layout:" + f.dir, kind: "layout", file: f.layout, children: inner}}
+		inner = []*pageNode{{id: "layout:" + f.dir, kind: "layout", file: f.layout, loader: f.loader, children: inner}}
 	}
 	seg, hasSeg := routerSegment(f)
 	if !hasSeg {
@@ -246,6 +289,9 @@ func treeString(nodes []*pageNode) string {
 			if n.handler {
 				b.WriteString(" handler")
 			}
+			if n.loader {
+				b.WriteString(" loader")
+			}
 			b.WriteString("\n")
 			walk(n.children, ind+"  ")
 		}
@@ -296,6 +342,9 @@ func entrySource(nodes []*pageNode, server bool) string {
 			}
 			if n.handler {
 				b.WriteString(", handler: true")
+			}
+			if n.loader {
+				b.WriteString(", loader: true")
 			}
 			if n.kind == "notfound" {
 				fmt.Fprintf(&b, ", folder: %s", strconv.Quote(n.folder))
