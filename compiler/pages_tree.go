@@ -44,6 +44,7 @@ type folderNode struct {
 	errPage  string
 	notFound string
 	route    *routing.Route // its page route, if any
+	handler  bool           // its page route has a handler for GET and forms
 	children map[string]*folderNode
 }
 
@@ -83,28 +84,38 @@ func pageTree(t *routing.Table, routesFS fs.FS) []*pageNode {
 		}
 		f := folder(rt.ID())
 		f.route = rt
+		// A folder whose Go defines only func Layout has no page loader:
+		// its page fetches no JSON. Go that does not parse is the handler
+		// build's to report; count it as a handler.
+		if rt.HasGo() {
+			funcs := goFuncNames(routesFS, rt.ID())
+			f.handler = hasMethodFunc(funcs) || !funcs[layoutFunc]
+		}
+		f.handler = f.handler || rt.HasWasm()
 		for _, l := range rt.Layouts() {
 			lf := folder(dirOf(l))
 			if lf.layout == "" {
 				lf.layout = "routes/" + l
-				lf.loader = hasLayoutLoader(routesFS, lf.dir)
+				lf.loader = goFuncNames(routesFS, lf.dir)[layoutFunc]
 			}
 		}
 	}
 	return emitFolder(root)
 }
 
-// hasLayoutLoader reports whether the Go files of folder dir (relative to
-// routes/) declare func Layout, the layout's loader. BuildHandlers
-// registers it (spec/pages.md, "Layout data").
-func hasLayoutLoader(routesFS fs.FS, dir string) bool {
+// goFuncNames lists the functions the Go files of folder dir (relative to
+// routes/) declare at top level, without a receiver: which handlers
+// (methodFuncs) and whether a layout loader (func Layout) the route has.
+// BuildHandlers registers them (spec/pages.md, "Layout data").
+func goFuncNames(routesFS fs.FS, dir string) map[string]bool {
 	if dir == "" {
 		dir = "."
 	}
 	ents, err := fs.ReadDir(routesFS, dir)
 	if err != nil {
-		return false
+		return nil
 	}
+	out := map[string]bool{}
 	fset := token.NewFileSet()
 	for _, e := range ents {
 		name := e.Name()
@@ -120,9 +131,19 @@ func hasLayoutLoader(routesFS fs.FS, dir string) bool {
 			continue
 		}
 		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == layoutFunc {
-				return true
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+				out[fd.Name.Name] = true
 			}
+		}
+	}
+	return out
+}
+
+// hasMethodFunc reports whether funcs holds an HTTP method's handler.
+func hasMethodFunc(funcs map[string]bool) bool {
+	for _, m := range methodFuncs {
+		if funcs[m] {
+			return true
 		}
 	}
 	return false
@@ -148,7 +169,7 @@ func emitFolder(f *folderNode) []*pageNode {
 		// Path "" rather than an index route: React Router would add ?index
 		// to a form's action and target the parent route with the action.
 		p := &pageNode{id: "page:" + f.route.ID(), kind: "page", hasPath: true, file: "routes/" + f.route.Page(),
-			route: f.route.ID(), handler: f.route.HasGo() || f.route.HasWasm()}
+			route: f.route.ID(), handler: f.handler}
 		if kind, name, _ := routing.ParseFolder(f.name); kind == routing.FolderCatchAll {
 			p.splat = name
 		}
