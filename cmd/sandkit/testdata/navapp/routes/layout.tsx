@@ -1,10 +1,8 @@
 // The root layout: a nav that knows who is signed in (the layout's loader).
 import type { ReactNode } from "react";
 import { Form, Link, useLayoutData } from "sandkit/client";
-
-export interface LayoutData {
-  user: string | null;
-}
+// Generated from handler.go's type LayoutData (sandkit build).
+import type { LayoutData } from "./+types";
 
 export function Nav() {
   const { user } = useLayoutData<LayoutData>("") ?? { user: null };
