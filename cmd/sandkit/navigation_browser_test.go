@@ -38,7 +38,7 @@ func TestE2EBrowserNavigation(t *testing.T) {
 	res := runBrowser(t, "navigation", s.url)
 	// Answers with an error status on purpose make Chromium log "Failed to
 	// load resource"; anything else on the console is a defect.
-	expected := regexp.MustCompile(`^Failed to load resource: the server responded with a status of (404|422|500)`)
+	expected := regexp.MustCompile(`^Failed to load resource: the server responded with a status of (404|422|500|503)`)
 	for _, m := range res.Console {
 		if (m.Type == "error" || m.Type == "warning" || m.Type == "pageerror") && !expected.MatchString(m.Text) {
 			t.Errorf("console %s on %s: %s", m.Type, m.URL, m.Text)

@@ -86,6 +86,20 @@ export default async function (t) {
   await hydrated(page);
   t.check((await who(page)) === 'signed in as zed', `error document nav: ${await who(page)}`);
   t.check((await page.textContent('#message')) === 'the loader failed', 'error message');
+
+  // A layout loader that fails during client navigation: the URL is loaded
+  // as a document, whose error page renders inside the layout (its data null).
+  await page.goto(t.base + '/');
+  await hydrated(page);
+  await page.context().addCookies([{ name: 'user', value: 'crash', url: t.base }]);
+  const doc = page.waitForResponse((r) => r.request().resourceType() === 'document' && new URL(r.url()).pathname === '/counter');
+  await page.click('a:has-text("Counter")');
+  const crashed = await doc;
+  t.check(crashed.status() === 503, `document after a failing layout loader: ${crashed.status()}`);
+  await page.waitForSelector('h1:has-text("Error 503")');
+  t.check((await page.textContent('#message')) === 'the session store is down', `failing layout loader message: ${await page.textContent('#message')}`);
+  t.check((await who(page)) === 'signed out', `nav with a failed layout loader: ${await who(page)}`);
+  await t.screenshot(page, 'js-layout-loader-failed');
   await page.context().close();
 
   // 2. Without JavaScript: the same app, by documents and plain forms.

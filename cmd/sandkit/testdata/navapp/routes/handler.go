@@ -11,10 +11,13 @@ type LayoutData struct {
 	User *string `json:"user"`
 }
 
-// Layout answers the root layout's data.
+// Layout answers the root layout's data. A user named "crash" makes it
+// fail, to show the error page a failing layout loader gives.
 func Layout(r *sandkit.Request) sandkit.Response {
 	var d LayoutData
-	if u := cookie.Get(r, "user"); u != "" {
+	if u := cookie.Get(r, "user"); u == "crash" {
+		return sandkit.Error(503, "the session store is down")
+	} else if u != "" {
 		d.User = &u
 	}
 	return sandkit.JSON(200, d)
