@@ -56,11 +56,11 @@ func (s *Set) Page(route string, params func(*http.Request) map[string]string, g
 					in.Data = data
 				}
 			}
-			addCookies(w, l.cookies)
 			if l.redirect != nil {
-				l.redirect.Send(w) // a loader redirects
+				l.sendRedirect(w) // a loader redirects
 				return
 			}
+			addCookies(w, l.cookies)
 			if l.err != nil {
 				in.Error = l.err
 				in.Data = json.RawMessage("null")
@@ -205,11 +205,11 @@ func (s *Set) NotFound(next http.Handler) http.Handler {
 				}
 			}
 		}
-		addCookies(w, l.cookies)
 		if l.redirect != nil {
-			l.redirect.Send(w)
+			l.sendRedirect(w)
 			return
 		}
+		addCookies(w, l.cookies)
 		if l.err != nil {
 			in.Error = l.err
 		}

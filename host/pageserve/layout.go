@@ -82,6 +82,14 @@ type loaded struct {
 	cookies  []string          // the loaders' Set-Cookie headers, for the document
 }
 
+// sendRedirect answers with the loaders' redirect, carrying the cookies
+// every loader that ran set (the redirect's own among them).
+func (l *loaded) sendRedirect(w http.ResponseWriter) {
+	l.redirect.Header().Del("Set-Cookie")
+	addCookies(w, l.cookies)
+	l.redirect.Send(w)
+}
+
 // loadLayouts runs the loaders of folders into in.Layouts.
 func (s *Set) loadLayouts(r *http.Request, in *pages.Input, folders []string, l *loaded) {
 	if len(folders) == 0 {

@@ -146,6 +146,16 @@ func TestLayoutLoaders(t *testing.T) {
 		t.Errorf("the layout loader got %s %s Accept %q", r.Method, r.URL.RequestURI(), r.Header.Get("Accept"))
 	}
 
+	// A page loader's redirect carries the layout loader's cookie and its own.
+	redirecting := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Set-Cookie", "next=1")
+		http.Redirect(w, r, "/elsewhere", http.StatusSeeOther)
+	})
+	w = serve(set.Page("p/id.param", nil, redirecting), "GET", "/p/1")
+	if c := w.Header().Values("Set-Cookie"); w.Code != 303 || len(c) != 2 || c[0] != "seen=1" || c[1] != "next=1" {
+		t.Errorf("a redirecting page loader: %d, cookies %q", w.Code, c)
+	}
+
 	// The render cache keys on the layouts' data too.
 	user.Store("bob")
 	if w := serve(mux, "GET", "/p/7?x=1"); !strings.Contains(w.Body.String(), "<p>bob</p>") || !strings.Contains(w.Header().Get("Server-Timing"), "miss") {
