@@ -57,7 +57,10 @@ func usePostgres(t *testing.T, dir, base string) string {
 // TestPostgresIsolation: an app on PostgreSQL cannot name another app's
 // schema, change its search_path or role, or leave its statement timeout.
 func TestPostgresIsolation(t *testing.T) {
-	victimDir := hostileApp(t, "victim", "")
+	// The victim's bounds are generous: it is asked for a row past the
+	// host's bound below, and building and sending that row takes seconds
+	// on a loaded machine.
+	victimDir := hostileApp(t, "victim", "[limits]\nstatement_timeout = \"2m\"\nrequest_timeout = \"2m\"\n")
 	victimName := usePostgres(t, victimDir, "victim")
 	victim := buildApp(t, victimDir)
 	expect(t, victim.do(t, "POST", "/sql", "CREATE TABLE secrets (s TEXT); INSERT INTO secrets VALUES ('victim-only')"), 200, "ok")
@@ -96,9 +99,10 @@ func TestPostgresIsolation(t *testing.T) {
 		{"drop what the shared role owns", "DROP OWNED BY CURRENT_USER", false, "23 42501 DROP OWNED is not allowed"},
 	})
 	// A row past the host's bound is refused by the host, not by the
-	// statement timeout: asked of the victim, whose timeout is the default
-	// 5 s, since building the 40 MB string alone takes ~300 ms on a slow
-	// machine (it once raced the hostile app's 200 ms).
+	// statement timeout: asked of the victim, whose timeout is 2 minutes,
+	// since building and sending the 40 MB string takes ~300 ms on an idle
+	// slow machine and over 5 s on a loaded one (it raced the hostile app's
+	// 200 ms once, and the default 5 s another time).
 	expectRefused(t, victim, []refusal{
 		{"a row too large for the host", "SELECT repeat('x', 40000000)", true, "18 54000 a row of the result is over"},
 	})
