@@ -49,6 +49,8 @@ func WithTenant(t Tenant) AppOption {
 type appOptions struct {
 	budget *budget
 	tenant Tenant
+	// devSecretKey stands in for an unset secret_key (sandkit dev).
+	devSecretKey string
 	group  *sched.Group // WithScheduler
 }
 

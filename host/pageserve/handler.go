@@ -44,10 +44,12 @@ func (s *Set) Page(route string, params func(*http.Request) map[string]string, g
 			in := newInput(r, route, params)
 			if guest != nil {
 				c := load(r, guest)
-				switch {
-				case c.Status >= 300 && c.Status < 400:
-					c.Send(w) // the loader redirects
+				if c.Status >= 300 && c.Status < 400 {
+					c.Send(w) // the loader redirects (its cookies with it)
 					return
+				}
+				w = cookieWriter(w, setCookies(c)) // the loader's cookies go out with the document
+				switch {
 				case c.Status >= 400:
 					in.Error = &pages.InputError{Status: c.Status, Message: errorMessage(c)}
 					in.Data = json.RawMessage("null")
@@ -107,15 +109,18 @@ func (s *Set) action(w http.ResponseWriter, r *http.Request, route string, param
 	c := capture.Serve(guest, r)
 	switch {
 	case c.Status < 300:
+		w = cookieWriter(w, setCookies(c)) // the action's cookies go out with its redirect
 		http.Redirect(w, r, r.URL.RequestURI(), http.StatusSeeOther)
 	case c.Status < 400:
 		c.Send(w)
 	case c.Status < 500 && c.IsJSON() && c.Status != http.StatusMethodNotAllowed:
 		in := newInput(r, route, params)
 		in.Action = c.Body.Bytes()
-		if d := load(r, guest); d.Status < 300 && d.IsJSON() { // load makes it a GET
+		d := load(r, guest) // load makes it a GET
+		if d.Status < 300 && d.IsJSON() {
 			in.Data = d.Body.Bytes()
 		}
+		w = cookieWriter(w, setCookies(c, d)) // the action's and the loader's cookies
 		s.serveDocument(w, r, in, c.Status)
 	default:
 		c.Send(w)
