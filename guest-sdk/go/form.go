@@ -1,0 +1,343 @@
+// Forms: a request body (JSON, urlencoded or multipart) bound to a struct,
+// and the one shape of a refused form's answer (spec/routing.md §7).
+
+package sandkit
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// FieldErrors maps a form field's name (its form or json tag) to what is
+// wrong with its value, as a short phrase: "is required", "must be a
+// number". It is the error [Bind] returns when values do not convert, and
+// what [FormError] sends.
+type FieldErrors map[string]string
+
+func (f FieldErrors) Error() string {
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(k + " " + f[k])
+	}
+	return b.String()
+}
+
+// maxFormField bounds one urlencoded or multipart value [Bind] keeps.
+const maxFormField = 1 << 20
+
+// Bind reads the request body into the struct v points to, by its
+// Content-Type: application/json (encoding/json, with v's json tags), or an
+// HTML form, application/x-www-form-urlencoded or multipart/form-data
+// (file parts are skipped). A form field binds to the struct field whose
+// `form:"name"` tag names it, else whose json tag does, else whose Go name
+// matches case-insensitively. Fields may be string, bool (a checkbox:
+// present and not "false"/"off"/"0" is true), any int, uint or float kind,
+// or []string (every value of a repeated field).
+//
+// A value that does not convert gives a [FieldErrors] (use it with
+// [FormError]); a body that is not of a known type or cannot be parsed
+// gives another error, to answer 400 (or 415). The body is limited by the
+// host (limits.body_bytes).
+func Bind(r *Request, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		panic("sandkit: Bind needs a pointer to a struct, not " + rv.Type().String())
+	}
+	ct := r.Header("Content-Type")
+	mt, params, _ := mime.ParseMediaType(ct)
+	switch {
+	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+		return bindJSON(r, v)
+	case mt == "application/x-www-form-urlencoded":
+		body, err := r.ReadBody()
+		if err != nil {
+			return err
+		}
+		vals, err := url.ParseQuery(string(body))
+		if err != nil {
+			return errors.New("sandkit: form body: " + err.Error())
+		}
+		return bindValues(rv.Elem(), vals)
+	case mt == "multipart/form-data":
+		vals, err := readMultipart(r.Body(), params["boundary"])
+		if err != nil {
+			return err
+		}
+		return bindValues(rv.Elem(), vals)
+	case ct == "":
+		return errors.New("sandkit: request has no Content-Type; send JSON or an HTML form")
+	}
+	return errors.New("sandkit: cannot bind a body of type " + strconv.Quote(mt) + "; send JSON or an HTML form")
+}
+
+func bindJSON(r *Request, v any) error {
+	body, err := r.ReadBody()
+	if err != nil {
+		return err
+	}
+	err = json.Unmarshal(body, v)
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return FieldErrors{te.Field: "must be " + kindPhrase(te.Type.Kind())}
+	}
+	if err != nil {
+		return errors.New("sandkit: JSON body: " + err.Error())
+	}
+	return nil
+}
+
+// readMultipart reads a multipart/form-data body's text fields, skipping
+// files.
+func readMultipart(body io.Reader, boundary string) (url.Values, error) {
+	if boundary == "" {
+		return nil, errors.New("sandkit: multipart body without a boundary")
+	}
+	mr := multipart.NewReader(body, boundary)
+	vals := url.Values{}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return vals, nil
+		}
+		if err != nil {
+			return nil, errors.New("sandkit: multipart body: " + err.Error())
+		}
+		if p.FileName() != "" || p.FormName() == "" {
+			continue
+		}
+		b, err := io.ReadAll(io.LimitReader(p, maxFormField+1))
+		if err != nil {
+			return nil, errors.New("sandkit: multipart body: " + err.Error())
+		}
+		if len(b) > maxFormField {
+			return nil, errors.New("sandkit: multipart field " + strconv.Quote(p.FormName()) + " is over 1 MiB")
+		}
+		vals.Add(p.FormName(), string(b))
+	}
+}
+
+// formName is the name a struct field binds to, "" for none, and whether
+// its tag marks it secret (never sent back by [ValuesOf]).
+func formName(f reflect.StructField) (name string, secret bool) {
+	if !f.IsExported() {
+		return "", false
+	}
+	tag, ok := f.Tag.Lookup("form")
+	if !ok {
+		tag, ok = f.Tag.Lookup("json")
+	}
+	if !ok {
+		return f.Name, false
+	}
+	name, opts, _ := strings.Cut(tag, ",")
+	if name == "-" {
+		return "", false
+	}
+	if name == "" {
+		name = f.Name
+	}
+	for o := range strings.SplitSeq(opts, ",") {
+		if o == "secret" {
+			secret = true
+		}
+	}
+	return name, secret
+}
+
+// lookupValues finds name in vals, exactly or else case-insensitively.
+func lookupValues(vals url.Values, name string) ([]string, bool) {
+	if vs, ok := vals[name]; ok {
+		return vs, true
+	}
+	for k, vs := range vals {
+		if strings.EqualFold(k, name) {
+			return vs, true
+		}
+	}
+	return nil, false
+}
+
+func bindValues(s reflect.Value, vals url.Values) error {
+	errs := FieldErrors{}
+	t := s.Type()
+	for i := range t.NumField() {
+		name, _ := formName(t.Field(i))
+		if name == "" {
+			continue
+		}
+		vs, present := lookupValues(vals, name)
+		f := s.Field(i)
+		if f.Kind() == reflect.Bool {
+			v := ""
+			if present && len(vs) > 0 {
+				v = strings.ToLower(strings.TrimSpace(vs[len(vs)-1]))
+			}
+			f.SetBool(present && v != "false" && v != "off" && v != "0")
+			continue
+		}
+		if !present {
+			continue
+		}
+		if f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String {
+			f.Set(reflect.ValueOf(append([]string(nil), vs...)).Convert(f.Type()))
+			continue
+		}
+		v := ""
+		if len(vs) > 0 {
+			v = vs[0]
+		}
+		if msg := setScalar(f, v); msg != "" {
+			errs[name] = msg
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// setScalar sets f from the text v, or says what v should have been.
+func setScalar(f reflect.Value, v string) string {
+	switch f.Kind() {
+	case reflect.String:
+		f.SetString(v)
+		return ""
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if strings.TrimSpace(v) == "" {
+			f.SetInt(0)
+			return ""
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, f.Type().Bits())
+		if err != nil {
+			return "must be " + kindPhrase(f.Kind())
+		}
+		f.SetInt(n)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if strings.TrimSpace(v) == "" {
+			f.SetUint(0)
+			return ""
+		}
+		n, err := strconv.ParseUint(strings.TrimSpace(v), 10, f.Type().Bits())
+		if err != nil {
+			return "must be " + kindPhrase(f.Kind())
+		}
+		f.SetUint(n)
+	case reflect.Float32, reflect.Float64:
+		if strings.TrimSpace(v) == "" {
+			f.SetFloat(0)
+			return ""
+		}
+		n, err := strconv.ParseFloat(strings.TrimSpace(v), f.Type().Bits())
+		if err != nil {
+			return "must be " + kindPhrase(f.Kind())
+		}
+		f.SetFloat(n)
+	default:
+		panic("sandkit: Bind: cannot bind a form value to a field of type " + f.Type().String())
+	}
+	return ""
+}
+
+func kindPhrase(k reflect.Kind) string {
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "a whole number"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number, 0 or more"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "text"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	}
+	return "an object"
+}
+
+// ValuesOf returns the fields of the struct v (or *v) as text, keyed as
+// [Bind] reads them, to send back with [FormError] so the page can refill
+// its form. Fields whose tag has the option secret (`form:"password,secret"`)
+// and fields whose name contains "password" are left out: a password is
+// never sent back.
+func ValuesOf(v any) map[string]string {
+	rv := reflect.Indirect(reflect.ValueOf(v))
+	if rv.Kind() != reflect.Struct {
+		return nil
+	}
+	out := map[string]string{}
+	t := rv.Type()
+	for i := range t.NumField() {
+		name, secret := formName(t.Field(i))
+		if name == "" || secret || strings.Contains(strings.ToLower(name), "password") {
+			continue
+		}
+		f := rv.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			out[name] = f.String()
+		case reflect.Bool:
+			out[name] = strconv.FormatBool(f.Bool())
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			out[name] = strconv.FormatInt(f.Int(), 10)
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			out[name] = strconv.FormatUint(f.Uint(), 10)
+		case reflect.Float32, reflect.Float64:
+			out[name] = strconv.FormatFloat(f.Float(), 'g', -1, f.Type().Bits())
+		case reflect.Slice:
+			if f.Type().Elem().Kind() == reflect.String {
+				out[name] = strings.Join(f.Interface().([]string), ", ")
+			}
+		}
+	}
+	return out
+}
+
+// FormError returns the answer to a refused form: status 422 with the
+// host's error shape plus the fields' errors and the values to refill the
+// form with (spec/routing.md §7):
+//
+//	{"error":{"status":422,"message":"…","fields":{"email":"is already taken"}},
+//	 "values":{"email":"ada@example.com"}}
+//
+// A page receives it as its action data, and a form posted without
+// JavaScript gets the page re-rendered with it. fields and values may be
+// nil (encoded as {}); never put a password in values.
+func FormError(message string, fields FieldErrors, values map[string]string) Response {
+	type errBody struct {
+		Status  int               `json:"status"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields"`
+	}
+	if fields == nil {
+		fields = FieldErrors{}
+	}
+	if values == nil {
+		values = map[string]string{}
+	}
+	b, err := json.Marshal(struct {
+		Error  errBody           `json:"error"`
+		Values map[string]string `json:"values"`
+	}{errBody{422, message, fields}, values})
+	if err != nil { // maps of strings always encode
+		return hostError(500, "cannot encode the form's errors")
+	}
+	return RawJSON(422, b)
+}
