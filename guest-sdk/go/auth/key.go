@@ -9,8 +9,8 @@ import (
 	"errors"
 	"strings"
 
-	sandkit "sandkit.dev/sandkit/guest-sdk/go"
 	"sandkit.dev/sandkit/abi"
+	sandkit "sandkit.dev/sandkit/guest-sdk/go"
 )
 
 // ErrNoSecretKey is returned by everything that signs or verifies when the

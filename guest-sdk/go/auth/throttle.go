@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	sandkit "sandkit.dev/sandkit/guest-sdk/go"
 	"sandkit.dev/sandkit/abi"
+	sandkit "sandkit.dev/sandkit/guest-sdk/go"
 	"sandkit.dev/sandkit/guest-sdk/go/db"
 )
 

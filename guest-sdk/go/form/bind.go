@@ -1,7 +1,7 @@
-// Forms: a request body (JSON, urlencoded or multipart) bound to a struct,
-// and the one shape of a refused form's answer (spec/routing.md §7).
+// Binding: a request body (JSON, urlencoded or multipart) read into a
+// struct by its tags.
 
-package sandkit
+package form
 
 import (
 	"encoding/json"
@@ -11,32 +11,11 @@ import (
 	"mime/multipart"
 	"net/url"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
+
+	sandkit "sandkit.dev/sandkit/guest-sdk/go"
 )
-
-// FieldErrors maps a form field's name (its form or json tag) to what is
-// wrong with its value, as a short phrase: "is required", "must be a
-// number". It is the error [Bind] returns when values do not convert, and
-// what [FormError] sends.
-type FieldErrors map[string]string
-
-func (f FieldErrors) Error() string {
-	keys := make([]string, 0, len(f))
-	for k := range f {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var b strings.Builder
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(k + " " + f[k])
-	}
-	return b.String()
-}
 
 // maxFormField bounds one urlencoded or multipart value [Bind] keeps.
 const maxFormField = 1 << 20
@@ -50,14 +29,14 @@ const maxFormField = 1 << 20
 // present and not "false"/"off"/"0" is true), any int, uint or float kind,
 // or []string (every value of a repeated field).
 //
-// A value that does not convert gives a [FieldErrors] (use it with
-// [FormError]); a body that is not of a known type or cannot be parsed
+// A value that does not convert gives a [sandkit.FieldErrors] (answer it
+// with [sandkit.FormError]); a body that is not of a known type or cannot be parsed
 // gives another error, to answer 400 (or 415). The body is limited by the
 // host (limits.body_bytes).
-func Bind(r *Request, v any) error {
+func Bind(r *sandkit.Request, v any) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
-		panic("sandkit: Bind needs a pointer to a struct, not " + rv.Type().String())
+		panic("sandkit form: Bind needs a pointer to a struct, not " + rv.Type().String())
 	}
 	ct := r.Header("Content-Type")
 	mt, params, _ := mime.ParseMediaType(ct)
@@ -71,7 +50,7 @@ func Bind(r *Request, v any) error {
 		}
 		vals, err := url.ParseQuery(string(body))
 		if err != nil {
-			return errors.New("sandkit: form body: " + err.Error())
+			return errors.New("sandkit form: form body: " + err.Error())
 		}
 		return bindValues(rv.Elem(), vals)
 	case mt == "multipart/form-data":
@@ -81,12 +60,12 @@ func Bind(r *Request, v any) error {
 		}
 		return bindValues(rv.Elem(), vals)
 	case ct == "":
-		return errors.New("sandkit: request has no Content-Type; send JSON or an HTML form")
+		return errors.New("sandkit form: request has no Content-Type; send JSON or an HTML form")
 	}
-	return errors.New("sandkit: cannot bind a body of type " + strconv.Quote(mt) + "; send JSON or an HTML form")
+	return errors.New("sandkit form: cannot bind a body of type " + strconv.Quote(mt) + "; send JSON or an HTML form")
 }
 
-func bindJSON(r *Request, v any) error {
+func bindJSON(r *sandkit.Request, v any) error {
 	body, err := r.ReadBody()
 	if err != nil {
 		return err
@@ -94,10 +73,10 @@ func bindJSON(r *Request, v any) error {
 	err = json.Unmarshal(body, v)
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
-		return FieldErrors{te.Field: "must be " + kindPhrase(te.Type.Kind())}
+		return sandkit.FieldErrors{te.Field: "must be " + kindPhrase(te.Type.Kind())}
 	}
 	if err != nil {
-		return errors.New("sandkit: JSON body: " + err.Error())
+		return errors.New("sandkit form: JSON body: " + err.Error())
 	}
 	return nil
 }
@@ -106,7 +85,7 @@ func bindJSON(r *Request, v any) error {
 // files.
 func readMultipart(body io.Reader, boundary string) (url.Values, error) {
 	if boundary == "" {
-		return nil, errors.New("sandkit: multipart body without a boundary")
+		return nil, errors.New("sandkit form: multipart body without a boundary")
 	}
 	mr := multipart.NewReader(body, boundary)
 	vals := url.Values{}
@@ -116,17 +95,17 @@ func readMultipart(body io.Reader, boundary string) (url.Values, error) {
 			return vals, nil
 		}
 		if err != nil {
-			return nil, errors.New("sandkit: multipart body: " + err.Error())
+			return nil, errors.New("sandkit form: multipart body: " + err.Error())
 		}
 		if p.FileName() != "" || p.FormName() == "" {
 			continue
 		}
 		b, err := io.ReadAll(io.LimitReader(p, maxFormField+1))
 		if err != nil {
-			return nil, errors.New("sandkit: multipart body: " + err.Error())
+			return nil, errors.New("sandkit form: multipart body: " + err.Error())
 		}
 		if len(b) > maxFormField {
-			return nil, errors.New("sandkit: multipart field " + strconv.Quote(p.FormName()) + " is over 1 MiB")
+			return nil, errors.New("sandkit form: multipart field " + strconv.Quote(p.FormName()) + " is over 1 MiB")
 		}
 		vals.Add(p.FormName(), string(b))
 	}
@@ -174,7 +153,7 @@ func lookupValues(vals url.Values, name string) ([]string, bool) {
 }
 
 func bindValues(s reflect.Value, vals url.Values) error {
-	errs := FieldErrors{}
+	errs := sandkit.FieldErrors{}
 	t := s.Type()
 	for i := range t.NumField() {
 		name, _ := formName(t.Field(i))
@@ -249,7 +228,7 @@ func setScalar(f reflect.Value, v string) string {
 		}
 		f.SetFloat(n)
 	default:
-		panic("sandkit: Bind: cannot bind a form value to a field of type " + f.Type().String())
+		panic("sandkit form: Bind: cannot bind a form value to a field of type " + f.Type().String())
 	}
 	return ""
 }
@@ -272,12 +251,12 @@ func kindPhrase(k reflect.Kind) string {
 	return "an object"
 }
 
-// ValuesOf returns the fields of the struct v (or *v) as text, keyed as
-// [Bind] reads them, to send back with [FormError] so the page can refill
+// Values returns the fields of the struct v (or *v) as text, keyed as
+// [Bind] reads them, to send back with [sandkit.FormError] so the page can refill
 // its form. Fields whose tag has the option secret (`form:"password,secret"`)
 // and fields whose name contains "password" are left out: a password is
 // never sent back.
-func ValuesOf(v any) map[string]string {
+func Values(v any) map[string]string {
 	rv := reflect.Indirect(reflect.ValueOf(v))
 	if rv.Kind() != reflect.Struct {
 		return nil
@@ -308,36 +287,4 @@ func ValuesOf(v any) map[string]string {
 		}
 	}
 	return out
-}
-
-// FormError returns the answer to a refused form: status 422 with the
-// host's error shape plus the fields' errors and the values to refill the
-// form with (spec/routing.md §7):
-//
-//	{"error":{"status":422,"message":"…","fields":{"email":"is already taken"}},
-//	 "values":{"email":"ada@example.com"}}
-//
-// A page receives it as its action data, and a form posted without
-// JavaScript gets the page re-rendered with it. fields and values may be
-// nil (encoded as {}); never put a password in values.
-func FormError(message string, fields FieldErrors, values map[string]string) Response {
-	type errBody struct {
-		Status  int               `json:"status"`
-		Message string            `json:"message"`
-		Fields  map[string]string `json:"fields"`
-	}
-	if fields == nil {
-		fields = FieldErrors{}
-	}
-	if values == nil {
-		values = map[string]string{}
-	}
-	b, err := json.Marshal(struct {
-		Error  errBody           `json:"error"`
-		Values map[string]string `json:"values"`
-	}{errBody{422, message, fields}, values})
-	if err != nil { // maps of strings always encode
-		return hostError(500, "cannot encode the form's errors")
-	}
-	return RawJSON(422, b)
 }

@@ -1,0 +1,32 @@
+// Pieces every page uses: the flash message and the log-out form.
+
+// Flash shows the message the last answer left (after a redirect), once.
+export function Flash({ message }: { message: string }) {
+  return message ? (
+    <p className="flash" role="status">
+      {message}
+    </p>
+  ) : null;
+}
+
+// LogoutForm posts to /logout. A plain form, so it works without
+// JavaScript too; the handler answers with a redirect home.
+export function LogoutForm() {
+  return (
+    <form method="post" action="/logout">
+      <button type="submit">Log out</button>
+    </form>
+  );
+}
+
+// FieldError is a refused form's message for one field.
+export function FieldError({ message }: { message?: string }) {
+  return message ? <span className="field-error">{message}</span> : null;
+}
+
+// The shape of a refused form's answer (spec/routing.md §7): the page gets
+// it as action data.
+export type FormError = {
+  error: { status: number; message: string; fields?: Record<string, string> };
+  values?: Record<string, string>;
+};
