@@ -33,23 +33,26 @@ var ErrCrossSite = errors.New("sandkit auth: cross-site request refused")
 // session is protected. This is the rule of spec/abi.md §10.3, and the one
 // Go's net/http CrossOriginProtection applies.
 func CheckOrigin(r *sandkit.Request) error {
-	switch r.Method() {
+	return checkOrigin(r.Method(), r.Header("Sec-Fetch-Site"), r.Header("Origin"), r.Header("Host"))
+}
+
+func checkOrigin(method, site, origin, host string) error {
+	switch method {
 	case "GET", "HEAD", "OPTIONS":
 		return nil
 	}
-	switch site := r.Header("Sec-Fetch-Site"); site {
+	switch site {
 	case "same-origin", "none":
 		return nil
 	case "":
 	default:
 		return ErrCrossSite
 	}
-	origin := r.Header("Origin")
 	if origin == "" {
 		return nil
 	}
 	u, err := url.Parse(origin)
-	if err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Header("Host")) {
+	if err != nil || u.Host == "" || !strings.EqualFold(u.Host, host) {
 		return ErrCrossSite
 	}
 	return nil

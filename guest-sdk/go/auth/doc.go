@@ -11,21 +11,29 @@
 // [LoginRequired], which sends visitors who have not logged in to /login
 // with a next parameter):
 //
-//	var Get = auth.LoginRequired(func(r *sandkit.Request, s *auth.Session) sandkit.Response {
-//		return sandkit.JSON(200, map[string]string{"user": s.UserID(), "flash": s.Flash()})
-//	})
+//	func Get(r *sandkit.Request) sandkit.Response {
+//		return auth.LoginRequired(func(r *sandkit.Request, s *auth.Session) sandkit.Response {
+//			return sandkit.JSON(200, map[string]string{"user": s.UserID(), "flash": s.Flash()})
+//		})(r)
+//	}
 //
-// Logging in checks the rate limit, the password, then rotates the session:
+// Logging in checks the rate limit, then the password, then makes the
+// session the user's ([Session.Login] gives it a new id):
 //
-//	var Post = auth.WithSession(func(r *sandkit.Request, s *auth.Session) sandkit.Response {
-//		t := auth.DefaultThrottle()
-//		if ok, _ := t.Allow(r, email); !ok { return sandkit.FormError("Too many attempts; try again later.", nil, nil) }
-//		if ok, _ := auth.CheckPassword(user.Hash, password); !ok { t.Fail(r, email); … }
-//		t.Reset(r, email)
-//		s.Login(user.ID)
-//		s.SetFlash("Welcome back!")
-//		return sandkit.Redirect(303, auth.SafeNext(r.QueryValue("next")))
-//	})
+//	throttle := auth.DefaultThrottle()
+//	if ok, err := throttle.Allow(r, email); err != nil || !ok {
+//		return sandkit.FormError("Too many failed attempts. Try again later.", nil, nil)
+//	}
+//	if ok, _ := auth.CheckPassword(user.PasswordHash, password); !ok {
+//		throttle.Fail(r, email)
+//		return sandkit.FormError("Wrong email or password.", nil, nil)
+//	}
+//	throttle.Reset(r, email)
+//	s.Login(user.ID)
+//	s.SetFlash("Welcome back!")
+//	return sandkit.Redirect(303, auth.SafeNext(next))
+//
+// examples/auth in the sandkit repository is a whole app built this way.
 //
 // The session cookie (sandkit_session) holds a random id and its
 // HMAC-SHA256 under the app's secret_key setting (sandkit dev makes one;

@@ -38,39 +38,44 @@ func Bind(r *sandkit.Request, v any) error {
 	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
 		panic("sandkit form: Bind needs a pointer to a struct, not " + rv.Type().String())
 	}
-	ct := r.Header("Content-Type")
+	return bind(r.Header("Content-Type"), r.Body(), v)
+}
+
+// bind is Bind on a body of content type ct.
+func bind(ct string, body io.Reader, v any) error {
+	rv := reflect.ValueOf(v).Elem()
 	mt, params, _ := mime.ParseMediaType(ct)
 	switch {
 	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
-		return bindJSON(r, v)
+		return bindJSON(body, v)
 	case mt == "application/x-www-form-urlencoded":
-		body, err := r.ReadBody()
+		b, err := io.ReadAll(body)
 		if err != nil {
 			return err
 		}
-		vals, err := url.ParseQuery(string(body))
+		vals, err := url.ParseQuery(string(b))
 		if err != nil {
 			return errors.New("sandkit form: form body: " + err.Error())
 		}
-		return bindValues(rv.Elem(), vals)
+		return bindValues(rv, vals)
 	case mt == "multipart/form-data":
-		vals, err := readMultipart(r.Body(), params["boundary"])
+		vals, err := readMultipart(body, params["boundary"])
 		if err != nil {
 			return err
 		}
-		return bindValues(rv.Elem(), vals)
+		return bindValues(rv, vals)
 	case ct == "":
 		return errors.New("sandkit form: request has no Content-Type; send JSON or an HTML form")
 	}
 	return errors.New("sandkit form: cannot bind a body of type " + strconv.Quote(mt) + "; send JSON or an HTML form")
 }
 
-func bindJSON(r *sandkit.Request, v any) error {
-	body, err := r.ReadBody()
+func bindJSON(body io.Reader, v any) error {
+	b, err := io.ReadAll(body)
 	if err != nil {
 		return err
 	}
-	err = json.Unmarshal(body, v)
+	err = json.Unmarshal(b, v)
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
 		return sandkit.FieldErrors{te.Field: "must be " + kindPhrase(te.Type.Kind())}
