@@ -111,6 +111,22 @@ func expect(t *testing.T, what string, r reply, status int, location string, has
 func TestE2EAuthExample(t *testing.T) {
 	app := copyExample(t, "auth")
 	s := startServeEnv(t, append(os.Environ(), "SANDKIT_SECRET_KEY="+testSecretKey), app)
+	authFlows(t, s)
+}
+
+// TestE2EAuthExamplePostgres: the same flows with the app's data in
+// PostgreSQL, where the session tables are created by the app's own role
+// at its first request.
+func TestE2EAuthExamplePostgres(t *testing.T) {
+	dbURL := fleetDatabase(t, "auth")
+	app := copyExample(t, "auth")
+	s := startServeEnv(t, append(os.Environ(), "SANDKIT_SECRET_KEY="+testSecretKey, "SANDKIT_DATABASE_URL="+dbURL), app)
+	authFlows(t, s)
+}
+
+// authFlows drives every flow of the auth example on the server s, whose
+// database is fresh.
+func authFlows(t *testing.T, s *server) {
 	b := newBrowser(t, s.url)
 
 	// A page for users only sends a visitor to log in, with next.
