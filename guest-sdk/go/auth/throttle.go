@@ -77,19 +77,20 @@ func (t Throttle) Allow(r *sandkit.Request, account string) (bool, error) {
 }
 
 // Fail records a failed login to account from r's client, and deletes
-// those keys' attempts older than the window.
+// every attempt older than the window, so the table holds one window's
+// failures at most.
 func (t Throttle) Fail(r *sandkit.Request, account string) error {
 	acct, client := t.keys(r, account)
 	if err := ensureSchema(); err != nil {
 		return err
 	}
 	now := time.Now()
+	if _, err := db.Exec("DELETE FROM auth_attempts WHERE at <= ?", now.Add(-t.window).Unix()); err != nil {
+		return err
+	}
 	for _, key := range []string{acct, client} {
 		if key == "" {
 			continue
-		}
-		if _, err := db.Exec("DELETE FROM auth_attempts WHERE attempt_key = ? AND at <= ?", key, now.Add(-t.window).Unix()); err != nil {
-			return err
 		}
 		if _, err := db.Exec("INSERT INTO auth_attempts (attempt_key, at) VALUES (?, ?)", key, now.Unix()); err != nil {
 			return err
