@@ -162,6 +162,9 @@ func authFlows(t *testing.T, s *server) {
 	expect(t, "cross-site post (Sec-Fetch-Site)", b.post("/account", url.Values{"note": {"pwned"}}, "Sec-Fetch-Site", "cross-site"), 403, "")
 	expect(t, "same-site post (a sibling subdomain)", b.post("/logout", nil, "Sec-Fetch-Site", "same-site"), 403, "")
 	expect(t, "cross-site logout", b.post("/logout", nil, "Origin", "https://evil.example"), 403, "")
+	// As a browser sends it: no cookie (SameSite=Lax), so the page is
+	// rendered again without data, under the 403.
+	expect(t, "cross-site post without the cookie", newBrowser(t, s.url).post("/account", url.Values{"note": {"pwned"}}, "Origin", "null", "Sec-Fetch-Site", "cross-site"), 403, "", "cross-site request refused", "Log in</a> to see your account")
 	r = b.get("/account")
 	expect(t, "account after the cross-site posts", r, 200, "", `<span class="note">hello</span>`)
 

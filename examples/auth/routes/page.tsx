@@ -4,7 +4,7 @@ import type { Data } from "./+types"; // generated from handler.go's type Data
 import { Flash, LogoutForm } from "./_lib/parts";
 
 export default function Home() {
-  const { user, flash } = useData<Data>();
+  const { user, flash } = useData<Data | null>() ?? { user: null, flash: "" };
   return (
     <>
       <title>Home · auth</title>

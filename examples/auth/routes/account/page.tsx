@@ -1,13 +1,27 @@
 // GET /account: only for users who logged in (the handler redirects
 // anyone else to /login?next=/account).
-import { Form, useActionData, useData } from "sandkit/client";
+import { Form, Link, useActionData, useData } from "sandkit/client";
 import type { Data } from "./+types";
 import { FieldError, Flash, LogoutForm, type FormError } from "../_lib/parts";
 
 export default function Account() {
-  const { user, flash } = useData<Data>();
+  // data is null when the page is rendered again for a refused post whose
+  // loader could not run (a cross-site post carries no session cookie).
+  const data = useData<Data | null>();
   const refused = useActionData<FormError>();
-  if (!user) return null; // not reached: the handler redirects first
+  const user = data?.user;
+  if (!user) {
+    return (
+      <>
+        <title>Account · auth</title>
+        {refused ? <p className="error" role="alert">{refused.error.message}</p> : null}
+        <p>
+          <Link to="/login?next=%2Faccount">Log in</Link> to see your account.
+        </p>
+      </>
+    );
+  }
+  const flash = data.flash;
   return (
     <>
       <title>Account · auth</title>

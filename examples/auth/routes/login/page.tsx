@@ -5,7 +5,7 @@ import type { Data } from "./+types";
 import { Flash, type FormError } from "../_lib/parts";
 
 export default function LogIn() {
-  const { flash, next, user } = useData<Data>();
+  const { flash, next, user } = useData<Data | null>() ?? { flash: "", next: "/", user: null };
   const refused = useActionData<FormError>();
   return (
     <>

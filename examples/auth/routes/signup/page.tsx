@@ -5,7 +5,7 @@ import type { Data } from "./+types";
 import { FieldError, Flash, type FormError } from "../_lib/parts";
 
 export default function SignUp() {
-  const { flash } = useData<Data>();
+  const { flash } = useData<Data | null>() ?? { flash: "" };
   const refused = useActionData<FormError>();
   const fields = refused?.error.fields ?? {};
   return (
