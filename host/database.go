@@ -51,7 +51,7 @@ type appOptions struct {
 	tenant Tenant
 	// devSecretKey stands in for an unset secret_key (sandkit dev).
 	devSecretKey string
-	group  *sched.Group // WithScheduler
+	group        *sched.Group // WithScheduler
 }
 
 // config reads the effective settings of the app in dir as t places it.
