@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -224,6 +225,14 @@ func authFlows(t *testing.T, s *server) {
 		t.Fatal("a session was set past the limit")
 	}
 	expect(t, "another account meanwhile", newBrowser(t, s.url).post("/login", url.Values{"email": {"ada@example.com"}, "password": {"correct horse battery"}}), 303, "/")
+
+	// The limit per client address (Sandkit-Client-Ip, set by the host):
+	// 20 failures from this test's 127.0.0.1, whatever the accounts, 7 of
+	// them above; a forged header does not change the address counted.
+	for i := 7; i < 20; i++ {
+		expect(t, fmt.Sprintf("failure %d from this address", i+1), g.post("/login", url.Values{"email": {fmt.Sprintf("nobody%d@example.com", i)}, "password": {"x"}}, "Sandkit-Client-Ip", fmt.Sprintf("198.51.100.%d", i)), 422, "", "Wrong email or password.")
+	}
+	expect(t, "a login past the address's limit", newBrowser(t, s.url).post("/login", url.Values{"email": {"ada@example.com"}, "password": {"correct horse battery"}}, "Sandkit-Client-Ip", "198.51.100.99"), 422, "", "Too many failed attempts.")
 }
 
 // TestE2EAuthNoSecretKey: served without a secret key, a route that uses
