@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
-	"sandkit.dev/sandkit/abi"
 	"sort"
 	"strings"
 )
@@ -105,12 +104,8 @@ func LoadWith(dir string, lookup func(string) (string, bool)) (*Settings, error)
 		return nil, fmt.Errorf("%s%s = %s: %s", s.Origin("limits."+ke.key).where(), "limits."+ke.key, s.value("limits."+ke.key, cfg), ke.msg)
 	}
 	cfg.Limits = cfg.Limits.WithDefaults()
-	if k := cfg.SecretKey; k != "" && len(k) < MinSecretKeyBytes {
-		// The value is never printed: it is a secret.
-		return nil, fmt.Errorf("%ssecret_key is %d bytes; it must be at least %d\nhint: make one with: openssl rand -hex 32", s.Origin("secret_key").where(), len(k), MinSecretKeyBytes)
-	}
-	if _, ok := cfg.Env[abi.EnvSecretKey]; ok {
-		return nil, fmt.Errorf("%senv.%s: this name is reserved for secret_key\nhint: set secret_key = { from_env = \"…\" } instead", s.Origin("env."+abi.EnvSecretKey).where(), abi.EnvSecretKey)
+	if err := checkSecretKey(s, cfg); err != nil {
+		return nil, err
 	}
 	if u := cfg.Database.URL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
 		return nil, fmt.Errorf("%sdatabase.url must start with postgres:// or postgresql://\nhint: leave it out for SQLite (data/app.db)", s.Origin("database.url").where())
