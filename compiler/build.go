@@ -92,7 +92,12 @@ func BuildHandlers(ctx context.Context, appDir string) (*Result, error) {
 		return res, nil
 	}
 	for _, r := range routes {
-		res.Routes = append(res.Routes, r.id)
+		if len(r.funcs) > 0 {
+			res.Routes = append(res.Routes, r.id)
+		}
+		if r.layout != nil {
+			res.Routes = append(res.Routes, layoutRouteID(r.id))
+		}
 	}
 
 	// No module proxy serves the guest SDK: `go get` cannot fetch it.

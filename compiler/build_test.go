@@ -351,6 +351,8 @@ func Get(r *sandkit.Request) sandkit.Response {
 			[]string{"routes/api/info/handler.go:3:"}},
 		{"no handler function", map[string]string{"routes/api/info/handler.go": "package info\n\nfunc get() {}\n"},
 			[]string{`routes/api/info/handler.go: no handler function in route "api/info" (hint: define func Get`}},
+		{"layout loader without a layout", map[string]string{"routes/api/info/handler.go": "package info\n\nfunc Layout() {}\n"},
+			[]string{`routes/api/info/handler.go:3:6: func Layout loads the data of a layout, but routes/api/info/ has no layout.tsx`}},
 		{"package main", map[string]string{"routes/echo/handler.go": "package main\n\nfunc Post() {}\n"},
 			[]string{"routes/echo/handler.go:1:9: a route handler cannot be package main (hint: use any other name, such as `package echo`)"}},
 		{"missing import", map[string]string{"routes/echo/more.go": "package echo\n\nimport _ \"example.com/nowhere/pkg\"\n"},
@@ -449,6 +451,13 @@ func main() {}
 	}
 	if g.overlay["/src/blog/sandkit_gen/r1/b.go"] != "/src/blog/routes/posts/slug.param/b.go" {
 		t.Errorf("overlay = %v", g.overlay)
+	}
+	// A layout loader registers under layout:FOLDER; a folder with only one
+	// registers nothing else.
+	routes = []*goRoute{{id: "", dir: "/src/blog/routes", files: []string{"handler.go"},
+		layout: &handlerFunc{name: "Layout", file: "routes/handler.go", line: 4, col: 6}}}
+	if g := generate(mod, "/src/blog", routes); !strings.Contains(string(g.mainGo), "func init() {\n\tsandkit.Handle(\"layout:\", sandkit.Methods{\n\t\tGet: r0.Layout,\n\t})\n}") || g.lines[13].name != "Layout" {
+		t.Errorf("main.go with a layout loader:\n%s\nline 13 maps to %+v", g.mainGo, g.lines[13])
 	}
 	var ov struct{ Replace map[string]string }
 	if err := json.Unmarshal(g.overlayJSON("/src/blog", "/tmp/x/main.go"), &ov); err != nil || ov.Replace["/src/blog/sandkit_gen/main.go"] != "/tmp/x/main.go" || len(ov.Replace) != 4 {

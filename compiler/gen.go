@@ -54,12 +54,21 @@ func generate(mod *goModule, appDir string, routes []*goRoute) *generated {
 	line("")
 	line("func init() {")
 	for i, r := range routes {
-		line("\tsandkit.Handle(%q, sandkit.Methods{", r.id)
-		for _, f := range r.funcs {
-			g.lines[bytes.Count(b.Bytes(), []byte("\n"))+1] = f
-			line("\t\t%s: r%d.%s,", f.name, i, f.name)
+		if len(r.funcs) > 0 {
+			line("\tsandkit.Handle(%q, sandkit.Methods{", r.id)
+			for _, f := range r.funcs {
+				g.lines[bytes.Count(b.Bytes(), []byte("\n"))+1] = f
+				line("\t\t%s: r%d.%s,", f.name, i, f.name)
+			}
+			line("\t})")
 		}
-		line("\t})")
+		if r.layout != nil {
+			// The layout's loader: the host calls this route id with GET.
+			line("\tsandkit.Handle(%q, sandkit.Methods{", layoutRouteID(r.id))
+			g.lines[bytes.Count(b.Bytes(), []byte("\n"))+1] = *r.layout
+			line("\t\tGet: r%d.%s,", i, r.layout.name)
+			line("\t})")
+		}
 	}
 	line("}")
 	line("")

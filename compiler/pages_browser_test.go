@@ -192,7 +192,7 @@ export default function About() { return <><title>About · sandkit pages</title>
 				if r.PostForm.Get("title") == "!" {
 					w.Header().Set("Content-Type", "application/json")
 					w.WriteHeader(http.StatusUnprocessableEntity)
-					io.WriteString(w, `{"error":"a title needs letters"}`)
+					io.WriteString(w, `{"error":{"status":422,"message":"the form has errors","fields":{"title":"needs letters"}},"values":{"title":"!","body":""}}`)
 					return
 				}
 				mu.Lock()

@@ -219,7 +219,8 @@ var renderCases = []renderCase{
 	{"group", map[string]any{"route": "marketing.group/about", "url": "/about", "params": map[string]string{}, "data": nil}},
 	{"not-found", map[string]any{"route": "", "url": "/no/such/page", "params": map[string]string{}, "data": nil, "notFound": true}},
 	{"form-refused", map[string]any{"route": "posts/new", "url": "/posts/new", "params": map[string]string{}, "data": nil,
-		"action": map[string]string{"error": "a title is required"}}},
+		"action": map[string]any{"error": map[string]any{"status": 422, "message": "the form has errors", "fields": map[string]string{"title": "is required"}},
+			"values": map[string]string{"title": "", "body": "draft"}}}},
 	{"loader-error", map[string]any{"route": "posts/id.param", "url": "/posts/9", "params": map[string]string{"id": "9"}, "data": nil,
 		"error": map[string]any{"status": 404, "message": "no post 9"}}},
 }
@@ -292,7 +293,7 @@ func TestPagesServerBundleInNode(t *testing.T) {
 			"catch-all":    {200, []string{`guide/intro`}, "<title>Docs: guide/intro · sandkit pages</title>"},
 			"group":        {200, []string{`<h1>About</h1>`}, "<title>About · sandkit pages</title>"},
 			"not-found":    {404, []string{`<nav class="nav">`, `<h1>Not found</h1>`, `<code>/no/such/page</code>`}, "<title>Not found · sandkit pages</title>"},
-			"form-refused": {200, []string{`<p class="error">a title is required</p>`}, "<title>New post · sandkit pages</title>"},
+			"form-refused": {200, []string{`<p class="error">title <!-- -->is required</p>`, `<textarea name="body">draft</textarea>`}, "<title>New post · sandkit pages</title>"},
 			"loader-error": {404, []string{`<div class="app"><nav`, `<h1>Something went wrong</h1><p class="error">no post 9</p>`}, "<title>Error · sandkit pages</title>"},
 		}[c.name]
 		if r.Status != want.status {

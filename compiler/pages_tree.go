@@ -6,6 +6,9 @@ package compiler
 
 import (
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"path"
 	"sort"
@@ -28,6 +31,7 @@ type pageNode struct {
 	splat    string // page under a catch-all: its parameter name
 	handler  bool   // page: the route has a handler
 	folder   string // 404: folder under routes/
+	loader   bool   // layout: its folder's Go defines func Layout
 	children []*pageNode
 }
 
@@ -36,9 +40,11 @@ type folderNode struct {
 	dir      string // relative to routes/, "" for the root
 	name     string
 	layout   string
+	loader   bool // the layout has a loader (func Layout)
 	errPage  string
 	notFound string
 	route    *routing.Route // its page route, if any
+	handler  bool           // its page route has a handler for GET and forms
 	children map[string]*folderNode
 }
 
@@ -78,11 +84,69 @@ func pageTree(t *routing.Table, routesFS fs.FS) []*pageNode {
 		}
 		f := folder(rt.ID())
 		f.route = rt
+		// A folder whose Go defines only func Layout has no page loader:
+		// its page fetches no JSON. Go that does not parse is the handler
+		// build's to report; count it as a handler.
+		if rt.HasGo() {
+			funcs := goFuncNames(routesFS, rt.ID())
+			f.handler = hasMethodFunc(funcs) || !funcs[layoutFunc]
+		}
+		f.handler = f.handler || rt.HasWasm()
 		for _, l := range rt.Layouts() {
-			folder(dirOf(l)).layout = "routes/" + l
+			lf := folder(dirOf(l))
+			if lf.layout == "" {
+				lf.layout = "routes/" + l
+				lf.loader = goFuncNames(routesFS, lf.dir)[layoutFunc]
+			}
 		}
 	}
 	return emitFolder(root)
+}
+
+// goFuncNames lists the functions the Go files of folder dir (relative to
+// routes/) declare at top level, without a receiver: which handlers
+// (methodFuncs) and whether a layout loader (func Layout) the route has.
+// BuildHandlers registers them (spec/pages.md, "Layout data").
+func goFuncNames(routesFS fs.FS, dir string) map[string]bool {
+	if dir == "" {
+		dir = "."
+	}
+	ents, err := fs.ReadDir(routesFS, dir)
+	if err != nil {
+		return nil
+	}
+	out := map[string]bool{}
+	fset := token.NewFileSet()
+	for _, e := range ents {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := fs.ReadFile(routesFS, path.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+				out[fd.Name.Name] = true
+			}
+		}
+	}
+	return out
+}
+
+// hasMethodFunc reports whether funcs holds an HTTP method's handler.
+func hasMethodFunc(funcs map[string]bool) bool {
+	for _, m := range methodFuncs {
+		if funcs[m] {
+			return true
+		}
+	}
+	return false
 }
 
 // special is the folder's error or 404 file (kind "error" or "404") as a
@@ -105,7 +169,7 @@ func emitFolder(f *folderNode) []*pageNode {
 		// Path "" rather than an index route: React Router would add ?index
 		// to a form's action and target the parent route with the action.
 		p := &pageNode{id: "page:" + f.route.ID(), kind: "page", hasPath: true, file: "routes/" + f.route.Page(),
-			route: f.route.ID(), handler: f.route.HasGo() || f.route.HasWasm()}
+			route: f.route.ID(), handler: f.handler}
 		if kind, name, _ := routing.ParseFolder(f.name); kind == routing.FolderCatchAll {
 			p.splat = name
 		}
@@ -132,7 +196,7 @@ func emitFolder(f *folderNode) []*pageNode {
 		inner = []*pageNode{{id: "error:" + f.dir, kind: "error", file: f.errPage, children: inner}}
 	}
 	if f.layout != "" {
-		inner = []*pageNode{{id: "layout:" + f.dir, kind: "layout", file: f.layout, children: inner}}
+		inner = []*pageNode{{id: "layout:" + f.dir, kind: "layout", file: f.layout, loader: f.loader, children: inner}}
 	}
 	seg, hasSeg := routerSegment(f)
 	if !hasSeg {
@@ -246,6 +310,9 @@ func treeString(nodes []*pageNode) string {
 			if n.handler {
 				b.WriteString(" handler")
 			}
+			if n.loader {
+				b.WriteString(" loader")
+			}
 			b.WriteString("\n")
 			walk(n.children, ind+"  ")
 		}
@@ -296,6 +363,9 @@ func entrySource(nodes []*pageNode, server bool) string {
 			}
 			if n.handler {
 				b.WriteString(", handler: true")
+			}
+			if n.loader {
+				b.WriteString(", loader: true")
 			}
 			if n.kind == "notfound" {
 				fmt.Fprintf(&b, ", folder: %s", strconv.Quote(n.folder))

@@ -63,3 +63,43 @@ error: path="/" routes/error.tsx
       page:x/id.param path=":id" routes/x/id.param/page.tsx handler
 `)
 }
+
+// A layout's loader (func Layout in the Go beside it) is marked on the
+// layout; a page whose folder's Go defines only Layout fetches no JSON.
+func TestPageTreeLayoutLoaders(t *testing.T) {
+	fsys := fstest.MapFS{
+		"layout.tsx":            {Data: []byte("x")},
+		"page.tsx":              {Data: []byte("x")},
+		"handler.go":            {Data: []byte("package root\n\nfunc Layout() {}\n")},
+		"a/layout.tsx":          {Data: []byte("x")},
+		"a/page.tsx":            {Data: []byte("x")},
+		"a/handler.go":          {Data: []byte("package a\n\nfunc Get() {}\nfunc Layout() {}\n")},
+		"b/layout.tsx":          {Data: []byte("x")},
+		"b/page.tsx":            {Data: []byte("x")},
+		"b/handler.go":          {Data: []byte("package b\n\nfunc Get() {}\n")},
+		"b/handler_test.go":     {Data: []byte("package b\n\nfunc Layout() {}\n")},
+		"c/page.tsx":            {Data: []byte("x")},
+		"c/handler.go":          {Data: []byte("package c\n\nfunc Get( {\n")},
+		"d/layout.tsx":          {Data: []byte("x")},
+		"d/id.param/page.tsx":   {Data: []byte("x")},
+		"d/id.param/handler.go": {Data: []byte("package d\n\ntype T struct{}\n\nfunc (T) Layout() {}\nfunc Get() {}\n")},
+	}
+	table, err := routing.Scan(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := treeString(pageTree(table, fsys))
+	want := `layout: path="/" routes/layout.tsx loader
+  page: path="" routes/page.tsx
+  layout:a path="a" routes/a/layout.tsx loader
+    page:a path="" routes/a/page.tsx handler
+  layout:b path="b" routes/b/layout.tsx
+    page:b path="" routes/b/page.tsx handler
+  page:c path="c" routes/c/page.tsx handler
+  layout:d path="d" routes/d/layout.tsx
+    page:d/id.param path=":id" routes/d/id.param/page.tsx handler
+`
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

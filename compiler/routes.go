@@ -22,13 +22,22 @@ import (
 // methodFuncs are the handler function names, in the order of sandkit.Methods.
 var methodFuncs = []string{"Get", "Post", "Put", "Patch", "Delete", "Options"}
 
+// layoutFunc is the name of a layout's loader: func Layout in the Go files
+// beside a layout.tsx, registered under route id "layout:" + the folder
+// (spec/pages.md, "Layout data").
+const layoutFunc = "Layout"
+
 // goRoute is one route folder with Go handlers.
 type goRoute struct {
-	id    string        // route id
-	dir   string        // absolute folder
-	files []string      // base names of its .go files (not _test.go)
-	funcs []handlerFunc // in methodFuncs order
+	id     string        // route id
+	dir    string        // absolute folder
+	files  []string      // base names of its .go files (not _test.go)
+	funcs  []handlerFunc // in methodFuncs order
+	layout *handlerFunc  // func Layout, the folder's layout loader
 }
+
+// layoutRouteID is the route id a layout loader is registered under.
+func layoutRouteID(folder string) string { return "layout:" + folder }
 
 // handlerFunc is one handler function declaration.
 type handlerFunc struct {
@@ -105,7 +114,7 @@ func (gr *goRoute) findFuncs(appDir string) string {
 		}
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Recv != nil || fd.Type.TypeParams != nil || !slices.Contains(methodFuncs, fd.Name.Name) {
+			if !ok || fd.Recv != nil || fd.Type.TypeParams != nil || !slices.Contains(methodFuncs, fd.Name.Name) && fd.Name.Name != layoutFunc {
 				continue
 			}
 			p := fset.Position(fd.Name.Pos())
@@ -117,13 +126,20 @@ func (gr *goRoute) findFuncs(appDir string) string {
 			gr.funcs = append(gr.funcs, hf)
 		}
 	}
-	if len(gr.funcs) == 0 {
+	if hf, ok := found[layoutFunc]; ok {
+		if !hasLayout(gr.dir) {
+			return fmt.Sprintf("%s:%d:%d: func Layout loads the data of a layout, but %s has no layout.tsx (hint: move it beside the layout, or rename it)",
+				hf.file, hf.line, hf.col, relSlash(appDir, gr.dir)+"/")
+		}
+		gr.layout = &hf
+	}
+	if len(gr.funcs) == 0 && gr.layout == nil {
 		where := relSlash(appDir, gr.dir) + "/"
 		if len(built) > 0 {
 			where = built[0]
 		}
 		return where + ": no handler function in route " + quoteID(gr.id) +
-			" (hint: define func Get(r *sandkit.Request) sandkit.Response, or Post, Put, Patch, Delete, Options;" +
+			" (hint: define func Get(r *sandkit.Request) sandkit.Response, or Post, Put, Patch, Delete, Options, or Layout beside a layout.tsx;" +
 			" move helper-only Go files to a _folder)"
 	}
 	return ""
@@ -153,3 +169,13 @@ func suggestName(id string) string {
 }
 
 func quoteID(id string) string { return fmt.Sprintf("%q", id) }
+
+// hasLayout reports whether the folder holds a layout module.
+func hasLayout(dir string) bool {
+	for _, ext := range []string{".tsx", ".jsx", ".ts", ".js"} {
+		if fi, err := os.Stat(filepath.Join(dir, "layout"+ext)); err == nil && !fi.IsDir() {
+			return true
+		}
+	}
+	return false
+}

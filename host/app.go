@@ -11,10 +11,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -178,6 +180,7 @@ func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
 
 	var appRoutes map[string]bool
 	handlers := map[*routing.Route]*Module{}
+	layouts := map[string]http.Handler{} // layout loaders by folder
 	for _, rt := range table.Routes() {
 		switch {
 		case rt.HasWasm():
@@ -192,11 +195,15 @@ func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
 					appRoutes = map[string]bool{}
 				}
 			}
-			if !appRoutes[rt.ID()] {
+			layoutID := pageserve.LayoutRoute(rt.ID())
+			if !appRoutes[rt.ID()] && !appRoutes[layoutID] {
 				errs = append(errs, fmt.Errorf("app %q: route %q has Go source but %s does not contain it\nhint: build the app's handlers (sandkit serve does it at start)", a.cfg.Name, "routes/"+rt.ID(), AppModulePath))
 				continue
 			}
-			if m := load(AppModulePath); m != nil {
+			if m := load(AppModulePath); m != nil && appRoutes[layoutID] {
+				layouts[rt.ID()] = a.layoutHandler(rt.ID(), m)
+			}
+			if m := load(AppModulePath); m != nil && appRoutes[rt.ID()] {
 				handlers[rt] = m
 			}
 		}
@@ -208,6 +215,9 @@ func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
 	ps, err := a.loadPages(ctx, oldPages)
 	if err != nil {
 		errs = append(errs, err)
+	}
+	if ps != nil {
+		ps.SetLayouts(layouts)
 	}
 	next.pages = ps
 	for _, rt := range table.Routes() {
@@ -244,12 +254,15 @@ func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
 	next.router = router
 	if ps != nil {
 		assets := ps.Assets(publicFiles)
+		// The client runtime's fetches see redirects as 204 +
+		// X-Sandkit-Redirect (spec/pages.md, "Redirects").
+		pages := pageserve.ClientRedirects(router)
 		next.router = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasPrefix(r.URL.Path, AssetPrefix) {
 				assets.ServeHTTP(w, r)
 				return
 			}
-			router.ServeHTTP(w, r)
+			pages.ServeHTTP(w, r)
 		})
 	}
 	return next, errors.Join(errs...)
@@ -327,17 +340,41 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // routeHandler serves a route with module m, logging each request.
 func (a *App) routeHandler(rt *routing.Route, m *Module) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		id := a.reqBase + "-" + strconv.FormatUint(a.reqSeq.Add(1), 10)
+	return a.guestHandler(rt.ID(), rt.Pattern(), func(r *http.Request) []abi.Pair {
 		vars := rt.Vars(r)
 		params := make([]abi.Pair, len(vars))
 		for i, v := range vars {
 			params[i] = abi.Pair{Name: v.Name, Value: v.Value}
 		}
+		return params
+	}, m)
+}
+
+// layoutHandler calls the loader of the layout in folder, served by m
+// under route id layout:FOLDER, with the parameters of the page it loads
+// for (by name).
+func (a *App) layoutHandler(folder string, m *Module) http.Handler {
+	id := pageserve.LayoutRoute(folder)
+	return a.guestHandler(id, id, func(r *http.Request) []abi.Pair {
+		p := pageserve.Params(r)
+		params := make([]abi.Pair, 0, len(p))
+		for _, k := range slices.Sorted(maps.Keys(p)) {
+			params = append(params, abi.Pair{Name: k, Value: p[k]})
+		}
+		return params
+	}, m)
+}
+
+// guestHandler calls m for route id routeID; pattern names the route in
+// logs.
+func (a *App) guestHandler(routeID, pattern string, paramsOf func(*http.Request) []abi.Pair, m *Module) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := a.reqBase + "-" + strconv.FormatUint(a.reqSeq.Add(1), 10)
+		params := paramsOf(r)
 		head := &abi.RequestHead{
 			Method:        r.Method,
-			Route:         rt.ID(),
+			Route:         routeID,
 			Path:          r.URL.Path,
 			Query:         r.URL.RawQuery,
 			Params:        params,
@@ -346,7 +383,7 @@ func (a *App) routeHandler(rt *routing.Route, m *Module) http.Handler {
 			RequestID:     id,
 		}
 		log := &requestLog{base: a.log, attrs: []slog.Attr{
-			slog.String("request_id", id), slog.String("route", rt.Pattern()),
+			slog.String("request_id", id), slog.String("route", pattern),
 			slog.String("module", m.name), slog.String("version", m.version),
 		}}
 		out := m.serve(r.Context(), w, r, head, log)

@@ -27,6 +27,10 @@ type Input struct {
 	Error *InputError `json:"error,omitempty"`
 	// NotFound asks for the 404 page of a URL no route matches.
 	NotFound bool `json:"notFound,omitempty"`
+	// Layouts maps the folder of each layout with a loader above the page
+	// ("" for routes/layout.tsx) to the JSON its loader returned (null when
+	// it failed).
+	Layouts map[string]json.RawMessage `json:"layouts,omitempty"`
 }
 
 // InputError is the error a 404 or error page is rendered with.

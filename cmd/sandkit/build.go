@@ -9,6 +9,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path"
+	"strings"
 	"time"
 
 	"sandkit.dev/sandkit/compiler"
@@ -88,6 +90,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "sandkit: %d Go routes -> %s (%.1f MB, sha256 %s…), %s in %v\n",
 		len(res.Routes), rel, float64(size)/1e6, res.SHA256[:12], how, res.Duration.Round(time.Millisecond))
 	for _, r := range res.Routes {
+		if folder, ok := strings.CutPrefix(r, "layout:"); ok {
+			fmt.Fprintf(stdout, "  %s (layout loader)\n", path.Join("routes", folder, "layout"))
+			continue
+		}
 		fmt.Fprintf(stdout, "  routes/%s\n", r)
 	}
 	return nil

@@ -196,7 +196,7 @@ func (d *devServer) cycle(ctx context.Context, c changes, first bool) {
 		wg.Wait()
 	}
 	if c.migrations && len(problems) == 0 {
-		fail("migrations", applyMigrations(ctx, d.dir, d.log))
+		fail("migrations", applyMigrations(ctx, d.dir, d.log, hintDevMigration))
 	}
 	if len(problems) > 0 {
 		d.retry = c

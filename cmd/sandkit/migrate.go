@@ -30,16 +30,22 @@ const migrateUsage = `Usage: sandkit migrate [up|down|status|create NAME] [APPDI
 Manages the migrations of the app in APPDIR (default: the current folder):
 SQL files APPDIR/migrations/NNNN_name.up.sql, each with an optional
 NNNN_name.down.sql, applied in order to the app's database
-(APPDIR/data/app.db). Each migration runs in its own transaction: one that
-fails is rolled back and stops the run. Migrations run under the same rules
-as the app's handlers (no ATTACH, no PRAGMA that changes settings).
+(APPDIR/data/app.db). Each migration runs in its own transaction, begun
+and committed by sandkit (a migration may not say BEGIN or COMMIT): one
+that fails is rolled back whole and stops the run. Migrations run under the
+same rules as the app's handlers (no ATTACH, no PRAGMA that changes
+settings) and may change the app's schema: ALTER TABLE ADD, DROP and
+RENAME COLUMN, RENAME TO. On SQLite, a migration that says
+PRAGMA foreign_keys = OFF (SQLite's table-rebuild recipe) runs with foreign
+keys off, and every foreign key is checked before it commits.
 
   up            apply every pending migration (the default)
   down          undo the migrations applied by the last "up"
   status        list migrations and whether each is applied
   create NAME   write an empty NNNN_name.up.sql and .down.sql pair
 
-"sandkit serve" applies pending migrations before it starts serving.
+"sandkit serve" applies pending migrations before it starts serving;
+"sandkit dev" when it starts and whenever a file in migrations/ changes.
 APPDIR may be an artifact written by "sandkit build -o" (checked first).
 `
 
@@ -139,9 +145,17 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
+// Hints after a failed migration: serve stops, dev tries again when a
+// file of the app changes.
+const (
+	hintServeMigration = "fix the migration and start again"
+	hintDevMigration   = "fix the migration: dev applies it when you save"
+)
+
 // applyMigrations applies the app's pending migrations before it is
-// served; serve refuses to start if one fails.
-func applyMigrations(ctx context.Context, dir string, log *slog.Logger) error {
+// served (serve refuses to start if one fails) or when one appears in
+// dev; hint says what to do after a failure.
+func applyMigrations(ctx context.Context, dir string, log *slog.Logger, hint string) error {
 	if _, err := os.Stat(filepath.Join(dir, appdb.MigrationsDir)); os.IsNotExist(err) {
 		return nil
 	}
@@ -153,7 +167,7 @@ func applyMigrations(ctx context.Context, dir string, log *slog.Logger) error {
 	start := time.Now()
 	applied, err := m.Up(ctx)
 	if err != nil {
-		return fmt.Errorf("%w\nhint: fix the migration and start again; migrations applied before it stay applied (sandkit migrate status)", err)
+		return fmt.Errorf("%w\nhint: %s; migrations applied before it stay applied (sandkit migrate status)", err, hint)
 	}
 	if len(applied) == 0 {
 		log.Info("migrations: database is up to date")

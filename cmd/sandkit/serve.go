@@ -111,7 +111,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else if err := buildApp(ctx, dir, *dev, log); err != nil {
 		return err
 	}
-	if err := applyMigrations(ctx, dir, log); err != nil {
+	if err := applyMigrations(ctx, dir, log, hintServeMigration); err != nil {
 		return err
 	}
 

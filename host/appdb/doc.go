@@ -16,5 +16,8 @@
 // Each statement is bounded by the statement timeout within the request's
 // deadline; the engine's policy refuses what would reach past the app's own
 // data. [OpenMigrator] applies the app's migrations/ under the same policy,
-// with transactions allowed.
+// each in a transaction of the host's, with PRAGMA foreign_keys allowed on
+// SQLite: a migration that turns foreign keys off (SQLite's table-rebuild
+// recipe, [TurnsForeignKeysOff]) runs with them off and is checked before
+// it commits.
 package appdb

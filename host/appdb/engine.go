@@ -7,6 +7,7 @@ package appdb
 import (
 	"context"
 	"database/sql/driver"
+	"strings"
 
 	"github.com/uptrace/bun"
 
@@ -85,4 +86,12 @@ const RefusedTemp = "TEMP tables, indexes, triggers and views are not allowed: t
 // (empty, blank or only comments).
 func ErrNoStatement() *abi.DBError {
 	return &abi.DBError{Code: abi.CodeMisuse, SQLState: "42601", Message: "no SQL statement in the text (it is empty, blank or only comments)"}
+}
+
+// RefusedMigrationTx is why both engines refuse transaction control (op:
+// BEGIN, COMMIT, ROLLBACK…) in a migration's SQL: the host runs each
+// migration in its own transaction, and a COMMIT in the middle would
+// leave half a migration applied if a later statement failed.
+func RefusedMigrationTx(op string) string {
+	return strings.ToUpper(op) + " is not allowed in a migration: each migration runs in its own transaction, begun and committed by sandkit (remove BEGIN and COMMIT; SAVEPOINT may be used)"
 }

@@ -25,9 +25,10 @@ const MigrationsDir = "migrations"
 // Migrator applies an app's migrations. Make one with OpenMigrator and
 // Close it when done.
 type Migrator struct {
-	app string
-	h   Handle
-	m   *migrate.Migrator
+	app  string
+	h    Handle
+	m    *migrate.Migrator
+	fsys *txFS // nil without a migrations folder
 }
 
 // MigrationStatus is one migration and whether it is applied.
@@ -48,7 +49,10 @@ var migrationLabel = regexp.MustCompile(`^[0-9a-z_\-]+$`)
 // OpenMigrator opens the database eng keeps for the app named app, to
 // apply the migrations in dir/migrations. The statements of a migration
 // run under the guests' policy (no ATTACH, no PRAGMA that changes
-// settings) but may use transactions.
+// settings, no transaction control: the host begins and commits each
+// migration's transaction), with PRAGMA foreign_keys allowed: a
+// migration that turns foreign keys off runs with them off and is checked
+// before it commits (foreignkeys.go).
 func OpenMigrator(ctx context.Context, app, dir string, eng Engine) (*Migrator, error) {
 	mdir := filepath.Join(dir, MigrationsDir)
 	migrations := migrate.NewMigrations()
@@ -58,9 +62,11 @@ func OpenMigrator(ctx context.Context, app, dir string, eng Engine) (*Migrator, 
 			return nil, fmt.Errorf("app %q: %w", app, err)
 		}
 		fsys = &txFS{os.DirFS(mdir), eng.Name()}
-		if err := migrations.Discover(fsys); err != nil {
+		found := migrate.NewMigrations()
+		if err := found.Discover(fsys); err != nil {
 			return nil, fmt.Errorf("app %q: %s: %w", app, MigrationsDir, err)
 		}
+		migrations = foreignKeysAware(found, *fsys)
 	}
 	h, err := eng.Open(ctx, PolicyMigrate)
 	if err != nil {
@@ -77,7 +83,34 @@ func OpenMigrator(ctx context.Context, app, dir string, eng Engine) (*Migrator, 
 		h.Close()
 		return nil, fmt.Errorf("app %q: migrations table: %w", app, err)
 	}
-	return &Migrator{app: app, h: h, m: m}, nil
+	return &Migrator{app: app, h: h, m: m, fsys: fsys}, nil
+}
+
+// foreignKeysAware returns the migrations found, those whose SQL turns
+// foreign keys off (TurnsForeignKeysOff) run with a context that says so
+// (ForeignKeysOff), which the engine reads as it begins their
+// transaction.
+func foreignKeysAware(found *migrate.Migrations, fsys txFS) *migrate.Migrations {
+	turnsOff := func(name string) bool {
+		b, err := fs.ReadFile(fsys, name)
+		return err == nil && TurnsForeignKeysOff(string(b))
+	}
+	out := migrate.NewMigrations()
+	for _, mg := range found.Sorted() {
+		base := mg.Name + "_" + mg.Comment + ".tx."
+		if up := mg.Up; up != nil && turnsOff(base+"up.sql") {
+			mg.Up = func(ctx context.Context, m *migrate.Migrator, g *migrate.Migration) error {
+				return up(WithForeignKeysOff(ctx), m, g)
+			}
+		}
+		if down := mg.Down; down != nil && turnsOff(base+"down.sql") {
+			mg.Down = func(ctx context.Context, m *migrate.Migrator, g *migrate.Migration) error {
+				return down(WithForeignKeysOff(ctx), m, g)
+			}
+		}
+		out.Add(mg)
+	}
+	return out
 }
 
 // checkMigrationNames refuses files in the migrations folder that look
@@ -188,14 +221,19 @@ func names(g *migrate.MigrationGroup) []string {
 }
 
 // failedFile names the file of the migration of g that err (bun's
-// "NNNN: up: ...") is about.
+// "NNNN: up: ...") is about: NNNN_name.up.sql, or the engine's variant
+// (NNNN_name.postgres.up.sql) if that is the one that ran.
 func (m *Migrator) failedFile(g *migrate.MigrationGroup, dir string, err error) string {
 	if g == nil {
 		return MigrationsDir
 	}
 	for _, mg := range g.Migrations {
 		if strings.HasPrefix(err.Error(), mg.Name+": "+dir+": ") {
-			return fmt.Sprintf("%s/%s_%s.%s.sql", MigrationsDir, mg.Name, mg.Comment, dir)
+			file := fmt.Sprintf("%s_%s.%s.sql", mg.Name, mg.Comment, dir)
+			if m.fsys != nil { // the engine's variant, if that is what ran
+				file = m.fsys.source(fmt.Sprintf("%s_%s.tx.%s.sql", mg.Name, mg.Comment, dir))
+			}
+			return MigrationsDir + "/" + file
 		}
 	}
 	return MigrationsDir

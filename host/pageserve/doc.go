@@ -24,6 +24,12 @@
 //
 //	mux.Handle("/posts/{slug}", set.Page("posts/slug.param", paramsOf, postHandler))
 //
+// SetLayouts gives the Set the loaders of the app's layouts (a layout's
+// data, such as the signed-in user, for every page, 404 and error page
+// under it), and ClientRedirects wraps the app's router so that the client
+// runtime's fetches can see a handler's redirect (spec/pages.md,
+// "Layout data", "Redirects").
+//
 // A reload passes the Set it replaces to Load: when the server bundle did
 // not change, the new Set keeps its renderer and render cache (Shares says
 // so), and the old one must then not be closed.

@@ -60,3 +60,28 @@ func Example() {
 	// 200 <p>hello ada, after nobody</p> true
 	// 200 <p>hello alan, after nobody</p> true
 }
+
+// ClientRedirects wraps an app's router: the client runtime's fetches
+// (marked with X-Sandkit-Client) see a handler's redirect as 204 with the
+// target in X-Sandkit-Redirect, which fetch lets them read; everyone else
+// gets the redirect itself.
+func ExampleClientRedirects() {
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/login?next="+r.URL.Path, http.StatusSeeOther)
+	})
+	h := pageserve.ClientRedirects(app)
+
+	r := httptest.NewRequest("GET", "/private", nil)
+	r.Header.Set("Accept", "application/json")
+	r.Header.Set(pageserve.ClientHeader, "1")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	fmt.Println(w.Code, w.Header().Get(pageserve.RedirectHeader))
+
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/private", nil))
+	fmt.Println(w.Code, w.Header().Get("Location"))
+	// Output:
+	// 204 /login?next=/private
+	// 303 /login?next=/private
+}

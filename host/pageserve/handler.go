@@ -7,6 +7,7 @@ package pageserve
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"sandkit.dev/sandkit/host/internal/httperr"
@@ -26,63 +27,83 @@ func wantsJSON(r *http.Request) bool {
 // document for a browser, its loader's JSON for client navigation, its
 // actions for forms. params returns the route's parameters of a request.
 // guest is the route's handler, called for the loader (GET with Accept:
-// application/json) and for actions; nil for a page without one.
+// application/json) and for actions; nil for a page without one. The
+// loaders of the layouts above the page (SetLayouts) run for its document,
+// and answer ?_data=layout:FOLDER.
 func (s *Set) Page(route string, params func(*http.Request) map[string]string, guest http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		asJSON := wantsJSON(r)
+		if asJSON {
+			w.Header().Add("Vary", "Accept") // the same URL also answers HTML
+		}
 		switch {
 		case r.Method != http.MethodGet && r.Method != http.MethodHead:
 			s.action(w, r, route, params, guest, asJSON)
+		case strings.HasPrefix(r.URL.Query().Get("_data"), "layout:"):
+			s.layoutData(w, r, s.manifest.Routes[route], paramsOf(r, params))
 		case asJSON && guest != nil:
-			w.Header().Set("Vary", "Accept") // the same URL also answers HTML
-			guest.ServeHTTP(w, r)
+			guest.ServeHTTP(w, loadRequest(r, paramsOf(r, params)))
 		case asJSON:
-			w.Header().Set("Vary", "Accept")
 			w.Header().Set("Content-Type", "application/json")
 			w.Write([]byte("null\n"))
 		default:
 			in := newInput(r, route, params)
-			if guest != nil {
-				c := load(r, guest)
-				if c.Status >= 300 && c.Status < 400 {
-					c.Send(w) // the loader redirects (its cookies with it)
-					return
+			var l loaded
+			s.loadLayouts(r, in, s.layoutFolders(s.assets(in)), &l)
+			if guest != nil && l.redirect == nil {
+				c := capture.Serve(guest, loadRequest(r, in.Params))
+				if data, ok := s.use(c, route, "page", &l); ok {
+					in.Data = data
 				}
-				w = cookieWriter(w, setCookies(c)) // the loader's cookies go out with the document
-				switch {
-				case c.Status >= 400:
-					in.Error = &pages.InputError{Status: c.Status, Message: errorMessage(c)}
-					in.Data = json.RawMessage("null")
-				case !c.IsJSON():
-					in.Error = &pages.InputError{Status: http.StatusInternalServerError, Message: "the route's loader answered " + c.Header().Get("Content-Type") + ", not JSON"}
-					s.log.Error("page loader did not answer JSON", "route", route, "content_type", c.Header().Get("Content-Type"))
-				default:
-					in.Data = c.Body.Bytes()
-				}
+			}
+			if l.redirect != nil {
+				l.sendRedirect(w) // a loader redirects
+				return
+			}
+			addCookies(w, l.cookies)
+			if l.err != nil {
+				in.Error = l.err
+				in.Data = json.RawMessage("null")
 			}
 			s.serveDocument(w, r, in, 0)
 		}
 	})
 }
 
-// newInput starts the render input of r on route.
-func newInput(r *http.Request, route string, params func(*http.Request) map[string]string) *pages.Input {
-	in := &pages.Input{Route: route, URL: r.URL.RequestURI(), Data: json.RawMessage("null")}
-	if params != nil {
-		in.Params = params(r)
+// layoutData answers ?_data=layout:FOLDER: the loader of that layout, when
+// it is one of ra's, else a 404 in the JSON error shape.
+func (s *Set) layoutData(w http.ResponseWriter, r *http.Request, ra *routeAssets, params map[string]string) {
+	folder := strings.TrimPrefix(r.URL.Query().Get("_data"), "layout:")
+	if ra != nil {
+		for _, f := range s.layoutFolders(ra) {
+			if f == folder {
+				s.layouts[f].ServeHTTP(w, loadRequest(r, params))
+				return
+			}
+		}
 	}
-	return in
+	httperr.JSON(w, http.StatusNotFound, "no layout loader "+strconv.Quote(folder)+" above "+r.URL.Path)
 }
 
-// load runs the route's GET handler for its JSON, as client navigation
-// would fetch it, whatever r's method.
-func load(r *http.Request, guest http.Handler) *capture.Response {
-	lr := r.Clone(r.Context())
-	lr.Method = http.MethodGet
-	lr.Header.Set("Accept", "application/json")
-	lr.Body = http.NoBody
-	lr.ContentLength = 0
-	return capture.Serve(guest, lr)
+// addCookies copies the loaders' Set-Cookie headers onto the document's
+// answer (a loader that refreshes a session).
+func addCookies(w http.ResponseWriter, cookies []string) {
+	for _, c := range cookies {
+		w.Header().Add("Set-Cookie", c)
+	}
+}
+
+// paramsOf is params(r), or none.
+func paramsOf(r *http.Request, params func(*http.Request) map[string]string) map[string]string {
+	if params == nil {
+		return map[string]string{}
+	}
+	return params(r)
+}
+
+// newInput starts the render input of r on route.
+func newInput(r *http.Request, route string, params func(*http.Request) map[string]string) *pages.Input {
+	return &pages.Input{Route: route, URL: r.URL.RequestURI(), Data: json.RawMessage("null"), Params: paramsOf(r, params)}
 }
 
 // action serves a POST, PUT, PATCH or DELETE on a page route: the
@@ -109,18 +130,23 @@ func (s *Set) action(w http.ResponseWriter, r *http.Request, route string, param
 	c := capture.Serve(guest, r)
 	switch {
 	case c.Status < 300:
-		w = cookieWriter(w, setCookies(c)) // the action's cookies go out with its redirect
+		addCookies(w, c.Header().Values("Set-Cookie"))
 		http.Redirect(w, r, r.URL.RequestURI(), http.StatusSeeOther)
 	case c.Status < 400:
 		c.Send(w)
 	case c.Status < 500 && c.IsJSON() && c.Status != http.StatusMethodNotAllowed:
 		in := newInput(r, route, params)
 		in.Action = c.Body.Bytes()
-		d := load(r, guest) // load makes it a GET
-		if d.Status < 300 && d.IsJSON() {
-			in.Data = d.Body.Bytes()
+		var l loaded
+		l.cookies = c.Header().Values("Set-Cookie")
+		s.loadLayouts(r, in, s.layoutFolders(s.assets(in)), &l)
+		d := capture.Serve(guest, loadRequest(r, in.Params))
+		if data, ok := s.use(d, route, "page", &l); ok {
+			in.Data = data
 		}
-		w = cookieWriter(w, setCookies(c, d)) // the action's and the loader's cookies
+		addCookies(w, l.cookies)
+		// The page is shown again with the refusal; a loader's redirect or
+		// error does not replace it.
 		s.serveDocument(w, r, in, c.Status)
 	default:
 		c.Send(w)
@@ -158,7 +184,7 @@ func errorMessage(c *capture.Response) string {
 // GET or HEAD for HTML goes to next.
 func (s *Set) NotFound(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Vary", "Accept") // the same URL answers HTML or JSON
+		w.Header().Add("Vary", "Accept") // the same URL answers HTML or JSON
 		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || wantsJSON(r) {
 			next.ServeHTTP(w, r)
 			return
@@ -168,6 +194,25 @@ func (s *Set) NotFound(next http.Handler) http.Handler {
 			return
 		}
 		in := &pages.Input{Route: "", URL: r.URL.RequestURI(), Data: json.RawMessage("null"), NotFound: true}
+		var l loaded
+		s.loadLayouts(r, in, s.layoutFolders(s.assets(in)), &l)
+		if l.redirect == nil && len(s.layouts) > 0 && !s.assets(in).NoSSR {
+			// Which 404 page renders is the bundle's choice (the nearest
+			// for the URL): a nested one may sit under layouts of its own.
+			if res, _, err := s.render(r.Context(), in); err == nil && res.NotFound != nil {
+				if ra := s.manifest.NotFound[*res.NotFound]; ra != nil {
+					s.loadLayouts(r, in, s.layoutFolders(ra), &l)
+				}
+			}
+		}
+		if l.redirect != nil {
+			l.sendRedirect(w)
+			return
+		}
+		addCookies(w, l.cookies)
+		if l.err != nil {
+			in.Error = l.err
+		}
 		s.serveDocument(w, r, in, 0)
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,6 +74,9 @@ type manifest struct {
 
 // routeAssets is what one document links, relative to Client.
 type routeAssets struct {
+	// Modules are the route's layouts, error pages and page, outermost
+	// first, relative to the app (routes/layout.tsx).
+	Modules []string `json:"modules"`
 	CSS     []string `json:"css"`
 	Preload []string `json:"preload"`
 	// NoCache is set for a page that exports `cache = false`.
@@ -90,8 +94,9 @@ type Set struct {
 	version  [32]byte // sha256 of the server bundle
 	manifest manifest
 	renderer *pages.Renderer
-	reuse    bool         // Config.ReuseInstances
-	cache    *renderCache // nil: renders are not cached
+	reuse    bool                    // Config.ReuseInstances
+	cache    *renderCache            // nil: renders are not cached
+	layouts  map[string]http.Handler // layout loaders by folder (SetLayouts)
 
 	scope func(context.Context) (context.Context, func()) // Config.RenderScope
 }

@@ -21,6 +21,10 @@ type entry struct {
 	value      any
 	fromString bool // value is a string from the environment, to convert
 	origin     Origin
+	// unset, if not nil, is why the entry has no value: its from_env
+	// variable is unset and it has no default. It is an error unless a
+	// later layer sets the key.
+	unset error
 }
 
 // readFile reads the settings file at path; a missing file sets nothing.
@@ -71,7 +75,10 @@ func readFile(path string, lookup func(string) (string, bool)) ([]entry, error) 
 			}
 			e := entry{key: key, value: v, origin: origin}
 			if isTable {
-				if err := e.fromEnv(sub, lookup); err != nil {
+				var unset unsetError
+				if err := e.fromEnv(sub, lookup); errors.As(err, &unset) {
+					e.unset = fmt.Errorf("%s%s: %w", origin.where(), key, err)
+				} else if err != nil {
 					errs = append(errs, fmt.Errorf("%s%s: %w", origin.where(), key, err))
 					continue
 				}
@@ -104,7 +111,15 @@ func (e *entry) fromEnv(t map[string]any, lookup func(string) (string, bool)) er
 		e.value = d
 		return nil
 	}
-	return fmt.Errorf("reads the environment variable %s, which is not set\nhint: set %s, or give a default: { from_env = %q, default = … }", name, name, name)
+	return unsetError(name)
+}
+
+// unsetError is the error of a from_env whose variable (the string) is
+// unset and that has no default.
+type unsetError string
+
+func (name unsetError) Error() string {
+	return fmt.Sprintf("reads the environment variable %s, which is not set\nhint: set %s, or give a default: { from_env = %q, default = … }", string(name), string(name), string(name))
 }
 
 // positions maps each dotted key a TOML document sets to where it is set.

@@ -7,10 +7,12 @@ package settings
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -65,8 +67,14 @@ func LoadWith(dir string, lookup func(string) (string, bool)) (*Settings, error)
 	s := &Settings{env: env, origins: map[string]Origin{}}
 	var cfg Config
 	var errs []error
+	unset := map[string]error{} // keys whose from_env is unset, unless a later layer sets them
 	apply := func(es []entry) {
 		for _, e := range es {
+			if e.unset != nil {
+				unset[e.key] = e.unset
+				continue
+			}
+			delete(unset, e.key)
 			if e.key == "database.url" && e.origin.Kind == FromFile {
 				// The URL carries the rights the host connects with: only
 				// the host's operator chooses it (spec/config.md).
@@ -93,6 +101,9 @@ func LoadWith(dir string, lookup func(string) (string, bool)) (*Settings, error)
 		apply(es)
 	}
 	apply(variables(cfg, lookup))
+	for _, k := range slices.Sorted(maps.Keys(unset)) {
+		errs = append(errs, unset[k])
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

@@ -90,6 +90,19 @@ func TestLoadFromEnv(t *testing.T) {
 	expectSetting(t, s, "env.SECRET", `"s3cret"`, toml+":2 (from_env APP_SECRET)")
 	expectSetting(t, s, "env.MODE", `"quiet"`, toml+":3 (from_env APP_MODE)")
 	expectSetting(t, s, "limits.memory_pages", "99", toml+":6 (from_env PAGES)")
+	// A required from_env in sandkit.toml that an overlay replaces is not
+	// an error: a development default for a secret production must set.
+	dir2 := writeFiles(t, map[string]string{
+		"sandkit.toml":             "[env]\nSECRET = { from_env = \"APP_SECRET\" }\n",
+		"sandkit.development.toml": "[env]\nSECRET = { from_env = \"APP_SECRET\", default = \"dev\" }\n",
+	})
+	s, err = LoadWith(dir2, env{}.lookup)
+	if err != nil || s.Config().Env["SECRET"] != "dev" {
+		t.Errorf("development overlay over a required from_env: %v, %v", s, err)
+	}
+	if _, err = LoadWith(dir2, env{"SANDKIT_ENV": "production"}.lookup); err == nil || !strings.Contains(err.Error(), "sandkit.toml:2:1: env.SECRET: reads the environment variable APP_SECRET, which is not set") {
+		t.Errorf("production without APP_SECRET: %v", err)
+	}
 	// A SANDKIT_* variable still wins over from_env.
 	s, err = LoadWith(dir, env{"APP_SECRET": "a", "PAGES": "99", "SANDKIT_ENV_SECRET": "b"}.lookup)
 	if err != nil || s.Config().Env["SECRET"] != "b" {

@@ -25,17 +25,20 @@ export interface Node {
   splat?: string; // pages under a catch-all: the parameter's name
   handler?: boolean; // pages: the route has a handler that answers JSON
   folder?: string; // 404 pages: the folder of the 404 file under routes/
+  loader?: boolean; // layouts: the layout has a loader (func Layout), its data fetched with ?_data=layout:FOLDER
   mod?: Module; // the server bundle imports every module
   load?: () => Promise<Module>; // the client imports them lazily
   children?: Node[];
 }
 
-/** What a route carries in handle, read by useData and useParams. */
+/** What a route carries in handle, read by useData, useLayoutData and useParams. */
 export interface Handle {
   kind: Node["kind"];
   route?: string;
   splat?: string;
   folder?: string;
+  layout?: string; // layouts: the folder under routes/ ("" for the root)
+  loader?: boolean; // layouts: has a loader
 }
 
 /** The error an error page receives: what was thrown, or its message and status after a server render. */
@@ -66,6 +69,10 @@ export function moduleProps(node: Node, mod: Module): Partial<RouteObject> {
 export function toRoutes(nodes: Node[], extend: (n: Node, r: RouteObject) => void): RouteObject[] {
   return nodes.map((n) => {
     const handle: Handle = { kind: n.kind, route: n.route, splat: n.splat, folder: n.folder };
+    if (n.kind === "layout") {
+      handle.layout = n.id.slice("layout:".length);
+      if (n.loader) handle.loader = true;
+    }
     const r: any = { id: n.id, handle };
     if (n.index) r.index = true;
     else if (n.path !== undefined) r.path = n.path;

@@ -5,40 +5,84 @@ import { createElement } from "react";
 import { createRoot, hydrateRoot } from "react-dom/client";
 import { createBrowserRouter, data, matchRoutes, redirect, redirectDocument, type RouteObject } from "react-router";
 import { RouterProvider } from "react-router/dom";
-import { moduleProps, toRoutes, type Node } from "./routes";
+import { moduleProps, toRoutes, type Handle, type Node } from "./routes";
 import type { State } from "./server";
 
 /** The element ids the document shell uses (spec/pages.md). */
 export const ROOT_ID = "__sandkit_root";
 export const DATA_ID = "__sandkit_data";
 
+/** Marks the runtime's own requests: the host answers their redirects as 204 + REDIRECT_HEADER. */
+const CLIENT_HEADER = "X-Sandkit-Client";
+/** Where a redirect answered to the runtime goes (spec/pages.md, "Redirects"). */
+const REDIRECT_HEADER = "X-Sandkit-Redirect";
+
 /**
- * Fetches a route's data: GET the URL with Accept: application/json. The
- * host answers with the JSON the route's handler returns for GET.
+ * The redirect a response asks for, as React Router's redirect: a path
+ * on this origin navigates in the browser (the URL changes, the target's
+ * data loads), another origin is a full document navigation. null when
+ * the response is no redirect.
  */
-async function load(request: Request): Promise<unknown> {
-  const res = await fetch(request.url, {
-    headers: { Accept: "application/json" },
-    signal: request.signal,
+function redirectOf(res: Response): Response | null {
+  let to = res.headers.get(REDIRECT_HEADER);
+  if (!to && res.redirected) to = res.url; // a host without the protocol: fetch followed it
+  if (!to) return null;
+  const url = new URL(to, location.href);
+  if (url.origin !== location.origin) return redirectDocument(url.href);
+  return redirect(url.pathname + url.search + url.hash);
+}
+
+/** GET url asking for JSON, as the runtime's loaders do. */
+function getJSON(url: string, signal: AbortSignal): Promise<Response> {
+  return fetch(url, {
+    headers: { Accept: "application/json", [CLIENT_HEADER]: "1" },
+    signal,
     credentials: "same-origin",
     // The JSON shares its URL with the document: kept in the HTTP cache, it
     // would be what the browser shows on Back to that URL.
     cache: "no-store",
   });
+}
+
+/**
+ * Fetches a route's data: GET the URL with Accept: application/json. The
+ * host answers with the JSON the route's handler returns for GET, or
+ * with the redirect it answered.
+ */
+async function load(request: Request): Promise<unknown> {
+  const res = await getJSON(request.url, request.signal);
+  const to = redirectOf(res);
+  if (to) throw to;
   return readJSON(res);
 }
 
 /**
- * Submits a form to the route's handler: POST the form body to the URL. A
- * handler that answers with a redirect (303) is followed by fetch; the
- * router then navigates there. Otherwise its JSON is the action data
- * (useActionData), and after a 2xx the router revalidates (fetches the data
- * of the routes on screen again).
+ * Fetches a layout's data: GET the URL with ?_data=layout:FOLDER. A
+ * redirect applies as a page loader's does; a failure loads the URL as a
+ * document, so the server renders the error page inside that layout as it
+ * does for a first visit.
+ */
+async function loadLayout(request: Request, folder: string): Promise<unknown> {
+  const url = new URL(request.url);
+  url.searchParams.set("_data", "layout:" + folder);
+  const res = await getJSON(url.href, request.signal);
+  const to = redirectOf(res);
+  if (to) throw to;
+  if (!res.ok) throw redirectDocument(request.url);
+  return readJSON(res);
+}
+
+/**
+ * Submits a form to the route's handler: POST the form body to the URL
+ * (the form's action: the page's own, or another route's). A redirect the
+ * handler answers makes the router navigate there. Otherwise its JSON is
+ * the action data (useActionData, fetcher.data), and after a 2xx the router
+ * revalidates (fetches the data of the routes on screen again).
  */
 async function act(request: Request): Promise<unknown> {
   // The body as the router encoded it from the form's encType (URL-encoded
   // by default, as a browser without JavaScript would send it).
-  const headers: Record<string, string> = { Accept: "application/json" };
+  const headers: Record<string, string> = { Accept: "application/json", [CLIENT_HEADER]: "1" };
   const type = request.headers.get("Content-Type");
   if (type) headers["Content-Type"] = type;
   const res = await fetch(request.url, {
@@ -49,12 +93,8 @@ async function act(request: Request): Promise<unknown> {
     credentials: "same-origin",
     cache: "no-store",
   });
-  if (res.redirected) {
-    const to = new URL(res.url);
-    if (to.origin === location.origin) return redirect(to.pathname + to.search);
-    location.assign(res.url);
-    return null;
-  }
+  const to = redirectOf(res);
+  if (to) return to;
   // A refused submission (4xx with JSON, validation errors typically) is
   // action data for the form, as it is without JavaScript; the router does
   // not revalidate after it.
@@ -121,11 +161,21 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
       r.loader = ({ request }: { request: Request }) => load(request);
       r.action = ({ request }: { request: Request }) => act(request);
     }
+    if (n.kind === "layout" && n.loader) {
+      const folder = n.id.slice("layout:".length);
+      r.loader = ({ request }: { request: Request }) => loadLayout(request, folder);
+      // Layout data (the signed-in user) is fetched again on every
+      // navigation, not only when the layout's parameters change.
+      r.shouldRevalidate = () => true;
+    }
     if (n.kind === "notfound") {
       // A URL no page matches may still be served: a file under public/, a
       // route with a handler and no page. Ask the server with a document
       // request; it renders the 404 page if nothing answers.
       r.loader = ({ request }: { request: Request }) => redirectDocument(request.url);
+      // A form posted to such a URL (<Form action="/logout">) goes to its
+      // handler as any page's form does.
+      r.action = ({ request }: { request: Request }) => act(request);
     }
   });
 
@@ -133,7 +183,12 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
 
   // Without a 404 page of its own for a URL, the router would show its
   // built-in error screen: ask the server instead (it may serve a file).
-  routes.push({ id: "sandkit:unmatched", path: "*", loader: ({ request }) => redirectDocument(request.url) });
+  routes.push({
+    id: "sandkit:unmatched",
+    path: "*",
+    loader: ({ request }) => redirectDocument(request.url),
+    action: ({ request }) => act(request),
+  });
 
   const el = document.getElementById(DATA_ID);
   const state: State | null = el?.textContent ? JSON.parse(el.textContent) : null;
@@ -160,6 +215,12 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
     return;
   }
   const loaderData: Record<string, unknown> = {};
+  // The layouts on screen with a loader hydrate from the data the server
+  // rendered them with (null when it has none: their loader did not run).
+  for (const m of matches) {
+    const h = (m.route as any).handle as Handle | undefined;
+    if (h?.kind === "layout" && h.loader) loaderData[m.route.id!] = state.layouts?.[h.layout ?? ""] ?? null;
+  }
   if (state.notFound === undefined) loaderData["page:" + state.route] = state.data;
   else loaderData["404:" + state.notFound] = null; // hydrate without running its loader
   loaderData["sandkit:unmatched"] = null; // never a document request while hydrating

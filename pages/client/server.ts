@@ -24,6 +24,8 @@ interface Input {
   action?: unknown;
   /** The route's loader failed: render the nearest error page with this. */
   error?: RouteError;
+  /** The data of the layouts with a loader, by folder ("" for the root). */
+  layouts?: Record<string, unknown>;
 }
 
 /** What the document needs to hydrate: the content of the __sandkit_data script. */
@@ -35,6 +37,7 @@ export interface State {
   notFound?: string;
   action?: unknown;
   error?: { boundary: string } & RouteError;
+  layouts?: Record<string, unknown>;
 }
 
 /** The render result, returned as JSON text. */
@@ -103,6 +106,14 @@ function render(dataRoutes: any[], chains: Map<string, any[]>, inp: Input): Resu
   }
 
   const state: State = { route: inp.route, url, params, data: inp.data ?? null };
+  const loaderData: Record<string, unknown> = chain ? { [pageId]: state.data } : {};
+  if (inp.layouts && typeof inp.layouts === "object") {
+    state.layouts = inp.layouts;
+    for (const m of matches!) {
+      const h = m.route.handle as Handle;
+      if (h.kind === "layout" && h.loader) loaderData[m.route.id] = inp.layouts[h.layout ?? ""] ?? null;
+    }
+  }
   if (notFound !== undefined) state.notFound = notFound;
   const hasAction = chain !== null && inp.action !== undefined && inp.action !== null;
   if (hasAction) state.action = inp.action;
@@ -110,7 +121,7 @@ function render(dataRoutes: any[], chains: Map<string, any[]>, inp: Input): Resu
     basename: "/",
     location,
     matches: matches as any,
-    loaderData: chain ? { [pageId]: state.data } : {},
+    loaderData,
     actionData: hasAction ? { [pageId]: inp.action } : null,
     errors: null,
     statusCode: notFound !== undefined ? 404 : 200,

@@ -59,7 +59,8 @@ try {
   await page.waitForSelector('form');
   await page.fill('input[name=title]', '!');
   await page.click('button[type=submit]');
-  await page.waitForSelector('p.error:text("a title needs letters")');
+  await page.waitForSelector('p.error:text("title needs letters")');
+  check(await page.inputValue('input[name=title]') === '!', 'the refused title is not in the form again');
   check(new URL(page.url()).pathname === '/posts/new', `after a refused form: ${page.url()}`);
   await page.fill('input[name=title]', 'Hello form');
   await page.click('button[type=submit]');

@@ -9,6 +9,10 @@ var (
 	QuoteIdent   = quoteIdent
 )
 
+// Locked is stmts run in a transaction under the provisioning lock (a
+// test's own change of the database's privileges).
+func Locked(stmts string) string { return "BEGIN; " + provisioningLock + "; " + stmts + "; COMMIT" }
+
 // Password is the login password the host derives for role.
 func (p pgAdmin) Password(role string) string { return p.password(role) }
 

@@ -22,7 +22,7 @@ func TestPostgresResetBetweenRequests(t *testing.T) {
 	// TEMP is revoked from PUBLIC on a database the admin owns: give it to
 	// this app's role, so that the reset is what removes the table.
 	admin := adminConn(t, url)
-	if _, err := admin.Exec(ctx, "GRANT TEMP ON DATABASE "+postgres.QuoteIdent(admin.Config().Database)+" TO "+postgres.QuoteIdent(postgres.Schema(app))); err != nil {
+	if _, err := admin.Exec(ctx, postgres.Locked("GRANT TEMP ON DATABASE "+postgres.QuoteIdent(admin.Config().Database)+" TO "+postgres.QuoteIdent(postgres.Schema(app)))); err != nil {
 		t.Fatal(err)
 	}
 	adb := appDB(t, url, app)

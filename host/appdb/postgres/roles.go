@@ -98,7 +98,7 @@ func provision(ctx context.Context, admin pgAdmin, schema string) (notRevoked []
 		return nil, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext('sandkit provisioning'))"); err != nil {
+	if _, err := tx.Exec(ctx, provisioningLock); err != nil {
 		return nil, err
 	}
 	role, db := quoteIdent(schema), quoteIdent(dbName)
@@ -205,6 +205,12 @@ func provision(ctx context.Context, admin pgAdmin, schema string) (notRevoked []
 	return notRevoked, nil
 }
 
+// provisioningLock serializes, across hosts, the statements that change
+// the database's privileges (GRANT CONNECT, REVOKE … ON DATABASE, DROP
+// OWNED): PostgreSQL fails concurrent updates of the database's row with
+// "tuple concurrently updated" instead of waiting.
+const provisioningLock = "SELECT pg_advisory_xact_lock(hashtext('sandkit provisioning'))"
+
 // dropRole drops the app's schema, what its role owns in the
 // database (large objects included) and the role.
 func dropRole(ctx context.Context, conn *pgx.Conn, schema string) error {
@@ -230,8 +236,16 @@ func Drop(ctx context.Context, adminURL, app string) error {
 		return fmt.Errorf("admin connection: %w", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	if err := dropRole(ctx, conn, Schema(app)); err != nil {
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, provisioningLock); err != nil {
+		return err
+	}
+	if err := dropRole(ctx, tx.Conn(), Schema(app)); err != nil {
 		return fmt.Errorf("dropping app %q (role and schema %s): %w", app, Schema(app), err)
 	}
-	return nil
+	return tx.Commit(ctx)
 }

@@ -86,9 +86,9 @@ func TestProvisionPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg, _ := pgx.ParseConfig(url)
-	defer admin.Exec(ctx, "REVOKE ALL ON DATABASE "+postgres.QuoteIdent(cfg.Database)+" FROM "+weak+"; DROP ROLE "+weak)
+	defer admin.Exec(ctx, postgres.Locked("REVOKE ALL ON DATABASE "+postgres.QuoteIdent(cfg.Database)+" FROM "+weak+"; DROP ROLE "+weak))
 	weakURL := fmt.Sprintf("postgres://%s:weak@%s:%d/%s?sslmode=disable", weak, cfg.Host, cfg.Port, cfg.Database)
-	if _, err := admin.Exec(ctx, "GRANT CONNECT ON DATABASE "+postgres.QuoteIdent(cfg.Database)+" TO "+weak); err != nil {
+	if _, err := admin.Exec(ctx, postgres.Locked("GRANT CONNECT ON DATABASE "+postgres.QuoteIdent(cfg.Database)+" TO "+weak)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := postgres.Provision(ctx, postgres.AdminFromEnv(weakURL), schema+"_x"); err == nil || !strings.Contains(err.Error(), "needs CREATEROLE") {

@@ -166,7 +166,7 @@ func screenStatement(toks []pgToken, inTx bool, mode appdb.Policy) string {
 		fallthrough
 	case "begin", "start", "commit", "end", "abort":
 		if mode == appdb.PolicyMigrate {
-			return ""
+			return appdb.RefusedMigrationTx(first)
 		}
 		return strings.ToUpper(first) + " is not allowed in SQL: use the transaction functions (db_begin, db_commit, db_rollback; database/sql's BeginTx)"
 	case "set", "reset":

@@ -53,7 +53,11 @@ func TestScreenPostgres(t *testing.T) {
 		{"SAVEPOINT a", 0, true, appdb.PolicyGuest, "SAVEPOINT a"},
 		{"ROLLBACK TO SAVEPOINT a", 0, true, appdb.PolicyGuest, "ROLLBACK TO SAVEPOINT a"},
 		{"ROLLBACK", 0, true, appdb.PolicyGuest, "!ROLLBACK is not allowed in SQL"},
-		{"BEGIN; CREATE TABLE t (x int); COMMIT", 0, false, appdb.PolicyMigrate, "BEGIN; CREATE TABLE t (x int); COMMIT"},
+		// A migration runs in the host's transaction: a COMMIT in it would
+		// leave half of it applied if a later statement failed.
+		{"BEGIN; CREATE TABLE t (x int); COMMIT", 0, false, appdb.PolicyMigrate, "!BEGIN is not allowed in a migration"},
+		{"CREATE TABLE t (x int); COMMIT; DROP TABLE nope", 0, false, appdb.PolicyMigrate, "!COMMIT is not allowed in a migration"},
+		{"SAVEPOINT a; ALTER TABLE t RENAME COLUMN x TO y; RELEASE a", 0, false, appdb.PolicyMigrate, "SAVEPOINT a; ALTER TABLE t RENAME COLUMN x TO y; RELEASE a"},
 		{"SELECT * INTO TEMP x FROM t", 0, false, appdb.PolicyGuest, "!TEMP"},
 		{"CREATE UNLOGGED TABLE t (x int)", 0, false, appdb.PolicyGuest, "CREATE UNLOGGED TABLE t (x int)"},
 		{"ALTER TABLE t SET SCHEMA public", 0, false, appdb.PolicyGuest, "ALTER TABLE t SET SCHEMA public"},

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 
 	"modernc.org/sqlite"
+
+	"sandkit.dev/sandkit/host/appdb"
 )
 
 // sqliteDriver is this package's own driver value, so nothing sandkit
@@ -88,19 +90,42 @@ var (
 	_ driver.Validator          = (*policyConn)(nil)
 )
 
+// BeginTx begins a transaction of the host's (database/sql's BeginTx:
+// a migration's). A migration that turns foreign keys off
+// (appdb.ForeignKeysOff) gets them off before the transaction begins,
+// since SQLite ignores the pragma inside one (migrate.go).
 func (p *policyConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	return p.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
+	fkOff := p.st.mode.Load() == policyMigrate && appdb.ForeignKeysOff(ctx)
+	defer p.st.asHost()()
+	if fkOff {
+		if _, err := p.ExecContext(ctx, "PRAGMA foreign_keys = OFF", nil); err != nil {
+			return nil, err
+		}
+	}
+	tx, err := p.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
+	if err != nil {
+		if fkOff {
+			p.foreignKeysOn()
+		}
+		return nil, err
+	}
+	return &policyTx{Tx: tx, p: p, fkOff: fkOff}, nil
 }
 
+// PrepareContext, ExecContext and QueryContext begin the compiling of a
+// new SQL text: what an earlier ALTER TABLE allowed ends here.
 func (p *policyConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
+	p.st.altering.Store(nil)
 	return p.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, q)
 }
 
 func (p *policyConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
+	p.st.altering.Store(nil)
 	return p.Conn.(driver.ExecerContext).ExecContext(ctx, q, args)
 }
 
 func (p *policyConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
+	p.st.altering.Store(nil)
 	return p.Conn.(driver.QueryerContext).QueryContext(ctx, q, args)
 }
 
@@ -157,6 +182,9 @@ type connState struct {
 	// connection is then discarded, never reused.
 	broken atomic.Bool
 
+	// altering is the table of the ALTER TABLE SQLite compiles, until the
+	// connection is given its next SQL text (authorizer.go); nil if none.
+	altering atomic.Pointer[string]
 	// volatile is set while a statement is compiled if it may not be
 	// cached: its authorization depends on the transaction state.
 	volatile atomic.Bool
@@ -167,6 +195,13 @@ type connState struct {
 	// stmts are the guest statements prepared on this connection, by SQL
 	// text. Only the goroutine using the connection touches them.
 	stmts map[string]cachedStmt
+}
+
+// asHost switches the connection's policy off for the host's own
+// statements and returns the function that switches it back.
+func (st *connState) asHost() func() {
+	prev := st.mode.Swap(policyHost)
+	return func() { st.mode.Store(prev) }
 }
 
 // cachedStmt is a prepared guest statement and whether it writes.
