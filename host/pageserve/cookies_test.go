@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
+	"net/textproto"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,7 +19,8 @@ import (
 // TestHandlerCookies: the Set-Cookie lines of a page's handler reach the
 // browser when the host replaces the handler's answer: the loader's with
 // the document, the action's with the redirect after a form post, both
-// with the page re-rendered for a refused form; each line once.
+// with the page re-rendered for a refused form; each line once, and not
+// in the 103 Early Hints sent before the document.
 func TestHandlerCookies(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -27,7 +30,7 @@ func TestHandlerCookies(t *testing.T) {
   return JSON.stringify({html: "<p>" + JSON.stringify(i.data) + "</p>", head: "", status: 200, state: i});
 };`), 0o644)
 	os.WriteFile(filepath.Join(dir, pageserve.Manifest), []byte(`{"publicPath": "/_sandkit/pages/", "entry": "",
-  "routes": {"login": {"css": [], "preload": []}}}`), 0o644)
+  "routes": {"login": {"css": ["login.css"], "preload": []}}}`), 0o644)
 	engine, err := pages.NewEngine(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -63,6 +66,9 @@ func TestHandlerCookies(t *testing.T) {
 		}
 	})
 	h := set.Page("login", nil, guest)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, c := range []struct {
 		method, url string
 		status      int
@@ -73,13 +79,27 @@ func TestHandlerCookies(t *testing.T) {
 		{"POST", "/login", 303, []string{"session=new; HttpOnly"}},
 		{"POST", "/login?refuse", 422, []string{"tries=2", "flash=; Max-Age=0", "seen=1"}},
 	} {
-		r := httptest.NewRequest(c.method, c.url, strings.NewReader("a=b"))
+		var early []string // Set-Cookie lines of 1xx answers (103 Early Hints)
+		trace := &httptrace.ClientTrace{Got1xxResponse: func(code int, h textproto.MIMEHeader) error {
+			early = append(early, h.Values("Set-Cookie")...)
+			return nil
+		}}
+		r, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), c.method, srv.URL+c.url, strings.NewReader("a=b"))
+		if err != nil {
+			t.Fatal(err)
+		}
 		r.Header.Set("Accept", "text/html")
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		if got := w.Header().Values("Set-Cookie"); w.Code != c.status || !slices.Equal(got, c.cookies) {
-			t.Errorf("%s %s: %d with Set-Cookie %q, want %d with %q", c.method, c.url, w.Code, got, c.status, c.cookies)
+		resp, err := client.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Values("Set-Cookie"); resp.StatusCode != c.status || !slices.Equal(got, c.cookies) {
+			t.Errorf("%s %s: %d with Set-Cookie %q, want %d with %q", c.method, c.url, resp.StatusCode, got, c.status, c.cookies)
+		}
+		if len(early) > 0 {
+			t.Errorf("%s %s: Set-Cookie in the 103 Early Hints: %q", c.method, c.url, early)
 		}
 	}
 }
