@@ -1,4 +1,5 @@
 // Pieces every page uses: the flash message and the log-out form.
+import { Form } from "sandkit/client";
 
 // Flash shows the message the last answer left (after a redirect), once.
 export function Flash({ message }: { message: string }) {
@@ -9,13 +10,14 @@ export function Flash({ message }: { message: string }) {
   ) : null;
 }
 
-// LogoutForm posts to /logout. A plain form, so it works without
-// JavaScript too; the handler answers with a redirect home.
+// LogoutForm posts to /logout, a handler without a page, which answers
+// with a redirect home. Without JavaScript it is a plain form; with it
+// the client runtime posts it and follows the redirect without a reload.
 export function LogoutForm() {
   return (
-    <form method="post" action="/logout">
+    <Form method="post" action="/logout">
       <button type="submit">Log out</button>
-    </form>
+    </Form>
   );
 }
 
