@@ -112,7 +112,8 @@ func TestE2EBrowserTodo(t *testing.T) {
 }
 
 // examples/auth in Chromium: its forms without JavaScript, with the
-// headers a real browser sends, and its pages hydrating with it.
+// headers a real browser sends, and with it (sign-up and log-out without
+// a reload).
 func TestE2EBrowserAuth(t *testing.T) {
 	s := startServeEnv(t, append(os.Environ(), "SANDKIT_SECRET_KEY="+testSecretKey), copyExample(t, "auth"))
 	res := runBrowser(t, "auth", s.url)

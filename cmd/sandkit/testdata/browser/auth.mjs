@@ -2,7 +2,7 @@
 // browser sends (Sec-Fetch-Site, Origin) pass the session's cross-site
 // check on the app's own forms and fail it on another page's form; flash
 // messages show once; log-in sends back to next. Then, with JavaScript,
-// the pages hydrate without errors.
+// the pages hydrate without errors and sign-up and log-out work in place.
 
 export default async function (t) {
   const page = await t.newPage({ javaScript: false });
