@@ -96,3 +96,15 @@ const (
 	MaxHead        = 256 << 10 // bytes in an encoded request head
 	MaxCGIHeaders  = 256       // request header lines a command guest's environment takes
 )
+
+// Names the host and guests share for cookies, sessions and the client's
+// address (spec/abi.md §10).
+const (
+	// EnvSecretKey is the env_get key under which a guest reads the app's
+	// secret_key setting (spec/config.md), the key its signed cookies use.
+	EnvSecretKey = "SANDKIT_SECRET_KEY"
+	// HeaderClientIP is the request header in which the host passes the
+	// client's IP address (the TCP peer's). The host removes any copy the
+	// client sent, so a guest can trust it.
+	HeaderClientIP = "Sandkit-Client-Ip"
+)

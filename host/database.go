@@ -49,7 +49,9 @@ func WithTenant(t Tenant) AppOption {
 type appOptions struct {
 	budget *budget
 	tenant Tenant
-	group  *sched.Group // WithScheduler
+	// devSecretKey stands in for an unset secret_key (sandkit dev).
+	devSecretKey string
+	group        *sched.Group // WithScheduler
 }
 
 // config reads the effective settings of the app in dir as t places it.

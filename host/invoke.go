@@ -6,7 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strconv"
 	"time"
@@ -107,21 +109,48 @@ func fail(w http.ResponseWriter, status int, err error) outcome {
 	return outcome{status: status, err: err}
 }
 
-// sortedHeaders lists r's headers as pairs in a stable order.
+// sortedHeaders lists r's headers as pairs in a stable order: Host, then
+// the headers sorted by name. The client's address is added as
+// Sandkit-Client-Ip, and a copy the client sent is dropped, so a guest can
+// trust it (spec/abi.md §4).
 func sortedHeaders(r *http.Request) []abi.Pair {
-	names := make([]string, 0, len(r.Header))
-	n := 1
+	names := make([]string, 0, len(r.Header)+1)
+	n := 2
 	for k, vs := range r.Header {
+		if k == abi.HeaderClientIP {
+			continue
+		}
 		names = append(names, k)
 		n += len(vs)
+	}
+	ip := clientIP(r)
+	if ip != "" {
+		names = append(names, abi.HeaderClientIP)
 	}
 	slices.Sort(names)
 	ps := make([]abi.Pair, 0, n)
 	ps = append(ps, abi.Pair{Name: "Host", Value: r.Host})
 	for _, k := range names {
+		if k == abi.HeaderClientIP {
+			ps = append(ps, abi.Pair{Name: k, Value: ip})
+			continue
+		}
 		for _, v := range r.Header[k] {
 			ps = append(ps, abi.Pair{Name: k, Value: v})
 		}
 	}
 	return ps
+}
+
+// clientIP is the IP address of r's TCP peer, or "" when r has none (a
+// request made in process).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return ""
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return ip.Unmap().String()
+	}
+	return ""
 }

@@ -126,7 +126,8 @@ func TestCLIConfig(t *testing.T) {
 	app := copyExample(t, "hello")
 	writeFile(t, filepath.Join(app, "sandkit.production.toml"), "[limits]\nmemory_pages = 2048\n")
 	writeFile(t, filepath.Join(app, "sandkit.toml"), "name = \"hello\"\n\n[limits]\nrequest_timeout = \"2s\"\nmemory_pages = 512\n\n[env]\nSECRET = { from_env = \"HELLO_SECRET\" }\nTOKEN = \"dev\"\n")
-	env := []string{"SANDKIT_ENV=production", "SANDKIT_LIMITS_REQUEST_TIMEOUT=3s", "HELLO_SECRET=hunter2", "SANDKIT_ENV_TOKEN=tok3n", "SANDKIT_DATABASE_URL=postgres://app:pw@db/x"}
+	env := []string{"SANDKIT_ENV=production", "SANDKIT_LIMITS_REQUEST_TIMEOUT=3s", "HELLO_SECRET=hunter2", "SANDKIT_ENV_TOKEN=tok3n", "SANDKIT_DATABASE_URL=postgres://app:pw@db/x",
+		"SANDKIT_SECRET_KEY=s3cret-s3cret-s3cret-s3cret-s3cret"}
 	code, o, e := runCLI(t, ".", env, "config", app)
 	toml, prod := filepath.Join(app, "sandkit.toml"), filepath.Join(app, "sandkit.production.toml")
 	expectOutput(t, code, o, e, 0, []string{
@@ -137,7 +138,8 @@ func TestCLIConfig(t *testing.T) {
 		"<set by HELLO_SECRET>", toml + ":8 (from_env HELLO_SECRET)",
 		`"postgres://app:xxxxx@db/x"`, "# $SANDKIT_DATABASE_URL", "<set by SANDKIT_ENV_TOKEN>",
 		`limits.statement_timeout`, `"5s"`, "# default",
-	}, []string{"hunter2", ":pw@", "tok3n"})
+		"secret_key", "<secret>", "# $SANDKIT_SECRET_KEY",
+	}, []string{"hunter2", ":pw@", "tok3n", "s3cret"})
 
 	// An error names the file and line, or the variable.
 	writeFile(t, prod, "[limits]\nmemory_page = 2048\n")

@@ -66,6 +66,9 @@ func shown(st settings.Setting) string {
 	if st.Origin.Kind == settings.FromVariable && strings.HasPrefix(st.Key, "env.") {
 		return "<set by " + st.Origin.Var + ">" // values for guests: often secrets
 	}
+	if st.Key == "secret_key" && st.Value != `""` {
+		return "<secret>" // never printed, wherever it comes from
+	}
 	if st.Key == "database.url" {
 		if s, err := strconv.Unquote(st.Value); err == nil && s != "" {
 			if u, err := url.Parse(s); err == nil {

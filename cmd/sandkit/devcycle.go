@@ -208,7 +208,11 @@ func (d *devServer) cycle(ctx context.Context, c changes, first bool) {
 	d.mu.RUnlock()
 	if app == nil || c.settings {
 		done := progress(d.log, "loading the app (compiling its modules)", "")
-		next, err := host.OpenApp(ctx, d.engine, d.dir)
+		key, err := devSecretKey(d.dir)
+		var next *host.App
+		if err == nil {
+			next, err = host.OpenApp(ctx, d.engine, d.dir, host.WithDevSecretKey(key))
+		}
 		done()
 		if err != nil {
 			fail("load", err)

@@ -71,6 +71,17 @@
 // (so bun with sqlitedialect works as natively) and a fast path,
 // db.Query and Rows.Scan, that decodes rows without reflection.
 //
+// # Cookies, forms and logins
+//
+// [Request.Cookie] reads a cookie; [NewCookie] makes one with safe
+// defaults (Path=/, HttpOnly, SameSite=Lax) and [Response.WithCookie] sets
+// it, once per call. A refused form is answered with [FormError], in the
+// shape pages read as action data (spec/routing.md §7.1). Two subpackages,
+// kept apart so that handlers that do not use them stay small:
+// sandkit.dev/sandkit/guest-sdk/go/form binds a JSON or HTML form body to a
+// struct, and sandkit.dev/sandkit/guest-sdk/go/auth keeps sessions in the
+// app's database, hashes passwords and refuses cross-site posts.
+//
 // # Failures
 //
 // A panic inside a handler is recovered, logged at error level with its

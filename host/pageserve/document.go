@@ -126,6 +126,13 @@ func (s *Set) earlyHints(w http.ResponseWriter, in *pages.Input) {
 	for _, js := range assets.Preload {
 		h.Add("Link", "<"+(&url.URL{Path: s.url(js)}).EscapedPath()+">; rel=modulepreload")
 	}
+	// The loaders' cookies (addCookies) go with the final answer only: a
+	// 103 carries hints, and a proxy could act on a Set-Cookie in it.
+	cookies := h["Set-Cookie"]
+	delete(h, "Set-Cookie")
 	w.WriteHeader(http.StatusEarlyHints)
 	h.Del("Link")
+	if cookies != nil {
+		h["Set-Cookie"] = cookies
+	}
 }

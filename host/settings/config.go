@@ -17,7 +17,19 @@ type Config struct {
 	Database Database `toml:"database"`
 	// Pages configures the server rendering of the app's pages.
 	Pages Pages `toml:"pages"`
+	// SecretKey signs the app's cookies (the session cookie of the Go
+	// SDK's auth package, flash messages). Guests read it with env_get as
+	// SANDKIT_SECRET_KEY (spec/abi.md §10). Set it from the environment:
+	// secret_key = { from_env = "APP_SECRET_KEY" }, or SANDKIT_SECRET_KEY.
+	// Empty: sandkit dev makes one per app (.sandkit/secret_key); elsewhere
+	// an app that signs anything fails its requests with a message naming
+	// this setting.
+	SecretKey string `toml:"secret_key"`
 }
+
+// MinSecretKeyBytes is the shortest secret_key accepted: 32 bytes, as many
+// as the HMAC-SHA256 it keys.
+const MinSecretKeyBytes = 32
 
 // Pages is the [pages] section.
 type Pages struct {

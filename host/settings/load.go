@@ -115,6 +115,9 @@ func LoadWith(dir string, lookup func(string) (string, bool)) (*Settings, error)
 		return nil, fmt.Errorf("%s%s = %s: %s", s.Origin("limits."+ke.key).where(), "limits."+ke.key, s.value("limits."+ke.key, cfg), ke.msg)
 	}
 	cfg.Limits = cfg.Limits.WithDefaults()
+	if err := checkSecretKey(s, cfg); err != nil {
+		return nil, err
+	}
 	if u := cfg.Database.URL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
 		return nil, fmt.Errorf("%sdatabase.url must start with postgres:// or postgresql://\nhint: leave it out for SQLite (data/app.db)", s.Origin("database.url").where())
 	}

@@ -1,0 +1,47 @@
+// GET /account: only for users who logged in (the handler redirects
+// anyone else to /login?next=/account).
+import { Form, Link, useActionData, useData } from "sandkit/client";
+import type { Data } from "./+types";
+import { FieldError, Flash, LogoutForm, type FormError } from "../_lib/parts";
+
+export default function Account() {
+  // data is null when the page is rendered again for a refused post whose
+  // loader could not run (a cross-site post carries no session cookie).
+  const data = useData<Data | null>();
+  const refused = useActionData<FormError>();
+  const user = data?.user;
+  if (!user) {
+    return (
+      <>
+        <title>Account · auth</title>
+        {refused ? <p className="error" role="alert">{refused.error.message}</p> : null}
+        <p>
+          <Link to="/login?next=%2Faccount">Log in</Link> to see your account.
+        </p>
+      </>
+    );
+  }
+  const flash = data.flash;
+  return (
+    <>
+      <title>Account · auth</title>
+      <Flash message={flash} />
+      <h1>Your account</h1>
+      <p>
+        Email: <strong className="who">{user.email}</strong>
+      </p>
+      <p>
+        Note: <span className="note">{user.note || "(none)"}</span>
+      </p>
+      <Form method="post" className="stack">
+        <label>
+          Change the note
+          <input name="note" defaultValue={refused?.values?.note ?? user.note} />
+          <FieldError message={refused?.error.fields?.note} />
+        </label>
+        <button type="submit">Save</button>
+      </Form>
+      <LogoutForm />
+    </>
+  );
+}

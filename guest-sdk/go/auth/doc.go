@@ -1,0 +1,47 @@
+// Package auth gives a sandkit Go handler sessions, logins and the
+// protections that go with them: server-side sessions in the app's own
+// database behind a signed cookie, password hashing (argon2id), a login
+// rate limit, cross-site request refusal and flash messages.
+//
+// It is a package of its own, not part of sandkit.dev/sandkit/guest-sdk/go,
+// so a handler that does not use it does not carry the database driver
+// and golang.org/x/crypto in its module.
+//
+// A handler that uses the session is wrapped with [WithSession] (or
+// [LoginRequired], which sends visitors who have not logged in to /login
+// with a next parameter):
+//
+//	func Get(r *sandkit.Request) sandkit.Response {
+//		return auth.LoginRequired(func(r *sandkit.Request, s *auth.Session) sandkit.Response {
+//			return sandkit.JSON(200, map[string]string{"user": s.UserID(), "flash": s.Flash()})
+//		})(r)
+//	}
+//
+// Logging in checks the rate limit, then the password, then makes the
+// session the user's ([Session.Login] gives it a new id):
+//
+//	throttle := auth.DefaultThrottle()
+//	if ok, err := throttle.Allow(r, email); err != nil || !ok {
+//		return sandkit.FormError("Too many failed attempts. Try again later.", nil, nil)
+//	}
+//	if ok, _ := auth.CheckPassword(user.PasswordHash, password); !ok {
+//		throttle.Fail(r, email)
+//		return sandkit.FormError("Wrong email or password.", nil, nil)
+//	}
+//	throttle.Reset(r, email)
+//	s.Login(user.ID)
+//	s.SetFlash("Welcome back!")
+//	return sandkit.Redirect(303, auth.SafeNext(next))
+//
+// examples/auth in the sandkit repository is a whole app built this way.
+//
+// The session cookie (sandkit_session) holds a random id and its
+// HMAC-SHA256 under the app's secret_key setting (sandkit dev makes one;
+// elsewhere set SANDKIT_SECRET_KEY); the database keeps the id's SHA-256,
+// the user id, the values and the expiry (two weeks after last use). The
+// tables are created on first use ([Schema]). Any unsafe request (POST,
+// PUT, PATCH, DELETE) that loads the session is refused with 403 when a
+// browser sent it from another site ([CheckOrigin]). The cookie names,
+// the table layout and the rules are in spec/abi.md §10, so a guest in
+// another language can share the sessions.
+package auth

@@ -1,0 +1,32 @@
+package host
+
+import (
+	"testing"
+
+	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/host/settings"
+)
+
+// TestGuestEnv: guests read the secret key under SANDKIT_SECRET_KEY, the
+// settings' own before the development one, and the app's [env] table
+// is not changed.
+func TestGuestEnv(t *testing.T) {
+	own := map[string]string{"A": "1"}
+	for _, c := range []struct {
+		cfgKey, devKey, want string
+		has                  bool
+	}{
+		{"", "", "", false},
+		{"", "dev", "dev", true},
+		{"set", "dev", "set", true},
+	} {
+		env := guestEnv(settings.Config{Env: own, SecretKey: c.cfgKey}, c.devKey)
+		got, has := env[abi.EnvSecretKey]
+		if got != c.want || has != c.has || env["A"] != "1" {
+			t.Errorf("settings %q, dev %q: %v", c.cfgKey, c.devKey, env)
+		}
+	}
+	if _, ok := own[abi.EnvSecretKey]; ok {
+		t.Error("the app's [env] table was changed")
+	}
+}
