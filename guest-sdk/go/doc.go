@@ -56,6 +56,23 @@
 // encoding/json, which uses reflection and costs about ten times as much in
 // wasm as natively. Prefer hand-built or pre-encoded JSON on hot routes.
 //
+// # JSON by hand
+//
+// A [JSONBuilder] builds an object or array without reflection, writing
+// the commas and colons itself; [AppendJSONString] and [AppendJSONFloat]
+// append single values for code that builds its bytes with append:
+//
+//	var j sandkit.JSONBuilder
+//	j.Object().Key("error").String(msg).EndObject()
+//	return sandkit.RawJSON(409, j.Bytes())
+//
+// Both write strings exactly as encoding/json does: valid JSON whatever the
+// string holds, safe inside HTML, and each byte that is not UTF-8 replaced
+// by U+FFFD. Do not quote JSON strings with strconv.Quote or
+// strconv.AppendQuote: they write Go escapes such as \a, \x1b and \xff,
+// which are not JSON, so a title holding a control character or a bad byte
+// would make the answer unreadable to every JSON parser.
+//
 // # The request
 //
 // A [*Request] is valid only until the handler returns; do not keep it, or
