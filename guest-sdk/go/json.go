@@ -65,7 +65,8 @@ func AppendJSONFloat(dst []byte, f float64) []byte {
 // Strings are encoded as by [AppendJSONString], so the result is valid
 // JSON whatever they hold. A value where it cannot go (a value in an
 // object without its Key, a Key in an array, an End that does not match,
-// a second top-level value, nesting deeper than 64) is a bug in the
+// a second top-level value, nesting deeper than 64, Bytes before the
+// value is complete) is a bug in the
 // handler: the method panics with what was wrong, and the request fails
 // with a 500 and a log record, rather than answering broken JSON.
 //
@@ -98,12 +99,13 @@ func (j *JSONBuilder) Reset() {
 	*j = JSONBuilder{buf: j.buf[:0]}
 }
 
-// Bytes returns the JSON built so far. It panics if a container is still
-// open or a Key has no value. The response may take the bytes:
+// Bytes returns the JSON value built. It panics if there is none yet, if
+// an object or array is still open, or if a Key has no value: the bytes
+// are always one complete JSON value. The response may take them:
 // sandkit.RawJSON(200, j.Bytes()).
 func (j *JSONBuilder) Bytes() []byte {
-	if j.depth > 0 || j.keyed {
-		panic("sandkit: JSONBuilder.Bytes: " + strconv.Itoa(j.depth) + " object or array not closed, or a Key without its value")
+	if !j.done {
+		panic("sandkit: JSONBuilder.Bytes: the value is not complete (" + strconv.Itoa(j.depth) + " object or array not closed, or a Key without its value, or nothing written)")
 	}
 	return j.buf
 }
