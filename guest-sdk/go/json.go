@@ -63,12 +63,12 @@ func AppendJSONFloat(dst []byte, f float64) []byte {
 //	return sandkit.RawJSON(200, j.Bytes())
 //
 // Strings are encoded as by [AppendJSONString], so the result is valid
-// JSON whatever they hold. A value where it cannot go (a value in an
+// JSON whatever they hold. A call where it cannot go (a value in an
 // object without its Key, a Key in an array, an End that does not match,
 // a second top-level value, nesting deeper than 64, Bytes before the
-// value is complete) is a bug in the
-// handler: the method panics with what was wrong, and the request fails
-// with a 500 and a log record, rather than answering broken JSON.
+// value is complete) is a bug in the handler: the method panics with what
+// was wrong, and the request fails with a 500 and a log record, rather
+// than answering broken JSON.
 //
 // The zero JSONBuilder is empty and ready to use; [JSONBuilder.Grow]
 // reserves room up front.
