@@ -117,7 +117,7 @@ func TestE2EBrowserTodo(t *testing.T) {
 func TestE2EBrowserAuth(t *testing.T) {
 	s := startServeEnv(t, append(os.Environ(), "SANDKIT_SECRET_KEY="+testSecretKey), copyExample(t, "auth"))
 	res := runBrowser(t, "auth", s.url)
-	expected := regexp.MustCompile(`^Failed to load resource: the server responded with a status of (403|422)`)
+	expected := regexp.MustCompile(`^Failed to load resource: the server responded with a status of (403|404|422)`)
 	for _, m := range res.Console {
 		if (m.Type == "error" || m.Type == "warning" || m.Type == "pageerror") && !expected.MatchString(m.Text) {
 			t.Errorf("console %s on %s: %s", m.Type, m.URL, m.Text)
