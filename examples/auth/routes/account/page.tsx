@@ -24,6 +24,7 @@ export default function Account() {
     <>
       <title>Account · auth</title>
       <h1>Your account</h1>
+      {refused ? <p className="error" role="alert">{refused.error.message}</p> : null}
       <p>
         Email: <strong>{user.email}</strong>
       </p>
