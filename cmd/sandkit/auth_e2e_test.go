@@ -12,7 +12,9 @@ import (
 )
 
 // The auth example (examples/auth) driven as a browser without JavaScript
-// drives it: plain form posts, a cookie jar, redirects looked at one by one.
+// drives it: plain form posts, a cookie jar, redirects looked at one by one;
+// and a few requests as the pages' client runtime sends them (JSON, the
+// layout's data, a loader's redirect as 204 + X-Sandkit-Redirect).
 
 const testSecretKey = "e2e-test-secret-key-0123456789abcdef"
 
