@@ -16,7 +16,9 @@
 // restored from the snapshot (about 0.15 ms each on Linux). With
 // WithCacheDir the snapshot is also written to the cache folder, and a
 // later Load of the same bundle under the same name — by this process or
-// the next — reads it instead of evaluating the bundle:
+// the next — reads it instead of evaluating the bundle (the folder's
+// snapshot files are bounded in size, least recently used out first:
+// WithSnapshotCacheBytes):
 //
 //	r, err := engine.Load(ctx, "blog", serverBundleJS, pages.WithTimeout(time.Second))
 //	defer r.Close(ctx)

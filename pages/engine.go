@@ -29,26 +29,30 @@ const minMemoryPages = 256
 // Engine compiles QuickJS once and creates the instances renderers pool.
 // One Engine serves a whole host and is safe for concurrent use.
 type Engine struct {
-	rt       wazero.Runtime
-	compiled wazero.CompiledModule
-	exports  map[string]string // source name -> minified export name
-	info     *rewriteInfo
-	limit    uint32 // memory limit in pages
-	log      *slog.Logger
-	cache    wazero.CompilationCache
-	wasmSum  [32]byte // sha256 of the module compiled, after every rewrite
-	snapDir  string   // where snapshots are kept (WithCacheDir), "" for nowhere
+	rt        wazero.Runtime
+	compiled  wazero.CompiledModule
+	exports   map[string]string // source name -> minified export name
+	info      *rewriteInfo
+	limit     uint32 // memory limit in pages
+	log       *slog.Logger
+	cache     wazero.CompilationCache
+	wasmSum   [32]byte // sha256 of the module compiled, after every rewrite
+	snapDir   string   // where snapshots are kept (WithCacheDir), "" for nowhere
+	snapBytes int64    // the bound of snapDir's files (WithSnapshotCacheBytes)
+	pruneMu   sync.Mutex
 
 	mu        sync.Mutex
 	renderers map[*Renderer]struct{} // open ones, closed with the engine
 }
 
 type engineConfig struct {
-	cacheDir   string
-	limitPages uint32
-	log        *slog.Logger
-	rewrite    func([]byte) ([]byte, error)
-	setup      func(context.Context, wazero.Runtime) error
+	cacheDir     string
+	snapBytes    int64
+	snapBytesSet bool
+	limitPages   uint32
+	log          *slog.Logger
+	rewrite      func([]byte) ([]byte, error)
+	setup        func(context.Context, wazero.Runtime) error
 }
 
 // Option configures an Engine.
@@ -136,6 +140,11 @@ func newEngine(ctx context.Context, wasm []byte, names *qjswasm.Names, cfg engin
 		}
 		rc = rc.WithCompilationCache(e.cache)
 		e.snapDir = filepath.Join(cfg.cacheDir, "snapshots")
+		e.snapBytes = DefaultSnapshotCacheBytes
+		if cfg.snapBytesSet {
+			e.snapBytes = cfg.snapBytes
+		}
+		e.pruneSnapshots("")
 	}
 	e.rt = wazero.NewRuntimeWithConfig(ctx, rc)
 	fail := func(err error) (*Engine, error) {

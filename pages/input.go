@@ -15,6 +15,10 @@ type Input struct {
 	Route string `json:"route"`
 	// URL is the request's path and query, e.g. "/posts/hello?page=2".
 	URL string `json:"url"`
+	// Basename is where the host mounts the app below the root of its
+	// origin ("/todo"; "" at the root): links and form actions are
+	// rendered under it, while URL stays the path the app sees.
+	Basename string `json:"basename,omitempty"`
 	// Params are the route's parameters; encoded as {} when nil.
 	Params map[string]string `json:"params"`
 	// Data is what the route's loader returned, as JSON; null when nil.

@@ -69,6 +69,7 @@ func (e *Engine) readSnapshot(key string) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.touchSnapshot(key) // used: the last the bound removes (snapshot_prune.go)
 	rest, ok := bytes.CutPrefix(b, []byte(snapshotMagic))
 	if !ok {
 		return nil, fmt.Errorf("not a snapshot file")
@@ -143,7 +144,11 @@ func (e *Engine) writeSnapshot(key string, s *snapshot, view []byte) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), path)
+	if err := os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	e.pruneSnapshots(key)
+	return nil
 }
 
 // pageSize is the unit of snapshot images: the kernel's page.

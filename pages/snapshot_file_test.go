@@ -130,3 +130,100 @@ func TestTrimDropsSnapshotKeptOnDisk(t *testing.T) {
 		t.Errorf("renders after the retake differ: %s, %s", retaken, again)
 	}
 }
+
+// TestSnapshotFolderBounded: the snapshot folder stays under
+// WithSnapshotCacheBytes, the files used least recently removed first (a
+// snapshot read counts as a use), the one just written kept; a bundle
+// whose snapshot was removed loads all the same (evaluated, written again).
+func TestSnapshotFolderBounded(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	snaps := filepath.Join(dir, "snapshots")
+	files := func() map[string]int64 {
+		out := map[string]int64{}
+		filepath.WalkDir(snaps, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				fi, _ := d.Info()
+				out[p] = fi.Size()
+			}
+			return nil
+		})
+		return out
+	}
+	load := func(e *Engine, name string) {
+		t.Helper()
+		r, err := e.Load(ctx, name, []byte(bornBundle))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Render(ctx, []byte(`{}`)); err != nil {
+			t.Fatal(err)
+		}
+		r.Close(ctx)
+	}
+	// One snapshot's size, with no bound.
+	e, err := NewEngine(ctx, WithCacheDir(dir), WithSnapshotCacheBytes(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	load(e, "a.js")
+	var size int64
+	for _, s := range files() {
+		size = s
+	}
+	if size == 0 {
+		t.Fatalf("no snapshot written: %v", files())
+	}
+	pathOf := func(name string) string { return e.snapshotPath(e.snapshotKey(name, []byte(bornBundle), loadConfig{})) }
+	e.Close(ctx)
+
+	// Room for two files and a half.
+	bound := 2*size + size/2
+	e, err = NewEngine(ctx, WithCacheDir(dir), WithSnapshotCacheBytes(bound))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close(ctx)
+	load(e, "b.js")
+	if len(files()) != 2 {
+		t.Fatalf("under the bound, files were removed: %v", files())
+	}
+	// Make the order unambiguous whatever the clock's resolution: a was
+	// written first, b second; loading a again reads (uses) it.
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(pathOf("a.js"), old, old)
+	os.Chtimes(pathOf("b.js"), old.Add(time.Minute), old.Add(time.Minute))
+	load(e, "a.js") // read from disk: now the most recently used
+	load(e, "c.js") // a third file: past the bound, b goes
+	got := files()
+	if _, ok := got[pathOf("b.js")]; ok || len(got) != 2 {
+		t.Errorf("after a third snapshot: %v, want a's and c's (b used least recently)", got)
+	}
+	for _, n := range []string{"a.js", "c.js"} {
+		if _, ok := got[pathOf(n)]; !ok {
+			t.Errorf("%s's snapshot was removed: %v", n, got)
+		}
+	}
+	var total int64
+	for _, s := range got {
+		total += s
+	}
+	if total > bound {
+		t.Errorf("folder holds %d bytes, bound %d", total, bound)
+	}
+	// b loads again: evaluated, its snapshot written again.
+	load(e, "b.js")
+	if _, ok := files()[pathOf("b.js")]; !ok {
+		t.Errorf("b's snapshot was not written again: %v", files())
+	}
+
+	// A smaller bound prunes the folder when an engine starts.
+	e2, err := NewEngine(ctx, WithCacheDir(dir), WithSnapshotCacheBytes(size))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2.Close(ctx)
+	if n := len(files()); n != 1 {
+		t.Errorf("an engine started with room for one file left %d: %v", n, files())
+	}
+}

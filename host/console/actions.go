@@ -35,6 +35,12 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		httperr.JSON(w, http.StatusForbidden, "a console form must be posted from the console's own page (Origin)")
 		return
 	}
+	if ok, wait := h.logins.allow(r); !ok {
+		h.Log.Warn("console: login rate-limited", "remote", r.RemoteAddr)
+		w.Header().Set("Retry-After", retryAfter(wait))
+		h.loginForm(w, http.StatusTooManyRequests, "Too many login attempts from your address: try again in "+retryAfter(wait)+" s.")
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if !h.sess.isOperator(r.PostFormValue("token")) {
 		h.Log.Warn("console: login refused", "remote", r.RemoteAddr)

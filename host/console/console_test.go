@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -344,4 +345,26 @@ func TestHistoryBounds(t *testing.T) {
 	if h.Series("c") != nil {
 		t.Fatal("a removed tenant is kept")
 	}
+}
+
+// Login attempts from one address are rate-limited: past LoginBurst the
+// console answers 429 with Retry-After, even to the right token, and sets
+// no cookie.
+func TestLoginRateLimit(t *testing.T) {
+	f := newFixture(t)
+	c := browser(t)
+	for i := range console.LoginBurst {
+		want(t, fmt.Sprintf("wrong token %d", i+1), send(t, c, "POST", f.url+"/console/login", url.Values{"token": {"guess"}}, "Origin", f.url), 401)
+	}
+	limited := send(t, c, "POST", f.url+"/console/login", url.Values{"token": {opToken}}, "Origin", f.url)
+	want(t, "past the burst", limited, 429, "Too many login attempts")
+	if ra := limited.header.Get("Retry-After"); ra == "" || ra == "0" {
+		t.Errorf("429 with Retry-After %q", ra)
+	}
+	if ck := limited.header.Get("Set-Cookie"); ck != "" {
+		t.Errorf("a rate-limited login got a cookie: %s", ck)
+	}
+	want(t, "still no session", send(t, c, "GET", f.url+"/console", nil), 401)
+	// The bearer token of the JSON API is not a login: it is not limited.
+	want(t, "JSON with the token", send(t, c, "GET", f.url+"/v1/console/tenants", nil, "Authorization", "Bearer "+opToken), 200)
 }

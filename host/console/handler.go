@@ -66,9 +66,10 @@ type Series struct {
 // handler is the console's http.Handler.
 type handler struct {
 	Config
-	sess  *sessions
-	pages *consolePages
-	mux   *http.ServeMux
+	sess   *sessions
+	logins *loginLimiter
+	pages  *consolePages
+	mux    *http.ServeMux
 }
 
 // Console is the console's http.Handler; Close frees its pages.
@@ -86,7 +87,7 @@ func New(cfg Config) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{Config: cfg, sess: newSessions(cfg.OperatorToken), pages: p, mux: http.NewServeMux()}
+	h := &handler{Config: cfg, sess: newSessions(cfg.OperatorToken), logins: newLoginLimiter(), pages: p, mux: http.NewServeMux()}
 	h.mux.Handle("GET /console", h.pageRoute(routeOverview, h.overviewData))
 	h.mux.Handle("/console/tenants/{name}", h.pageRoute(routeTenant, h.tenantData))
 	h.mux.HandleFunc("GET /_sandkit/console/", h.assets)

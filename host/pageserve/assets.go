@@ -12,7 +12,9 @@ import (
 // Assets serves the client files of s under their publicPath (below
 // AssetPrefix); anything else under AssetPrefix is a 404. files serves the
 // regular files of a folder, calling notFound for a name it does not
-// serve: the host passes the one it serves public/ with.
+// serve: the host passes the one it serves public/ with. Under a base path
+// (WithBase) the .js and .css files are answered with the publicPath in
+// their text prefixed with it.
 func (s *Set) Assets(files func(dir string, notFound http.Handler) http.Handler) http.Handler {
 	prefix := strings.TrimSuffix(s.manifest.PublicPath, "/")
 	notFound := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -26,6 +28,9 @@ func (s *Set) Assets(files func(dir string, notFound http.Handler) http.Handler)
 			return
 		}
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		if base := Base(r.Context()); base != "" && s.serveRebased(w, r, base, strings.TrimPrefix(r.URL.Path, prefix)) {
+			return
+		}
 		client.ServeHTTP(w, r)
 	})
 }

@@ -91,14 +91,20 @@ func (s *Set) document(in *pages.Input, res *renderResult) []byte {
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	b.WriteString(res.Head)
 	for _, css := range assets.CSS {
-		fmt.Fprintf(&b, "<link rel=\"stylesheet\" href=\"%s\">\n", html.EscapeString(s.url(css)))
+		fmt.Fprintf(&b, "<link rel=\"stylesheet\" href=\"%s\">\n", html.EscapeString(s.url(in, css)))
 	}
 	for _, js := range assets.Preload {
-		fmt.Fprintf(&b, "<link rel=\"modulepreload\" href=\"%s\">\n", html.EscapeString(s.url(js)))
+		fmt.Fprintf(&b, "<link rel=\"modulepreload\" href=\"%s\">\n", html.EscapeString(s.url(in, js)))
 	}
 	b.WriteString("</head>\n<body>\n<div id=\"__sandkit_root\">")
 	b.WriteString(res.HTML)
-	b.WriteString("</div>\n<script type=\"application/json\" id=\"__sandkit_data\">")
+	b.WriteString("</div>\n<script type=\"application/json\" id=\"__sandkit_data\"")
+	if in.Basename != "" {
+		// Where the host mounts the app: the client runtime's router
+		// basename (spec/pages.md, "The document").
+		fmt.Fprintf(&b, " data-basename=\"%s\"", html.EscapeString(in.Basename))
+	}
+	b.WriteString(">")
 	if len(res.State) > 0 {
 		json.HTMLEscape(&b, res.State) // no "</script>" can end the element early
 	} else {
@@ -106,7 +112,7 @@ func (s *Set) document(in *pages.Input, res *renderResult) []byte {
 	}
 	b.WriteString("</script>\n")
 	if s.manifest.Entry != "" {
-		fmt.Fprintf(&b, "<script type=\"module\" src=\"%s\"></script>\n", html.EscapeString(s.url(s.manifest.Entry)))
+		fmt.Fprintf(&b, "<script type=\"module\" src=\"%s\"></script>\n", html.EscapeString(s.url(in, s.manifest.Entry)))
 	}
 	b.WriteString("</body>\n</html>\n")
 	return b.Bytes()
@@ -121,10 +127,10 @@ func (s *Set) earlyHints(w http.ResponseWriter, in *pages.Input) {
 	}
 	h := w.Header()
 	for _, css := range assets.CSS {
-		h.Add("Link", "<"+(&url.URL{Path: s.url(css)}).EscapedPath()+">; rel=preload; as=style")
+		h.Add("Link", "<"+(&url.URL{Path: s.url(in, css)}).EscapedPath()+">; rel=preload; as=style")
 	}
 	for _, js := range assets.Preload {
-		h.Add("Link", "<"+(&url.URL{Path: s.url(js)}).EscapedPath()+">; rel=modulepreload")
+		h.Add("Link", "<"+(&url.URL{Path: s.url(in, js)}).EscapedPath()+">; rel=modulepreload")
 	}
 	// The loaders' cookies (addCookies) go with the final answer only: a
 	// 103 carries hints, and a proxy could act on a Set-Cookie in it.

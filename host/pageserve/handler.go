@@ -105,7 +105,7 @@ func paramsOf(r *http.Request, params func(*http.Request) map[string]string) map
 
 // newInput starts the render input of r on route.
 func newInput(r *http.Request, route string, params func(*http.Request) map[string]string) *pages.Input {
-	return &pages.Input{Route: route, URL: r.URL.RequestURI(), Data: json.RawMessage("null"), Params: paramsOf(r, params)}
+	return &pages.Input{Route: route, URL: r.URL.RequestURI(), Basename: Base(r.Context()), Data: json.RawMessage("null"), Params: paramsOf(r, params)}
 }
 
 // action serves a POST, PUT, PATCH or DELETE on a page route: the
@@ -195,7 +195,7 @@ func (s *Set) NotFound(next http.Handler) http.Handler {
 			httperr.Page(w, r, http.StatusNotFound, notFoundMessage(r))
 			return
 		}
-		in := &pages.Input{Route: "", URL: r.URL.RequestURI(), Data: json.RawMessage("null"), NotFound: true}
+		in := &pages.Input{Route: "", URL: r.URL.RequestURI(), Basename: Base(r.Context()), Data: json.RawMessage("null"), NotFound: true}
 		var l loaded
 		s.loadLayouts(r, in, s.layoutFolders(s.assets(in)), &l)
 		if l.redirect == nil && len(s.layouts) > 0 && !s.assets(in).NoSSR {

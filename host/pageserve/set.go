@@ -190,5 +190,8 @@ func (s *Set) assets(in *pages.Input, res ...*renderResult) *routeAssets {
 	return ra
 }
 
-// url is the URL path of a file under Client.
-func (s *Set) url(p string) string { return s.manifest.PublicPath + strings.TrimPrefix(p, "/") }
+// url is the URL path of a file under Client, for the document of in
+// (under its base path).
+func (s *Set) url(in *pages.Input, p string) string {
+	return in.Basename + s.manifest.PublicPath + strings.TrimPrefix(p, "/")
+}

@@ -17,6 +17,7 @@ import (
 
 	"sandkit.dev/sandkit/artifact"
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/host/pageserve"
 	"sandkit.dev/sandkit/host/registry"
 	"sandkit.dev/sandkit/host/settings"
 	"sandkit.dev/sandkit/routing"
@@ -171,13 +172,18 @@ func TestPrefixRedirect(t *testing.T) {
 	if r.URL.Path != "/todos" || r.URL.RawQuery != "x=1" || r.RequestURI != "/todos?x=1" {
 		t.Errorf("stripped: %q %q %q", r.URL.Path, r.URL.RawQuery, r.RequestURI)
 	}
+	if b := pageserve.Base(r.Context()); b != "/todo" {
+		t.Errorf("base path %q, want /todo", b)
+	}
 	for loc, want := range map[string]string{"/todos/1": "/todo/todos/1", "//evil.test/": "//evil.test/", "https://x.test/": "https://x.test/"} {
-		rec := httptest.NewRecorder()
-		w, _ := stripPrefix(rec, httptest.NewRequest("GET", "/todo/", nil), "/todo")
-		w.Header().Set("Location", loc)
-		w.WriteHeader(303)
-		if got := rec.Header().Get("Location"); got != want {
-			t.Errorf("Location %q became %q, want %q", loc, got, want)
+		for _, k := range []string{"Location", pageserve.RedirectHeader} {
+			rec := httptest.NewRecorder()
+			w, _ := stripPrefix(rec, httptest.NewRequest("GET", "/todo/", nil), "/todo")
+			w.Header().Set(k, loc)
+			w.WriteHeader(303)
+			if got := rec.Header().Get(k); got != want {
+				t.Errorf("%s %q became %q, want %q", k, loc, got, want)
+			}
 		}
 	}
 	_ = w

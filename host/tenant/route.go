@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"sandkit.dev/sandkit/host/pageserve"
 	"sandkit.dev/sandkit/host/registry"
 )
 
@@ -36,11 +37,13 @@ func (h *Host) tenantOf(r *http.Request) (name, prefix string, ok bool) {
 	return "", "", false
 }
 
-// stripPrefix returns r as tenant sees it, prefix removed from its path,
-// and w rewriting the Location of its redirects to carry prefix again.
+// stripPrefix returns r as tenant sees it, prefix removed from its path
+// and carried as its base path (pageserve.WithBase: its pages' documents,
+// assets and client router use it), and w rewriting the Location of its
+// redirects (and the X-Sandkit-Redirect of those answered to the client
+// runtime) to carry prefix again.
 func stripPrefix(w http.ResponseWriter, r *http.Request, prefix string) (http.ResponseWriter, *http.Request) {
-	r2 := new(http.Request)
-	*r2 = *r
+	r2 := r.WithContext(pageserve.WithBase(r.Context(), prefix))
 	u := *r.URL
 	u.Path = strings.TrimPrefix(u.Path, prefix)
 	if u.Path == "" {
@@ -69,8 +72,10 @@ func (p *prefixWriter) WriteHeader(status int) {
 	if !p.wrote {
 		p.wrote = true
 		h := p.Header()
-		if loc := h.Get("Location"); strings.HasPrefix(loc, "/") && !strings.HasPrefix(loc, "//") && !strings.HasPrefix(loc, "/\\") {
-			h.Set("Location", p.prefix+loc)
+		for _, k := range []string{"Location", pageserve.RedirectHeader} {
+			if loc := h.Get(k); strings.HasPrefix(loc, "/") && !strings.HasPrefix(loc, "//") && !strings.HasPrefix(loc, "/\\") {
+				h.Set(k, p.prefix+loc)
+			}
 		}
 	}
 	p.ResponseWriter.WriteHeader(status)

@@ -29,7 +29,9 @@ function redirectOf(res: Response): Response | null {
   if (!to) return null;
   const url = new URL(to, location.href);
   if (url.origin !== location.origin) return redirectDocument(url.href);
-  return redirect(url.pathname + url.search + url.hash);
+  // The full URL, not its path: React Router would put its basename in
+  // front of a path, and the host already did.
+  return redirect(url.href);
 }
 
 /** GET url asking for JSON, as the runtime's loaders do. */
@@ -192,12 +194,14 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
 
   const el = document.getElementById(DATA_ID);
   const state: State | null = el?.textContent ? JSON.parse(el.textContent) : null;
+  // Where the host mounts the app ("/todo"), when not at the root.
+  const basename = el?.dataset.basename || undefined;
   const root = document.getElementById(ROOT_ID);
   if (!root) throw new Error(`sandkit: no element #${ROOT_ID} in the document`);
 
   // Load the modules of the routes on screen before hydrating, so the first
   // client render matches the server's markup.
-  const matches = matchRoutes(routes, window.location) ?? [];
+  const matches = matchRoutes(routes, window.location, basename) ?? [];
   await Promise.all(
     matches.map(async (m) => {
       const r: any = m.route;
@@ -209,7 +213,7 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
   );
 
   if (!state) {
-    const router = createBrowserRouter(routes);
+    const router = createBrowserRouter(routes, { basename });
     createRoot(root).render(createElement(RouterProvider, { router }));
     (window as any).__sandkit_router = router;
     return;
@@ -230,6 +234,7 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
   const actionData =
     state.action !== undefined && state.notFound === undefined ? { ["page:" + state.route]: state.action } : null;
   const router = createBrowserRouter(routes as RouteObject[], {
+    basename,
     hydrationData: { loaderData, actionData, errors },
   });
   hydrateRoot(root, createElement(RouterProvider, { router }));

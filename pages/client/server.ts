@@ -26,6 +26,8 @@ interface Input {
   error?: RouteError;
   /** The data of the layouts with a loader, by folder ("" for the root). */
   layouts?: Record<string, unknown>;
+  /** Where the host mounts the app ("/todo"): links and forms render under it. */
+  basename?: string;
 }
 
 /** What the document needs to hydrate: the content of the __sandkit_data script. */
@@ -117,9 +119,12 @@ function render(dataRoutes: any[], chains: Map<string, any[]>, inp: Input): Resu
   if (notFound !== undefined) state.notFound = notFound;
   const hasAction = chain !== null && inp.action !== undefined && inp.action !== null;
   if (hasAction) state.action = inp.action;
+  // Under a base path the router sees the URL the browser does; its
+  // links and form actions carry the base (spec/pages.md, "Base path").
+  const basename = typeof inp.basename === "string" && inp.basename.startsWith("/") ? inp.basename : "";
   const ctx: StaticHandlerContext = {
-    basename: "/",
-    location,
+    basename: basename || "/",
+    location: basename ? { ...location, pathname: basename + pathname } : location,
     matches: matches as any,
     loaderData,
     actionData: hasAction ? { [pageId]: inp.action } : null,
