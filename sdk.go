@@ -63,7 +63,7 @@ type guestSDKModule struct {
 // A Requirement is a module the guest SDK needs, at the version this
 // module requires it.
 type Requirement struct {
-	module.Version
+	Mod module.Version
 	// Direct is true when a package of the SDK imports one of the module's
 	// packages itself; otherwise only another requirement does.
 	Direct bool
@@ -101,7 +101,7 @@ func GuestSDKModule() (*ModuleInfo, error) {
 		if !ok {
 			return nil, fmt.Errorf("the embedded go.mod of sandkit.dev/sandkit does not require %s, which the guest SDK imports (run go mod tidy, then go generate)", m.path)
 		}
-		info.Requires = append(info.Requires, Requirement{Version: module.Version{Path: m.path, Version: v}, Direct: m.direct})
+		info.Requires = append(info.Requires, Requirement{Mod: module.Version{Path: m.path, Version: v}, Direct: m.direct})
 		want[m.path+" "+v] = true
 	}
 	sum, err := GuestSDK.ReadFile("go.sum")

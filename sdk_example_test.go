@@ -22,8 +22,8 @@ func ExampleGuestSDKModule() {
 		panic(err)
 	}
 	for _, r := range info.Requires {
-		if r.Path == "golang.org/x/crypto" || r.Path == "modernc.org/sqlite" {
-			fmt.Println(r.Path, r.Direct) // auth hashes passwords with x/crypto; sandkittest opens SQLite
+		if r.Mod.Path == "golang.org/x/crypto" || r.Mod.Path == "modernc.org/sqlite" {
+			fmt.Println(r.Mod.Path, r.Direct) // auth hashes passwords with x/crypto; sandkittest opens SQLite
 		}
 	}
 	// Output:

@@ -185,7 +185,7 @@ func writeSDK(dir string) (*sdksrc.ModuleInfo, error) {
 		"// folder and requires the modules below at the same versions.", sandkitVersion()))
 	reqs := make([]*modfile.Require, len(info.Requires))
 	for i, r := range info.Requires {
-		reqs[i] = &modfile.Require{Mod: r.Version, Indirect: !r.Direct}
+		reqs[i] = &modfile.Require{Mod: r.Mod, Indirect: !r.Direct}
 	}
 	if err := errors.Join(f.AddModuleStmt("sandkit.dev/sandkit"), f.AddGoStmt(info.Go)); err != nil {
 		return nil, err
@@ -208,7 +208,7 @@ func writeSDK(dir string) (*sdksrc.ModuleInfo, error) {
 func sdkRequires(info *sdksrc.ModuleInfo) []*modfile.Require {
 	reqs := []*modfile.Require{{Mod: module.Version{Path: "sandkit.dev/sandkit", Version: "v0.0.0"}}}
 	for _, r := range info.Requires {
-		reqs = append(reqs, &modfile.Require{Mod: r.Version, Indirect: true})
+		reqs = append(reqs, &modfile.Require{Mod: r.Mod, Indirect: true})
 	}
 	return reqs
 }
