@@ -42,11 +42,15 @@ sandkit.toml, package.json (react, react-dom, react-router, typescript and
 React's types, pinned, with package-lock.json), tsconfig.json, .gitignore
 and a README.
 
-go.mod needs no network: no module proxy serves sandkit.dev/sandkit, so the
-Go guest SDK this binary was built with is written to NAME/.sandkit/sdk and
-go.mod points at it with a replace directive. Then the npm packages are
-installed with "npm install --ignore-scripts" (install scripts never run,
-see spec/config.md).
+No module proxy serves sandkit.dev/sandkit, so the Go guest SDK this binary
+was built with (the handler API, db, auth, form and sandkittest) is written
+to NAME/.sandkit/sdk and go.mod points at it with a replace directive.
+go.mod and go.sum also list the modules those packages import
+(golang.org/x/crypto, modernc.org/sqlite, bun, ...), so a route can import
+any of them without go mod tidy; Go fetches a module from the module proxy
+the first time a build needs it (the new app's own code needs none). Then
+the npm packages are installed with "npm install --ignore-scripts" (install
+scripts never run, see spec/config.md).
 
 Flags:
 `
