@@ -155,8 +155,10 @@ func cacheKey(goCmd *toolchain, mod *goModule, appDir string, gen *generated) (s
 		k.file("replace:"+m+":go.mod", filepath.Join(dir, "go.mod"))
 		var err error
 		if m == sdkModule {
-			// What a guest links from sandkit: the SDK and the ABI.
-			err = k.goFiles("replace:"+m, dir, "guest-sdk/go", "abi")
+			// What a guest links from sandkit: the SDK, the ABI and the
+			// JSON string encoder they share (internal/sdkcopy's
+			// TestClosureIsSmall: nothing of host/ is linked).
+			err = k.goFiles("replace:"+m, dir, "guest-sdk/go", "abi", "internal/jsonstr")
 		} else {
 			err = k.goFiles("replace:"+m, dir)
 		}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
 
 	sdksrc "sandkit.dev/sandkit"
 )
@@ -41,11 +42,15 @@ sandkit.toml, package.json (react, react-dom, react-router, typescript and
 React's types, pinned, with package-lock.json), tsconfig.json, .gitignore
 and a README.
 
-go.mod needs no network: no module proxy serves sandkit.dev/sandkit, so the
-Go guest SDK this binary was built with is written to NAME/.sandkit/sdk and
-go.mod points at it with a replace directive. Then the npm packages are
-installed with "npm install --ignore-scripts" (install scripts never run,
-see spec/config.md).
+No module proxy serves sandkit.dev/sandkit, so the Go guest SDK this binary
+was built with (the handler API, db, auth, form and sandkittest) is written
+to NAME/.sandkit/sdk and go.mod points at it with a replace directive.
+go.mod and go.sum also list the modules those packages import
+(golang.org/x/crypto, modernc.org/sqlite, bun, ...), so a route can import
+any of them without go mod tidy; Go fetches a module from the module proxy
+the first time a build needs it (the new app's own code needs none). Then
+the npm packages are installed with "npm install --ignore-scripts" (install
+scripts never run, see spec/config.md).
 
 Flags:
 `
@@ -147,56 +152,81 @@ func writeApp(dir string, app newApp) error {
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", dir, err)
 	}
-	goVersion, err := writeSDK(filepath.Join(dir, sdkDir))
+	info, err := writeSDK(filepath.Join(dir, sdkDir))
 	if err != nil {
 		return err
 	}
-	mod, err := appGoMod(app.Name, goVersion)
+	mod, err := appGoMod(app.Name, info)
 	if err != nil {
 		return err
 	}
-	return writeNewFile(filepath.Join(dir, "go.mod"), mod)
+	if err := writeNewFile(filepath.Join(dir, "go.mod"), mod); err != nil {
+		return err
+	}
+	return writeNewFile(filepath.Join(dir, "go.sum"), info.Sum)
 }
 
 // writeSDK writes the guest SDK embedded in this binary to dir as the
-// module sandkit.dev/sandkit and returns the Go version it needs.
-func writeSDK(dir string) (string, error) {
-	src, err := sdksrc.GuestSDK.ReadFile("go.mod")
+// module sandkit.dev/sandkit, whose go.mod requires what its packages
+// import, and returns what an app's go.mod and go.sum need for it.
+func writeSDK(dir string) (*sdksrc.ModuleInfo, error) {
+	info, err := sdksrc.GuestSDKModule()
 	if err != nil {
-		return "", err
-	}
-	root, err := modfile.ParseLax("go.mod", src, nil)
-	if err != nil || root.Go == nil {
-		return "", fmt.Errorf("the embedded go.mod of sandkit.dev/sandkit has no go line: %v", err)
+		return nil, err
 	}
 	for _, f := range sdksrc.GuestSDKFiles() {
 		b, err := sdksrc.GuestSDK.ReadFile(f)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if err := writeNewFile(filepath.Join(dir, filepath.FromSlash(f)), b); err != nil {
-			return "", err
+			return nil, err
 		}
 	}
-	mod := fmt.Sprintf("// The Go guest SDK of sandkit %s, written by \"sandkit new\": the app's go.mod\n"+
-		"// replaces sandkit.dev/sandkit with this folder. It imports only the standard library.\n"+
-		"module sandkit.dev/sandkit\n\ngo %s\n", sandkitVersion(), root.Go.Version)
-	return root.Go.Version, writeNewFile(filepath.Join(dir, "go.mod"), []byte(mod))
+	f := new(modfile.File)
+	f.AddComment(fmt.Sprintf("// The Go guest SDK of sandkit %s, written by \"sandkit new\" (and\n"+
+		"// \"sandkit upgrade\"): the app's go.mod replaces sandkit.dev/sandkit with this\n"+
+		"// folder and requires the modules below at the same versions.", sandkitVersion()))
+	reqs := make([]*modfile.Require, len(info.Requires))
+	for i, r := range info.Requires {
+		reqs[i] = &modfile.Require{Mod: r.Mod, Indirect: !r.Direct}
+	}
+	if err := errors.Join(f.AddModuleStmt("sandkit.dev/sandkit"), f.AddGoStmt(info.Go)); err != nil {
+		return nil, err
+	}
+	f.SetRequireSeparateIndirect(reqs)
+	f.Cleanup()
+	mod, err := f.Format()
+	if err != nil {
+		return nil, err
+	}
+	return info, writeNewFile(filepath.Join(dir, "go.mod"), mod)
+}
+
+// sdkRequires are the app's requirements for the guest SDK: its module,
+// replaced by the copy, and every module the copy's packages import,
+// marked indirect. The app's go.mod lists them all (Go's module graph
+// pruning: a go.mod at go 1.17 or later names every module that provides a
+// package its packages import, directly or not), so that a route may
+// import auth or sandkittest with no go mod tidy.
+func sdkRequires(info *sdksrc.ModuleInfo) []*modfile.Require {
+	reqs := []*modfile.Require{{Mod: module.Version{Path: "sandkit.dev/sandkit", Version: "v0.0.0"}}}
+	for _, r := range info.Requires {
+		reqs = append(reqs, &modfile.Require{Mod: r.Mod, Indirect: true})
+	}
+	return reqs
 }
 
 // appGoMod is the app's go.mod: the module NAME, requiring the guest SDK
-// from its copy beside the app.
-func appGoMod(name, goVersion string) ([]byte, error) {
+// from its copy beside the app, and the modules the SDK imports.
+func appGoMod(name string, info *sdksrc.ModuleInfo) ([]byte, error) {
 	f := new(modfile.File)
-	for _, step := range []error{
-		f.AddModuleStmt(name),
-		f.AddGoStmt(goVersion),
-		f.AddRequire("sandkit.dev/sandkit", "v0.0.0"),
-		f.AddReplace("sandkit.dev/sandkit", "", "./"+path.Clean(sdkDir), ""),
-	} {
-		if step != nil {
-			return nil, fmt.Errorf("go.mod for %s: %w", name, step)
-		}
+	if err := errors.Join(f.AddModuleStmt(name), f.AddGoStmt(info.Go)); err != nil {
+		return nil, fmt.Errorf("go.mod for %s: %w", name, err)
+	}
+	f.SetRequireSeparateIndirect(sdkRequires(info))
+	if err := f.AddReplace("sandkit.dev/sandkit", "", "./"+path.Clean(sdkDir), ""); err != nil {
+		return nil, fmt.Errorf("go.mod for %s: %w", name, err)
 	}
 	f.Cleanup()
 	return f.Format()

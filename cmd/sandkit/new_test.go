@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/mod/modfile"
+
 	sdksrc "sandkit.dev/sandkit"
 	"sandkit.dev/sandkit/internal/npmfixture"
 )
@@ -106,9 +108,19 @@ func Get(r *sandkit.Request) sandkit.Response { return sandkit.Text(200, "about"
 		!strings.Contains(test, "ok  \tdemo/routes/api/hello") {
 		t.Errorf("go test ./... did not run the routes' tests:\n%s", test)
 	}
+	// go.mod lists every module the SDK's packages import, so a route may
+	// import auth or sandkittest at once; go mod tidy drops those the app
+	// does not use yet, and must find nothing missing or wrong.
 	runIn(t, app, "go", "mod", "tidy")
-	if modAfter, _ := os.ReadFile(filepath.Join(app, "go.mod")); !bytes.Equal(modBefore, modAfter) {
-		t.Errorf("go mod tidy changed go.mod:\n%s\nwant:\n%s", modAfter, modBefore)
+	modAfter, _ := os.ReadFile(filepath.Join(app, "go.mod"))
+	before, after := requires(t, modBefore), requires(t, modAfter)
+	for p, v := range after {
+		if before[p] != v {
+			t.Errorf("go mod tidy requires %s %s; sandkit new wrote %q", p, v, before[p])
+		}
+	}
+	if after["sandkit.dev/sandkit"] != "v0.0.0" {
+		t.Errorf("go mod tidy dropped sandkit.dev/sandkit:\n%s", modAfter)
 	}
 
 	s := startServe(t, app)
@@ -129,6 +141,20 @@ func Get(r *sandkit.Request) sandkit.Response { return sandkit.Text(200, "about"
 	if r := request(t, "GET", s.url+"/about", "", ""); r.status != 200 || r.body != "about" {
 		t.Errorf("GET /about = %d %s", r.status, r.body)
 	}
+}
+
+// requires maps each module a go.mod requires to its version.
+func requires(t *testing.T, gomod []byte) map[string]string {
+	t.Helper()
+	f, err := modfile.Parse("go.mod", gomod, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, r := range f.Require {
+		out[r.Mod.Path] = r.Mod.Version
+	}
+	return out
 }
 
 func TestNewRefuses(t *testing.T) {
@@ -254,8 +280,52 @@ func TestUpgrade(t *testing.T) {
 	if err := writeNewFile(filepath.Join(sdk, "abi", "stale.go"), []byte("package abi\n\nconst Stale = 1\n")); err != nil {
 		t.Fatal(err)
 	}
+	// The app was made by a sandkit whose SDK imported only the standard
+	// library (a go.mod with no other requirement, no go.sum), and it
+	// requires a module of its own.
+	rootSum, err := sdksrc.GuestSDK.ReadFile("go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ownSum []byte
+	for _, l := range strings.SplitAfter(string(rootSum), "\n") {
+		if strings.HasPrefix(l, "github.com/gorilla/mux v1.8.1") {
+			ownSum = append(ownSum, l...)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(app, "go.mod"), []byte("module demo\n\ngo 1.26\n\nrequire (\n\tgithub.com/gorilla/mux v1.8.1\n\tsandkit.dev/sandkit v0.0.0\n)\n\nreplace sandkit.dev/sandkit => ./.sandkit/sdk\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(app, "go.sum"), ownSum, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	code, o, e := runCLI(t, work, nil, "upgrade", "demo")
-	expectOutput(t, code, o, e, 0, []string{"guest SDK"}, nil)
+	expectOutput(t, code, o, e, 0, []string{"guest SDK", "requirements of the guest SDK updated"}, nil)
+	info, err := sdksrc.GuestSDKModule()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, _ := os.ReadFile(filepath.Join(app, "go.mod"))
+	req := requires(t, mod)
+	if req["github.com/gorilla/mux"] != "v1.8.1" || req["sandkit.dev/sandkit"] != "v0.0.0" {
+		t.Errorf("the upgrade lost the app's own requirements:\n%s", mod)
+	}
+	for _, r := range info.Requires {
+		if req[r.Mod.Path] != r.Mod.Version {
+			t.Errorf("after the upgrade go.mod requires %s %q, want %s:\n%s", r.Mod.Path, req[r.Mod.Path], r.Mod.Version, mod)
+		}
+	}
+	if !bytes.Contains(mod, []byte("\ngo "+info.Go+"\n")) {
+		t.Errorf("the go line was not raised to the SDK's %s:\n%s", info.Go, mod)
+	}
+	sum, _ := os.ReadFile(filepath.Join(app, "go.sum"))
+	if !bytes.Contains(sum, ownSum) || !bytes.Contains(sum, []byte("golang.org/x/crypto ")) {
+		t.Errorf("go.sum after the upgrade:\n%s", sum)
+	}
+	// Now a route may use auth and form, with no go mod tidy, offline.
+	if err := writeNewFile(filepath.Join(app, "routes", "api", "signup", "handler.go"), []byte(signupHandler)); err != nil {
+		t.Fatal(err)
+	}
 	if got, _ := os.ReadFile(abiFile); !bytes.Equal(got, want) {
 		t.Errorf("abi/abi.go was not replaced by the carried SDK's")
 	}
