@@ -8,4 +8,9 @@ require (
 	sandkit.dev/sandkit v0.0.0
 )
 
+require (
+	github.com/yuin/goldmark v1.8.7
+	golang.org/x/sys v0.49.0 // indirect
+)
+
 replace sandkit.dev/sandkit => ../..
