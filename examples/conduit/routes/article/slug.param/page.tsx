@@ -76,7 +76,7 @@ function Comments({ comments, slug }: { comments: Comment[]; slug: string }) {
                 <Form method="post" className="mod-options">
                   <input type="hidden" name="intent" value="delete-comment" />
                   <input type="hidden" name="comment" value={c.id} />
-                  <button type="submit" className="btn-link" title="Delete comment">🗑 Delete</button>
+                  <button type="submit" className="btn-link" title="Delete comment">Delete</button>
                 </Form>
               ) : null}
             </div>
