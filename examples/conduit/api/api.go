@@ -2,6 +2,12 @@
 // articles, comments and tags the route handlers under routes/api serve,
 // their queries, and the JSON shapes and errors of the spec.
 //
+// The queries are also exported as plain functions of a Viewer (Articles,
+// ArticleBySlug, Comments, ProfileOf, NewArticle, SetFavorite, ...), which
+// the pages' loaders and actions call: the pages show the same data the API
+// answers. They return *InputError for input the app refuses, NotFound and
+// ErrForbidden.
+//
 // Every query is plain SQL with ? placeholders through sandkit's db fast
 // path, written so that the same statements run on SQLite and PostgreSQL
 // (the host rewrites placeholders for PostgreSQL; only the migrations have
