@@ -152,7 +152,18 @@ async function flow(t, js) {
     t.check(await a.evaluate(() => window.__noReload === true), `${tag}: the author's page reloaded`);
   }
 
-  // 6. Signing out (on the settings page) shows the visitor's navbar.
+  // 6. The reader changes their bio on the settings page (a taken email
+  // is refused first), then signs out there: the visitor's navbar again.
+  await b.click('.navbar a.nav-link:has-text("Settings")');
+  await visible(b, 'button:has-text("Or click here to logout.")', 'the settings page');
+  await b.fill('input[name=email]', `${author}@example.com`);
+  await submit(b, 'button:has-text("Update Settings")');
+  await visible(b, '.error-messages li:has-text("email has already been taken")', 'a taken email');
+  await b.fill('input[name=email]', `${reader}@example.com`);
+  await b.fill('textarea[name=bio]', 'I read about dragons.');
+  await submit(b, 'button:has-text("Update Settings")');
+  await visible(b, '.user-info p:has-text("I read about dragons.")', 'the new bio on the profile');
+  await visible(b, '.flash:has-text("Your settings are saved.")', 'the flash after saving the settings');
   await b.click('.navbar a.nav-link:has-text("Settings")');
   await visible(b, 'button:has-text("Or click here to logout.")', 'the settings page');
   await submit(b, 'button:has-text("Or click here to logout.")');
