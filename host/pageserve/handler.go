@@ -42,15 +42,7 @@ func (s *Set) Page(route string, params func(*http.Request) map[string]string, g
 		case strings.HasPrefix(r.URL.Query().Get("_data"), "layout:"):
 			s.layoutData(w, r, s.manifest.Routes[route], paramsOf(r, params))
 		case asJSON && guest != nil:
-			c := capture.Serve(guest, loadRequest(r, paramsOf(r, params)))
-			if c.Status != http.StatusMethodNotAllowed {
-				c.Send(w)
-				return
-			}
-			// The handler has no GET (only actions): no loader.
-			addCookies(w, c.Header().Values("Set-Cookie"))
-			w.Header().Set("Content-Type", "application/json")
-			w.Write([]byte("null\n"))
+			guest.ServeHTTP(w, loadRequest(r, paramsOf(r, params)))
 		case asJSON:
 			w.Header().Set("Content-Type", "application/json")
 			w.Write([]byte("null\n"))

@@ -118,11 +118,6 @@ func (s *Set) loadLayouts(r *http.Request, in *pages.Input, folders []string, l 
 func (s *Set) use(c *capture.Response, route, what string, l *loaded) (json.RawMessage, bool) {
 	l.cookies = append(l.cookies, c.Header().Values("Set-Cookie")...)
 	switch {
-	case what == "page" && c.Status == http.StatusMethodNotAllowed:
-		// A page whose handler has only actions (POST, …) and no GET
-		// (the Go SDK answers 405): the page has no loader, its data is
-		// null.
-		return json.RawMessage("null"), true
 	case c.Status >= 300 && c.Status < 400:
 		if l.redirect == nil {
 			l.redirect = c
