@@ -1,7 +1,8 @@
 // The guest SDK's source, carried in the binaries that write new apps.
 
 // Package sandkit carries the source of the Go guest SDK (guest-sdk/go, its
-// db package and the abi package they import) so that a tool built from
+// db and internal packages, and the abi and internal/jsonstr packages they
+// import) so that a tool built from
 // this module can write it beside an app: no module proxy serves
 // sandkit.dev/sandkit, and an app must build on a machine that has never
 // seen this repository. `sandkit new` writes these files to the app's
@@ -23,10 +24,11 @@ import (
 	"strings"
 )
 
-// GuestSDK holds abi/*.go, guest-sdk/go/*.go and guest-sdk/go/db/*.go as
-// they are in this module, and its go.mod.
+// GuestSDK holds abi/*.go, internal/jsonstr/*.go, guest-sdk/go/*.go,
+// guest-sdk/go/db/*.go and guest-sdk/go/internal/*/*.go as they are in
+// this module, and its go.mod.
 //
-//go:embed go.mod abi/*.go guest-sdk/go/*.go guest-sdk/go/db/*.go
+//go:embed go.mod abi/*.go internal/jsonstr/*.go guest-sdk/go/*.go guest-sdk/go/db/*.go guest-sdk/go/internal/*/*.go
 var GuestSDK embed.FS
 
 // GuestSDKFiles lists the Go source files of the guest SDK an app builds

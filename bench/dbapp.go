@@ -20,6 +20,7 @@ import (
 	"sandkit.dev/sandkit/host"
 	"sandkit.dev/sandkit/host/appdb/sqlite"
 	"sandkit.dev/sandkit/internal/exampleapp"
+	"sandkit.dev/sandkit/internal/jsonstr"
 )
 
 // rowsQuery is the statement every database route runs.
@@ -36,6 +37,7 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 
+	sandkit "sandkit.dev/sandkit/guest-sdk/go"
 	"sandkit.dev/sandkit/guest-sdk/go/db"
 )
 
@@ -53,7 +55,7 @@ func AppendJSON(b []byte, t *Todo) []byte {
 	b = append(b, ` + "`" + `{"id":` + "`" + `...)
 	b = strconv.AppendInt(b, t.ID, 10)
 	b = append(b, ` + "`" + `,"title":` + "`" + `...)
-	b = strconv.AppendQuote(b, t.Title)
+	b = sandkit.AppendJSONString(b, t.Title)
 	b = append(b, ` + "`" + `,"done":` + "`" + `...)
 	b = strconv.AppendBool(b, t.Done)
 	b = append(b, ` + "`" + `,"created_at":"` + "`" + `...)
@@ -187,7 +189,7 @@ func nativeRows(db *sql.DB) http.HandlerFunc {
 			b = append(b, `{"id":`...)
 			b = strconv.AppendInt(b, id, 10)
 			b = append(b, `,"title":`...)
-			b = strconv.AppendQuote(b, title)
+			b = jsonstr.Append(b, title)
 			b = append(b, `,"done":`...)
 			b = strconv.AppendBool(b, done)
 			b = append(b, `,"created_at":"`...)

@@ -22,6 +22,7 @@ import (
 	"sandkit.dev/sandkit/compiler"
 	"sandkit.dev/sandkit/host"
 	"sandkit.dev/sandkit/internal/exampleapp"
+	"sandkit.dev/sandkit/internal/jsonstr"
 )
 
 // buildHello copies examples/hello into work and builds its handlers.
@@ -49,11 +50,11 @@ func nativeHello() http.Handler {
 		id := "native-" + strconv.FormatInt(seq.Add(1), 10)
 		b := make([]byte, 0, 128)
 		b = append(b, `{"app":"hello","route":`...)
-		b = strconv.AppendQuote(b, "api/info")
+		b = jsonstr.Append(b, "api/info")
 		b = append(b, `,"method":`...)
-		b = strconv.AppendQuote(b, r.Method)
+		b = jsonstr.Append(b, r.Method)
 		b = append(b, `,"request_id":`...)
-		b = strconv.AppendQuote(b, id)
+		b = jsonstr.Append(b, id)
 		b = append(b, '}')
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(b)

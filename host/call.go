@@ -31,6 +31,7 @@ type call struct {
 	out         bytes.Buffer
 	outLimit    int64
 	overflow    bool // the guest wrote past the response limit
+	outOfMemory bool // the guest ran out of linear memory (oom.go)
 
 	env     map[string]string
 	log     *requestLog

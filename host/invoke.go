@@ -65,6 +65,10 @@ func (m *Module) serve(ctx context.Context, w http.ResponseWriter, r *http.Reque
 		return outcome{err: errClosed} // nothing written; the caller retries
 	case err != nil && ctx.Err() == context.DeadlineExceeded:
 		return fail(w, http.StatusGatewayTimeout, fmt.Errorf("%s@%s: stopped at the %v deadline: %w", m.name, m.version, m.sb.limits.RequestTimeout, err))
+	case err != nil && c.outOfMemory:
+		msg := outOfMemoryMessage(m.sb.limits.MemoryPages)
+		httperr.JSON(w, http.StatusInternalServerError, msg)
+		return outcome{status: http.StatusInternalServerError, err: fmt.Errorf("%s@%s: %s: %w", m.name, m.version, msg, err)}
 	case err != nil:
 		return fail(w, http.StatusInternalServerError, fmt.Errorf("%s@%s: %w", m.name, m.version, err))
 	case c.overflow:
@@ -93,6 +97,9 @@ func (m *Module) runReactor(ctx context.Context, c *call) error {
 	inst.out.serving(c)
 	err = inst.handle.CallWithStack(ctx, inst.stack[:])
 	inst.out.serving(nil)
+	if err != nil && inst.memoryPages() >= m.sb.limits.MemoryPages {
+		c.outOfMemory = true // it trapped with no room left to grow
+	}
 	rc := int32(uint32(inst.stack[0]))
 	m.pool.put(inst, err == nil && rc == abi.HandleOK && !c.overflow)
 	if err != nil {

@@ -59,6 +59,9 @@ func (w *logWriter) emit() {
 	if len(line) > abi.MaxLogRecord {
 		line = line[:abi.MaxLogRecord]
 	}
+	if w.call != nil && isOutOfMemoryLine(line) {
+		w.call.outOfMemory = true
+	}
 	if w.call != nil && !w.call.allowLog(context.Background(), len(line)) {
 		return
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,6 +63,34 @@ func TestE2EArtifactServesWithoutTools(t *testing.T) {
 	}
 	expect("POST", "/api/todos", "application/json", `{"title":"ship it"}`, 201, `"title":"ship it"`)
 	expect("GET", "/api/todos", "", "", 200, `[{"id":1,"title":"ship it","done":false`)
+	// A title of control characters and HTML makes valid JSON answers (the
+	// SDK's JSONBuilder; strconv.Quote, used before, wrote \a and \x1b).
+	odd := "\u0007bell \u001b[31mred\u001b[0m \u2028<b>&\"\\ \u007f"
+	in, _ := json.Marshal(map[string]string{"title": odd})
+	var created, list, conflict struct {
+		Title string
+		Error string
+	}
+	for _, c := range []struct {
+		status int
+		path   string
+		into   any
+	}{{201, "POST /api/todos", &created}, {409, "POST /api/todos", &conflict}, {200, "GET /api/todos?done=false", &[]any{nil, &list}}} {
+		method, path, _ := strings.Cut(c.path, " ")
+		r := expect(method, path, "application/json", string(in), c.status)
+		if !json.Valid([]byte(r.body)) {
+			t.Errorf("%s: %d answer is not JSON: %q", c.path, c.status, r.body)
+		} else if err := json.Unmarshal([]byte(r.body), c.into); err != nil {
+			t.Errorf("%s: %v: %q", c.path, err, r.body)
+		}
+	}
+	if created.Title != odd || list.Title != odd {
+		t.Errorf("title %q made %q (201) and %q (list)", odd, created.Title, list.Title)
+	}
+	if want := `a todo titled "` + odd + `" already exists`; conflict.Error != want {
+		t.Errorf("409: %q, want %q", conflict.Error, want)
+	}
+	expect("POST", "/api/todos", "application/json", `{"title":"nul\u0000"}`, 400, `{"error":"a title cannot contain a NUL character"}`)
 	page := expect("GET", "/todos", "", "", 200, "<!DOCTYPE html>", "ship it", "/_sandkit/pages/")
 	if ct := page.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 		t.Errorf("page Content-Type %q", ct)

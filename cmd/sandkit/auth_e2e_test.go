@@ -12,7 +12,9 @@ import (
 )
 
 // The auth example (examples/auth) driven as a browser without JavaScript
-// drives it: plain form posts, a cookie jar, redirects looked at one by one.
+// drives it: plain form posts, a cookie jar, redirects looked at one by one;
+// and a few requests as the pages' client runtime sends them (JSON, the
+// layout's data, a loader's redirect as 204 + X-Sandkit-Redirect).
 
 const testSecretKey = "e2e-test-secret-key-0123456789abcdef"
 
@@ -43,6 +45,19 @@ func (b *browser) get(path string) reply {
 		b.t.Fatal(err)
 	}
 	req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	return b.do(req)
+}
+
+// getClient asks for a URL as the pages' client runtime does on a
+// navigation: JSON, with X-Sandkit-Client (spec/pages.md, "Redirects").
+func (b *browser) getClient(path string) reply {
+	b.t.Helper()
+	req, err := http.NewRequest("GET", b.base+path, nil)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("X-Sandkit-Client", "1")
 	return b.do(req)
 }
 
@@ -130,13 +145,27 @@ func TestE2EAuthExamplePostgres(t *testing.T) {
 func authFlows(t *testing.T, s *server) {
 	b := newBrowser(t, s.url)
 
+	// The layout's loader: the nav of a visitor offers to log in.
+	expect(t, "home before login", b.get("/"), 200, "", `href="/login" data-discover="true">Log in</a>`, `href="/signup" data-discover="true">Sign up</a>`)
+
 	// A page for users only sends a visitor to log in, with next.
 	expect(t, "account before login", b.get("/account?tab=notes"), 303, "/login?next=%2Faccount%3Ftab%3Dnotes")
 	expect(t, "login page", b.get("/login?next=%2Faccount"), 200, "", `name="next" value="/account"`)
+	// The same for the client runtime's navigation: 204 with the target in
+	// X-Sandkit-Redirect, not a Location fetch would follow unseen.
+	r := b.getClient("/account")
+	expect(t, "account before login, client navigation", r, 204, "")
+	if got := r.header.Get("X-Sandkit-Redirect"); got != "/login?next=%2Faccount" {
+		t.Fatalf("client navigation to /account: X-Sandkit-Redirect %q, want /login?next=%%2Faccount", got)
+	}
+	if r.header.Get("Location") != "" || r.body != "" {
+		t.Fatalf("client navigation to /account: Location %q, body %q; want neither", r.header.Get("Location"), r.body)
+	}
+	expect(t, "the layout's data before login", b.getClient("/account?_data=layout:"), 200, "", `"user":null`)
 
 	// Sign-up: a refused form comes back with field errors, the email
 	// refilled and the password not.
-	r := b.post("/signup", url.Values{"email": {"Ada@Example.com"}, "password": {"short-1"}})
+	r = b.post("/signup", url.Values{"email": {"Ada@Example.com"}, "password": {"short-1"}})
 	expect(t, "sign-up with a short password", r, 422, "", "must be at least 8 characters", `value="ada@example.com"`)
 	if strings.Contains(r.body, "short-1") {
 		t.Fatalf("the refused sign-up sent the password back:\n%s", r.body)
@@ -146,12 +175,22 @@ func authFlows(t *testing.T, s *server) {
 	if first == "" {
 		t.Fatal("no session cookie after sign-up")
 	}
-	expect(t, "account after sign-up", b.get("/account"), 200, "", "ada@example.com", "Welcome, ada@example.com! Your account is ready.")
+	// The flash is shown by the layout, once; its nav shows the user.
+	const nav = `<span class="who">ada@example.com</span>`
+	expect(t, "account after sign-up", b.get("/account"), 200, "", nav, "<strong>ada@example.com</strong>", "Welcome, ada@example.com! Your account is ready.")
 	r = b.get("/account")
-	expect(t, "account again", r, 200, "", "ada@example.com")
+	expect(t, "account again", r, 200, "", nav)
 	if strings.Contains(r.body, "Welcome") {
 		t.Fatal("the flash message was shown twice")
 	}
+	expect(t, "home after sign-up", b.get("/"), 200, "", nav, "Logged in as")
+	expect(t, "a 404 page after sign-up", b.get("/no/such/page"), 404, "", nav, "Not found")
+	r = b.getClient("/account")
+	expect(t, "the account's data, client navigation", r, 200, "", `"email":"ada@example.com"`)
+	if strings.Contains(r.body, "password") || strings.Contains(r.body, "argon2") {
+		t.Fatalf("the account's data carries the password hash: %s", r.body)
+	}
+	expect(t, "the layout's data after sign-up", b.getClient("/account?_data=layout:"), 200, "", `"email":"ada@example.com"`, `"flash":""`)
 	expect(t, "sign-up with a taken email", newBrowser(t, s.url).post("/signup", url.Values{"email": {"ada@example.com"}, "password": {"another password"}}), 422, "", "is already taken")
 
 	// A form post without JavaScript: saved, redirected back, flash shown.
@@ -171,7 +210,11 @@ func authFlows(t *testing.T, s *server) {
 
 	// Log out: the session is gone from the server, not only the browser.
 	expect(t, "logout", b.post("/logout", nil, "Sec-Fetch-Site", "same-origin"), 303, "/")
-	expect(t, "home after logout", b.get("/"), 200, "", "You have logged out.", "Sign up")
+	r = b.get("/")
+	expect(t, "home after logout", r, 200, "", "You have logged out.", `href="/signup" data-discover="true">Sign up</a>`)
+	if strings.Contains(r.body, nav) {
+		t.Fatal("the nav shows the user after logout")
+	}
 	expect(t, "account after logout", b.get("/account"), 303, "/login?next=%2Faccount")
 	replay := newBrowser(t, s.url)
 	replay.setCookie("sandkit_session", first)
@@ -236,8 +279,8 @@ func authFlows(t *testing.T, s *server) {
 }
 
 // TestE2EAuthNoSecretKey: served without a secret key, a route that uses
-// sessions answers 500 and the log names the setting to set; the key is
-// never logged.
+// sessions answers 500 (the app's error page) and the log names the
+// setting to set; the key is never logged.
 func TestE2EAuthNoSecretKey(t *testing.T) {
 	app := copyExample(t, "auth")
 	var env []string
@@ -247,10 +290,9 @@ func TestE2EAuthNoSecretKey(t *testing.T) {
 		}
 	}
 	s := startServeEnv(t, env, app)
-	r := newBrowser(t, s.url).get("/login")
-	if r.status != 500 {
-		t.Fatalf("GET /login without a secret key: %d, want 500\n%s", r.status, r.body)
-	}
+	// The layout's loader fails first: the app's error page, inside the
+	// layout (its nav without data: logged out).
+	expect(t, "GET /login without a secret key", newBrowser(t, s.url).get("/login"), 500, "", "<h1>Error <!-- -->500</h1>", "internal error", `href="/login" data-discover="true">Log in</a>`)
 	s.until(t, "a log line naming secret_key", func() bool {
 		return strings.Contains(s.logs(), "set secret_key in sandkit.toml") && strings.Contains(s.logs(), "SANDKIT_SECRET_KEY")
 	})

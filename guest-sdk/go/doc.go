@@ -56,6 +56,23 @@
 // encoding/json, which uses reflection and costs about ten times as much in
 // wasm as natively. Prefer hand-built or pre-encoded JSON on hot routes.
 //
+// # JSON by hand
+//
+// A [JSONBuilder] builds an object or array without reflection, writing
+// the commas and colons itself; [AppendJSONString] and [AppendJSONFloat]
+// append single values for code that builds its bytes with append:
+//
+//	var j sandkit.JSONBuilder
+//	j.Object().Key("error").String(msg).EndObject()
+//	return sandkit.RawJSON(409, j.Bytes())
+//
+// Both write strings exactly as encoding/json does: valid JSON whatever the
+// string holds, safe inside HTML, and each byte that is not UTF-8 replaced
+// by U+FFFD. Do not quote JSON strings with strconv.Quote or
+// strconv.AppendQuote: they write Go escapes such as \a, \x1b and \xff,
+// which are not JSON, so a title holding a control character or a bad byte
+// would make the answer unreadable to every JSON parser.
+//
 // # The request
 //
 // A [*Request] is valid only until the handler returns; do not keep it, or
@@ -89,6 +106,26 @@
 // the host's log, which adds the app, route and request id. [Env] reads the
 // app's [env] configuration; the host's own environment is never visible.
 //
-// The package builds natively too (without the host imports) so that the
-// Response and dispatch logic, and handlers' own tests, run under go test.
+// # Testing handlers
+//
+// The package builds natively too (without the host imports), so handlers
+// are tested with plain go test, no wasm involved. The package
+// sandkit.dev/sandkit/guest-sdk/go/sandkittest builds a request (method,
+// path and query, route parameters, headers, cookies, body), calls the
+// handler function and returns its [Response]; sandkittest.OpenDB gives the
+// handlers a fresh SQLite database with the app's migrations applied,
+// served by the host's own database code (its SQL policy and limits):
+//
+//	func TestPost(t *testing.T) {
+//		sandkittest.OpenDB(t)
+//		req := sandkittest.NewRequest("POST", "/api/todos", strings.NewReader(`{"title":"milk"}`))
+//		resp := sandkittest.Do(Post, req)
+//		if resp.Status() != 201 {
+//			t.Fatalf("%d %s", resp.Status(), resp.Body())
+//		}
+//	}
+//
+// [Response.Status], [Response.Header] and [Response.Body] show what the
+// host would send. examples/todo's handler_test.go files test creation,
+// listing, a 409 conflict and validation errors this way.
 package sandkit

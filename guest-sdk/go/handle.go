@@ -101,7 +101,9 @@ var notFound = hostError(404, "no handler for this route")
 // of the host's error answers (spec/routing.md, "Errors the host answers"):
 // {"error":{"status":404,"message":"..."}}.
 func hostError(status int, msg string) Response {
-	return RawJSON(status, []byte(`{"error":{"status":`+strconv.Itoa(status)+`,"message":`+strconv.Quote(msg)+`}}`))
+	b := strconv.AppendInt([]byte(`{"error":{"status":`), int64(status), 10)
+	b = AppendJSONString(append(b, `,"message":`...), msg)
+	return RawJSON(status, append(b, "}}"...))
 }
 
 // lookup finds the handler for the request; when there is none, h is nil

@@ -3,6 +3,7 @@
 package sandkit
 
 import (
+	"encoding/json"
 	"io"
 	"strings"
 	"testing"
@@ -285,4 +286,22 @@ func TestAllocsPerRequest(t *testing.T) {
 		t.Errorf("%.0f allocations per request, want <= 13", allocs)
 	}
 	t.Logf("%.0f allocations per request", allocs)
+}
+
+// TestHostErrorIsJSON: the SDK's own error answers are valid JSON in the
+// host's shape whatever the message holds.
+func TestHostErrorIsJSON(t *testing.T) {
+	r := hostError(404, "no \"route\" \a\x1b\xff <here>")
+	var got struct {
+		Error struct {
+			Status  int
+			Message string
+		}
+	}
+	if err := json.Unmarshal([]byte(r.Body()), &got); err != nil {
+		t.Fatalf("%q: %v", r.Body(), err)
+	}
+	if got.Error.Status != 404 || got.Error.Message != "no \"route\" \a\x1b\ufffd <here>" || r.Header("Content-Type") != "application/json" {
+		t.Errorf("%+v, %s", got, r.Header("Content-Type"))
+	}
 }

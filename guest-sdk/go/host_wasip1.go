@@ -60,3 +60,8 @@ func hostLog(level int32, msg string) {
 func hostEnvGet(key string) int32 {
 	return importEnvGet(unsafe.Pointer(unsafe.StringData(key)), int32(len(key)))
 }
+
+// testBody exists only in native builds, for sandkittest's requests.
+type testBody struct{}
+
+func (*testBody) read([]byte) int32 { return 0 }

@@ -133,7 +133,8 @@ func (r *Request) ReadBody() ([]byte, error) {
 
 // bodyReader reads the body through the body_read import.
 type bodyReader struct {
-	err error // sticky: io.EOF or a failure
+	err  error     // sticky: io.EOF or a failure
+	test *testBody // a request made by sandkittest (native builds only)
 }
 
 func (b *bodyReader) Read(p []byte) (int, error) {
@@ -146,7 +147,13 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	if len(p) > 1<<30 {
 		p = p[:1<<30]
 	}
-	switch n := hostBodyRead(p); {
+	var n int32
+	if b.test != nil {
+		n = b.test.read(p)
+	} else {
+		n = hostBodyRead(p)
+	}
+	switch {
 	case n > 0:
 		return int(n), nil
 	case n == 0:

@@ -57,9 +57,11 @@ func RawJSON(status int, b []byte) Response {
 
 // JSON encodes v with encoding/json and returns it as an application/json
 // response. encoding/json works by reflection, which in wasm costs about ten
-// times what it does natively; on hot paths, build the bytes yourself (with
-// strconv.AppendQuote and friends) and use [RawJSON]. If v cannot be encoded,
-// the error is logged and the response is a 500.
+// times what it does natively; on hot paths, build the bytes with a
+// [JSONBuilder] (or [AppendJSONString] and strconv.AppendInt) and use
+// [RawJSON]. Never quote strings for JSON with strconv.Quote: its Go escapes
+// (\a, \x1b, \xff) are not JSON. If v cannot be encoded, the error is
+// logged and the response is a 500.
 func JSON(status int, v any) Response {
 	b, err := json.Marshal(v)
 	if err != nil {

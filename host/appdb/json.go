@@ -6,16 +6,15 @@ package appdb
 import (
 	"database/sql/driver"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/internal/jsonstr"
 )
 
 // appendRowsJSON appends the [abi.ResultJSON] byte and every row of rows as
@@ -29,12 +28,11 @@ func appendRowsJSON(dst []byte, rows driver.Rows) (_ []byte, derr *abi.DBError, 
 	boolean := make([]bool, len(names))
 	typed, _ := rows.(driver.RowsColumnTypeDatabaseTypeName)
 	for i, n := range names {
-		k, _ := json.Marshal(n)
 		sep := byte(',')
 		if i == 0 {
 			sep = '{'
 		}
-		keys[i] = append(append([]byte{sep}, k...), ':')
+		keys[i] = append(jsonstr.Append([]byte{sep}, n), ':')
 		if typed != nil {
 			t := strings.ToUpper(typed.ColumnTypeDatabaseTypeName(i))
 			boolean[i] = t == "BOOLEAN" || t == "BOOL"
@@ -99,36 +97,7 @@ func appendJSONValue(dst []byte, v driver.Value, boolean bool) []byte {
 	return appendJSONString(dst, fmt.Sprint(v))
 }
 
-// appendJSONString appends s as a JSON string; invalid UTF-8 becomes
-// U+FFFD, and <, > and & are escaped so the JSON is safe inside HTML.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c < 0x20 || c == '<' || c == '>' || c == '&':
-				dst = append(dst, `\u00`...)
-				dst = append(dst, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xf])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, `\u202`...)
-			dst = append(dst, "0123456789abcdef"[r&0xf])
-		default:
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(dst, '"')
-}
+// appendJSONString appends s as a JSON string: invalid UTF-8 becomes
+// U+FFFD, and <, >, &, U+2028 and U+2029 are escaped so the JSON is safe
+// inside HTML (jsonstr, the encoder the Go guest SDK shares).
+func appendJSONString(dst []byte, s string) []byte { return jsonstr.Append(dst, s) }

@@ -7,53 +7,11 @@ import (
 	"encoding/json"
 	"io"
 	"math"
-	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"sandkit.dev/sandkit/abi"
 )
-
-// FuzzAppendJSONString: any string becomes one valid JSON string that
-// decodes to the input with each invalid byte replaced by U+FFFD, and
-// that is safe inside HTML and JavaScript (no raw <, >, &, U+2028, U+2029).
-//
-//	go test -run '^$' -fuzz '^FuzzAppendJSONString$' ./host/appdb
-func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "plain", `</script><b>&"\`, "\x00\x1f\x7f", "\xff\xfe", "\u2028\u2029", "é😀", "\xed\xa0\x80"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		b := appendJSONString(nil, s)
-		var got string
-		if err := json.Unmarshal(b, &got); err != nil {
-			t.Fatalf("%q: not a JSON string: %v", b, err)
-		}
-		if want := perByteValidUTF8(s); got != want {
-			t.Fatalf("decodes to %q, want %q", got, want)
-		}
-		if strings.ContainsAny(string(b[1:len(b)-1]), "<>&\u2028\u2029") {
-			t.Fatalf("%q holds a character unsafe in HTML or JavaScript", b)
-		}
-	})
-}
-
-// perByteValidUTF8 replaces each byte of s that is not part of valid UTF-8
-// with U+FFFD.
-func perByteValidUTF8(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b.WriteRune(utf8.RuneError)
-		} else {
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
-}
 
 // fuzzRows is driver.Rows over fixed values, with declared column types.
 type fuzzRows struct {

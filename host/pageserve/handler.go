@@ -42,7 +42,7 @@ func (s *Set) Page(route string, params func(*http.Request) map[string]string, g
 		case strings.HasPrefix(r.URL.Query().Get("_data"), "layout:"):
 			s.layoutData(w, r, s.manifest.Routes[route], paramsOf(r, params))
 		case asJSON && guest != nil:
-			guest.ServeHTTP(w, loadRequest(r, paramsOf(r, params)))
+			guest.ServeHTTP(&noLoader{ResponseWriter: w}, loadRequest(r, paramsOf(r, params)))
 		case asJSON:
 			w.Header().Set("Content-Type", "application/json")
 			w.Write([]byte("null\n"))
@@ -52,8 +52,10 @@ func (s *Set) Page(route string, params func(*http.Request) map[string]string, g
 			s.loadLayouts(r, in, s.layoutFolders(s.assets(in)), &l)
 			if guest != nil && l.redirect == nil {
 				c := capture.Serve(guest, loadRequest(r, in.Params))
-				if data, ok := s.use(c, route, "page", &l); ok {
-					in.Data = data
+				if c.Status != http.StatusMethodNotAllowed { // a handler with actions only: no data
+					if data, ok := s.use(c, route, "page", &l); ok {
+						in.Data = data
+					}
 				}
 			}
 			if l.redirect != nil {
@@ -221,3 +223,36 @@ func (s *Set) NotFound(next http.Handler) http.Handler {
 func notFoundMessage(r *http.Request) string {
 	return "No page here: " + r.URL.Path + " (add routes/404.tsx to show your own page)."
 }
+
+// noLoader answers the JSON of a page whose handler has no GET (it answers
+// 405: a page with actions only) as null, the data of a page without a
+// loader, so that client navigation to it renders the page rather than an
+// error.
+type noLoader struct {
+	http.ResponseWriter
+	swallow bool // the handler answered 405: drop what it writes
+}
+
+func (n *noLoader) WriteHeader(status int) {
+	if status != http.StatusMethodNotAllowed {
+		n.ResponseWriter.WriteHeader(status)
+		return
+	}
+	n.swallow = true
+	h := n.ResponseWriter.Header()
+	h.Del("Allow")
+	h.Del("Content-Length")
+	h.Set("Content-Type", "application/json")
+	n.ResponseWriter.WriteHeader(http.StatusOK)
+	n.ResponseWriter.Write([]byte("null\n"))
+}
+
+func (n *noLoader) Write(b []byte) (int, error) {
+	if n.swallow {
+		return len(b), nil
+	}
+	return n.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the writer underneath.
+func (n *noLoader) Unwrap() http.ResponseWriter { return n.ResponseWriter }

@@ -82,11 +82,12 @@ type loaded struct {
 	cookies  []string          // the loaders' Set-Cookie headers, for the document
 }
 
-// sendRedirect answers with the loaders' redirect, carrying the cookies
-// every loader that ran set (the redirect's own among them).
+// sendRedirect answers with the loaders' redirect and its own cookies.
+// The cookies of the loaders that ran before it are dropped with their
+// data: the page they loaded for is not shown, so a flash message a layout
+// read (and cleared) must still be there for the page the redirect leads
+// to.
 func (l *loaded) sendRedirect(w http.ResponseWriter) {
-	l.redirect.Header().Del("Set-Cookie")
-	addCookies(w, l.cookies)
 	l.redirect.Send(w)
 }
 

@@ -146,14 +146,31 @@ func TestLayoutLoaders(t *testing.T) {
 		t.Errorf("the layout loader got %s %s Accept %q", r.Method, r.URL.RequestURI(), r.Header.Get("Accept"))
 	}
 
-	// A page loader's redirect carries the layout loader's cookie and its own.
+	// A page loader's redirect carries its own cookie, not the layout
+	// loader's: that loaded for a page not shown (a flash it cleared must
+	// reach the page the redirect leads to).
 	redirecting := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Set-Cookie", "next=1")
 		http.Redirect(w, r, "/elsewhere", http.StatusSeeOther)
 	})
 	w = serve(set.Page("p/id.param", nil, redirecting), "GET", "/p/1")
-	if c := w.Header().Values("Set-Cookie"); w.Code != 303 || len(c) != 2 || c[0] != "seen=1" || c[1] != "next=1" {
+	if c := w.Header().Values("Set-Cookie"); w.Code != 303 || len(c) != 1 || c[0] != "next=1" {
 		t.Errorf("a redirecting page loader: %d, cookies %q", w.Code, c)
+	}
+
+	// A page whose handler has no GET (it answers 405: actions only) has
+	// null data, as the document and as client navigation's JSON.
+	actionsOnly := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "POST")
+		jsonHandler(405, `{"error":{"status":405,"message":"no GET"}}`).ServeHTTP(w, r)
+	})
+	w = serve(set.Page("p/id.param", nil, actionsOnly), "GET", "/p/2")
+	if st := state(t, w.Body.String()); w.Code != 200 || st["data"] != nil || st["error"] != nil {
+		t.Errorf("a page with actions only: %d, data %v, error %v", w.Code, st["data"], st["error"])
+	}
+	w = serve(set.Page("p/id.param", nil, actionsOnly), "GET", "/p/2", "Accept", "application/json")
+	if w.Code != 200 || strings.TrimSpace(w.Body.String()) != "null" || w.Header().Get("Allow") != "" || w.Header().Get("Content-Type") != "application/json" {
+		t.Errorf("a page with actions only, as JSON: %d %v %q", w.Code, w.Header(), w.Body)
 	}
 
 	// The render cache keys on the layouts' data too.

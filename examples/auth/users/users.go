@@ -1,6 +1,5 @@
 // Package users is the app's user table: creating a user with a hashed
-// password, finding one by email or id, and the page data every page
-// shares (who is logged in, the flash message).
+// password, finding one by email or id or by the session.
 package users
 
 import (
@@ -85,27 +84,16 @@ func SetNote(id int64, note string) error {
 // SessionID is the user id a session keeps for u.
 func (u User) SessionID() string { return strconv.FormatInt(u.ID, 10) }
 
-// Page is the data every page has: the user logged in (nil for none)
-// and the flash message the last answer left ("" for none).
-type Page struct {
-	User  *User  `json:"user"`
-	Flash string `json:"flash"`
-}
-
-// PageOf reads the page data of the session s.
-func PageOf(s *auth.Session) (Page, error) {
-	p := Page{Flash: s.Flash()}
+// Current returns the user logged in on the session s, or nil.
+func Current(s *auth.Session) (*User, error) {
 	u, ok, err := auth.CurrentUser(s, func(id string) (User, error) {
 		u, _, err := ByID(id)
 		return u, err
 	})
-	if err != nil {
-		return p, err
+	if err != nil || !ok || u.ID == 0 { // u.ID == 0: the account is gone
+		return nil, err
 	}
-	if ok && u.ID != 0 {
-		p.User = &u
-	}
-	return p, nil
+	return &u, nil
 }
 
 // Fail logs err and answers 500.

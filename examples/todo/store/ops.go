@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
+	"strings"
 
 	sandkit "sandkit.dev/sandkit/guest-sdk/go"
 	"sandkit.dev/sandkit/guest-sdk/go/db"
@@ -30,19 +31,32 @@ func List(done string) sandkit.Response {
 }
 
 // Create inserts a todo titled title with bun. On failure ok is false and
-// resp says why: 409 for a duplicate title, 400 for one the schema refuses.
+// resp says why: 409 for a duplicate title, 400 for one the schema refuses
+// or one holding a NUL character (bun refuses to write those).
 func Create(title string) (t *Todo, resp sandkit.Response, ok bool) {
+	if msg := TitleProblem(title); msg != "" {
+		return nil, Fail(400, msg), false
+	}
 	t = &Todo{Title: title}
 	if _, err := DB.NewInsert().Model(t).Returning("*").Exec(context.Background()); err != nil {
 		switch {
 		case db.IsUnique(err):
-			return nil, Fail(409, "a todo titled "+strconv.Quote(title)+" already exists"), false
+			return nil, Fail(409, "a todo titled \""+title+"\" already exists"), false
 		case db.IsConstraint(err):
 			return nil, Fail(400, "invalid todo: "+err.Error()), false
 		}
 		return nil, Fail(500, err.Error()), false
 	}
 	return t, sandkit.Response{}, true
+}
+
+// TitleProblem says why title cannot be stored, or returns "": bun refuses
+// strings holding a NUL character.
+func TitleProblem(title string) string {
+	if strings.ContainsRune(title, 0) {
+		return "a title cannot contain a NUL character"
+	}
+	return ""
 }
 
 // Load reads the todo whose id is the route parameter "id". On failure ok
@@ -76,9 +90,12 @@ func Get(r *sandkit.Request) sandkit.Response {
 // Update writes columns of t (bun's column names) and answers t as JSON;
 // a title another todo has is a 409.
 func Update(t *Todo, columns ...string) sandkit.Response {
+	if msg := TitleProblem(t.Title); msg != "" {
+		return Fail(400, msg)
+	}
 	if _, err := DB.NewUpdate().Model(t).Column(columns...).WherePK().Exec(context.Background()); err != nil {
 		if db.IsUnique(err) {
-			return Fail(409, "a todo titled "+strconv.Quote(t.Title)+" already exists")
+			return Fail(409, "a todo titled \""+t.Title+"\" already exists")
 		}
 		return Fail(500, err.Error())
 	}

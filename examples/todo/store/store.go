@@ -1,10 +1,9 @@
 // Package store is the todo app's data layer: the Todo model, the bun
 // database over sandkit's database/sql driver, and JSON helpers that do not
-// use reflection on the hot path.
+// use reflection on the hot path (sandkit.JSONBuilder).
 package store
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -27,26 +26,27 @@ type Todo struct {
 // DB is the app's database through bun. One value serves every request.
 var DB = bun.NewDB(db.Open(), sqlitedialect.New())
 
-// AppendJSON appends t as a JSON object, without reflection.
-func AppendJSON(b []byte, t *Todo) []byte {
-	b = append(b, `{"id":`...)
-	b = strconv.AppendInt(b, t.ID, 10)
-	b = append(b, `,"title":`...)
-	b = strconv.AppendQuote(b, t.Title)
-	b = append(b, `,"done":`...)
-	b = strconv.AppendBool(b, t.Done)
-	b = append(b, `,"created_at":"`...)
-	b = t.CreatedAt.UTC().AppendFormat(b, time.RFC3339)
-	return append(b, `"}`...)
+// WriteJSON writes t to j as a JSON object, without reflection.
+func WriteJSON(j *sandkit.JSONBuilder, t *Todo) {
+	j.Object()
+	j.Key("id").Int(t.ID)
+	j.Key("title").String(t.Title)
+	j.Key("done").Bool(t.Done)
+	j.Key("created_at").Time(t.CreatedAt)
+	j.EndObject()
 }
 
 // JSON answers t as JSON with status.
 func JSON(status int, t *Todo) sandkit.Response {
-	return sandkit.RawJSON(status, AppendJSON(make([]byte, 0, 128), t))
+	var j sandkit.JSONBuilder
+	j.Grow(128)
+	WriteJSON(&j, t)
+	return sandkit.RawJSON(status, j.Bytes())
 }
 
-// Fail answers a JSON error.
+// Fail answers a JSON error: {"error": msg}.
 func Fail(status int, msg string) sandkit.Response {
-	b := append([]byte(`{"error":`), strconv.Quote(msg)...)
-	return sandkit.RawJSON(status, append(b, '}'))
+	var j sandkit.JSONBuilder
+	j.Object().Key("error").String(msg).EndObject()
+	return sandkit.RawJSON(status, j.Bytes())
 }

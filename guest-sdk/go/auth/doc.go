@@ -33,6 +33,11 @@
 //	s.SetFlash("Welcome back!")
 //	return sandkit.Redirect(303, auth.SafeNext(next))
 //
+// Who is logged in and the flash message are best read by the loader of
+// the root layout (func Layout beside routes/layout.tsx): it runs for every
+// page, so the nav knows the user everywhere and the flash shows on
+// whatever page a redirect lands (spec/pages.md, "Layout data").
+//
 // examples/auth in the sandkit repository is a whole app built this way.
 //
 // The session cookie (sandkit_session) holds a random id and its

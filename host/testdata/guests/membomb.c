@@ -2,6 +2,9 @@
  *   path ending in /malloc -> mallocs 1 MiB chunks, memset each, until malloc
  *                             returns NULL; 200, body: the chunk count (decimal,
  *                             63 under the default limit: malloc has overhead)
+ *   path ending in /trap   -> grows memory one page at a time until
+ *                             memory.grow fails, then traps (unreachable):
+ *                             the host must say it ran out of memory
  *   any other path         -> memory.grow by 16 pages (then by 1) and touches
  *                             every 4 KiB until grow fails; 200, body:
  *                             memory.size in pages (decimal), header X-Grown:
@@ -24,6 +27,11 @@ int sk_serve(const sk_request *req) {
 			chunks = p;
 		}
 		return sk_write_u64(n) < 0;
+	}
+	if (sk_str_has_suffix(req->path, "/trap")) {
+		while (__builtin_wasm_memory_grow(0, 1) != (size_t)-1)
+			;
+		__builtin_trap();
 	}
 	size_t grown = 0;
 	for (size_t step = 16; step > 0;) {

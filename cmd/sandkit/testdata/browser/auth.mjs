@@ -1,8 +1,11 @@
 // examples/auth in Chromium without JavaScript: the headers a real
 // browser sends (Sec-Fetch-Site, Origin) pass the session's cross-site
 // check on the app's own forms and fail it on another page's form; flash
-// messages show once; log-in sends back to next. Then, with JavaScript,
-// the pages hydrate without errors and sign-up and log-out work in place.
+// messages show once; log-in sends back to next. Then the same with
+// JavaScript, in place: sign-up, a link to the login-required page that
+// redirects to log in, log-in back to it, the layout's nav and flash, a
+// note saved, log-out from the nav, cross-site posts refused, the 404
+// page.
 
 export default async function (t) {
   const page = await t.newPage({ javaScript: false });
@@ -64,26 +67,132 @@ export default async function (t) {
   await t.screenshot(page, 'auth-logged-in');
   await page.context().close();
 
-  // With JavaScript the pages hydrate (the console is checked by the Go
-  // test), and the same forms work without a reload: sign-up redirects to
-  // the account page with its flash, log-out (a form posting to another
-  // route) goes home with its flash.
+  // With JavaScript: the pages hydrate (the console is checked by the Go
+  // test), and every flow runs in place, by client navigation and the
+  // client runtime's forms, without a page reload (window.__noReload
+  // would be gone) and without fetching a document.
   const js = await t.newPage();
-  for (const path of ['/', '/login', '/signup']) {
+  const documents = [];
+  js.on('request', (r) => {
+    if (r.resourceType() === 'document') documents.push(r.method() + ' ' + r.url());
+  });
+  const hydrated = () => js.waitForFunction(() => !!window.__sandkit_router, null, { timeout: 10000 });
+  const url = () => new URL(js.url()).pathname + new URL(js.url()).search;
+  const who = () => js.locator('nav .who');
+  for (const path of ['/login', '/signup', '/']) {
     resp = await js.goto(t.base + path);
     t.check(resp.status() === 200, `GET ${path} with JavaScript: ${resp.status()}`);
-    await js.waitForFunction(() => !!window.__sandkit_router, null, { timeout: 10000 });
+    await hydrated();
   }
+  t.check(await js.isVisible('nav a:has-text("Log in")') && (await who().count()) === 0, 'the nav of a visitor does not offer to log in');
   await js.evaluate(() => { window.__noReload = true; });
+  documents.length = 0;
+
+  // Sign up: the action's redirect lands on /account, where the layout
+  // shows the flash and the nav the user.
+  await js.click('nav a:has-text("Sign up")');
+  await js.waitForURL('**/signup');
   await js.fill('input[name=email]', 'script@example.com');
   await js.fill('input[name=password]', 'a long enough password');
-  await js.click('button[type=submit]');
-  await js.waitForURL('**/account', { timeout: 10000 });
-  await js.waitForSelector('text=Welcome, script@example.com! Your account is ready.', { timeout: 10000 });
-  await js.click('button:has-text("Log out")');
-  await js.waitForURL((u) => new URL(u).pathname === '/', { timeout: 10000 });
-  await js.waitForSelector('text=You have logged out.', { timeout: 10000 });
-  t.check(await js.evaluate(() => window.__noReload === true), 'the forms reloaded the page');
+  await js.click('button:has-text("Create the account")');
+  await js.waitForURL('**/account');
+  await js.waitForSelector('.flash:has-text("Welcome, script@example.com! Your account is ready.")');
+  t.check((await who().textContent()) === 'script@example.com', `the nav after sign-up: ${await js.textContent('nav')}`);
+
+  // Log out with the nav's <Form action="/logout">: home, with the flash,
+  // and the nav logged out.
+  await js.click('nav button:has-text("Log out")');
+  await js.waitForURL((u) => new URL(u).pathname === '/');
+  await js.waitForSelector('.flash:has-text("You have logged out.")');
+  await js.waitForSelector('nav a:has-text("Log in")');
+  t.check((await who().count()) === 0, 'the nav shows a user after logout');
+
+  // A link to the login-required page: its loader redirects, the router
+  // follows to /login?next=%2Faccount and renders the login page.
+  await js.click('nav a:has-text("Account")');
+  await js.waitForURL('**/login?next=%2Faccount');
+  await js.waitForSelector('h1:has-text("Log in")');
+  t.check(url() === '/login?next=%2Faccount', `the link to /account ended on ${url()}`);
+  t.check((await js.inputValue('input[name=next]')) === '/account', `next in the login form: ${await js.inputValue('input[name=next]')}`);
+  t.check(!(await js.isVisible('.flash')), 'the logout flash is shown twice');
+  await t.screenshot(js, 'auth-js-login-required');
+
+  // A wrong password (422, in place), then the right one: to next, with
+  // the flash, the nav showing the user.
+  await js.fill('input[name=email]', 'script@example.com');
+  await js.fill('input[name=password]', 'a wrong password');
+  await js.click('button:has-text("Log in")');
+  await js.waitForSelector('.error:has-text("Wrong email or password.")');
+  await js.fill('input[name=password]', 'a long enough password');
+  await js.click('button:has-text("Log in")');
+  await js.waitForURL('**/account');
+  await js.waitForSelector('.flash:has-text("Welcome back, script@example.com.")');
+  t.check((await who().textContent()) === 'script@example.com', `the nav after login: ${await js.textContent('nav')}`);
+  t.check((await js.textContent('main strong')) === 'script@example.com', 'the account page does not show the email');
+  await t.screenshot(js, 'auth-js-logged-in');
+
+  // The flash shows once: gone on the next page; the nav keeps the user.
+  await js.click('nav a:has-text("Home")');
+  await js.waitForSelector('h1:has-text("sandkit auth example")');
+  await js.waitForSelector('main p:has-text("Logged in as script@example.com")');
+  t.check(!(await js.isVisible('.flash')), 'the login flash is shown twice');
+  t.check((await who().textContent()) === 'script@example.com', 'the nav lost the user on the home page');
+
+  // Save a note with the form: the post, then the page and the layout
+  // load again (the note, the flash).
+  await js.click('main a:has-text("your account")');
+  await js.waitForSelector('h1:has-text("Your account")');
+  await js.fill('input[name=note]', 'saved by the client');
+  await js.click('button:has-text("Save")');
+  await js.waitForSelector('.note:has-text("saved by the client")');
+  await js.waitForSelector('.flash:has-text("Note saved.")');
+
+  // Links between the pages: the nav keeps the user, the flash is gone.
+  for (const [link, heading] of [['Home', 'sandkit auth example'], ['Account', 'Your account'], ['Home', 'sandkit auth example']]) {
+    await js.click(`nav a:has-text("${link}")`);
+    await js.waitForSelector(`h1:has-text("${heading}")`);
+    t.check((await who().textContent()) === 'script@example.com', `the nav on ${url()}: ${await js.textContent('nav')}`);
+    t.check(!(await js.isVisible('.flash')), `a flash on ${url()} after the note's was shown`);
+  }
+  t.check(await js.evaluate(() => window.__noReload === true), 'the JavaScript session reloaded the page');
+  t.check(documents.length === 0, `the JavaScript session fetched documents: ${documents}`);
+
+  // Another site's page (http://attacker.test, served by Playwright, no
+  // network) posts to /account: a form the visitor clicks, and one its
+  // script submits as it loads. Both are refused (403, the session's
+  // cookie not sent: SameSite=Lax) and the note is unchanged.
+  const attacker = await js.context().newPage();
+  const form = `<form method="post" action="${t.base}/account"><input name="note" value="pwned"><button>go</button></form>`;
+  await attacker.route('http://attacker.test/*', (r) => r.fulfill({ contentType: 'text/html',
+    body: new URL(r.request().url()).pathname === '/auto' ? form + '<script>document.forms[0].submit()</script>' : form }));
+  await attacker.goto('http://attacker.test/click');
+  const [clicked] = await Promise.all([attacker.waitForNavigation(), attacker.click('button')]);
+  t.check(clicked && clicked.status() === 403, `a cross-site form post: status ${clicked && clicked.status()}, want 403`);
+  const auto = attacker.waitForResponse((r) => r.url() === t.base + '/account' && r.request().method() === 'POST');
+  await attacker.goto('http://attacker.test/auto');
+  t.check((await auto).status() === 403, `a cross-site post by the attacker's script: status ${(await auto).status()}, want 403`);
+  await attacker.close();
+  await js.click('nav a:has-text("Account")');
+  await js.waitForSelector('h1:has-text("Your account")');
+  t.check((await js.textContent('.note')) === 'saved by the client', `the note after the cross-site posts: ${await js.textContent('.note')}`);
+
+  // A URL no page has: the 404 page, inside the layout, whose nav knows
+  // the user; from there, log out in place.
+  resp = await js.goto(t.base + '/no/such/page');
+  t.check(resp.status() === 404, `GET /no/such/page: ${resp.status()}`);
+  await hydrated();
+  t.check((await js.textContent('h1')) === 'Not found', `the 404 page: ${await js.textContent('h1')}`);
+  t.check((await who().textContent()) === 'script@example.com', `the nav on the 404 page: ${await js.textContent('nav')}`);
+  await t.screenshot(js, 'auth-js-404');
+  await js.evaluate(() => { window.__noReload = true; });
+  documents.length = 0;
+  await js.click('nav button:has-text("Log out")');
+  await js.waitForURL((u) => new URL(u).pathname === '/');
+  await js.waitForSelector('.flash:has-text("You have logged out.")');
+  await js.waitForSelector('nav a:has-text("Log in")');
+  t.check((await who().count()) === 0, 'the nav shows a user after logout');
+  t.check(await js.evaluate(() => window.__noReload === true), 'logging out from the 404 page reloaded it');
+  t.check(documents.length === 0, `logging out from the 404 page fetched documents: ${documents}`);
   await t.screenshot(js, 'auth-js-logged-out');
   await js.context().close();
 }

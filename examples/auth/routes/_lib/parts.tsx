@@ -1,4 +1,4 @@
-// Pieces every page uses: the flash message and the log-out form.
+// Pieces the layout and the pages share.
 import { Form } from "sandkit/client";
 
 // Flash shows the message the last answer left (after a redirect), once.
@@ -15,7 +15,7 @@ export function Flash({ message }: { message: string }) {
 // the client runtime posts it and follows the redirect without a reload.
 export function LogoutForm() {
   return (
-    <Form method="post" action="/logout">
+    <Form method="post" action="/logout" className="logout">
       <button type="submit">Log out</button>
     </Form>
   );
@@ -25,10 +25,3 @@ export function LogoutForm() {
 export function FieldError({ message }: { message?: string }) {
   return message ? <span className="field-error">{message}</span> : null;
 }
-
-// The shape of a refused form's answer (spec/routing.md §7): the page gets
-// it as action data.
-export type FormError = {
-  error: { status: number; message: string; fields?: Record<string, string> };
-  values?: Record<string, string>;
-};

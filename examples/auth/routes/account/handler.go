@@ -11,22 +11,23 @@ import (
 	"sandkit.dev/sandkit/guest-sdk/go/form"
 )
 
-// Data is the account page's props (its user is never nil).
-type Data = users.Page
+// Data is the account page's props: the user logged in.
+type Data = users.User
 
 // Get answers the page's data; a visitor who has not logged in is sent to
-// /login?next=/account.
+// /login?next=/account (with JavaScript too: the client runtime follows
+// the redirect and the URL changes).
 func Get(r *sandkit.Request) sandkit.Response {
 	return auth.LoginRequired(func(r *sandkit.Request, s *auth.Session) sandkit.Response {
-		p, err := users.PageOf(s)
+		u, err := users.Current(s)
 		if err != nil {
 			return users.Fail(err)
 		}
-		if p.User == nil { // the account was deleted: the session is stale
+		if u == nil { // the account was deleted: the session is stale
 			s.Logout()
 			return auth.RedirectToLogin(r, auth.LoginPath)
 		}
-		return sandkit.JSON(200, p)
+		return sandkit.JSON(200, u)
 	})(r)
 }
 
@@ -35,7 +36,8 @@ type NoteForm struct {
 	Note string `form:"note"`
 }
 
-// Post saves the note.
+// Post saves the note. The flash it sets is shown by the layout, whose
+// loader runs again after the post.
 func Post(r *sandkit.Request) sandkit.Response {
 	return auth.LoginRequired(func(r *sandkit.Request, s *auth.Session) sandkit.Response {
 		var f NoteForm
@@ -45,8 +47,8 @@ func Post(r *sandkit.Request) sandkit.Response {
 		if utf8.RuneCountInString(f.Note) > 500 {
 			return sandkit.FormError("Please correct the form.", sandkit.FieldErrors{"note": "must be at most 500 characters"}, form.Values(&f))
 		}
-		u, ok, err := users.ByID(s.UserID())
-		if err != nil || !ok {
+		u, err := users.Current(s)
+		if err != nil || u == nil {
 			return users.Fail(err)
 		}
 		if err := users.SetNote(u.ID, f.Note); err != nil {

@@ -1,15 +1,14 @@
 // GET /account: only for users who logged in (the handler redirects
 // anyone else to /login?next=/account).
-import { Form, Link, useActionData, useData } from "sandkit/client";
+import { Form, Link, useData, useFormError } from "sandkit/client";
 import type { Data } from "./+types";
-import { FieldError, Flash, LogoutForm, type FormError } from "../_lib/parts";
+import { FieldError } from "../_lib/parts";
 
 export default function Account() {
-  // data is null when the page is rendered again for a refused post whose
-  // loader could not run (a cross-site post carries no session cookie).
-  const data = useData<Data | null>();
-  const refused = useActionData<FormError>();
-  const user = data?.user;
+  // null when the page is rendered again for a refused post whose loader
+  // could not run (a cross-site post carries no session cookie).
+  const user = useData<Data | null>();
+  const refused = useFormError<"note">();
   if (!user) {
     return (
       <>
@@ -21,14 +20,13 @@ export default function Account() {
       </>
     );
   }
-  const flash = data.flash;
   return (
     <>
       <title>Account · auth</title>
-      <Flash message={flash} />
       <h1>Your account</h1>
+      {refused ? <p className="error" role="alert">{refused.error.message}</p> : null}
       <p>
-        Email: <strong className="who">{user.email}</strong>
+        Email: <strong>{user.email}</strong>
       </p>
       <p>
         Note: <span className="note">{user.note || "(none)"}</span>
@@ -41,7 +39,6 @@ export default function Account() {
         </label>
         <button type="submit">Save</button>
       </Form>
-      <LogoutForm />
     </>
   );
 }

@@ -9,22 +9,15 @@ import (
 	"sandkit.dev/sandkit/guest-sdk/go/form"
 )
 
-// Data is the log-in page's props: the shared page data and where to go
-// once logged in.
+// Data is the log-in page's props: where to go once logged in.
 type Data struct {
-	users.Page
 	Next string `json:"next"`
 }
 
-// Get answers the page's data.
+// Get answers the page's data: ?next= if it is a path on this site, else
+// "/".
 func Get(r *sandkit.Request) sandkit.Response {
-	return auth.WithSession(func(r *sandkit.Request, s *auth.Session) sandkit.Response {
-		p, err := users.PageOf(s)
-		if err != nil {
-			return users.Fail(err)
-		}
-		return sandkit.JSON(200, Data{Page: p, Next: auth.SafeNext(r.QueryValue("next"))})
-	})(r)
+	return sandkit.JSON(200, Data{Next: auth.SafeNext(r.QueryValue("next"))})
 }
 
 // Form is what the log-in form posts.

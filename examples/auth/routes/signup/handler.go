@@ -4,6 +4,7 @@ package signup
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -13,18 +14,18 @@ import (
 	"sandkit.dev/sandkit/guest-sdk/go/form"
 )
 
-// Data is the sign-up page's props.
-type Data = users.Page
+// MinPassword is the shortest password accepted, in characters.
+const MinPassword = 8
+
+// Data is the sign-up page's props: the rules the form states (and the
+// browser checks before posting; Validate checks them again).
+type Data struct {
+	MinPassword int `json:"minPassword"`
+}
 
 // Get answers the page's data.
 func Get(r *sandkit.Request) sandkit.Response {
-	return auth.WithSession(func(r *sandkit.Request, s *auth.Session) sandkit.Response {
-		p, err := users.PageOf(s)
-		if err != nil {
-			return users.Fail(err)
-		}
-		return sandkit.JSON(200, p)
-	})(r)
+	return sandkit.JSON(200, Data{MinPassword: MinPassword})
 }
 
 // Form is what the sign-up form posts.
@@ -44,8 +45,8 @@ func (f *Form) Validate() sandkit.FieldErrors {
 		errs["email"] = "is not an email address"
 	}
 	switch n := utf8.RuneCountInString(f.Password); {
-	case n < 8:
-		errs["password"] = "must be at least 8 characters"
+	case n < MinPassword:
+		errs["password"] = fmt.Sprintf("must be at least %d characters", MinPassword)
 	case len(f.Password) > auth.MaxPasswordBytes:
 		errs["password"] = "must be at most 1024 bytes"
 	}

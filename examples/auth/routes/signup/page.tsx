@@ -1,17 +1,16 @@
 // GET /signup: the sign-up form. A refused form comes back as action data
 // (spec/routing.md §7): the fields' messages and the values to refill.
-import { Form, Link, useActionData, useData } from "sandkit/client";
+import { Form, Link, useData, useFormError } from "sandkit/client";
 import type { Data } from "./+types";
-import { FieldError, Flash, type FormError } from "../_lib/parts";
+import { FieldError } from "../_lib/parts";
 
 export default function SignUp() {
-  const { flash } = useData<Data | null>() ?? { flash: "" };
-  const refused = useActionData<FormError>();
+  const { minPassword } = useData<Data>();
+  const refused = useFormError<"email" | "password">();
   const fields = refused?.error.fields ?? {};
   return (
     <>
       <title>Sign up · auth</title>
-      <Flash message={flash} />
       <h1>Sign up</h1>
       {refused ? <p className="error" role="alert">{refused.error.message}</p> : null}
       <Form method="post" className="stack">
@@ -21,8 +20,8 @@ export default function SignUp() {
           <FieldError message={fields.email} />
         </label>
         <label>
-          Password (8 characters or more)
-          <input name="password" type="password" autoComplete="new-password" minLength={8} required />
+          Password ({minPassword} characters or more)
+          <input name="password" type="password" autoComplete="new-password" minLength={minPassword} required />
           <FieldError message={fields.password} />
         </label>
         <button type="submit">Create the account</button>

@@ -1,11 +1,7 @@
 // The route api/info: JSON two ways, hand-built (fast) and with encoding/json.
 package info
 
-import (
-	"strconv"
-
-	sandkit "sandkit.dev/sandkit/guest-sdk/go"
-)
+import sandkit "sandkit.dev/sandkit/guest-sdk/go"
 
 // Get serves GET /api/info as hand-built JSON: no reflection, the fast path.
 // With ?via=reflect it answers the same document through sandkit.JSON.
@@ -15,11 +11,11 @@ func Get(r *sandkit.Request) sandkit.Response {
 	}
 	b := make([]byte, 0, 128)
 	b = append(b, `{"app":"hello","route":`...)
-	b = strconv.AppendQuote(b, r.Route())
+	b = sandkit.AppendJSONString(b, r.Route())
 	b = append(b, `,"method":`...)
-	b = strconv.AppendQuote(b, r.Method())
+	b = sandkit.AppendJSONString(b, r.Method())
 	b = append(b, `,"request_id":`...)
-	b = strconv.AppendQuote(b, r.RequestID())
+	b = sandkit.AppendJSONString(b, r.RequestID())
 	b = append(b, '}')
 	return sandkit.RawJSON(200, b)
 }

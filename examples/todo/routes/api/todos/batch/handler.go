@@ -5,7 +5,6 @@ package batch
 import (
 	"context"
 	"encoding/json"
-	"strconv"
 
 	"github.com/uptrace/bun"
 
@@ -26,6 +25,11 @@ func Post(r *sandkit.Request) sandkit.Response {
 	if err := json.Unmarshal(body, &in); err != nil {
 		return store.Fail(400, `want {"titles": ["...", ...]}`)
 	}
+	for _, title := range in.Titles {
+		if msg := store.TitleProblem(title); msg != "" {
+			return store.Fail(400, msg)
+		}
+	}
 	var failed string
 	err = store.DB.RunInTx(context.Background(), nil, func(ctx context.Context, tx bun.Tx) error {
 		for _, title := range in.Titles {
@@ -38,9 +42,11 @@ func Post(r *sandkit.Request) sandkit.Response {
 	})
 	switch {
 	case db.IsUnique(err):
-		return store.Fail(409, "a todo titled "+strconv.Quote(failed)+" already exists; none of the batch was created")
+		return store.Fail(409, "a todo titled \""+failed+"\" already exists; none of the batch was created")
 	case err != nil:
 		return store.Fail(500, err.Error())
 	}
-	return sandkit.RawJSON(201, []byte(`{"created":`+strconv.Itoa(len(in.Titles))+`}`))
+	var j sandkit.JSONBuilder
+	j.Object().Key("created").Int(int64(len(in.Titles))).EndObject()
+	return sandkit.RawJSON(201, j.Bytes())
 }
