@@ -4,6 +4,7 @@ package login
 
 import (
 	"errors"
+	"strings"
 
 	"example.com/conduit/api"
 	"example.com/conduit/web"
@@ -36,6 +37,9 @@ func Post(r *sandkit.Request) sandkit.Response {
 		if err := form.Bind(r, &f); err != nil {
 			return sandkit.Error(400, err.Error())
 		}
+		// The account the rate limit counts failures for: the email as
+		// api.Authenticate compares it, so "Ada@" and "ada@" are one.
+		f.Email = strings.ToLower(f.Email)
 		throttle := auth.DefaultThrottle()
 		ok, err := throttle.Allow(r, f.Email)
 		if err != nil {
