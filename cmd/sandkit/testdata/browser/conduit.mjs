@@ -173,6 +173,17 @@ async function flow(t, js) {
   t.check(new URL(b.url()).pathname === '/login', `${tag}: /settings after signing out ended on ${b.url()}`);
   await snap(b, 'signed-out');
 
+  // Signing in again (the email in another case) goes back to /settings.
+  await ready(b);
+  await b.fill('input[name=email]', `${reader.toUpperCase()}@example.com`);
+  await b.fill('input[name=password]', 'a wrong password');
+  await submit(b, 'button:has-text("Sign in")');
+  await visible(b, '.error-messages li:has-text("email or password is invalid")', 'a wrong password');
+  await b.fill('input[name=password]', 'a good password');
+  await submit(b, 'button:has-text("Sign in")');
+  await visible(b, `.navbar a.nav-link:has-text("${reader}")`, 'the navbar after signing in');
+  t.check(new URL(b.url()).pathname === '/settings', `${tag}: after signing in with next on ${b.url()}`);
+
   // 7. The author deletes the article: gone from the home page.
   await submit(a, '.banner button:has-text("Delete Article")');
   await visible(a, '.flash:has-text("The article is deleted.")', 'the flash after deleting');
