@@ -46,7 +46,7 @@ func main() {
 		}
 		sections[s] = true
 	}
-	if _, err := exec.LookPath("wrk"); err != nil && (sections["load"] || sections["dbhttp"] || sections["conduit"]) {
+	if _, err := exec.LookPath("wrk"); err != nil && (sections["load"] || sections["dbhttp"]) {
 		fatalf("wrk is not installed: run scripts/install-deps.sh")
 	}
 	root, err := repoRoot()
