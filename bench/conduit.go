@@ -254,7 +254,8 @@ func conduitBench(ctx context.Context, r *report, root, work string, d time.Dura
 		rps, p50, p99 := med(res[i])
 		base, _, _ := med(res[i-i%3+2])
 		name, answer, _ := strings.Cut(tg.name, ", ")
-		r.printf("| %s | %s | %.1f kB | %.0f | %s | %s | %.2fx |\n", name, answer, float64(sizes[i])/1e3, rps, p50, p99, rps/base)
+		ms := func(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+		r.printf("| %s | %s | %.1f kB | %.0f | %s | %s | %.2fx |\n", name, answer, float64(sizes[i])/1e3, rps, ms(p50), ms(p99), rps/base)
 	}
 	r.printf("\n")
 	return nil
