@@ -3,7 +3,7 @@
 // a server-rendered page, the database paths, and the layout of Go
 // handlers into modules. Its report is the source of docs/benchmarks.md.
 //
-//	go run ./bench [-sections load,dropin,pages,db,dbhttp,layout] [-duration 5s] [-conns 32] [-rounds 3] [-out FILE]
+//	go run ./bench [-sections load,dropin,pages,db,dbhttp,layout,conduit] [-duration 5s] [-conns 32] [-rounds 3] [-out FILE]
 //
 // It needs wrk (scripts/install-deps.sh installs it) and, for the
 // PostgreSQL rows of dbhttp, the test database (SANDKIT_TEST_POSTGRES, or
@@ -103,6 +103,11 @@ func main() {
 			fatalf("layout: %v", err)
 		}
 	}
+	if sections["conduit"] {
+		if err := conduitBench(ctx, &r, root, work, *duration, *conns, *rounds); err != nil {
+			fatalf("conduit: %v", err)
+		}
+	}
 	fmt.Print(r.String())
 	if *out != "" {
 		if err := os.WriteFile(*out, []byte(r.String()), 0o644); err != nil {
@@ -112,7 +117,7 @@ func main() {
 }
 
 // allSections are the parts of the report, in order.
-var allSections = []string{"load", "dropin", "pages", "db", "dbhttp", "layout"}
+var allSections = []string{"load", "dropin", "pages", "db", "dbhttp", "layout", "conduit"}
 
 // report collects the Markdown output.
 type report struct{ strings.Builder }

@@ -2,6 +2,12 @@
 // articles, comments and tags the route handlers under routes/api serve,
 // their queries, and the JSON shapes and errors of the spec.
 //
+// The queries are also exported as plain functions of a Viewer (Articles,
+// ArticleBySlug, Comments, ProfileOf, NewArticle, SetFavorite, ...), which
+// the pages' loaders and actions call: the pages show the same data the API
+// answers. They return *InputError for input the app refuses, NotFound and
+// ErrForbidden.
+//
 // Every query is plain SQL with ? placeholders through sandkit's db fast
 // path, written so that the same statements run on SQLite and PostgreSQL
 // (the host rewrites placeholders for PostgreSQL; only the migrations have
@@ -38,29 +44,44 @@ func Internal(r *sandkit.Request, err error) sandkit.Response {
 	return Fail(500, "internal error")
 }
 
-// errInput is an error the client can fix: answered 422 with its message.
-type errInput string
+// InputError is an error the client can fix, answered 422 with its
+// message. Field is the input it is about (the message's first word:
+// "title can't be blank" is about "title"), so a form can show it there.
+type InputError struct {
+	Field string
+	Msg   string
+}
 
-func (e errInput) Error() string { return string(e) }
+func (e *InputError) Error() string { return e.Msg }
 
-// invalid returns an error answered with 422 and msg.
-func invalid(msg string) error { return errInput(msg) }
+// invalid returns an InputError with msg, about the field msg starts with.
+func invalid(msg string) error {
+	field, _, _ := strings.Cut(msg, " ")
+	return &InputError{Field: strings.TrimSuffix(field, ":"), Msg: msg}
+}
 
-// errForbidden is answered 403: v may not change what another user wrote.
-var errForbidden = errors.New("forbidden")
+// ErrForbidden is answered 403: v may not change what another user wrote.
+var ErrForbidden = errors.New("forbidden")
 
-// notFound is an error answered with 404 and its message.
-type notFound string
+// errForbidden is ErrForbidden, by the name the handlers here use.
+var errForbidden = ErrForbidden
 
-func (e notFound) Error() string { return string(e) }
+// NotFound is an error answered with 404 and its message: no such user,
+// article or comment.
+type NotFound string
+
+func (e NotFound) Error() string { return string(e) }
+
+// notFound returns a NotFound.
+func notFound(msg string) error { return NotFound(msg) }
 
 // answer turns err into the response the spec gives it.
 func answer(r *sandkit.Request, err error) sandkit.Response {
-	var in errInput
-	var nf notFound
+	var in *InputError
+	var nf NotFound
 	switch {
 	case errors.As(err, &in):
-		return Fail(422, string(in))
+		return Fail(422, in.Msg)
 	case errors.As(err, &nf):
 		return Fail(404, string(nf))
 	case errors.Is(err, sandkit.ErrBodyTooLarge):

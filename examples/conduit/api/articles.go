@@ -104,7 +104,12 @@ func queryArticles(v Viewer, sel, tail string, args ...any) ([]Article, error) {
 
 // loadArticle reads the article of the route's {slug} as v sees it.
 func loadArticle(r *sandkit.Request, v Viewer) (*Article, error) {
-	slug := r.Param("slug")
+	return ArticleBySlug(v, r.Param("slug"))
+}
+
+// ArticleBySlug reads the article slug as v sees it, its body included; a
+// NotFound error if there is none.
+func ArticleBySlug(v Viewer, slug string) (*Article, error) {
 	list, err := queryArticles(v, selectOne, "WHERE a.slug = ?", slug)
 	if err != nil {
 		return nil, err
@@ -144,48 +149,85 @@ func listArticles(r *sandkit.Request, v Viewer, conds []string, args []any) sand
 	if err != nil {
 		return answer(r, err)
 	}
+	list, err := articlesWhere(v, conds, args, limit, offset)
+	if err != nil {
+		return Internal(r, err)
+	}
+	return sandkit.JSON(200, list)
+}
+
+// ArticleList is a page of articles and the count of all that match: the
+// spec's MultipleArticlesResponse.
+type ArticleList struct {
+	Articles      []Article `json:"articles"`
+	ArticlesCount int64     `json:"articlesCount"`
+}
+
+// articlesWhere reads a page of the articles the conditions (joined with
+// AND) select, most recent first, and counts all of them.
+func articlesWhere(v Viewer, conds []string, args []any, limit, offset int) (ArticleList, error) {
 	where := ""
 	if len(conds) > 0 {
 		where = "WHERE " + strings.Join(conds, " AND ")
 	}
 	rows, err := db.Query("SELECT COUNT(*) FROM articles a JOIN users u ON u.id = a.author_id "+where, args...)
 	if err != nil {
-		return Internal(r, err)
+		return ArticleList{}, err
 	}
 	rows.Next()
 	count := rows.Int64(0)
 	list, err := queryArticles(v, selectMany, where+" ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?",
 		append(args, limit, offset)...)
-	if err != nil {
-		return Internal(r, err)
+	return ArticleList{list, count}, err
+}
+
+// Filter selects articles: by tag, by author's username, favorited by a
+// username (each if not ""), or only those of the users Feed's viewer
+// follows.
+type Filter struct {
+	Tag, Author, Favorited string
+	Feed                   bool
+}
+
+// Articles reads a page of the articles f selects as v sees them (without
+// their bodies), most recent first, limit of them from offset, and the
+// count of all.
+func Articles(v Viewer, f Filter, limit, offset int) (ArticleList, error) {
+	if limit < 1 || limit > maxLimit || offset < 0 {
+		return ArticleList{}, invalid("limit must be a number from 1 to " + strconv.Itoa(maxLimit))
 	}
-	return sandkit.JSON(200, struct {
-		Articles      []Article `json:"articles"`
-		ArticlesCount int64     `json:"articlesCount"`
-	}{list, count})
+	conds, args := f.where(v)
+	return articlesWhere(v, conds, args, limit, offset)
+}
+
+func (f Filter) where(v Viewer) (conds []string, args []any) {
+	if f.Tag != "" {
+		conds, args = append(conds, "a.id IN (SELECT t.article_id FROM article_tags t WHERE t.tag = ?)"), append(args, f.Tag)
+	}
+	if f.Author != "" {
+		conds, args = append(conds, "u.username = ?"), append(args, f.Author)
+	}
+	if f.Favorited != "" {
+		conds, args = append(conds, `a.id IN (SELECT f.article_id FROM favorites f
+			JOIN users fu ON fu.id = f.user_id WHERE fu.username = ?)`), append(args, f.Favorited)
+	}
+	if f.Feed {
+		conds, args = append(conds, "a.author_id IN (SELECT fo.followee_id FROM follows fo WHERE fo.follower_id = ?)"), append(args, v.ID)
+	}
+	return conds, args
 }
 
 // ListArticles answers GET /api/articles: ?tag=, ?author= and ?favorited=
 // (a username) filter; ?limit= and ?offset= page.
 func ListArticles(r *sandkit.Request, v Viewer) sandkit.Response {
-	var conds []string
-	var args []any
-	if s := r.QueryValue("tag"); s != "" {
-		conds, args = append(conds, "a.id IN (SELECT t.article_id FROM article_tags t WHERE t.tag = ?)"), append(args, s)
-	}
-	if s := r.QueryValue("author"); s != "" {
-		conds, args = append(conds, "u.username = ?"), append(args, s)
-	}
-	if s := r.QueryValue("favorited"); s != "" {
-		conds, args = append(conds, `a.id IN (SELECT f.article_id FROM favorites f
-			JOIN users fu ON fu.id = f.user_id WHERE fu.username = ?)`), append(args, s)
-	}
+	conds, args := Filter{Tag: r.QueryValue("tag"), Author: r.QueryValue("author"), Favorited: r.QueryValue("favorited")}.where(v)
 	return listArticles(r, v, conds, args)
 }
 
 // Feed answers the articles of the users v follows, most recent first.
 func Feed(r *sandkit.Request, v Viewer) sandkit.Response {
-	return listArticles(r, v, []string{"a.author_id IN (SELECT fo.followee_id FROM follows fo WHERE fo.follower_id = ?)"}, []any{v.ID})
+	conds, args := Filter{Feed: true}.where(v)
+	return listArticles(r, v, conds, args)
 }
 
 // GetArticle answers the article of {slug}.
@@ -292,13 +334,22 @@ func CreateArticle(r *sandkit.Request, v Viewer) sandkit.Response {
 // createArticle inserts the article and its tags in one transaction and
 // returns its slug.
 func createArticle(r *sandkit.Request, v Viewer) (slug string, err error) {
-	var in struct {
-		Title, Description, Body string
-		TagList                  []string
-	}
+	var in ArticleInput
 	if err := decode(r, "article", &in); err != nil {
 		return "", err
 	}
+	return NewArticle(v, in)
+}
+
+// ArticleInput is what a new article is made of.
+type ArticleInput struct {
+	Title, Description, Body string
+	TagList                  []string
+}
+
+// NewArticle creates an article by v and returns its slug. Input that
+// does not fit is an *InputError.
+func NewArticle(v Viewer, in ArticleInput) (slug string, err error) {
 	if err := checkArticle(in.Title, in.Description, in.Body); err != nil {
 		return "", err
 	}
@@ -344,13 +395,40 @@ func own(r *sandkit.Request, v Viewer) (*Article, error) {
 // UpdateArticle changes the fields of {"article":{"title","description",
 // "body"}} that are present; a new title gives the article a new slug.
 func UpdateArticle(r *sandkit.Request, v Viewer) sandkit.Response {
-	a, err := own(r, v)
+	if _, err := own(r, v); err != nil {
+		return answer(r, err)
+	}
+	var in ArticleChange
+	if err := decode(r, "article", &in); err != nil {
+		return answer(r, err)
+	}
+	id, err := EditArticle(v, r.Param("slug"), in)
 	if err != nil {
 		return answer(r, err)
 	}
-	var in struct{ Title, Description, Body *string }
-	if err := decode(r, "article", &in); err != nil {
-		return answer(r, err)
+	list, err := queryArticles(v, selectOne, "WHERE a.id = ?", id)
+	if err != nil || len(list) == 0 {
+		return Internal(r, errors.Join(err, errors.New("the article is gone")))
+	}
+	return articleJSON(200, &list[0])
+}
+
+// ArticleChange is a change to an article: the fields that are not nil.
+// A new tag list replaces the article's tags.
+type ArticleChange struct {
+	Title, Description, Body *string
+	TagList                  *[]string
+}
+
+// EditArticle changes v's article slug (ErrForbidden if another user
+// wrote it) and returns its id; a new title gives it a new slug.
+func EditArticle(v Viewer, slug string, in ArticleChange) (int64, error) {
+	a, err := ArticleBySlug(v, slug)
+	if err != nil {
+		return 0, err
+	}
+	if a.authorID != v.ID {
+		return 0, ErrForbidden
 	}
 	if in.Title != nil {
 		a.Title = *in.Title
@@ -362,63 +440,106 @@ func UpdateArticle(r *sandkit.Request, v Viewer) sandkit.Response {
 		a.Body = *in.Body
 	}
 	if err := checkArticle(a.Title, a.Description, a.Body); err != nil {
-		return answer(r, err)
+		return 0, err
 	}
-	slug := a.Slug
-	if in.Title != nil {
-		if slug, err = freeSlug(a.Title, a.id); err != nil {
-			return answer(r, err)
+	var tags []string
+	if in.TagList != nil {
+		if tags, err = cleanTags(*in.TagList); err != nil {
+			return 0, err
 		}
 	}
-	_, err = db.Exec("UPDATE articles SET slug = ?, title = ?, description = ?, body = ?, updated_at = ? WHERE id = ?",
-		slug, a.Title, a.Description, a.Body, now(), a.id)
+	err = db.InTx(func() error {
+		slug := a.Slug
+		if in.Title != nil {
+			if slug, err = freeSlug(a.Title, a.id); err != nil {
+				return err
+			}
+		}
+		if _, err := db.Exec("UPDATE articles SET slug = ?, title = ?, description = ?, body = ?, updated_at = ? WHERE id = ?",
+			slug, a.Title, a.Description, a.Body, now(), a.id); err != nil {
+			return err
+		}
+		if in.TagList == nil {
+			return nil
+		}
+		if _, err := db.Exec("DELETE FROM article_tags WHERE article_id = ?", a.id); err != nil {
+			return err
+		}
+		for _, tag := range tags {
+			if _, err := db.Exec("INSERT INTO article_tags (article_id, tag) VALUES (?, ?)", a.id, tag); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if db.IsUnique(err) {
 		err = invalid("title: another article was just given the same slug; try again")
 	}
-	if err != nil {
-		return answer(r, err)
-	}
-	list, err := queryArticles(v, selectOne, "WHERE a.id = ?", a.id)
-	if err != nil || len(list) == 0 {
-		return Internal(r, errors.Join(err, errors.New("the article is gone")))
-	}
-	return articleJSON(200, &list[0])
+	return a.id, err
 }
 
 // DeleteArticle deletes {slug}, its comments, tags and favorites.
 func DeleteArticle(r *sandkit.Request, v Viewer) sandkit.Response {
-	a, err := own(r, v)
-	if err == nil {
-		_, err = db.Exec("DELETE FROM articles WHERE id = ?", a.id)
-	}
-	if err != nil {
+	if err := RemoveArticle(v, r.Param("slug")); err != nil {
 		return answer(r, err)
 	}
 	return sandkit.Empty(204)
 }
 
-// Favorite makes {slug} one of v's favorites (or not, with fav false).
-func Favorite(r *sandkit.Request, v Viewer, fav bool) sandkit.Response {
-	a, err := loadArticle(r, v)
-	if err == nil && fav {
-		_, err = db.Exec("INSERT INTO favorites (user_id, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", v.ID, a.id)
-	} else if err == nil {
-		_, err = db.Exec("DELETE FROM favorites WHERE user_id = ? AND article_id = ?", v.ID, a.id)
+// RemoveArticle deletes v's article slug (ErrForbidden if another user
+// wrote it), its comments, tags and favorites.
+func RemoveArticle(v Viewer, slug string) error {
+	a, err := ArticleBySlug(v, slug)
+	if err == nil && a.authorID != v.ID {
+		err = ErrForbidden
 	}
 	if err == nil {
-		a, err = loadArticle(r, v)
+		_, err = db.Exec("DELETE FROM articles WHERE id = ?", a.id)
 	}
+	return err
+}
+
+// Favorite makes {slug} one of v's favorites (or not, with fav false).
+func Favorite(r *sandkit.Request, v Viewer, fav bool) sandkit.Response {
+	a, err := SetFavorite(v, r.Param("slug"), fav)
 	if err != nil {
 		return answer(r, err)
 	}
 	return articleJSON(200, a)
 }
 
+// SetFavorite makes slug one of v's favorites (or not, with fav false) and
+// returns the article as v now sees it.
+func SetFavorite(v Viewer, slug string, fav bool) (*Article, error) {
+	a, err := ArticleBySlug(v, slug)
+	if err == nil && fav {
+		_, err = db.Exec("INSERT INTO favorites (user_id, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", v.ID, a.id)
+	} else if err == nil {
+		_, err = db.Exec("DELETE FROM favorites WHERE user_id = ? AND article_id = ?", v.ID, a.id)
+	}
+	if err == nil {
+		a, err = ArticleBySlug(v, slug)
+	}
+	return a, err
+}
+
 // Tags answers every tag in use, the most used first, then in byte order.
 func Tags(r *sandkit.Request) sandkit.Response {
-	rows, err := db.Query("SELECT tag, COUNT(*) FROM article_tags GROUP BY tag")
+	tags, err := TagList()
 	if err != nil {
 		return Internal(r, err)
+	}
+	return sandkit.JSON(200, struct {
+		Tags []string `json:"tags"`
+	}{tags})
+}
+
+// TagList returns every tag in use, the most used first, then in byte
+// order.
+func TagList() ([]string, error) {
+	rows, err := db.Query("SELECT tag, COUNT(*) FROM article_tags GROUP BY tag")
+	if err != nil {
+		return nil, err
 	}
 	type use struct {
 		tag string
@@ -438,7 +559,20 @@ func Tags(r *sandkit.Request) sandkit.Response {
 	for i, u := range uses {
 		tags[i] = u.tag
 	}
-	return sandkit.JSON(200, struct {
-		Tags []string `json:"tags"`
-	}{tags})
+	return tags, rows.Err()
+}
+
+// Wrote reports whether v wrote a.
+func Wrote(v Viewer, a *Article) bool { return v.ID != 0 && a.authorID == v.ID }
+
+// SlugOf reads the slug of the article id.
+func SlugOf(id int64) (string, error) {
+	rows, err := db.Query("SELECT slug FROM articles WHERE id = ?", id)
+	if err != nil {
+		return "", err
+	}
+	if !rows.Next() {
+		return "", notFound("no such article")
+	}
+	return rows.Text(0), nil
 }

@@ -40,82 +40,111 @@ func queryComments(v Viewer, tail string, args ...any) ([]Comment, error) {
 	return list, rows.Err()
 }
 
-// articleID reads the id of the article of the route's {slug}.
-func articleID(r *sandkit.Request) (int64, error) {
-	rows, err := db.Query("SELECT id FROM articles WHERE slug = ?", r.Param("slug"))
+// articleID reads the id of the article slug.
+func articleID(slug string) (int64, error) {
+	rows, err := db.Query("SELECT id FROM articles WHERE slug = ?", slug)
 	if err != nil {
 		return 0, err
 	}
 	if !rows.Next() {
-		return 0, notFound("no article " + strconv.Quote(r.Param("slug")))
+		return 0, notFound("no article " + strconv.Quote(slug))
 	}
 	return rows.Int64(0), nil
 }
 
 // ListComments answers the comments on {slug}, the most recent first.
 func ListComments(r *sandkit.Request, v Viewer) sandkit.Response {
-	id, err := articleID(r)
+	list, err := Comments(v, r.Param("slug"))
 	if err != nil {
 		return answer(r, err)
-	}
-	list, err := queryComments(v, "WHERE c.article_id = ? ORDER BY c.created_at DESC, c.id DESC", id)
-	if err != nil {
-		return Internal(r, err)
 	}
 	return sandkit.JSON(200, struct {
 		Comments []Comment `json:"comments"`
 	}{list})
 }
 
+// Comments reads the comments on the article slug as v sees them, the
+// most recent first.
+func Comments(v Viewer, slug string) ([]Comment, error) {
+	id, err := articleID(slug)
+	if err != nil {
+		return nil, err
+	}
+	return queryComments(v, "WHERE c.article_id = ? ORDER BY c.created_at DESC, c.id DESC", id)
+}
+
 // AddComment adds {"comment":{"body"}} by v to {slug}.
 func AddComment(r *sandkit.Request, v Viewer) sandkit.Response {
 	var in struct{ Body string }
-	id, err := articleID(r)
+	_, err := articleID(r.Param("slug"))
 	if err == nil {
 		err = decode(r, "comment", &in)
 	}
+	var c Comment
 	if err == nil {
-		err = checkLen("body", in.Body, maxComment)
-	}
-	var list []Comment
-	if err == nil {
-		t := now()
-		var rows *db.Rows
-		rows, err = db.Query(`INSERT INTO comments (article_id, author_id, body, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?) RETURNING id`, id, v.ID, in.Body, t, t)
-		if err == nil && rows.Next() {
-			list, err = queryComments(v, "WHERE c.id = ?", rows.Int64(0))
-		}
-	}
-	if err == nil && len(list) != 1 {
-		err = notFound("the new comment is gone")
+		c, err = NewComment(v, r.Param("slug"), in.Body)
 	}
 	if err != nil {
 		return answer(r, err)
 	}
 	return sandkit.JSON(200, struct {
 		Comment Comment `json:"comment"`
-	}{list[0]})
+	}{c})
+}
+
+// NewComment adds a comment by v with body to the article slug.
+func NewComment(v Viewer, slug, body string) (Comment, error) {
+	id, err := articleID(slug)
+	if err != nil {
+		return Comment{}, err
+	}
+	if err := checkLen("body", body, maxComment); err != nil {
+		return Comment{}, err
+	}
+	t := now()
+	rows, err := db.Query(`INSERT INTO comments (article_id, author_id, body, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`, id, v.ID, body, t, t)
+	if err != nil {
+		return Comment{}, err
+	}
+	var list []Comment
+	if rows.Next() {
+		list, err = queryComments(v, "WHERE c.id = ?", rows.Int64(0))
+	}
+	if err == nil && len(list) != 1 {
+		err = notFound("the new comment is gone")
+	}
+	if err != nil {
+		return Comment{}, err
+	}
+	return list[0], nil
 }
 
 // DeleteComment deletes comment {id} of {slug}, if v wrote it.
 func DeleteComment(r *sandkit.Request, v Viewer) sandkit.Response {
-	article, err := articleID(r)
-	if err != nil {
+	id, _ := strconv.ParseInt(r.Param("id"), 10, 64)
+	if err := RemoveComment(v, r.Param("slug"), id); err != nil {
 		return answer(r, err)
 	}
-	id, _ := strconv.ParseInt(r.Param("id"), 10, 64)
+	return sandkit.Empty(204)
+}
+
+// RemoveComment deletes comment id of the article slug, if v wrote it
+// (else ErrForbidden).
+func RemoveComment(v Viewer, slug string, id int64) error {
+	article, err := articleID(slug)
+	if err != nil {
+		return err
+	}
 	rows, err := db.Query("SELECT author_id FROM comments WHERE id = ? AND article_id = ?", id, article)
 	switch {
 	case err != nil:
-		return Internal(r, err)
+		return err
 	case !rows.Next():
-		return Fail(404, "no comment "+strconv.Quote(r.Param("id"))+" on this article")
+		return notFound("no comment " + strconv.Quote(strconv.FormatInt(id, 10)) + " on this article")
 	case rows.Int64(0) != v.ID:
-		return answer(r, errForbidden)
+		return ErrForbidden
 	}
-	if _, err := db.Exec("DELETE FROM comments WHERE id = ?", id); err != nil {
-		return Internal(r, err)
-	}
-	return sandkit.Empty(204)
+	_, err = db.Exec("DELETE FROM comments WHERE id = ?", id)
+	return err
 }

@@ -36,29 +36,44 @@ func profileJSON(p Profile) sandkit.Response {
 
 // GetProfile answers the profile of the route's {username}.
 func GetProfile(r *sandkit.Request, v Viewer) sandkit.Response {
-	p, _, err := loadProfile(v, r.Param("username"))
+	p, err := ProfileOf(v, r.Param("username"))
 	if err != nil {
 		return answer(r, err)
 	}
 	return profileJSON(p)
 }
 
+// ProfileOf reads the user named username as v sees them; a NotFound
+// error if there is none.
+func ProfileOf(v Viewer, username string) (Profile, error) {
+	p, _, err := loadProfile(v, username)
+	return p, err
+}
+
 // Follow makes v follow (or, with follow false, unfollow) {username}.
 func Follow(r *sandkit.Request, v Viewer, follow bool) sandkit.Response {
-	p, id, err := loadProfile(v, r.Param("username"))
+	p, err := SetFollow(v, r.Param("username"), follow)
+	if err != nil {
+		return answer(r, err)
+	}
+	return profileJSON(p)
+}
+
+// SetFollow makes v follow (or, with follow false, unfollow) username and
+// returns the profile as v now sees it. Following oneself is an
+// *InputError.
+func SetFollow(v Viewer, username string, follow bool) (Profile, error) {
+	p, id, err := loadProfile(v, username)
 	switch {
 	case err != nil:
-		return answer(r, err)
+		return p, err
 	case id == v.ID:
-		return Fail(422, "you cannot follow yourself")
+		return p, invalid("you cannot follow yourself")
 	case follow:
 		_, err = db.Exec("INSERT INTO follows (follower_id, followee_id) VALUES (?, ?) ON CONFLICT DO NOTHING", v.ID, id)
 	default:
 		_, err = db.Exec("DELETE FROM follows WHERE follower_id = ? AND followee_id = ?", v.ID, id)
 	}
-	if err != nil {
-		return Internal(r, err)
-	}
 	p.Following = follow
-	return profileJSON(p)
+	return p, err
 }

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"errors"
 	"net/mail"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -25,6 +27,10 @@ func userJSON(status int, u User) sandkit.Response {
 		User User `json:"user"`
 	}{u})
 }
+
+// UserByID reads the user id, without a token; a NotFound error if there
+// is none.
+func UserByID(id int64) (User, error) { return loadUser(id) }
 
 // loadUser reads the user id.
 func loadUser(id int64) (u User, err error) {
@@ -89,24 +95,61 @@ func register(r *sandkit.Request) (User, error) {
 	if err := decode(r, "user", &in); err != nil {
 		return User{}, err
 	}
-	if err := checkUsername(in.Username); err != nil {
-		return User{}, err
-	}
-	email, err := checkEmail(in.Email)
+	id, err := CreateUser(in.Username, in.Email, in.Password)
 	if err != nil {
 		return User{}, err
 	}
-	hash, err := hashPassword(in.Password)
-	if err != nil {
-		return User{}, err
+	tok, err := newToken(id)
+	return User{Email: strings.ToLower(in.Email), Token: tok, Username: in.Username}, err
+}
+
+// CreateUser makes a user and returns its id. Input that does not fit (a
+// taken username or email included) is an *InputError.
+func CreateUser(username, email, password string) (int64, error) {
+	if err := checkUsername(username); err != nil {
+		return 0, err
 	}
-	rows, err := db.Query("INSERT INTO users (username, email, password) VALUES (?, ?, ?) RETURNING id", in.Username, email, hash)
+	email, err := checkEmail(email)
 	if err != nil {
-		return User{}, taken(err, email, 0)
+		return 0, err
+	}
+	hash, err := hashPassword(password)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := db.Query("INSERT INTO users (username, email, password) VALUES (?, ?, ?) RETURNING id", username, email, hash)
+	if err != nil {
+		return 0, taken(err, email, 0)
 	}
 	rows.Next()
-	tok, err := newToken(rows.Int64(0))
-	return User{Email: email, Token: tok, Username: in.Username}, err
+	return rows.Int64(0), nil
+}
+
+// ErrBadLogin is Authenticate's answer to a wrong email or password.
+var ErrBadLogin = errors.New("email or password is invalid")
+
+// Authenticate checks a user's email and password and returns its id, or
+// ErrBadLogin. It takes as long for an unknown email as for a known one.
+func Authenticate(email, password string) (int64, error) {
+	if err := checkLen("email", email, 254); err != nil {
+		return 0, err
+	}
+	if err := checkLen("password", password, 72); err != nil {
+		return 0, err
+	}
+	rows, err := db.Query("SELECT id, password FROM users WHERE email = ?", strings.ToLower(email))
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	hash := dummyHash()
+	if rows.Next() {
+		id, hash = rows.Int64(0), rows.Bytes(1)
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || id == 0 {
+		return 0, ErrBadLogin
+	}
+	return id, nil
 }
 
 // Login checks {"user":{"email","password"}} and answers the user with a
@@ -116,23 +159,12 @@ func Login(r *sandkit.Request) sandkit.Response {
 	if err := decode(r, "user", &in); err != nil {
 		return answer(r, err)
 	}
-	if err := checkLen("email", in.Email, 254); err != nil {
-		return answer(r, err)
+	id, err := Authenticate(in.Email, in.Password)
+	if errors.Is(err, ErrBadLogin) {
+		return unauthorized(err.Error())
 	}
-	if err := checkLen("password", in.Password, 72); err != nil {
-		return answer(r, err)
-	}
-	rows, err := db.Query("SELECT id, password FROM users WHERE email = ?", strings.ToLower(in.Email))
 	if err != nil {
-		return Internal(r, err)
-	}
-	var id int64
-	hash := dummyHash()
-	if rows.Next() {
-		id, hash = rows.Int64(0), rows.Bytes(1)
-	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(in.Password)) != nil || id == 0 {
-		return unauthorized("email or password is invalid")
+		return answer(r, err)
 	}
 	u, err := loadUser(id)
 	if err == nil {
@@ -163,10 +195,19 @@ func UpdateUser(r *sandkit.Request, v Viewer) sandkit.Response {
 }
 
 func updateUser(r *sandkit.Request, v Viewer) error {
-	var in struct{ Email, Username, Password, Bio, Image *string }
+	var in UserChange
 	if err := decode(r, "user", &in); err != nil {
 		return err
 	}
+	return ChangeUser(v.ID, in)
+}
+
+// UserChange is a change to a user: the fields that are not nil.
+type UserChange struct{ Email, Username, Password, Bio, Image *string }
+
+// ChangeUser changes the user id. Input that does not fit (a taken
+// username or email included) is an *InputError.
+func ChangeUser(id int64, in UserChange) error {
 	var sets []string
 	var args []any
 	set := func(col string, val any) { sets, args = append(sets, col+" = ?"), append(args, val) }
@@ -206,6 +247,9 @@ func updateUser(r *sandkit.Request, v Viewer) error {
 	if len(sets) == 0 {
 		return invalid("user: give at least one of email, username, password, bio, image")
 	}
-	_, err := db.Exec("UPDATE users SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, v.ID)...)
-	return taken(err, email, v.ID)
+	_, err := db.Exec("UPDATE users SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(args, id)...)
+	return taken(err, email, id)
 }
+
+// FormatID is a user id as a session keeps it.
+func FormatID(id int64) string { return strconv.FormatInt(id, 10) }

@@ -1,0 +1,4 @@
+// GET /profile/{username}: the user and their articles.
+import { ProfilePage } from "../../_lib/profile";
+
+export default ProfilePage;
