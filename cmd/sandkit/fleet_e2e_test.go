@@ -224,7 +224,15 @@ func servesBy(h *fleetHost, app, mark string, within time.Duration) (time.Time, 
 func opened(t *testing.T, h *fleetHost, app, version string) (time.Time, time.Duration) {
 	t.Helper()
 	re := regexp.MustCompile(`time=(\S+) level=INFO msg="app loaded" app=` + app + ` app_version=` + version + ` why=activated took=(\S+)`)
+	// The host logs the line before it serves the version, but the test
+	// reads the host's stderr through a pipe, and may see the version
+	// served before it has read the line: wait for it.
+	deadline := time.Now().Add(time.Minute)
 	m := re.FindStringSubmatch(h.logs())
+	for m == nil && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond) // polling the log read so far
+		m = re.FindStringSubmatch(h.logs())
+	}
 	if m == nil {
 		t.Fatalf("%s did not log opening %s:\n%s", h.url, version, h.logs())
 	}
