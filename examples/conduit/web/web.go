@@ -127,14 +127,21 @@ func Markdown(src string) (string, error) {
 // PageSize is how many articles a list page shows.
 const PageSize = 20
 
+// Paging is where a list page is, for its page links: the page number
+// (from 1) and how many articles a page holds.
+type Paging struct {
+	Page     int `json:"page"`
+	PageSize int `json:"pageSize"`
+}
+
 // PageOf reads ?page= (1 and up; anything else is page 1) and returns it
-// with its offset.
-func PageOf(r *sandkit.Request) (page, offset int) {
+// with the offset of its first article.
+func PageOf(r *sandkit.Request) (p Paging, offset int) {
 	page, err := strconv.Atoi(r.QueryValue("page"))
 	if err != nil || page < 1 || page > 1_000_000 {
 		page = 1
 	}
-	return page, (page - 1) * PageSize
+	return Paging{Page: page, PageSize: PageSize}, (page - 1) * PageSize
 }
 
 // ArticleForm is what the editor posts. Tags are one field, separated by

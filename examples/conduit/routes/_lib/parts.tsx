@@ -85,19 +85,20 @@ export function TagList({ tags }: { tags: string[] }) {
   );
 }
 
-// ArticleList shows a page of previews and the links to the others.
-export function ArticleList({ articles, count, page, href }: {
+// ArticleList shows a page of previews and the links to the pages of the
+// list (count articles in all, pageSize a page); past the last page, no
+// previews but the links back.
+export function ArticleList({ articles, count, page, pageSize, href }: {
   articles: Article[];
   count: number;
   page: number;
+  pageSize: number;
   href: (page: number) => string;
 }) {
-  if (articles.length === 0) {
-    return <div className="article-preview">No articles are here... yet.</div>;
-  }
-  const pages = Math.ceil(count / 20);
+  const pages = Math.ceil(count / pageSize);
   return (
     <>
+      {articles.length === 0 ? <div className="article-preview">No articles are here... yet.</div> : null}
       {articles.map((a) => (
         <div className="article-preview" key={a.slug}>
           <div className="article-meta">
@@ -116,7 +117,7 @@ export function ArticleList({ articles, count, page, href }: {
           </Link>
         </div>
       ))}
-      {pages > 1 ? (
+      {pages > 1 || (pages === 1 && page > 1) ? (
         <nav>
           <ul className="pagination">
             {Array.from({ length: pages }, (_, i) => i + 1).map((p) => (
