@@ -1,5 +1,7 @@
 // Pieces the pages share: article lists, buttons that post forms, dates,
-// refused-form messages, the tag list.
+// refused-form messages, the tag list, the frame of the sign-in and
+// sign-up pages.
+import type { ReactNode } from "react";
 import { Form, Link, useLocation } from "sandkit/client";
 import type { FormError } from "sandkit/client";
 
@@ -44,6 +46,36 @@ export function ErrorMessages({ refused }: { refused?: FormError }) {
     <ul className="error-messages" role="alert">
       {messages.map((m) => <li key={m}>{m}</li>)}
     </ul>
+  );
+}
+
+// AuthPage is the frame of the sign-in and sign-up pages: the heading,
+// the link to the other page, what a refused post said, and the form
+// (posted to the page itself) with fields and a submit button named title.
+export function AuthPage({ title, other, otherText, refused, children }: {
+  title: string;
+  other: string;
+  otherText: string;
+  refused?: FormError;
+  children: ReactNode;
+}) {
+  return (
+    <div className="auth-page">
+      <title>{title + " — Conduit"}</title>
+      <div className="container page">
+        <div className="row">
+          <div className="col-md-6 offset-md-3 col-xs-12">
+            <h1 className="text-xs-center">{title}</h1>
+            <p className="text-xs-center"><Link to={other}>{otherText}</Link></p>
+            <ErrorMessages refused={refused} />
+            <Form method="post">
+              {children}
+              <button className="btn btn-lg btn-primary pull-xs-right" type="submit">{title}</button>
+            </Form>
+          </div>
+        </div>
+      </div>
+    </div>
   );
 }
 
