@@ -59,8 +59,11 @@ func (a Authenticator) WithThrottle(t Throttle) Authenticator {
 // that the refusal takes as long as that of a wrong password, which costs
 // one hash of the stored kind: hash must be the function the app hashes
 // new passwords with, at the same cost. The hash it returns is thrown
-// away, as is its error.
+// away, as is its error. nil means [HashPassword].
 func (a Authenticator) WithHash(hash func(password string) (string, error)) Authenticator {
+	if hash == nil {
+		hash = HashPassword
+	}
 	a.hash = hash
 	return a
 }
@@ -103,6 +106,9 @@ func Authenticate(r *sandkit.Request, account, password string, lookup Lookup) (
 // is returned wrapped, counts nothing, and is the server's fault: answer
 // 500 ([ErrorResponse]).
 func (a Authenticator) Authenticate(r *sandkit.Request, account, password string) (string, error) {
+	if a.lookup == nil {
+		return "", errors.New("sandkit auth: the Authenticator has no Lookup (make it with NewAuthenticator)")
+	}
 	ok, err := a.throttle.Allow(r, account)
 	if err != nil {
 		return "", fmt.Errorf("sandkit auth: login rate limit: %w", err)

@@ -226,6 +226,9 @@ func TestAuthenticate(t *testing.T) {
 		if err == nil || errors.Is(err, auth.ErrBadCredentials) {
 			t.Errorf("a hash without a user id: %v", err)
 		}
+		if _, err := try(auth.Authenticator{}, "192.0.2.5", "ada@example.com", "x"); err == nil || !strings.Contains(err.Error(), "NewAuthenticator") {
+			t.Errorf("the zero Authenticator: %v", err)
+		}
 		if n := attempts(t, "account:broken@example.com"); n != before {
 			t.Errorf("an error was counted as a failure: %d, then %d", before, n)
 		}
