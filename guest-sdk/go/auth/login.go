@@ -68,11 +68,11 @@ func (a Authenticator) WithHash(hash func(password string) (string, error)) Auth
 	return a
 }
 
-// Authenticate checks a password login to account from r's client with
-// [NewAuthenticator](lookup): the default rate limit, and hashes made by
-// [HashPassword] (or bcrypt hashes, which are checked too but then the
-// refusal of an unknown account takes another time: use
-// [Authenticator.WithHash]). It returns the account's user id, or
+// Authenticate checks a password login to account from r's client as
+// NewAuthenticator(lookup) does ([Authenticator.Authenticate]): within
+// [DefaultThrottle]'s limits, for hashes made by [HashPassword] (bcrypt
+// hashes are checked too, but the refusal of an unknown account then takes
+// another time: make an Authenticator [Authenticator.WithHash]). It returns the account's user id, or
 // [ErrThrottled] or [ErrBadCredentials], or another error when the
 // database or a stored hash fails.
 //
