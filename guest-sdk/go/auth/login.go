@@ -72,7 +72,7 @@ func (a Authenticator) WithHash(hash func(password string) (string, error)) Auth
 // NewAuthenticator(lookup) does ([Authenticator.Authenticate]): within
 // [DefaultThrottle]'s limits, for hashes made by [HashPassword] (bcrypt
 // hashes are checked too, but the refusal of an unknown account then takes
-// another time: make an Authenticator [Authenticator.WithHash]). It returns the account's user id, or
+// another time: use NewAuthenticator(lookup) with [Authenticator.WithHash]). It returns the account's user id, or
 // [ErrThrottled] or [ErrBadCredentials], or another error when the
 // database or a stored hash fails.
 //
