@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"sandkit.dev/sandkit/host/internal/coding"
@@ -120,6 +121,9 @@ func (s *Set) serveEncoded(w http.ResponseWriter, r *http.Request, name, c strin
 	h.Set("Content-Encoding", c)
 	h.Set("Content-Type", ctype)
 	h.Set("X-Content-Type-Options", "nosniff")
+	// ServeContent leaves the length of an encoded body to the caller (it
+	// cannot know the length of a range of it: there is none here).
+	h.Set("Content-Length", strconv.FormatInt(fi.Size(), 10))
 	http.ServeContent(w, r, name, fi.ModTime(), f)
 	return true
 }

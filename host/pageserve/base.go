@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -57,6 +58,8 @@ func (s *Set) serveRebased(w http.ResponseWriter, r *http.Request, base, name st
 			if cb := f.encoded(c, b); cb != nil {
 				b = cb
 				w.Header().Set("Content-Encoding", c)
+				w.Header().Set("Content-Length", strconv.Itoa(len(b))) // ServeContent leaves it to us
+
 			}
 		}
 	}
