@@ -1,0 +1,98 @@
+package compiler
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/andybalholm/brotli"
+)
+
+// TestPagesPrecompressed: a production build writes a brotli and a gzip
+// copy beside each client file of 1 KiB or more that compresses by more
+// than a tenth, lists them in the manifest, and each decodes to the file;
+// a dev build writes none.
+func TestPagesPrecompressed(t *testing.T) {
+	_, res := pagesBuild(t)
+	client := filepath.Join(res.Dir, PagesClientDir)
+	files := res.Manifest.Files
+	copies := 0
+	for _, f := range files {
+		if IsPrecompressed(f) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(client, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			suffix string
+			open   func(io.Reader) (io.Reader, error)
+		}{
+			{BrotliSuffix, func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil }},
+			{GzipSuffix, func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }},
+		} {
+			z, err := os.ReadFile(filepath.Join(client, f+c.suffix))
+			want := len(b) >= minCompress && compressible[filepath.Ext(f)]
+			if listed := slices.Contains(files, f+c.suffix); listed != (err == nil) {
+				t.Errorf("%s%s: on disk %v, listed %v", f, c.suffix, err == nil, listed)
+			}
+			if err != nil {
+				if want && len(b) > 4*minCompress {
+					t.Errorf("%s (%d bytes): no %s copy", f, len(b), c.suffix)
+				}
+				continue
+			}
+			copies++
+			if !want || len(z)*10 > len(b)*9 {
+				t.Errorf("%s (%d bytes): a %s copy of %d bytes", f, len(b), c.suffix, len(z))
+			}
+			r, err := c.open(bytes.NewReader(z))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(r)
+			if err != nil || !bytes.Equal(got, b) {
+				t.Errorf("%s%s does not decode to the file: %v", f, c.suffix, err)
+			}
+		}
+	}
+	if copies < 2 {
+		t.Fatalf("%d precompressed copies in %v", copies, files)
+	}
+
+	dev, err := BuildPages(context.Background(), copyPagesApp(t), PagesOptions{Dev: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range dev.Manifest.Files {
+		if IsPrecompressed(f) {
+			t.Errorf("a dev build wrote %s", f)
+		}
+	}
+}
+
+// TestPrecompressThreshold: small files, files of other types and files
+// that do not compress get no copy.
+func TestPrecompressThreshold(t *testing.T) {
+	text := bytes.Repeat([]byte("export const x = 1;\n"), 100)
+	noise := make([]byte, 4096)
+	rand.NewChaCha8([32]byte{1}).Read(noise)
+	got := precompress(map[string][]byte{
+		"a.js":      text,
+		"small.js":  text[:minCompress-1],
+		"image.png": text,
+		"noise.css": noise,
+	})
+	keys := slices.Sorted(maps.Keys(got))
+	if want := []string{"a.js.br", "a.js.gz"}; !slices.Equal(keys, want) {
+		t.Errorf("copies %v, want %v", keys, want)
+	}
+}
