@@ -210,7 +210,7 @@ func BuildPages(ctx context.Context, appDir string, opts PagesOptions) (*PagesRe
 	}
 	man.Key = key
 	if !opts.Dev {
-		maps.Copy(clientFiles, precompress(clientFiles))
+		maps.Copy(clientFiles, precompress(filepath.Join(outDir, PagesClientDir), clientFiles))
 		man.Files = slices.Sorted(maps.Keys(clientFiles))
 	}
 	if err := ctx.Err(); err != nil {

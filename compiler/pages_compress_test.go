@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/andybalholm/brotli"
@@ -85,7 +86,7 @@ func TestPrecompressThreshold(t *testing.T) {
 	text := bytes.Repeat([]byte("export const x = 1;\n"), 100)
 	noise := make([]byte, 4096)
 	rand.NewChaCha8([32]byte{1}).Read(noise)
-	got := precompress(map[string][]byte{
+	got := precompress(t.TempDir(), map[string][]byte{
 		"a.js":      text,
 		"small.js":  text[:minCompress-1],
 		"image.png": text,
@@ -94,5 +95,31 @@ func TestPrecompressThreshold(t *testing.T) {
 	keys := slices.Sorted(maps.Keys(got))
 	if want := []string{"a.js.br", "a.js.gz"}; !slices.Equal(keys, want) {
 		t.Errorf("copies %v, want %v", keys, want)
+	}
+}
+
+// TestPrecompressReuses: a copy an earlier build left that decodes to the
+// file is kept; one that does not (another file's, damaged) is made again.
+func TestPrecompressReuses(t *testing.T) {
+	dir := t.TempDir()
+	text := bytes.Repeat([]byte("export const x = 1;\n"), 100)
+	var fast bytes.Buffer // a valid copy, but not the bytes quality 11 makes
+	w := brotli.NewWriterLevel(&fast, 1)
+	w.Write(text)
+	w.Close()
+	if bytes.Equal(fast.Bytes(), brotliBytes(text)) {
+		t.Fatal("quality 1 and 11 gave the same bytes: the test cannot tell reuse")
+	}
+	os.WriteFile(filepath.Join(dir, "a.js.br"), fast.Bytes(), 0o644)
+	os.WriteFile(filepath.Join(dir, "a.js.gz"), gzipBytes([]byte("another file")), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.js.br"), []byte("damaged"), 0o644)
+	got := precompress(dir, map[string][]byte{"a.js": text, "b.js": text})
+	if !bytes.Equal(got["a.js.br"], fast.Bytes()) {
+		t.Error("a.js.br, which decodes to a.js, was not kept")
+	}
+	for _, name := range []string{"a.js.gz", "b.js.br"} {
+		if !decodesTo(got[name], strings.HasSuffix(name, ".br"), text) {
+			t.Errorf("%s was not made again", name)
+		}
 	}
 }
