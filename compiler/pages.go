@@ -285,8 +285,13 @@ func readPagesManifest(outDir string) *PagesManifest {
 	if _, err := os.Stat(filepath.Join(outDir, PagesServerFile)); err != nil {
 		return nil
 	}
-	// Every file a document links must still be there.
+	// Every file a document links, and every file of the build (an
+	// artifact copies them, the host serves the precompressed copies),
+	// must still be there.
 	files := map[string]bool{m.Entry: true}
+	for _, f := range m.Files {
+		files[f] = true
+	}
 	for _, as := range []map[string]*PageAssets{m.Routes, m.NotFound} {
 		for _, a := range as {
 			for _, f := range append(append([]string(nil), a.CSS...), a.Preload...) {

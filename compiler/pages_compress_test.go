@@ -21,7 +21,7 @@ import (
 // than a tenth, lists them in the manifest, and each decodes to the file;
 // a dev build writes none.
 func TestPagesPrecompressed(t *testing.T) {
-	_, res := pagesBuild(t)
+	app, res := pagesBuild(t)
 	client := filepath.Join(res.Dir, PagesClientDir)
 	files := res.Manifest.Files
 	copies := 0
@@ -67,6 +67,19 @@ func TestPagesPrecompressed(t *testing.T) {
 	}
 	if copies < 2 {
 		t.Fatalf("%d precompressed copies in %v", copies, files)
+	}
+
+	// A copy gone: the build is not taken from the cache, and makes it again.
+	br := filepath.Join(client, res.Manifest.Entry+BrotliSuffix)
+	if err := os.Remove(br); err != nil {
+		t.Fatal(err)
+	}
+	again, err := BuildPages(context.Background(), app, PagesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(br); again.Cached || err != nil {
+		t.Errorf("a rebuild with %s gone: cached %v, %v", filepath.Base(br), again.Cached, err)
 	}
 
 	dev, err := BuildPages(context.Background(), copyPagesApp(t), PagesOptions{Dev: true})
