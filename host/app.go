@@ -240,7 +240,8 @@ func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
 	if ps != nil {
 		notFound = ps.NotFound(notFound)
 	}
-	notFound = publicFiles(filepath.Join(a.dir, "public"), notFound)
+	files := publicFiles(&a.engine.verified)
+	notFound = files(filepath.Join(a.dir, "public"), notFound)
 	router := table.Router(func(rt *routing.Route) http.Handler {
 		m := handlers[rt]
 		if rt.Page() != "" && ps != nil {
@@ -253,7 +254,7 @@ func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
 	}, notFound)
 	next.router = router
 	if ps != nil {
-		assets := ps.Assets(publicFiles)
+		assets := ps.Assets(files)
 		// The client runtime's fetches see redirects as 204 +
 		// X-Sandkit-Redirect (spec/pages.md, "Redirects").
 		pages := pageserve.ClientRedirects(router)
