@@ -3,6 +3,7 @@
 package linearmem
 
 import (
+	"fmt"
 	"unsafe"
 
 	"github.com/tetratelabs/wazero/experimental"
@@ -14,6 +15,8 @@ import (
 type Image struct {
 	FD   int
 	Size uint64
+
+	view []byte // NewImage's read-only mapping
 }
 
 // New returns an allocator that reserves each memory's maximum and, when
@@ -79,3 +82,60 @@ func (*failed) Reallocate(size uint64) []byte {
 	return nil
 }
 func (*failed) Free() {}
+
+// NewImage makes an image of size bytes in a sealed memfd: zeros but for
+// what fill writes into w (which it must not keep). Pages fill leaves
+// untouched stay holes in the memfd and cost no memory. Close it once no
+// memory maps it any more.
+func NewImage(size uint64, fill func(w []byte)) (*Image, error) {
+	fd, err := unix.MemfdCreate("sandkit-snapshot", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
+	if err != nil {
+		return nil, fmt.Errorf("memfd_create: %w", err)
+	}
+	img := &Image{FD: fd, Size: size}
+	if err := unix.Ftruncate(fd, int64(size)); err != nil {
+		img.Close()
+		return nil, fmt.Errorf("ftruncate memfd: %w", err)
+	}
+	if size > 0 {
+		w, err := unix.Mmap(fd, 0, int(size), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+		if err != nil {
+			img.Close()
+			return nil, fmt.Errorf("mmap memfd: %w", err)
+		}
+		fill(w)
+		_ = unix.Munmap(w)
+	}
+	// No one may change the image under the memories mapping it.
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, unix.F_SEAL_WRITE|unix.F_SEAL_GROW|unix.F_SEAL_SHRINK|unix.F_SEAL_SEAL); err != nil {
+		img.Close()
+		return nil, fmt.Errorf("sealing memfd: %w", err)
+	}
+	if size > 0 {
+		if img.view, err = unix.Mmap(fd, 0, int(size), unix.PROT_READ, unix.MAP_PRIVATE); err != nil {
+			img.Close()
+			return nil, fmt.Errorf("mmap memfd: %w", err)
+		}
+	}
+	return img, nil
+}
+
+// View is the image's bytes, read-only (nil for an Image not made by
+// NewImage).
+func (img *Image) View() []byte { return img.view }
+
+// Close releases an image NewImage made. Memories mapping it keep their
+// mapping.
+func (img *Image) Close() {
+	if img.view != nil {
+		_ = unix.Munmap(img.view)
+		img.view = nil
+	}
+	if img.FD >= 0 {
+		_ = unix.Close(img.FD)
+		img.FD = -1
+	}
+}
+
+// Maps says whether New maps images: true on Linux.
+const Maps = true
