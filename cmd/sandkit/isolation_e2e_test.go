@@ -1,0 +1,158 @@
+// isolation = "request" through sandkit serve: a guest that counts its
+// requests in a global always sees 1, sequentially and concurrently, while
+// the same app pooled counts up; a spinning guest still stops at its
+// deadline.
+
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// isolationRoutes are added to a copy of examples/hello.
+var isolationRoutes = map[string]string{
+	"counter": `package counter
+
+import (
+	"strconv"
+
+	sandkit "sandkit.dev/sandkit/guest-sdk/go"
+)
+
+// n and seen are state a pooled instance keeps from request to request.
+var (
+	n    int
+	seen = map[string]bool{}
+)
+
+func Get(r *sandkit.Request) sandkit.Response {
+	n++
+	seen[r.QueryValue("id")] = true
+	return sandkit.Text(200, strconv.Itoa(n)+" "+strconv.Itoa(len(seen)))
+}
+`,
+	"spin": `package spin
+
+import sandkit "sandkit.dev/sandkit/guest-sdk/go"
+
+var sink int
+
+func Get(r *sandkit.Request) sandkit.Response {
+	for i := 0; ; i++ {
+		sink += i
+	}
+}
+`,
+	"random": `package random
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+
+	sandkit "sandkit.dev/sandkit/guest-sdk/go"
+)
+
+func Get(r *sandkit.Request) sandkit.Response {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return sandkit.Text(200, hex.EncodeToString(b))
+}
+`,
+}
+
+func isolationApp(t *testing.T, isolation string) string {
+	t.Helper()
+	app := copyExample(t, "hello")
+	for name, src := range isolationRoutes {
+		writeFile(t, filepath.Join(app, "routes", name, "handler.go"), src)
+	}
+	writeFile(t, filepath.Join(app, "sandkit.toml"), fmt.Sprintf("isolation = %q\n\n[limits]\nrequest_timeout = \"1s\"\n", isolation))
+	return app
+}
+
+// counts GETs /counter n times from each of workers goroutines and returns
+// every answer.
+func counts(t *testing.T, url string, workers, n int) []string {
+	t.Helper()
+	var mu sync.Mutex
+	var got []string
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range n {
+				r := request(t, "GET", fmt.Sprintf("%s/counter?id=%d-%d", url, w, i), "", "")
+				mu.Lock()
+				got = append(got, fmt.Sprintf("%d %s", r.status, r.body))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return got
+}
+
+func TestE2EIsolationRequest(t *testing.T) {
+	s := startServe(t, isolationApp(t, "request"))
+	// One after the other, then 8 clients at once: every request sees a
+	// fresh instance, with its counter at 0 and its map empty.
+	for _, c := range []struct{ workers, n int }{{1, 10}, {8, 10}} {
+		for _, got := range counts(t, s.url, c.workers, c.n) {
+			if got != "200 1 1" {
+				t.Fatalf("%d clients: a request answered %q, want 200 \"1 1\" (state survived a request)\n%s", c.workers, got, s.logs())
+			}
+		}
+	}
+
+	// crypto/rand still differs from request to request.
+	a, b := request(t, "GET", s.url+"/random", "", ""), request(t, "GET", s.url+"/random", "", "")
+	if a.status != 200 || len(a.body) != 32 || a.body == b.body {
+		t.Errorf("/random twice: %d %q, %d %q", a.status, a.body, b.status, b.body)
+	}
+
+	// A spinning guest stops at its deadline (1 s here), and the next
+	// requests are served as before.
+	start := time.Now()
+	if r := request(t, "GET", s.url+"/spin", "", ""); r.status != 504 {
+		t.Errorf("/spin: %d %q, want 504", r.status, r.body)
+	}
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("/spin took %v, past its 1 s deadline", took)
+	}
+	for _, got := range counts(t, s.url, 4, 3) {
+		if got != "200 1 1" {
+			t.Fatalf("after /spin: %q", got)
+		}
+	}
+	if !strings.Contains(s.logs(), "stopped at the 1s deadline") {
+		t.Errorf("the deadline is not logged\n%s", s.logs())
+	}
+}
+
+// The control: the same app pooled keeps its state, so the test above can
+// fail.
+func TestE2EIsolationPoolKeepsState(t *testing.T) {
+	s := startServe(t, isolationApp(t, "pool"))
+	got := counts(t, s.url, 1, 5)
+	for i, g := range got {
+		if want := "200 " + strconv.Itoa(i+1) + " " + strconv.Itoa(i+1); g != want {
+			t.Fatalf("pooled request %d answered %q, want %q", i+1, g, want)
+		}
+	}
+}
+
+func TestE2EIsolationBadValue(t *testing.T) {
+	app := isolationApp(t, "per-request")
+	code, stdout, stderr := runCLI(t, app, nil, "check")
+	stderr += stdout
+	if code == 0 || !strings.Contains(stderr, `isolation = "per-request": want "pool"`) {
+		t.Errorf("sandkit check: exit %d, stderr %q", code, stderr)
+	}
+}
