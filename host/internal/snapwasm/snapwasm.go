@@ -48,6 +48,14 @@ func Prepare(wasm []byte) ([]byte, *Info, error) {
 	var mutable []bool
 	out := append([]byte(nil), wasm[:wasmbin.HeaderSize]...)
 	sawExports := false
+	// Without a data count section no instruction can name a segment
+	// (memory.init and data.drop need one), so the emptied segments can go
+	// altogether: a Go module has tens of thousands, and instantiation
+	// pays for each even when it is empty.
+	keepIndexes := false
+	for _, s := range secs {
+		keepIndexes = keepIndexes || s.ID == wasmbin.SecDataCount
+	}
 	for _, s := range secs {
 		body := s.Payload
 		r := wasmbin.NewReader(s.Payload, s.Off)
@@ -61,7 +69,7 @@ func Prepare(wasm []byte) ([]byte, *Info, error) {
 			body, err = addGlobalExports(r, mutable, importedGlobals, info)
 			sawExports = true
 		case wasmbin.SecData:
-			body, err = emptyData(r, info)
+			body, err = emptyData(r, info, keepIndexes)
 		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s section: %w", wasmbin.SectionName(s.ID), err)
@@ -189,13 +197,15 @@ func addGlobalExports(r *wasmbin.Reader, mutable []bool, imported int, info *Inf
 }
 
 // emptyData copies the data section with every active segment replaced by
-// an empty one at the same offset, recording the segments in info.
-func emptyData(r *wasmbin.Reader, info *Info) ([]byte, error) {
+// an empty one at the same offset (keepIndexes) or left out (passive ones
+// are kept, and there are none but those), recording the segments in info.
+func emptyData(r *wasmbin.Reader, info *Info, keepIndexes bool) ([]byte, error) {
 	n, _, err := r.Count(2)
 	if err != nil {
 		return nil, err
 	}
-	out := wasmbin.AppendU32(nil, n, 0)
+	var out []byte
+	kept := uint32(0)
 	for i := uint32(0); i < n; i++ {
 		start := r.Pos()
 		flag, _, err := r.U32()
@@ -208,6 +218,7 @@ func emptyData(r *wasmbin.Reader, info *Info) ([]byte, error) {
 				return nil, err
 			}
 			out = append(out, r.Since(start)...)
+			kept++
 			continue
 		case 2:
 			mem, _, err := r.U32()
@@ -236,14 +247,17 @@ func emptyData(r *wasmbin.Reader, info *Info) ([]byte, error) {
 			return nil, err
 		}
 		info.Data = append(info.Data, Segment{Offset: uint32(off), Bytes: b})
-		out = append(out, 0, 0x41)
-		out = wasmbin.AppendS32(out, int32(off))
-		out = append(out, 0x0b, 0) // end, zero bytes
+		if keepIndexes {
+			out = append(out, 0, 0x41)
+			out = wasmbin.AppendS32(out, int32(off))
+			out = append(out, 0x0b, 0) // end, zero bytes
+			kept++
+		}
 	}
 	if !r.Done() {
 		return nil, fmt.Errorf("%d bytes after the last segment", r.Remaining())
 	}
-	return out, nil
+	return append(wasmbin.AppendU32(nil, kept, 0), out...), nil
 }
 
 // skipConstExpr skips a constant expression up to its end opcode.
