@@ -201,6 +201,41 @@ func (m *Module) instantiateFrom(ctx context.Context, p *restorePoint, values []
 	return inst, nil
 }
 
+// reset returns inst, after a request that ended well, to the restore
+// point in place: its memory becomes the image again (the pages the request
+// wrote are dropped) and its mutable globals the restore point's values.
+// With the tables unchanged (prepareIsolated) and the descriptor table
+// unchangeable (wasi.go), that is the whole state a restore would give,
+// without instantiating. It reports false when inst cannot be reset (its
+// memory grew, which wasm cannot undo, or the module is retired): the
+// caller closes it.
+func (m *Module) reset(inst *instance) bool {
+	iso := m.iso
+	iso.mu.RLock()
+	defer iso.mu.RUnlock()
+	p := iso.point
+	if iso.closed || p == nil {
+		return false
+	}
+	mem := inst.mod.Memory()
+	if mem.Size() != p.pages*65536 {
+		return false
+	}
+	buf, ok := mem.Read(0, mem.Size())
+	if !ok || p.img.Revert(buf) != nil {
+		return false
+	}
+	for i, v := range p.values {
+		g, ok := inst.mod.ExportedGlobal(iso.globals[i]).(api.MutableGlobal)
+		if !ok {
+			return false
+		}
+		g.Set(v)
+	}
+	inst.out.reset()
+	return true
+}
+
 // closeIsolated frees the restore point; restores fail with errClosed from
 // then on. Instances restored from it keep their mapping.
 func (iso *isolated) close() {

@@ -148,9 +148,14 @@ const idleTrimAfter = 10 * time.Second
 // idleTrimAfter.
 func (p *pool) put(inst *instance, healthy bool) {
 	inst.uses++
-	recycle := !healthy || p.m.iso != nil || inst.mod.IsClosed() ||
+	recycle := !healthy || inst.mod.IsClosed() ||
 		inst.uses >= p.limits.RequestsPerInstance ||
 		inst.memoryPages() > inst.pages+p.limits.GrowthPages
+	if !recycle && p.m.iso != nil {
+		// Under request isolation an instance serves again only once it
+		// is back at the restore point.
+		recycle = !p.m.reset(inst)
+	}
 	now := time.Now()
 	var stale []*instance
 	p.mu.Lock()

@@ -3,7 +3,10 @@
 package linearmem
 
 import (
+	"encoding/binary"
 	"fmt"
+	"os"
+	"sync"
 	"unsafe"
 
 	"github.com/tetratelabs/wazero/experimental"
@@ -139,3 +142,140 @@ func (img *Image) Close() {
 
 // Maps says whether New maps images: true on Linux.
 const Maps = true
+
+// Revert returns mem, a memory New(img) allocated and exactly as large as
+// the image, to the image's contents. Where the kernel's page table can be
+// read (/proc/self/pagemap, checked once), the image is copied back over
+// exactly the pages written since they were mapped, which stay mapped, so
+// the next run takes no page faults for them; elsewhere the kernel drops
+// the written pages (MADV_DONTNEED) and the next access maps the image's
+// page again. The memfd is sealed, so either way that is the image as made.
+func (img *Image) Revert(mem []byte) error {
+	if uint64(len(mem)) != img.Size {
+		return fmt.Errorf("memory of %d bytes, image of %d", len(mem), img.Size)
+	}
+	if len(mem) == 0 {
+		return nil
+	}
+	if img.view != nil && img.revertWritten(mem) == nil {
+		return nil
+	}
+	return dropWritten(mem)
+}
+
+// dropWritten is Revert's fallback: the kernel drops mem's private pages.
+func dropWritten(mem []byte) error {
+	if err := unix.Madvise(mem, unix.MADV_DONTNEED); err != nil {
+		return fmt.Errorf("madvise(MADV_DONTNEED): %w", err)
+	}
+	return nil
+}
+
+// entriesPool holds buffers for the page table entries revertWritten reads.
+var entriesPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// pageSize is the kernel's page.
+const pageSize = 4096
+
+// pagemap reads the kernel's page table entries of this process
+// (/proc/self/pagemap: 8 bytes per 4 KiB page of address space).
+var pagemap struct {
+	once sync.Once
+	f    *os.File
+	err  error
+}
+
+// Bits of a pagemap entry (Documentation/admin-guide/mm/pagemap.rst).
+const (
+	pmPresent = 1 << 63
+	pmSwapped = 1 << 62
+	pmFile    = 1 << 61 // a page-cache page (here: the image's), not a private copy
+)
+
+// openPagemap opens /proc/self/pagemap and checks, once, that it shows a
+// page written in a private mapping of a memfd as a private copy: a system
+// whose pagemap says less (an emulated /proc) would make revertWritten
+// skip written pages, so there it is not used.
+func openPagemap() {
+	f, err := os.Open("/proc/self/pagemap")
+	if err != nil {
+		pagemap.err = err
+		return
+	}
+	if err := probePagemap(f); err != nil {
+		f.Close()
+		pagemap.err = fmt.Errorf("%s cannot be trusted: %w", f.Name(), err)
+		return
+	}
+	pagemap.f = f
+}
+
+func probePagemap(f *os.File) error {
+	fd, err := unix.MemfdCreate("sandkit-pagemap-probe", unix.MFD_CLOEXEC)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	if err := unix.Ftruncate(fd, 2*pageSize); err != nil {
+		return err
+	}
+	m, err := unix.Mmap(fd, 0, 2*pageSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE)
+	if err != nil {
+		return err
+	}
+	defer unix.Munmap(m)
+	m[pageSize] = 1 // the second page becomes a private copy; the first is never touched
+	var entries [16]byte
+	if _, err := f.ReadAt(entries[:], int64(uintptr(unsafe.Pointer(&m[0]))/pageSize*8)); err != nil {
+		return err
+	}
+	untouched, written := binary.LittleEndian.Uint64(entries[:8]), binary.LittleEndian.Uint64(entries[8:])
+	if written&pmPresent == 0 || written&pmFile != 0 || untouched&pmPresent != 0 {
+		return fmt.Errorf("entries %#x (untouched) and %#x (written) of a private memfd mapping", untouched, written)
+	}
+	return nil
+}
+
+// revertWritten copies the image back over exactly the pages of mem that
+// hold a private copy (every page written since the memory was mapped, or
+// swapped out after it was): any other page is either the image's own
+// page-cache page (the memfd is sealed, so it holds the image) or not
+// mapped, and then reads as the image. Unlike revert, the pages stay
+// mapped, so the next render takes no page faults for them; the price is
+// one read of 8 bytes per page of the kernel's page table and a copy of the
+// pages renders have written so far.
+func (img *Image) revertWritten(mem []byte) error {
+	if uint64(len(mem)) != img.Size || len(mem)%pageSize != 0 {
+		return fmt.Errorf("memory of %d bytes, image of %d", len(mem), img.Size)
+	}
+	pagemap.once.Do(openPagemap)
+	if pagemap.err != nil {
+		return pagemap.err
+	}
+	n := len(mem) / pageSize
+	bp := entriesPool.Get().(*[]byte)
+	defer entriesPool.Put(bp)
+	if cap(*bp) < 8*n {
+		*bp = make([]byte, 8*n)
+	}
+	entries := (*bp)[:8*n]
+	off := int64(uintptr(unsafe.Pointer(&mem[0])) / pageSize * 8)
+	if _, err := pagemap.f.ReadAt(entries, off); err != nil {
+		return fmt.Errorf("reading %s: %w", pagemap.f.Name(), err)
+	}
+	for i := 0; i < n; {
+		if e := binary.LittleEndian.Uint64(entries[8*i:]); e&pmFile != 0 || e&(pmPresent|pmSwapped) == 0 {
+			i++
+			continue
+		}
+		j := i + 1
+		for ; j < n; j++ {
+			if e := binary.LittleEndian.Uint64(entries[8*j:]); e&pmFile != 0 || e&(pmPresent|pmSwapped) == 0 {
+				break
+			}
+		}
+		copy(mem[i*pageSize:j*pageSize], img.view[i*pageSize:j*pageSize])
+		i = j
+	}
+	return nil
+}

@@ -2,7 +2,11 @@
 
 package linearmem
 
-import "github.com/tetratelabs/wazero/experimental"
+import (
+	"fmt"
+
+	"github.com/tetratelabs/wazero/experimental"
+)
 
 // Image is memory to start from; only Linux maps one.
 type Image struct {
@@ -31,3 +35,12 @@ func (img *Image) Close() { img.view = nil }
 
 // Maps says whether New maps images: false here.
 const Maps = false
+
+// Revert copies the image over mem, which must be as large.
+func (img *Image) Revert(mem []byte) error {
+	if uint64(len(mem)) != img.Size {
+		return fmt.Errorf("memory of %d bytes, image of %d", len(mem), img.Size)
+	}
+	copy(mem, img.view)
+	return nil
+}
