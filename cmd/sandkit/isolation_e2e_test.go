@@ -25,16 +25,23 @@ import (
 	sandkit "sandkit.dev/sandkit/guest-sdk/go"
 )
 
-// n and seen are state a pooled instance keeps from request to request.
+// n, seen and hoard are state a pooled instance keeps from request to
+// request; ?grow=1 grows the memory by 8 MiB.
 var (
-	n    int
-	seen = map[string]bool{}
+	n     int
+	seen  = map[string]bool{}
+	hoard [][]byte
 )
 
 func Get(r *sandkit.Request) sandkit.Response {
 	n++
 	seen[r.QueryValue("id")] = true
-	return sandkit.Text(200, strconv.Itoa(n)+" "+strconv.Itoa(len(seen)))
+	if r.QueryValue("grow") != "" {
+		b := make([]byte, 8<<20)
+		b[len(b)-1] = 1
+		hoard = append(hoard, b)
+	}
+	return sandkit.Text(200, strconv.Itoa(n)+" "+strconv.Itoa(len(seen))+" "+strconv.Itoa(len(hoard)))
 }
 `,
 	"spin": `package spin
@@ -77,7 +84,7 @@ func isolationApp(t *testing.T, isolation string) string {
 }
 
 // counts GETs /counter n times from each of workers goroutines and returns
-// every answer.
+// every answer, with 1 or 0 in place of how much memory it hoards.
 func counts(t *testing.T, url string, workers, n int) []string {
 	t.Helper()
 	var mu sync.Mutex
@@ -88,9 +95,21 @@ func counts(t *testing.T, url string, workers, n int) []string {
 		go func() {
 			defer wg.Done()
 			for i := range n {
-				r := request(t, "GET", fmt.Sprintf("%s/counter?id=%d-%d", url, w, i), "", "")
+				grow := ""
+				if i%3 == 2 {
+					grow = "&grow=1" // every third request grows the memory
+				}
+				r := request(t, "GET", fmt.Sprintf("%s/counter?id=%d-%d%s", url, w, i, grow), "", "")
+				body, hoarded := r.body, " 0"
+				if grow != "" {
+					hoarded = " 1"
+				}
+				body, ok := strings.CutSuffix(body, hoarded)
+				if !ok {
+					body = r.body + " (hoard?)"
+				}
 				mu.Lock()
-				got = append(got, fmt.Sprintf("%d %s", r.status, r.body))
+				got = append(got, fmt.Sprintf("%d %s", r.status, body))
 				mu.Unlock()
 			}
 		}()
@@ -140,10 +159,10 @@ func TestE2EIsolationRequest(t *testing.T) {
 // fail.
 func TestE2EIsolationPoolKeepsState(t *testing.T) {
 	s := startServe(t, isolationApp(t, "pool"))
-	got := counts(t, s.url, 1, 5)
-	for i, g := range got {
-		if want := "200 " + strconv.Itoa(i+1) + " " + strconv.Itoa(i+1); g != want {
-			t.Fatalf("pooled request %d answered %q, want %q", i+1, g, want)
+	for i := range 5 {
+		r := request(t, "GET", fmt.Sprintf("%s/counter?id=%d", s.url, i), "", "")
+		if want := strconv.Itoa(i+1) + " " + strconv.Itoa(i+1) + " 0"; r.status != 200 || r.body != want {
+			t.Fatalf("pooled request %d answered %d %q, want %q", i+1, r.status, r.body, want)
 		}
 	}
 }
