@@ -17,8 +17,9 @@ import (
 // BenchmarkRestore measures a fresh instance of examples/hello's Go module:
 // "request" restores one from the restore point (isolation = "request"),
 // "pool" instantiates and initialises one as a pool does when it grows;
-// each is closed at once. serve/* is the whole request path of GET / in
-// process (no network, no access log) under each isolation.
+// each is closed at once. serve/* is the whole request path of a GET in
+// process (no network, no access log) under each isolation, one request
+// at a time.
 func BenchmarkRestore(b *testing.B) {
 	dir := copyExample(b, "hello")
 	if _, err := compiler.BuildHandlers(context.Background(), dir); err != nil {
@@ -48,17 +49,19 @@ func BenchmarkRestore(b *testing.B) {
 				}
 			}
 		})
-		b.Run("serve/"+isolation, func(b *testing.B) {
-			req := httptest.NewRequest("GET", "/", nil)
-			b.ReportAllocs()
-			for b.Loop() {
-				w := httptest.NewRecorder()
-				app.ServeHTTP(w, req)
-				if w.Code != http.StatusOK {
-					b.Fatal(w.Code, w.Body.String())
+		for _, path := range []string{"/", "/api/info"} {
+			b.Run("serve"+path+"/"+isolation, func(b *testing.B) {
+				req := httptest.NewRequest("GET", path, nil)
+				b.ReportAllocs()
+				for b.Loop() {
+					w := httptest.NewRecorder()
+					app.ServeHTTP(w, req)
+					if w.Code != http.StatusOK {
+						b.Fatal(w.Code, w.Body.String())
+					}
 				}
-			}
-		})
+			})
+		}
 		app.Close(context.Background())
 	}
 }
