@@ -1,6 +1,12 @@
 package host
 
 import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -43,5 +49,61 @@ func TestPrepareIsolatedRefuses(t *testing.T) {
 	// The same module without the instruction is prepared.
 	if _, iso, err := prepareIsolated(reactorWith(0x0b)); err != nil || iso == nil {
 		t.Errorf("a plain reactor: %v, %v", iso, err)
+	}
+}
+
+// TestResetRestoresState serves requests under isolation = "request" with a
+// C guest and checks, byte for byte, that the instance put back in the pool
+// has the restore point's memory and globals.
+func TestResetRestoresState(t *testing.T) {
+	dir := t.TempDir()
+	wasm, err := os.ReadFile(filepath.Join("testdata", "guests", "body.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "routes", "echo"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "routes", "echo", "handler.wasm"), wasm, 0o644)
+	os.WriteFile(filepath.Join(dir, "sandkit.toml"), []byte("isolation = \"request\"\n"), 0o644)
+	ctx := context.Background()
+	e, err := NewEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close(ctx)
+	app, err := OpenApp(ctx, e, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close(ctx)
+	m := app.current.Load().modules["routes/echo/handler.wasm"]
+	if m == nil || m.iso == nil || m.iso.point == nil {
+		t.Fatalf("module %+v: not under request isolation with a restore point", m)
+	}
+	p := m.iso.point
+	for i := range 5 {
+		body := strings.Repeat("request body that the guest copies into its memory ", 50*(i+1))
+		w := httptest.NewRecorder()
+		app.ServeHTTP(w, httptest.NewRequest("POST", "/echo", strings.NewReader(body)))
+		if w.Code != 200 {
+			t.Fatalf("request %d: %d %s", i, w.Code, w.Body)
+		}
+		m.pool.mu.Lock()
+		idle := slices.Clone(m.pool.idle)
+		m.pool.mu.Unlock()
+		if len(idle) != 1 {
+			t.Fatalf("request %d: %d idle instances, want the one reset", i, len(idle))
+		}
+		mem := idle[0].mod.Memory()
+		got, _ := mem.Read(0, mem.Size())
+		if !bytes.Equal(got, p.img.View()) {
+			t.Fatalf("request %d: the reset instance's memory differs from the restore point", i)
+		}
+		for j, name := range m.iso.globals {
+			if v := idle[0].mod.ExportedGlobal(name).Get(); v != p.values[j] {
+				t.Fatalf("request %d: global %s = %d, restore point %d", i, name, v, p.values[j])
+			}
+		}
 	}
 }
