@@ -157,21 +157,29 @@ func (img *Image) Revert(mem []byte) error {
 	if len(mem) == 0 {
 		return nil
 	}
-	if img.view != nil && img.revertWritten(mem) == nil {
+	if img.view != nil && img.RevertWritten(mem) == nil {
 		return nil
 	}
-	return dropWritten(mem)
+	return img.DropWritten(mem)
 }
 
-// dropWritten is Revert's fallback: the kernel drops mem's private pages.
-func dropWritten(mem []byte) error {
+// DropWritten is Revert's fallback, alone: the kernel drops mem's private
+// pages (MADV_DONTNEED), and the next access to each maps the image's page
+// again, at the price of a page fault.
+func (img *Image) DropWritten(mem []byte) error {
+	if uint64(len(mem)) != img.Size {
+		return fmt.Errorf("memory of %d bytes, image of %d", len(mem), img.Size)
+	}
+	if len(mem) == 0 {
+		return nil
+	}
 	if err := unix.Madvise(mem, unix.MADV_DONTNEED); err != nil {
 		return fmt.Errorf("madvise(MADV_DONTNEED): %w", err)
 	}
 	return nil
 }
 
-// entriesPool holds buffers for the page table entries revertWritten reads.
+// entriesPool holds buffers for the page table entries RevertWritten reads.
 var entriesPool = sync.Pool{New: func() any { return new([]byte) }}
 
 // pageSize is the kernel's page.
@@ -194,7 +202,7 @@ const (
 
 // openPagemap opens /proc/self/pagemap and checks, once, that it shows a
 // page written in a private mapping of a memfd as a private copy: a system
-// whose pagemap says less (an emulated /proc) would make revertWritten
+// whose pagemap says less (an emulated /proc) would make RevertWritten
 // skip written pages, so there it is not used.
 func openPagemap() {
 	f, err := os.Open("/proc/self/pagemap")
@@ -236,15 +244,17 @@ func probePagemap(f *os.File) error {
 	return nil
 }
 
-// revertWritten copies the image back over exactly the pages of mem that
-// hold a private copy (every page written since the memory was mapped, or
-// swapped out after it was): any other page is either the image's own
-// page-cache page (the memfd is sealed, so it holds the image) or not
-// mapped, and then reads as the image. Unlike revert, the pages stay
-// mapped, so the next render takes no page faults for them; the price is
-// one read of 8 bytes per page of the kernel's page table and a copy of the
-// pages renders have written so far.
-func (img *Image) revertWritten(mem []byte) error {
+// RevertWritten is Revert's first way, alone: it copies the image back
+// over exactly the pages of mem that hold a private copy (every page
+// written since the memory was mapped, or swapped out after it was): any
+// other page is either the image's own page-cache page (the memfd is
+// sealed, so it holds the image) or not mapped, and then reads as the
+// image. Unlike DropWritten, the pages stay mapped, so the next run takes
+// no page faults for them; the price is one read of 8 bytes per page of
+// the kernel's page table and a copy of the pages written so far (a page
+// copied back stays private). It fails where /proc/self/pagemap cannot be
+// read or trusted.
+func (img *Image) RevertWritten(mem []byte) error {
 	if uint64(len(mem)) != img.Size || len(mem)%pageSize != 0 {
 		return fmt.Errorf("memory of %d bytes, image of %d", len(mem), img.Size)
 	}

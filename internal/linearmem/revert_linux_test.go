@@ -14,10 +14,10 @@ func TestDropWritten(t *testing.T) {
 	defer m.Free()
 	mem := m.Reallocate(size)
 	mem[10], mem[2<<16] = 5, 5
-	if err := dropWritten(mem); err != nil {
+	if err := img.DropWritten(mem); err != nil {
 		t.Fatal(err)
 	}
 	if mem[10] != 1 || mem[2<<16] != 0 {
-		t.Fatalf("after dropWritten: %d %d, want 1 0", mem[10], mem[2<<16])
+		t.Fatalf("after DropWritten: %d %d, want 1 0", mem[10], mem[2<<16])
 	}
 }
