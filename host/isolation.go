@@ -119,17 +119,7 @@ func (m *Module) takeRestorePoint(ctx context.Context) error {
 	if !ok {
 		return fmt.Errorf("%s: reading linear memory", m.name)
 	}
-	img, err := linearmem.NewImage(uint64(len(view)), func(w []byte) {
-		// Only pages with data are written: the rest stay holes in the
-		// memfd, read as zeros and cost no memory.
-		const page = 4096
-		for off := 0; off < len(view); off += page {
-			end := min(off+page, len(view))
-			if !allZero(view[off:end]) {
-				copy(w[off:end], view[off:end])
-			}
-		}
-	})
+	img, err := linearmem.ImageOf(view)
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.name, err)
 	}
@@ -246,13 +236,4 @@ func (iso *isolated) close() {
 		iso.point.img.Close()
 		iso.point = nil
 	}
-}
-
-func allZero(b []byte) bool {
-	for _, c := range b {
-		if c != 0 {
-			return false
-		}
-	}
-	return true
 }

@@ -26,14 +26,11 @@ type memImage struct {
 func newMemImage(mem []byte) (*memImage, error) {
 	// Only pages with data are written: the rest stay holes in the memfd,
 	// read as zeros and cost no memory (a warmed React app: ~3.7 of 16.8 MB).
-	return buildMemImage(uint64(len(mem)), func(w []byte) {
-		for off := 0; off < len(mem); off += pageSize {
-			end := min(off+pageSize, len(mem))
-			if !allZero(mem[off:end]) {
-				copy(w[off:end], mem[off:end])
-			}
-		}
-	})
+	img, err := linearmem.ImageOf(mem)
+	if err != nil {
+		return nil, err
+	}
+	return wrapImage(img), nil
 }
 
 // buildMemImage makes an image of size bytes, zeros but for what fill
@@ -43,7 +40,11 @@ func buildMemImage(size uint64, fill func(w []byte)) (*memImage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &memImage{img: img, fd: img.FD, size: size, view: img.View()}, nil
+	return wrapImage(img), nil
+}
+
+func wrapImage(img *linearmem.Image) *memImage {
+	return &memImage{img: img, fd: img.FD, size: img.Size, view: img.View()}
 }
 
 // allocator returns the allocator that maps the image copy-on-write.
