@@ -102,7 +102,7 @@ func OpenApp(ctx context.Context, e *Engine, dir string, opts ...AppOption) (*Ap
 	}
 	log := e.log.With("app", cfg.Name)
 	adb := appdb.New(cfg.Name, o.tenant.engine(dir, cfg, log), cfg.Limits.StatementTimeout.Std(), log)
-	sb, err := e.newSandbox(ctx, cfg.Limits, guestEnv(cfg, o.devSecretKey), log, adb)
+	sb, err := e.newSandbox(ctx, cfg.Limits, cfg.Isolation, guestEnv(cfg, o.devSecretKey), log, adb)
 	if err != nil {
 		return nil, fmt.Errorf("app %q: %w", cfg.Name, err)
 	}

@@ -130,19 +130,20 @@ func (e *Engine) Close(ctx context.Context) error {
 // memory, and host functions reach the app's settings and database only
 // through the request's call state.
 type sandbox struct {
-	engine *Engine
-	limits settings.Limits
-	env    map[string]string
-	log    *slog.Logger
-	db     *appdb.DB    // the app's database, opened on first use
-	group  *sched.Group // the app's CPU share (WithScheduler); nil: unscheduled
+	engine    *Engine
+	limits    settings.Limits
+	isolation string // settings.IsolationPool or IsolationRequest
+	env       map[string]string
+	log       *slog.Logger
+	db        *appdb.DB    // the app's database, opened on first use
+	group     *sched.Group // the app's CPU share (WithScheduler); nil: unscheduled
 
 	mu      sync.Mutex
 	modules []*sharedModule // every compiled module its Modules took, released at close
 }
 
-func (e *Engine) newSandbox(ctx context.Context, limits settings.Limits, env map[string]string, log *slog.Logger, db *appdb.DB) (*sandbox, error) {
-	return &sandbox{engine: e, limits: limits, env: env, log: log, db: db}, nil
+func (e *Engine) newSandbox(ctx context.Context, limits settings.Limits, isolation string, env map[string]string, log *slog.Logger, db *appdb.DB) (*sandbox, error) {
+	return &sandbox{engine: e, limits: limits, isolation: isolation, env: env, log: log, db: db}, nil
 }
 
 // close releases the app's compiled modules (kept or freed by the Engine,
@@ -169,6 +170,16 @@ func (s *sandbox) compile(ctx context.Context, name string, wasm []byte) (*Modul
 	start := time.Now()
 	sum := sha256.Sum256(wasm)
 	version := hex.EncodeToString(sum[:6])
+	var iso *isolated
+	if s.isolation == settings.IsolationRequest {
+		var err error
+		if wasm, iso, err = prepareIsolated(wasm); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if iso != nil {
+			sum = isolatedKey(wasm)
+		}
+	}
 	sm, err := s.engine.module(ctx, s.limits.MemoryPages, sum, wasm)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -176,9 +187,12 @@ func (s *sandbox) compile(ctx context.Context, name string, wasm []byte) (*Modul
 	s.mu.Lock()
 	s.modules = append(s.modules, sm)
 	s.mu.Unlock()
-	m := &Module{name: name, version: version, compiled: sm.compiled, shared: sm, sb: s, size: len(wasm)}
+	m := &Module{name: name, version: version, compiled: sm.compiled, shared: sm, sb: s, size: len(wasm), iso: iso}
 	if err := m.classify(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if iso != nil && m.kind != reactor {
+		return nil, fmt.Errorf("%s: exports %s but is not a reactor", name, abi.ExportHandle)
 	}
 	s.log.Debug("module compiled", "module", name, "version", version, "kind", m.kind, "took", time.Since(start))
 	return m, nil

@@ -14,7 +14,6 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/experimental"
-	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
 
 // keepUnused is how many compiled modules no app uses any more an Engine
@@ -54,7 +53,7 @@ func (e *Engine) runtimeFor(ctx context.Context, memoryPages uint32) (*sharedRun
 	cfg = e.intr.configure(cfg)
 	rt := wazero.NewRuntimeWithConfig(context.WithoutCancel(ctx), cfg)
 	ctx = context.WithoutCancel(ctx)
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
+	if err := instantiateWASI(ctx, rt); err != nil {
 		rt.Close(ctx)
 		return nil, err
 	}
