@@ -29,6 +29,7 @@ import (
 	"sandkit.dev/sandkit/host/internal/httperr"
 	"sandkit.dev/sandkit/host/pageserve"
 	"sandkit.dev/sandkit/host/settings"
+	"sandkit.dev/sandkit/internal/phase"
 	"sandkit.dev/sandkit/routing"
 )
 
@@ -88,7 +89,9 @@ func NewInstanceBudget(max int) *InstanceBudget { return &InstanceBudget{newBudg
 // serve. Any error in the app fails OpenApp; later reloads keep serving the
 // old version instead.
 func OpenApp(ctx context.Context, e *Engine, dir string, opts ...AppOption) (*App, error) {
+	end := phase.Start(ctx, "app.artifact")
 	art, err := e.openArtifact(dir)
+	end()
 	if err != nil {
 		return nil, err
 	}
@@ -299,21 +302,27 @@ func (a *App) loadModule(ctx context.Context, src string, old *snapshot) (*Modul
 	if old != nil {
 		prev = old.modules[src]
 	}
+	end := phase.Start(ctx, "module.read")
 	wasm, err := os.ReadFile(filepath.Join(a.dir, src))
+	end()
 	if err != nil {
 		return prev, fmt.Errorf("app %q: %w", a.cfg.Name, err)
 	}
 	if prev != nil && prev.version == versionOf(wasm) {
 		return prev, nil
 	}
+	end = phase.Start(ctx, "module.compile")
 	m, err := a.sb.compile(ctx, src, wasm)
+	end()
 	if err != nil {
 		return prev, fmt.Errorf("app %q: %w", a.cfg.Name, err)
 	}
 	if m.kind == reactor {
 		m.pool = newPool(m, a.cfg.Limits, a.budget)
 		wctx, cancel := context.WithTimeout(ctx, a.cfg.Limits.RequestTimeout.Std())
+		end := phase.Start(ctx, "module.warm")
 		err := m.pool.warm(wctx, 1)
+		end()
 		cancel()
 		if err != nil {
 			m.retire()

@@ -15,6 +15,7 @@ import (
 	"github.com/tetratelabs/wazero/experimental"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/internal/phase"
 )
 
 // moduleKind says how a module is called (spec/abi.md §1).
@@ -133,7 +134,9 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 	ctx = experimental.WithMemoryAllocator(ctx, memoryAllocator())
 	ctx = withLogger(ctx, m.sb.log.With("module", m.name, "version", m.version))
 	out := m.logWriter()
+	end := phase.Start(ctx, "instance.instantiate")
 	mod, err := m.sb.instantiate(ctx, m, m.moduleConfig(out))
+	end()
 	if err != nil {
 		if mod != nil {
 			m.sb.closeInstance(m, mod)
@@ -145,7 +148,10 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 		return nil, fmt.Errorf("%s: %w", m.name, err)
 	}
 	if init := mod.ExportedFunction(abi.ExportInitialize); init != nil {
-		if _, err := init.Call(ctx); err != nil {
+		end := phase.Start(ctx, "instance.initialize")
+		_, err := init.Call(ctx)
+		end()
+		if err != nil {
 			return fail(fmt.Errorf("%s: %w", abi.ExportInitialize, err))
 		}
 	}

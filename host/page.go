@@ -12,6 +12,7 @@ import (
 
 	"sandkit.dev/sandkit/host/internal/fuel"
 	"sandkit.dev/sandkit/host/pageserve"
+	"sandkit.dev/sandkit/internal/phase"
 	"sandkit.dev/sandkit/pages"
 	"sandkit.dev/sandkit/routing"
 )
@@ -30,6 +31,7 @@ const (
 // server bundle did not change. It returns nil, nil for an app without
 // pages.
 func (a *App) loadPages(ctx context.Context, old *pageserve.Set) (*pageserve.Set, error) {
+	defer phase.Start(ctx, "pages.load")()
 	return pageserve.Load(ctx, pageserve.Config{
 		Name:           a.cfg.Name,
 		Dir:            a.dir,

@@ -42,6 +42,7 @@ import (
 	"sandkit.dev/sandkit/host/settings"
 	"sandkit.dev/sandkit/host/tenant"
 	"sandkit.dev/sandkit/internal/exampleapp"
+	"sandkit.dev/sandkit/internal/phase"
 )
 
 func main() {
@@ -50,6 +51,7 @@ func main() {
 	out := flag.String("out", "", "also write the report (Markdown) to this file")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the wakes after eviction to this file")
 	flag.StringVar(&memProfile, "memprofile", "", "write an allocation profile of the wakes after eviction to this file")
+	samples := flag.String("samples", "", "write each wake after eviction, phase by phase, to this CSV file")
 	flag.Parse()
 	if *apps < 2 || *wake < 1 || 2**wake > *apps {
 		fatalf("want -apps ≥ 2 and 1 ≤ -wake ≤ apps/2")
@@ -76,6 +78,9 @@ func main() {
 	}
 	r := measure(dir, filepath.Join(work, "cache"), *apps, *wake)
 	report := r.markdown(*apps, *wake)
+	if *samples != "" {
+		writeSamples(*samples, map[string][]sample{"handler": r.handlerSamples, "page": r.pageSamples})
+	}
 	fmt.Print(report)
 	if *out != "" {
 		if err := os.WriteFile(*out, []byte(report), 0o644); err != nil {
@@ -131,6 +136,18 @@ type result struct {
 	coldFirst               time.Duration
 	wakeHandler, wakePage   []time.Duration
 	firstHandler, firstPage []time.Duration // the first wake of each tenant (cache filled by the first)
+
+	handlerSamples, pageSamples []sample // the wakes after eviction, phase by phase
+	loadBefore, loadAfter       string   // the load average around them
+}
+
+// loadavg is the machine's load average (1, 5, 15 minutes).
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
 }
 
 func measure(dir, cache string, apps, wake int) *result {
@@ -157,11 +174,14 @@ func measure(dir, cache string, apps, wake int) *result {
 		fatalf("%v", err)
 	}
 	defer h.Close(ctx)
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(withPhases(h))
 	defer srv.Close()
-	get := func(i int, path string) time.Duration {
+	get := func(i int, path string, hdr ...string) time.Duration {
 		req, _ := http.NewRequest("GET", srv.URL+path, nil)
 		req.Host = name(i) + ".apps.test"
+		for j := 0; j+1 < len(hdr); j += 2 {
+			req.Header.Set(hdr[j], hdr[j+1])
+		}
 		start := time.Now()
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -208,12 +228,34 @@ func measure(dir, cache string, apps, wake int) *result {
 
 	h.EvictAll()
 	r.evicted = rss()
+	// Each wake is timed phase by phase, beside a CPU-bound control and
+	// what the process did meanwhile (wake.go).
+	timed := func(i int, path string) sample {
+		id := strconv.Itoa(i)
+		rec := &phase.Recorder{}
+		recorders.Store(id, rec)
+		defer recorders.Delete(id)
+		s := sample{app: name(i), control: control(), phases: map[string]time.Duration{}}
+		before := readProc()
+		s.total = get(i, path, wakeHeader, id)
+		s.process = readProc().sub(before)
+		for _, sp := range rec.Spans() {
+			s.phases[sp.Name] += sp.Took
+		}
+		return s
+	}
+	r.loadBefore = loadavg()
 	stop := startProfiles()
 	for i := range wake {
-		r.wakeHandler = append(r.wakeHandler, get(2*i, "/api/todos"))
-		r.wakePage = append(r.wakePage, get(2*i+1, "/"))
+		hs := timed(2*i, "/api/todos")
+		ps := timed(2*i+1, "/")
+		r.wakeHandler = append(r.wakeHandler, hs.total)
+		r.wakePage = append(r.wakePage, ps.total)
+		r.handlerSamples = append(r.handlerSamples, hs)
+		r.pageSamples = append(r.pageSamples, ps)
 	}
 	stop()
+	r.loadAfter = loadavg()
 	return r
 }
 
@@ -331,6 +373,9 @@ func (r *result) markdown(apps, wake int) string {
 	fmt.Fprintf(&b, "| first request after a trim, page (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.trimPage))
 	fmt.Fprintf(&b, "| wake after eviction, handler route (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.wakeHandler))
 	fmt.Fprintf(&b, "| wake after eviction, page (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.wakePage))
+	fmt.Fprintf(&b, "\nLoad average before the wakes after eviction: %s; after: %s.\n", r.loadBefore, r.loadAfter)
+	breakdown(&b, "Wake after eviction, handler route", r.handlerSamples)
+	breakdown(&b, "Wake after eviction, page", r.pageSamples)
 	return b.String()
 }
 
