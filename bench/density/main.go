@@ -52,9 +52,17 @@ func main() {
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the wakes after eviction to this file")
 	flag.StringVar(&memProfile, "memprofile", "", "write an allocation profile of the wakes after eviction to this file")
 	samples := flag.String("samples", "", "write each wake after eviction, phase by phase, to this CSV file")
+	flag.IntVar(&rounds, "rounds", 1, "evict and wake the same tenants this many times (per variant)")
+	vs := flag.String("variants", "host", "comma-separated ways to run the wakes after eviction, interleaved by round: "+variantNames())
 	flag.Parse()
-	if *apps < 2 || *wake < 1 || 2**wake > *apps {
-		fatalf("want -apps ≥ 2 and 1 ≤ -wake ≤ apps/2")
+	if *apps < 2 || *wake < 1 || 2**wake > *apps || rounds < 1 {
+		fatalf("want -apps ≥ 2, 1 ≤ -wake ≤ apps/2 and -rounds ≥ 1")
+	}
+	for _, v := range strings.Split(*vs, ",") {
+		if _, ok := variantsByName[v]; !ok {
+			fatalf("no variant %q; there are: %s", v, variantNames())
+		}
+		variants = append(variants, v)
 	}
 	root, err := filepath.Abs(".")
 	if err != nil {
@@ -79,7 +87,7 @@ func main() {
 	r := measure(dir, filepath.Join(work, "cache"), *apps, *wake)
 	report := r.markdown(*apps, *wake)
 	if *samples != "" {
-		writeSamples(*samples, map[string][]sample{"handler": r.handlerSamples, "page": r.pageSamples})
+		writeSamples(*samples, r.samples)
 	}
 	fmt.Print(report)
 	if *out != "" {
@@ -137,8 +145,8 @@ type result struct {
 	wakeHandler, wakePage   []time.Duration
 	firstHandler, firstPage []time.Duration // the first wake of each tenant (cache filled by the first)
 
-	handlerSamples, pageSamples []sample // the wakes after eviction, phase by phase
-	loadBefore, loadAfter       string   // the load average around them
+	samples               map[string][]sample // the wakes after eviction, phase by phase, by variant/kind
+	loadBefore, loadAfter string              // the load average around them
 }
 
 // loadavg is the machine's load average (1, 5, 15 minutes).
@@ -245,14 +253,27 @@ func measure(dir, cache string, apps, wake int) *result {
 		return s
 	}
 	r.loadBefore = loadavg()
+	r.samples = map[string][]sample{}
 	stop := startProfiles()
-	for i := range wake {
-		hs := timed(2*i, "/api/todos")
-		ps := timed(2*i+1, "/")
-		r.wakeHandler = append(r.wakeHandler, hs.total)
-		r.wakePage = append(r.wakePage, ps.total)
-		r.handlerSamples = append(r.handlerSamples, hs)
-		r.pageSamples = append(r.pageSamples, ps)
+	for round := range rounds {
+		for _, name := range variants {
+			if round > 0 || name != variants[0] {
+				h.EvictAll()
+			}
+			runtime.GC()
+			undo := variantsByName[name].apply()
+			for i := range wake {
+				hs := timed(2*i, "/api/todos")
+				ps := timed(2*i+1, "/")
+				if name == variants[0] {
+					r.wakeHandler = append(r.wakeHandler, hs.total)
+					r.wakePage = append(r.wakePage, ps.total)
+				}
+				r.samples[name+"/handler"] = append(r.samples[name+"/handler"], hs)
+				r.samples[name+"/page"] = append(r.samples[name+"/page"], ps)
+			}
+			undo()
+		}
 	}
 	stop()
 	r.loadAfter = loadavg()
@@ -374,8 +395,17 @@ func (r *result) markdown(apps, wake int) string {
 	fmt.Fprintf(&b, "| wake after eviction, handler route (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.wakeHandler))
 	fmt.Fprintf(&b, "| wake after eviction, page (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.wakePage))
 	fmt.Fprintf(&b, "\nLoad average before the wakes after eviction: %s; after: %s.\n", r.loadBefore, r.loadAfter)
-	breakdown(&b, "Wake after eviction, handler route", r.handlerSamples)
-	breakdown(&b, "Wake after eviction, page", r.pageSamples)
+	if len(variants) > 1 || rounds > 1 {
+		fmt.Fprintf(&b, "\nThe wakes after eviction ran %d round(s) of each variant, interleaved (%s); the table above is %q's.\n", rounds, strings.Join(variants, ", "), variants[0])
+		fmt.Fprintf(&b, "\n| variant | handler p50 / p99 | page p50 / p99 |\n| --- | --- | --- |\n")
+		for _, v := range variants {
+			fmt.Fprintf(&b, "| %s: %s | %s | %s |\n", v, variantsByName[v].about, quantiles(totals(r.samples[v+"/handler"])), quantiles(totals(r.samples[v+"/page"])))
+		}
+	}
+	for _, v := range variants {
+		breakdown(&b, "Wake after eviction, handler route, "+v, r.samples[v+"/handler"])
+		breakdown(&b, "Wake after eviction, page, "+v, r.samples[v+"/page"])
+	}
 	return b.String()
 }
 

@@ -11,10 +11,13 @@ package main
 import (
 	"crypto/sha256"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"slices"
 	"strconv"
@@ -25,6 +28,39 @@ import (
 
 	"sandkit.dev/sandkit/internal/phase"
 )
+
+// Rounds and variants of the wakes after eviction (-rounds, -variants).
+var (
+	rounds   int
+	variants []string
+)
+
+// variant is one way to run the wakes after eviction: apply sets it up
+// and returns what undoes it.
+type variant struct {
+	about string
+	apply func() (undo func())
+}
+
+var variantsByName = map[string]variant{
+	"host": {"the host as it is", func() func() { return func() {} }},
+	"gcoff": {"no garbage collection during the wakes (debug.SetGCPercent(-1))", func() func() {
+		old := debug.SetGCPercent(-1)
+		return func() { debug.SetGCPercent(old); runtime.GC() }
+	}},
+}
+
+func variantNames() string {
+	return strings.Join(slices.Sorted(maps.Keys(variantsByName)), ", ")
+}
+
+func totals(ss []sample) []time.Duration {
+	out := make([]time.Duration, len(ss))
+	for i, s := range ss {
+		out[i] = s.total
+	}
+	return out
+}
 
 // wakeHeader names the recorder of a request's phases.
 const wakeHeader = "X-Density-Wake"
@@ -140,7 +176,7 @@ func control() time.Duration {
 }
 
 // writeSamples writes every sample as a line of CSV, for a closer look.
-func writeSamples(path string, kinds map[string][]sample) {
+func writeSamples(path string, kinds map[string][]sample) { // kind: variant/route
 	var b strings.Builder
 	b.WriteString("kind,app,total_ms,control_ms,cpu_ms,run_delay_ms,gcs,gc_pause_ms,gc_cpu_ms,sched_lat_ms,alloc_mib,majflt,inblock")
 	for _, name := range phaseOrder {
