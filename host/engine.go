@@ -161,22 +161,22 @@ func (s *sandbox) close(ctx context.Context) error {
 	return nil
 }
 
-// compile turns wasm bytes into a Module, checking its kind and imports.
-// Identical bytes compiled for another app of the Engine are reused;
-// otherwise it waits for a compilation slot, so at most a bounded number
-// of modules compile at once.
-func (s *sandbox) compile(ctx context.Context, name string, wasm []byte) (*Module, error) {
+// compile turns the module whose bytes hash to sum into a Module, checking
+// its kind and imports. Identical bytes compiled for another app of the
+// Engine are reused, and then load is not called; otherwise load reads
+// the bytes, which must hash to sum, and compile waits for a compilation
+// slot, so at most a bounded number of modules compile at once.
+func (s *sandbox) compile(ctx context.Context, name string, sum [sha256.Size]byte, size int, load func() ([]byte, error)) (*Module, error) {
 	start := time.Now()
-	sum := sha256.Sum256(wasm)
 	version := hex.EncodeToString(sum[:6])
-	sm, err := s.engine.module(ctx, s.limits.MemoryPages, sum, wasm)
+	sm, err := s.engine.module(ctx, s.limits.MemoryPages, sum, load)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	s.mu.Lock()
 	s.modules = append(s.modules, sm)
 	s.mu.Unlock()
-	m := &Module{name: name, version: version, compiled: sm.compiled, shared: sm, sb: s, size: len(wasm)}
+	m := &Module{name: name, version: version, compiled: sm.compiled, shared: sm, sb: s, size: size}
 	if err := m.classify(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -205,10 +205,4 @@ func (s *sandbox) closeInstance(m *Module, mod api.Module) {
 var allowedImports = map[string]bool{
 	abi.ModuleName:           true,
 	"wasi_snapshot_preview1": true,
-}
-
-// versionOf names a module's bytes: the first 12 hex digits of their sha256.
-func versionOf(wasm []byte) string {
-	sum := sha256.Sum256(wasm)
-	return hex.EncodeToString(sum[:6])
 }

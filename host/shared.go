@@ -10,6 +10,7 @@ package host
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 
 	"github.com/tetratelabs/wazero"
@@ -74,10 +75,11 @@ func (e *Engine) runtimeFor(ctx context.Context, memoryPages uint32) (*sharedRun
 	return s, nil
 }
 
-// module returns the compiled module for wasm in the runtime of
-// memoryPages, compiling it (or loading it from the compilation cache) only
-// if no app of this Engine has it. The caller releases it once.
-func (e *Engine) module(ctx context.Context, memoryPages uint32, sum [sha256.Size]byte, wasm []byte) (*sharedModule, error) {
+// module returns the compiled module whose bytes hash to sum in the
+// runtime of memoryPages, compiling it (or loading it from the compilation
+// cache) only if no app of this Engine has it: only then are its bytes
+// read, with load, and they must hash to sum. The caller releases it once.
+func (e *Engine) module(ctx context.Context, memoryPages uint32, sum [sha256.Size]byte, load func() ([]byte, error)) (*sharedModule, error) {
 	e.sharedMu.Lock()
 	s, err := e.runtimeFor(ctx, memoryPages)
 	if err != nil {
@@ -92,7 +94,15 @@ func (e *Engine) module(ctx context.Context, memoryPages uint32, sum [sha256.Siz
 	sm.users++
 	e.sharedMu.Unlock()
 	if !ok {
-		sm.compiled, sm.err = e.compileShared(ctx, s.rt, wasm)
+		wasm, err := load()
+		switch {
+		case err != nil:
+			sm.err = err
+		case sha256.Sum256(wasm) != sum:
+			sm.err = errors.New("the module's bytes changed since they were checked")
+		default:
+			sm.compiled, sm.err = e.compileShared(ctx, s.rt, wasm)
+		}
 		close(sm.ready)
 	}
 	select {

@@ -31,19 +31,20 @@ type memImage struct {
 func newMemImage(mem []byte) (*memImage, error) {
 	// Only pages with data are written: the rest stay holes in the memfd,
 	// read as zeros and cost no memory (a warmed React app: ~3.7 of 16.8 MB).
-	return buildMemImage(uint64(len(mem)), func(w []byte) {
+	return buildMemImage(uint64(len(mem)), func(w []byte) error {
 		for off := 0; off < len(mem); off += pageSize {
 			end := min(off+pageSize, len(mem))
 			if !allZero(mem[off:end]) {
 				copy(w[off:end], mem[off:end])
 			}
 		}
+		return nil
 	})
 }
 
 // buildMemImage makes an image of size bytes, zeros but for what fill
-// writes into w (which it must not keep).
-func buildMemImage(size uint64, fill func(w []byte)) (*memImage, error) {
+// writes into w (which it must not keep); fill's error is returned.
+func buildMemImage(size uint64, fill func(w []byte) error) (*memImage, error) {
 	fd, err := unix.MemfdCreate("sandkit-quickjs-snapshot", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
 	if err != nil {
 		return nil, fmt.Errorf("memfd_create: %w", err)
@@ -58,8 +59,12 @@ func buildMemImage(size uint64, fill func(w []byte)) (*memImage, error) {
 		img.free()
 		return nil, fmt.Errorf("mmap memfd: %w", err)
 	}
-	fill(w)
+	err = fill(w)
 	_ = unix.Munmap(w)
+	if err != nil {
+		img.free()
+		return nil, err
+	}
 	// No one may change the image under the instances mapping it.
 	if _, err := unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, unix.F_SEAL_WRITE|unix.F_SEAL_GROW|unix.F_SEAL_SHRINK|unix.F_SEAL_SEAL); err != nil {
 		img.free()

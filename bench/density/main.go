@@ -46,6 +46,7 @@ import (
 )
 
 func main() {
+	runtime.MemProfileRate = 64 << 10 // before anything is allocated: -memprofile diffs two profiles
 	apps := flag.Int("apps", 1000, "copies of examples/todo to register")
 	wake := flag.Int("wake", 200, "tenants woken per kind of route for the latency figures")
 	out := flag.String("out", "", "also write the report (Markdown) to this file")
@@ -284,8 +285,17 @@ func measure(dir, cache string, apps, wake int) *result {
 // and writes them.
 func startProfiles() (stop func()) {
 	if memProfile != "" {
-		runtime.MemProfileRate = 64 << 10
+		// What the wakes allocate is this profile less the .base one
+		// (go tool pprof -base).
 		runtime.GC()
+		f, err := os.Create(memProfile + ".base")
+		if err != nil {
+			fatalf("%v", err)
+		}
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			fatalf("%v", err)
+		}
+		f.Close()
 	}
 	var cpu *os.File
 	if cpuProfile != "" {
