@@ -129,7 +129,9 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 	}
 	lctx, cancel := r.bootContext(ctx)
 	defer cancel()
+	end := phase.Start(ctx, "pages.evaluate")
 	in, err := e.newFreshInstance(lctx, name, bundle, r.maxBytes)
+	end()
 	if err != nil {
 		return nil, fmt.Errorf("pages: app %q: loading the server bundle: %w", name, err)
 	}
@@ -145,7 +147,10 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 			e.log.Warn("pages: no snapshot; new instances will evaluate the bundle", "app", name, "err", err)
 		} else {
 			if mem, ok := in.mem.Read(0, in.mem.Size()); key != "" && ok {
-				if err := e.writeSnapshot(key, r.snap, mem); err != nil {
+				end := phase.Start(ctx, "pages.write_snapshot")
+				err := e.writeSnapshot(key, r.snap, mem)
+				end()
+				if err != nil {
 					e.log.Warn("pages: snapshot not kept on disk", "app", name, "err", err)
 				} else {
 					r.diskKey = key

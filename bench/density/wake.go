@@ -203,7 +203,7 @@ func writeSamples(path string, kinds map[string][]sample) { // kind: variant/rou
 var phaseOrder = []string{
 	"admit", "acquire", "load.versions", "load.checkout", "load.place", "load.migrate", "load.open_app",
 	"app.artifact", "module.read", "module.compile", "module.warm", "instance.instantiate", "instance.initialize",
-	"pages.load", "pages.read_snapshot", "pages.restore", "serve", "db.open", "pages.render", "pages.reset",
+	"pages.load", "pages.read_snapshot", "pages.evaluate", "pages.write_snapshot", "pages.restore", "serve", "db.open", "pages.render", "pages.reset",
 }
 
 func q(s []time.Duration, f float64) time.Duration {
