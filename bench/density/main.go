@@ -22,6 +22,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -148,6 +149,22 @@ type result struct {
 
 	samples               map[string][]sample // the wakes after eviction, phase by phase, by variant/kind
 	loadBefore, loadAfter string              // the load average around them
+	snapFiles, snapBytes  int64               // the QuickJS snapshot files on disk once every tenant woke
+}
+
+// snapshotFiles counts the QuickJS snapshot files under the cache folder
+// and their bytes.
+func snapshotFiles(cache string) (n, bytes int64) {
+	filepath.WalkDir(cache, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".snap") {
+			if fi, err := d.Info(); err == nil {
+				n++
+				bytes += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n, bytes
 }
 
 // loadavg is the machine's load average (1, 5, 15 minutes).
@@ -227,6 +244,7 @@ func measure(dir, cache string, apps, wake int) *result {
 		}
 	}
 	r.loaded = rss()
+	r.snapFiles, r.snapBytes = snapshotFiles(cache)
 
 	h.TrimAll()
 	r.trimmed = rss()
@@ -404,6 +422,7 @@ func (r *result) markdown(apps, wake int) string {
 	fmt.Fprintf(&b, "| first request after a trim, page (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.trimPage))
 	fmt.Fprintf(&b, "| wake after eviction, handler route (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.wakeHandler))
 	fmt.Fprintf(&b, "| wake after eviction, page (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.wakePage))
+	fmt.Fprintf(&b, "\nQuickJS snapshot files on disk once every tenant had woken: %d, %.0f MiB.\n", r.snapFiles, float64(r.snapBytes)/(1<<20))
 	fmt.Fprintf(&b, "\nLoad average before the wakes after eviction: %s; after: %s.\n", r.loadBefore, r.loadAfter)
 	if len(variants) > 1 || rounds > 1 {
 		fmt.Fprintf(&b, "\nThe wakes after eviction ran %d round(s) of each variant, interleaved (%s); the table above is %q's.\n", rounds, strings.Join(variants, ", "), variants[0])
