@@ -71,6 +71,9 @@ func (e *Engine) pagesEngine(ctx context.Context) (*pages.Engine, error) {
 		if e.cacheDir != "" {
 			opts = append(opts, pages.WithCacheDir(filepath.Join(e.cacheDir, "quickjs")))
 		}
+		if e.snapBytes != nil {
+			opts = append(opts, pages.WithSnapshotCacheBytes(*e.snapBytes))
+		}
 		if _, ok := e.intr.(fuelCounter); ok {
 			opts = append(opts, pages.WithModuleRewrite(fuel.Instrument), pages.WithRuntimeSetup(fuel.Register))
 		}

@@ -179,7 +179,8 @@ func loadavg() string {
 func measure(dir, cache string, apps, wake int) *result {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	engine, err := host.NewEngine(host.WithCacheDir(cache), host.WithLogger(log))
+	cfg := tenant.DefaultConfig
+	engine, err := host.NewEngine(append(cfg.EngineOptions(), host.WithCacheDir(cache), host.WithLogger(log))...)
 	if err != nil {
 		fatalf("%v", err)
 	}
@@ -188,7 +189,6 @@ func measure(dir, cache string, apps, wake int) *result {
 	if err != nil {
 		fatalf("%v", err)
 	}
-	cfg := tenant.DefaultConfig
 	cfg.BaseDomain = "apps.test"
 	// Small tenants, so that every one of them fits the budget while loaded.
 	cfg.Limits.MemoryBytes = 16 << 20
