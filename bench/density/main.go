@@ -10,11 +10,16 @@
 //   - wake latency, p50 and p99, of a tenant evicted with warm disk caches
 //     (its machine code in the compilation cache, its files in the page
 //     cache): for a handler route (GET /api/todos) and for a page (GET /);
-//   - the same for the first wake of all, with an empty compilation cache.
+//   - the same for the first wake of all, with an empty compilation cache;
+//   - each wake after eviction phase by phase, beside the process's CPU
+//     time, its threads' run-queue wait, GC cycles and heap allocated,
+//     and a CPU-bound control (wake.go), so that a slow wake can be put
+//     down to a phase, the collector or the machine.
 //
 // Its report is the source of docs/benchmarks.md, "Density".
 //
-//	go run ./bench/density [-apps 1000] [-wake 200] [-out FILE] [-cpuprofile FILE] [-memprofile FILE]
+//	go run ./bench/density [-apps 1000] [-wake 200] [-rounds 1] [-variants host,gcoff]
+//		[-out FILE] [-samples FILE.csv] [-cpuprofile FILE] [-memprofile FILE]
 package main
 
 import (
