@@ -44,6 +44,7 @@ type Engine struct {
 	pagesOnce sync.Once // the QuickJS engine for pages, made on first use
 	pages     *pages.Engine
 	pagesErr  error
+	snapBytes *int64 // WithSnapshotCacheBytes; nil: the pages engine's default
 }
 
 // EngineOption configures an Engine.
@@ -59,6 +60,19 @@ func WithCacheDir(dir string) EngineOption {
 		}
 		e.cache = c
 		e.cacheDir = dir
+		return nil
+	}
+}
+
+// WithSnapshotCacheBytes bounds the QuickJS snapshot files kept in the
+// WithCacheDir folder to n bytes in all (pages.WithSnapshotCacheBytes;
+// default pages.DefaultSnapshotCacheBytes); n <= 0 keeps every file. A
+// pages app whose snapshot file was removed evaluates its server bundle
+// again when it wakes (a run of ~100 ms, not a load of ~2 ms): a host of
+// many apps wants room for one file per app (~3 MiB for examples/todo).
+func WithSnapshotCacheBytes(n int64) EngineOption {
+	return func(e *Engine) error {
+		e.snapBytes = &n
 		return nil
 	}
 }
@@ -162,32 +176,47 @@ func (s *sandbox) close(ctx context.Context) error {
 	return nil
 }
 
-// compile turns wasm bytes into a Module, checking its kind and imports.
-// Identical bytes compiled for another app of the Engine are reused;
-// otherwise it waits for a compilation slot, so at most a bounded number
-// of modules compile at once.
-func (s *sandbox) compile(ctx context.Context, name string, wasm []byte) (*Module, error) {
+// compile turns the module whose bytes hash to sum into a Module, checking
+// its kind and imports. Identical bytes compiled for another app of the
+// Engine are reused, and then load is not called; otherwise load reads
+// the bytes, which must hash to sum, and compile waits for a compilation
+// slot, so at most a bounded number of modules compile at once.
+func (s *sandbox) compile(ctx context.Context, name string, sum [sha256.Size]byte, size int, load func() ([]byte, error)) (*Module, error) {
 	start := time.Now()
-	sum := sha256.Sum256(wasm)
 	version := hex.EncodeToString(sum[:6])
+	// Bytes read from disk must hash to sum: the file may have changed
+	// since it was checked.
+	read := func() ([]byte, error) {
+		wasm, err := load()
+		if err == nil && sha256.Sum256(wasm) != sum {
+			err = errors.New("the module's bytes changed since they were checked")
+		}
+		return wasm, err
+	}
 	var iso *isolated
 	if s.isolation == settings.IsolationRequest {
-		var err error
+		// The rewrite needs the bytes, and its restore point needs the
+		// data segments it takes out: read them on every load.
+		wasm, err := read()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 		if wasm, iso, err = prepareIsolated(wasm); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if iso != nil {
 			sum = isolatedKey(wasm)
 		}
+		read = func() ([]byte, error) { return wasm, nil }
 	}
-	sm, err := s.engine.module(ctx, s.limits.MemoryPages, sum, wasm)
+	sm, err := s.engine.module(ctx, s.limits.MemoryPages, sum, read)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	s.mu.Lock()
 	s.modules = append(s.modules, sm)
 	s.mu.Unlock()
-	m := &Module{name: name, version: version, compiled: sm.compiled, shared: sm, sb: s, size: len(wasm), iso: iso}
+	m := &Module{name: name, version: version, compiled: sm.compiled, shared: sm, sb: s, size: size, iso: iso}
 	if err := m.classify(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -219,10 +248,4 @@ func (s *sandbox) closeInstance(m *Module, mod api.Module) {
 var allowedImports = map[string]bool{
 	abi.ModuleName:           true,
 	"wasi_snapshot_preview1": true,
-}
-
-// versionOf names a module's bytes: the first 12 hex digits of their sha256.
-func versionOf(wasm []byte) string {
-	sum := sha256.Sum256(wasm)
-	return hex.EncodeToString(sum[:6])
 }

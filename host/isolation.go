@@ -97,10 +97,11 @@ func (m *Module) takeRestorePoint(ctx context.Context) error {
 	}
 	// The first instance starts from the module's data, laid out as
 	// instantiation would have written it.
-	start, err := linearmem.NewImage(size, func(w []byte) {
+	start, err := linearmem.NewImage(size, func(w []byte) error {
 		for _, d := range iso.data {
 			copy(w[d.Offset:], d.Bytes)
 		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.name, err)

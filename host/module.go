@@ -15,6 +15,7 @@ import (
 	"github.com/tetratelabs/wazero/experimental"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/internal/phase"
 )
 
 // moduleKind says how a module is called (spec/abi.md §1).
@@ -137,7 +138,9 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 	}
 	ctx = experimental.WithMemoryAllocator(ctx, memoryAllocator())
 	out := m.logWriter()
+	end := phase.Start(ctx, "instance.instantiate")
 	mod, err := m.sb.instantiate(ctx, m, m.moduleConfig(out))
+	end()
 	if err != nil {
 		if mod != nil {
 			m.sb.closeInstance(m, mod)
@@ -161,7 +164,10 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 func (m *Module) initialize(ctx context.Context, inst *instance) error {
 	ctx = withLogger(ctx, m.sb.log.With("module", m.name, "version", m.version))
 	if init := inst.mod.ExportedFunction(abi.ExportInitialize); init != nil {
-		if _, err := init.Call(ctx); err != nil {
+		end := phase.Start(ctx, "instance.initialize")
+		_, err := init.Call(ctx)
+		end()
+		if err != nil {
 			return fmt.Errorf("%s: %s: %w", m.name, abi.ExportInitialize, err)
 		}
 	}

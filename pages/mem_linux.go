@@ -34,8 +34,8 @@ func newMemImage(mem []byte) (*memImage, error) {
 }
 
 // buildMemImage makes an image of size bytes, zeros but for what fill
-// writes into w (which it must not keep).
-func buildMemImage(size uint64, fill func(w []byte)) (*memImage, error) {
+// writes into w (which it must not keep); fill's error is returned.
+func buildMemImage(size uint64, fill func(w []byte) error) (*memImage, error) {
 	img, err := linearmem.NewImage(size, fill)
 	if err != nil {
 		return nil, err

@@ -9,7 +9,7 @@ import "encoding/binary"
 // pages are written: the others stay holes in the memfd (Linux), read as
 // zeros and cost no memory.
 func ImageOf(mem []byte) (*Image, error) {
-	return NewImage(uint64(len(mem)), func(w []byte) {
+	return NewImage(uint64(len(mem)), func(w []byte) error {
 		const page = 4096
 		for off := 0; off < len(mem); off += page {
 			end := min(off+page, len(mem))
@@ -17,6 +17,7 @@ func ImageOf(mem []byte) (*Image, error) {
 				copy(w[off:end], mem[off:end])
 			}
 		}
+		return nil
 	})
 }
 

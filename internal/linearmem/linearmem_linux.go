@@ -90,7 +90,7 @@ func (*failed) Free() {}
 // what fill writes into w (which it must not keep). Pages fill leaves
 // untouched stay holes in the memfd and cost no memory. Close it once no
 // memory maps it any more.
-func NewImage(size uint64, fill func(w []byte)) (*Image, error) {
+func NewImage(size uint64, fill func(w []byte) error) (*Image, error) {
 	fd, err := unix.MemfdCreate("sandkit-snapshot", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
 	if err != nil {
 		return nil, fmt.Errorf("memfd_create: %w", err)
@@ -106,8 +106,12 @@ func NewImage(size uint64, fill func(w []byte)) (*Image, error) {
 			img.Close()
 			return nil, fmt.Errorf("mmap memfd: %w", err)
 		}
-		fill(w)
+		err = fill(w)
 		_ = unix.Munmap(w)
+		if err != nil {
+			img.Close()
+			return nil, err
+		}
 	}
 	// No one may change the image under the memories mapping it.
 	if _, err := unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, unix.F_SEAL_WRITE|unix.F_SEAL_GROW|unix.F_SEAL_SHRINK|unix.F_SEAL_SEAL); err != nil {

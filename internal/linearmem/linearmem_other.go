@@ -21,9 +21,11 @@ func New(img *Image) experimental.MemoryAllocator { return nil }
 
 // NewImage makes an image of size bytes: here a copy in the Go heap, which
 // a memory must be written from (Maps is false).
-func NewImage(size uint64, fill func(w []byte)) (*Image, error) {
+func NewImage(size uint64, fill func(w []byte) error) (*Image, error) {
 	img := &Image{FD: -1, Size: size, view: make([]byte, size)}
-	fill(img.view)
+	if err := fill(img.view); err != nil {
+		return nil, err
+	}
 	return img, nil
 }
 

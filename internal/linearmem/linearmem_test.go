@@ -34,9 +34,10 @@ func TestGrowWithinReservation(t *testing.T) {
 
 func TestImageRevert(t *testing.T) {
 	const size = 8 << 16
-	img, err := linearmem.NewImage(size, func(w []byte) {
+	img, err := linearmem.NewImage(size, func(w []byte) error {
 		w[5] = 1
 		w[3<<16+7] = 2 // pages between stay holes
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)

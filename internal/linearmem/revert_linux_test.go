@@ -5,7 +5,7 @@ import "testing"
 // The fallback of Revert, where the page table cannot be read.
 func TestDropWritten(t *testing.T) {
 	const size = 4 << 16
-	img, err := NewImage(size, func(w []byte) { w[10] = 1 })
+	img, err := NewImage(size, func(w []byte) error { w[10] = 1; return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
