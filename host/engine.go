@@ -184,32 +184,24 @@ func (s *sandbox) close(ctx context.Context) error {
 func (s *sandbox) compile(ctx context.Context, name string, sum [sha256.Size]byte, size int, load func() ([]byte, error)) (*Module, error) {
 	start := time.Now()
 	version := hex.EncodeToString(sum[:6])
-	// Bytes read from disk must hash to sum: the file may have changed
-	// since it was checked.
-	read := func() ([]byte, error) {
-		wasm, err := load()
-		if err == nil && sha256.Sum256(wasm) != sum {
-			err = errors.New("the module's bytes changed since they were checked")
-		}
-		return wasm, err
-	}
 	var iso *isolated
 	if s.isolation == settings.IsolationRequest {
 		// The rewrite needs the bytes, and its restore point needs the
-		// data segments it takes out: read them on every load.
-		wasm, err := read()
+		// data segments it takes out: they are read on every load, and
+		// the rewritten module is compiled (or found) by its own hash.
+		wasm, err := load()
+		if err == nil && sha256.Sum256(wasm) != sum {
+			err = errModuleChanged
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if wasm, iso, err = prepareIsolated(wasm); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		if iso != nil {
-			sum = isolatedKey(wasm)
-		}
-		read = func() ([]byte, error) { return wasm, nil }
+		sum, load = sha256.Sum256(wasm), func() ([]byte, error) { return wasm, nil }
 	}
-	sm, err := s.engine.module(ctx, s.limits.MemoryPages, sum, read)
+	sm, err := s.engine.module(ctx, s.limits.MemoryPages, sum, load)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

@@ -10,7 +10,6 @@ package host
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"slices"
 	"sync"
@@ -64,13 +63,6 @@ func prepareIsolated(wasm []byte) ([]byte, *isolated, error) {
 hint: use isolation = "pool" for this app`, op)
 	}
 	return out, &isolated{globals: info.Globals, data: info.Data}, nil
-}
-
-// isolatedKey is the compiled-module key of a module prepared for
-// restoring: not the key of its original bytes, which another app may run
-// pooled.
-func isolatedKey(prepared []byte) [sha256.Size]byte {
-	return sha256.Sum256(append([]byte("sandkit isolation=request\n"), prepared...))
 }
 
 // takeRestorePoint initialises an instance and keeps its state as the

@@ -10,6 +10,7 @@ package host
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 
 	"github.com/tetratelabs/wazero"
@@ -73,10 +74,14 @@ func (e *Engine) runtimeFor(ctx context.Context, memoryPages uint32) (*sharedRun
 	return s, nil
 }
 
+// errModuleChanged is the error for a module file whose bytes no longer
+// hash to what was checked when its app was opened.
+var errModuleChanged = errors.New("the module's bytes changed since they were checked")
+
 // module returns the compiled module whose bytes hash to sum in the
 // runtime of memoryPages, compiling it (or loading it from the compilation
 // cache) only if no app of this Engine has it: only then are its bytes
-// read, with load, which checks them. The caller releases it once.
+// read, with load, and they must hash to sum. The caller releases it once.
 func (e *Engine) module(ctx context.Context, memoryPages uint32, sum [sha256.Size]byte, load func() ([]byte, error)) (*sharedModule, error) {
 	e.sharedMu.Lock()
 	s, err := e.runtimeFor(ctx, memoryPages)
@@ -93,7 +98,12 @@ func (e *Engine) module(ctx context.Context, memoryPages uint32, sum [sha256.Siz
 	e.sharedMu.Unlock()
 	if !ok {
 		wasm, err := load()
-		if sm.err = err; err == nil {
+		switch {
+		case err != nil:
+			sm.err = err
+		case sha256.Sum256(wasm) != sum:
+			sm.err = errModuleChanged
+		default:
 			sm.compiled, sm.err = e.compileShared(ctx, s.rt, wasm)
 		}
 		close(sm.ready)
