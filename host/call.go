@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"sandkit.dev/sandkit/host/appdb"
 	"sandkit.dev/sandkit/host/internal/sched"
@@ -45,28 +46,39 @@ type call struct {
 }
 
 // requestLog is the logger of one request, made only when something is
-// logged: most requests log one access line and nothing else.
+// logged: most requests log one access line and nothing else. Its base
+// logger already carries the route's attributes (route, module, version),
+// which the log handler formats once per route rather than once per
+// request (WithAttrs); only the request's own attributes are formatted per
+// line.
 type requestLog struct {
-	base   *slog.Logger
-	attrs  []slog.Attr // request_id, route, module, version
+	base   *slog.Logger // the route's logger
+	id     string       // request_id
 	logger *slog.Logger
 }
 
-// get returns a logger that adds the request's attributes.
+// get returns a logger that adds the request's id to the route's logger.
 func (l *requestLog) get() *slog.Logger {
 	if l.logger == nil {
-		l.logger = slog.New(l.base.Handler().WithAttrs(l.attrs))
+		l.logger = slog.New(l.base.Handler().WithAttrs([]slog.Attr{slog.String("request_id", l.id)}))
 	}
 	return l.logger
 }
 
-// access logs the end of the request at level with the request's
-// attributes and extra, if the level is enabled.
-func (l *requestLog) access(ctx context.Context, level slog.Level, msg string, extra ...slog.Attr) {
+// access logs the end of the request at level, if the level is enabled:
+// the request's id, method, path, status, duration and err, if not nil.
+func (l *requestLog) access(ctx context.Context, level slog.Level, msg, method, path string, status int, took time.Duration, err error) {
 	if !l.base.Enabled(ctx, level) {
 		return
 	}
-	l.base.LogAttrs(ctx, level, msg, append(l.attrs, extra...)...)
+	// Five attributes fit in a slog.Record without an allocation.
+	if err == nil {
+		l.base.LogAttrs(ctx, level, msg, slog.String("request_id", l.id), slog.String("method", method),
+			slog.String("path", path), slog.Int("status", status), slog.Duration("took", took))
+		return
+	}
+	l.base.LogAttrs(ctx, level, msg, slog.String("request_id", l.id), slog.String("method", method),
+		slog.String("path", path), slog.Int("status", status), slog.Duration("took", took), slog.Any("err", err))
 }
 
 var calls = sync.Pool{New: func() any { return &call{header: http.Header{}, slot: make([]byte, 0, 512)} }}
