@@ -143,8 +143,29 @@ type target struct {
 	url  string
 }
 
-func loadBench(ctx context.Context, r *report, app, work string, log *slog.Logger, d time.Duration, conns, rounds int) error {
+func loadBench(ctx context.Context, r *report, app, work string, log *slog.Logger, bins []sandkitBin, d time.Duration, conns, rounds int) error {
 	var targets []target
+	for _, b := range bins {
+		for _, c := range []struct {
+			name string
+			args []string
+		}{
+			{"sandkit serve, access log on (to a file)", nil},
+			{"sandkit serve --log-level warn", []string{"--log-level", "warn"}},
+		} {
+			name := c.name
+			if b.label != "" {
+				name += ", " + b.label
+			}
+			progress("starting %s", name)
+			s, err := startServeHello(ctx, b.root, work, b.path, fmt.Sprintf("serve-%d", len(targets)), c.args...)
+			if err != nil {
+				return err
+			}
+			defer s.stop()
+			targets = append(targets, target{name, s.url})
+		}
+	}
 	accessLog := slog.New(slog.NewTextHandler(io.Discard, nil)) // formats every line, then drops it
 	for _, c := range []struct {
 		name   string
@@ -173,7 +194,8 @@ func loadBench(ctx context.Context, r *report, app, work string, log *slog.Logge
 	r.printf("examples/hello served by the host from its Go app module, against the same handler logic as plain\n")
 	r.printf("net/http handlers (bench/load.go), both on 127.0.0.1; rounds interleave the targets. The host logs\n")
 	r.printf("at warn level (no access log) except in the \"access log on\" row, whose text lines are formatted and\n")
-	r.printf("discarded; the native server logs nothing.\n\n")
+	r.printf("discarded; the native server logs nothing. The \"sandkit serve\" rows are the CLI as a user runs it\n")
+	r.printf("(its stderr, the log, to a file; --no-watch), a process of its own (bench/serve.go).\n\n")
 	r.printf("| route | server | req/s | p50 | p99 | vs native |\n| --- | --- | ---: | ---: | ---: | ---: |\n")
 	for _, path := range []string{"/", "/api/info"} {
 		res := make([][]wrkResult, len(targets))

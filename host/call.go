@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"sandkit.dev/sandkit/abi"
 	"sandkit.dev/sandkit/host/appdb"
 	"sandkit.dev/sandkit/host/internal/sched"
 )
@@ -28,6 +29,7 @@ type call struct {
 	status      int
 	header      http.Header
 	nheaders    int
+	pairs       []abi.Pair // resp_send's decoded headers, kept for their capacity
 	bodyStarted bool
 	out         bytes.Buffer
 	outLimit    int64
@@ -99,8 +101,12 @@ func (c *call) release() {
 	if c.dbs != nil {
 		c.dbs.Close()
 	}
-	h, slot, out := c.header, c.slot, c.out
+	h, slot, out, pairs := c.header, c.slot, c.out, c.pairs
 	clear(h)
+	clear(pairs[:cap(pairs)])
+	if cap(pairs) > abi.MaxHeaders {
+		pairs = nil
+	}
 	large := cap(slot) >= reclaimAbove || out.Cap() >= reclaimAbove
 	if cap(slot) > maxKeptBuffer {
 		slot = make([]byte, 0, 512)
@@ -109,7 +115,7 @@ func (c *call) release() {
 		out = bytes.Buffer{}
 	}
 	out.Reset()
-	*c = call{header: h, slot: slot[:0], out: out}
+	*c = call{header: h, slot: slot[:0], out: out, pairs: pairs[:0]}
 	calls.Put(c)
 	if large {
 		reclaimMemory()
