@@ -371,7 +371,8 @@ func (a *App) guestHandler(routeID, pattern string, paramsOf func(*http.Request)
 	routeLog := a.log.With(slog.String("route", pattern), slog.String("module", m.name), slog.String("version", m.version))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := a.reqBase + "-" + strconv.FormatUint(a.reqSeq.Add(1), 10)
+		var idBuf [40]byte // one allocation for the id, not two
+		id := string(strconv.AppendUint(append(append(idBuf[:0], a.reqBase...), '-'), a.reqSeq.Add(1), 10))
 		params := paramsOf(r)
 		head := &abi.RequestHead{
 			Method:        r.Method,
@@ -391,10 +392,10 @@ func (a *App) guestHandler(routeID, pattern string, paramsOf func(*http.Request)
 			return
 		}
 		if out.err != nil {
-			log.access(r.Context(), slog.LevelError, "request failed", r.Method, r.URL.Path, out.status, time.Since(start), out.err)
+			log.access(r.Context(), slog.LevelError, "request failed", r.Method, r.URL.Path, out.status, start, out.err)
 			return
 		}
-		log.access(r.Context(), slog.LevelInfo, "request", r.Method, r.URL.Path, out.status, time.Since(start), nil)
+		log.access(r.Context(), slog.LevelInfo, "request", r.Method, r.URL.Path, out.status, start, nil)
 	})
 }
 

@@ -68,19 +68,25 @@ func (l *requestLog) get() *slog.Logger {
 }
 
 // access logs the end of the request at level, if the level is enabled:
-// the request's id, method, path, status, duration and err, if not nil.
-func (l *requestLog) access(ctx context.Context, level slog.Level, msg, method, path string, status int, took time.Duration, err error) {
-	if !l.base.Enabled(ctx, level) {
+// the request's id, method, path, status, the time since start and err, if
+// not nil.
+func (l *requestLog) access(ctx context.Context, level slog.Level, msg, method, path string, status int, start time.Time, err error) {
+	h := l.base.Handler()
+	if !h.Enabled(ctx, level) {
 		return
 	}
-	// Five attributes fit in a slog.Record without an allocation.
-	if err == nil {
-		l.base.LogAttrs(ctx, level, msg, slog.String("request_id", l.id), slog.String("method", method),
-			slog.String("path", path), slog.Int("status", status), slog.Duration("took", took))
-		return
+	// The record is made here rather than by Logger.LogAttrs, which asks
+	// the runtime for its caller (~0.1 us) for a source position that is
+	// always this line. Five attributes fit in a slog.Record without an
+	// allocation.
+	now := time.Now()
+	r := slog.NewRecord(now, level, msg, 0)
+	r.AddAttrs(slog.String("request_id", l.id), slog.String("method", method),
+		slog.String("path", path), slog.Int("status", status), slog.Duration("took", now.Sub(start)))
+	if err != nil {
+		r.AddAttrs(slog.Any("err", err))
 	}
-	l.base.LogAttrs(ctx, level, msg, slog.String("request_id", l.id), slog.String("method", method),
-		slog.String("path", path), slog.Int("status", status), slog.Duration("took", took), slog.Any("err", err))
+	h.Handle(ctx, r)
 }
 
 var calls = sync.Pool{New: func() any { return &call{header: http.Header{}, slot: make([]byte, 0, 512)} }}
