@@ -52,3 +52,23 @@ func Example() {
 	// sandkit.toml 14
 	// true
 }
+
+// A public file's SHA-256, computed once per file identity: the host's
+// ETag for it.
+func ExampleVerified_SHA256() {
+	tmp, _ := os.MkdirTemp("", "artifact-example-")
+	defer os.RemoveAll(tmp)
+	p := filepath.Join(tmp, "robots.txt")
+	os.WriteFile(p, []byte("User-agent: *\n"), 0o644)
+
+	var v artifact.Verified
+	for range 2 { // the second call reads nothing on Linux
+		f, _ := os.Open(p)
+		sum, err := v.SHA256(f)
+		f.Close()
+		fmt.Println(sum[:16], err)
+	}
+	// Output:
+	// fd89345af6aca5da <nil>
+	// fd89345af6aca5da <nil>
+}

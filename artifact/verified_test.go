@@ -1,6 +1,9 @@
 package artifact
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -66,4 +69,51 @@ func TestVerifiedRemembersByIdentity(t *testing.T) {
 	if _, err := nilV.Open(out); err != nil {
 		t.Errorf("a nil Verified: %v", err)
 	}
+}
+
+// TestVerifiedSHA256: SHA256 hashes a file once per identity; a file
+// changed in place gets its new sum, and a nil Verified hashes every time.
+func TestVerifiedSHA256(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "style.css")
+	sum := func(v *Verified) string {
+		t.Helper()
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		s, err := v.SHA256(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if off, _ := f.Seek(0, io.SeekCurrent); off != 0 {
+			t.Fatalf("SHA256 moved the file's offset to %d", off)
+		}
+		return s
+	}
+	if err := os.WriteFile(p, []byte("body{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var v Verified
+	want := hexSHA256("body{}")
+	if got := sum(&v); got != want {
+		t.Fatalf("sum %s, want %s", got, want)
+	}
+	if runtime.GOOS == "linux" && len(v.files) != 1 {
+		t.Fatalf("the Verified remembers %d files, want 1", len(v.files))
+	}
+	if err := os.WriteFile(p, []byte("body{color:red}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := sum(&v), hexSHA256("body{color:red}"); got != want {
+		t.Errorf("after a change in place: %s, want %s", got, want)
+	}
+	if got, want := sum(nil), hexSHA256("body{color:red}"); got != want {
+		t.Errorf("a nil Verified: %s, want %s", got, want)
+	}
+}
+
+func hexSHA256(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
 }

@@ -3,7 +3,7 @@
 // a server-rendered page, the database paths, and the layout of Go
 // handlers into modules. Its report is the source of docs/benchmarks.md.
 //
-//	go run ./bench [-sections load,dropin,pages,db,dbhttp,layout,conduit] [-duration 5s] [-conns 32] [-rounds 3] [-before DIR] [-out FILE]
+//	go run ./bench [-sections load,isolation,dropin,pages,db,dbhttp,layout,conduit] [-duration 5s] [-conns 32] [-rounds 3] [-before DIR] [-out FILE]
 //
 // It needs wrk (scripts/install-deps.sh installs it) and, for the
 // PostgreSQL rows of dbhttp, the test database (SANDKIT_TEST_POSTGRES, or
@@ -67,7 +67,7 @@ func main() {
 	r.printf("Machine: %d CPUs, %s/%s, %s; %s; wrk -t2 -c%d -d%s, %d rounds, medians.\n\n",
 		runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), cpuModel(), *conns, *duration, *rounds)
 
-	if sections["load"] || sections["dropin"] {
+	if sections["load"] || sections["dropin"] || sections["isolation"] {
 		progress("building examples/hello")
 		app, err := buildHello(ctx, root, work)
 		if err != nil {
@@ -90,6 +90,11 @@ func main() {
 			}
 			if err := loadBench(ctx, &r, app, work, quiet, bins, *duration, *conns, *rounds); err != nil {
 				fatalf("%v", err)
+			}
+		}
+		if sections["isolation"] {
+			if err := isolationBench(ctx, &r, app, work, quiet, *duration, *conns, *rounds); err != nil {
+				fatalf("isolation: %v", err)
 			}
 		}
 		if sections["dropin"] {
@@ -132,7 +137,7 @@ func main() {
 }
 
 // allSections are the parts of the report, in order.
-var allSections = []string{"load", "dropin", "pages", "db", "dbhttp", "layout", "conduit"}
+var allSections = []string{"load", "isolation", "dropin", "pages", "db", "dbhttp", "layout", "conduit"}
 
 // report collects the Markdown output.
 type report struct{ strings.Builder }

@@ -41,7 +41,10 @@ const (
 // served under DefaultPublicPath.
 type PagesOptions struct {
 	// Dev keeps code readable (no minification), adds source maps to the
-	// client chunks and builds React in development mode.
+	// client chunks and builds React in development mode. A production
+	// build also writes the gzip and brotli copies of its client files
+	// (NAME.gz, NAME.br); a dev build does not (spec/pages.md,
+	// "Precompressed client files").
 	Dev bool
 	// PublicPath is the URL path of the client folder, ending in "/".
 	PublicPath string
@@ -60,7 +63,8 @@ type PagesResult struct {
 	Manifest *PagesManifest
 	// Routes are the ids of the routes with a page, sorted.
 	Routes []string
-	// ClientBytes is the size of every client file (JS, CSS, maps);
+	// ClientBytes is the size of every client file (JS, CSS, maps) but
+	// the precompressed copies;
 	// ServerBytes the size of server.js.
 	ClientBytes, ServerBytes int
 	// Warnings are esbuild's warnings about the app's code, formatted as
@@ -88,7 +92,8 @@ type PagesManifest struct {
 	NotFound map[string]*PageAssets `json:"notFound,omitempty"`
 	// Files are every file of the client folder this build wrote, sorted
 	// (older builds' files stay a while for pages loaded before): what an
-	// artifact copies.
+	// artifact copies. A production build's precompressed copies (NAME.br,
+	// NAME.gz beside NAME) are among them.
 	Files []string `json:"files"`
 	// Key is the content hash the build was cached under.
 	Key string `json:"key"`
@@ -125,7 +130,7 @@ var (
 const staleAfter = time.Hour
 
 // pagesVersion changes whenever BuildPages changes what it builds.
-const pagesVersion = 2
+const pagesVersion = 3
 
 // BuildPages bundles the pages under appDir/routes (page, layout, error and
 // 404 files) into appDir/.sandkit/build/pages: client/ (ES modules split per
@@ -204,6 +209,10 @@ func BuildPages(ctx context.Context, appDir string, opts PagesOptions) (*PagesRe
 		return nil, err
 	}
 	man.Key = key
+	if !opts.Dev {
+		maps.Copy(clientFiles, precompress(filepath.Join(outDir, PagesClientDir), clientFiles))
+		man.Files = slices.Sorted(maps.Keys(clientFiles))
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -256,7 +265,7 @@ func finishPages(res *PagesResult, m *PagesManifest, start time.Time) (*PagesRes
 	}
 	entries, _ := os.ReadDir(filepath.Join(res.Dir, PagesClientDir))
 	for _, e := range entries {
-		if fi, err := e.Info(); err == nil && !e.IsDir() {
+		if fi, err := e.Info(); err == nil && !e.IsDir() && !IsPrecompressed(e.Name()) {
 			res.ClientBytes += int(fi.Size())
 		}
 	}
@@ -276,8 +285,13 @@ func readPagesManifest(outDir string) *PagesManifest {
 	if _, err := os.Stat(filepath.Join(outDir, PagesServerFile)); err != nil {
 		return nil
 	}
-	// Every file a document links must still be there.
+	// Every file a document links, and every file of the build (an
+	// artifact copies them, the host serves the precompressed copies),
+	// must still be there.
 	files := map[string]bool{m.Entry: true}
+	for _, f := range m.Files {
+		files[f] = true
+	}
 	for _, as := range []map[string]*PageAssets{m.Routes, m.NotFound} {
 		for _, a := range as {
 			for _, f := range append(append([]string(nil), a.CSS...), a.Preload...) {

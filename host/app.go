@@ -6,6 +6,7 @@ package host
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -29,6 +30,7 @@ import (
 	"sandkit.dev/sandkit/host/internal/httperr"
 	"sandkit.dev/sandkit/host/pageserve"
 	"sandkit.dev/sandkit/host/settings"
+	"sandkit.dev/sandkit/internal/phase"
 	"sandkit.dev/sandkit/routing"
 )
 
@@ -88,7 +90,9 @@ func NewInstanceBudget(max int) *InstanceBudget { return &InstanceBudget{newBudg
 // serve. Any error in the app fails OpenApp; later reloads keep serving the
 // old version instead.
 func OpenApp(ctx context.Context, e *Engine, dir string, opts ...AppOption) (*App, error) {
+	end := phase.Start(ctx, "app.artifact")
 	art, err := e.openArtifact(dir)
+	end()
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +106,7 @@ func OpenApp(ctx context.Context, e *Engine, dir string, opts ...AppOption) (*Ap
 	}
 	log := e.log.With("app", cfg.Name)
 	adb := appdb.New(cfg.Name, o.tenant.engine(dir, cfg, log), cfg.Limits.StatementTimeout.Std(), log)
-	sb, err := e.newSandbox(ctx, cfg.Limits, guestEnv(cfg, o.devSecretKey), log, adb)
+	sb, err := e.newSandbox(ctx, cfg.Limits, cfg.Isolation, guestEnv(cfg, o.devSecretKey), log, adb)
 	if err != nil {
 		return nil, fmt.Errorf("app %q: %w", cfg.Name, err)
 	}
@@ -240,7 +244,8 @@ func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
 	if ps != nil {
 		notFound = ps.NotFound(notFound)
 	}
-	notFound = publicFiles(filepath.Join(a.dir, "public"), notFound)
+	files := publicFiles(&a.engine.verified)
+	notFound = files(filepath.Join(a.dir, "public"), notFound)
 	router := table.Router(func(rt *routing.Route) http.Handler {
 		m := handlers[rt]
 		if rt.Page() != "" && ps != nil {
@@ -253,7 +258,7 @@ func (a *App) build(ctx context.Context, old *snapshot) (*snapshot, error) {
 	}, notFound)
 	next.router = router
 	if ps != nil {
-		assets := ps.Assets(publicFiles)
+		assets := ps.Assets(files)
 		// The client runtime's fetches see redirects as 204 +
 		// X-Sandkit-Redirect (spec/pages.md, "Redirects").
 		pages := pageserve.ClientRedirects(router)
@@ -299,21 +304,27 @@ func (a *App) loadModule(ctx context.Context, src string, old *snapshot) (*Modul
 	if old != nil {
 		prev = old.modules[src]
 	}
-	wasm, err := os.ReadFile(filepath.Join(a.dir, src))
+	end := phase.Start(ctx, "module.read")
+	sum, size, load, err := a.moduleBytes(src)
+	end()
 	if err != nil {
 		return prev, fmt.Errorf("app %q: %w", a.cfg.Name, err)
 	}
-	if prev != nil && prev.version == versionOf(wasm) {
+	if prev != nil && prev.version == hex.EncodeToString(sum[:6]) {
 		return prev, nil
 	}
-	m, err := a.sb.compile(ctx, src, wasm)
+	end = phase.Start(ctx, "module.compile")
+	m, err := a.sb.compile(ctx, src, sum, size, load)
+	end()
 	if err != nil {
 		return prev, fmt.Errorf("app %q: %w", a.cfg.Name, err)
 	}
 	if m.kind == reactor {
 		m.pool = newPool(m, a.cfg.Limits, a.budget)
 		wctx, cancel := context.WithTimeout(ctx, a.cfg.Limits.RequestTimeout.Std())
+		end := phase.Start(ctx, "module.warm")
 		err := m.pool.warm(wctx, 1)
+		end()
 		cancel()
 		if err != nil {
 			m.retire()
@@ -324,6 +335,32 @@ func (a *App) loadModule(ctx context.Context, src string, old *snapshot) (*Modul
 		a.log.Info("module replaced", "module", src, "from", prev.version, "to", m.version)
 	}
 	return m, nil
+}
+
+// moduleBytes returns the SHA-256 and size of the module file src and
+// what reads its bytes. An artifact's manifest lists both, checked against
+// the file when the app was opened (openArtifact), so a module the Engine
+// has compiled for another app, or for this one before it was evicted, is
+// found without reading and hashing megabytes again; the bytes are read
+// only when they must be compiled (and checked against the hash then).
+// Other apps' modules are read and hashed here.
+func (a *App) moduleBytes(src string) (sum [sha256.Size]byte, size int, load func() ([]byte, error), err error) {
+	if a.artifact != nil {
+		for _, f := range a.artifact.Files {
+			if f.Path != src {
+				continue
+			}
+			if b, err := hex.DecodeString(f.SHA256); err == nil && len(b) == sha256.Size {
+				copy(sum[:], b)
+				return sum, int(f.Size), func() ([]byte, error) { return os.ReadFile(filepath.Join(a.dir, src)) }, nil
+			}
+		}
+	}
+	wasm, err := os.ReadFile(filepath.Join(a.dir, src))
+	if err != nil {
+		return sum, 0, nil, err
+	}
+	return sha256.Sum256(wasm), len(wasm), func() ([]byte, error) { return wasm, nil }, nil
 }
 
 // retire stops serving new requests from m; requests in flight finish.

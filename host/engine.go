@@ -44,6 +44,7 @@ type Engine struct {
 	pagesOnce sync.Once // the QuickJS engine for pages, made on first use
 	pages     *pages.Engine
 	pagesErr  error
+	snapBytes *int64 // WithSnapshotCacheBytes; nil: the pages engine's default
 }
 
 // EngineOption configures an Engine.
@@ -59,6 +60,19 @@ func WithCacheDir(dir string) EngineOption {
 		}
 		e.cache = c
 		e.cacheDir = dir
+		return nil
+	}
+}
+
+// WithSnapshotCacheBytes bounds the QuickJS snapshot files kept in the
+// WithCacheDir folder to n bytes in all (pages.WithSnapshotCacheBytes;
+// default pages.DefaultSnapshotCacheBytes); n <= 0 keeps every file. A
+// pages app whose snapshot file was removed evaluates its server bundle
+// again when it wakes (a run of ~100 ms, not a load of ~2 ms): a host of
+// many apps wants room for one file per app (~3 MiB for examples/todo).
+func WithSnapshotCacheBytes(n int64) EngineOption {
+	return func(e *Engine) error {
+		e.snapBytes = &n
 		return nil
 	}
 }
@@ -130,19 +144,20 @@ func (e *Engine) Close(ctx context.Context) error {
 // memory, and host functions reach the app's settings and database only
 // through the request's call state.
 type sandbox struct {
-	engine *Engine
-	limits settings.Limits
-	env    map[string]string
-	log    *slog.Logger
-	db     *appdb.DB    // the app's database, opened on first use
-	group  *sched.Group // the app's CPU share (WithScheduler); nil: unscheduled
+	engine    *Engine
+	limits    settings.Limits
+	isolation string // settings.IsolationPool or IsolationRequest
+	env       map[string]string
+	log       *slog.Logger
+	db        *appdb.DB    // the app's database, opened on first use
+	group     *sched.Group // the app's CPU share (WithScheduler); nil: unscheduled
 
 	mu      sync.Mutex
 	modules []*sharedModule // every compiled module its Modules took, released at close
 }
 
-func (e *Engine) newSandbox(ctx context.Context, limits settings.Limits, env map[string]string, log *slog.Logger, db *appdb.DB) (*sandbox, error) {
-	return &sandbox{engine: e, limits: limits, env: env, log: log, db: db}, nil
+func (e *Engine) newSandbox(ctx context.Context, limits settings.Limits, isolation string, env map[string]string, log *slog.Logger, db *appdb.DB) (*sandbox, error) {
+	return &sandbox{engine: e, limits: limits, isolation: isolation, env: env, log: log, db: db}, nil
 }
 
 // close releases the app's compiled modules (kept or freed by the Engine,
@@ -161,24 +176,52 @@ func (s *sandbox) close(ctx context.Context) error {
 	return nil
 }
 
-// compile turns wasm bytes into a Module, checking its kind and imports.
-// Identical bytes compiled for another app of the Engine are reused;
-// otherwise it waits for a compilation slot, so at most a bounded number
-// of modules compile at once.
-func (s *sandbox) compile(ctx context.Context, name string, wasm []byte) (*Module, error) {
+// compile turns the module whose bytes hash to sum into a Module, checking
+// its kind and imports. Identical bytes compiled for another app of the
+// Engine are reused, and then load is not called; otherwise load reads
+// the bytes, which must hash to sum, and compile waits for a compilation
+// slot, so at most a bounded number of modules compile at once.
+func (s *sandbox) compile(ctx context.Context, name string, sum [sha256.Size]byte, size int, load func() ([]byte, error)) (*Module, error) {
 	start := time.Now()
-	sum := sha256.Sum256(wasm)
 	version := hex.EncodeToString(sum[:6])
-	sm, err := s.engine.module(ctx, s.limits.MemoryPages, sum, wasm)
+	// Bytes read from disk must hash to sum: the file may have changed
+	// since it was checked.
+	read := func() ([]byte, error) {
+		wasm, err := load()
+		if err == nil && sha256.Sum256(wasm) != sum {
+			err = errors.New("the module's bytes changed since they were checked")
+		}
+		return wasm, err
+	}
+	var iso *isolated
+	if s.isolation == settings.IsolationRequest {
+		// The rewrite needs the bytes, and its restore point needs the
+		// data segments it takes out: read them on every load.
+		wasm, err := read()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if wasm, iso, err = prepareIsolated(wasm); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if iso != nil {
+			sum = isolatedKey(wasm)
+		}
+		read = func() ([]byte, error) { return wasm, nil }
+	}
+	sm, err := s.engine.module(ctx, s.limits.MemoryPages, sum, read)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	s.mu.Lock()
 	s.modules = append(s.modules, sm)
 	s.mu.Unlock()
-	m := &Module{name: name, version: version, compiled: sm.compiled, shared: sm, sb: s, size: len(wasm)}
+	m := &Module{name: name, version: version, compiled: sm.compiled, shared: sm, sb: s, size: size, iso: iso}
 	if err := m.classify(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if iso != nil && m.kind != reactor {
+		return nil, fmt.Errorf("%s: exports %s but is not a reactor", name, abi.ExportHandle)
 	}
 	s.log.Debug("module compiled", "module", name, "version", version, "kind", m.kind, "took", time.Since(start))
 	return m, nil
@@ -205,10 +248,4 @@ func (s *sandbox) closeInstance(m *Module, mod api.Module) {
 var allowedImports = map[string]bool{
 	abi.ModuleName:           true,
 	"wasi_snapshot_preview1": true,
-}
-
-// versionOf names a module's bytes: the first 12 hex digits of their sha256.
-func versionOf(wasm []byte) string {
-	sum := sha256.Sum256(wasm)
-	return hex.EncodeToString(sum[:6])
 }

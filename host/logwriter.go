@@ -67,3 +67,11 @@ func (w *logWriter) emit() {
 	}
 	w.log.Info(string(line), "source", "guest-output", "module", w.module, "version", w.version)
 }
+
+// reset drops a partial line left by the request before, so an instance
+// reset to its restore point starts with nothing of it (isolation.go).
+func (w *logWriter) reset() {
+	w.mu.Lock()
+	w.buf = w.buf[:0]
+	w.mu.Unlock()
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/tetratelabs/wazero/experimental"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/internal/phase"
 )
 
 // moduleKind says how a module is called (spec/abi.md §1).
@@ -34,7 +35,8 @@ type Module struct {
 	compiled wazero.CompiledModule
 	shared   *sharedModule // whose compiled code it is
 	sb       *sandbox
-	pool     *pool // reactors only
+	pool     *pool     // reactors only
+	iso      *isolated // reactors under isolation = "request" only
 }
 
 // Name is where the module came from, such as routes/hello/handler.wasm.
@@ -128,40 +130,55 @@ func (m *Module) logWriter() *logWriter {
 }
 
 // newInstance creates and initialises a reactor instance and checks its ABI
-// version. ctx bounds the guest's initialisation.
+// version; under request isolation it restores one from the restore point
+// instead. ctx bounds the guest's initialisation.
 func (m *Module) newInstance(ctx context.Context) (*instance, error) {
+	if m.iso != nil {
+		return m.restore(ctx)
+	}
 	ctx = experimental.WithMemoryAllocator(ctx, memoryAllocator())
-	ctx = withLogger(ctx, m.sb.log.With("module", m.name, "version", m.version))
 	out := m.logWriter()
+	end := phase.Start(ctx, "instance.instantiate")
 	mod, err := m.sb.instantiate(ctx, m, m.moduleConfig(out))
+	end()
 	if err != nil {
 		if mod != nil {
 			m.sb.closeInstance(m, mod)
 		}
 		return nil, fmt.Errorf("%s: instantiate: %w", m.name, err)
 	}
-	fail := func(err error) (*instance, error) {
-		m.sb.closeInstance(m, mod)
-		return nil, fmt.Errorf("%s: %w", m.name, err)
-	}
-	if init := mod.ExportedFunction(abi.ExportInitialize); init != nil {
-		if _, err := init.Call(ctx); err != nil {
-			return fail(fmt.Errorf("%s: %w", abi.ExportInitialize, err))
-		}
-	}
-	res, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx)
-	if err != nil {
-		return fail(fmt.Errorf("%s: %w", abi.ExportVersion, err))
-	}
-	if v := int32(res[0]); v != abi.Version {
-		return fail(fmt.Errorf("ABI version %d, this host supports %d (spec/abi.md §8)", v, abi.Version))
-	}
 	inst := &instance{m: m, mod: mod, handle: mod.ExportedFunction(abi.ExportHandle), out: out}
+	if err := m.initialize(ctx, inst); err != nil {
+		inst.close()
+		return nil, err
+	}
 	if mem := mod.Memory(); mem != nil {
 		inst.pages = mem.Size() / 65536
 	}
 	m.sb.log.Debug("instance created", "module", m.name, "version", m.version)
 	return inst, nil
+}
+
+// initialize runs the guest's initialisation (_initialize, if exported) and
+// checks its ABI version.
+func (m *Module) initialize(ctx context.Context, inst *instance) error {
+	ctx = withLogger(ctx, m.sb.log.With("module", m.name, "version", m.version))
+	if init := inst.mod.ExportedFunction(abi.ExportInitialize); init != nil {
+		end := phase.Start(ctx, "instance.initialize")
+		_, err := init.Call(ctx)
+		end()
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", m.name, abi.ExportInitialize, err)
+		}
+	}
+	res, err := inst.mod.ExportedFunction(abi.ExportVersion).Call(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", m.name, abi.ExportVersion, err)
+	}
+	if v := int32(res[0]); v != abi.Version {
+		return fmt.Errorf("%s: ABI version %d, this host supports %d (spec/abi.md §8)", m.name, v, abi.Version)
+	}
+	return nil
 }
 
 func (i *instance) close() { i.m.sb.closeInstance(i.m, i.mod) }

@@ -59,12 +59,20 @@ func Get(r *sandkit.Request) sandkit.Response { return sandkit.Text(200, "fine")
 // and in one large block, and a C guest that traps once memory.grow
 // fails, each get a 500 whose message names limits.memory_pages, and a
 // log record that says the same; a trap with memory to spare does not.
+// Under isolation = "request" too: the restore point's memory counts
+// against the limit as an instance's own would.
 func TestGuestOutOfMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a Go guest")
 	}
+	for _, isolation := range []string{"pool", "request"} {
+		t.Run(isolation, func(t *testing.T) { testGuestOutOfMemory(t, isolation) })
+	}
+}
+
+func testGuestOutOfMemory(t *testing.T, isolation string) {
 	const want = "the guest ran out of memory: limits.memory_pages = 512 (32 MiB)"
-	config := "name = \"bomb\"\n[limits]\nmemory_pages = 512\n"
+	config := "name = \"bomb\"\nisolation = \"" + isolation + "\"\n[limits]\nmemory_pages = 512\n"
 	dir := hostileApp(t, "bomb", config)
 	for rel, src := range oomHandlers {
 		writeAppFile(t, dir, rel, src)

@@ -12,6 +12,7 @@ import (
 
 	"sandkit.dev/sandkit/host/internal/fuel"
 	"sandkit.dev/sandkit/host/pageserve"
+	"sandkit.dev/sandkit/internal/phase"
 	"sandkit.dev/sandkit/pages"
 	"sandkit.dev/sandkit/routing"
 )
@@ -30,6 +31,7 @@ const (
 // server bundle did not change. It returns nil, nil for an app without
 // pages.
 func (a *App) loadPages(ctx context.Context, old *pageserve.Set) (*pageserve.Set, error) {
+	defer phase.Start(ctx, "pages.load")()
 	return pageserve.Load(ctx, pageserve.Config{
 		Name:           a.cfg.Name,
 		Dir:            a.dir,
@@ -68,6 +70,9 @@ func (e *Engine) pagesEngine(ctx context.Context) (*pages.Engine, error) {
 		opts := []pages.Option{pages.WithLogger(e.log)}
 		if e.cacheDir != "" {
 			opts = append(opts, pages.WithCacheDir(filepath.Join(e.cacheDir, "quickjs")))
+		}
+		if e.snapBytes != nil {
+			opts = append(opts, pages.WithSnapshotCacheBytes(*e.snapBytes))
 		}
 		if _, ok := e.intr.(fuelCounter); ok {
 			opts = append(opts, pages.WithModuleRewrite(fuel.Instrument), pages.WithRuntimeSetup(fuel.Register))

@@ -151,6 +151,11 @@ func (p *pool) put(inst *instance, healthy bool) {
 	recycle := !healthy || inst.mod.IsClosed() ||
 		inst.uses >= p.limits.RequestsPerInstance ||
 		inst.memoryPages() > inst.pages+p.limits.GrowthPages
+	if !recycle && p.m.iso != nil {
+		// Under request isolation an instance serves again only once it
+		// is back at the restore point.
+		recycle = !p.m.reset(inst)
+	}
 	now := time.Now()
 	var stale []*instance
 	p.mu.Lock()
@@ -185,6 +190,11 @@ func (p *pool) discard(inst *instance) {
 // warm creates n instances ahead of need, so the first requests to a newly
 // published version do not pay for instantiation.
 func (p *pool) warm(ctx context.Context, n int) error {
+	if p.m.iso != nil {
+		// Under request isolation no instance serves twice: warming takes
+		// the restore point instead.
+		return p.m.takeRestorePoint(ctx)
+	}
 	insts := make([]*instance, 0, n)
 	var err error
 	for range n {
@@ -226,6 +236,9 @@ func (p *pool) close() {
 	p.mu.Unlock()
 	for _, inst := range idle {
 		p.discard(inst)
+	}
+	if p.m.iso != nil {
+		p.m.iso.close()
 	}
 	p.budget.remove(p)
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/experimental"
-	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
 
 // keepUnused is how many compiled modules no app uses any more an Engine
@@ -54,7 +53,7 @@ func (e *Engine) runtimeFor(ctx context.Context, memoryPages uint32) (*sharedRun
 	cfg = e.intr.configure(cfg)
 	rt := wazero.NewRuntimeWithConfig(context.WithoutCancel(ctx), cfg)
 	ctx = context.WithoutCancel(ctx)
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
+	if err := instantiateWASI(ctx, rt); err != nil {
 		rt.Close(ctx)
 		return nil, err
 	}
@@ -74,10 +73,11 @@ func (e *Engine) runtimeFor(ctx context.Context, memoryPages uint32) (*sharedRun
 	return s, nil
 }
 
-// module returns the compiled module for wasm in the runtime of
-// memoryPages, compiling it (or loading it from the compilation cache) only
-// if no app of this Engine has it. The caller releases it once.
-func (e *Engine) module(ctx context.Context, memoryPages uint32, sum [sha256.Size]byte, wasm []byte) (*sharedModule, error) {
+// module returns the compiled module whose bytes hash to sum in the
+// runtime of memoryPages, compiling it (or loading it from the compilation
+// cache) only if no app of this Engine has it: only then are its bytes
+// read, with load, which checks them. The caller releases it once.
+func (e *Engine) module(ctx context.Context, memoryPages uint32, sum [sha256.Size]byte, load func() ([]byte, error)) (*sharedModule, error) {
 	e.sharedMu.Lock()
 	s, err := e.runtimeFor(ctx, memoryPages)
 	if err != nil {
@@ -92,7 +92,10 @@ func (e *Engine) module(ctx context.Context, memoryPages uint32, sum [sha256.Siz
 	sm.users++
 	e.sharedMu.Unlock()
 	if !ok {
-		sm.compiled, sm.err = e.compileShared(ctx, s.rt, wasm)
+		wasm, err := load()
+		if sm.err = err; err == nil {
+			sm.compiled, sm.err = e.compileShared(ctx, s.rt, wasm)
+		}
 		close(sm.ready)
 	}
 	select {

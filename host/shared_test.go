@@ -2,11 +2,14 @@ package host
 
 import (
 	"context"
+	"crypto/sha256"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -148,5 +151,44 @@ func TestUnusedModulesBounded(t *testing.T) {
 		if v := a.current.Load().modules["routes/r/handler.wasm"].version; !got[v] {
 			t.Errorf("module %s, released among the last %d, was not kept", v, keepUnused)
 		}
+	}
+}
+
+// TestModuleBytesReadOnlyToCompile: a module the Engine holds is found by
+// the hash of its bytes alone, without reading them (an evicted artifact
+// app wakes without reading and hashing its megabytes again: the
+// artifact's manifest has the hash), and bytes read to compile must hash
+// to what was asked for.
+func TestModuleBytesReadOnlyToCompile(t *testing.T) {
+	ctx := context.Background()
+	e := quietEngine(t)
+	wasm, err := os.ReadFile(filepath.Join("testdata", "guests", "env.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(wasm)
+	reads := 0
+	load := func() ([]byte, error) { reads++; return wasm, nil }
+	first, err := e.module(ctx, 256, sum, load)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.module(ctx, 256, sum, load)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reads != 1 || again != first {
+		t.Errorf("bytes read %d times, same module %v; want read once, shared", reads, again == first)
+	}
+	e.release(first)
+	e.release(again)
+
+	wrong := sum
+	wrong[0] ^= 0xff
+	if _, err := e.module(ctx, 256, wrong, load); err == nil || !strings.Contains(err.Error(), "changed since they were checked") {
+		t.Errorf("bytes that do not hash to the sum asked for: err = %v", err)
+	}
+	if _, err := e.module(ctx, 256, wrong, func() ([]byte, error) { return nil, os.ErrNotExist }); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed read was kept or not reported: err = %v", err)
 	}
 }

@@ -45,9 +45,16 @@ func untilPublished(t testing.TB, p publishes, cond func() bool) {
 
 // TestHotSwapHammer replaces a route's handler.wasm 20 times while a
 // bounded load runs: no request may fail, and after each swap the new
-// version is served.
+// version is served. Under isolation = "request" too, where retiring a
+// version frees its restore point while its instances are being reset.
 func TestHotSwapHammer(t *testing.T) {
-	dir := appDir(t, map[string]string{"ok": "ok_v1.wasm"}, "")
+	for _, isolation := range []string{"pool", "request"} {
+		t.Run(isolation, func(t *testing.T) { testHotSwapHammer(t, isolation) })
+	}
+}
+
+func testHotSwapHammer(t *testing.T, isolation string) {
+	dir := appDir(t, map[string]string{"ok": "ok_v1.wasm"}, "isolation = \""+isolation+"\"\n")
 	published := make(publishes, 1)
 	eng, err := host.NewEngine(host.WithLogger(slog.New(published)))
 	if err != nil {

@@ -18,9 +18,11 @@ func newMemImage(mem []byte) (*memImage, error) {
 	return &memImage{size: uint64(len(mem)), view: append([]byte(nil), mem...)}, nil
 }
 
-func buildMemImage(size uint64, fill func(w []byte)) (*memImage, error) {
+func buildMemImage(size uint64, fill func(w []byte) error) (*memImage, error) {
 	img := &memImage{size: size, view: make([]byte, size)}
-	fill(img.view)
+	if err := fill(img.view); err != nil {
+		return nil, err
+	}
 	return img, nil
 }
 

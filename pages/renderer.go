@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"sandkit.dev/sandkit/internal/phase"
 )
 
 // DefaultTimeout bounds one render.
@@ -127,7 +129,9 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 	}
 	lctx, cancel := r.bootContext(ctx)
 	defer cancel()
+	end := phase.Start(ctx, "pages.evaluate")
 	in, err := e.newFreshInstance(lctx, name, bundle, r.maxBytes)
+	end()
 	if err != nil {
 		return nil, fmt.Errorf("pages: app %q: loading the server bundle: %w", name, err)
 	}
@@ -143,7 +147,10 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 			e.log.Warn("pages: no snapshot; new instances will evaluate the bundle", "app", name, "err", err)
 		} else {
 			if mem, ok := in.mem.Read(0, in.mem.Size()); key != "" && ok {
-				if err := e.writeSnapshot(key, r.snap, mem); err != nil {
+				end := phase.Start(ctx, "pages.write_snapshot")
+				err := e.writeSnapshot(key, r.snap, mem)
+				end()
+				if err != nil {
 					e.log.Warn("pages: snapshot not kept on disk", "app", name, "err", err)
 				} else {
 					r.diskKey = key
@@ -164,7 +171,9 @@ func (e *Engine) Load(ctx context.Context, name string, bundle []byte, opts ...L
 // kept on disk under key; nil if there is none or it cannot be used (the
 // bundle is then evaluated, and the snapshot written again).
 func (r *Renderer) loadSnapshot(ctx context.Context, key string) *instance {
+	end := phase.Start(ctx, "pages.read_snapshot")
 	snap, err := r.e.readSnapshot(key)
+	end()
 	if err != nil {
 		r.e.log.Warn("pages: snapshot on disk not used", "app", r.name, "err", err)
 	}
@@ -231,14 +240,18 @@ func (r *Renderer) RenderInfo(ctx context.Context, input []byte) ([]byte, Render
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	st := &callState{maxBytes: r.maxBytes}
+	end := phase.Start(ctx, "pages.render")
 	out, err := in.render(withState(ctx, st), st, input)
+	end()
 	facts.ReadClock = st.readClock
 	r.renders.Add(1)
 	switch {
 	case err != nil && fatal(err):
 		r.discard(ctx, in, err)
 	case !r.reuse:
+		end := phase.Start(ctx, "pages.reset")
 		r.resetOrRetire(ctx, in)
+		end()
 	case r.maxRenders > 0 && in.renders >= r.maxRenders:
 		r.retire(ctx, in)
 	default:
@@ -282,6 +295,7 @@ func (r *Renderer) newInstance(ctx context.Context) (*instance, error) {
 		return r.e.newFreshInstance(lctx, r.name, r.bundle, r.maxBytes)
 	}
 	start := time.Now()
+	defer phase.Start(ctx, "pages.restore")()
 	in, err := r.e.restore(ctx, snap)
 	if err == nil {
 		r.restored.Add(1)

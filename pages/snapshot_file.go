@@ -6,13 +6,14 @@
 package pages
 
 import (
-	"bytes"
+	"bufio"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -60,24 +61,33 @@ func (e *Engine) snapshotPath(key string) string {
 }
 
 // readSnapshot returns the snapshot stored under key, or nil if there is
-// none or it does not check out (it is then written again).
+// none or it does not check out (it is then written again). The pages are
+// read from the file straight into the image: a wake allocates no heap for
+// them (megabytes each, which made the collector run more often).
 func (e *Engine) readSnapshot(key string) (*snapshot, error) {
-	b, err := os.ReadFile(e.snapshotPath(key))
+	f, err := os.Open(e.snapshotPath(key))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
 	e.touchSnapshot(key) // used: the last the bound removes (snapshot_prune.go)
-	rest, ok := bytes.CutPrefix(b, []byte(snapshotMagic))
-	if !ok {
+	br := bufio.NewReaderSize(f, 4096)
+	magic := make([]byte, len(snapshotMagic))
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != snapshotMagic {
 		return nil, fmt.Errorf("not a snapshot file")
 	}
-	line, data, ok := bytes.Cut(rest, []byte("\n"))
-	if !ok {
+	line, err := br.ReadBytes('\n')
+	if err != nil {
 		return nil, fmt.Errorf("truncated header")
 	}
+	dataOff := int64(len(snapshotMagic) + len(line))
 	var hd snapshotHeader
 	if err := json.Unmarshal(line, &hd); err != nil {
 		return nil, fmt.Errorf("header: %w", err)
@@ -88,18 +98,28 @@ func (e *Engine) readSnapshot(key string) (*snapshot, error) {
 		return nil, fmt.Errorf("memory of %d bytes", hd.Size)
 	case len(hd.Globals) != len(e.info.mutableGlobals):
 		return nil, fmt.Errorf("%d globals, want %d", len(hd.Globals), len(e.info.mutableGlobals))
-	case uint64(len(data)) != uint64(len(hd.Pages))*pageSize:
-		return nil, fmt.Errorf("%d bytes of pages, want %d", len(data), len(hd.Pages)*pageSize)
+	case uint64(fi.Size()-dataOff) != uint64(len(hd.Pages))*pageSize:
+		return nil, fmt.Errorf("%d bytes of pages, want %d", fi.Size()-dataOff, len(hd.Pages)*pageSize)
 	}
 	for i, p := range hd.Pages {
 		if uint64(p) >= npages || (i > 0 && p <= hd.Pages[i-1]) {
 			return nil, fmt.Errorf("page index %d out of order or range", p)
 		}
 	}
-	img, err := buildMemImage(hd.Size, func(w []byte) {
-		for i, p := range hd.Pages {
-			copy(w[uint64(p)*pageSize:], data[i*pageSize:(i+1)*pageSize])
+	img, err := buildMemImage(hd.Size, func(w []byte) error {
+		// One read per run of consecutive pages.
+		for i := 0; i < len(hd.Pages); {
+			j := i + 1
+			for j < len(hd.Pages) && hd.Pages[j] == hd.Pages[j-1]+1 {
+				j++
+			}
+			p := uint64(hd.Pages[i])
+			if _, err := f.ReadAt(w[p*pageSize:(p+uint64(j-i))*pageSize], dataOff+int64(i)*pageSize); err != nil {
+				return fmt.Errorf("pages: %w", err)
+			}
+			i = j
 		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -74,7 +74,7 @@ func (e *Engine) pruneSnapshots(keep string) int {
 		return 0
 	}
 	slices.SortFunc(files, func(a, b file) int { return a.used.Compare(b.used) })
-	removed := 0
+	removed, recent := 0, 0
 	for _, f := range files {
 		if total <= e.snapBytes {
 			break
@@ -84,8 +84,16 @@ func (e *Engine) pruneSnapshots(keep string) int {
 		}
 		total -= f.size
 		removed++
+		if time.Since(f.used) < time.Hour {
+			recent++
+		}
 	}
-	if removed > 0 {
+	switch {
+	case recent > 0:
+		// The bound is too small for the apps in use: each will evaluate
+		// its bundle again at its next load.
+		e.log.Warn("pages: snapshot files used in the last hour removed to keep the folder under its bound; raise the bound (snapshot_cache_bytes)", "removed", removed, "used_last_hour", recent, "bytes", total, "bound", e.snapBytes)
+	case removed > 0:
 		e.log.Info("pages: snapshot files removed to keep the folder under its bound", "removed", removed, "bytes", total, "bound", e.snapBytes)
 	}
 	return removed

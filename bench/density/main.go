@@ -10,11 +10,16 @@
 //   - wake latency, p50 and p99, of a tenant evicted with warm disk caches
 //     (its machine code in the compilation cache, its files in the page
 //     cache): for a handler route (GET /api/todos) and for a page (GET /);
-//   - the same for the first wake of all, with an empty compilation cache.
+//   - the same for the first wake of all, with an empty compilation cache;
+//   - each wake after eviction phase by phase, beside the process's CPU
+//     time, its threads' run-queue wait, GC cycles and heap allocated,
+//     and a CPU-bound control (wake.go), so that a slow wake can be put
+//     down to a phase, the collector or the machine.
 //
 // Its report is the source of docs/benchmarks.md, "Density".
 //
-//	go run ./bench/density [-apps 1000] [-wake 200] [-out FILE] [-cpuprofile FILE] [-memprofile FILE]
+//	go run ./bench/density [-apps 1000] [-wake 200] [-rounds 1] [-variants host,gcoff]
+//		[-out FILE] [-samples FILE.csv] [-cpuprofile FILE] [-memprofile FILE]
 package main
 
 import (
@@ -22,6 +27,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -42,17 +48,28 @@ import (
 	"sandkit.dev/sandkit/host/settings"
 	"sandkit.dev/sandkit/host/tenant"
 	"sandkit.dev/sandkit/internal/exampleapp"
+	"sandkit.dev/sandkit/internal/phase"
 )
 
 func main() {
+	runtime.MemProfileRate = 64 << 10 // before anything is allocated: -memprofile diffs two profiles
 	apps := flag.Int("apps", 1000, "copies of examples/todo to register")
 	wake := flag.Int("wake", 200, "tenants woken per kind of route for the latency figures")
 	out := flag.String("out", "", "also write the report (Markdown) to this file")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the wakes after eviction to this file")
 	flag.StringVar(&memProfile, "memprofile", "", "write an allocation profile of the wakes after eviction to this file")
+	samples := flag.String("samples", "", "write each wake after eviction, phase by phase, to this CSV file")
+	flag.IntVar(&rounds, "rounds", 1, "evict and wake the same tenants this many times (per variant)")
+	vs := flag.String("variants", "host", "comma-separated ways to run the wakes after eviction, interleaved by round: "+variantNames())
 	flag.Parse()
-	if *apps < 2 || *wake < 1 || 2**wake > *apps {
-		fatalf("want -apps ≥ 2 and 1 ≤ -wake ≤ apps/2")
+	if *apps < 2 || *wake < 1 || 2**wake > *apps || rounds < 1 {
+		fatalf("want -apps ≥ 2, 1 ≤ -wake ≤ apps/2 and -rounds ≥ 1")
+	}
+	for _, v := range strings.Split(*vs, ",") {
+		if _, ok := variantsByName[v]; !ok {
+			fatalf("no variant %q; there are: %s", v, variantNames())
+		}
+		variants = append(variants, v)
 	}
 	root, err := filepath.Abs(".")
 	if err != nil {
@@ -76,6 +93,9 @@ func main() {
 	}
 	r := measure(dir, filepath.Join(work, "cache"), *apps, *wake)
 	report := r.markdown(*apps, *wake)
+	if *samples != "" {
+		writeSamples(*samples, r.samples)
+	}
 	fmt.Print(report)
 	if *out != "" {
 		if err := os.WriteFile(*out, []byte(report), 0o644); err != nil {
@@ -131,12 +151,41 @@ type result struct {
 	coldFirst               time.Duration
 	wakeHandler, wakePage   []time.Duration
 	firstHandler, firstPage []time.Duration // the first wake of each tenant (cache filled by the first)
+
+	samples               map[string][]sample // the wakes after eviction, phase by phase, by variant/kind
+	loadBefore, loadAfter string              // the load average around them
+	snapFiles, snapBytes  int64               // the QuickJS snapshot files on disk once every tenant woke
+}
+
+// snapshotFiles counts the QuickJS snapshot files under the cache folder
+// and their bytes.
+func snapshotFiles(cache string) (n, bytes int64) {
+	filepath.WalkDir(cache, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".snap") {
+			if fi, err := d.Info(); err == nil {
+				n++
+				bytes += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n, bytes
+}
+
+// loadavg is the machine's load average (1, 5, 15 minutes).
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
 }
 
 func measure(dir, cache string, apps, wake int) *result {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	engine, err := host.NewEngine(host.WithCacheDir(cache), host.WithLogger(log))
+	cfg := tenant.DefaultConfig
+	engine, err := host.NewEngine(append(cfg.EngineOptions(), host.WithCacheDir(cache), host.WithLogger(log))...)
 	if err != nil {
 		fatalf("%v", err)
 	}
@@ -145,7 +194,6 @@ func measure(dir, cache string, apps, wake int) *result {
 	if err != nil {
 		fatalf("%v", err)
 	}
-	cfg := tenant.DefaultConfig
 	cfg.BaseDomain = "apps.test"
 	// Small tenants, so that every one of them fits the budget while loaded.
 	cfg.Limits.MemoryBytes = 16 << 20
@@ -157,11 +205,14 @@ func measure(dir, cache string, apps, wake int) *result {
 		fatalf("%v", err)
 	}
 	defer h.Close(ctx)
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(withPhases(h))
 	defer srv.Close()
-	get := func(i int, path string) time.Duration {
+	get := func(i int, path string, hdr ...string) time.Duration {
 		req, _ := http.NewRequest("GET", srv.URL+path, nil)
 		req.Host = name(i) + ".apps.test"
+		for j := 0; j+1 < len(hdr); j += 2 {
+			req.Header.Set(hdr[j], hdr[j+1])
+		}
 		start := time.Now()
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -198,6 +249,7 @@ func measure(dir, cache string, apps, wake int) *result {
 		}
 	}
 	r.loaded = rss()
+	r.snapFiles, r.snapBytes = snapshotFiles(cache)
 
 	h.TrimAll()
 	r.trimmed = rss()
@@ -208,12 +260,47 @@ func measure(dir, cache string, apps, wake int) *result {
 
 	h.EvictAll()
 	r.evicted = rss()
+	// Each wake is timed phase by phase, beside a CPU-bound control and
+	// what the process did meanwhile (wake.go).
+	timed := func(i int, path string) sample {
+		id := strconv.Itoa(i)
+		rec := &phase.Recorder{}
+		recorders.Store(id, rec)
+		defer recorders.Delete(id)
+		s := sample{app: name(i), control: control(), phases: map[string]time.Duration{}}
+		before := readProc()
+		s.total = get(i, path, wakeHeader, id)
+		s.process = readProc().sub(before)
+		for _, sp := range rec.Spans() {
+			s.phases[sp.Name] += sp.Took
+		}
+		return s
+	}
+	r.loadBefore = loadavg()
+	r.samples = map[string][]sample{}
 	stop := startProfiles()
-	for i := range wake {
-		r.wakeHandler = append(r.wakeHandler, get(2*i, "/api/todos"))
-		r.wakePage = append(r.wakePage, get(2*i+1, "/"))
+	for round := range rounds {
+		for _, name := range variants {
+			if round > 0 || name != variants[0] {
+				h.EvictAll()
+			}
+			runtime.GC()
+			undo := variantsByName[name].apply()
+			for i := range wake {
+				hs := timed(2*i, "/api/todos")
+				ps := timed(2*i+1, "/")
+				if name == variants[0] {
+					r.wakeHandler = append(r.wakeHandler, hs.total)
+					r.wakePage = append(r.wakePage, ps.total)
+				}
+				r.samples[name+"/handler"] = append(r.samples[name+"/handler"], hs)
+				r.samples[name+"/page"] = append(r.samples[name+"/page"], ps)
+			}
+			undo()
+		}
 	}
 	stop()
+	r.loadAfter = loadavg()
 	return r
 }
 
@@ -221,8 +308,17 @@ func measure(dir, cache string, apps, wake int) *result {
 // and writes them.
 func startProfiles() (stop func()) {
 	if memProfile != "" {
-		runtime.MemProfileRate = 64 << 10
+		// What the wakes allocate is this profile less the .base one
+		// (go tool pprof -base).
 		runtime.GC()
+		f, err := os.Create(memProfile + ".base")
+		if err != nil {
+			fatalf("%v", err)
+		}
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			fatalf("%v", err)
+		}
+		f.Close()
 	}
 	var cpu *os.File
 	if cpuProfile != "" {
@@ -331,6 +427,19 @@ func (r *result) markdown(apps, wake int) string {
 	fmt.Fprintf(&b, "| first request after a trim, page (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.trimPage))
 	fmt.Fprintf(&b, "| wake after eviction, handler route (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.wakeHandler))
 	fmt.Fprintf(&b, "| wake after eviction, page (%d tenants), p50 / p99 | %s |\n", wake, quantiles(r.wakePage))
+	fmt.Fprintf(&b, "\nQuickJS snapshot files on disk once every tenant had woken: %d, %.0f MiB.\n", r.snapFiles, float64(r.snapBytes)/(1<<20))
+	fmt.Fprintf(&b, "\nLoad average before the wakes after eviction: %s; after: %s.\n", r.loadBefore, r.loadAfter)
+	if len(variants) > 1 || rounds > 1 {
+		fmt.Fprintf(&b, "\nThe wakes after eviction ran %d round(s) of each variant, interleaved (%s); the table above is %q's.\n", rounds, strings.Join(variants, ", "), variants[0])
+		fmt.Fprintf(&b, "\n| variant | handler p50 / p99 | page p50 / p99 |\n| --- | --- | --- |\n")
+		for _, v := range variants {
+			fmt.Fprintf(&b, "| %s: %s | %s | %s |\n", v, variantsByName[v].about, quantiles(totals(r.samples[v+"/handler"])), quantiles(totals(r.samples[v+"/page"])))
+		}
+	}
+	for _, v := range variants {
+		breakdown(&b, "Wake after eviction, handler route, "+v, r.samples[v+"/handler"])
+		breakdown(&b, "Wake after eviction, page, "+v, r.samples[v+"/page"])
+	}
 	return b.String()
 }
 

@@ -251,7 +251,7 @@ func conduitAPI(t *testing.T, base, secret string) {
 	c.fails(422, "POST", "/users", "", obj{"username": "x"}, "body: want a JSON object")
 
 	// Login: the token works; a wrong password or email is a 401, a
-	// missing field a 422.
+	// missing field a 422, a sign-in past the rate limit a 429.
 	u := c.ok(200, "POST", "/users/login", "", obj{"user": obj{"email": "jake@example.com", "password": "jake-password"}}, "user")
 	keys(t, "user", u, "email", "token", "username", "bio", "image")
 	if u["username"] != "jake" {
@@ -262,6 +262,16 @@ func conduitAPI(t *testing.T, base, secret string) {
 	c.fails(401, "POST", "/users/login", "", obj{"user": obj{"email": "nobody@example.com", "password": "jake-password"}}, "email or password is invalid")
 	c.fails(422, "POST", "/users/login", "", obj{"user": obj{"password": "jake-password"}}, "email can't be blank")
 	c.fails(422, "POST", "/users/login", "", obj{"user": obj{"email": "jake@example.com"}}, "password can't be blank")
+	// The rate limit (the Go SDK's auth.Authenticate, shared with the
+	// sign-in page): after 5 failures jane cannot sign in, even with her
+	// password, and jake still can. With the 2 above and bob's below, 8
+	// failures from this test's address, of the 20 allowed.
+	for i := range 4 {
+		c.fails(401, "POST", "/users/login", "", obj{"user": obj{"email": "jane@example.com", "password": fmt.Sprint("guess-", i)}}, "email or password is invalid")
+	}
+	c.fails(401, "POST", "/users/login", "", obj{"user": obj{"email": "JANE@example.com", "password": "guess-4"}}, "email or password is invalid")
+	c.fails(429, "POST", "/users/login", "", obj{"user": obj{"email": "jane@example.com", "password": "jane-password"}}, "too many failed sign-ins")
+	c.ok(200, "POST", "/users/login", "", obj{"user": obj{"email": "jake@example.com", "password": "jake-password"}}, "user")
 
 	// Current user and auth: a missing, malformed, foreign, expired or
 	// unsigned token is a 401.

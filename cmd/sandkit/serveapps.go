@@ -84,7 +84,7 @@ func runServeApps(ctx context.Context, fs *flag.FlagSet, af *appsFlags, sf *serv
 	}
 	defer ln.Close()
 
-	engine, err := sf.newEngine(log)
+	engine, err := sf.newEngine(log, cfg.EngineOptions()...)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -36,6 +37,24 @@ func TestE2EAppsPathPrefixPages(t *testing.T) {
 	js := hostDo(t, "GET", s.url+entry[1], "", "")
 	if js.status != 200 || !strings.Contains(js.body, `"/todo/_sandkit/pages/`) || regexp.MustCompile(`[^o]/_sandkit/pages/`).MatchString(js.body) {
 		t.Errorf("GET %s: %d, its chunk URLs not under the prefix:\n%.2000s", entry[1], js.status, js.body)
+	}
+	// The rewritten entry in each coding the client takes (made once, then
+	// kept): the same bytes once decoded; a Range gets the rewritten bytes.
+	plain := rawGet(t, "GET", s.url+entry[1], "Accept-Encoding: identity")
+	if plain.status != 200 || plain.header.Get("Content-Encoding") != "" || plain.header.Get("Vary") != "Accept-Encoding" || plain.body != js.body {
+		t.Errorf("GET %s, identity: %d, Content-Encoding %q, Vary %q, same body as before: %v", entry[1], plain.status,
+			plain.header.Get("Content-Encoding"), plain.header.Get("Vary"), plain.body == js.body)
+	}
+	for _, c := range []string{"br", "gzip", "br", "gzip"} {
+		r := rawGet(t, "GET", s.url+entry[1], "Accept-Encoding: "+c)
+		if r.status != 200 || r.header.Get("Content-Encoding") != c || r.header.Get("Content-Length") != strconv.Itoa(len(r.body)) ||
+			string(decode(t, r)) != plain.body || r.header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+			t.Errorf("GET %s, %s: %d, Content-Encoding %q, Content-Length %q for %d bytes, decoded as the rewritten file: %v",
+				entry[1], c, r.status, r.header.Get("Content-Encoding"), r.header.Get("Content-Length"), len(r.body), string(decode(t, r)) == plain.body)
+		}
+	}
+	if r := rawGet(t, "GET", s.url+entry[1], "Accept-Encoding: br", "Range: bytes=0-99"); r.status != 206 || r.header.Get("Content-Encoding") != "" || r.body != plain.body[:100] {
+		t.Errorf("GET %s, Range: %d, Content-Encoding %q, the rewritten bytes: %v", entry[1], r.status, r.header.Get("Content-Encoding"), r.body == plain.body[:100])
 	}
 	// A redirect answered to the client runtime keeps the prefix.
 	req, _ := http.NewRequest("GET", s.url+"/todo/todos/", nil)

@@ -94,9 +94,9 @@ func (h flushOnWarn) WithGroup(name string) slog.Handler {
 }
 
 // newEngine is the engine of a serving command: its compiled code cached
-// in the --cache-dir folder, if there is one.
-func (f *serverFlags) newEngine(log *slog.Logger) (*host.Engine, error) {
-	opts := []host.EngineOption{host.WithLogger(log)}
+// in the --cache-dir folder, if there is one; more are further options.
+func (f *serverFlags) newEngine(log *slog.Logger, more ...host.EngineOption) (*host.Engine, error) {
+	opts := append([]host.EngineOption{host.WithLogger(log)}, more...)
 	if *f.cacheDir != "" {
 		opts = append(opts, host.WithCacheDir(*f.cacheDir))
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sandkit.dev/sandkit/abi"
+	"sandkit.dev/sandkit/internal/phase"
 )
 
 // DB is one app's database. It is opened on the first session, so an app
@@ -43,6 +44,7 @@ func (d *DB) open(ctx context.Context) (Handle, error) {
 	case d.closed:
 		return nil, fmt.Errorf("app %q: database closed", d.app)
 	}
+	defer phase.Start(ctx, "db.open")()
 	h, err := d.eng.Open(context.WithoutCancel(ctx), PolicyGuest)
 	if err != nil {
 		return nil, fmt.Errorf("app %q: %w", d.app, err)

@@ -7,12 +7,16 @@ package pageserve
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
+
+	"sandkit.dev/sandkit/host/internal/coding"
 )
 
 type baseKey struct{}
@@ -33,40 +37,60 @@ func Base(ctx context.Context) string {
 
 // serveRebased serves the client file name (a .js or .css file, whose
 // text has the manifest's publicPath built in: chunk imports, stylesheets,
-// imported assets) with every publicPath made base+publicPath. It reports
+// imported assets) with every publicPath made base+publicPath, in the
+// coding of have (the codings the build precompressed it in) the request
+// takes best, or as it is for a Range request. The rewritten file and its
+// compressed copies are made once and kept (rebasedCache). It reports
 // false when the file is not one to rewrite or cannot be read, for the
 // caller to serve it unchanged.
-func (s *Set) serveRebased(w http.ResponseWriter, r *http.Request, base, name string) bool {
+func (s *Set) serveRebased(w http.ResponseWriter, r *http.Request, base, name string, have []string) bool {
 	ext := path.Ext(name)
 	if ext != ".js" && ext != ".css" {
 		return false
 	}
-	name = strings.TrimPrefix(path.Clean("/"+name), "/")
-	if name == "" || strings.HasPrefix(name, ".") || strings.Contains(name, "/.") {
+	f := rebased.get(rebasedKey{set: s.id, base: base, name: name})
+	b := f.identity(func() []byte { return s.rebase(base, name) })
+	if b == nil {
 		return false
 	}
+	if len(have) > 0 && r.Header.Get("Range") == "" {
+		if c := coding.Negotiate(r, have...); c != "" {
+			if cb := f.encoded(c, b); cb != nil {
+				b = cb
+				w.Header().Set("Content-Encoding", c)
+				w.Header().Set("Content-Length", strconv.Itoa(len(b))) // ServeContent leaves it to us
+
+			}
+		}
+	}
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
+	return true
+}
+
+// rebase reads the client file name with every publicPath made
+// base+publicPath; nil if it cannot be read or is larger than maxRebased.
+func (s *Set) rebase(base, name string) []byte {
 	root, err := os.OpenRoot(filepath.Join(s.dir, Client))
 	if err != nil {
-		return false
+		return nil
 	}
 	defer root.Close()
 	f, err := root.Open(name)
 	if err != nil {
-		return false
+		return nil
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxRebased {
-		return false
+		return nil
 	}
 	b := make([]byte, fi.Size())
-	if _, err := f.ReadAt(b, 0); err != nil && fi.Size() > 0 {
-		return false
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil
 	}
 	pp := []byte(s.manifest.PublicPath)
-	b = bytes.ReplaceAll(b, pp, append([]byte(base), pp...))
-	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
-	return true
+	return bytes.ReplaceAll(b, pp, append([]byte(base), pp...))
 }
 
 // maxRebased bounds the client file rewritten in memory for a base path.

@@ -20,7 +20,9 @@
 // Page answers one route: its document for a browser, its loader's JSON for
 // client navigation, its handler's answer for forms (spec/pages.md,
 // "Serving a page route"). NotFound renders the app's 404 page, and Assets
-// serves the client files under AssetPrefix:
+// serves the client files under AssetPrefix, each in the precompressed
+// coding (br, gzip) the request's Accept-Encoding takes best when the build
+// wrote copies of it (spec/pages.md, "Precompressed client files"):
 //
 //	mux.Handle("/posts/{slug}", set.Page("posts/slug.param", paramsOf, postHandler))
 //

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"sandkit.dev/sandkit/pages"
@@ -70,6 +71,9 @@ type manifest struct {
 	// NotFound maps the folder of a 404 page ("" for routes/404.tsx) to what
 	// a not-found document links.
 	NotFound map[string]*routeAssets `json:"notFound"`
+	// Files are the client files of the build, relative to Client, with
+	// their precompressed copies (NAME.br, NAME.gz).
+	Files []string `json:"files"`
 }
 
 // routeAssets is what one document links, relative to Client.
@@ -86,6 +90,9 @@ type routeAssets struct {
 	NoSSR bool `json:"noSSR,omitempty"`
 }
 
+// setIDs numbers Sets.
+var setIDs atomic.Uint64
+
 // Set is one version of an app's pages. It is safe for concurrent use.
 type Set struct {
 	name     string
@@ -93,6 +100,8 @@ type Set struct {
 	log      *slog.Logger
 	version  [32]byte // sha256 of the server bundle
 	manifest manifest
+	encoded  map[string][]string // client file → its precompressed codings, best first
+	id       uint64              // tells Sets apart in the rebased cache
 	renderer *pages.Renderer
 	reuse    bool                    // Config.ReuseInstances
 	cache    *renderCache            // nil: renders are not cached
@@ -126,7 +135,8 @@ func Load(ctx context.Context, cfg Config, old *Set) (*Set, error) {
 	if err != nil {
 		return old, fmt.Errorf("app %q: %w\nhint: build the app's pages (sandkit serve does it at start)", cfg.Name, err)
 	}
-	s := &Set{name: cfg.Name, dir: cfg.Dir, log: cfg.Log, version: sha256.Sum256(bundle), manifest: man, reuse: cfg.ReuseInstances, scope: cfg.RenderScope}
+	s := &Set{name: cfg.Name, dir: cfg.Dir, log: cfg.Log, version: sha256.Sum256(bundle), manifest: man,
+		encoded: encodedFiles(man.Files), id: setIDs.Add(1), reuse: cfg.ReuseInstances, scope: cfg.RenderScope}
 	if old != nil && old.version == s.version && old.reuse == s.reuse {
 		s.renderer, s.cache = old.renderer, old.cache
 		return s, nil

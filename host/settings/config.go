@@ -7,6 +7,12 @@ package settings
 type Config struct {
 	// Name names the app in logs; the folder name by default.
 	Name string `toml:"name"`
+	// Isolation chooses how much of an instance a request may see of the
+	// requests before it: [IsolationPool] (the default: warm instances
+	// serve many requests, so a guest's global variables persist) or
+	// [IsolationRequest] (every request gets a fresh instance, restored
+	// from a snapshot taken right after the guest's initialisation).
+	Isolation string `toml:"isolation"`
 	// Limits bound the app's guests.
 	Limits Limits `toml:"limits"`
 	// Env holds the values guests read with env_get. Host environment
@@ -26,6 +32,19 @@ type Config struct {
 	// this setting.
 	SecretKey string `toml:"secret_key"`
 }
+
+// The values of isolation.
+const (
+	// IsolationPool serves requests from warm instances reused for up to
+	// limits.requests_per_instance requests.
+	IsolationPool = "pool"
+	// IsolationRequest gives every request of a reactor guest its own
+	// instance, restored from a copy-on-write snapshot of the guest's
+	// memory and globals taken after its initialisation, and closed after
+	// the request: nothing one request leaves in the guest is seen by
+	// another.
+	IsolationRequest = "request"
+)
 
 // MinSecretKeyBytes is the shortest secret_key accepted: 32 bytes, as many
 // as the HMAC-SHA256 it keys.

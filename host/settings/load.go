@@ -111,6 +111,13 @@ func LoadWith(dir string, lookup func(string) (string, bool)) (*Settings, error)
 		abs, _ := filepath.Abs(dir)
 		cfg.Name = filepath.Base(abs)
 	}
+	switch cfg.Isolation {
+	case "":
+		cfg.Isolation = IsolationPool
+	case IsolationPool, IsolationRequest:
+	default:
+		return nil, fmt.Errorf("%sisolation = %q: want %q (warm instances serve many requests; the default) or %q (a fresh instance per request)", s.Origin("isolation").where(), cfg.Isolation, IsolationPool, IsolationRequest)
+	}
 	if ke := cfg.Limits.validate(); ke != nil {
 		return nil, fmt.Errorf("%s%s = %s: %s", s.Origin("limits."+ke.key).where(), "limits."+ke.key, s.value("limits."+ke.key, cfg), ke.msg)
 	}

@@ -137,6 +137,11 @@ func TestLoadErrors(t *testing.T) {
 		{"bad from_env table", map[string]string{"sandkit.toml": "[database]\nurl = { env = \"X\" }\n"}, nil,
 			[]string{"sandkit.toml:2:1: database.url: a table here must be { from_env"}},
 		{"bad env name", nil, env{"SANDKIT_ENV": "../x"}, []string{"$SANDKIT_ENV=\"../x\""}},
+		{"bad isolation", map[string]string{"sandkit.toml": "name = \"a\"\nisolation = \"instance\"\n"}, nil,
+			[]string{"sandkit.toml:2:1: isolation = \"instance\": want \"pool\"", "or \"request\" (a fresh instance per request)"}},
+		{"isolation not a string", map[string]string{"sandkit.toml": "isolation = true\n"}, nil,
+			[]string{"sandkit.toml:1:1: isolation: want a string, got true"}},
+		{"bad isolation variable", nil, env{"SANDKIT_ISOLATION": "Request"}, []string{"$SANDKIT_ISOLATION: isolation = \"Request\": want \"pool\""}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := writeFiles(t, c.files)
@@ -150,5 +155,30 @@ func TestLoadErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestLoadIsolation(t *testing.T) {
+	for _, c := range []struct {
+		files  map[string]string
+		env    env
+		want   string
+		origin string
+	}{
+		{nil, nil, IsolationPool, "default"},
+		{map[string]string{"sandkit.toml": "isolation = \"request\"\n"}, nil, IsolationRequest, "sandkit.toml:1"},
+		{map[string]string{"sandkit.toml": "isolation = \"request\"\n"}, env{"SANDKIT_ISOLATION": "pool"}, IsolationPool, "$SANDKIT_ISOLATION"},
+	} {
+		dir := writeFiles(t, c.files)
+		s, err := LoadWith(dir, c.env.lookup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Config().Isolation; got != c.want {
+			t.Errorf("%v %v: isolation %q, want %q", c.files, c.env, got, c.want)
+		}
+		if o := s.Origin("isolation").String(); !strings.HasSuffix(o, c.origin) {
+			t.Errorf("isolation from %s, want %s", o, c.origin)
+		}
 	}
 }

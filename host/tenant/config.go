@@ -18,6 +18,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"sandkit.dev/sandkit/host"
 	"sandkit.dev/sandkit/host/registry"
 	"sandkit.dev/sandkit/host/settings"
 )
@@ -41,6 +42,12 @@ type Config struct {
 	// LoadRetry is how long a tenant that failed to load answers 503
 	// before a request tries to load it again.
 	LoadRetry settings.Duration `toml:"load_retry"`
+	// SnapshotCacheBytes bounds the pages apps' QuickJS snapshot files in
+	// the engine's cache folder; negative: no bound. Each pages app has
+	// one (~3 MiB for examples/todo); one removed makes its app's next
+	// wake evaluate the server bundle again. The engine takes it from
+	// [Config.EngineOptions].
+	SnapshotCacheBytes int64 `toml:"snapshot_cache_bytes"`
 	// Limits are every tenant's limits: defaults and caps.
 	Limits Limits `toml:"limits"`
 	// Apps are the per-tenant entries, by tenant name.
@@ -79,6 +86,11 @@ var DefaultConfig = Config{
 	MemoryBudget:   8 << 30,
 	MaxBundleBytes: 256 << 20,
 	LoadRetry:      settings.Duration(5 * time.Second),
+	// Room for ~1,300 pages apps of examples/todo's size: the folder's
+	// single-app default (1 GiB) held 367 of them, and at 1,000 tenants
+	// every wake after an eviction evaluated its bundle again (docs/
+	// benchmarks.md, "Density").
+	SnapshotCacheBytes: 4 << 30,
 	Limits: Limits{
 		Concurrency:  max(4, 2*runtime.NumCPU()),
 		Queue:        64,
@@ -240,7 +252,17 @@ func (c Config) withDefaults() Config {
 	if c.LoadRetry == 0 {
 		c.LoadRetry = d.LoadRetry
 	}
+	if c.SnapshotCacheBytes == 0 {
+		c.SnapshotCacheBytes = d.SnapshotCacheBytes
+	}
 	return c
+}
+
+// EngineOptions are the options of the host.Engine the host's tenants
+// run on that this configuration decides (snapshot_cache_bytes): pass
+// them to host.NewEngine.
+func (c Config) EngineOptions() []host.EngineOption {
+	return []host.EngineOption{host.WithSnapshotCacheBytes(c.withDefaults().SnapshotCacheBytes)}
 }
 
 // LimitsOf returns tenant name's limits: its [apps.NAME.limits] over the

@@ -10,6 +10,7 @@ func TestParseConfig(t *testing.T) {
 	c, err := ParseConfig("host.toml", []byte(`
 base_domain = "apps.example.com"
 idle_timeout = "30s"
+snapshot_cache_bytes = 123
 
 [limits]
 request_timeout = "2s"
@@ -27,7 +28,7 @@ queue = -1
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.BaseDomain != "apps.example.com" || c.IdleTimeout.Std() != 30*time.Second || c.Apps["blog"].Env["SECRET"] != "s3" {
+	if c.BaseDomain != "apps.example.com" || c.IdleTimeout.Std() != 30*time.Second || c.Apps["blog"].Env["SECRET"] != "s3" || c.SnapshotCacheBytes != 123 {
 		t.Errorf("decoded %+v", c)
 	}
 	blog, other := c.LimitsOf("blog"), c.LimitsOf("other")

@@ -20,6 +20,7 @@ import (
 	"sandkit.dev/sandkit/host"
 	"sandkit.dev/sandkit/host/internal/httperr"
 	"sandkit.dev/sandkit/host/registry"
+	"sandkit.dev/sandkit/internal/phase"
 )
 
 // Host serves the tenants of a registry. It is an http.Handler; it is safe
@@ -212,6 +213,7 @@ func (t *tenant) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		return rid
 	}
+	endAdmit := phase.Start(r.Context(), "admit")
 	err := t.lim.admit(r.Context(), func() {
 		h.log.Debug("request queued", "app", t.name, "request_id", id(), "method", r.Method, "path", r.URL.Path)
 		h.observe(Event{Kind: EventQueued, App: t.name})
@@ -227,8 +229,11 @@ func (t *tenant) serve(w http.ResponseWriter, r *http.Request) {
 		httperr.JSON(w, http.StatusServiceUnavailable, "app "+t.name+" is serving as many requests as it may; try again shortly")
 		return
 	}
+	endAdmit()
 	defer t.lim.done()
+	endAcquire := phase.Start(r.Context(), "acquire")
 	l, err := t.acquire(r.Context())
+	endAcquire()
 	switch {
 	case errors.Is(err, errGone):
 		httperr.JSON(w, http.StatusNotFound, "no app named "+t.name+" is served here")
@@ -242,6 +247,7 @@ func (t *tenant) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	defer l.refs.Done()
 	t.lastUsed.Store(time.Now().UnixNano())
+	defer phase.Start(r.Context(), "serve")()
 	l.app.ServeHTTP(w, r)
 }
 

@@ -19,6 +19,7 @@ import (
 	"sandkit.dev/sandkit/host"
 	"sandkit.dev/sandkit/host/appdb"
 	"sandkit.dev/sandkit/host/registry"
+	"sandkit.dev/sandkit/internal/phase"
 )
 
 // errGone is a tenant removed from the registry while a request waited.
@@ -99,13 +100,15 @@ func (t *tenant) acquire(ctx context.Context) (*loaded, error) {
 		// it: others wait for it too. The registry is read again first, for
 		// the version's identity (a plain artifact's time) and in case it
 		// changed.
+		endVersions := phase.Start(ctx, "load.versions")
 		version, err := t.h.activeOf(t.name)
+		endVersions()
 		var l *loaded
 		if err == nil {
 			t.mu.Lock()
 			t.active = version
 			t.mu.Unlock()
-			l, err = t.open(t.h.ctx, version, "first request")
+			l, err = t.open(phase.Carry(ctx, t.h.ctx), version, "first request")
 		}
 		t.mu.Lock()
 		close(ch)
@@ -141,17 +144,26 @@ func (t *tenant) acquire(ctx context.Context) (*loaded, error) {
 func (t *tenant) open(ctx context.Context, version registry.Version, why string) (*loaded, error) {
 	h := t.h
 	start := time.Now()
+	end := phase.Start(ctx, "load.checkout")
 	dir, err := h.reg.Checkout(ctx, t.name, version.Name)
+	end()
 	if err != nil {
 		return nil, fmt.Errorf("app %q: version %s: %w", t.name, version.Name, err)
 	}
+	end = phase.Start(ctx, "load.place")
 	p, err := h.place(t.name, dir)
+	end()
 	if err != nil {
 		return nil, err
 	}
-	if err := t.migrate(ctx, dir, version.Name, p); err != nil {
+	end = phase.Start(ctx, "load.migrate")
+	err = t.migrate(ctx, dir, version.Name, p)
+	end()
+	if err != nil {
 		return nil, err
 	}
+	end = phase.Start(ctx, "load.open_app")
+	defer end()
 	app, err := host.OpenApp(ctx, h.engine, dir, host.WithTenant(p.tenant), host.WithInstanceBudget(p.budget), host.WithScheduler(h.sched, t.name))
 	if err != nil {
 		return nil, fmt.Errorf("app %q: version %s: %w", t.name, version.Name, err)

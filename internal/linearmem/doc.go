@@ -11,5 +11,19 @@
 //	ctx = experimental.WithMemoryAllocator(ctx, linearmem.New(nil))
 //	mod, err := runtime.InstantiateModule(ctx, compiled, config)
 //
-// On systems other than Linux, New returns nil: wazero's default allocator.
+// An image is made with NewImage or ImageOf, and a memory mapping it is put
+// back to the image's contents with Revert, which copies the image back
+// over only the pages written since (read from /proc/self/pagemap), so the
+// next run takes no page faults for them:
+//
+//	img, err := linearmem.ImageOf(snapshotBytes)
+//	ctx = experimental.WithMemoryAllocator(ctx, linearmem.New(img))
+//	mod, err := runtime.InstantiateModule(ctx, compiled, config)
+//	... // run the instance
+//	buf, _ := mod.Memory().Read(0, mod.Memory().Size())
+//	err = img.Revert(buf) // as large as the image: memory that grew cannot be reverted
+//
+// On systems other than Linux, New returns nil: wazero's default allocator;
+// an image is then a copy in the Go heap that a memory is written from
+// (Maps is false).
 package linearmem

@@ -31,3 +31,41 @@ func TestGrowWithinReservation(t *testing.T) {
 		t.Fatal("grew past the reservation")
 	}
 }
+
+func TestImageRevert(t *testing.T) {
+	const size = 8 << 16
+	img, err := linearmem.NewImage(size, func(w []byte) error {
+		w[5] = 1
+		w[3<<16+7] = 2 // pages between stay holes
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Close()
+	if v := img.View(); v[5] != 1 || v[3<<16+7] != 2 || v[1<<16] != 0 {
+		t.Fatal("view does not show the image")
+	}
+	a := linearmem.New(img)
+	if a == nil {
+		t.Skip("no mapped images here")
+	}
+	m := a.Allocate(0, 16<<16)
+	defer m.Free()
+	mem := m.Reallocate(size)
+	if mem[5] != 1 || mem[3<<16+7] != 2 {
+		t.Fatal("the memory does not start as the image")
+	}
+	for round := range 3 {
+		mem[5], mem[1<<16], mem[size-1] = 9, 9, 9 // an image page, a hole, the last page
+		if err := img.Revert(mem); err != nil {
+			t.Fatal(err)
+		}
+		if mem[5] != 1 || mem[1<<16] != 0 || mem[size-1] != 0 || mem[3<<16+7] != 2 {
+			t.Fatalf("round %d: reverted memory differs from the image", round)
+		}
+	}
+	if err := img.Revert(mem[:size-4096]); err == nil {
+		t.Error("reverted a memory of another size")
+	}
+}

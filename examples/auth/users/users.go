@@ -1,5 +1,5 @@
 // Package users is the app's user table: creating a user with a hashed
-// password, finding one by email or id or by the session.
+// password, finding one by email (for a login) or id or by the session.
 package users
 
 import (
@@ -46,9 +46,15 @@ func Create(email, password string) (User, error) {
 	return u, err
 }
 
-// ByEmail returns the user with email, and false if there is none.
-func ByEmail(email string) (User, bool, error) {
-	return one("SELECT id, email, note, password_hash FROM users WHERE email = ?", email)
+// Lookup finds the account a login names (an auth.Lookup): the session's
+// user id of the user with email and its password hash, or "" for an
+// email nobody has.
+func Lookup(email string) (userID, hash string, err error) {
+	u, found, err := one("SELECT id, email, note, password_hash FROM users WHERE email = ?", Normalize(email))
+	if err != nil || !found {
+		return "", "", err
+	}
+	return u.SessionID(), u.hash, nil
 }
 
 // ByID returns the user whose id is the session's user id.
@@ -68,11 +74,6 @@ func one(q string, arg any) (User, bool, error) {
 	var u User
 	err = rows.Scan(&u.ID, &u.Email, &u.Note, &u.hash)
 	return u, err == nil, err
-}
-
-// CheckPassword reports whether password is u's.
-func (u User) CheckPassword(password string) (bool, error) {
-	return auth.CheckPassword(u.hash, password)
 }
 
 // SetNote changes u's note.

@@ -7,9 +7,8 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/crypto/bcrypt"
-
 	sandkit "sandkit.dev/sandkit/guest-sdk/go"
+	"sandkit.dev/sandkit/guest-sdk/go/auth"
 	"sandkit.dev/sandkit/guest-sdk/go/db"
 )
 
@@ -125,45 +124,54 @@ func CreateUser(username, email, password string) (int64, error) {
 	return rows.Int64(0), nil
 }
 
-// ErrBadLogin is Authenticate's answer to a wrong email or password.
-var ErrBadLogin = errors.New("email or password is invalid")
+// logins checks passwords at sign-in, for the API and the sign-in page
+// alike (auth.Authenticate): the rate limit, the user's bcrypt hash, and
+// for an email nobody has a bcrypt hash of the password given, so that the
+// refusal takes as long as a wrong password's.
+var logins = auth.NewAuthenticator(lookupLogin).WithHash(bcryptHash)
 
-// Authenticate checks a user's email and password and returns its id, or
-// ErrBadLogin. It takes as long for an unknown email as for a known one.
-func Authenticate(email, password string) (int64, error) {
+// lookupLogin is the user id and password hash of the user with email.
+func lookupLogin(email string) (userID, hash string, err error) {
+	rows, err := db.Query("SELECT id, password FROM users WHERE email = ?", email)
+	if err != nil || !rows.Next() {
+		return "", "", err
+	}
+	return FormatID(rows.Int64(0)), rows.Text(1), nil
+}
+
+// Authenticate checks a sign-in from r's client and returns the user's id.
+// A wrong email or password is auth.ErrBadCredentials, one past the rate
+// limit (5 failures per email, 20 per address, in 15 minutes)
+// auth.ErrThrottled; a blank or too long field an *InputError.
+func Authenticate(r *sandkit.Request, email, password string) (int64, error) {
 	if err := checkLen("email", email, 254); err != nil {
 		return 0, err
 	}
 	if err := checkLen("password", password, 72); err != nil {
 		return 0, err
 	}
-	rows, err := db.Query("SELECT id, password FROM users WHERE email = ?", strings.ToLower(email))
+	id, err := logins.Authenticate(r, strings.ToLower(email), password)
 	if err != nil {
 		return 0, err
 	}
-	var id int64
-	hash := dummyHash()
-	if rows.Next() {
-		id, hash = rows.Int64(0), rows.Bytes(1)
-	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || id == 0 {
-		return 0, ErrBadLogin
-	}
-	return id, nil
+	return strconv.ParseInt(id, 10, 64)
 }
 
 // Login checks {"user":{"email","password"}} and answers the user with a
-// new token; a wrong email or password is a 401.
+// new token; a wrong email or password is a 401, a sign-in past the rate
+// limit a 429.
 func Login(r *sandkit.Request) sandkit.Response {
 	var in struct{ Email, Password string }
 	if err := decode(r, "user", &in); err != nil {
 		return answer(r, err)
 	}
-	id, err := Authenticate(in.Email, in.Password)
-	if errors.Is(err, ErrBadLogin) {
-		return unauthorized(err.Error())
-	}
-	if err != nil {
+	id, err := Authenticate(r, in.Email, in.Password)
+	switch {
+	case errors.Is(err, auth.ErrBadCredentials):
+		return unauthorized("email or password is invalid")
+	case errors.Is(err, auth.ErrThrottled):
+		return Fail(429, "too many failed sign-ins: try again in 15 minutes")
+	case err != nil:
 		return answer(r, err)
 	}
 	u, err := loadUser(id)

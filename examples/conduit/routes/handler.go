@@ -36,7 +36,7 @@ type Data struct {
 	// Feed is "global", "feed" (the users the viewer follows) or "tag".
 	Feed string `json:"feed"`
 	Tag  string `json:"tag"`
-	Page int    `json:"page"`
+	web.Paging
 }
 
 // Get answers the home page's data: ?feed=you for the signed-in user's
@@ -55,7 +55,7 @@ func Get(r *sandkit.Request) sandkit.Response {
 			d.Feed, f.Feed = "feed", true
 		}
 		var offset int
-		d.Page, offset = web.PageOf(r)
+		d.Paging, offset = web.PageOf(r)
 		var err error
 		if d.ArticleList, err = api.Articles(v, f, web.PageSize, offset); err != nil {
 			return web.Fail(err)

@@ -45,7 +45,7 @@ export default function Home() {
                 ) : null}
               </ul>
             </div>
-            <ArticleList articles={d.articles} count={d.articlesCount} page={d.page} href={href} />
+            <ArticleList articles={d.articles} count={d.articlesCount} page={d.page} pageSize={d.pageSize} href={href} />
           </div>
           <div className="col-md-3">
             <div className="sidebar">

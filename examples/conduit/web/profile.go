@@ -13,9 +13,9 @@ type ProfileData struct {
 	Profile api.Profile `json:"profile"`
 	api.ArticleList
 	// Tab is "author" (My Articles) or "favorited".
-	Tab  string `json:"tab"`
-	Page int    `json:"page"`
-	Mine bool   `json:"mine"`
+	Tab string `json:"tab"`
+	Paging
+	Mine bool `json:"mine"`
 }
 
 // ProfileGet answers the data of the profile of the route's {username},
@@ -33,7 +33,7 @@ func ProfileGet(tab string) sandkit.HandlerFunc {
 			f = api.Filter{Favorited: name}
 		}
 		var offset int
-		d.Page, offset = PageOf(r)
+		d.Paging, offset = PageOf(r)
 		if d.ArticleList, err = api.Articles(v, f, PageSize, offset); err != nil {
 			return Fail(err)
 		}

@@ -13,7 +13,11 @@ import (
 	"unicode"
 
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 
 	"example.com/conduit/api"
 	sandkit "sandkit.dev/sandkit/guest-sdk/go"
@@ -111,8 +115,27 @@ func Required(h func(r *sandkit.Request, s *auth.Session, v api.Viewer) sandkit.
 // markdown renders CommonMark with GitHub's tables, strikethrough and
 // autolinks. Raw HTML in the source is left out (goldmark's default
 // without html.WithUnsafe), and links and images with javascript:,
-// vbscript:, file: or data: (other than images) URLs are emptied.
-var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM))
+// vbscript:, file: or data: (other than images) URLs are emptied. Links
+// are marked rel="nofollow ugc" (userLinks).
+var markdown = goldmark.New(
+	goldmark.WithExtensions(extension.GFM),
+	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(userLinks{}, 1000))),
+)
+
+// userLinks marks every link of an article rel="nofollow ugc": anyone can
+// write one, so the site does not vouch for where it points (search
+// engines give it no weight, which takes the point out of link spam).
+type userLinks struct{}
+
+// Transform implements parser.ASTTransformer.
+func (userLinks) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if k := n.Kind(); entering && (k == ast.KindLink || k == ast.KindAutoLink) {
+			n.SetAttributeString("rel", []byte("nofollow ugc"))
+		}
+		return ast.WalkContinue, nil
+	})
+}
 
 // Markdown renders an article's body as HTML that is safe to put in a
 // page as it is.
@@ -127,14 +150,21 @@ func Markdown(src string) (string, error) {
 // PageSize is how many articles a list page shows.
 const PageSize = 20
 
+// Paging is where a list page is, for its page links: the page number
+// (from 1) and how many articles a page holds.
+type Paging struct {
+	Page     int `json:"page"`
+	PageSize int `json:"pageSize"`
+}
+
 // PageOf reads ?page= (1 and up; anything else is page 1) and returns it
-// with its offset.
-func PageOf(r *sandkit.Request) (page, offset int) {
+// with the offset of its first article.
+func PageOf(r *sandkit.Request) (p Paging, offset int) {
 	page, err := strconv.Atoi(r.QueryValue("page"))
 	if err != nil || page < 1 || page > 1_000_000 {
 		page = 1
 	}
-	return page, (page - 1) * PageSize
+	return Paging{Page: page, PageSize: PageSize}, (page - 1) * PageSize
 }
 
 // ArticleForm is what the editor posts. Tags are one field, separated by

@@ -44,11 +44,15 @@ func TestMarkdownIsSafe(t *testing.T) {
 		}
 	}
 	// What Markdown is for still works.
-	html, err := Markdown("# Title\n\n*em* **strong** [link](https://example.com/) `code`\n\n| a |\n| - |\n| 1 |")
+	html, err := Markdown("# Title\n\n*em* **strong** [link](https://example.com/) `code` www.example.org <https://example.net/>\n\n| a |\n| - |\n| 1 |")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"<h1>Title</h1>", "<em>em</em>", "<strong>strong</strong>", `<a href="https://example.com/">link</a>`, "<code>code</code>", "<table>"} {
+	for _, want := range []string{"<h1>Title</h1>", "<em>em</em>", "<strong>strong</strong>", "<code>code</code>", "<table>",
+		// Links users write are not vouched for.
+		`<a href="https://example.com/" rel="nofollow ugc">link</a>`,
+		`<a href="http://www.example.org" rel="nofollow ugc">www.example.org</a>`,
+		`<a href="https://example.net/" rel="nofollow ugc">https://example.net/</a>`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the Markdown sample renders as %q, without %q", html, want)
 		}

@@ -1,7 +1,8 @@
 // Package auth gives a sandkit Go handler sessions, logins and the
 // protections that go with them: server-side sessions in the app's own
-// database behind a signed cookie, password hashing (argon2id), a login
-// rate limit, cross-site request refusal and flash messages.
+// database behind a signed cookie, password hashing (argon2id), password
+// logins within a rate limit, cross-site request refusal and flash
+// messages.
 //
 // It is a package of its own, not part of sandkit.dev/sandkit/guest-sdk/go,
 // so a handler that does not use it does not carry the database driver
@@ -17,21 +18,30 @@
 //		})(r)
 //	}
 //
-// Logging in checks the rate limit, then the password, then makes the
-// session the user's ([Session.Login] gives it a new id):
+// Logging in is one call, [Authenticate]: it checks the rate limit
+// ([Throttle]), finds the account with the app's own query (a [Lookup]),
+// checks the password (for an unknown account it hashes the password
+// anyway, so the refusal takes as long), counts the failure or forgets
+// the account's failures, and returns the user id. The handler then makes
+// the session the user's ([Session.Login] gives it a new id):
 //
-//	throttle := auth.DefaultThrottle()
-//	if ok, err := throttle.Allow(r, email); err != nil || !ok {
+//	id, err := auth.Authenticate(r, email, password, users.Lookup)
+//	switch {
+//	case errors.Is(err, auth.ErrThrottled):
 //		return sandkit.FormError("Too many failed attempts. Try again later.", nil, nil)
-//	}
-//	if ok, _ := auth.CheckPassword(user.PasswordHash, password); !ok {
-//		throttle.Fail(r, email)
+//	case errors.Is(err, auth.ErrBadCredentials):
 //		return sandkit.FormError("Wrong email or password.", nil, nil)
+//	case err != nil:
+//		return auth.ErrorResponse(err)
 //	}
-//	throttle.Reset(r, email)
-//	s.Login(user.ID)
+//	s.Login(id)
 //	s.SetFlash("Welcome back!")
 //	return sandkit.Redirect(303, auth.SafeNext(next))
+//
+// A JSON API that answers tokens rather than cookies calls it the same way
+// and answers 429, 401 or a token for id. An app whose hashes are not
+// [HashPassword]'s (bcrypt, say), or that wants other limits, makes an
+// [Authenticator] once: auth.NewAuthenticator(lookup).WithHash(...).
 //
 // Who is logged in and the flash message are best read by the loader of
 // the root layout (func Layout beside routes/layout.tsx): it runs for every

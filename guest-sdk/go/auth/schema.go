@@ -26,14 +26,16 @@ CREATE TABLE IF NOT EXISTS auth_attempts (
 );
 CREATE INDEX IF NOT EXISTS auth_attempts_key ON auth_attempts (attempt_key, at);`
 
-// schemaReady is set once Schema ran in this instance.
+// schemaReady is set once Schema ran in this instance. A native build
+// (go test with sandkittest) runs Schema every time instead, since each
+// test may give the package a fresh database.
 var schemaReady bool
 
 // ensureSchema runs Schema once per instance. Two instances that run it
 // at once on PostgreSQL may race in its catalog (a unique violation on a
 // type name); the loser runs it again and finds the tables there.
 func ensureSchema() error {
-	if schemaReady {
+	if schemaReady && !nativeBuild {
 		return nil
 	}
 	_, err := db.Exec(Schema)

@@ -23,6 +23,7 @@ const (
 	opSelectT      = 0x1c
 	opGlobalGet    = 0x23
 	opGlobalSet    = 0x24
+	opTableSet     = 0x26
 	opI32Const     = 0x41
 	opI32LeS       = 0x4c
 	opI32Sub       = 0x6b
@@ -109,6 +110,9 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check []byte) (
 			dst = append(dst, op)
 			dst = wasmbin.AppendU32(dst, idx, width)
 			continue
+		}
+		if w.stateOp == "" && (op == opTableSet || op == prefixMisc) {
+			w.stateOp = stateOp(*r, op, fn)
 		}
 		if err := skipImmediates(r, op); err != nil {
 			return nil, w.codeError(fn, r, start, err)

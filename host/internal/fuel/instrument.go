@@ -86,6 +86,8 @@ type rewriter struct {
 	has             [wasmbin.SecTag + 1]bool // non-custom sections present
 	added           [wasmbin.SecTag + 1]bool // sections created by the rewrite
 
+	stateOp string // the first instruction that changes a table or drops a segment (StateOp)
+
 	check   []byte // the fuel check, see fuelCheck
 	loops   int    // loop headers instrumented
 	entries int    // function entries instrumented

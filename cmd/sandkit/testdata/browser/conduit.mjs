@@ -4,12 +4,100 @@
 // <script>, an onerror attribute and a javascript: link, none of which may
 // run), see it on the home page and on the profile; a second user
 // favorites it, comments, follows the author and sees it in "Your Feed";
-// signing out shows the visitor's navbar again.
+// signing out shows the visitor's navbar again. Then, with more articles
+// than a page holds, the home page's page links, both ways.
 
 export default async function (t) {
   for (const js of [true, false]) {
     await flow(t, js);
   }
+  await seedArticles(t, pageTestCount);
+  for (const js of [true, false]) {
+    await pagination(t, js);
+  }
+}
+
+// pageTestCount articles are written for the pagination check: a page of
+// 20 and 5 more.
+const pageTestCount = 25;
+const pageTitle = (i) => `Page test ${String(i).padStart(2, '0')}`;
+
+// seedArticles writes n articles through the API (the browser is not what
+// is tested here), one user's, oldest first: pageTitle(1) ... pageTitle(n).
+async function seedArticles(t, n) {
+  const api = async (path, body, token) => {
+    const res = await fetch(t.base + '/api' + path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Token ' + token } : {}) },
+      body: JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`POST /api${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const { user } = await api('/users', { user: { username: 'pager', email: 'pager@example.com', password: 'a good password' } });
+  for (let i = 1; i <= n; i++) {
+    await api('/articles', { article: { title: pageTitle(i), description: 'To fill pages', body: `Article ${i}.` } }, user.token);
+  }
+}
+
+// pagination: the home page shows the 20 newest articles and links to
+// page 2, which shows the 5 older ones; the links work by client
+// navigation with JavaScript and as plain links without.
+async function pagination(t, js) {
+  const tag = js ? 'js' : 'nojs';
+  const p = await t.newPage({ javaScript: js });
+  const titles = () => p.$$eval('.article-preview h1', (l) => l.map((x) => x.textContent));
+  const pageLinks = () => p.$$eval('ul.pagination a.page-link', (l) => l.map((x) => [x.textContent, x.getAttribute('href')]));
+  const active = () => p.$$eval('ul.pagination li.active', (l) => l.map((x) => x.textContent));
+  const newest = [];
+  for (let i = pageTestCount; i > pageTestCount - 20; i--) newest.push(pageTitle(i));
+  const older = [];
+  for (let i = pageTestCount - 20; i >= 1; i--) older.push(pageTitle(i));
+
+  await p.goto(t.base + '/');
+  if (js) {
+    await p.waitForFunction(() => !!window.__sandkit_router, null, { timeout: 10000 });
+    await p.evaluate(() => { window.__noReload = true; });
+  }
+  let got = await titles();
+  t.check(JSON.stringify(got) === JSON.stringify(newest), `${tag}: page 1 shows ${JSON.stringify(got)}, want the 20 newest`);
+  const links = await pageLinks();
+  t.check(JSON.stringify(links) === JSON.stringify([['1', '/'], ['2', '/?page=2']]), `${tag}: page links ${JSON.stringify(links)}`);
+  t.check(JSON.stringify(await active()) === '["1"]', `${tag}: page 1: active page link ${JSON.stringify(await active())}`);
+  await t.screenshot(p, `${tag}-pages-1`);
+
+  const click = (text) => {
+    const link = p.locator('ul.pagination a.page-link', { hasText: new RegExp(`^${text}$`) });
+    return js ? link.click() : Promise.all([p.waitForNavigation(), link.click()]);
+  };
+  await click('2');
+  try {
+    await p.waitForFunction((first) => document.querySelector('.article-preview h1')?.textContent === first, older[0], { timeout: 10000 });
+  } catch {
+    t.check(false, `${tag}: page 2 did not show ${older[0]} first`);
+  }
+  t.check(new URL(p.url()).search === '?page=2', `${tag}: page 2 on ${p.url()}`);
+  got = await titles();
+  t.check(JSON.stringify(got) === JSON.stringify(older), `${tag}: page 2 shows ${JSON.stringify(got)}, want ${JSON.stringify(older)}`);
+  t.check(JSON.stringify(await active()) === '["2"]', `${tag}: page 2: active page link ${JSON.stringify(await active())}`);
+  await t.screenshot(p, `${tag}-pages-2`);
+
+  // Back to page 1 by its link; past the last page, no articles but the
+  // links back.
+  await click('1');
+  try {
+    await p.waitForFunction((first) => document.querySelector('.article-preview h1')?.textContent === first, newest[0], { timeout: 10000 });
+  } catch {
+    t.check(false, `${tag}: back on page 1, ${newest[0]} is not first`);
+  }
+  if (js) {
+    t.check(await p.evaluate(() => window.__noReload === true), `${tag}: a page link reloaded the page`);
+  }
+  await p.goto(t.base + '/?page=9');
+  t.check((await titles()).length === 0, `${tag}: page 9 of 2 shows articles`);
+  t.check((await pageLinks()).length === 2, `${tag}: page 9 of 2 has no links to pages 1 and 2: ${JSON.stringify(await pageLinks())}`);
+  await p.context().close();
 }
 
 async function flow(t, js) {

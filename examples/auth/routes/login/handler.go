@@ -3,6 +3,8 @@
 package login
 
 import (
+	"errors"
+
 	"example.com/auth/users"
 	sandkit "sandkit.dev/sandkit/guest-sdk/go"
 	"sandkit.dev/sandkit/guest-sdk/go/auth"
@@ -30,51 +32,23 @@ type Form struct {
 // Post logs in.
 func Post(r *sandkit.Request) sandkit.Response { return auth.WithSession(logIn)(r) }
 
-// dummyHash is checked when the email has no account, so that answering
-// takes as long as for a wrong password (no telling which emails exist).
-var dummyHash string
-
 func logIn(r *sandkit.Request, s *auth.Session) sandkit.Response {
 	var f Form
 	if err := form.Bind(r, &f); err != nil {
 		return sandkit.Error(400, err.Error())
 	}
 	f.Email = users.Normalize(f.Email)
-	throttle := auth.DefaultThrottle()
-	ok, err := throttle.Allow(r, f.Email)
-	if err != nil {
-		return users.Fail(err)
-	}
-	if !ok {
+	id, err := auth.Authenticate(r, f.Email, f.Password, users.Lookup)
+	switch {
+	case errors.Is(err, auth.ErrThrottled):
 		return sandkit.FormError("Too many failed attempts. Try again in 15 minutes.", nil, form.Values(&f))
-	}
-	u, found, err := users.ByEmail(f.Email)
-	if err != nil {
-		return users.Fail(err)
-	}
-	var match bool
-	if found {
-		match, err = u.CheckPassword(f.Password)
-	} else {
-		if dummyHash == "" {
-			dummyHash, _ = auth.HashPassword("not a password anyone has")
-		}
-		_, err = auth.CheckPassword(dummyHash, f.Password)
-	}
-	if err != nil {
-		return users.Fail(err)
-	}
-	if !match {
-		if err := throttle.Fail(r, f.Email); err != nil {
-			return users.Fail(err)
-		}
+	case errors.Is(err, auth.ErrBadCredentials):
 		return sandkit.FormError("Wrong email or password.", nil, form.Values(&f))
-	}
-	if err := throttle.Reset(r, f.Email); err != nil {
+	case err != nil:
 		return users.Fail(err)
 	}
-	s.Login(u.SessionID())
-	s.SetFlash("Welcome back, " + u.Email + ".")
+	s.Login(id)
+	s.SetFlash("Welcome back, " + f.Email + ".")
 	next := f.Next
 	if next == "" {
 		next = r.QueryValue("next")

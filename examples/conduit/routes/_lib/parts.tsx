@@ -1,5 +1,7 @@
 // Pieces the pages share: article lists, buttons that post forms, dates,
-// refused-form messages, the tag list.
+// refused-form messages, the tag list, the frame of the sign-in and
+// sign-up pages.
+import type { ReactNode } from "react";
 import { Form, Link, useLocation } from "sandkit/client";
 import type { FormError } from "sandkit/client";
 
@@ -47,6 +49,36 @@ export function ErrorMessages({ refused }: { refused?: FormError }) {
   );
 }
 
+// AuthPage is the frame of the sign-in and sign-up pages: the heading,
+// the link to the other page, what a refused post said, and the form
+// (posted to the page itself) with fields and a submit button named title.
+export function AuthPage({ title, other, otherText, refused, children }: {
+  title: string;
+  other: string;
+  otherText: string;
+  refused?: FormError;
+  children: ReactNode;
+}) {
+  return (
+    <div className="auth-page">
+      <title>{title + " — Conduit"}</title>
+      <div className="container page">
+        <div className="row">
+          <div className="col-md-6 offset-md-3 col-xs-12">
+            <h1 className="text-xs-center">{title}</h1>
+            <p className="text-xs-center"><Link to={other}>{otherText}</Link></p>
+            <ErrorMessages refused={refused} />
+            <Form method="post">
+              {children}
+              <button className="btn btn-lg btn-primary pull-xs-right" type="submit">{title}</button>
+            </Form>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
 // FavoriteButton posts to the article's page; next brings the user back
 // to the list the button is on.
 export function FavoriteButton({ article, compact }: { article: Article; compact?: boolean }) {
@@ -85,19 +117,20 @@ export function TagList({ tags }: { tags: string[] }) {
   );
 }
 
-// ArticleList shows a page of previews and the links to the others.
-export function ArticleList({ articles, count, page, href }: {
+// ArticleList shows a page of previews and the links to the pages of the
+// list (count articles in all, pageSize a page); past the last page, no
+// previews but the links back.
+export function ArticleList({ articles, count, page, pageSize, href }: {
   articles: Article[];
   count: number;
   page: number;
+  pageSize: number;
   href: (page: number) => string;
 }) {
-  if (articles.length === 0) {
-    return <div className="article-preview">No articles are here... yet.</div>;
-  }
-  const pages = Math.ceil(count / 20);
+  const pages = Math.ceil(count / pageSize);
   return (
     <>
+      {articles.length === 0 ? <div className="article-preview">No articles are here... yet.</div> : null}
       {articles.map((a) => (
         <div className="article-preview" key={a.slug}>
           <div className="article-meta">
@@ -116,7 +149,7 @@ export function ArticleList({ articles, count, page, href }: {
           </Link>
         </div>
       ))}
-      {pages > 1 ? (
+      {pages > 1 || (pages === 1 && page > 1) ? (
         <nav>
           <ul className="pagination">
             {Array.from({ length: pages }, (_, i) => i + 1).map((p) => (

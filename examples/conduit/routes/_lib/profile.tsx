@@ -9,6 +9,7 @@ type ProfileData = {
   articlesCount: number;
   tab: "author" | "favorited";
   page: number;
+  pageSize: number;
   mine: boolean;
 };
 
@@ -45,7 +46,7 @@ export function ProfilePage() {
                 <li className="nav-item"><NavLink className="nav-link" to={base + "/favorites"} end>Favorited Articles</NavLink></li>
               </ul>
             </div>
-            <ArticleList articles={d.articles} count={d.articlesCount} page={d.page}
+            <ArticleList articles={d.articles} count={d.articlesCount} page={d.page} pageSize={d.pageSize}
               href={(n) => (n > 1 ? here + "?page=" + n : here)} />
           </div>
         </div>

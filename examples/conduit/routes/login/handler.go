@@ -4,7 +4,6 @@ package login
 
 import (
 	"errors"
-	"strings"
 
 	"example.com/conduit/api"
 	"example.com/conduit/web"
@@ -37,29 +36,14 @@ func Post(r *sandkit.Request) sandkit.Response {
 		if err := form.Bind(r, &f); err != nil {
 			return sandkit.Error(400, err.Error())
 		}
-		// The account the rate limit counts failures for: the email as
-		// api.Authenticate compares it, so "Ada@" and "ada@" are one.
-		f.Email = strings.ToLower(f.Email)
-		throttle := auth.DefaultThrottle()
-		ok, err := throttle.Allow(r, f.Email)
-		if err != nil {
-			return web.Fail(err)
-		}
-		if !ok {
+		id, err := api.Authenticate(r, f.Email, f.Password)
+		switch {
+		case errors.Is(err, auth.ErrThrottled):
 			return sandkit.FormError("Too many failed attempts: try again in 15 minutes.", nil, form.Values(&f))
-		}
-		id, err := api.Authenticate(f.Email, f.Password)
-		if errors.Is(err, api.ErrBadLogin) {
-			if err := throttle.Fail(r, f.Email); err != nil {
-				return web.Fail(err)
-			}
+		case errors.Is(err, auth.ErrBadCredentials):
 			return sandkit.FormError("email or password is invalid", nil, form.Values(&f))
-		}
-		if err != nil {
+		case err != nil:
 			return web.Refuse(err, form.Values(&f))
-		}
-		if err := throttle.Reset(r, f.Email); err != nil {
-			return web.Fail(err)
 		}
 		s.Login(api.FormatID(id))
 		return sandkit.Redirect(303, auth.SafeNext(f.Next))
