@@ -9,8 +9,10 @@
 // For each request the host places the encoded [RequestHead] in the guest's
 // result slot and calls handle(len). The guest copies the head out with the
 // host import [ImportResultRead], decodes it with [DecodeRequestHead], reads
-// the body with [ImportBodyRead], and answers through [ImportRespStatus],
-// [ImportRespHeader] and [ImportRespWrite].
+// the body with [ImportBodyRead], and answers with one call of
+// [ImportRespSend] (status, headers encoded by [AppendPairs], and body), or
+// piece by piece through [ImportRespStatus], [ImportRespHeader] and
+// [ImportRespWrite].
 package abi
 
 // Version is the ABI version this package describes. A guest's
@@ -52,6 +54,11 @@ const (
 	ImportRespHeader = "resp_header"
 	// ImportRespWrite is (ptr, len i32) -> i32: appends to the response body.
 	ImportRespWrite = "resp_write"
+	// ImportRespSend is (status, headers_ptr, headers_len, body_ptr,
+	// body_len i32) -> i32: the whole response in one call: sets the
+	// status, adds the headers (a list as [AppendPairs] encodes it; an
+	// empty range is an empty list) and appends the body, all or nothing.
+	ImportRespSend = "resp_send"
 	// ImportLog is (level, ptr, len i32): writes one log record.
 	ImportLog = "log"
 	// ImportEnvGet is (key_ptr, key_len i32) -> i32: looks up a configured env

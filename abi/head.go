@@ -94,9 +94,38 @@ func (d *decoder) head(h *RequestHead) error {
 	return nil
 }
 
+// AppendString appends s as a str (spec/abi.md §4: a u32 byte count, then
+// the bytes) to dst and returns the result.
+func AppendString(dst []byte, s string) []byte { return appendStr(dst, s) }
+
 func appendStr(dst []byte, s string) []byte {
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(s)))
 	return append(dst, s...)
+}
+
+// AppendPairs appends the encoding of a list of pairs (spec/abi.md §4: a
+// u32 count, then each name and value as a u32 length and its bytes), the
+// headers argument of [ImportRespSend], to dst and returns the result.
+func AppendPairs(dst []byte, ps []Pair) []byte { return appendPairs(dst, ps) }
+
+// ErrMalformedList is returned by [DecodePairsAliased] for bytes that are
+// not exactly one well-formed list.
+var ErrMalformedList = errors.New("abi: malformed list")
+
+// DecodePairsAliased decodes b, exactly one list as [AppendPairs] encodes
+// it, into dst[:0] and returns it; an empty b is an empty list. The
+// strings alias b, so b must never be modified afterwards. It allocates
+// only when the list outgrows dst's capacity.
+func DecodePairsAliased(b []byte, dst []Pair) ([]Pair, error) {
+	if len(b) == 0 {
+		return dst[:0], nil
+	}
+	d := decoder{b: b, alias: true}
+	ps := d.pairs(dst)
+	if d.bad || len(d.b) != 0 {
+		return dst[:0], ErrMalformedList
+	}
+	return ps, nil
 }
 
 func appendPairs(dst []byte, ps []Pair) []byte {

@@ -40,3 +40,33 @@ func FuzzRequestHeadRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodePairs: any bytes decode as a list or fail, never read past
+// them, and a list that decodes re-encodes to the same bytes.
+//
+//	go test -run '^$' -fuzz '^FuzzDecodePairs$' ./abi
+func FuzzDecodePairs(f *testing.F) {
+	f.Add(abi.AppendPairs(nil, []abi.Pair{{Name: "Content-Type", Value: "text/plain"}, {Name: "X", Value: ""}}))
+	f.Add([]byte{})
+	f.Add([]byte{1, 0, 0, 0})
+	f.Add([]byte{0, 0, 0, 0, 0})
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ps, err := abi.DecodePairsAliased(b, nil)
+		if err != nil {
+			if len(ps) != 0 {
+				t.Fatalf("%d pairs with an error", len(ps))
+			}
+			return
+		}
+		if len(b) == 0 {
+			if len(ps) != 0 {
+				t.Fatalf("%d pairs from no bytes", len(ps))
+			}
+			return
+		}
+		if got := abi.AppendPairs(nil, ps); string(got) != string(b) {
+			t.Fatalf("re-encoded %x, decoded from %x", got, b)
+		}
+	})
+}

@@ -36,10 +36,22 @@ func BenchmarkInProcess(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer a.Close(ctx)
+	// The same with the access log on: text lines formatted, then dropped.
+	logged := slog.New(slog.NewTextHandler(io.Discard, nil))
+	el, err := host.NewEngine(host.WithLogger(logged))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer el.Close(ctx)
+	al, err := host.OpenApp(ctx, el, app)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer al.Close(ctx)
 	for _, c := range []struct {
 		name string
 		h    http.Handler
-	}{{"wasm", a}, {"native", nativeHello()}} {
+	}{{"wasm", a}, {"wasm-log", al}, {"native", nativeHello()}} {
 		for _, path := range []string{"/", "/api/info"} {
 			b.Run(c.name+path, func(b *testing.B) {
 				req := httptest.NewRequest("GET", path, nil)

@@ -43,7 +43,7 @@ func isolationBench(ctx context.Context, r *report, app, work string, log *slog.
 			return err
 		}
 		defer stop()
-		targets = append(targets, target{isolation, url})
+		targets = append(targets, target{isolation, url, os.Getpid()})
 	}
 	before := loadAverage()
 	r.printf("## A fresh instance per request: isolation = \"request\" vs pooled\n\n")

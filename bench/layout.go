@@ -248,6 +248,7 @@ func instanceHeap(ctx context.Context, wasm []byte, n int) (float64, error) {
 	}
 	b = b.NewFunctionBuilder().WithFunc(func(context.Context, int32) int32 { return 0 }).Export(abi.ImportRespStatus)
 	b = b.NewFunctionBuilder().WithFunc(func(context.Context, uint32, uint32, uint32, uint32) int32 { return 0 }).Export(abi.ImportRespHeader)
+	b = b.NewFunctionBuilder().WithFunc(func(context.Context, int32, uint32, uint32, uint32, uint32) int32 { return 0 }).Export(abi.ImportRespSend)
 	b = b.NewFunctionBuilder().WithFunc(func(context.Context, int32, uint32, uint32) {}).Export(abi.ImportLog)
 	if _, err := b.Instantiate(ctx); err != nil {
 		return 0, err

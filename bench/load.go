@@ -4,12 +4,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -99,6 +101,8 @@ type wrkResult struct {
 	rps float64
 	p50 time.Duration
 	p99 time.Duration
+	n   int64         // requests completed
+	cpu time.Duration // CPU time the server's process spent per request
 }
 
 // runWrk loads url for d with c connections and parses wrk's summary.
@@ -117,6 +121,9 @@ func runWrk(url string, d time.Duration, c int) (wrkResult, error) {
 		return r, fmt.Errorf("wrk %s: no Requests/sec in\n%s", url, s)
 	}
 	r.rps, _ = strconv.ParseFloat(m[1], 64)
+	if m := regexp.MustCompile(`(\d+) requests in`).FindStringSubmatch(s); m != nil {
+		r.n, _ = strconv.ParseInt(m[1], 10, 64)
+	}
 	r.p50 = wrkLatency(s, "50%")
 	r.p99 = wrkLatency(s, "99%")
 	return r, nil
@@ -137,14 +144,74 @@ func median[T int64 | float64 | time.Duration](xs []T) T {
 	return s[len(s)/2]
 }
 
-// target is one server under load.
+// target is one server under load, served by the process pid.
 type target struct {
 	name string
 	url  string
+	pid  int
 }
 
-func loadBench(ctx context.Context, r *report, app, work string, log *slog.Logger, d time.Duration, conns, rounds int) error {
+// cpuTime is the user and system CPU time process pid has used so far,
+// from /proc (clock ticks of 10 ms).
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// Fields after the command name, which is in parentheses and may hold spaces.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
+}
+
+// runTarget loads t as runWrk does and measures its process's CPU time
+// per request meanwhile.
+func runTarget(t target, path string, d time.Duration, c int) (wrkResult, error) {
+	before, err := cpuTime(t.pid)
+	if err != nil {
+		return wrkResult{}, err
+	}
+	w, err := runWrk(t.url+path, d, c)
+	if err != nil {
+		return w, err
+	}
+	after, err := cpuTime(t.pid)
+	if err != nil {
+		return w, err
+	}
+	if w.n > 0 {
+		w.cpu = (after - before) / time.Duration(w.n)
+	}
+	return w, nil
+}
+
+func loadBench(ctx context.Context, r *report, app, work string, log *slog.Logger, bins []sandkitBin, d time.Duration, conns, rounds int) error {
 	var targets []target
+	for _, b := range bins {
+		for _, c := range []struct {
+			name string
+			args []string
+		}{
+			{"sandkit serve, access log on (to a file)", nil},
+			{"sandkit serve --log-level warn", []string{"--log-level", "warn"}},
+		} {
+			name := c.name
+			if b.label != "" {
+				name += ", " + b.label
+			}
+			progress("starting %s", name)
+			s, err := startServeHello(ctx, b.root, work, b.path, fmt.Sprintf("serve-%d", len(targets)), c.args...)
+			if err != nil {
+				return err
+			}
+			defer s.stop()
+			targets = append(targets, target{name, s.url, s.cmd.Process.Pid})
+		}
+	}
 	accessLog := slog.New(slog.NewTextHandler(io.Discard, nil)) // formats every line, then drops it
 	for _, c := range []struct {
 		name   string
@@ -160,47 +227,53 @@ func loadBench(ctx context.Context, r *report, app, work string, log *slog.Logge
 			return err
 		}
 		defer stop()
-		targets = append(targets, target{c.name, url})
+		targets = append(targets, target{c.name, url, os.Getpid()})
 	}
 	url, stop, err := serve(nativeHello())
 	if err != nil {
 		return err
 	}
 	defer stop()
-	targets = append(targets, target{"native Go", url})
+	targets = append(targets, target{"native Go", url, os.Getpid()})
 
 	r.printf("## Hello and JSON routes: pooled wasm vs native\n\n")
 	r.printf("examples/hello served by the host from its Go app module, against the same handler logic as plain\n")
 	r.printf("net/http handlers (bench/load.go), both on 127.0.0.1; rounds interleave the targets. The host logs\n")
 	r.printf("at warn level (no access log) except in the \"access log on\" row, whose text lines are formatted and\n")
-	r.printf("discarded; the native server logs nothing.\n\n")
-	r.printf("| route | server | req/s | p50 | p99 | vs native |\n| --- | --- | ---: | ---: | ---: | ---: |\n")
+	r.printf("discarded; the native server logs nothing. The \"sandkit serve\" rows are the CLI as a user runs it\n")
+	r.printf("(its stderr, the log, to a file; --no-watch), a process of its own (bench/serve.go).\n\n")
+	r.printf("The last two columns are the server process's CPU time (user + system, from /proc) per request\n")
+	r.printf("and native's over it: less sensitive than req/s to other load on the machine. The in-process\n")
+	r.printf("rows count the bench's whole process, whose other servers sit idle meanwhile.\n\n")
+	r.printf("| route | server | req/s | p50 | p99 | vs native | CPU/req | vs native (CPU) |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, path := range []string{"/", "/api/info"} {
 		res := make([][]wrkResult, len(targets))
 		for i := 0; i < rounds; i++ {
 			for j, t := range targets {
 				progress("load %s %s round %d/%d", t.name, path, i+1, rounds)
-				w, err := runWrk(t.url+path, d, conns)
+				w, err := runTarget(t, path, d, conns)
 				if err != nil {
 					return err
 				}
 				res[j] = append(res[j], w)
 			}
 		}
-		med := func(ws []wrkResult) (float64, time.Duration, time.Duration) {
+		med := func(ws []wrkResult) (float64, time.Duration, time.Duration, time.Duration) {
 			var rps []float64
-			var p50, p99 []time.Duration
+			var p50, p99, cpu []time.Duration
 			for _, w := range ws {
 				rps = append(rps, w.rps)
 				p50 = append(p50, w.p50)
 				p99 = append(p99, w.p99)
+				cpu = append(cpu, w.cpu)
 			}
-			return median(rps), median(p50), median(p99)
+			return median(rps), median(p50), median(p99), median(cpu)
 		}
-		native, _, _ := med(res[len(res)-1])
+		native, _, _, nativeCPU := med(res[len(res)-1])
 		for j, t := range targets {
-			rps, p50, p99 := med(res[j])
-			r.printf("| `%s` | %s | %.0f | %v | %v | %.2fx |\n", path, t.name, rps, p50, p99, rps/native)
+			rps, p50, p99, cpu := med(res[j])
+			r.printf("| `%s` | %s | %.0f | %v | %v | %.2fx | %.1fµs | %.2fx |\n", path, t.name, rps, p50, p99, rps/native,
+				float64(cpu)/float64(time.Microsecond), float64(nativeCPU)/float64(cpu))
 		}
 	}
 	r.printf("\n")

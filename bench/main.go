@@ -3,7 +3,7 @@
 // a server-rendered page, the database paths, and the layout of Go
 // handlers into modules. Its report is the source of docs/benchmarks.md.
 //
-//	go run ./bench [-sections load,isolation,dropin,pages,db,dbhttp,layout,conduit] [-duration 5s] [-conns 32] [-rounds 3] [-out FILE]
+//	go run ./bench [-sections load,isolation,dropin,pages,db,dbhttp,layout,conduit] [-duration 5s] [-conns 32] [-rounds 3] [-before DIR] [-out FILE]
 //
 // It needs wrk (scripts/install-deps.sh installs it) and, for the
 // PostgreSQL rows of dbhttp, the test database (SANDKIT_TEST_POSTGRES, or
@@ -36,6 +36,7 @@ func main() {
 	drops := flag.Int("drops", 5, "drop-in measurements per case; the median is reported")
 	pageRuns := flag.Int("page-runs", 15, "page requests (and Node runs) per case; the median is reported")
 	layoutReps := flag.Int("layout-reps", 5, "warm builds and compiles per module layout; the median is reported")
+	before := flag.String("before", "", "a checkout of an earlier commit (git worktree add DIR COMMIT): the load section also builds its sandkit and serves its examples/hello, beside this tree's, for a before/after")
 	out := flag.String("out", "", "also write the report (Markdown) to this file")
 	sectionList := flag.String("sections", strings.Join(allSections, ","), "sections to run, comma-separated: "+strings.Join(allSections, ", "))
 	flag.Parse()
@@ -73,7 +74,21 @@ func main() {
 			fatalf("%v", err)
 		}
 		if sections["load"] {
-			if err := loadBench(ctx, &r, app, work, quiet, *duration, *conns, *rounds); err != nil {
+			progress("building cmd/sandkit")
+			bin, err := buildSandkit(root, work, "sandkit-load")
+			if err != nil {
+				fatalf("%v", err)
+			}
+			bins := []sandkitBin{{root: root, path: bin}}
+			if *before != "" {
+				progress("building %s/cmd/sandkit", *before)
+				bin, err := buildSandkit(*before, work, "sandkit-before")
+				if err != nil {
+					fatalf("-before: %v", err)
+				}
+				bins = append(bins, sandkitBin{label: "before", root: *before, path: bin})
+			}
+			if err := loadBench(ctx, &r, app, work, quiet, bins, *duration, *conns, *rounds); err != nil {
 				fatalf("%v", err)
 			}
 		}

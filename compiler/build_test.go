@@ -176,6 +176,18 @@ func newGuest(t testing.TB, wasm []byte) *guest {
 		h.out = append(h.out, mem(m, ptr, n)...)
 		return int32(n)
 	}).Export(abi.ImportRespWrite).
+		NewFunctionBuilder().WithFunc(func(_ context.Context, m api.Module, status int32, hp, hl, bp, bl uint32) int32 {
+		ps, err := abi.DecodePairsAliased(mem(m, hp, hl), nil)
+		if err != nil {
+			return abi.ErrBadInput
+		}
+		h.status = status
+		for _, p := range ps {
+			h.headers = append(h.headers, abi.Pair{Name: strings.Clone(p.Name), Value: strings.Clone(p.Value)})
+		}
+		h.out = append(h.out, mem(m, bp, bl)...)
+		return 0
+	}).Export(abi.ImportRespSend).
 		NewFunctionBuilder().WithFunc(func(_ context.Context, m api.Module, level int32, ptr, n uint32) {
 		h.logs = append(h.logs, string(mem(m, ptr, n)))
 	}).Export(abi.ImportLog).

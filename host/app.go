@@ -405,9 +405,11 @@ func (a *App) layoutHandler(folder string, m *Module) http.Handler {
 // guestHandler calls m for route id routeID; pattern names the route in
 // logs.
 func (a *App) guestHandler(routeID, pattern string, paramsOf func(*http.Request) []abi.Pair, m *Module) http.Handler {
+	routeLog := a.log.With(slog.String("route", pattern), slog.String("module", m.name), slog.String("version", m.version))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := a.reqBase + "-" + strconv.FormatUint(a.reqSeq.Add(1), 10)
+		var idBuf [40]byte // one allocation for the id, not two
+		id := string(strconv.AppendUint(append(append(idBuf[:0], a.reqBase...), '-'), a.reqSeq.Add(1), 10))
 		params := paramsOf(r)
 		head := &abi.RequestHead{
 			Method:        r.Method,
@@ -419,23 +421,18 @@ func (a *App) guestHandler(routeID, pattern string, paramsOf func(*http.Request)
 			ContentLength: r.ContentLength,
 			RequestID:     id,
 		}
-		log := &requestLog{base: a.log, attrs: []slog.Attr{
-			slog.String("request_id", id), slog.String("route", pattern),
-			slog.String("module", m.name), slog.String("version", m.version),
-		}}
+		log := &requestLog{base: routeLog, id: id}
 		out := m.serve(r.Context(), w, r, head, log)
 		if errors.Is(out.err, errClosed) {
 			// This version was retired after routing; the newest one serves.
 			a.ServeHTTP(w, r)
 			return
 		}
-		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", out.status), slog.Duration("took", time.Since(start))}
 		if out.err != nil {
-			log.access(r.Context(), slog.LevelError, "request failed", append(attrs, slog.Any("err", out.err))...)
+			log.access(r.Context(), slog.LevelError, "request failed", r.Method, r.URL.Path, out.status, start, out.err)
 			return
 		}
-		log.access(r.Context(), slog.LevelInfo, "request", attrs...)
+		log.access(r.Context(), slog.LevelInfo, "request", r.Method, r.URL.Path, out.status, start, nil)
 	})
 }
 

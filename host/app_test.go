@@ -346,3 +346,34 @@ func TestResponseNotSentOnFailure(t *testing.T) {
 func removeAll(dir, rel string) error {
 	return os.RemoveAll(filepath.Join(dir, filepath.FromSlash(rel)))
 }
+
+// TestRespSend drives resp_send through a C guest over HTTP: each refusal
+// of spec/abi.md §5 with its code, nothing of a refused call reaching the
+// client, a header range outside memory trapping, and a body over the
+// response limit failing the request.
+func TestRespSend(t *testing.T) {
+	dir := appDir(t, map[string]string{"s": "send.wasm"}, "[limits]\nresponse_bytes = 100000\n")
+	_, srv := serveApp(t, dir)
+	r := do(t, "GET", srv.URL+"/s", "")
+	if r.status != 201 {
+		t.Fatalf("status %d, want 201:\n%s", r.status, r.body)
+	}
+	for _, want := range strings.Fields("status99=-3 short=-3 trailing=-3 count101=-2 crlf=-3 reserved=-3 over100=-2 again=-4 header_after=-4") {
+		if !strings.Contains(r.body, want+"\n") {
+			t.Errorf("missing %q in\n%s", want, r.body)
+		}
+	}
+	if got := r.header.Get("X-Refused"); got != "" {
+		t.Errorf("a header of a refused resp_send was sent: X-Refused: %s", got)
+	}
+	if r.header.Get("X-Before") != "kept" || r.header.Get("X-Probe") != "ok" || r.header.Get("Content-Type") != "text/plain" || r.header.Get("X-Late") != "" {
+		t.Errorf("headers: %v", r.header)
+	}
+	expect(t, do(t, "GET", srv.URL+"/s?case=empty", ""), 202, "fine")
+	expect(t, do(t, "GET", srv.URL+"/s?case=trap", ""), 500, "")
+	expect(t, do(t, "GET", srv.URL+"/s?case=big", ""), 500, "")
+	// The instance that trapped was replaced: the route still answers.
+	if r := do(t, "GET", srv.URL+"/s", ""); r.status != 201 {
+		t.Errorf("after the trap: %d", r.status)
+	}
+}

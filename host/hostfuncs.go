@@ -5,6 +5,7 @@ package host
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"net/textproto"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -75,6 +77,7 @@ func hostModule(r wazero.Runtime) wazero.HostModuleBuilder {
 	fn(abi.ImportRespStatus, respStatus, []api.ValueType{i32}, []api.ValueType{i32})
 	fn(abi.ImportRespHeader, respHeader, []api.ValueType{i32, i32, i32, i32}, []api.ValueType{i32})
 	fn(abi.ImportRespWrite, respWrite, []api.ValueType{i32, i32}, []api.ValueType{i32})
+	fn(abi.ImportRespSend, respSend, []api.ValueType{i32, i32, i32, i32, i32}, []api.ValueType{i32})
 	fn(abi.ImportLog, logRecord, []api.ValueType{i32, i32, i32}, nil)
 	fn(abi.ImportEnvGet, envGet, []api.ValueType{i32, i32}, []api.ValueType{i32})
 	dbFuncs{}.register(b)
@@ -189,6 +192,64 @@ func respWrite(ctx context.Context, mod api.Module, stack []uint64) {
 	}
 }
 
+// respSend is resp_status, resp_header for each pair and resp_write in one
+// call, all or nothing: every argument is checked before any is applied.
+func respSend(ctx context.Context, mod api.Module, stack []uint64) {
+	code := int32(uint32(stack[0]))
+	hb := guestBytes(mod, stack[1], stack[2], abi.ImportRespSend)
+	body := guestBytes(mod, stack[3], stack[4], abi.ImportRespSend)
+	c := callFrom(ctx)
+	switch {
+	case c == nil || c.bodyStarted:
+		ret(stack, abi.ErrState)
+		return
+	case code < 100 || code > 999:
+		ret(stack, abi.ErrBadInput)
+		return
+	}
+	// The count first, so a long list is refused before it is decoded.
+	if len(hb) >= 4 && binary.LittleEndian.Uint32(hb) > abi.MaxHeaders {
+		ret(stack, abi.ErrTooLarge)
+		return
+	}
+	var pairs []abi.Pair
+	if len(hb) > 0 {
+		// One copy of the names and values, out of guest memory; the pairs
+		// alias it.
+		held := string(hb)
+		var err error
+		if pairs, err = abi.DecodePairsAliased(unsafe.Slice(unsafe.StringData(held), len(held)), c.pairs); err != nil {
+			ret(stack, abi.ErrBadInput)
+			return
+		}
+		c.pairs = pairs
+	}
+	for _, p := range pairs {
+		if !validHeader(p.Name, p.Value) || reservedHeader(p.Name) {
+			ret(stack, abi.ErrBadInput)
+			return
+		}
+	}
+	switch {
+	case c.nheaders+len(pairs) > abi.MaxHeaders:
+		ret(stack, abi.ErrTooLarge)
+		return
+	case c.overflow || int64(c.out.Len())+int64(len(body)) > c.outLimit:
+		c.overflow = true
+		ret(stack, abi.ErrTooLarge)
+		return
+	}
+	c.status = int(code)
+	c.nheaders += len(pairs)
+	for _, p := range pairs {
+		k := textproto.CanonicalMIMEHeaderKey(p.Name)
+		c.header[k] = append(c.header[k], p.Value)
+	}
+	c.bodyStarted = true
+	c.out.Write(body)
+	ret(stack, abi.OK)
+}
+
 func logRecord(ctx context.Context, mod api.Module, stack []uint64) {
 	level := int32(uint32(stack[0]))
 	msg := guestBytes(mod, stack[1], stack[2], abi.ImportLog)
@@ -234,7 +295,7 @@ func validHeader(name, value string) bool {
 }
 
 // reservedHeader reports whether a response header is the host's to set.
-func reservedHeader(name []byte) bool {
+func reservedHeader[T string | []byte](name T) bool {
 	for _, r := range reservedHeaders {
 		if len(name) == len(r) && strings.EqualFold(string(name), r) {
 			return true

@@ -14,6 +14,8 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+
+	"sandkit.dev/sandkit/abi"
 )
 
 // fuzzMemoryModule is a module with one page of memory and nothing else.
@@ -83,6 +85,88 @@ func FuzzHostFuncs(f *testing.F) {
 		for k, vs := range call.header {
 			for _, v := range vs {
 				if !validHeader(k, v) || http.CanonicalHeaderKey(k) != k {
+					t.Fatalf("header %q: %q accepted", k, v)
+				}
+			}
+		}
+	})
+}
+
+// FuzzRespSend calls resp_send with any arguments over any guest memory,
+// after a resp_header call, inside a request: it returns or traps, never
+// panics otherwise, and applies all of the response or none of it.
+//
+//	go test -run '^$' -fuzz '^FuzzRespSend$' ./host
+func FuzzRespSend(f *testing.F) {
+	ctx := context.Background()
+	rt := wazero.NewRuntime(ctx)
+	f.Cleanup(func() { rt.Close(ctx) })
+	mod, err := rt.Instantiate(ctx, fuzzMemoryModule)
+	if err != nil {
+		f.Fatal(err)
+	}
+	list := func(ps ...abi.Pair) []byte { return abi.AppendPairs(nil, ps) }
+	ok := list(abi.Pair{Name: "content-type", Value: "text/plain"}, abi.Pair{Name: "X-A", Value: "1"})
+	f.Add(ok, uint32(200), uint32(0), uint32(len(ok)), uint32(0), uint32(4))
+	f.Add(ok, uint32(200), uint32(0), uint32(len(ok)-1), uint32(0), uint32(0))
+	f.Add(list(abi.Pair{Name: "Content-Length", Value: "1"}), uint32(200), uint32(0), uint32(24), uint32(0), uint32(0))
+	f.Add(list(abi.Pair{Name: "X", Value: "a\r\nb"}), uint32(200), uint32(0), uint32(14), uint32(0), uint32(0))
+	f.Add([]byte{0xff, 0xff, 0xff, 0x7f}, uint32(200), uint32(0), uint32(4), uint32(0), uint32(0))
+	f.Add([]byte{101, 0, 0, 0}, uint32(200), uint32(0), uint32(4), uint32(0), uint32(0))
+	f.Add([]byte{}, uint32(99), uint32(0), uint32(0), uint32(0), uint32(0))
+	f.Add([]byte{}, uint32(204), uint32(0), uint32(0), uint32(65530), uint32(100))
+	f.Add([]byte{}, uint32(200), uint32(0xffffffff), uint32(1), uint32(0), uint32(0x80000000))
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	f.Fuzz(func(t *testing.T, mem []byte, status, hp, hl, bp, bl uint32) {
+		mod.Memory().Write(0, make([]byte, 1<<16))
+		mod.Memory().Write(0, mem[:min(len(mem), 1<<16)])
+		call := newCall()
+		defer call.release()
+		call.outLimit = 64
+		call.log = &requestLog{base: quiet}
+		dctx, release := withDeadline(ctx, time.Now().Add(time.Minute))
+		defer release()
+		dctx.call = call
+		// One header set beforehand, which resp_send keeps.
+		mod.Memory().Write(1<<16-4, []byte("X-Pv"))
+		hstack := []uint64{1<<16 - 4, 4, 1<<16 - 2, 2}
+		if respHeader(dctx, mod, hstack); int32(uint32(hstack[0])) != abi.OK {
+			t.Fatalf("resp_header X-Pv: %d", int32(uint32(hstack[0])))
+		}
+		stack := []uint64{uint64(status), uint64(hp), uint64(hl), uint64(bp), uint64(bl)}
+		trapped := false
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					if _, ok := v.(*trap); !ok {
+						t.Fatalf("resp_send panicked with %T: %v", v, v)
+					}
+					trapped = true
+				}
+			}()
+			respSend(dctx, mod, stack)
+		}()
+		rc := int32(uint32(stack[0]))
+		applied := !trapped && rc == abi.OK
+		switch {
+		case trapped && (call.status != 200 || call.nheaders != 1 || call.out.Len() != 0 || call.bodyStarted):
+			t.Fatalf("a trapped call applied part of the response: status %d, %d headers, %d body bytes", call.status, call.nheaders, call.out.Len())
+		case !trapped && rc != abi.OK && (call.status != 200 || call.nheaders != 1 || call.out.Len() != 0 || call.bodyStarted):
+			t.Fatalf("a refused call (%d) applied part of the response: status %d, %d headers, %d body bytes", rc, call.status, call.nheaders, call.out.Len())
+		case applied && (call.status != int(status) || !call.bodyStarted || call.out.Len() != int(bl)):
+			t.Fatalf("an accepted call: status %d (sent %d), body %d bytes (sent %d)", call.status, status, call.out.Len(), bl)
+		case !trapped && rc != abi.OK && rc != abi.ErrBadInput && rc != abi.ErrTooLarge:
+			t.Fatalf("rc %d", rc)
+		}
+		if call.status < 100 || call.status > 999 || int64(call.out.Len()) > call.outLimit || call.nheaders > abi.MaxHeaders {
+			t.Fatalf("status %d, %d body bytes, %d headers", call.status, call.out.Len(), call.nheaders)
+		}
+		if got := call.header.Get("X-Pv"); got != "Pv" {
+			t.Fatalf("the header set before resp_send: X-Pv = %q", got)
+		}
+		for k, vs := range call.header {
+			for _, v := range vs {
+				if !validHeader(k, v) || http.CanonicalHeaderKey(k) != k || reservedHeader(k) {
 					t.Fatalf("header %q: %q accepted", k, v)
 				}
 			}

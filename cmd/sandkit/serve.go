@@ -86,10 +86,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := singleAppOnly(fs); err != nil {
 		return err
 	}
-	h, err := sf.logHandler(stderr)
+	h, logw, err := sf.bufferedLogHandler(stderr)
 	if err != nil {
 		return err
 	}
+	defer logw.Close() // first deferred, so it runs last: after the app and engine log their closing
 	dir, art, err := serveDirArg(pos)
 	if err != nil {
 		return err
@@ -139,6 +140,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	logw.Flush() // what was logged while starting is in the log before the address is printed
 	fmt.Fprintf(stdout, "sandkit: serving %s on http://%s\n", app.Name(), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -52,10 +52,11 @@ func runServeApps(ctx context.Context, fs *flag.FlagSet, af *appsFlags, sf *serv
 	if len(misuse) > 0 {
 		return usageError{msg: fmt.Sprintf("--apps serves the built apps of a bundle directory: %s cannot go with it\nhint: build each app with sandkit build APP -o %s", strings.Join(misuse, " and "), filepath.Join(*af.apps, "APP"))}
 	}
-	h, err := sf.logHandler(stderr)
+	h, logw, err := sf.bufferedLogHandler(stderr)
 	if err != nil {
 		return err
 	}
+	defer logw.Close() // first deferred, so it runs last: after the apps and engine log their closing
 	log := slog.New(h)
 	cfg, err := appsConfig(fs, af)
 	if err != nil {
@@ -98,10 +99,12 @@ func runServeApps(ctx context.Context, fs *flag.FlagSet, af *appsFlags, sf *serv
 	defer th.Close(context.Background())
 	actx, stopAdmin := context.WithCancel(ctx)
 	defer stopAdmin()
+	logw.Flush() // before start prints the admin address
 	if err := af.admin.start(actx, th, reg, cfg, metrics, hist, h, stdout); err != nil {
 		return err
 	}
 	srv := newServer(th, h)
+	logw.Flush() // what was logged while starting is in the log before the address is printed
 	fmt.Fprintf(stdout, "sandkit: serving %s on http://%s\n", dir, ln.Addr())
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	for _, a := range apps {

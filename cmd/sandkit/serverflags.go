@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/internal/logbuf"
 )
 
 // serverFlags are the flags of a command that serves an app.
@@ -42,6 +43,54 @@ func (f *serverFlags) logHandler(stderr io.Writer) (slog.Handler, error) {
 		return slog.NewJSONHandler(stderr, opts), nil
 	}
 	return slog.NewTextHandler(stderr, opts), nil
+}
+
+// Batching of a server's log (spec/RATIONALE.md, "The access log is
+// written in batches"): a line is written at once when the log was quiet
+// for logDelay, else with the lines that follow, at most logDelay later or
+// when logBatch bytes are waiting.
+const (
+	logDelay = 10 * time.Millisecond
+	logBatch = 64 << 10
+)
+
+// bufferedLogHandler is logHandler writing to stderr through a batching
+// writer, for a server whose every request logs a line. Records at warn
+// and above flush it at once. The caller closes the writer last, after
+// everything that logs at shutdown, and flushes it before it prints
+// anything to stdout that a reader may take as a sign the log is
+// complete.
+func (f *serverFlags) bufferedLogHandler(stderr io.Writer) (slog.Handler, *logbuf.Writer, error) {
+	w := logbuf.New(stderr, logDelay, logBatch)
+	h, err := f.logHandler(w)
+	if err != nil {
+		return nil, nil, err
+	}
+	return flushOnWarn{h, w}, w, nil
+}
+
+// flushOnWarn flushes w after each record at warn or above, so a warning
+// or an error is never left waiting in the buffer (nor lost if the process
+// dies).
+type flushOnWarn struct {
+	slog.Handler
+	w *logbuf.Writer
+}
+
+func (h flushOnWarn) Handle(ctx context.Context, r slog.Record) error {
+	err := h.Handler.Handle(ctx, r)
+	if r.Level >= slog.LevelWarn {
+		h.w.Flush()
+	}
+	return err
+}
+
+func (h flushOnWarn) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return flushOnWarn{h.Handler.WithAttrs(attrs), h.w}
+}
+
+func (h flushOnWarn) WithGroup(name string) slog.Handler {
+	return flushOnWarn{h.Handler.WithGroup(name), h.w}
 }
 
 // newEngine is the engine of a serving command: its compiled code cached

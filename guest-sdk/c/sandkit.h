@@ -47,6 +47,12 @@ SANDKIT_IMPORT("resp_header")
 int32_t sandkit_resp_header(const void *name_ptr, int32_t name_len,
                             const void *val_ptr, int32_t val_len);
 SANDKIT_IMPORT("resp_write") int32_t sandkit_resp_write(const void *ptr, int32_t len);
+/* The whole response in one call, all or nothing: status, headers (a list
+ * as in spec §4: u32 count, then each name and value as u32 length + bytes;
+ * headers_len 0 is no header) and body. Returns 0 or an SK_E* code. */
+SANDKIT_IMPORT("resp_send")
+int32_t sandkit_resp_send(int32_t status, const void *headers_ptr, int32_t headers_len,
+                          const void *body_ptr, int32_t body_len);
 SANDKIT_IMPORT("log") void sandkit_log(int32_t level, const void *ptr, int32_t len);
 SANDKIT_IMPORT("env_get") int32_t sandkit_env_get(const void *key_ptr, int32_t key_len);
 

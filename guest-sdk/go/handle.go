@@ -3,6 +3,7 @@
 package sandkit
 
 import (
+	"encoding/binary"
 	"fmt"
 	"runtime/debug"
 	"strconv"
@@ -197,9 +198,39 @@ func handle(headLen int32) (rc int32) {
 	return abi.HandleOK
 }
 
-// writeResponse sends r through the response imports and returns a
-// description of the first refusal, or "".
+// respHeaders is the encoded header list of the response being sent,
+// reused from request to request (an instance serves one at a time).
+var respHeaders []byte
+
+// writeResponse sends r with one resp_send call and returns a description
+// of what the host refused, or "".
 func writeResponse(r Response) string {
+	n := len(r.extra)
+	if r.contentType != "" {
+		n++
+	}
+	b := binary.LittleEndian.AppendUint32(respHeaders[:0], uint32(n))
+	for name, value := range r.Headers() {
+		b = abi.AppendString(abi.AppendString(b, name), value)
+	}
+	rc := hostRespSend(int32(r.Status()), b, r.body)
+	if cap(b) <= 64<<10 {
+		respHeaders = b[:0]
+	}
+	if rc >= 0 {
+		return ""
+	}
+	// resp_send applied nothing: the same response piece by piece says
+	// which part the host refuses.
+	if err := writeResponsePieces(r); err != "" {
+		return err
+	}
+	return "response refused (" + codeName(rc) + ")"
+}
+
+// writeResponsePieces sends r through resp_status, resp_header and
+// resp_write and returns a description of the first refusal, or "".
+func writeResponsePieces(r Response) string {
 	if rc := hostRespStatus(int32(r.Status())); rc < 0 {
 		return "status " + strconv.Itoa(r.Status()) + " refused (" + codeName(rc) + ")"
 	}

@@ -26,6 +26,10 @@ func importRespHeader(namePtr unsafe.Pointer, nameLen int32, valPtr unsafe.Point
 //go:noescape
 func importRespWrite(ptr unsafe.Pointer, n int32) int32
 
+//go:wasmimport sandkit resp_send
+//go:noescape
+func importRespSend(status int32, headersPtr unsafe.Pointer, headersLen int32, bodyPtr unsafe.Pointer, bodyLen int32) int32
+
 //go:wasmimport sandkit log
 //go:noescape
 func importLog(level int32, ptr unsafe.Pointer, n int32)
@@ -51,6 +55,11 @@ func hostRespHeader(name, value string) int32 {
 
 func hostRespWrite(s string) int32 {
 	return importRespWrite(unsafe.Pointer(unsafe.StringData(s)), int32(len(s)))
+}
+
+func hostRespSend(status int32, headers []byte, body string) int32 {
+	return importRespSend(status, unsafe.Pointer(unsafe.SliceData(headers)), int32(len(headers)),
+		unsafe.Pointer(unsafe.StringData(body)), int32(len(body)))
 }
 
 func hostLog(level int32, msg string) {

@@ -51,7 +51,7 @@ func modules() []module {
 		fixture("ok_v1", "ok", "VERSION=1"),
 		fixture("ok_v2", "ok", "VERSION=2"),
 	}
-	for _, g := range []string{"trap", "spin", "membomb", "badptr", "huge", "headers", "env", "log", "body", "work"} {
+	for _, g := range []string{"trap", "spin", "membomb", "badptr", "huge", "headers", "send", "env", "log", "body", "work"} {
 		ms = append(ms, fixture(g, g))
 	}
 	return append(ms,

@@ -16,7 +16,7 @@ sdk() {
 sdk ok
 sdk ok_v1 VERSION=1 ok
 sdk ok_v2 VERSION=2 ok
-for g in trap spin membomb badptr huge headers env log body work; do
+for g in trap spin membomb badptr huge headers send env log body work; do
 	sdk "$g"
 done
 # Raw reactors without the SDK, and one WASI command (CGI, spec §7).
