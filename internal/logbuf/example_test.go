@@ -21,7 +21,7 @@ func Example() {
 			return a
 		},
 	}))
-	log.Info("request", "path", "/", "status", 200) // a quiet log: out at once
+	log.Info("request", "path", "/", "status", 200)  // a quiet log: out at once
 	log.Info("request", "path", "/a", "status", 200) // kept with the next lines
 	log.Info("request", "path", "/b", "status", 404)
 	// Output:
