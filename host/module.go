@@ -112,10 +112,13 @@ type instance struct {
 }
 
 // moduleConfig is the configuration every guest instance gets: no files, no
-// sockets, no arguments, real clocks, crypto randomness, and no real sleep.
+// sockets, no arguments, real clocks, crypto randomness, no real sleep, and
+// one environment variable, the app's database engine (spec/abi.md §9), so
+// that a guest can pick its SQL dialect as it initialises.
 func (m *Module) moduleConfig(out *logWriter) wazero.ModuleConfig {
 	return wazero.NewModuleConfig().
 		WithName("").
+		WithEnv(abi.EnvDatabaseEngine, m.sb.env[abi.EnvDatabaseEngine]).
 		WithStartFunctions().
 		WithSysWalltime().
 		WithSysNanotime().
