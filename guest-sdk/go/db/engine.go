@@ -15,20 +15,11 @@ const (
 // [Postgres]. The host sets it for every instance as the environment
 // variable SANDKIT_DATABASE_ENGINE (spec/abi.md §9), so it may be called
 // from package initialisation on, before any request, and a package
-// variable can hold what depends on it:
-//
-//	var bundb = bun.NewDB(db.Open(), dialect())
-//
-//	func dialect() schema.Dialect {
-//		if db.Engine() == db.Postgres {
-//			return pgdialect.New()
-//		}
-//		return sqlitedialect.New()
-//	}
-//
-// The engine is the host operator's choice (SANDKIT_DATABASE_URL), not the
-// app's, and does not change while an instance lives. Engine returns ""
-// from a host that does not say (one older than this SDK). In a native
-// build it is what the [NativeHost] says if it has an Engine method
-// (dbtest's DB says [SQLite]), else the process's SANDKIT_DATABASE_ENGINE.
+// variable can hold what depends on it (bun's dialect: see the package
+// documentation). The engine is the host operator's choice
+// (SANDKIT_DATABASE_URL), not the app's, and does not change while an
+// instance lives. Engine returns "" from a host that does not say (one
+// older than this SDK; its engine is SQLite). In a native build it is what
+// the [NativeHost] says if it has an Engine method (dbtest's DB says
+// [SQLite]), else the process's SANDKIT_DATABASE_ENGINE.
 func Engine() string { return engine() }
