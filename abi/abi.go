@@ -104,12 +104,23 @@ const (
 	MaxCGIHeaders  = 256       // request header lines a command guest's environment takes
 )
 
-// Names the host and guests share for cookies, sessions and the client's
-// address (spec/abi.md §10).
+// The values of [EnvDatabaseEngine].
+const (
+	EngineSQLite   = "sqlite"
+	EnginePostgres = "postgres"
+)
+
+// Names the host and guests share for cookies, sessions, the client's
+// address (spec/abi.md §10) and the database engine (§9).
 const (
 	// EnvSecretKey is the env_get key under which a guest reads the app's
 	// secret_key setting (spec/config.md), the key its signed cookies use.
 	EnvSecretKey = "SANDKIT_SECRET_KEY"
+	// EnvDatabaseEngine names the engine that keeps the app's data,
+	// [EngineSQLite] or [EnginePostgres]: a WASI environment variable of
+	// every instance (readable from the guest's initialisation on) and an
+	// env_get key (spec/abi.md §9).
+	EnvDatabaseEngine = "SANDKIT_DATABASE_ENGINE"
 	// HeaderClientIP is the request header in which the host passes the
 	// client's IP address (the TCP peer's). The host removes any copy the
 	// client sent, so a guest can trust it.

@@ -105,8 +105,9 @@ func OpenApp(ctx context.Context, e *Engine, dir string, opts ...AppOption) (*Ap
 		return nil, err
 	}
 	log := e.log.With("app", cfg.Name)
-	adb := appdb.New(cfg.Name, o.tenant.engine(dir, cfg, log), cfg.Limits.StatementTimeout.Std(), log)
-	sb, err := e.newSandbox(ctx, cfg.Limits, cfg.Isolation, guestEnv(cfg, o.devSecretKey), log, adb)
+	eng := o.tenant.engine(dir, cfg, log)
+	adb := appdb.New(cfg.Name, eng, cfg.Limits.StatementTimeout.Std(), log)
+	sb, err := e.newSandbox(ctx, cfg.Limits, cfg.Isolation, guestEnv(cfg, o.devSecretKey, eng.Name()), log, adb)
 	if err != nil {
 		return nil, fmt.Errorf("app %q: %w", cfg.Name, err)
 	}

@@ -191,7 +191,7 @@ func TestCGI(t *testing.T) {
 	dir := appDir(t, map[string]string{"cgi/id.param": "cgi.wasm"}, "")
 	_, srv := serveApp(t, dir)
 	r := do(t, "POST", srv.URL+"/cgi/7?a=1", "the body")
-	expect(t, r, 201, "REQUEST_METHOD=POST\nPATH_INFO=/cgi/7\nQUERY_STRING=a=1\nSANDKIT_PARAM_id=7\nthe body")
+	expect(t, r, 201, "REQUEST_METHOD=POST\nPATH_INFO=/cgi/7\nQUERY_STRING=a=1\nSANDKIT_DATABASE_ENGINE=sqlite\nSANDKIT_PARAM_id=7\nthe body")
 	if ct := r.header.Get("Content-Type"); ct != "text/plain" {
 		t.Errorf("Content-Type %q", ct)
 	}
@@ -312,7 +312,26 @@ GREETING = "hi there"
 	expect(t, do(t, "GET", srv.URL+"/env?k=GREETING", ""), 200, "hi there")
 	expect(t, do(t, "GET", srv.URL+"/env?k=PATH", ""), 404, "unset")
 	expect(t, do(t, "GET", srv.URL+"/env?k="+strings.Repeat("k", 300), ""), 400, "rc=-3")
+	// The database engine: through env_get, and in the WASI environment
+	// (getenv), which holds nothing else, from initialisation on.
+	expect(t, do(t, "GET", srv.URL+"/env?k=SANDKIT_DATABASE_ENGINE", ""), 200, "sqlite")
+	expect(t, do(t, "GET", srv.URL+"/env?g=SANDKIT_DATABASE_ENGINE", ""), 200, "sqlite")
+	expect(t, do(t, "GET", srv.URL+"/env?init=1", ""), 200, "sqlite")
+	expect(t, do(t, "GET", srv.URL+"/env?g=GREETING", ""), 404, "unset")
+	expect(t, do(t, "GET", srv.URL+"/env?g=PATH", ""), 404, "unset")
 	expect(t, do(t, "GET", srv.URL+"/log/stdio", ""), 200, "logged")
+}
+
+// TestDatabaseEngineIsolated: under request isolation, where every request
+// runs in memory restored to just after initialisation, a guest still has
+// the engine it read while initialising, and its environment.
+func TestDatabaseEngineIsolated(t *testing.T) {
+	dir := appDir(t, map[string]string{"env": "env.wasm"}, "isolation = \"request\"\n")
+	_, srv := serveApp(t, dir)
+	for range 3 {
+		expect(t, do(t, "GET", srv.URL+"/env?init=1", ""), 200, "sqlite")
+		expect(t, do(t, "GET", srv.URL+"/env?g=SANDKIT_DATABASE_ENGINE", ""), 200, "sqlite")
+	}
 }
 
 func TestBadModulesRefusedAtOpen(t *testing.T) {

@@ -47,3 +47,29 @@ func BenchmarkServeOK(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkServeCGI is a command guest's request (spec/abi.md §7): a fresh
+// instance per request, its CGI environment built from the request, the
+// app's [env] and the database engine.
+func BenchmarkServeCGI(b *testing.B) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	e, err := host.NewEngine(host.WithLogger(quiet))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close(context.Background())
+	app, err := host.OpenApp(context.Background(), e, appDir(b, map[string]string{"cgi/id.param": "cgi.wasm"}, "[env]\nGREETING = \"hi\"\n"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer app.Close(context.Background())
+	req := httptest.NewRequest("GET", "/cgi/7", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		app.ServeHTTP(w, req)
+		if w.Code != http.StatusCreated {
+			b.Fatal(w.Code, w.Body)
+		}
+	}
+}

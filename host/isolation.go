@@ -153,7 +153,7 @@ func (m *Module) instantiateFrom(ctx context.Context, p *restorePoint, values []
 		ctx = experimental.WithMemoryAllocator(ctx, a)
 	}
 	out := m.logWriter()
-	mod, err := m.sb.instantiate(ctx, m, m.moduleConfig(out))
+	mod, err := m.sb.instantiate(ctx, m, m.reactorConfig(out))
 	if err != nil {
 		if mod != nil {
 			m.sb.closeInstance(m, mod)

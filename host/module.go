@@ -113,6 +113,7 @@ type instance struct {
 
 // moduleConfig is the configuration every guest instance gets: no files, no
 // sockets, no arguments, real clocks, crypto randomness, and no real sleep.
+// Its environment is reactorConfig's or the CGI one's (runCommand).
 func (m *Module) moduleConfig(out *logWriter) wazero.ModuleConfig {
 	return wazero.NewModuleConfig().
 		WithName("").
@@ -122,6 +123,14 @@ func (m *Module) moduleConfig(out *logWriter) wazero.ModuleConfig {
 		WithRandSource(rand.Reader).
 		WithStdout(out).
 		WithStderr(out)
+}
+
+// reactorConfig is a reactor instance's configuration: moduleConfig and
+// one environment variable, the app's database engine (spec/abi.md §9), so
+// that a guest can pick its SQL dialect as it initialises. (A command
+// guest gets it among its CGI variables, from the app's guestEnv.)
+func (m *Module) reactorConfig(out *logWriter) wazero.ModuleConfig {
+	return m.moduleConfig(out).WithEnv(abi.EnvDatabaseEngine, m.sb.env[abi.EnvDatabaseEngine])
 }
 
 // logWriter is a new writer for an instance's stdout and stderr.
@@ -139,7 +148,7 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 	ctx = experimental.WithMemoryAllocator(ctx, memoryAllocator())
 	out := m.logWriter()
 	end := phase.Start(ctx, "instance.instantiate")
-	mod, err := m.sb.instantiate(ctx, m, m.moduleConfig(out))
+	mod, err := m.sb.instantiate(ctx, m, m.reactorConfig(out))
 	end()
 	if err != nil {
 		if mod != nil {

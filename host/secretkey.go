@@ -1,5 +1,6 @@
-// Secret key: the app's secret_key setting handed to its guests through
-// env_get, and the development stand-in for an unset one.
+// What guests read with env_get besides the app's [env]: the app's
+// secret_key setting (and the development stand-in for an unset one) and
+// the name of its database engine.
 
 package host
 
@@ -18,20 +19,21 @@ func WithDevSecretKey(key string) AppOption {
 }
 
 // guestEnv is what the app's guests read with env_get: its [env] table,
-// and its secret key under [abi.EnvSecretKey] when it has one. Settings
-// refuse an [env] key of that name, so nothing is overwritten here.
-func guestEnv(cfg settings.Config, devKey string) map[string]string {
-	key := cfg.SecretKey
-	if key == "" {
-		key = devKey
-	}
-	if key == "" {
-		return cfg.Env
-	}
+// its secret key under [abi.EnvSecretKey] when it has one, and the name of
+// its database engine (appdb.Engine.Name) under [abi.EnvDatabaseEngine].
+// Settings refuse [env] keys of these names, so nothing is overwritten here.
+func guestEnv(cfg settings.Config, devKey, engine string) map[string]string {
 	env := maps.Clone(cfg.Env)
 	if env == nil {
 		env = map[string]string{}
 	}
-	env[abi.EnvSecretKey] = key
+	key := cfg.SecretKey
+	if key == "" {
+		key = devKey
+	}
+	if key != "" {
+		env[abi.EnvSecretKey] = key
+	}
+	env[abi.EnvDatabaseEngine] = engine
 	return env
 }

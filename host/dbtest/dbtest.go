@@ -62,6 +62,9 @@ func New(ctx context.Context, appDir string) (*DB, error) {
 	return &DB{db: appdb.New(cfg.Name, eng, cfg.Limits.StatementTimeout.Std(), log), dir: tmp, ctx: ctx}, nil
 }
 
+// Engine is the engine db.Engine reports in the test: "sqlite".
+func (t *DB) Engine() string { return abi.EngineSQLite }
+
 // Query serves db_query.
 func (t *DB) Query(query string, args []byte) []byte {
 	return t.statement(query, args, func(s *appdb.Session, vals []abi.Value) []byte {

@@ -22,8 +22,12 @@ func TestTestDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tdb.Close()
+	t.Setenv("SANDKIT_DATABASE_ENGINE", "postgres") // the test DB's word wins
 	db.SetNativeHost(tdb)
 	defer db.SetNativeHost(nil)
+	if e := db.Engine(); e != db.SQLite {
+		t.Errorf("db.Engine over the test database: %q", e)
+	}
 
 	// The fast path, natively, against real SQLite.
 	if res, err := db.Exec("INSERT INTO notes (body) VALUES (?)", "first"); err != nil || res.LastInsertID != 1 {

@@ -30,4 +30,14 @@ func TestSecretKey(t *testing.T) {
 	if _, err := LoadWith(dir, env{}.lookup); err == nil || !strings.Contains(err.Error(), "reserved") {
 		t.Fatalf("[env] SANDKIT_SECRET_KEY: %v", err)
 	}
+	// Nor the name the host gives the database engine under, from the file
+	// or its overlay.
+	dir = writeFiles(t, map[string]string{"sandkit.toml": "[env]\nSANDKIT_DATABASE_ENGINE = \"postgres\"\n"})
+	if _, err := LoadWith(dir, env{}.lookup); err == nil || !strings.Contains(err.Error(), "env.SANDKIT_DATABASE_ENGINE: this name is reserved") {
+		t.Fatalf("[env] SANDKIT_DATABASE_ENGINE: %v", err)
+	}
+	dir = writeFiles(t, map[string]string{"sandkit.toml": "", "sandkit.development.toml": "[env]\nSANDKIT_DATABASE_ENGINE = \"postgres\"\n"})
+	if _, err := LoadWith(dir, env{"SANDKIT_ENV": "development"}.lookup); err == nil || !strings.Contains(err.Error(), "reserved") {
+		t.Fatalf("[env] SANDKIT_DATABASE_ENGINE in the overlay: %v", err)
+	}
 }

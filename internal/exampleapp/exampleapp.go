@@ -18,7 +18,11 @@ const sdkModule = "sandkit.dev/sandkit"
 // (.sandkit), database (data) or npm packages (node_modules), and points
 // its go.mod's replace directive at root, the repository's folder.
 func Copy(root, name, dst string) error {
-	src := filepath.Join(root, "examples", name)
+	return CopyDir(root, filepath.Join(root, "examples", name), dst)
+}
+
+// CopyDir is Copy for the app folder src, anywhere (a test's testdata).
+func CopyDir(root, src, dst string) error {
 	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

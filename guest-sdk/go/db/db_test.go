@@ -178,3 +178,17 @@ func TestErrors(t *testing.T) {
 		t.Errorf("no host: %v", err)
 	}
 }
+
+// TestEngineNative: natively, without a host that says, Engine is the
+// process's SANDKIT_DATABASE_ENGINE, and "" when that is unset.
+func TestEngineNative(t *testing.T) {
+	db.SetNativeHost(nil)
+	t.Setenv("SANDKIT_DATABASE_ENGINE", "postgres")
+	if e := db.Engine(); e != db.Postgres {
+		t.Errorf("with SANDKIT_DATABASE_ENGINE=postgres: %q", e)
+	}
+	t.Setenv("SANDKIT_DATABASE_ENGINE", "")
+	if e := db.Engine(); e != "" {
+		t.Errorf("with SANDKIT_DATABASE_ENGINE empty: %q", e)
+	}
+}

@@ -1,6 +1,6 @@
 // Package db gives a sandkit Go handler its app's database: a
 // database/sql driver over the host's db imports (spec/abi.md §9), so that
-// plain database/sql and bun (with sqlitedialect) work as they do natively,
+// plain database/sql and bun (with sqlitedialect or pgdialect) work as they do natively,
 // and a fast path that skips database/sql for hot routes.
 //
 // Each app has its own SQLite database; the host opens it, runs every
@@ -9,11 +9,27 @@
 // settings, load_extension). A request uses one connection from its first
 // statement to its end; a transaction it leaves open is rolled back.
 //
+// The host's operator may keep every app's data in PostgreSQL instead
+// (spec/config.md, "The database"); [Engine] says which, from package
+// initialisation on, so an app that runs on both picks its SQL dialect
+// once.
+//
 // With database/sql (or bun over it):
 //
 //	sqldb := db.Open() // one *sql.DB for the module; keep it in a package variable
 //	bundb := bun.NewDB(sqldb, sqlitedialect.New())
 //	err := bundb.NewSelect().Model(&todos).Order("id").Scan(ctx)
+//
+// and on both engines, bun's dialect picked from [Engine]:
+//
+//	var bundb = bun.NewDB(db.Open(), dialect())
+//
+//	func dialect() schema.Dialect {
+//		if db.Engine() == db.Postgres {
+//			return pgdialect.New()
+//		}
+//		return sqlitedialect.New()
+//	}
 //
 // The fast path returns every row at once and scans with a type switch,
 // not reflection:

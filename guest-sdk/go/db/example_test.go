@@ -68,3 +68,24 @@ func ExampleOpen() {
 	// 1 milk
 	// updated 1
 }
+
+// sqliteHost is a native host that says its engine, as dbtest's DB does.
+type sqliteHost struct{ cannedHost }
+
+func (sqliteHost) Engine() string { return db.SQLite }
+
+// Engine says which engine keeps the app's data, from package
+// initialisation on: pick the SQL dialect (bun's, or an app's own
+// spelling) from it once.
+func ExampleEngine() {
+	db.SetNativeHost(sqliteHost{}) // inside the host, the host says
+	defer db.SetNativeHost(nil)
+
+	like := "ILIKE" // PostgreSQL's case-insensitive LIKE
+	if db.Engine() == db.SQLite {
+		like = "LIKE" // SQLite's LIKE ignores ASCII case already
+	}
+	fmt.Println(db.Engine(), "SELECT title FROM articles WHERE title "+like+" ?")
+	// Output:
+	// sqlite SELECT title FROM articles WHERE title LIKE ?
+}

@@ -5,7 +5,11 @@
 
 package db
 
-import "sandkit.dev/sandkit/abi"
+import (
+	"os"
+
+	"sandkit.dev/sandkit/abi"
+)
 
 // NativeHost serves the database imports when the package runs natively
 // (outside the sandkit host, in tests). Each method gets what the import
@@ -68,3 +72,12 @@ func hostCall(op op, query string, args []byte, flags int32) int32 {
 }
 
 func hostResultRead(p []byte) int32 { return int32(copy(p, slot)) }
+
+// engine is what the native host says, else the process's environment.
+func engine() string {
+	if e, ok := native.(interface{ Engine() string }); ok {
+		return e.Engine()
+	}
+	v, _ := os.LookupEnv(abi.EnvDatabaseEngine)
+	return v
+}

@@ -5,6 +5,7 @@
 package db
 
 import (
+	"syscall"
 	"unsafe"
 
 	"sandkit.dev/sandkit/abi"
@@ -57,4 +58,10 @@ func hostCall(op op, query string, args []byte, flags int32) int32 {
 
 func hostResultRead(p []byte) int32 {
 	return importResultRead(unsafe.Pointer(unsafe.SliceData(p)), int32(len(p)))
+}
+
+// engine reads the variable the host puts in every instance's environment.
+func engine() string {
+	v, _ := syscall.Getenv(abi.EnvDatabaseEngine)
+	return v
 }

@@ -1,9 +1,10 @@
 /* cgi.c: a COMMAND module (_start) following spec §7. Prints
  *   Status: 201 Created / Content-Type: text/plain / blank line (CRLF ends),
- * then one "NAME=value" line for REQUEST_METHOD, PATH_INFO, QUERY_STRING
- * (empty if unset), then every SANDKIT_PARAM_* variable sorted by name, then
+ * then one "NAME=value" line for REQUEST_METHOD, PATH_INFO, QUERY_STRING and
+ * SANDKIT_DATABASE_ENGINE (empty if unset), then every SANDKIT_PARAM_*
+ * variable sorted by name, then
  * the body read from stdin, verbatim. E.g. POST /cgi/x?a=1 with body "hi":
- *   REQUEST_METHOD=POST\nPATH_INFO=/cgi/x\nQUERY_STRING=a=1\nhi
+ *   REQUEST_METHOD=POST\nPATH_INFO=/cgi/x\nQUERY_STRING=a=1\nSANDKIT_DATABASE_ENGINE=sqlite\nhi
  * Paths ending in /exit -> headers, then exit(3): must be a 500.
  * Paths ending in /noblank -> a header line and no blank line: must be a 500. */
 #include <stdio.h>
@@ -36,6 +37,7 @@ int main(void) {
 	var("REQUEST_METHOD");
 	var("PATH_INFO");
 	var("QUERY_STRING");
+	var("SANDKIT_DATABASE_ENGINE");
 	char *params[64];
 	size_t n = 0;
 	for (char **e = environ; *e != NULL && n < 64; e++)
