@@ -56,6 +56,10 @@ func (g *hashGate) run(ctx context.Context, c *call, lanes int, f func()) error 
 		return err
 	}
 	f()
+	// The hash's memory (19 MiB or more) is garbage now: have it returned
+	// to the OS off the request path (reclaim.go), as after a large result,
+	// rather than kept by the heap until a later GC.
+	reclaimMemory()
 	return nil
 }
 
