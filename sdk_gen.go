@@ -22,12 +22,13 @@ import "embed"
 //   - sandkit.dev/sandkit/host/dbtest
 //   - sandkit.dev/sandkit/host/settings
 //   - sandkit.dev/sandkit/internal/jsonstr
+//   - sandkit.dev/sandkit/internal/password
 //   - sandkit.dev/sandkit/internal/phase
 //
 //go:embed go.mod go.sum
 //go:embed abi/abi.go abi/db.go abi/head.go
 //go:embed guest-sdk/go/cookie.go guest-sdk/go/doc.go guest-sdk/go/env.go guest-sdk/go/exports_wasip1.go guest-sdk/go/formerror.go guest-sdk/go/handle.go guest-sdk/go/host_native.go guest-sdk/go/host_wasip1.go guest-sdk/go/json.go guest-sdk/go/request.go guest-sdk/go/response.go guest-sdk/go/stack.go guest-sdk/go/testreq_native.go
-//go:embed guest-sdk/go/auth/csrf.go guest-sdk/go/auth/doc.go guest-sdk/go/auth/key.go guest-sdk/go/auth/login.go guest-sdk/go/auth/next.go guest-sdk/go/auth/password.go guest-sdk/go/auth/schema.go guest-sdk/go/auth/schema_native.go guest-sdk/go/auth/schema_wasip1.go guest-sdk/go/auth/session.go guest-sdk/go/auth/throttle.go
+//go:embed guest-sdk/go/auth/csrf.go guest-sdk/go/auth/doc.go guest-sdk/go/auth/key.go guest-sdk/go/auth/login.go guest-sdk/go/auth/next.go guest-sdk/go/auth/password.go guest-sdk/go/auth/password_native.go guest-sdk/go/auth/password_wasip1.go guest-sdk/go/auth/schema.go guest-sdk/go/auth/schema_native.go guest-sdk/go/auth/schema_wasip1.go guest-sdk/go/auth/session.go guest-sdk/go/auth/throttle.go
 //go:embed guest-sdk/go/db/doc.go guest-sdk/go/db/driver.go guest-sdk/go/db/engine.go guest-sdk/go/db/fast.go guest-sdk/go/db/host_native.go guest-sdk/go/db/host_wasip1.go guest-sdk/go/db/wire.go
 //go:embed guest-sdk/go/form/bind.go guest-sdk/go/form/doc.go
 //go:embed guest-sdk/go/internal/testhook/testhook.go
@@ -37,6 +38,7 @@ import "embed"
 //go:embed host/dbtest/dbtest.go
 //go:embed host/settings/config.go host/settings/doc.go host/settings/fields.go host/settings/file.go host/settings/limits.go host/settings/load.go host/settings/operator.go host/settings/origin.go host/settings/secretkey.go
 //go:embed internal/jsonstr/jsonstr.go
+//go:embed internal/password/password.go
 //go:embed internal/phase/phase.go
 var GuestSDK embed.FS
 

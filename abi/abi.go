@@ -126,3 +126,26 @@ const (
 	// client sent, so a guest can trust it.
 	HeaderClientIP = "Sandkit-Client-Ip"
 )
+
+// Password imports (spec/abi.md §5, "Passwords"): the host hashes and
+// verifies passwords natively, with its own parameters and concurrency
+// bound.
+const (
+	// ImportPasswordHash is (pw_ptr, pw_len i32) -> i32: hashes the password
+	// with argon2id at the host's parameters; on success the PHC string's
+	// length is returned and its bytes fill the result slot.
+	ImportPasswordHash = "password_hash"
+	// ImportPasswordVerify is (hash_ptr, hash_len, pw_ptr, pw_len i32) -> i32:
+	// 1 if the password matches the stored hash (argon2id or bcrypt), 0 if
+	// not.
+	ImportPasswordVerify = "password_verify"
+	// ImportPasswordParams is () -> i32: the prefix of the hashes
+	// password_hash makes now (up to the salt) fills the result slot and its
+	// length is returned.
+	ImportPasswordParams = "password_params"
+
+	// MaxPassword is the longest password the password imports take, in bytes.
+	MaxPassword = 1024
+	// MaxPasswordHash is the longest stored hash password_verify reads, in bytes.
+	MaxPasswordHash = 256
+)

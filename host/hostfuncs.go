@@ -81,6 +81,7 @@ func hostModule(r wazero.Runtime) wazero.HostModuleBuilder {
 	fn(abi.ImportLog, logRecord, []api.ValueType{i32, i32, i32}, nil)
 	fn(abi.ImportEnvGet, envGet, []api.ValueType{i32, i32}, []api.ValueType{i32})
 	dbFuncs{}.register(b)
+	passwordFuncs{}.register(b)
 	return b
 }
 

@@ -36,9 +36,9 @@ func FuzzHostFuncs(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	db := dbFuncs{}
+	db, pw := dbFuncs{}, passwordFuncs{}
 	funcs := []api.GoModuleFunc{resultRead, bodyRead, respStatus, respHeader, respWrite, logRecord, envGet,
-		db.query, db.exec, db.queryJSON, db.begin, db.commit, db.rollback}
+		db.query, db.exec, db.queryJSON, db.begin, db.commit, db.rollback, pw.hash, pw.verify, pw.params}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 
 	f.Add([]byte("X-Name\x00value"), uint8(3), uint32(0), uint32(6), uint32(7), uint32(5))
@@ -47,6 +47,13 @@ func FuzzHostFuncs(f *testing.F) {
 	f.Add([]byte("GREETING"), uint8(6), uint32(0), uint32(8), uint32(0), uint32(0))
 	f.Add([]byte("SELECT 1"), uint8(7), uint32(0), uint32(8), uint32(0xffffffff), uint32(0x80000000))
 	f.Add([]byte{}, uint8(0), uint32(0xffff0000), uint32(0x7fffffff), uint32(0), uint32(0))
+	// password_hash, password_verify (a stored hash asking for 4 GiB,
+	// a bcrypt hash of cost 31, a range past the memory) and password_params.
+	f.Add([]byte("hunter2"), uint8(13), uint32(0), uint32(7), uint32(0), uint32(0))
+	f.Add([]byte("$argon2id$v=19$m=4194304,t=1,p=1$c2FsdHNhbHQ$c2FsdHNhbHRzYWx0c2FsdA"+"x"), uint8(14), uint32(0), uint32(70), uint32(70), uint32(1))
+	f.Add([]byte("$2a$31$abcdefghijklmnopqrstuuabcdefghijklmnopqrstuvwxyz01234x"), uint8(14), uint32(0), uint32(60), uint32(60), uint32(1))
+	f.Add([]byte("pw"), uint8(14), uint32(0), uint32(2), uint32(0xfffffff0), uint32(0x20))
+	f.Add([]byte{}, uint8(15), uint32(0), uint32(0), uint32(0), uint32(0))
 	f.Fuzz(func(t *testing.T, mem []byte, fn uint8, a, b, c, d uint32) {
 		mod.Memory().Write(0, make([]byte, 1<<16))
 		mod.Memory().Write(0, mem[:min(len(mem), 1<<16)])

@@ -23,7 +23,8 @@ import (
 // active, one slot is kept free, so that short requests and the network
 // always find a CPU; a group alone (for 100 ms) may use them all. A call
 // gives its slot back while it waits for the database or the request
-// body. spec/RATIONALE.md ("A fair CPU share") has the design and numbers.
+// body; a password hash the guest asks the host for (password.go) runs
+// holding one, as the app's own CPU time. spec/RATIONALE.md ("A fair CPU share") has the design and numbers.
 //
 // Share one Scheduler between every app of a host; it is safe for
 // concurrent use.

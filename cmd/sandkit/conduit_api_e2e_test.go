@@ -4,18 +4,22 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"sandkit.dev/sandkit/internal/pgtest"
 )
@@ -30,6 +34,7 @@ func TestE2EConduitAPI(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) {
 		s := startServeEnv(t, conduitEnv(), app)
 		conduitAPI(t, s.url, "conduit-development-key-not-a-secret")
+		conduitPasswordHashes(t, s.url, filepath.Join(app, "data", "app.db"))
 		if !strings.Contains(s.logs(), "tokens are signed with the development key") {
 			t.Errorf("no warning about the development key in the log:\n%s", s.logs())
 		}
@@ -541,4 +546,36 @@ func conduitAPI(t *testing.T, base, secret string) {
 	c.fails(404, "GET", "/articles/jane-one/comments", "", nil, "no article")
 	list("?favorited=jane", "", 0)
 	list("?author=jane", "", 2, "jane-three", "jane-two")
+}
+
+// conduitPasswordHashes: new accounts get the host's argon2id hashes, and an
+// account made when the app hashed with bcrypt (cost 10, in the guest) still
+// signs in: the host verifies both.
+func conduitPasswordHashes(t *testing.T, base, file string) {
+	c := conduitClient{t, base}
+	c.ok(201, "POST", "/users", "", obj{"user": obj{"username": "argon", "email": "argon@example.com", "password": "argon-password"}}, "user")
+	db, err := sql.Open("sqlite", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var stored string
+	if err := db.QueryRow("SELECT password FROM users WHERE email = 'argon@example.com'").Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(stored, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("a new account's stored hash is %q, not the host's argon2id", stored)
+	}
+	bc, err := bcrypt.GenerateFromPassword([]byte("legacy-password"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("INSERT INTO users (username, email, password) VALUES ('legacy', 'legacy@example.com', ?)", string(bc)); err != nil {
+		t.Fatal(err)
+	}
+	u := c.ok(200, "POST", "/users/login", "", obj{"user": obj{"email": "legacy@example.com", "password": "legacy-password"}}, "user")
+	if u["username"] != "legacy" {
+		t.Errorf("login with a bcrypt hash: %v", u)
+	}
+	c.fails(401, "POST", "/users/login", "", obj{"user": obj{"email": "legacy@example.com", "password": "wrong-password"}}, "email or password is invalid")
 }

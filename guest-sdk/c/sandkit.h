@@ -55,6 +55,16 @@ int32_t sandkit_resp_send(int32_t status, const void *headers_ptr, int32_t heade
                           const void *body_ptr, int32_t body_len);
 SANDKIT_IMPORT("log") void sandkit_log(int32_t level, const void *ptr, int32_t len);
 SANDKIT_IMPORT("env_get") int32_t sandkit_env_get(const void *key_ptr, int32_t key_len);
+/* Passwords (spec §5, "Passwords"), hashed natively by the host. hash: the
+ * PHC string's length (its bytes in the result slot); verify: 1 match, 0
+ * not, SK_EBADINPUT malformed hash, SK_ETOOLARGE password over 1024 bytes
+ * or hash parameters over the host's bounds; params: the length of the
+ * prefix new hashes start with (in the result slot). */
+SANDKIT_IMPORT("password_hash") int32_t sandkit_password_hash(const void *pw_ptr, int32_t pw_len);
+SANDKIT_IMPORT("password_verify")
+int32_t sandkit_password_verify(const void *hash_ptr, int32_t hash_len,
+                                const void *pw_ptr, int32_t pw_len);
+SANDKIT_IMPORT("password_params") int32_t sandkit_password_params(void);
 
 /* ---- Reactor exports (spec §2). ----------------------------------------
  * sandkit.c defines all three; a guest that does not link it marks its own

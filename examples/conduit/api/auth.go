@@ -8,18 +8,14 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-	"golang.org/x/crypto/bcrypt"
 
 	sandkit "sandkit.dev/sandkit/guest-sdk/go"
+	"sandkit.dev/sandkit/guest-sdk/go/auth"
 	"sandkit.dev/sandkit/guest-sdk/go/db"
 )
 
 // tokenLifetime is how long a token from register or login is valid.
 const tokenLifetime = 30 * 24 * time.Hour
-
-// bcryptCost is the bcrypt work factor of stored passwords (bcrypt's
-// default; README.md says what one hash costs in the guest).
-const bcryptCost = bcrypt.DefaultCost
 
 // devKey is the key sandkit.development.toml gives JWT_SECRET when
 // CONDUIT_JWT_SECRET is unset.
@@ -122,28 +118,23 @@ func unauthorized(msg string) sandkit.Response {
 	return Fail(401, msg).WithHeader("WWW-Authenticate", "Token")
 }
 
-// hashPassword hashes a new password with bcrypt.
+// hashPassword hashes a new password with the host's argon2id
+// (auth.HashPassword). Accounts made before, whose hashes are bcrypt's,
+// still sign in: auth.CheckPassword verifies both.
 func hashPassword(p string) (string, error) {
 	if err := checkPassword(p); err != nil {
 		return "", err
 	}
-	return bcryptHash(p)
+	return auth.HashPassword(p)
 }
 
-// bcryptHash hashes p with bcrypt at bcryptCost: how stored passwords are
-// hashed, and the work a sign-in for an unknown email does (logins).
-func bcryptHash(p string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(p), bcryptCost)
-	return string(h), err
-}
-
-// checkPassword refuses passwords bcrypt cannot hash or that are too short.
+// checkPassword refuses passwords that are too short or too long to hash.
 func checkPassword(p string) error {
 	switch {
 	case len(p) < 8:
 		return invalid("password is too short (at least 8 characters)")
-	case len(p) > 72:
-		return invalid("password is too long (at most 72 bytes)")
+	case len(p) > auth.MaxPasswordBytes:
+		return invalid("password is too long (at most 1024 bytes)")
 	}
 	return nil
 }

@@ -125,10 +125,11 @@ func CreateUser(username, email, password string) (int64, error) {
 }
 
 // logins checks passwords at sign-in, for the API and the sign-in page
-// alike (auth.Authenticate): the rate limit, the user's bcrypt hash, and
-// for an email nobody has a bcrypt hash of the password given, so that the
-// refusal takes as long as a wrong password's.
-var logins = auth.NewAuthenticator(lookupLogin).WithHash(bcryptHash)
+// alike (auth.Authenticate): the rate limit, the user's hash (argon2id, or
+// bcrypt for accounts made before the app switched), and for an email
+// nobody has a hash of the password given, so that the refusal takes as
+// long as a wrong password's.
+var logins = auth.NewAuthenticator(lookupLogin)
 
 // lookupLogin is the user id and password hash of the user with email.
 func lookupLogin(email string) (userID, hash string, err error) {

@@ -144,6 +144,25 @@ func TestPasswordHash(t *testing.T) {
 			t.Errorf("CheckPassword accepted the hash %q", bad)
 		}
 	}
+	// A stored hash cannot make a login allocate gigabytes or spin: its
+	// parameters are refused above the host's bounds, before any work.
+	for _, costly := range []string{
+		"$argon2id$v=19$m=4194304,t=1,p=1$c2FsdHNhbHQ$c2FsdHNhbHRzYWx0c2FsdA",       // 4 GiB
+		"$argon2id$v=19$m=65537,t=1,p=1$c2FsdHNhbHQ$c2FsdHNhbHRzYWx0c2FsdA",         // 64 MiB + 1 KiB
+		"$argon2id$v=19$m=65536,t=4,p=1$c2FsdHNhbHQ$c2FsdHNhbHRzYWx0c2FsdA",         // 4 passes over 64 MiB
+		"$argon2id$v=19$m=8192,t=4294967295,p=1$c2FsdHNhbHQ$c2FsdHNhbHRzYWx0c2FsdA", // 2^32-1 passes
+		"$argon2id$v=19$m=19456,t=2,p=5$c2FsdHNhbHQ$c2FsdHNhbHRzYWx0c2FsdA",         // 5 lanes
+		"$2a$13" + bc[6:], // bcrypt cost 13
+		"$2b$31" + bc[6:], // bcrypt cost 31
+	} {
+		if _, err := CheckPassword(costly, "x"); err == nil || !strings.Contains(err.Error(), "over the host's bounds") {
+			t.Errorf("CheckPassword(%q): %v, want an error about the host's bounds", costly, err)
+		}
+	}
+	// Within the bounds: RFC 9106's 64 MiB × 3 passes, bcrypt cost 12's prefix.
+	if ok, err := CheckPassword("$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$c2FsdHNhbHRzYWx0c2FsdA", "x"); ok || err != nil {
+		t.Errorf("64 MiB, 3 passes, 4 lanes: %v, %v", ok, err)
+	}
 	if _, err := HashPassword(strings.Repeat("x", MaxPasswordBytes+1)); !errors.Is(err, ErrPasswordTooLong) {
 		t.Errorf("a password over the bound: %v", err)
 	}

@@ -1,12 +1,13 @@
 // Package auth gives a sandkit Go handler sessions, logins and the
 // protections that go with them: server-side sessions in the app's own
-// database behind a signed cookie, password hashing (argon2id), password
+// database behind a signed cookie, password hashing (argon2id, done by
+// the host natively through its password imports), password
 // logins within a rate limit, cross-site request refusal and flash
 // messages.
 //
 // It is a package of its own, not part of sandkit.dev/sandkit/guest-sdk/go,
-// so a handler that does not use it does not carry the database driver
-// and golang.org/x/crypto in its module.
+// so a handler that does not use it does not carry the database driver in
+// its module. (No hash library is linked into the guest: the host hashes.)
 //
 // A handler that uses the session is wrapped with [WithSession] (or
 // [LoginRequired], which sends visitors who have not logged in to /login
