@@ -88,8 +88,10 @@ func builtHello(t testing.TB) (string, *Result) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if hello.app != "" {
-		os.RemoveAll(filepath.Dir(hello.app))
+	for _, app := range []string{hello.app, built.app} {
+		if app != "" {
+			os.RemoveAll(filepath.Dir(app))
+		}
 	}
 	os.Exit(code)
 }

@@ -18,7 +18,7 @@ func TestPagesServerBundleInQuickJS(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the QuickJS engine; runs without -short")
 	}
-	_, res := pagesBuild(t)
+	_, res := builtPages(t)
 	bundle, err := os.ReadFile(res.ServerPath)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"sandkit.dev/sandkit/internal/npmfixture"
@@ -36,9 +37,16 @@ func pagesExample(t testing.TB) string {
 // isolation.
 func copyPagesApp(t testing.TB) string {
 	t.Helper()
-	src := pagesExample(t)
 	dst := filepath.Join(t.TempDir(), "pages")
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+	if err := copyPagesAppTo(pagesExample(t), dst); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// copyPagesAppTo is copyPagesApp into dst.
+func copyPagesAppTo(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -61,14 +69,43 @@ func copyPagesApp(t testing.TB) string {
 		}
 		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
 	})
-	if err != nil {
-		t.Fatal(err)
+}
+
+// built is the example's production build, made once for the tests that
+// only read it (a pages build takes seconds under the race detector).
+var built struct {
+	once sync.Once
+	app  string
+	res  *PagesResult
+	err  error
+}
+
+// builtPages returns the shared production build of the example; the
+// test must not change its folder.
+func builtPages(t *testing.T) (string, *PagesResult) {
+	t.Helper()
+	src := pagesExample(t)
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "sandkit-pages-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		// Not t.TempDir: the build is shared by several tests (TestMain
+		// removes it).
+		built.app = filepath.Join(dir, "pages")
+		if built.err = copyPagesAppTo(src, built.app); built.err == nil {
+			built.res, built.err = BuildPages(context.Background(), built.app, PagesOptions{})
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return dst
+	return built.app, built.res
 }
 
 // pagesBuild builds a copy of the example (production) in a temporary
-// folder the test removes.
+// folder the test removes: for a test that changes it.
 func pagesBuild(t *testing.T) (string, *PagesResult) {
 	t.Helper()
 	dir := copyPagesApp(t)
@@ -104,7 +141,7 @@ func golden(t *testing.T, name, got string) {
 var hashedName = regexp.MustCompile(`^(entry|chunk)-[A-Z0-9]{8}\.(js|css)$`)
 
 func TestPagesManifest(t *testing.T) {
-	app, res := pagesBuild(t)
+	app, res := builtPages(t)
 	m := res.Manifest
 	wantRoutes := map[string]string{
 		"":                      "/",
@@ -259,7 +296,7 @@ process.stdout.write(JSON.stringify(out));`
 // The server bundle run in Node is the reference the SSR engine's output
 // must equal byte for byte: the golden files hold Node's results.
 func TestPagesServerBundleInNode(t *testing.T) {
-	_, res := pagesBuild(t)
+	_, res := builtPages(t)
 	var inputs []string
 	for _, c := range renderCases {
 		b, _ := json.Marshal(c.input)
