@@ -277,9 +277,11 @@ func TestE2EServeHello(t *testing.T) {
 		t.Errorf("after reload: %d %q", r.status, r.body)
 	}
 
-	// Every request is logged with its id, route, module version and duration.
-	logs := s.logs()
-	line := regexp.MustCompile(`(?m)^.*msg=request .*path=/hello/Ada.*$`).FindString(logs)
+	// Every request is logged with its id, route, module version and
+	// duration (the test reads the log through a pipe: wait for the line).
+	re := regexp.MustCompile(`(?m)^.*msg=request .*path=/hello/Ada.*$`)
+	s.until(t, "the access line of /hello/Ada", func() bool { return re.MatchString(s.logs()) })
+	line := re.FindString(s.logs())
 	for _, key := range []string{"request_id=", "route=", "version=", "took=", "status=200"} {
 		if !strings.Contains(line, key) {
 			t.Errorf("access log line lacks %s: %q", key, line)
