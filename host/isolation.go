@@ -19,8 +19,8 @@ import (
 
 	"sandkit.dev/sandkit/abi"
 	"sandkit.dev/sandkit/host/internal/fuel"
-	"sandkit.dev/sandkit/host/internal/snapwasm"
 	"sandkit.dev/sandkit/internal/linearmem"
+	"sandkit.dev/sandkit/internal/snapwasm"
 )
 
 // isolated is what a Module under request isolation keeps to restore

@@ -7,14 +7,10 @@ package pages
 import (
 	"errors"
 	"fmt"
-	"strconv"
 
+	"sandkit.dev/sandkit/internal/snapwasm"
 	"sandkit.dev/sandkit/internal/wasmbin"
 )
-
-// snapshotGlobalPrefix names the exports added for the module's mutable
-// globals (the emscripten stack pointer among them).
-const snapshotGlobalPrefix = "sandkit_global_"
 
 // rewriteInfo says what rewriteModule found.
 type rewriteInfo struct {
@@ -63,11 +59,11 @@ func rewriteModule(wasm []byte, modName, memName string) ([]byte, *rewriteInfo, 
 		case wasmbin.SecMemory:
 			err = errors.New("module defines a memory as well as importing one")
 		case wasmbin.SecGlobal:
-			globalMut, err = globalMutability(r)
+			globalMut, err = snapwasm.GlobalMutability(r)
 		case wasmbin.SecData:
 			info.data, err = dataRanges(r)
 		case wasmbin.SecExport:
-			body, err = appendGlobalExports(r, globalMut, importedGlobals, info)
+			body, _, info.mutableGlobals, err = snapwasm.AppendGlobalExports(r, globalMut, importedGlobals)
 		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s section: %w", wasmbin.SectionName(s.ID), err)
@@ -156,29 +152,6 @@ func dropMemoryImport(r *wasmbin.Reader, modName, memName string) (body, limits 
 	return body, limits, globals, nil
 }
 
-// globalMutability reads the global section: one bool per defined global.
-func globalMutability(r *wasmbin.Reader) ([]bool, error) {
-	n, _, err := r.Count(3)
-	if err != nil {
-		return nil, err
-	}
-	muts := make([]bool, 0, n)
-	for i := uint32(0); i < n; i++ {
-		if _, err := r.Byte(); err != nil { // value type
-			return nil, err
-		}
-		m, err := r.Byte()
-		if err != nil {
-			return nil, err
-		}
-		muts = append(muts, m == 1)
-		if err := skipConstExpr(r); err != nil {
-			return nil, fmt.Errorf("global %d: %w", i, err)
-		}
-	}
-	return muts, nil
-}
-
 // dataRanges lists the active data segments; their offsets must be
 // constants for a snapshot to know what instantiation overwrites.
 func dataRanges(r *wasmbin.Reader) ([]dataRange, error) {
@@ -227,63 +200,4 @@ func dataRanges(r *wasmbin.Reader) ([]dataRange, error) {
 		out = append(out, dataRange{uint32(off), uint32(len(b))})
 	}
 	return out, nil
-}
-
-// appendGlobalExports adds an export for each mutable defined global.
-func appendGlobalExports(r *wasmbin.Reader, muts []bool, imported int, info *rewriteInfo) ([]byte, error) {
-	n, _, err := r.U32()
-	if err != nil {
-		return nil, err
-	}
-	rest := r.Rest()
-	var extra []byte
-	added := uint32(0)
-	for i, m := range muts {
-		if !m {
-			continue
-		}
-		name := snapshotGlobalPrefix + strconv.Itoa(i)
-		extra = wasmbin.AppendU32(extra, uint32(len(name)), 0)
-		extra = append(extra, name...)
-		extra = append(extra, 3)
-		extra = wasmbin.AppendU32(extra, uint32(imported+i), 0)
-		info.mutableGlobals = append(info.mutableGlobals, name)
-		added++
-	}
-	if uint64(n)+uint64(added) > 1<<32-1 {
-		return nil, errors.New("too many exports")
-	}
-	out := wasmbin.AppendU32(nil, n+added, 0)
-	out = append(out, rest...)
-	return append(out, extra...), nil
-}
-
-// skipConstExpr skips a constant expression up to its end opcode.
-func skipConstExpr(r *wasmbin.Reader) error {
-	for {
-		op, err := r.Byte()
-		if err != nil {
-			return err
-		}
-		switch op {
-		case 0x0b:
-			return nil
-		case 0x41, 0x42: // i32.const, i64.const
-			_, err = r.LEB(10)
-		case 0x43:
-			_, err = r.Bytes(4)
-		case 0x44:
-			_, err = r.Bytes(8)
-		case 0x23, 0xd2: // global.get, ref.func
-			_, _, err = r.U32()
-		case 0xd0: // ref.null
-			_, err = r.Byte()
-		case 0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e: // extended constant expressions
-		default:
-			return r.Errorf("constant expression (opcode 0x%02x)", op)
-		}
-		if err != nil {
-			return err
-		}
-	}
 }

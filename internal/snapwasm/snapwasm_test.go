@@ -9,7 +9,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
-	"sandkit.dev/sandkit/host/internal/snapwasm"
+	"sandkit.dev/sandkit/internal/snapwasm"
 	"sandkit.dev/sandkit/internal/wasmbin"
 )
 
@@ -81,7 +81,7 @@ func TestPrepareRefuses(t *testing.T) {
 
 // A real guest: the C fixture ok.wasm compiles after the rewrite.
 func TestPrepareGuest(t *testing.T) {
-	wasm, err := os.ReadFile("../../testdata/guests/ok.wasm")
+	wasm, err := os.ReadFile("../../host/testdata/guests/ok.wasm")
 	if err != nil {
 		t.Fatal(err)
 	}

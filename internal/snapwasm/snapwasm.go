@@ -64,9 +64,9 @@ func Prepare(wasm []byte) ([]byte, *Info, error) {
 		case wasmbin.SecImport:
 			importedGlobals, err = countImportedGlobals(r)
 		case wasmbin.SecGlobal:
-			mutable, err = globalMutability(r)
+			mutable, err = GlobalMutability(r)
 		case wasmbin.SecExport:
-			body, err = addGlobalExports(r, mutable, importedGlobals, info)
+			body, info.Exports, info.Globals, err = AppendGlobalExports(r, mutable, importedGlobals)
 			sawExports = true
 		case wasmbin.SecData:
 			body, err = emptyData(r, info, keepIndexes)
@@ -124,8 +124,9 @@ func countImportedGlobals(r *wasmbin.Reader) (int, error) {
 	return globals, nil
 }
 
-// globalMutability reads the global section: one bool per defined global.
-func globalMutability(r *wasmbin.Reader) ([]bool, error) {
+// GlobalMutability reads a global section: one bool per defined global,
+// true for a mutable one.
+func GlobalMutability(r *wasmbin.Reader) ([]bool, error) {
 	n, _, err := r.Count(3)
 	if err != nil {
 		return nil, err
@@ -147,35 +148,38 @@ func globalMutability(r *wasmbin.Reader) ([]bool, error) {
 	return muts, nil
 }
 
-// addGlobalExports copies the export section and adds an export for each
-// mutable defined global.
-func addGlobalExports(r *wasmbin.Reader, mutable []bool, imported int, info *Info) ([]byte, error) {
+// AppendGlobalExports copies the export section r reads and adds an
+// export named GlobalPrefix+N for each mutable defined global (N its index
+// among all globals, imported ones first; imported is how many there
+// are). It returns the new section, the names of the exports it copied
+// and the names it added, in global order. An export already named with
+// GlobalPrefix is refused.
+func AppendGlobalExports(r *wasmbin.Reader, mutable []bool, imported int) (section []byte, exports, added []string, err error) {
 	n, _, err := r.Count(3)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	body := wasmbin.NewReader(r.Rest(), 0)
 	for i := uint32(0); i < n; i++ {
 		name, err := body.Name()
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		if len(name) >= len(GlobalPrefix) && string(name[:len(GlobalPrefix)]) == GlobalPrefix {
-			return nil, fmt.Errorf("export %q: names starting with %q are the host's", name, GlobalPrefix)
+			return nil, nil, nil, fmt.Errorf("export %q: names starting with %q are the host's", name, GlobalPrefix)
 		}
-		info.Exports = append(info.Exports, string(name))
+		exports = append(exports, string(name))
 		if _, err := body.Byte(); err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		if _, _, err := body.U32(); err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 	}
 	if !body.Done() {
-		return nil, fmt.Errorf("%d bytes after the last export", body.Remaining())
+		return nil, nil, nil, fmt.Errorf("%d bytes after the last export", body.Remaining())
 	}
 	var extra []byte
-	added := uint32(0)
 	for i, m := range mutable {
 		if !m {
 			continue
@@ -185,15 +189,14 @@ func addGlobalExports(r *wasmbin.Reader, mutable []bool, imported int, info *Inf
 		extra = append(extra, name...)
 		extra = append(extra, 3) // global
 		extra = wasmbin.AppendU32(extra, uint32(imported+i), 0)
-		info.Globals = append(info.Globals, name)
-		added++
+		added = append(added, name)
 	}
-	if uint64(n)+uint64(added) > 1<<32-1 {
-		return nil, errors.New("too many exports")
+	if uint64(n)+uint64(len(added)) > 1<<32-1 {
+		return nil, nil, nil, errors.New("too many exports")
 	}
-	out := wasmbin.AppendU32(nil, n+added, 0)
-	out = append(out, body.Since(0)...)
-	return append(out, extra...), nil
+	section = wasmbin.AppendU32(nil, n+uint32(len(added)), 0)
+	section = append(section, body.Since(0)...)
+	return append(section, extra...), exports, added, nil
 }
 
 // emptyData copies the data section with every active segment replaced by
