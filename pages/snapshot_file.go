@@ -16,6 +16,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"sandkit.dev/sandkit/internal/linearmem"
 )
 
 // snapshotMagic opens every snapshot file; bump its version when what a
@@ -137,7 +139,7 @@ func (e *Engine) writeSnapshot(key string, s *snapshot, view []byte) error {
 		Layout: [5]uint32{s.lay.rt, s.lay.ctx, s.lay.fn, s.lay.argv, s.lay.undefined}}
 	var data []byte
 	for off := 0; off < len(view); off += pageSize {
-		if pg := view[off:min(off+pageSize, len(view))]; !allZero(pg) {
+		if pg := view[off:min(off+pageSize, len(view))]; !linearmem.AllZero(pg) {
 			hd.Pages = append(hd.Pages, uint32(off/pageSize))
 			data = append(data, pg...)
 		}
@@ -173,18 +175,3 @@ func (e *Engine) writeSnapshot(key string, s *snapshot, view []byte) error {
 
 // pageSize is the unit of snapshot images: the kernel's page.
 const pageSize = 4096
-
-func allZero(b []byte) bool {
-	for len(b) >= 8 {
-		if binary.LittleEndian.Uint64(b) != 0 {
-			return false
-		}
-		b = b[8:]
-	}
-	for _, c := range b {
-		if c != 0 {
-			return false
-		}
-	}
-	return true
-}

@@ -13,7 +13,7 @@ func ImageOf(mem []byte) (*Image, error) {
 		const page = 4096
 		for off := 0; off < len(mem); off += page {
 			end := min(off+page, len(mem))
-			if !allZero(mem[off:end]) {
+			if !AllZero(mem[off:end]) {
 				copy(w[off:end], mem[off:end])
 			}
 		}
@@ -21,7 +21,9 @@ func ImageOf(mem []byte) (*Image, error) {
 	})
 }
 
-func allZero(b []byte) bool {
+// AllZero says whether b holds only zero bytes (a page an image can leave
+// a hole).
+func AllZero(b []byte) bool {
 	for len(b) >= 8 {
 		if binary.LittleEndian.Uint64(b) != 0 {
 			return false
