@@ -14,16 +14,12 @@ import (
 var middlewareFiles = map[string]string{
 	"routes/admin/middleware.go": `package admin
 
-import (
-	"strings"
-
-	sandkit "sandkit.dev/sandkit/guest-sdk/go"
-)
+import sandkit "sandkit.dev/sandkit/guest-sdk/go"
 
 // Middleware lets only requests with the cookie admin=yes through.
 func Middleware(next sandkit.HandlerFunc) sandkit.HandlerFunc {
 	return func(r *sandkit.Request) sandkit.Response {
-		if !strings.Contains(r.Header("Cookie"), "admin=yes") {
+		if v, _ := r.Cookie("admin"); v != "yes" {
 			return sandkit.Redirect(302, "/login?next="+r.Path())
 		}
 		return next(r).WithHeader("X-Passed", "admin")
