@@ -22,6 +22,7 @@ import "embed"
 //   - sandkit.dev/sandkit/host/dbtest
 //   - sandkit.dev/sandkit/host/settings
 //   - sandkit.dev/sandkit/internal/jsonstr
+//   - sandkit.dev/sandkit/internal/phase
 //
 //go:embed go.mod go.sum
 //go:embed abi/abi.go abi/db.go abi/head.go
@@ -36,6 +37,7 @@ import "embed"
 //go:embed host/dbtest/dbtest.go
 //go:embed host/settings/config.go host/settings/doc.go host/settings/fields.go host/settings/file.go host/settings/limits.go host/settings/load.go host/settings/operator.go host/settings/origin.go host/settings/secretkey.go
 //go:embed internal/jsonstr/jsonstr.go
+//go:embed internal/phase/phase.go
 var GuestSDK embed.FS
 
 // guestSDKModules are the modules other than this one that provide a
