@@ -86,9 +86,9 @@ func pageTree(t *routing.Table, routesFS fs.FS) []*pageNode {
 		f.route = rt
 		// A folder whose Go defines only func Layout has no page loader:
 		// its page fetches no JSON, unless a func Middleware of its folder
-		// or above wraps it, which gives it one (spec/routing.md,
-		// "Middleware"). Go that does not parse is the handler build's to
-		// report; count it as a handler.
+		// or above wraps it, which gives it one (spec/routing.md §8). Go
+		// that does not parse is the handler build's to report; count it
+		// as a handler.
 		if rt.HasGo() {
 			funcs := goFuncNames(routesFS, rt.ID())
 			f.handler = hasMethodFunc(funcs) || !funcs[layoutFunc] || underMiddleware(routesFS, rt.ID())

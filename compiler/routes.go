@@ -30,7 +30,7 @@ const layoutFunc = "Layout"
 
 // middlewareFunc is the name of a folder's middleware: func Middleware in
 // the Go files of a route folder wraps every Go handler of that folder and
-// the folders below it (spec/routing.md, "Middleware").
+// the folders below it (spec/routing.md §8).
 const middlewareFunc = "Middleware"
 
 // goRoute is one route folder with Go handlers.

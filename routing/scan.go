@@ -26,8 +26,8 @@ var (
 // WasmFile is the name of a prebuilt handler module in a route folder.
 const WasmFile = "handler.wasm"
 
-// MiddlewareFile is the Go file of a folder's middleware (spec/routing.md,
-// "Middleware"). A folder whose only Go source it is makes no route.
+// MiddlewareFile is the Go file of a folder's middleware (spec/routing.md
+// §8). A folder whose only Go source it is makes no route.
 const MiddlewareFile = "middleware.go"
 
 // Scan walks fsys, an app's routes/ folder (os.DirFS("blog/routes")), and

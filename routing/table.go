@@ -75,7 +75,7 @@ func (t *Table) Routes() []*Route { return slices.Clone(t.routes) }
 // MiddlewareFolders are the folders, as route ids ("admin", "" for routes/),
 // whose only Go source is middleware.go: they are no route (they serve no
 // URL) but their Go is part of the app module, where it wraps the Go
-// handlers below them (spec/routing.md, "Middleware"). A route folder's
+// handlers below them (spec/routing.md §8). A route folder's
 // own middleware is in its Go files and is not listed here.
 func (t *Table) MiddlewareFolders() []string { return slices.Clone(t.middleware) }
 
