@@ -192,7 +192,9 @@ func TestBuildMiddlewareRuns(t *testing.T) {
 		{"admin refuses a post", "POST", "admin/users", nil, 401, "admin refused", nil},
 		{"admin passes", "GET", "admin/users", hdr("X-Admin"), 200, "users", []string{"admin"}},
 		{"admin passes a post", "POST", "admin/users", hdr("X-Admin"), 201, "posted", []string{"admin"}},
-		{"405 after the middleware", "DELETE", "admin/users", hdr("X-Admin"), 405, "method not allowed", nil},
+		// A method the route does not define is the SDK's 405, before any
+		// middleware (spec/routing.md §8).
+		{"405 without the middleware", "DELETE", "admin/users", nil, 405, "method not allowed", nil},
 		{"outer runs first", "GET", "admin/deep/x", hdr("X-Deep"), 401, "admin refused", nil},
 		{"then the inner", "GET", "admin/deep/x", hdr("X-Admin"), 403, "deep refused", []string{"admin"}},
 		{"both pass, inner wraps first", "GET", "admin/deep/x", hdr("X-Admin", "X-Deep"), 200, "deep x", []string{"deep", "admin"}},
