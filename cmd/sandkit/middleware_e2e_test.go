@@ -98,7 +98,13 @@ func TestE2EMiddleware(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s := startServe(t, app)
+	checkMiddleware(t, startServe(t, app))
+	// The same app built into an artifact: no Go source ships, the
+	// middleware is inside the app module.
+	checkMiddleware(t, startServe(t, buildArtifact(t, app)))
+}
+
+func checkMiddleware(t *testing.T, s *server) {
 	get := func(path string, headers ...string) reply {
 		t.Helper()
 		req, err := http.NewRequest("GET", s.url+path, nil)
