@@ -74,6 +74,25 @@ export default function Dash() {
   return <p>plain admin page</p>;
 }
 `,
+	// A layout with a loader under the middleware, and a page inside it.
+	"routes/admin/panel/layout.tsx": `import { useLayoutData } from "sandkit/client";
+
+export default function Panel({ children }: { children: React.ReactNode }) {
+  const d = useLayoutData<{ who: string }>("admin/panel");
+  return <section>panel layout {d?.who}{children}</section>;
+}
+`,
+	"routes/admin/panel/layout.go": `package panel
+
+import sandkit "sandkit.dev/sandkit/guest-sdk/go"
+
+func Layout(r *sandkit.Request) sandkit.Response { return sandkit.RawJSON(200, []byte(` + "`" + `{"who":"layout-s3cret"}` + "`" + `)) }
+`,
+	"routes/admin/panel/home/handler.go": "package home\n",
+	"routes/admin/panel/home/page.tsx": `export default function Home() {
+  return <p>panel home</p>;
+}
+`,
 	"routes/public/handler.go": `package public
 
 import sandkit "sandkit.dev/sandkit/guest-sdk/go"
@@ -182,6 +201,23 @@ func checkMiddleware(t *testing.T, s *server) {
 	expect(t, "plain page data without the cookie", get("/admin/plain?_data", "Accept", "application/json"), 302, "/login?next=/admin/plain")
 	expect(t, "plain page with the cookie", get("/admin/plain", "Accept", html, "Cookie", admin), 200, "", "plain admin page")
 	expect(t, "plain page data with the cookie", get("/admin/plain?_data", "Accept", "application/json", "Cookie", admin), 200, "", "null")
+
+	// A layout's loader under the folder is wrapped too: asked for alone
+	// (a client navigation) and for the document.
+	r = get("/admin/panel/home?_data=layout:admin/panel", "Accept", "application/json", "X-Sandkit-Client", "1")
+	expect(t, "layout data without the cookie", r, 204, "")
+	if got := r.header.Get("X-Sandkit-Redirect"); got != "/login?next=/admin/panel/home" {
+		t.Errorf("layout data: X-Sandkit-Redirect %q, want /login?next=/admin/panel/home", got)
+	}
+	r = get("/admin/panel/home?_data=layout:admin/panel", "Accept", "application/json", "X-Sandkit-Client", "1", "Cookie", admin)
+	expect(t, "layout data with the cookie", r, 200, "", `{"who":"layout-s3cret"}`)
+	passed("layout data", r, "admin")
+	r = get("/admin/panel/home", "Accept", html)
+	expect(t, "panel document without the cookie", r, 302, "/login?next=/admin/panel/home")
+	if strings.Contains(r.body, "layout-s3cret") {
+		t.Errorf("the refused document holds the layout's data:\n%s", r.body)
+	}
+	expect(t, "panel document with the cookie", get("/admin/panel/home", "Accept", html, "Cookie", admin), 200, "", "layout-s3cret", "panel home")
 
 	// routes/admin/ itself is no route (its only Go file is middleware.go),
 	// a URL no route matches never reaches the guest, and static files
