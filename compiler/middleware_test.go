@@ -9,6 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
 	"sandkit.dev/sandkit/abi"
 )
 
@@ -275,5 +279,52 @@ func TestBuildMiddlewareErrors(t *testing.T) {
 				t.Errorf("error names generated code:\n%v", err)
 			}
 		})
+	}
+}
+
+// A Middleware that returns nil fails the module's start, naming its folder.
+func TestBuildMiddlewareNilFailsStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go build")
+	}
+	app := copyHello(t)
+	writeFile(t, app, "routes/admin/middleware.go", "package admin\n\nimport sandkit \"sandkit.dev/sandkit/guest-sdk/go\"\n\nfunc Middleware(next sandkit.HandlerFunc) sandkit.HandlerFunc { return nil }\n")
+	writeFile(t, app, "routes/admin/x/handler.go", getText("x", "x"))
+	res, err := BuildHandlers(context.Background(), app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wasm, err := os.ReadFile(res.WasmPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	r := wazero.NewRuntime(ctx)
+	defer r.Close(ctx)
+	wasi_snapshot_preview1.MustInstantiate(ctx, r)
+	compiled, err := r.CompileModule(ctx, wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The sandkit imports are never called during the start.
+	hb := r.NewHostModuleBuilder(abi.ModuleName)
+	for _, imp := range compiled.ImportedFunctions() {
+		if mod, name, _ := imp.Import(); mod == abi.ModuleName {
+			hb = hb.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(context.Context, api.Module, []uint64) {
+				t.Errorf("import %s called during the start", name)
+			}), imp.ParamTypes(), imp.ResultTypes()).Export(name)
+		}
+	}
+	if _, err := hb.Instantiate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	mod, err := r.InstantiateModule(ctx, compiled, wazero.NewModuleConfig().WithStartFunctions().WithStderr(&stderr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = mod.ExportedFunction(abi.ExportInitialize).Call(ctx)
+	if err == nil || !strings.Contains(stderr.String(), "sandkit: func Middleware of routes/admin/ returned a nil handler") {
+		t.Errorf("start: err %v, stderr:\n%s\nwant a failure naming routes/admin/", err, stderr.String())
 	}
 }
