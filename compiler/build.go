@@ -82,7 +82,15 @@ func BuildHandlers(ctx context.Context, appDir string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(routes) == 0 {
+	for _, r := range routes {
+		if r.registers() {
+			res.Routes = append(res.Routes, r.id)
+		}
+		if r.layout != nil {
+			res.Routes = append(res.Routes, layoutRouteID(r.id))
+		}
+	}
+	if len(res.Routes) == 0 { // no routes, or only middleware with nothing to wrap
 		for _, f := range []string{ManifestFile, WasmFile} {
 			if err := os.Remove(filepath.Join(buildDir, f)); err != nil && !os.IsNotExist(err) {
 				return nil, fmt.Errorf("app %s: removing stale %s: %w", app, f, err)
@@ -90,14 +98,6 @@ func BuildHandlers(ctx context.Context, appDir string) (*Result, error) {
 		}
 		res.Duration = time.Since(start)
 		return res, nil
-	}
-	for _, r := range routes {
-		if len(r.funcs) > 0 {
-			res.Routes = append(res.Routes, r.id)
-		}
-		if r.layout != nil {
-			res.Routes = append(res.Routes, layoutRouteID(r.id))
-		}
 	}
 
 	// No module proxy serves the guest SDK: `go get` cannot fetch it.

@@ -31,6 +31,25 @@
 //	}
 //	fmt.Println(res.WasmPath, res.Routes, res.Cached)
 //
+// A func Middleware(next sandkit.HandlerFunc) sandkit.HandlerFunc in a
+// folder's Go files (by convention alone in middleware.go, which then
+// makes no route) wraps every handler registered at or below that folder,
+// layout loaders included, the middleware nearest routes/ outermost; a
+// page under one that defines no Get gets a loader answering null, so the
+// middleware also runs for its document (spec/routing.md §8):
+//
+//	// routes/admin/middleware.go
+//	package admin
+//
+//	func Middleware(next sandkit.HandlerFunc) sandkit.HandlerFunc {
+//		return func(r *sandkit.Request) sandkit.Response {
+//			if _, ok := r.Cookie("admin"); !ok {
+//				return sandkit.Redirect(303, "/login?next="+url.QueryEscape(r.Path()))
+//			}
+//			return next(r)
+//		}
+//	}
+//
 // It writes two files, each atomically (a watcher never sees half of one),
 // the manifest last:
 //

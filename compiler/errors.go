@@ -57,7 +57,10 @@ func (m *mapper) mapLine(l string) string {
 			n, _ := strconv.Atoi(ln)
 			if hf, ok := m.gen.lines[n]; ok {
 				return indent + hf.file + ":" + strconv.Itoa(hf.line) + ":" + strconv.Itoa(hf.col) +
-					aliasRE.ReplaceAllString(m.mapText(rest), "") + " (hint: a handler must be func(*sandkit.Request) sandkit.Response)"
+					aliasRE.ReplaceAllString(m.mapText(rest), "") + " (hint: " + signatureHint(hf.name) + ")"
+			}
+			if i, ok := m.gen.imports[n]; ok && i < len(m.routes) { // a problem with a route's package
+				return indent + folderName(m.routes[i].id) + m.mapText(rest)
 			}
 		}
 		return indent + file + ":" + ln + ":" + col + m.mapText(rest)
@@ -105,8 +108,19 @@ func (m *mapper) mapText(s string) string {
 		return s
 	}
 	s = strings.ReplaceAll(s, m.mainPath, genDir+"/main.go")
+	virtual := filepath.Join(m.appDir, genDir, "r")
 	for i := len(m.routes) - 1; i >= 0; i-- { // r12 before r1
 		s = strings.ReplaceAll(s, m.gen.pkgPath+"/r"+strconv.Itoa(i), "routes/"+m.routes[i].id)
+		s = strings.ReplaceAll(s, virtual+strconv.Itoa(i), folderName(m.routes[i].id))
 	}
 	return s
+}
+
+// signatureHint is the type a generated reference to a function named name
+// expects.
+func signatureHint(name string) string {
+	if name == middlewareFunc {
+		return "a middleware must be func(next sandkit.HandlerFunc) sandkit.HandlerFunc"
+	}
+	return "a handler must be func(*sandkit.Request) sandkit.Response"
 }

@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // genDir is the virtual folder, under the app, of the generated main package.
@@ -20,6 +21,7 @@ type generated struct {
 	pkgPath string              // import path of the main package
 	mainGo  []byte              // its source
 	lines   map[int]handlerFunc // main.go line -> the handler it references
+	imports map[int]int         // main.go line -> the route whose package it imports
 	overlay map[string]string   // virtual file -> real file (main.go maps to "")
 }
 
@@ -31,7 +33,7 @@ func generate(mod *goModule, appDir string, routes []*goRoute) *generated {
 		pkg = path.Join(pkg, rel)
 	}
 	pkg = path.Join(pkg, genDir)
-	g := &generated{pkgPath: pkg, lines: map[int]handlerFunc{}, overlay: map[string]string{}}
+	g := &generated{pkgPath: pkg, lines: map[int]handlerFunc{}, imports: map[int]int{}, overlay: map[string]string{}}
 
 	var b bytes.Buffer
 	line := func(format string, args ...any) {
@@ -45,33 +47,110 @@ func generate(mod *goModule, appDir string, routes []*goRoute) *generated {
 	line("\tsandkit %q", sdkModule+"/guest-sdk/go")
 	line("")
 	for i, r := range routes {
-		line("\tr%d %q // %s", i, path.Join(pkg, "r"+strconv.Itoa(i)), "routes/"+r.id)
+		g.imports[bytes.Count(b.Bytes(), []byte("\n"))+1] = i
+		name := "r" + strconv.Itoa(i)
+		if len(r.funcs) == 0 && r.layout == nil && r.middleware == nil {
+			name = "_" // a page's folder whose Go only the null loader stands for
+		}
+		line("\t%s %q // %s", name, path.Join(pkg, "r"+strconv.Itoa(i)), "routes/"+r.id)
 		for _, f := range r.files {
 			g.overlay[filepath.Join(appDir, genDir, "r"+strconv.Itoa(i), f)] = filepath.Join(r.dir, f)
 		}
 	}
 	line(")")
 	line("")
+	// mwName is the generated function that applies a route's chain of
+	// middleware; "" for a route with none.
+	index := make(map[*goRoute]int, len(routes))
+	for i, r := range routes {
+		index[r] = i
+	}
+	mwName := func(r *goRoute) string {
+		if len(r.chain) == 0 {
+			return ""
+		}
+		return "mw" + strconv.Itoa(index[r.chain[len(r.chain)-1]])
+	}
+	// register writes one sandkit.Handle call, its handlers wrapped in
+	// the middleware chain mw unless that is "".
+	register := func(id, mw string, body func()) {
+		if mw == "" {
+			line("\tsandkit.Handle(%q, sandkit.Methods{", id)
+			body()
+			line("\t})")
+			return
+		}
+		line("\tsandkit.Handle(%q, wrap(%s, sandkit.Methods{", id, mw)
+		body()
+		line("\t}))")
+	}
+	ref := func(f handlerFunc, format string, args ...any) {
+		g.lines[bytes.Count(b.Bytes(), []byte("\n"))+1] = f
+		line(format, args...)
+	}
 	line("func init() {")
 	for i, r := range routes {
-		if len(r.funcs) > 0 {
-			line("\tsandkit.Handle(%q, sandkit.Methods{", r.id)
-			for _, f := range r.funcs {
-				g.lines[bytes.Count(b.Bytes(), []byte("\n"))+1] = f
-				line("\t\t%s: r%d.%s,", f.name, i, f.name)
-			}
-			line("\t})")
+		mw := mwName(r)
+		switch {
+		case len(r.funcs) > 0:
+			register(r.id, mw, func() {
+				for _, f := range r.funcs {
+					ref(f, "\t\t%s: r%d.%s,", f.name, i, f.name)
+				}
+			})
+		case r.registers():
+			// A page under a Middleware with no Get of its own gets a
+			// loader answering null, so that its document and its
+			// client navigations pass through the middleware.
+			register(r.id, mw, func() { line("\t\tGet: nullLoader,") })
 		}
 		if r.layout != nil {
 			// The layout's loader: the host calls this route id with GET.
-			line("\tsandkit.Handle(%q, sandkit.Methods{", layoutRouteID(r.id))
-			g.lines[bytes.Count(b.Bytes(), []byte("\n"))+1] = *r.layout
-			line("\t\tGet: r%d.%s,", i, r.layout.name)
-			line("\t})")
+			register(layoutRouteID(r.id), mw, func() { ref(*r.layout, "\t\tGet: r%d.%s,", i, r.layout.name) })
 		}
 	}
 	line("}")
 	line("")
+	var anyMW bool
+	for i, r := range routes {
+		if r.middleware == nil {
+			continue
+		}
+		anyMW = true
+		outer := r.chain[:len(r.chain)-1]
+		names := make([]string, len(r.chain))
+		for j, c := range r.chain {
+			names[j] = folderName(c.id)
+		}
+		line("// mw%d wraps a handler in the Middleware of %s, outermost first.", i, strings.Join(names, ", "))
+		line("func mw%d(h sandkit.HandlerFunc) sandkit.HandlerFunc {", i)
+		ref(*r.middleware, "\th = r%d.%s(h)", i, middlewareFunc)
+		line("\tif h == nil {")
+		line("\t\tpanic(%q)", "sandkit: func Middleware of "+folderName(r.id)+" returned a nil handler")
+		line("\t}")
+		if len(outer) > 0 {
+			line("\treturn mw%d(h)", index[outer[len(outer)-1]])
+		} else {
+			line("\treturn h")
+		}
+		line("}")
+		line("")
+	}
+	if anyMW {
+		line("// wrap applies mw to each handler of m.")
+		line("func wrap(mw func(sandkit.HandlerFunc) sandkit.HandlerFunc, m sandkit.Methods) sandkit.Methods {")
+		line("\tfor _, h := range []*sandkit.HandlerFunc{&m.Get, &m.Post, &m.Put, &m.Patch, &m.Delete, &m.Options} {")
+		line("\t\tif *h != nil {")
+		line("\t\t\t*h = mw(*h)")
+		line("\t\t}")
+		line("\t}")
+		line("\treturn m")
+		line("}")
+		line("")
+		line("// nullLoader is the loader of a page under a Middleware that defines no Get.")
+		line("func nullLoader(*sandkit.Request) sandkit.Response { return sandkit.RawJSON(200, []byte(\"null\")) }")
+		line("")
+	}
 	line("func main() {}")
 	g.mainGo = b.Bytes()
 	return g

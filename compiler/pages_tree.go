@@ -85,11 +85,13 @@ func pageTree(t *routing.Table, routesFS fs.FS) []*pageNode {
 		f := folder(rt.ID())
 		f.route = rt
 		// A folder whose Go defines only func Layout has no page loader:
-		// its page fetches no JSON. Go that does not parse is the handler
-		// build's to report; count it as a handler.
+		// its page fetches no JSON, unless a func Middleware of its folder
+		// or above wraps it, which gives it one (spec/routing.md §8). Go
+		// that does not parse is the handler build's to report; count it
+		// as a handler.
 		if rt.HasGo() {
 			funcs := goFuncNames(routesFS, rt.ID())
-			f.handler = hasMethodFunc(funcs) || !funcs[layoutFunc]
+			f.handler = hasMethodFunc(funcs) || !funcs[layoutFunc] || underMiddleware(routesFS, rt.ID())
 		}
 		f.handler = f.handler || rt.HasWasm()
 		for _, l := range rt.Layouts() {
@@ -101,6 +103,20 @@ func pageTree(t *routing.Table, routesFS fs.FS) []*pageNode {
 		}
 	}
 	return emitFolder(root)
+}
+
+// underMiddleware reports whether the Go of folder id (relative to
+// routes/) or of a folder above it declares func Middleware.
+func underMiddleware(routesFS fs.FS, id string) bool {
+	for {
+		if goFuncNames(routesFS, id)[middlewareFunc] {
+			return true
+		}
+		if id == "" {
+			return false
+		}
+		id = parentID(id)
+	}
 }
 
 // goFuncNames lists the functions the Go files of folder dir (relative to

@@ -103,3 +103,39 @@ func TestPageTreeLayoutLoaders(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// A page under a func Middleware always fetches its loader (the build gives
+// one answering null to a page folder whose Go defines no Get), so that the
+// middleware runs on client navigations too.
+func TestPageTreeMiddleware(t *testing.T) {
+	fsys := fstest.MapFS{
+		"admin/middleware.go":  {Data: []byte("package admin\n\nfunc Middleware() {}\n")},
+		"admin/layout.tsx":     {Data: []byte("x")},
+		"admin/x/page.tsx":     {Data: []byte("x")},
+		"admin/x/handler.go":   {Data: []byte("package x\n")},
+		"admin/y/layout.tsx":   {Data: []byte("x")},
+		"admin/y/page.tsx":     {Data: []byte("x")},
+		"admin/y/handler.go":   {Data: []byte("package y\n\nfunc Layout() {}\n")},
+		"public/p/layout.tsx":  {Data: []byte("x")},
+		"public/p/page.tsx":    {Data: []byte("x")},
+		"public/p/handler.go":  {Data: []byte("package p\n\nfunc Layout() {}\n")},
+		"public/middleware.go": {Data: []byte("package public\n\nfunc Other() {}\n")},
+	}
+	table, err := routing.Scan(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := treeString(pageTree(table, fsys))
+	want := `dir: path="/"
+  layout:admin path="admin" routes/admin/layout.tsx
+    page:admin/x path="x" routes/admin/x/page.tsx handler
+    layout:admin/y path="y" routes/admin/y/layout.tsx loader
+      page:admin/y path="" routes/admin/y/page.tsx handler
+  dir:public path="public"
+    layout:public/p path="p" routes/public/p/layout.tsx loader
+      page:public/p path="" routes/public/p/page.tsx
+`
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

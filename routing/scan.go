@@ -26,11 +26,17 @@ var (
 // WasmFile is the name of a prebuilt handler module in a route folder.
 const WasmFile = "handler.wasm"
 
+// MiddlewareFile is the Go file of a folder's middleware (spec/routing.md
+// §8). A folder whose only Go source it is makes no route.
+const MiddlewareFile = "middleware.go"
+
 // Scan walks fsys, an app's routes/ folder (os.DirFS("blog/routes")), and
 // returns its route table. A folder is a route if it holds handler.wasm,
 // Go source (any .go file but _test.go, as the go tool counts them) or a
-// page file. Folders whose names start with . or _ are skipped with
-// everything under them.
+// page file, except that a folder whose only Go source is middleware.go
+// is not a route for it (it is listed by [Table.MiddlewareFolders]).
+// Folders whose names start with . or _ are skipped with everything under
+// them.
 //
 // Scan reports every problem it finds, not just the first: the error is an
 // errors.Join of *Error values, and the table is nil when it is non-nil.
@@ -38,6 +44,7 @@ func Scan(fsys fs.FS) (*Table, error) {
 	s := &scanner{fsys: fsys}
 	s.walk(".", nil, inherited{})
 	t, conflicts := newTable(s.routes)
+	t.middleware = s.middleware
 	if err := errors.Join(append(s.errs, conflicts...)...); err != nil {
 		return nil, err
 	}
@@ -45,9 +52,10 @@ func Scan(fsys fs.FS) (*Table, error) {
 }
 
 type scanner struct {
-	fsys   fs.FS
-	routes []*Route
-	errs   []error
+	fsys       fs.FS
+	routes     []*Route
+	middleware []string // folders whose only Go source is middleware.go
+	errs       []error
 }
 
 // inherited is what a folder passes down to the folders under it.
@@ -135,11 +143,18 @@ func (s *scanner) walk(dir string, segs []segment, in inherited) {
 			s.fail(dir, err.Error(), "rename the folder with letters, digits, - and _ (a parameter is NAME.param, a catch-all NAME.all, a group NAME.group)")
 		}
 	}
-	if (wasm || len(goFiles) > 0 || page != "") && !in.bad {
-		id := dir
-		if dir == "." {
-			id = ""
+	id := dir
+	if dir == "." {
+		id = ""
+	}
+	if len(goFiles) == 1 && path.Base(goFiles[0]) == MiddlewareFile && !wasm && page == "" {
+		// Only a middleware: its Go wraps the routes below and serves no URL.
+		if !in.bad {
+			s.middleware = append(s.middleware, id)
 		}
+		goFiles = nil
+	}
+	if (wasm || len(goFiles) > 0 || page != "") && !in.bad {
 		if err := checkSegments(segs); err != nil {
 			var se *segError
 			errors.As(err, &se)

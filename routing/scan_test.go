@@ -202,3 +202,22 @@ func TestScanErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { expectScanError(t, tc.files, tc.want...) })
 	}
 }
+
+// A folder whose only Go source is middleware.go is no route: a group's
+// middleware does not take its URL from the root, and /admin stays
+// unmatched. With a page, a handler.wasm or other Go files it is a route
+// as any.
+func TestScanMiddlewareFolders(t *testing.T) {
+	files := []string{"page.tsx", "handler.go",
+		"admin/middleware.go", "admin/middleware_test.go", "admin/users/handler.go",
+		"panel.group/middleware.go", "panel.group/stats/page.tsx",
+		"shop/middleware.go", "shop/page.tsx",
+		"api/middleware.go", "api/handler.go",
+		"_lib/middleware.go", "x/middleware.go/page.tsx"}
+	expectRoutes(t, files, "/", "admin/users /admin/users", "api /api", "shop /shop", "panel.group/stats /stats", "x/middleware.go /x/middleware.go")
+	table := mustScan(t, files...)
+	if got, want := table.MiddlewareFolders(), []string{"admin", "panel.group"}; !slices.Equal(got, want) {
+		t.Errorf("MiddlewareFolders = %q, want %q", got, want)
+	}
+	expectScanError(t, []string{"bad name/middleware.go"}, []string{"routes/bad name", "Go's tools cannot build a package in this folder"})
+}

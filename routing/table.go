@@ -12,8 +12,9 @@ import (
 
 // Table is an app's route table, as Scan read it. It never changes.
 type Table struct {
-	routes []*Route // precedence order
-	byID   map[string]*Route
+	routes     []*Route // precedence order
+	byID       map[string]*Route
+	middleware []string // folders whose only Go source is middleware.go, sorted
 }
 
 // newTable sorts routes by precedence and reports routes that match the
@@ -70,6 +71,13 @@ func compareRoutes(a, b *Route) int {
 // Routes returns the routes in precedence order: the order a router tries
 // them in.
 func (t *Table) Routes() []*Route { return slices.Clone(t.routes) }
+
+// MiddlewareFolders are the folders, as route ids ("admin", "" for routes/),
+// whose only Go source is middleware.go: they are no route (they serve no
+// URL) but their Go is part of the app module, where it wraps the Go
+// handlers below them (spec/routing.md §8). A route folder's
+// own middleware is in its Go files and is not listed here.
+func (t *Table) MiddlewareFolders() []string { return slices.Clone(t.middleware) }
 
 // Route returns the route with the given id (spec/abi.md §4).
 func (t *Table) Route(id string) (*Route, bool) {

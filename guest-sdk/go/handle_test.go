@@ -305,3 +305,42 @@ func TestHostErrorIsJSON(t *testing.T) {
 		t.Errorf("%+v, %s", got, r.Header("Content-Type"))
 	}
 }
+
+// A value a middleware attaches reaches the handler it wraps, and is gone
+// at the next request.
+func TestRequestValues(t *testing.T) {
+	type userKey struct{}
+	type otherKey struct{}
+	var seen []any
+	withRoutes(t, map[string]Methods{
+		"a": {Get: func(r *Request) Response {
+			seen = append(seen, r.Value(userKey{}))
+			if r.Header("X-User") != "" {
+				r.SetValue(userKey{}, "first")
+				r.SetValue(otherKey{}, 7)
+				r.SetValue(userKey{}, r.Header("X-User")) // replaces
+				seen = append(seen, r.Value(userKey{}), r.Value(otherKey{}))
+			}
+			return Text(200, "")
+		}},
+		"b": {Get: func(r *Request) Response {
+			seen = append(seen, r.Value(userKey{}), r.Value(otherKey{}))
+			return Text(200, "")
+		}},
+	})
+	head := get("a", "/a")
+	head.Headers = []abi.Pair{{Name: "X-User", Value: "ada"}}
+	serve(t, head, "")
+	var r Request
+	r.SetValue(userKey{}, "x")
+	if r.Value(userKey{}) != "x" || r.Value(otherKey{}) != nil || r.Value("userKey") != nil {
+		t.Errorf("Value on a Request of its own: %v %v %v", r.Value(userKey{}), r.Value(otherKey{}), r.Value("userKey"))
+	}
+	if len(current.values) != 0 {
+		t.Errorf("after the request the SDK's request still holds %d values", len(current.values))
+	}
+	serve(t, get("b", "/b"), "")
+	if len(seen) != 5 || seen[0] != nil || seen[1] != "ada" || seen[2] != 7 || seen[3] != nil || seen[4] != nil {
+		t.Errorf("values seen %v, want [<nil> ada 7 <nil> <nil>] (none before they are set; dropped between requests)", seen)
+	}
+}

@@ -26,13 +26,46 @@ type Request struct {
 	query   url.Values
 	queried bool
 	body    bodyReader
+	values  []keyValue // SetValue's, in the order set
 }
+
+// keyValue is one value a handler attached to the request.
+type keyValue struct{ key, value any }
 
 // reset prepares r for a new head; the head itself is decoded in place.
 func (r *Request) reset() {
 	r.query = nil
 	r.queried = false
 	r.body = bodyReader{}
+	clear(r.values) // drop the references: the next request sees none
+	r.values = r.values[:0]
+}
+
+// SetValue attaches value to the request under key, replacing a value set
+// before under the same key, for the rest of this request only: a
+// middleware (spec/routing.md §8) passes what it found (the session it
+// loaded, the user) to the handlers it wraps this way. key must be
+// comparable; use a type of your own package, as with context.WithValue,
+// so that packages do not clash.
+func (r *Request) SetValue(key, value any) {
+	for i := range r.values {
+		if r.values[i].key == key {
+			r.values[i].value = value
+			return
+		}
+	}
+	r.values = append(r.values, keyValue{key, value})
+}
+
+// Value returns the value attached to the request under key with
+// [Request.SetValue], or nil.
+func (r *Request) Value(key any) any {
+	for _, kv := range r.values {
+		if kv.key == key {
+			return kv.value
+		}
+	}
+	return nil
 }
 
 // Method returns the request method as received: GET, POST, ...

@@ -19,6 +19,13 @@
 //		})(r)
 //	}
 //
+// A whole folder of pages and handlers for users only is guarded once, by
+// [Required] as the folder's middleware (spec/routing.md §8); its handlers
+// then use [WithSession], which gets the session Required loaded:
+//
+//	// routes/account/middleware.go
+//	func Middleware(next sandkit.HandlerFunc) sandkit.HandlerFunc { return auth.Required(next) }
+//
 // Logging in is one call, [Authenticate]: it checks the rate limit
 // ([Throttle]), finds the account with the app's own query (a [Lookup]),
 // checks the password (for an unknown account it hashes the password

@@ -62,7 +62,25 @@ type Session struct {
 // or not signed with the app's key (tampered), gets an empty session. The
 // app must have a secret key ([ErrNoSecretKey]). Answer an error with
 // [ErrorResponse].
+//
+// The session is loaded once per request: a second Load of the same
+// request (a handler under [Required], which loaded it already) returns
+// the same *Session, and saving it twice writes nothing twice.
 func Load(r *sandkit.Request) (*Session, error) {
+	if s, ok := r.Value(sessionKey{}).(*Session); ok {
+		return s, nil
+	}
+	s, err := load(r)
+	if err == nil {
+		r.SetValue(sessionKey{}, s)
+	}
+	return s, err
+}
+
+// sessionKey is the request value under which Load keeps the session.
+type sessionKey struct{}
+
+func load(r *sandkit.Request) (*Session, error) {
 	if err := CheckOrigin(r); err != nil {
 		return nil, err
 	}
@@ -309,6 +327,24 @@ func LoginRequired(h func(*sandkit.Request, *Session) sandkit.Response) sandkit.
 			return RedirectToLogin(r, LoginPath)
 		}
 		return h(r, s)
+	})
+}
+
+// Required is a middleware (func Middleware in a folder's middleware.go,
+// spec/routing.md §8) that lets through only users who logged in: anyone
+// else is sent to [LoginPath] with the page they asked for as next, as by
+// [LoginRequired]. The handlers it wraps load the same session with
+// [Load] or [WithSession] (it is loaded once), and it saves the session
+// with their answer:
+//
+//	// routes/account/middleware.go
+//	func Middleware(next sandkit.HandlerFunc) sandkit.HandlerFunc { return auth.Required(next) }
+func Required(next sandkit.HandlerFunc) sandkit.HandlerFunc {
+	return WithSession(func(r *sandkit.Request, s *Session) sandkit.Response {
+		if s.UserID() == "" {
+			return RedirectToLogin(r, LoginPath)
+		}
+		return next(r)
 	})
 }
 

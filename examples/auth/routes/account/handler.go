@@ -14,11 +14,12 @@ import (
 // Data is the account page's props: the user logged in.
 type Data = users.User
 
-// Get answers the page's data; a visitor who has not logged in is sent to
+// Get answers the page's data. A visitor who has not logged in never gets
+// here: the folder's Middleware (middleware.go) sends them to
 // /login?next=/account (with JavaScript too: the client runtime follows
 // the redirect and the URL changes).
 func Get(r *sandkit.Request) sandkit.Response {
-	return auth.LoginRequired(func(r *sandkit.Request, s *auth.Session) sandkit.Response {
+	return auth.WithSession(func(r *sandkit.Request, s *auth.Session) sandkit.Response {
 		u, err := users.Current(s)
 		if err != nil {
 			return users.Fail(err)
@@ -39,7 +40,7 @@ type NoteForm struct {
 // Post saves the note. The flash it sets is shown by the layout, whose
 // loader runs again after the post.
 func Post(r *sandkit.Request) sandkit.Response {
-	return auth.LoginRequired(func(r *sandkit.Request, s *auth.Session) sandkit.Response {
+	return auth.WithSession(func(r *sandkit.Request, s *auth.Session) sandkit.Response {
 		var f NoteForm
 		if err := form.Bind(r, &f); err != nil {
 			return sandkit.Error(400, err.Error())
