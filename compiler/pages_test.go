@@ -607,3 +607,43 @@ export default function About() { return <p>{window.location.href}</p>; }`)
 		}
 	}
 }
+
+// TestPagesFolderURLNotFound: the URL of a folder with pages only below it
+// (/shop for routes/shop/items/page.tsx, /posts/2/x for a page under a
+// parameter folder) renders the 404 page that applies there, inside the
+// folder's layout, instead of failing the render: React Router would match
+// the folder's own route and find no page.
+func TestPagesFolderURLNotFound(t *testing.T) {
+	app := copyPagesApp(t)
+	writeFile(t, app, "routes/shop/items/page.tsx", "export default function Items() { return <p>items</p>; }\n")
+	writeFile(t, app, "routes/posts/id.param/edit/x/page.tsx", "export default function X() { return <p>x</p>; }\n")
+	res, err := BuildPages(context.Background(), app, PagesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inputs []string
+	for _, url := range []string{"/shop", "/posts/2/edit", "/shop/items/more"} {
+		b, _ := json.Marshal(map[string]any{"route": "", "url": url, "params": map[string]string{}, "data": nil, "notFound": true})
+		inputs = append(inputs, string(b))
+	}
+	for i, out := range renderNode(t, res.ServerPath, inputs) {
+		var r struct {
+			HTML   string `json:"html"`
+			Status int    `json:"status"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("%s: %v: %.300s", inputs[i], err, out)
+		}
+		if r.Status != 404 || !strings.Contains(r.HTML, "<h1>Not found</h1>") {
+			t.Errorf("%s: status %d, html %.300s", inputs[i], r.Status, r.HTML)
+		}
+	}
+	// /posts/2/edit is under posts/layout.tsx: its 404 is inside it, as
+	// /posts/2/nothing's is.
+	b, _ := json.Marshal(map[string]any{"route": "", "url": "/posts/2/nothing", "params": map[string]string{}, "data": nil, "notFound": true})
+	want := renderNode(t, res.ServerPath, []string{string(b)})[0]
+	got := renderNode(t, res.ServerPath, []string{inputs[1]})[0]
+	if strings.ReplaceAll(want, "/posts/2/nothing", "/posts/2/edit") != got {
+		t.Errorf("the 404 of /posts/2/edit is not that of /posts/2/nothing:\n%s\n%s", got, want)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"go/token"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,7 +21,8 @@ import (
 
 // pageNode is one route object of the generated tree (pages/client/routes.ts
 // Node). Ids are unique: "layout:<folder>", "error:<folder>",
-// "page:<route id>", "404:<folder>", "dir:<folder>".
+// "page:<route id>", "404:<folder>", "dir:<folder>", and
+// "404:<folder>@<dir>" for the 404 of folder matched at dir's own URL.
 type pageNode struct {
 	id       string
 	kind     string // layout, error, page, notfound, dir
@@ -46,6 +48,9 @@ type folderNode struct {
 	route    *routing.Route // its page route, if any
 	handler  bool           // its page route has a handler for GET and forms
 	children map[string]*folderNode
+	// emitFolder: the 404 nodes of folders below with pages only below
+	// them, placed beside this folder's own 404 node.
+	notFoundAt []*pageNode
 }
 
 // pageTree builds the nested routes of every route with a page in t;
@@ -102,7 +107,7 @@ func pageTree(t *routing.Table, routesFS fs.FS) []*pageNode {
 			}
 		}
 	}
-	return emitFolder(root)
+	return emitFolder(root, nil, nil)
 }
 
 // underMiddleware reports whether the Go of folder id (relative to
@@ -178,8 +183,13 @@ func special(routesFS fs.FS, dir, kind string) string {
 	return ""
 }
 
-// emitFolder returns the route objects of folder f.
-func emitFolder(f *folderNode) []*pageNode {
+// emitFolder returns the route objects of folder f; nf is the folder
+// nearest above f with a 404 file (nil for none), and rel the router
+// segments from nf down to f.
+func emitFolder(f *folderNode, nf *folderNode, rel []string) []*pageNode {
+	if f.notFound != "" {
+		nf, rel = f, nil
+	}
 	var inner []*pageNode
 	if f.route != nil {
 		// Path "" rather than an index route: React Router would add ?index
@@ -199,14 +209,35 @@ func emitFolder(f *folderNode) []*pageNode {
 	hasSplat := isCatchAll(f.name)
 	for _, n := range names {
 		c := f.children[n]
-		inner = append(inner, emitFolder(c)...)
+		crel := rel
+		if seg, ok := routerSegment(c); ok {
+			crel = append(slices.Clip(rel), seg)
+		}
+		inner = append(inner, emitFolder(c, nf, crel)...)
 		if isCatchAll(n) {
 			hasSplat = true
 		}
 	}
-	if f.notFound != "" && !hasSplat {
-		inner = append(inner, &pageNode{id: "404:" + f.dir, kind: "notfound", path: "*", hasPath: true,
-			file: f.notFound, folder: f.dir})
+	seg, hasSeg := routerSegment(f)
+	if f.route == nil && hasSeg && nf != nil && !hasSplat {
+		// A folder with pages only below it: React Router would match its
+		// own URL (/shop for routes/shop/items/page.tsx) to this folder's
+		// route alone, ranking it above any splat, and render no page.
+		// The 404 page that applies there is matched instead, where that
+		// 404's other URLs are: among its folder's routes, with the path
+		// down to this folder. A folder with a catch-all child is left as it
+		// is: React Router matches its URL to the catch-all.
+		nf.notFoundAt = append(nf.notFoundAt, &pageNode{id: "404:" + nf.dir + "@" + f.dir, kind: "notfound",
+			path: strings.Join(rel, "/"), hasPath: true, file: nf.notFound, folder: nf.dir})
+	}
+	if f.notFound != "" {
+		if !hasSplat {
+			inner = append(inner, &pageNode{id: "404:" + f.dir, kind: "notfound", path: "*", hasPath: true,
+				file: f.notFound, folder: f.dir})
+		}
+		// First: at the same path as the folder's own route, the earlier
+		// sibling wins React Router's ranking.
+		inner = append(slices.Clip(f.notFoundAt), inner...)
 	}
 	if f.errPage != "" {
 		inner = []*pageNode{{id: "error:" + f.dir, kind: "error", file: f.errPage, children: inner}}
@@ -214,7 +245,6 @@ func emitFolder(f *folderNode) []*pageNode {
 	if f.layout != "" {
 		inner = []*pageNode{{id: "layout:" + f.dir, kind: "layout", file: f.layout, loader: f.loader, children: inner}}
 	}
-	seg, hasSeg := routerSegment(f)
 	if !hasSeg {
 		return inner
 	}

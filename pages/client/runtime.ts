@@ -226,7 +226,13 @@ export async function hydrate(nodes: Node[], css: string): Promise<void> {
     if (h?.kind === "layout" && h.loader) loaderData[m.route.id!] = state.layouts?.[h.layout ?? ""] ?? null;
   }
   if (state.notFound === undefined) loaderData["page:" + state.route] = state.data;
-  else loaderData["404:" + state.notFound] = null; // hydrate without running its loader
+  else {
+    // The 404 page on screen hydrates without running its loader: "404:F",
+    // or "404:F@D" at the URL of a folder D with pages only below it.
+    for (const m of matches) {
+      if (((m.route as any).handle as Handle | undefined)?.kind === "notfound") loaderData[m.route.id!] = null;
+    }
+  }
   loaderData["sandkit:unmatched"] = null; // never a document request while hydrating
   const errors = state.error
     ? { [state.error.boundary]: { message: state.error.message, status: state.error.status } }

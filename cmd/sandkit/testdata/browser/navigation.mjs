@@ -81,6 +81,21 @@ export default async function (t) {
   t.check((await page.textContent('h1')) === 'Not found', '404 page not shown');
   t.check((await who(page)) === 'signed in as zed', `404 nav: ${await who(page)}`);
   await t.screenshot(page, 'js-404');
+  // The URL of a folder with pages only below it (routes/shop/items): the
+  // 404 page, hydrated without its loader sending the browser round again,
+  // by document and by client navigation.
+  const shop = await page.goto(t.base + '/shop');
+  t.check(shop.status() === 404, `GET /shop: ${shop.status()}`);
+  await hydrated(page);
+  await page.evaluate(() => { window.__shopKept = true; });
+  await page.waitForLoadState('networkidle');
+  t.check(await page.evaluate(() => window.__shopKept === true), '/shop reloaded after hydrating');
+  t.check((await page.textContent('h1')) === 'Not found', `/shop shows ${await page.textContent('h1')}`);
+  await page.evaluate(() => window.__sandkit_router.navigate('/shop/items'));
+  await page.waitForSelector('#items');
+  await page.evaluate(() => window.__sandkit_router.navigate('/shop'));
+  await page.waitForSelector('h1:has-text("Not found")');
+  t.check(new URL(page.url()).pathname === '/shop', `client navigation to /shop ended on ${page.url()}`);
   const boom = await page.goto(t.base + '/boom');
   t.check(boom.status() === 500, `GET /boom: ${boom.status()}`);
   await hydrated(page);
