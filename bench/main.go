@@ -128,6 +128,7 @@ func main() {
 			fatalf("conduit: %v", err)
 		}
 	}
+	r.printSummary(sections)
 	fmt.Print(r.String())
 	if *out != "" {
 		if err := os.WriteFile(*out, []byte(r.String()), 0o644); err != nil {
@@ -139,8 +140,67 @@ func main() {
 // allSections are the parts of the report, in order.
 var allSections = []string{"load", "isolation", "dropin", "pages", "db", "dbhttp", "layout", "conduit"}
 
-// report collects the Markdown output.
-type report struct{ strings.Builder }
+// report collects the Markdown output and the rows of the issue-13
+// summary that the sections measured.
+type report struct {
+	strings.Builder
+	summary map[int]summaryRow
+}
+
+// summaryRow is one row of issue 13's table as measured in this run.
+type summaryRow struct {
+	measured string // the figure against its baseline, as printed
+	met      bool
+}
+
+// issue13 is issue 13's table: what each row measures and its aim, in the
+// issue's order.
+var issue13 = []struct{ figure, aim, section string }{
+	{"`examples/hello` through `sandkit serve` (access log on) vs native Go, wrk", "≥ 0.9x", "load"},
+	{"same, `--log-level warn`", "≥ 0.95x", "load"},
+	{"20 rows as JSON over HTTP vs native (`db.QueryJSON`), SQLite / PostgreSQL", "≥ 0.85x both", "dbhttp"},
+	{"100-item page, uncached, the engine alone (`BenchmarkRender100`) vs Node started per render", "≥ 4x faster", "ssr"},
+	{"the engine's render vs the same QuickJS wasm in Node's V8", "≤ 1.3x", "ssr"},
+	{"a 100-card page over HTTP through `sandkit serve` (cache miss) vs Node started per render", "≥ 4x faster", "ssr"},
+	{"fuel counter on a render (fuel vs close-on-done)", "≤ 1.05x", "ssr"},
+	{"edit `handler.go` → new code served (examples/auth: 5 Go routes)", "≤ 1.5 s", "devloop"},
+	{"edit `page.tsx` → new page served", "≤ 300 ms", "devloop"},
+}
+
+// row records row n (1-based, issue13's order) of the summary.
+func (r *report) row(n int, measured string, met bool) {
+	if r.summary == nil {
+		r.summary = map[int]summaryRow{}
+	}
+	r.summary[n] = summaryRow{measured, met}
+}
+
+// printSummary prints issue 13's table with what this run measured.
+func (r *report) printSummary(sections map[string]bool) {
+	r.printf("## Summary: issue 13's table
+
+")
+	r.printf("Each figure against its baseline measured in this run (the sections above); rows of sections not run are empty.
+
+")
+	r.printf("| # | figure | measured | aim | met |\n| ---: | --- | --- | --- | --- |\n")
+	for i, t := range issue13 {
+		s, ok := r.summary[i+1]
+		switch {
+		case ok:
+			met := "no"
+			if s.met {
+				met = "yes"
+			}
+			r.printf("| %d | %s | %s | %s | %s |\n", i+1, t.figure, s.measured, t.aim, met)
+		case sections[t.section]:
+			r.printf("| %d | %s | (not measured) | %s | |\n", i+1, t.figure, t.aim)
+		default:
+			r.printf("| %d | %s | (section %s not run) | %s | |\n", i+1, t.figure, t.section, t.aim)
+		}
+	}
+	r.printf("\n")
+}
 
 func (r *report) printf(format string, args ...any) { fmt.Fprintf(r, format, args...) }
 
