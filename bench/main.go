@@ -177,12 +177,8 @@ func (r *report) row(n int, measured string, met bool) {
 
 // printSummary prints issue 13's table with what this run measured.
 func (r *report) printSummary(sections map[string]bool) {
-	r.printf("## Summary: issue 13's table
-
-")
-	r.printf("Each figure against its baseline measured in this run (the sections above); rows of sections not run are empty.
-
-")
+	r.printf("## Summary: issue 13's table\n\n")
+	r.printf("Each figure against its baseline measured in this run (the sections above); rows of sections not run are empty.\n\n")
 	r.printf("| # | figure | measured | aim | met |\n| ---: | --- | --- | --- | --- |\n")
 	for i, t := range issue13 {
 		s, ok := r.summary[i+1]
