@@ -3,7 +3,7 @@
 // a server-rendered page, the database paths, and the layout of Go
 // handlers into modules. Its report is the source of docs/benchmarks.md.
 //
-//	go run ./bench [-sections load,isolation,dropin,pages,db,dbhttp,layout,conduit] [-duration 5s] [-conns 32] [-rounds 3] [-before DIR] [-out FILE]
+//	go run ./bench [-sections load,isolation,dropin,pages,ssr,db,dbhttp,layout,conduit,devloop] [-duration 5s] [-conns 32] [-rounds 3] [-before DIR] [-out FILE]
 //
 // It needs wrk (scripts/install-deps.sh installs it) and, for the
 // PostgreSQL rows of dbhttp, the test database (SANDKIT_TEST_POSTGRES, or
@@ -35,6 +35,7 @@ func main() {
 	rounds := flag.Int("rounds", 3, "load runs per target; the median is reported")
 	drops := flag.Int("drops", 5, "drop-in measurements per case; the median is reported")
 	pageRuns := flag.Int("page-runs", 15, "page requests (and Node runs) per case; the median is reported")
+	devEdits := flag.Int("dev-edits", 5, "edits of each file in the devloop section; the median is reported")
 	layoutReps := flag.Int("layout-reps", 5, "warm builds and compiles per module layout; the median is reported")
 	before := flag.String("before", "", "a checkout of an earlier commit (git worktree add DIR COMMIT): the load section also builds its sandkit and serves its examples/hello, beside this tree's, for a before/after")
 	out := flag.String("out", "", "also write the report (Markdown) to this file")
@@ -108,6 +109,11 @@ func main() {
 			fatalf("%v", err)
 		}
 	}
+	if sections["ssr"] {
+		if err := ssrBench(ctx, &r, root, work, quiet, *pageRuns); err != nil {
+			fatalf("ssr: %v", err)
+		}
+	}
 	if sections["db"] {
 		if err := dbPathsBench(ctx, &r, root, work, quiet); err != nil {
 			fatalf("db: %v", err)
@@ -128,6 +134,11 @@ func main() {
 			fatalf("conduit: %v", err)
 		}
 	}
+	if sections["devloop"] {
+		if err := devloopBench(ctx, &r, root, work, *devEdits); err != nil {
+			fatalf("devloop: %v", err)
+		}
+	}
 	r.printSummary(sections)
 	fmt.Print(r.String())
 	if *out != "" {
@@ -138,7 +149,7 @@ func main() {
 }
 
 // allSections are the parts of the report, in order.
-var allSections = []string{"load", "isolation", "dropin", "pages", "db", "dbhttp", "layout", "conduit"}
+var allSections = []string{"load", "isolation", "dropin", "pages", "ssr", "db", "dbhttp", "layout", "conduit", "devloop"}
 
 // report collects the Markdown output and the rows of the issue-13
 // summary that the sections measured.
