@@ -251,4 +251,3 @@ func cpuModel() string {
 	}
 	return "unknown CPU"
 }
-
