@@ -231,12 +231,14 @@ func ssrHTTPRows(ctx context.Context, r *report, root, work string, log *slog.Lo
 	for i := 0; i < 2*n; i++ {
 		progress("100-card page, fuel against close-on-done, %d/%d", i+1, 2*n)
 		var took [2]time.Duration
-		for j, t := range fts {
-			if _, rd, _, err := cardsGet(t.addr, fmt.Sprintf("/cards?fuel=%d", i)); err != nil {
+		for k := range fts {
+			j := (k + i) % 2 // each host goes first every other pair
+			t := fts[j]
+			_, rd, _, err := cardsGet(t.addr, fmt.Sprintf("/cards?fuel=%d", i))
+			if err != nil {
 				return fmt.Errorf("%s: %w", t.name, err)
-			} else {
-				t.render, took[j] = append(t.render, rd), rd
 			}
+			t.render, took[j] = append(t.render, rd), rd
 		}
 		if i >= 2 { // the first renders warm each host's instance
 			ratios = append(ratios, float64(took[0])/float64(took[1]))
@@ -259,12 +261,12 @@ func ssrHTTPRows(ctx context.Context, r *report, root, work string, log *slog.Lo
 	fuel, cod := median(fts[0].render), median(fts[1].render)
 	r.printf("The fuel counter on a render: the same app in two hosts in the bench's process, one with the fuel counter in\n")
 	r.printf("QuickJS's module (`host.InterruptFuel`, the default) and one without (`host.InterruptCloseOnDone`: QuickJS's\n")
-	r.printf("interrupt handler and wazero's close-on-done only), each request a cache miss, the two alternating;\n")
+	r.printf("interrupt handler and wazero's close-on-done only), each request a cache miss, one request to each host per pair, each first in every other pair;\n")
 	r.printf("`Server-Timing` render durations, %d requests each (the first two of each left out of the ratio).\n\n", 2*n)
 	r.printf("| host | render p50 |\n| --- | ---: |\n")
 	r.printf("| %s | %s |\n| %s | %s |\n\n", fts[0].name, ms(fuel), fts[1].name, ms(cod))
 	rr := median(ratios)
 	r.printf("Fuel / no fuel: %.2fx (ratio of medians), %.2fx (median of the per-pair ratios).\n\n", float64(fuel)/float64(cod), rr)
-	r.row(7, fmt.Sprintf("%.2fx (%s vs %s render)", rr, ms(fuel), ms(cod)), rr <= 1.05)
+	r.row(7, fmt.Sprintf("%.2fx per pair, %.2fx of medians (%s vs %s render)", rr, float64(fuel)/float64(cod), ms(fuel), ms(cod)), rr <= 1.05)
 	return nil
 }
