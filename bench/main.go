@@ -1,13 +1,16 @@
 // Command bench measures sandkit's request path against native Go in the
 // same run, the time a dropped-in module takes to serve its first request,
-// a server-rendered page, the database paths, and the layout of Go
-// handlers into modules. Its report is the source of docs/benchmarks.md.
+// a server-rendered page, the SSR engine against Node, the database paths,
+// the layout of Go handlers into modules and sandkit dev's edit loop. Its
+// report is the source of docs/benchmarks.md; it ends with issue 13's table
+// (each row against its baseline in the same run, its aim, met or not).
 //
 //	go run ./bench [-sections load,isolation,dropin,pages,ssr,db,dbhttp,layout,conduit,devloop] [-duration 5s] [-conns 32] [-rounds 3] [-before DIR] [-out FILE]
 //
-// It needs wrk (scripts/install-deps.sh installs it) and, for the
-// PostgreSQL rows of dbhttp, the test database (SANDKIT_TEST_POSTGRES, or
-// the one install-deps.sh sets up). Every load targets 127.0.0.1, is
+// It needs wrk (scripts/install-deps.sh installs it); Node and the npm
+// fixtures (go tool task deps) for the pages, ssr and devloop sections; and
+// for the PostgreSQL rows of dbhttp, the test database
+// (SANDKIT_TEST_POSTGRES, or the one install-deps.sh sets up). Every load targets 127.0.0.1, is
 // bounded in time, and stops by itself.
 package main
 
