@@ -64,15 +64,16 @@ const cardsPage = `export default function Cards() {
 
 func ssrBench(ctx context.Context, r *report, root, work string, log *slog.Logger, n int) error {
 	r.printf("## SSR: the engine, Node, and a 100-card page over HTTP (issue 13)\n\n")
-	if err := ssrEngineRows(r, root, work); err != nil {
+	if err := ssrEngineRows(r, root, work, n); err != nil {
 		return err
 	}
 	return ssrHTTPRows(ctx, r, root, work, log, n)
 }
 
 // ssrEngineRows runs pages' benchmarks of the 100-item page in rounds that
-// interleave the engine, Node started per render and QuickJS in Node.
-func ssrEngineRows(r *report, root, work string) error {
+// interleave the engine, Node started per render and QuickJS in Node, per
+// renders of each per round.
+func ssrEngineRows(r *report, root, work string, per int) error {
 	progress("building the pages test binary")
 	bin := filepath.Join(work, "pages.test")
 	cmd := exec.Command("go", "test", "-c", "-o", bin, "./pages/")
@@ -81,7 +82,7 @@ func ssrEngineRows(r *report, root, work string) error {
 		return fmt.Errorf("go test -c ./pages/: %v\n%s", err, out)
 	}
 	benches := []string{"BenchmarkRender100", "BenchmarkNodePerRender100", "BenchmarkQuickJSInNode100"}
-	const rounds, per = 3, 15
+	const rounds = 3
 	p50 := map[string][]float64{}
 	line := regexp.MustCompile(`^(Benchmark\w+?)(?:-\d+)?\s+\d+\s+.*?([0-9.]+) p50-ms`)
 	for i := range rounds {
