@@ -59,8 +59,20 @@ func dbHTTPBench(ctx context.Context, r *report, root, work string, log *slog.Lo
 		}
 	}
 	r.printf("\n")
+	if sl, okS := dbJSONRatios["SQLite"]; okS {
+		pg, okP := dbJSONRatios["PostgreSQL"]
+		pgs := "not measured"
+		if okP {
+			pgs = fmt.Sprintf("%.2fx", pg)
+		}
+		r.row(3, fmt.Sprintf("%.2fx / %s", sl, pgs), sl >= 0.85 && okP && pg >= 0.85)
+	}
 	return nil
 }
+
+// dbJSONRatios is db.QueryJSON's HTTP ratio to native per backend, for the
+// summary.
+var dbJSONRatios = map[string]float64{}
 
 func dbHTTPBackend(ctx context.Context, r *report, root, work string, log *slog.Logger, backend string, d time.Duration, conns, rounds int) error {
 	name := fmt.Sprintf("dbhttp_%s_%d", strings.ToLower(backend), os.Getpid())
@@ -151,6 +163,9 @@ func dbHTTPBackend(ctx context.Context, r *report, root, work string, log *slog.
 			return err
 		}
 		nm, gm := median(nrs), median(grs)
+		if g.name == "rowsjson" {
+			dbJSONRatios[backend] = gm / nm
+		}
 		r.printf("| %s | %s | %.0f | %.0f | %.2fx | %.1f µs | %.1f µs | %.2fx |\n", backend, g.what, nm, gm, gm/nm,
 			float64(ni.Nanoseconds())/1e3, float64(gi.Nanoseconds())/1e3, float64(ni)/float64(gi))
 	}

@@ -275,6 +275,13 @@ func loadBench(ctx context.Context, r *report, app, work string, log *slog.Logge
 			r.printf("| `%s` | %s | %.0f | %v | %v | %.2fx | %.1fµs | %.2fx |\n", path, t.name, rps, p50, p99, rps/native,
 				float64(cpu)/float64(time.Microsecond), float64(nativeCPU)/float64(cpu))
 		}
+		if path == "/" {
+			// Issue 13's first two rows: this tree's `sandkit serve`, log on and at warn.
+			for j, aim := range []float64{0.9, 0.95} {
+				rps, _, _, _ := med(res[j])
+				r.row(j+1, fmt.Sprintf("%.2fx (%.0f vs %.0f req/s, `/`)", rps/native, rps, native), rps/native >= aim)
+			}
+		}
 	}
 	r.printf("\n")
 	return nil

@@ -26,11 +26,17 @@ import (
 // buildPagesExample copies examples/pages into work (sharing its
 // node_modules, installed first if missing) and builds it.
 func buildPagesExample(ctx context.Context, root, work string) (string, error) {
+	return buildPagesApp(ctx, root, work, "pages", nil)
+}
+
+// buildPagesApp copies examples/pages into work/name, adds files (paths
+// relative to the app) and builds it.
+func buildPagesApp(ctx context.Context, root, work, name string, files map[string]string) (string, error) {
 	src := filepath.Join(root, "examples", "pages")
 	if err := npmfixture.Install(src); err != nil {
 		return "", err
 	}
-	app := filepath.Join(work, "pages")
+	app := filepath.Join(work, name)
 	if err := os.CopyFS(app, os.DirFS(filepath.Join(src, "routes"))); err != nil {
 		return "", err
 	}
@@ -52,6 +58,15 @@ func buildPagesExample(ctx context.Context, root, work string) (string, error) {
 	}
 	if err := os.Symlink(filepath.Join(src, "node_modules"), filepath.Join(app, "node_modules")); err != nil {
 		return "", err
+	}
+	for rel, text := range files {
+		p := filepath.Join(app, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			return "", err
+		}
 	}
 	if _, err := compiler.BuildPages(ctx, app, compiler.PagesOptions{}); err != nil {
 		return "", err

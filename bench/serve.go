@@ -50,6 +50,12 @@ func startServeHello(ctx context.Context, root, work, bin, name string, args ...
 	if err := exampleapp.Copy(root, "hello", app); err != nil {
 		return nil, err
 	}
+	return startServe(ctx, bin, work, app, name, args...)
+}
+
+// startServe serves the app in dir app with bin and args, its log written
+// to work/name.log and its cache in work/name-cache.
+func startServe(ctx context.Context, bin, work, app, name string, args ...string) (*servedHello, error) {
 	logPath := filepath.Join(work, name+".log")
 	logFile, err := os.Create(logPath)
 	if err != nil {

@@ -154,6 +154,37 @@ func BenchmarkNodeRender100(b *testing.B) {
 	benchNode(b, "node-bench.cjs", max(b.N, 100), reactBundle(b), listPage(b, 100))
 }
 
+// BenchmarkNodePerRender100 is the baseline of issue 13's SSR rows: a Node
+// process started per render (node -e: load the same bundle, render the
+// 100-item page once, exit), as a server that shells out to Node per page
+// would. It reports the median (p50-ms).
+func BenchmarkNodePerRender100(b *testing.B) {
+	dir := b.TempDir()
+	bundle, input := filepath.Join(dir, "server.js"), filepath.Join(dir, "input.json")
+	if err := os.WriteFile(bundle, reactBundle(b), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(input, listPage(b, 100), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	script := `const fs=require("fs");(0,eval)(fs.readFileSync(process.argv[1],"utf8"));` +
+		`process.stdout.write(String(globalThis.__sandkit_render(fs.readFileSync(process.argv[2],"utf8")).length))`
+	var times []time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		out, err := exec.Command("node", "-e", script, bundle, input).Output()
+		if err != nil {
+			b.Fatalf("node: %v", err)
+		}
+		times = append(times, time.Since(t0))
+		if n, err := strconv.Atoi(string(out)); err != nil || n < 10000 {
+			b.Fatalf("node rendered %q, want the length of a 100-item page", out)
+		}
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2])/1e6, "p50-ms")
+}
+
 // BenchmarkQuickJSInNode100 runs the same QuickJS wasm, prelude, bundle
 // and input in Node's wasm engine (V8's Liftoff/TurboFan instead of
 // wazero's compiler), b.N renders in one process.
