@@ -45,17 +45,19 @@ var simdUnassigned = [...]uint32{
 // fuelCheck returns the sequence inserted at each function entry and after
 // each loop header:
 //
-//	global.get F; i32.const 1; i32.sub; global.set F
+//	global.get F; i32.const charge; i32.sub; global.set F
 //	global.get F; i32.const 0; i32.le_s
 //	if; call $yield; global.set F; end
 //
 // It leaves the operand stack as it found it, so it is valid anywhere an
 // instruction may start, including inside a loop with parameters.
-func fuelCheck(global, yield uint32) []byte {
+func fuelCheck(global, yield, charge uint32) []byte {
 	var b []byte
 	b = append(b, opGlobalGet)
 	b = wasmbin.AppendU32(b, global, 0)
-	b = append(b, opI32Const, 1, opI32Sub, opGlobalSet)
+	b = append(b, opI32Const)
+	b = wasmbin.AppendS32(b, int32(charge))
+	b = append(b, opI32Sub, opGlobalSet)
 	b = wasmbin.AppendU32(b, global, 0)
 	b = append(b, opGlobalGet)
 	b = wasmbin.AppendU32(b, global, 0)
@@ -68,11 +70,17 @@ func fuelCheck(global, yield uint32) []byte {
 
 // expr copies one expression from r to dst, up to and including the end that
 // closes it. Function indexes in call, return_call and ref.func go through
-// w.funcIndex. If check is non-nil it is inserted after every loop header.
-// fn is the function index for error messages, or -1 for a constant
-// expression.
-func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check []byte) ([]byte, error) {
+// w.funcIndex. If check is true a fuel check is inserted after every loop
+// header (see loopCheck). fn is the function index for error messages, or
+// -1 for a constant expression. With a collector (the analysis pass) it
+// records the direct calls and function references it meets.
+func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check bool) ([]byte, error) {
 	depth := 0
+	col := w.col
+	if col != nil && fn >= 0 {
+		col.blocks = append(col.blocks[:0], -1)
+	}
+	loop := int32(0) // ordinal of the next loop header in this function
 	for {
 		start := r.Pos()
 		op, err := r.Byte()
@@ -86,13 +94,29 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check []byte) (
 			}
 			depth++
 			dst = append(dst, r.Since(start)...)
-			if op == opLoop && check != nil {
-				dst = append(dst, check...)
-				w.loops++
+			if col != nil && fn >= 0 {
+				inner := col.blocks[len(col.blocks)-1]
+				if op == opLoop {
+					inner = loop
+				}
+				col.blocks = append(col.blocks, inner)
+				if op == opLoop {
+					col.funcs[col.cur].loops++
+				}
+			}
+			if op == opLoop {
+				if check {
+					dst = append(dst, w.loopCheck(loop)...)
+					w.loops++
+				}
+				loop++
 			}
 			continue
 		case op == opEnd:
 			dst = append(dst, op)
+			if col != nil && fn >= 0 && len(col.blocks) > 1 {
+				col.blocks = col.blocks[:len(col.blocks)-1]
+			}
 			if depth == 0 {
 				return dst, nil
 			}
@@ -102,6 +126,14 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check []byte) (
 			idx, width, err := r.U32()
 			if err != nil {
 				return nil, w.codeError(fn, r, start, err)
+			}
+			if col != nil {
+				if op == opRefFunc || fn < 0 {
+					col.escape(idx)
+				} else {
+					f := &col.funcs[col.cur]
+					f.sites = append(f.sites, callSite{idx, col.blocks[len(col.blocks)-1]})
+				}
 			}
 			idx, err = w.funcIndex(idx)
 			if err != nil {

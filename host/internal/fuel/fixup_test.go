@@ -169,7 +169,7 @@ func TestFixupsStructure(t *testing.T) {
 	if after.importedFuncs != 2 || after.definedGlobals != 3 {
 		t.Errorf("imported funcs %d, globals %d; want 2, 3", after.importedFuncs, after.definedGlobals)
 	}
-	if n := bytes.Count(inst, fuelCheck(2, 1)); n != 15+1 {
+	if n := bytes.Count(inst, fuelCheck(2, 1, 1)); n != 15+1 {
 		t.Errorf("%d fuel checks, want 16 (15 functions, 1 loop)", n)
 	}
 

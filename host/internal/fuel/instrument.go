@@ -88,18 +88,31 @@ type rewriter struct {
 
 	stateOp string // the first instruction that changes a table or drops a segment (StateOp)
 
-	check   []byte // the fuel check, see fuelCheck
+	// everyEntry keeps the first rule: a check taking one unit of fuel at
+	// every function entry and loop header (benchmarks compare it).
+	everyEntry bool
+	col        *collector // the analysis pass records here
+	plan       *plan      // where the checks go and what they take
+	def        int        // the defined function being rewritten
+
+	fuel    uint32 // index of the fuel global
 	loops   int    // loop headers instrumented
 	entries int    // function entries instrumented
 	scratch []byte // reused body buffer
 }
 
 func rewrite(wasm []byte, instrument bool) ([]byte, error) {
+	return rewriteWith(wasm, &rewriter{instrument: instrument})
+}
+
+// rewriteWith rewrites wasm as w says (instrument, everyEntry), leaving in w
+// what it learnt.
+func rewriteWith(wasm []byte, w *rewriter) ([]byte, error) {
 	secs, err := splitSections(wasm)
 	if err != nil {
 		return nil, err
 	}
-	w := &rewriter{instrument: instrument}
+	instrument, everyEntry := w.instrument, w.everyEntry
 	for _, s := range secs {
 		if err := w.scan(s); err != nil {
 			return nil, fmt.Errorf("%s section: %w", wasmbin.SectionName(s.ID), err)
@@ -108,7 +121,12 @@ func rewrite(wasm []byte, instrument bool) ([]byte, error) {
 	if w.importedFuncs+w.definedFuncs == math.MaxUint32 {
 		return nil, errors.New("too many functions to add an import")
 	}
-	w.check = fuelCheck(w.importedGlobals+w.definedGlobals, w.importedFuncs)
+	w.fuel = w.importedGlobals + w.definedGlobals
+	if instrument && !everyEntry {
+		if w.plan, err = analyze(secs, w); err != nil {
+			return nil, err
+		}
+	}
 
 	out := make([]byte, 0, len(wasm)+len(wasm)/8+64)
 	out = append(out, wasm[:8]...)
@@ -440,7 +458,7 @@ func (w *rewriter) globals(r *wasmbin.Reader) ([]byte, error) {
 			return nil, err
 		}
 		p = append(p, r.Since(start)...)
-		if p, err = w.expr(p, r, -1, nil); err != nil {
+		if p, err = w.expr(p, r, -1, false); err != nil {
 			return nil, fmt.Errorf("global %d: %w", w.importedGlobals+i, err)
 		}
 	}
@@ -471,6 +489,7 @@ func (w *rewriter) exports(r *wasmbin.Reader) ([]byte, error) {
 			return nil, err
 		}
 		if kind == 0 { // func
+			w.col.escape(idx)
 			if idx, err = w.funcIndex(idx); err != nil {
 				return nil, err
 			}
@@ -485,6 +504,7 @@ func (w *rewriter) start(r *wasmbin.Reader) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.col.escape(idx)
 	if idx, err = w.funcIndex(idx); err != nil {
 		return nil, err
 	}
@@ -529,7 +549,7 @@ func (w *rewriter) element(p []byte, r *wasmbin.Reader) ([]byte, error) {
 		p = append(p, r.Since(start)...)
 	}
 	if flags&1 == 0 { // active: offset expression
-		if p, err = w.expr(p, r, -1, nil); err != nil {
+		if p, err = w.expr(p, r, -1, false); err != nil {
 			return nil, err
 		}
 	}
@@ -547,7 +567,7 @@ func (w *rewriter) element(p []byte, r *wasmbin.Reader) ([]byte, error) {
 	p = wasmbin.AppendU32(p, m, mw)
 	for j := uint32(0); j < m; j++ {
 		if flags&4 != 0 {
-			if p, err = w.expr(p, r, -1, nil); err != nil {
+			if p, err = w.expr(p, r, -1, false); err != nil {
 				return nil, err
 			}
 			continue
@@ -556,6 +576,7 @@ func (w *rewriter) element(p []byte, r *wasmbin.Reader) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		w.col.escape(idx)
 		if idx, err = w.funcIndex(idx); err != nil {
 			return nil, err
 		}
@@ -585,7 +606,7 @@ func (w *rewriter) data(r *wasmbin.Reader) ([]byte, error) {
 				}
 				p = append(p, r.Since(start)...)
 			}
-			if p, err = w.expr(p, r, -1, nil); err != nil {
+			if p, err = w.expr(p, r, -1, false); err != nil {
 				return nil, fmt.Errorf("segment %d: %w", i, err)
 			}
 		case 1: // passive
@@ -655,13 +676,17 @@ func (w *rewriter) body(dst []byte, r *wasmbin.Reader, fn int64) ([]byte, error)
 		}
 	}
 	dst = append(dst, r.Since(0)...)
-	var check []byte
-	if w.instrument {
-		check = w.check
-		dst = append(dst, check...)
-		w.entries++
+	w.def = int(fn - int64(w.importedFuncs))
+	if w.col != nil {
+		w.col.cur = int32(w.def)
 	}
-	dst, err = w.expr(dst, r, fn, check)
+	if w.instrument {
+		if charge := w.entryCharge(); charge > 0 {
+			dst = append(dst, w.checkFor(charge)...)
+			w.entries++
+		}
+	}
+	dst, err = w.expr(dst, r, fn, w.instrument)
 	if err != nil {
 		return nil, err
 	}

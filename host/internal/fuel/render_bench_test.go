@@ -1,0 +1,189 @@
+// What fuel costs a server render: the pages engine (QuickJS in wasm)
+// rendering the 100-item page of pages/testdata/app, with no fuel, with the
+// first rule (a check at every entry and loop header), and with the
+// current plan.
+
+package fuel
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/evanw/esbuild/pkg/api"
+
+	"sandkit.dev/sandkit/internal/npmfixture"
+	"sandkit.dev/sandkit/pages"
+)
+
+var appDir = filepath.Join("..", "..", "..", "pages", "testdata", "app")
+
+var renderBundle struct {
+	once sync.Once
+	js   []byte
+	err  error
+}
+
+// reactBundle bundles pages' fixture app as pages' own tests do.
+func reactBundle(t testing.TB) []byte {
+	t.Helper()
+	renderBundle.once.Do(func() {
+		if renderBundle.err = npmfixture.Install(appDir); renderBundle.err != nil {
+			return
+		}
+		res := api.Build(api.BuildOptions{
+			EntryPoints: []string{filepath.Join(appDir, "server.jsx")},
+			Bundle:      true,
+			Format:      api.FormatIIFE,
+			Platform:    api.PlatformBrowser,
+			Target:      api.ES2020,
+			JSX:         api.JSXAutomatic,
+			Define:      map[string]string{"process.env.NODE_ENV": `"production"`},
+			LogLevel:    api.LogLevelSilent,
+		})
+		if len(res.Errors) > 0 {
+			msgs := api.FormatMessages(res.Errors, api.FormatMessagesOptions{Kind: api.ErrorMessage})
+			renderBundle.err = fmt.Errorf("esbuild: %s", strings.Join(msgs, "\n"))
+			return
+		}
+		renderBundle.js = res.OutputFiles[0].Contents
+	})
+	if renderBundle.err != nil {
+		t.Fatal(renderBundle.err)
+	}
+	return renderBundle.js
+}
+
+// listPage is pages' benchmark input: layout, nav, sidebar and n cards.
+func listPage(t testing.TB, n int) []byte {
+	type item struct {
+		ID       int      `json:"id"`
+		Title    string   `json:"title"`
+		Body     string   `json:"body"`
+		Cents    int      `json:"cents"`
+		Stock    int      `json:"stock"`
+		Featured bool     `json:"featured"`
+		Tags     []string `json:"tags"`
+	}
+	items := make([]item, n)
+	for i := range items {
+		items[i] = item{
+			ID: i, Title: fmt.Sprintf("Item number %d", i),
+			Body:  strings.Repeat(fmt.Sprintf("Description of item %d <with> \"markup\" & more. ", i), 1+i%3),
+			Cents: 199 + 37*i, Stock: i % 7, Featured: i%10 == 0,
+			Tags: []string{"tag" + fmt.Sprint(i%5), "common"},
+		}
+	}
+	data, err := json.Marshal(map[string]any{"title": "All items", "page": 1, "items": items, "tags": []string{"tag0", "tag1", "tag2", "common"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := json.Marshal(pages.Input{Route: "list", URL: "/items?page=1", Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+// renderVariants are the set-ups BenchmarkRenderFuel compares.
+var renderVariants = []struct {
+	name    string
+	rewrite func([]byte) ([]byte, error)
+}{
+	{"none", nil},
+	{"every-entry", func(wasm []byte) ([]byte, error) { return rewriteWith(wasm, &rewriter{instrument: true, everyEntry: true}) }},
+	{"plan", Instrument},
+}
+
+func renderer(b *testing.B, rewrite func([]byte) ([]byte, error), input []byte) *pages.Renderer {
+	ctx := context.Background()
+	var opts []pages.Option
+	if rewrite != nil {
+		opts = append(opts, pages.WithModuleRewrite(rewrite), pages.WithRuntimeSetup(Register))
+	}
+	e, err := pages.NewEngine(ctx, opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { e.Close(ctx) })
+	r, err := e.Load(ctx, "app/server.js", reactBundle(b), pages.WithInstances(1), pages.WithWarmup(input), pages.WithTimeout(time.Minute))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range 3 {
+		if _, err := r.Render(ctx, input); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return r
+}
+
+// BenchmarkRenderFuel renders the 100-item page (as pages'
+// BenchmarkRender100: one warm instance reset after each render) once on
+// each of three engines per iteration, interleaved so that load from
+// elsewhere hits all alike: no fuel, the every-entry rule, and the plan.
+// It reports each one's median and the medians of the per-iteration
+// ratios to no fuel.
+//
+//	go test -run '^$' -bench BenchmarkRenderFuel -benchtime 60x ./host/internal/fuel/
+func BenchmarkRenderFuel(b *testing.B) {
+	ctx := context.Background()
+	input := listPage(b, 100)
+	rs := make([]*pages.Renderer, len(renderVariants))
+	for i, v := range renderVariants {
+		rs[i] = renderer(b, v.rewrite, input)
+	}
+	times := make([][]float64, len(rs))
+	ratios := make([][]float64, len(rs))
+	for b.Loop() {
+		took := make([]float64, len(rs))
+		for i, r := range rs {
+			t0 := time.Now()
+			if _, err := r.Render(ctx, input); err != nil {
+				b.Fatal(err)
+			}
+			took[i] = float64(time.Since(t0)) / 1e6
+			times[i] = append(times[i], took[i])
+		}
+		for i := range rs {
+			ratios[i] = append(ratios[i], took[i]/took[0])
+		}
+	}
+	for i, v := range renderVariants {
+		slices.Sort(times[i])
+		slices.Sort(ratios[i])
+		b.ReportMetric(times[i][len(times[i])/2], v.name+"-p50-ms")
+		if i > 0 {
+			b.ReportMetric(ratios[i][len(ratios[i])/2], v.name+"/none")
+		}
+	}
+}
+
+// TestQuickJSPlan reports how many entry checks the plan keeps in the
+// QuickJS build, and checks that it keeps every loop's.
+func TestQuickJSPlan(t *testing.T) {
+	qjs, err := os.ReadFile(filepath.Join("..", "..", "..", "pages", "internal", "qjswasm", "emscripten-module.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &rewriter{instrument: true, everyEntry: true}
+	if _, err := rewriteWith(qjs, old); err != nil {
+		t.Fatal(err)
+	}
+	cur := &rewriter{instrument: true}
+	if _, err := rewriteWith(qjs, cur); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("QuickJS: %d functions; entry checks %d -> %d, loop checks %d -> %d",
+		old.definedFuncs, old.entries, cur.entries, old.loops, cur.loops)
+	if cur.loops != old.loops || cur.entries >= old.entries {
+		t.Errorf("plan: %d entries, %d loops; every-entry: %d, %d", cur.entries, cur.loops, old.entries, old.loops)
+	}
+}
