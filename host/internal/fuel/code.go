@@ -12,27 +12,35 @@ import (
 
 // Opcodes the walker treats specially.
 const (
-	opBlock        = 0x02
-	opLoop         = 0x03
-	opIf           = 0x04
-	opElse         = 0x05
-	opEnd          = 0x0b
-	opBrTable      = 0x0e
-	opCall         = 0x10
-	opReturnCall   = 0x12
-	opSelectT      = 0x1c
-	opGlobalGet    = 0x23
-	opGlobalSet    = 0x24
-	opTableSet     = 0x26
-	opI32Const     = 0x41
-	opI32LeS       = 0x4c
-	opI32Sub       = 0x6b
-	opRefNull      = 0xd0
-	opRefFunc      = 0xd2
-	prefixMisc     = 0xfc
-	prefixSIMD     = 0xfd
-	prefixAtomic   = 0xfe
-	blockTypeEmpty = 0x40
+	opBlock              = 0x02
+	opLoop               = 0x03
+	opIf                 = 0x04
+	opElse               = 0x05
+	opEnd                = 0x0b
+	opBrTable            = 0x0e
+	opCall               = 0x10
+	opReturnCall         = 0x12
+	opSelectT            = 0x1c
+	opBr                 = 0x0c
+	opBrIf               = 0x0d
+	opReturn             = 0x0f
+	opCallIndirect       = 0x11
+	opReturnCallIndirect = 0x13
+	opLocalGet           = 0x20
+	opLocalSet           = 0x21
+	opLocalTee           = 0x22
+	opGlobalGet          = 0x23
+	opGlobalSet          = 0x24
+	opTableSet           = 0x26
+	opI32Const           = 0x41
+	opI32LeS             = 0x4c
+	opI32Sub             = 0x6b
+	opRefNull            = 0xd0
+	opRefFunc            = 0xd2
+	prefixMisc           = 0xfc
+	prefixSIMD           = 0xfd
+	prefixAtomic         = 0xfe
+	blockTypeEmpty       = 0x40
 )
 
 // simdUnassigned lists the opcodes below 0x100 that the fixed-width SIMD
@@ -66,6 +74,46 @@ func fuelCheck(global, yield, charge uint32) []byte {
 	b = append(b, opGlobalSet)
 	b = wasmbin.AppendU32(b, global, 0)
 	return append(b, opEnd)
+}
+
+// localCheck is fuelCheck on a local that holds the fuel:
+//
+//	local.get L; i32.const charge; i32.sub; local.tee L
+//	i32.const 0; i32.le_s
+//	if; call $yield; local.set L; end
+func localCheck(local, yield, charge uint32) []byte {
+	var b []byte
+	b = append(b, opLocalGet)
+	b = wasmbin.AppendU32(b, local, 0)
+	b = append(b, opI32Const)
+	b = wasmbin.AppendS32(b, int32(charge))
+	b = append(b, opI32Sub, opLocalTee)
+	b = wasmbin.AppendU32(b, local, 0)
+	b = append(b, opI32Const, 0, opI32LeS, opIf, blockTypeEmpty, opCall)
+	b = wasmbin.AppendU32(b, yield, 0)
+	b = append(b, opLocalSet)
+	b = wasmbin.AppendU32(b, local, 0)
+	return append(b, opEnd)
+}
+
+// leaves reports whether the branch at r (its opcode op already read) may
+// target label depth, the function's own: a return.
+func leaves(r wasmbin.Reader, op byte, depth int) bool {
+	n := uint32(1)
+	if op == opBrTable {
+		c, _, err := r.Count(1)
+		if err != nil {
+			return true
+		}
+		n = c + 1
+	}
+	for i := uint32(0); i < n; i++ {
+		l, _, err := r.U32()
+		if err != nil || uint64(l) >= uint64(depth) {
+			return true
+		}
+	}
+	return false
 }
 
 // expr copies one expression from r to dst, up to and including the end that
@@ -113,6 +161,9 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check bool) ([]
 			}
 			continue
 		case op == opEnd:
+			if depth == 0 && w.local >= 0 && fn >= 0 {
+				dst = w.appendWriteBack(dst)
+			}
 			dst = append(dst, op)
 			if col != nil && fn >= 0 && len(col.blocks) > 1 {
 				col.blocks = col.blocks[:len(col.blocks)-1]
@@ -127,6 +178,7 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check bool) ([]
 			if err != nil {
 				return nil, w.codeError(fn, r, start, err)
 			}
+			raw := idx
 			if col != nil {
 				if op == opRefFunc || fn < 0 {
 					col.escape(idx)
@@ -139,17 +191,36 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check bool) ([]
 			if err != nil {
 				return nil, w.codeError(fn, r, start, err)
 			}
+			keep := op != opRefFunc && w.local >= 0 && fn >= 0 && w.touches(raw)
+			if keep {
+				dst = w.appendWriteBack(dst)
+			}
 			dst = append(dst, op)
 			dst = wasmbin.AppendU32(dst, idx, width)
+			if keep && op == opCall {
+				dst = w.appendReload(dst)
+			}
 			continue
 		}
 		if w.stateOp == "" && (op == opTableSet || op == prefixMisc) {
 			w.stateOp = stateOp(*r, op, fn)
 		}
+		if col != nil && fn >= 0 && (op == opCallIndirect || op == opReturnCallIndirect) {
+			col.funcs[col.cur].indirect = true
+		}
+		local := w.local >= 0 && fn >= 0
+		back := local && (op == opCallIndirect || op == opReturnCallIndirect || op == opReturn ||
+			(op == opBr || op == opBrIf || op == opBrTable) && leaves(*r, op, depth))
 		if err := skipImmediates(r, op); err != nil {
 			return nil, w.codeError(fn, r, start, err)
 		}
+		if back {
+			dst = w.appendWriteBack(dst)
+		}
 		dst = append(dst, r.Since(start)...)
+		if local && op == opCallIndirect {
+			dst = w.appendReload(dst)
+		}
 	}
 }
 

@@ -91,9 +91,18 @@ type rewriter struct {
 	// everyEntry keeps the first rule: a check taking one unit of fuel at
 	// every function entry and loop header (benchmarks compare it).
 	everyEntry bool
+	globalOnly bool       // the plan's checks, but all on the global (benchmarks)
 	col        *collector // the analysis pass records here
 	plan       *plan      // where the checks go and what they take
 	def        int        // the defined function being rewritten
+
+	typeParams []uint32 // parameters of each type
+	funcTypes  []uint32 // type of each defined function
+
+	// local is the index of the local that holds the fuel in the function
+	// being rewritten, or -1 when its checks use the global (see
+	// localFuel).
+	local int64
 
 	fuel    uint32 // index of the fuel global
 	loops   int    // loop headers instrumented
@@ -126,6 +135,7 @@ func rewriteWith(wasm []byte, w *rewriter) ([]byte, error) {
 		if w.plan, err = analyze(secs, w); err != nil {
 			return nil, err
 		}
+		w.plan.globalOnly = w.globalOnly
 	}
 
 	out := make([]byte, 0, len(wasm)+len(wasm)/8+64)
@@ -188,8 +198,17 @@ func (w *rewriter) scan(s wasmbin.Section) error {
 		return nil
 	case wasmbin.SecFunction:
 		n, _, err := r.Count(1)
+		if err != nil {
+			return err
+		}
 		w.definedFuncs = n
-		return err
+		w.funcTypes = make([]uint32, n)
+		for i := range w.funcTypes {
+			if w.funcTypes[i], _, err = r.U32(); err != nil {
+				return err
+			}
+		}
+		return nil
 	case wasmbin.SecGlobal:
 		n, _, err := r.Count(3)
 		w.definedGlobals = n
@@ -218,6 +237,9 @@ func (w *rewriter) scanTypes(r *wasmbin.Reader) error {
 			m, _, err := r.Count(1)
 			if err != nil {
 				return err
+			}
+			if list == &params {
+				w.typeParams = append(w.typeParams, m)
 			}
 			start := r.Pos()
 			for j := uint32(0); j < m; j++ {
@@ -662,6 +684,7 @@ func (w *rewriter) body(dst []byte, r *wasmbin.Reader, fn int64) ([]byte, error)
 	if err != nil {
 		return nil, fmt.Errorf("function %d: locals: %w", fn, err)
 	}
+	groupsEnd := r.Pos()
 	var locals uint64
 	for i := uint32(0); i < groups; i++ {
 		n, _, err := r.U32()
@@ -675,10 +698,19 @@ func (w *rewriter) body(dst []byte, r *wasmbin.Reader, fn int64) ([]byte, error)
 			return nil, fmt.Errorf("function %d: locals: %w", fn, r.Errorf("%w", err))
 		}
 	}
-	dst = append(dst, r.Since(0)...)
 	w.def = int(fn - int64(w.importedFuncs))
 	if w.col != nil {
 		w.col.cur = int32(w.def)
+	}
+	w.local = -1
+	if w.instrument && w.localFuel() {
+		w.local = int64(w.typeParams[w.funcTypes[w.def]]) + int64(locals)
+		dst = wasmbin.AppendU32(dst, groups+1, 0)
+		dst = append(dst, r.Since(groupsEnd)...)
+		dst = append(dst, 1, 0x7f) // one i32: the fuel
+		dst = w.appendReload(dst)
+	} else {
+		dst = append(dst, r.Since(0)...)
 	}
 	if w.instrument {
 		if charge := w.entryCharge(); charge > 0 {

@@ -31,8 +31,9 @@ type callSite struct {
 
 // funcInfo is what the analysis pass records of one defined function.
 type funcInfo struct {
-	sites []callSite
-	loops int32 // loop headers in the body
+	sites    []callSite
+	loops    int32 // loop headers in the body
+	indirect bool  // has call_indirect or return_call_indirect
 }
 
 // collector is filled by the analysis pass (a no-change rewrite).
@@ -57,6 +58,13 @@ func (c *collector) escape(idx uint32) {
 type plan struct {
 	entry []uint32
 	loops [][]uint32
+	// free marks the functions that never touch the fuel: no entry check,
+	// no loop, and only direct calls to functions that are free too (no
+	// imports, no indirect calls). A function that keeps its fuel in a
+	// local need not write it back around a call to one.
+	free []bool
+	// globalOnly: every check uses the global (no local copies).
+	globalOnly bool
 }
 
 // makePlan decides the checks. A defined function f keeps its entry check
@@ -95,7 +103,7 @@ func (c *collector) makePlan(imported uint32) *plan {
 	for _, k := range comp.id {
 		size[k]++
 	}
-	p := &plan{entry: make([]uint32, n), loops: make([][]uint32, n)}
+	p := &plan{entry: make([]uint32, n), loops: make([][]uint32, n), free: make([]bool, n)}
 	w := make([]uint64, n) // 0: checked
 	// comp.order lists functions callees first (Tarjan's order).
 	for _, v := range comp.order {
@@ -121,6 +129,15 @@ func (c *collector) makePlan(imported uint32) *plan {
 			p.entry[v] = uint32(entry)
 		} else {
 			w[v] = entry
+		}
+		if p.entry[v] == 0 && fi.loops == 0 && !fi.indirect {
+			p.free[v] = true
+			for _, s := range fi.sites {
+				if d, ok := defined(s.callee); !ok || !p.free[d] {
+					p.free[v] = false
+					break
+				}
+			}
 		}
 		if fi.loops > 0 {
 			p.loops[v] = make([]uint32, fi.loops)
@@ -254,5 +271,49 @@ func (w *rewriter) loopCheck(i int32) []byte {
 }
 
 func (w *rewriter) checkFor(charge uint32) []byte {
+	if w.local >= 0 {
+		return localCheck(uint32(w.local), w.importedFuncs, charge)
+	}
 	return fuelCheck(w.fuel, w.importedFuncs, charge)
+}
+
+// localFuel reports whether the function being rewritten keeps the fuel in
+// a local of its own: one that has loops, whose header checks then work on
+// the local (a register) instead of the global (memory). The local is
+// loaded from the global at entry and after every call that may touch the
+// fuel, and written back before such calls and wherever the function may
+// return.
+func (w *rewriter) localFuel() bool {
+	if w.plan == nil || w.plan.globalOnly || w.def >= len(w.plan.loops) || len(w.plan.loops[w.def]) == 0 {
+		return false
+	}
+	if w.def >= len(w.funcTypes) || uint64(w.funcTypes[w.def]) >= uint64(len(w.typeParams)) {
+		return false // a malformed module: wazero refuses it
+	}
+	return true
+}
+
+// touches reports whether a direct call to function idx (input index
+// space) may read or change the fuel.
+func (w *rewriter) touches(idx uint32) bool {
+	if idx < w.importedFuncs || uint64(idx-w.importedFuncs) >= uint64(len(w.plan.free)) {
+		return true
+	}
+	return !w.plan.free[idx-w.importedFuncs]
+}
+
+// appendWriteBack stores the local fuel into the global.
+func (w *rewriter) appendWriteBack(dst []byte) []byte {
+	dst = append(dst, opLocalGet)
+	dst = wasmbin.AppendU32(dst, uint32(w.local), 0)
+	dst = append(dst, opGlobalSet)
+	return wasmbin.AppendU32(dst, w.fuel, 0)
+}
+
+// appendReload loads the global fuel into the local.
+func (w *rewriter) appendReload(dst []byte) []byte {
+	dst = append(dst, opGlobalGet)
+	dst = wasmbin.AppendU32(dst, w.fuel, 0)
+	dst = append(dst, opLocalSet)
+	return wasmbin.AppendU32(dst, uint32(w.local), 0)
 }

@@ -98,13 +98,17 @@ var renderVariants = []struct {
 	rewrite func([]byte) ([]byte, error)
 }{
 	{"none", nil},
-	{"every-entry", func(wasm []byte) ([]byte, error) { return rewriteWith(wasm, &rewriter{instrument: true, everyEntry: true}) }},
+	{"every-entry", func(wasm []byte) ([]byte, error) {
+		return rewriteWith(wasm, &rewriter{instrument: true, everyEntry: true})
+	}},
+	{"plan-global", func(wasm []byte) ([]byte, error) {
+		return rewriteWith(wasm, &rewriter{instrument: true, globalOnly: true})
+	}},
 	{"plan", Instrument},
 }
 
-func renderer(b *testing.B, rewrite func([]byte) ([]byte, error), input []byte) *pages.Renderer {
+func renderer(b *testing.B, rewrite func([]byte) ([]byte, error), input []byte, opts ...pages.Option) *pages.Renderer {
 	ctx := context.Background()
-	var opts []pages.Option
 	if rewrite != nil {
 		opts = append(opts, pages.WithModuleRewrite(rewrite), pages.WithRuntimeSetup(Register))
 	}
@@ -113,7 +117,7 @@ func renderer(b *testing.B, rewrite func([]byte) ([]byte, error), input []byte) 
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { e.Close(ctx) })
-	r, err := e.Load(ctx, "app/server.js", reactBundle(b), pages.WithInstances(1), pages.WithWarmup(input), pages.WithTimeout(time.Minute))
+	r, err := e.Load(ctx, "app/server.js", reactBundle(b), pages.WithInstances(1), pages.WithWarmup(input), pages.WithTimeout(10*time.Minute))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -185,5 +189,25 @@ func TestQuickJSPlan(t *testing.T) {
 		old.definedFuncs, old.entries, cur.entries, old.loops, cur.loops)
 	if cur.loops != old.loops || cur.entries >= old.entries {
 		t.Errorf("plan: %d entries, %d loops; every-entry: %d, %d", cur.entries, cur.loops, old.entries, old.loops)
+	}
+}
+
+// BenchmarkRenderVariant renders the 100-item page on one engine per
+// variant, for counting instructions (valgrind --tool=callgrind) rather
+// than timing: run it at two -benchtime counts and take the difference.
+// Compiled code is cached in the test cache directory, so that only the
+// first run compiles.
+func BenchmarkRenderVariant(b *testing.B) {
+	ctx := context.Background()
+	input := listPage(b, 100)
+	for _, v := range renderVariants {
+		b.Run(v.name, func(b *testing.B) {
+			r := renderer(b, v.rewrite, input, pages.WithCacheDir(filepath.Join(testCacheDir(), "fuel-render-"+v.name)))
+			for b.Loop() {
+				if _, err := r.Render(ctx, input); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
