@@ -34,6 +34,8 @@ type funcInfo struct {
 	sites    []callSite
 	loops    int32 // loop headers in the body
 	indirect bool  // has call_indirect or return_call_indirect
+	// indirectInLoop: one of them is inside a loop.
+	indirectInLoop bool
 }
 
 // collector is filled by the analysis pass (a no-change rewrite).
@@ -63,8 +65,12 @@ type plan struct {
 	// imports, no indirect calls). A function that keeps its fuel in a
 	// local need not write it back around a call to one.
 	free []bool
-	// globalOnly: every check uses the global (no local copies).
-	globalOnly bool
+	// callsInLoops marks the functions with a call that may touch the
+	// fuel inside a loop: they keep the fuel in the global (see localFuel).
+	callsInLoops []bool
+	// globalOnly: every check uses the global, in the first shape (no
+	// locals); teeOnly: no function keeps the fuel in a local (benchmarks).
+	globalOnly, teeOnly bool
 }
 
 // makePlan decides the checks. A defined function f keeps its entry check
@@ -103,7 +109,7 @@ func (c *collector) makePlan(imported uint32) *plan {
 	for _, k := range comp.id {
 		size[k]++
 	}
-	p := &plan{entry: make([]uint32, n), loops: make([][]uint32, n), free: make([]bool, n)}
+	p := &plan{entry: make([]uint32, n), loops: make([][]uint32, n), free: make([]bool, n), callsInLoops: make([]bool, n)}
 	w := make([]uint64, n) // 0: checked
 	// comp.order lists functions callees first (Tarjan's order).
 	for _, v := range comp.order {
@@ -137,6 +143,12 @@ func (c *collector) makePlan(imported uint32) *plan {
 					p.free[v] = false
 					break
 				}
+			}
+		}
+		p.callsInLoops[v] = fi.indirectInLoop
+		for _, s := range fi.sites {
+			if d, ok := defined(s.callee); s.loop >= 0 && (!ok || !p.free[d]) {
+				p.callsInLoops[v] = true
 			}
 		}
 		if fi.loops > 0 {
@@ -274,17 +286,23 @@ func (w *rewriter) checkFor(charge uint32) []byte {
 	if w.local >= 0 {
 		return localCheck(uint32(w.local), w.importedFuncs, charge)
 	}
+	if w.temp >= 0 {
+		return teeCheck(w.fuel, uint32(w.temp), w.importedFuncs, charge)
+	}
 	return fuelCheck(w.fuel, w.importedFuncs, charge)
 }
 
 // localFuel reports whether the function being rewritten keeps the fuel in
-// a local of its own: one that has loops, whose header checks then work on
-// the local (a register) instead of the global (memory). The local is
-// loaded from the global at entry and after every call that may touch the
-// fuel, and written back before such calls and wherever the function may
-// return.
+// a local of its own: one that has loops and no call inside a loop that
+// may touch the fuel, whose header checks then work on the local (a
+// register) instead of the global (memory). The local is loaded from the
+// global at entry and after every call that may touch the fuel, and
+// written back before such calls and wherever the function may return.
+// (Measured: with calls inside loops, the write-back and reload around
+// each call cost more than the local saves.)
 func (w *rewriter) localFuel() bool {
-	if w.plan == nil || w.plan.globalOnly || w.def >= len(w.plan.loops) || len(w.plan.loops[w.def]) == 0 {
+	if w.plan == nil || w.plan.globalOnly || w.plan.teeOnly || w.def >= len(w.plan.loops) ||
+		len(w.plan.loops[w.def]) == 0 || w.plan.callsInLoops[w.def] {
 		return false
 	}
 	if w.def >= len(w.funcTypes) || uint64(w.funcTypes[w.def]) >= uint64(len(w.typeParams)) {
@@ -316,4 +334,17 @@ func (w *rewriter) appendReload(dst []byte) []byte {
 	dst = wasmbin.AppendU32(dst, w.fuel, 0)
 	dst = append(dst, opLocalSet)
 	return wasmbin.AppendU32(dst, uint32(w.local), 0)
+}
+
+// teeFuel reports whether the function being rewritten gets a local for
+// its checks to test the fuel they store (teeCheck): one that has a check
+// and does not keep the fuel in a local.
+func (w *rewriter) teeFuel() bool {
+	if w.plan == nil || w.plan.globalOnly || w.def >= len(w.plan.loops) {
+		return false
+	}
+	if w.def >= len(w.funcTypes) || uint64(w.funcTypes[w.def]) >= uint64(len(w.typeParams)) {
+		return false // a malformed module: wazero refuses it
+	}
+	return w.plan.entry[w.def] > 0 || len(w.plan.loops[w.def]) > 0
 }

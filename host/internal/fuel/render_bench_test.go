@@ -104,6 +104,9 @@ var renderVariants = []struct {
 	{"plan-global", func(wasm []byte) ([]byte, error) {
 		return rewriteWith(wasm, &rewriter{instrument: true, globalOnly: true})
 	}},
+	{"plan-tee", func(wasm []byte) ([]byte, error) {
+		return rewriteWith(wasm, &rewriter{instrument: true, teeOnly: true})
+	}},
 	{"plan", Instrument},
 }
 
