@@ -173,13 +173,8 @@ func TestFixupsStructure(t *testing.T) {
 	// segments, ref.func), so every entry keeps its check; loop_sum, the one
 	// with a loop, keeps the fuel in a local of its own (index 2: after its
 	// parameter and its local).
-	// The others test the fuel they store through a new local: index 0
-	// in functions without parameters or locals, 1 in call_indirect_at.
-	if n := bytes.Count(inst, teeCheck(2, 0, 1, 1)); n != 13 {
-		t.Errorf("%d fuel checks on the global through local 0, want 13", n)
-	}
-	if n := bytes.Count(inst, teeCheck(2, 1, 1, 1)); n != 1 {
-		t.Errorf("%d fuel checks on the global through local 1, want 1 (call_indirect_at)", n)
+	if n := bytes.Count(inst, fuelCheck(2, 1, 1)); n != 14 {
+		t.Errorf("%d fuel checks on the global, want 14 (15 functions but loop_sum)", n)
 	}
 	if n := bytes.Count(inst, localCheck(2, 1, 1)); n != 2 {
 		t.Errorf("%d fuel checks on a local, want 2 (loop_sum's entry and loop)", n)

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/evanw/esbuild/pkg/api"
+	"github.com/tetratelabs/wazero"
+	wasmapi "github.com/tetratelabs/wazero/api"
 
 	"sandkit.dev/sandkit/internal/npmfixture"
 	"sandkit.dev/sandkit/pages"
@@ -210,6 +212,56 @@ func BenchmarkRenderVariant(b *testing.B) {
 				if _, err := r.Render(ctx, input); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkFuelVariants runs the Go guest's fib(27) and sum(10M) under each
+// rewrite of renderVariants, interleaved within each iteration, and
+// reports the medians of the per-iteration ratios to no fuel.
+//
+//	go test -run '^$' -bench BenchmarkFuelVariants -benchtime 20x ./host/internal/fuel/
+func BenchmarkFuelVariants(b *testing.B) {
+	wasm := spinGuest(b)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	for _, work := range []struct {
+		name string
+		fn   string
+		arg  int32
+	}{{"fib27", "fib", 27}, {"sum10M", "sum", 10_000_000}} {
+		b.Run(work.name, func(b *testing.B) {
+			fns := make([]wasmapi.Function, len(renderVariants))
+			for i, v := range renderVariants {
+				w := wasm
+				if v.rewrite != nil {
+					var err error
+					if w, err = v.rewrite(wasm); err != nil {
+						b.Fatal(err)
+					}
+				}
+				m := newGoRuntime(b, w, wazero.NewRuntimeConfig()).instance(b)
+				fns[i] = m.ExportedFunction(work.fn)
+			}
+			ratios := make([][]float64, len(fns))
+			arg := wasmapi.EncodeI32(work.arg)
+			for b.Loop() {
+				took := make([]float64, len(fns))
+				for i, fn := range fns {
+					t0 := time.Now()
+					if _, err := fn.Call(ctx, arg); err != nil {
+						b.Fatal(err)
+					}
+					took[i] = float64(time.Since(t0))
+				}
+				for i := range fns {
+					ratios[i] = append(ratios[i], took[i]/took[0])
+				}
+			}
+			for i, v := range renderVariants[1:] {
+				slices.Sort(ratios[i+1])
+				b.ReportMetric(ratios[i+1][len(ratios[i+1])/2], v.name+"/none")
 			}
 		})
 	}
