@@ -19,8 +19,9 @@ const (
 	ImportName   = "yield"
 
 	// DefaultBudget is the fuel an instrumented module starts with and that
-	// Register's yield hands back: the number of function entries and loop
-	// iterations between two calls to the host.
+	// Register's yield hands back: at most this many function entries and
+	// loop iterations run between two calls to the host (the checks take
+	// in advance the entries of the functions that have none).
 	DefaultBudget = 10000
 )
 
@@ -52,7 +53,8 @@ func sectionRank(id byte) int {
 }
 
 // Instrument returns a copy of the wasm binary module that counts down a
-// fuel global at every function entry and loop header and calls the host
+// fuel global at every loop header and at the entry of every function that
+// may recurse or be entered from outside, and calls the host
 // import sandkit_fuel.yield when the fuel runs out. See the package
 // documentation for what the host must provide.
 //
@@ -111,6 +113,7 @@ type rewriter struct {
 	fuel    uint32 // index of the fuel global
 	loops   int    // loop headers instrumented
 	entries int    // function entries instrumented
+	inLocal int    // functions that keep the fuel in a local
 	scratch []byte // reused body buffer
 }
 
@@ -714,6 +717,7 @@ func (w *rewriter) body(dst []byte, r *wasmbin.Reader, fn int64) ([]byte, error)
 		dst = append(dst, r.Since(groupsEnd)...)
 		dst = append(dst, 1, 0x7f) // one i32: the fuel
 		dst = w.appendReload(dst)
+		w.inLocal++
 	case w.instrument && w.teeFuel():
 		w.temp = int64(w.typeParams[w.funcTypes[w.def]]) + int64(locals)
 		dst = wasmbin.AppendU32(dst, groups+1, 0)

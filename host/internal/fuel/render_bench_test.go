@@ -190,8 +190,8 @@ func TestQuickJSPlan(t *testing.T) {
 	if _, err := rewriteWith(qjs, cur); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("QuickJS: %d functions; entry checks %d -> %d, loop checks %d -> %d",
-		old.definedFuncs, old.entries, cur.entries, old.loops, cur.loops)
+	t.Logf("QuickJS: %d functions; entry checks %d -> %d, loop checks %d -> %d; %d functions keep the fuel in a local",
+		old.definedFuncs, old.entries, cur.entries, old.loops, cur.loops, cur.inLocal)
 	if cur.loops != old.loops || cur.entries >= old.entries {
 		t.Errorf("plan: %d entries, %d loops; every-entry: %d, %d", cur.entries, cur.loops, old.entries, old.loops)
 	}
