@@ -50,7 +50,7 @@ var simdUnassigned = [...]uint32{
 	0xc2, 0xc5, 0xc6, 0xcf, 0xd0, 0xd2, 0xd3, 0xd4, 0xe2, 0xee,
 }
 
-// fuelCheck returns the sequence inserted at each function entry and after
+// fuelCheck returns the sequence inserted at a function entry or after
 // each loop header:
 //
 //	global.get F; i32.const charge; i32.sub; global.set F
@@ -216,7 +216,8 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check bool) ([]
 			if err != nil {
 				return nil, w.codeError(fn, r, start, err)
 			}
-			keep := op != opRefFunc && w.local >= 0 && fn >= 0 && w.touches(raw)
+			// A return_call ends the function: write back whatever the callee.
+			keep := op != opRefFunc && w.local >= 0 && fn >= 0 && (op == opReturnCall || w.touches(raw))
 			if keep {
 				dst = w.appendWriteBack(dst)
 			}

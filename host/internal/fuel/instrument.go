@@ -1,5 +1,5 @@
 // Instrument: the module-level rewrite that adds the fuel global, the yield
-// import, and a fuel check at every function entry and loop header.
+// import, and fuel checks at loop headers and function entries (see plan.go).
 
 package fuel
 
