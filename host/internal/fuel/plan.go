@@ -17,6 +17,15 @@ import (
 // an exponential amount of work behind one check, and charges stay small.
 const maxElided = 64
 
+// maxUnit bounds what one check takes for the unchecked functions its unit
+// calls (a loop's check takes 1 more, for the iteration): where the plan
+// would charge more, the callees keep their entry checks. Charging for
+// every call a unit may make over-charges a unit whose calls sit in
+// branches (QuickJS's interpreter loop calls a different helper for each
+// bytecode): without this bound a render took 13x the first rule's fuel,
+// so yielded 13x as often.
+const maxUnit = 4
+
 // maxCharge caps the fuel one check takes (the budget is far below it, so a
 // check that would take more yields every time it runs anyway).
 const maxCharge = 1 << 24
@@ -117,6 +126,27 @@ func (c *collector) makePlan(imported uint32) *plan {
 		cyclic := size[comp.id[v]] > 1
 		loops := make([]uint64, fi.loops)
 		entry := uint64(1)
+		unit := func(s callSite) *uint64 {
+			if s.loop >= 0 && s.loop < fi.loops {
+				return &loops[s.loop]
+			}
+			return &entry
+		}
+		sum := func() {
+			entry = 1
+			clear(loops)
+			for _, s := range fi.sites {
+				if d, ok := defined(s.callee); ok {
+					u := unit(s)
+					*u = sat(*u + w[d])
+				}
+			}
+		}
+		sum()
+		// A unit that would take more than maxUnit gives its unchecked
+		// callees their entry checks back. Callers met earlier keep
+		// charging for them: more than needed, never less.
+		over := false
 		for _, s := range fi.sites {
 			d, ok := defined(s.callee)
 			if !ok {
@@ -125,17 +155,29 @@ func (c *collector) makePlan(imported uint32) *plan {
 			if d == v {
 				cyclic = true
 			}
-			if s.loop >= 0 && s.loop < fi.loops {
-				loops[s.loop] = sat(loops[s.loop] + w[d])
-			} else {
-				entry = sat(entry + w[d])
+			if u := unit(s); w[d] > 0 && *u+boolInt(u != &entry) > maxUnit {
+				p.entry[d] = uint32(w[d])
+				w[d], over = 0, true
 			}
+		}
+		if over {
+			sum()
 		}
 		if c.escaped[imported+uint32(v)] || cyclic || entry > maxElided {
 			p.entry[v] = uint32(entry)
 		} else {
 			w[v] = entry
 		}
+		if fi.loops > 0 {
+			p.loops[v] = make([]uint32, fi.loops)
+			for i, l := range loops {
+				p.loops[v][i] = uint32(sat(1 + l))
+			}
+		}
+	}
+	// Which functions never touch the fuel, now that every check is placed.
+	for _, v := range comp.order {
+		fi := &c.funcs[v]
 		if p.entry[v] == 0 && fi.loops == 0 && !fi.indirect {
 			p.free[v] = true
 			for _, s := range fi.sites {
@@ -151,17 +193,18 @@ func (c *collector) makePlan(imported uint32) *plan {
 				p.callsInLoops[v] = true
 			}
 		}
-		if fi.loops > 0 {
-			p.loops[v] = make([]uint32, fi.loops)
-			for i, l := range loops {
-				p.loops[v][i] = uint32(sat(1 + l))
-			}
-		}
 	}
 	return p
 }
 
 func sat(v uint64) uint64 { return min(v, maxCharge) }
+
+func boolInt(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // components is the strongly connected components of a graph: id[v] names
 // v's component, order lists the vertices so that every component comes

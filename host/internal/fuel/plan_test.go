@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -135,23 +136,36 @@ func TestPlanStopsHostileGuests(t *testing.T) {
 
 // TestPlanCharges checks the fuel the plan charges against the first
 // rule's: a non-recursive helper called from a loop loses its entry check
-// and the loop's check takes its share instead.
+// and the loop's check takes its share instead, unless that would make the
+// loop's check take more than maxUnit.
 func TestPlanCharges(t *testing.T) {
-	// f0(n): loop { f1(); f1(); br_if 0 (n) }; f1: f2(); f2 (leaves).
-	wasm := planModule([]uint32{tI32, tVoid, tVoid}, nil,
-		cat(op(opLoop, blockTypeEmpty, opCall), u32(1), op(opCall), u32(1), op(0x20, 0, opBrIf, 0, opEnd, opEnd)),
-		cat(op(opCall), u32(2), op(opEnd)),
-		op(opEnd))
-	w := &rewriter{instrument: true}
-	if _, err := rewriteWith(wasm, w); err != nil {
-		t.Fatal(err)
-	}
-	want := &plan{entry: []uint32{1, 0, 0}, loops: [][]uint32{{1 + 2*2}, nil, nil}}
-	if got := w.plan; !equalPlans(got, want) {
-		t.Errorf("plan entry %v loops %v, want %v %v", got.entry, got.loops, want.entry, want.loops)
-	}
-	if !w.plan.free[1] || !w.plan.free[2] || w.plan.free[0] {
-		t.Errorf("free = %v, want [false true true]", w.plan.free)
+	// f0(n): loop { f1() (calls times); br_if 0 (n) }; f1: f2(); f2 (leaves).
+	for _, tc := range []struct {
+		calls int
+		want  *plan
+		free  []bool
+	}{
+		{1, &plan{entry: []uint32{1, 0, 0}, loops: [][]uint32{{1 + 2}, nil, nil}}, []bool{false, true, true}},
+		{2, &plan{entry: []uint32{1, 2, 0}, loops: [][]uint32{{1}, nil, nil}}, []bool{false, false, true}},
+	} {
+		var calls []byte
+		for range tc.calls {
+			calls = cat(calls, op(opCall), u32(1))
+		}
+		wasm := planModule([]uint32{tI32, tVoid, tVoid}, nil,
+			cat(op(opLoop, blockTypeEmpty), calls, op(0x20, 0, opBrIf, 0, opEnd, opEnd)),
+			cat(op(opCall), u32(2), op(opEnd)),
+			op(opEnd))
+		w := &rewriter{instrument: true}
+		if _, err := rewriteWith(wasm, w); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.plan; !equalPlans(got, tc.want) {
+			t.Errorf("%d calls: plan entry %v loops %v, want %v %v", tc.calls, got.entry, got.loops, tc.want.entry, tc.want.loops)
+		}
+		if !slices.Equal(w.plan.free, tc.free) {
+			t.Errorf("%d calls: free = %v, want %v", tc.calls, w.plan.free, tc.free)
+		}
 	}
 }
 

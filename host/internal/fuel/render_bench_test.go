@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -263,6 +264,49 @@ func BenchmarkFuelVariants(b *testing.B) {
 				slices.Sort(ratios[i+1])
 				b.ReportMetric(ratios[i+1][len(ratios[i+1])/2], v.name+"/none")
 			}
+		})
+	}
+}
+
+// BenchmarkRenderFuelUnits counts the fuel a render takes under each
+// rewrite, with a yield that hands out 1000 units at a time and counts its
+// calls (fuel-units/render; under every-entry, the checks a render runs).
+//
+//	go test -run '^$' -bench BenchmarkRenderFuelUnits -benchtime 10x ./host/internal/fuel/
+func BenchmarkRenderFuelUnits(b *testing.B) {
+	ctx := context.Background()
+	input := listPage(b, 100)
+	for _, v := range renderVariants[1:] {
+		b.Run(v.name, func(b *testing.B) {
+			var yields atomic.Int64
+			setup := func(ctx context.Context, r wazero.Runtime) error {
+				_, err := r.NewHostModuleBuilder(ImportModule).NewFunctionBuilder().
+					WithGoFunction(wasmapi.GoFunc(func(ctx context.Context, stack []uint64) {
+						yields.Add(1)
+						stack[0] = wasmapi.EncodeI32(1000)
+					}), nil, []wasmapi.ValueType{wasmapi.ValueTypeI32}).
+					Export(ImportName).Instantiate(ctx)
+				return err
+			}
+			e, err := pages.NewEngine(ctx, pages.WithModuleRewrite(v.rewrite), pages.WithRuntimeSetup(setup))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer e.Close(ctx)
+			r, err := e.Load(ctx, "app/server.js", reactBundle(b), pages.WithInstances(1), pages.WithWarmup(input), pages.WithTimeout(10*time.Minute))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := r.Render(ctx, input); err != nil {
+				b.Fatal(err)
+			}
+			yields.Store(0)
+			for b.Loop() {
+				if _, err := r.Render(ctx, input); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(yields.Load())*1000/float64(b.N), "fuel-units/render")
 		})
 	}
 }
