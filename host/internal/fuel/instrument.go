@@ -95,6 +95,7 @@ type rewriter struct {
 	everyEntry bool
 	globalOnly bool       // the plan's checks, but all in the first shape (benchmarks)
 	teeOnly    bool       // no function keeps the fuel in a local (benchmarks)
+	maxUnit    uint64     // 0: defaultMaxUnit (benchmarks try others)
 	col        *collector // the analysis pass records here
 	plan       *plan      // where the checks go and what they take
 	def        int        // the defined function being rewritten

@@ -17,14 +17,14 @@ import (
 // an exponential amount of work behind one check, and charges stay small.
 const maxElided = 64
 
-// maxUnit bounds what one check takes for the unchecked functions its unit
+// defaultMaxUnit bounds what one check takes for the unchecked functions its unit
 // calls (a loop's check takes 1 more, for the iteration): where the plan
 // would charge more, the callees keep their entry checks. Charging for
 // every call a unit may make over-charges a unit whose calls sit in
 // branches (QuickJS's interpreter loop calls a different helper for each
 // bytecode): without this bound a render took 13x the first rule's fuel,
 // so yielded 13x as often.
-const maxUnit = 4
+const defaultMaxUnit = 4
 
 // maxCharge caps the fuel one check takes (the budget is far below it, so a
 // check that would take more yields every time it runs anyway).
@@ -98,7 +98,7 @@ type plan struct {
 // check, the innermost loop body for a loop header): at least as much fuel
 // as the checks of the old rule (one per entry and per loop iteration)
 // would have taken on the same path.
-func (c *collector) makePlan(imported uint32) *plan {
+func (c *collector) makePlan(imported uint32, maxUnit uint64) *plan {
 	n := len(c.funcs)
 	defined := func(idx uint32) (int, bool) {
 		if idx < imported || uint64(idx-imported) >= uint64(n) {
@@ -304,7 +304,11 @@ func analyze(secs []wasmbin.Section, w *rewriter) (*plan, error) {
 			return nil, fmt.Errorf("%s section: %w", wasmbin.SectionName(s.ID), err)
 		}
 	}
-	return a.col.makePlan(w.importedFuncs), nil
+	maxUnit := uint64(defaultMaxUnit)
+	if w.maxUnit > 0 {
+		maxUnit = w.maxUnit
+	}
+	return a.col.makePlan(w.importedFuncs, maxUnit), nil
 }
 
 // entryCharge is the fuel the entry check of the function being rewritten

@@ -110,6 +110,8 @@ var renderVariants = []struct {
 	{"plan-tee", func(wasm []byte) ([]byte, error) {
 		return rewriteWith(wasm, &rewriter{instrument: true, teeOnly: true})
 	}},
+	{"plan-u16", func(wasm []byte) ([]byte, error) { return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 16}) }},
+	{"plan-u1", func(wasm []byte) ([]byte, error) { return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 1}) }},
 	{"plan", Instrument},
 }
 
