@@ -71,7 +71,9 @@
 //
 // So an entry check takes 1 + the sum of w(g) over the unchecked callees
 // called outside loops, and a loop header check 1 + the sum over those
-// called in that loop (not in a nested one).
+// called in that loop (not in a nested one). On a QuickJS render the plan
+// keeps 1247 of 1388 entry checks and saves little (0.3% of the
+// instructions, docs/benchmarks.md): most of the cost is in loop headers.
 //
 // Why no guest can run longer between yields than under the first rule:
 // charge every unit of the first rule's fuel (one per function entry,
