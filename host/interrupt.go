@@ -28,7 +28,7 @@ type Interrupt string
 
 const (
 	// InterruptFuel rewrites each module before compiling so that it counts
-	// down a fuel global at every function entry and loop header and calls
+	// down a fuel global at loop headers and function entries and calls
 	// the host when it runs out; the host stops the call there once the
 	// deadline has passed. The default: ~1.0–1.3x on loop-heavy code.
 	InterruptFuel Interrupt = "fuel"

@@ -12,27 +12,35 @@ import (
 
 // Opcodes the walker treats specially.
 const (
-	opBlock        = 0x02
-	opLoop         = 0x03
-	opIf           = 0x04
-	opElse         = 0x05
-	opEnd          = 0x0b
-	opBrTable      = 0x0e
-	opCall         = 0x10
-	opReturnCall   = 0x12
-	opSelectT      = 0x1c
-	opGlobalGet    = 0x23
-	opGlobalSet    = 0x24
-	opTableSet     = 0x26
-	opI32Const     = 0x41
-	opI32LeS       = 0x4c
-	opI32Sub       = 0x6b
-	opRefNull      = 0xd0
-	opRefFunc      = 0xd2
-	prefixMisc     = 0xfc
-	prefixSIMD     = 0xfd
-	prefixAtomic   = 0xfe
-	blockTypeEmpty = 0x40
+	opBlock              = 0x02
+	opLoop               = 0x03
+	opIf                 = 0x04
+	opElse               = 0x05
+	opEnd                = 0x0b
+	opBrTable            = 0x0e
+	opCall               = 0x10
+	opReturnCall         = 0x12
+	opSelectT            = 0x1c
+	opBr                 = 0x0c
+	opBrIf               = 0x0d
+	opReturn             = 0x0f
+	opCallIndirect       = 0x11
+	opReturnCallIndirect = 0x13
+	opLocalGet           = 0x20
+	opLocalSet           = 0x21
+	opLocalTee           = 0x22
+	opGlobalGet          = 0x23
+	opGlobalSet          = 0x24
+	opTableSet           = 0x26
+	opI32Const           = 0x41
+	opI32LeS             = 0x4c
+	opI32Sub             = 0x6b
+	opRefNull            = 0xd0
+	opRefFunc            = 0xd2
+	prefixMisc           = 0xfc
+	prefixSIMD           = 0xfd
+	prefixAtomic         = 0xfe
+	blockTypeEmpty       = 0x40
 )
 
 // simdUnassigned lists the opcodes below 0x100 that the fixed-width SIMD
@@ -42,20 +50,22 @@ var simdUnassigned = [...]uint32{
 	0xc2, 0xc5, 0xc6, 0xcf, 0xd0, 0xd2, 0xd3, 0xd4, 0xe2, 0xee,
 }
 
-// fuelCheck returns the sequence inserted at each function entry and after
+// fuelCheck returns the sequence inserted at a function entry or after
 // each loop header:
 //
-//	global.get F; i32.const 1; i32.sub; global.set F
+//	global.get F; i32.const charge; i32.sub; global.set F
 //	global.get F; i32.const 0; i32.le_s
 //	if; call $yield; global.set F; end
 //
 // It leaves the operand stack as it found it, so it is valid anywhere an
 // instruction may start, including inside a loop with parameters.
-func fuelCheck(global, yield uint32) []byte {
+func fuelCheck(global, yield, charge uint32) []byte {
 	var b []byte
 	b = append(b, opGlobalGet)
 	b = wasmbin.AppendU32(b, global, 0)
-	b = append(b, opI32Const, 1, opI32Sub, opGlobalSet)
+	b = append(b, opI32Const)
+	b = wasmbin.AppendS32(b, int32(charge))
+	b = append(b, opI32Sub, opGlobalSet)
 	b = wasmbin.AppendU32(b, global, 0)
 	b = append(b, opGlobalGet)
 	b = wasmbin.AppendU32(b, global, 0)
@@ -66,13 +76,84 @@ func fuelCheck(global, yield uint32) []byte {
 	return append(b, opEnd)
 }
 
+// localCheck is fuelCheck on a local that holds the fuel:
+//
+//	local.get L; i32.const charge; i32.sub; local.tee L
+//	i32.const 0; i32.le_s
+//	if; call $yield; local.set L; end
+func localCheck(local, yield, charge uint32) []byte {
+	var b []byte
+	b = append(b, opLocalGet)
+	b = wasmbin.AppendU32(b, local, 0)
+	b = append(b, opI32Const)
+	b = wasmbin.AppendS32(b, int32(charge))
+	b = append(b, opI32Sub, opLocalTee)
+	b = wasmbin.AppendU32(b, local, 0)
+	b = append(b, opI32Const, 0, opI32LeS, opIf, blockTypeEmpty, opCall)
+	b = wasmbin.AppendU32(b, yield, 0)
+	b = append(b, opLocalSet)
+	b = wasmbin.AppendU32(b, local, 0)
+	return append(b, opEnd)
+}
+
+// teeCheck is fuelCheck with the new fuel kept in a local T rather than
+// loaded again:
+//
+//	global.get F; i32.const charge; i32.sub; local.tee T; global.set F
+//	local.get T; i32.const 0; i32.le_s
+//	if; call $yield; global.set F; end
+func teeCheck(global, temp, yield, charge uint32) []byte {
+	var b []byte
+	b = append(b, opGlobalGet)
+	b = wasmbin.AppendU32(b, global, 0)
+	b = append(b, opI32Const)
+	b = wasmbin.AppendS32(b, int32(charge))
+	b = append(b, opI32Sub, opLocalTee)
+	b = wasmbin.AppendU32(b, temp, 0)
+	b = append(b, opGlobalSet)
+	b = wasmbin.AppendU32(b, global, 0)
+	b = append(b, opLocalGet)
+	b = wasmbin.AppendU32(b, temp, 0)
+	b = append(b, opI32Const, 0, opI32LeS, opIf, blockTypeEmpty, opCall)
+	b = wasmbin.AppendU32(b, yield, 0)
+	b = append(b, opGlobalSet)
+	b = wasmbin.AppendU32(b, global, 0)
+	return append(b, opEnd)
+}
+
+// leaves reports whether the branch at r (its opcode op already read) may
+// target label depth, the function's own: a return.
+func leaves(r wasmbin.Reader, op byte, depth int) bool {
+	n := uint32(1)
+	if op == opBrTable {
+		c, _, err := r.Count(1)
+		if err != nil {
+			return true
+		}
+		n = c + 1
+	}
+	for i := uint32(0); i < n; i++ {
+		l, _, err := r.U32()
+		if err != nil || uint64(l) >= uint64(depth) {
+			return true
+		}
+	}
+	return false
+}
+
 // expr copies one expression from r to dst, up to and including the end that
 // closes it. Function indexes in call, return_call and ref.func go through
-// w.funcIndex. If check is non-nil it is inserted after every loop header.
-// fn is the function index for error messages, or -1 for a constant
-// expression.
-func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check []byte) ([]byte, error) {
+// w.funcIndex. If check is true a fuel check is inserted after every loop
+// header (see loopCheck). fn is the function index for error messages, or
+// -1 for a constant expression. With a collector (the analysis pass) it
+// records the direct calls and function references it meets.
+func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check bool) ([]byte, error) {
 	depth := 0
+	col := w.col
+	if col != nil && fn >= 0 {
+		col.blocks = append(col.blocks[:0], -1)
+	}
+	loop := int32(0) // ordinal of the next loop header in this function
 	for {
 		start := r.Pos()
 		op, err := r.Byte()
@@ -86,13 +167,32 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check []byte) (
 			}
 			depth++
 			dst = append(dst, r.Since(start)...)
-			if op == opLoop && check != nil {
-				dst = append(dst, check...)
-				w.loops++
+			if col != nil && fn >= 0 {
+				inner := col.blocks[len(col.blocks)-1]
+				if op == opLoop {
+					inner = loop
+				}
+				col.blocks = append(col.blocks, inner)
+				if op == opLoop {
+					col.funcs[col.cur].loops++
+				}
+			}
+			if op == opLoop {
+				if check {
+					dst = append(dst, w.loopCheck(loop)...)
+					w.loops++
+				}
+				loop++
 			}
 			continue
 		case op == opEnd:
+			if depth == 0 && w.local >= 0 && fn >= 0 {
+				dst = w.appendWriteBack(dst)
+			}
 			dst = append(dst, op)
+			if col != nil && fn >= 0 && len(col.blocks) > 1 {
+				col.blocks = col.blocks[:len(col.blocks)-1]
+			}
 			if depth == 0 {
 				return dst, nil
 			}
@@ -103,21 +203,53 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check []byte) (
 			if err != nil {
 				return nil, w.codeError(fn, r, start, err)
 			}
+			raw := idx
+			if col != nil {
+				if op == opRefFunc || fn < 0 {
+					col.escape(idx)
+				} else {
+					f := &col.funcs[col.cur]
+					f.sites = append(f.sites, callSite{idx, col.blocks[len(col.blocks)-1]})
+				}
+			}
 			idx, err = w.funcIndex(idx)
 			if err != nil {
 				return nil, w.codeError(fn, r, start, err)
 			}
+			// A return_call ends the function: write back whatever the callee.
+			keep := op != opRefFunc && w.local >= 0 && fn >= 0 && (op == opReturnCall || w.touches(raw))
+			if keep {
+				dst = w.appendWriteBack(dst)
+			}
 			dst = append(dst, op)
 			dst = wasmbin.AppendU32(dst, idx, width)
+			if keep && op == opCall {
+				dst = w.appendReload(dst)
+			}
 			continue
 		}
 		if w.stateOp == "" && (op == opTableSet || op == prefixMisc) {
 			w.stateOp = stateOp(*r, op, fn)
 		}
+		if col != nil && fn >= 0 && (op == opCallIndirect || op == opReturnCallIndirect) {
+			col.funcs[col.cur].indirect = true
+			if col.blocks[len(col.blocks)-1] >= 0 {
+				col.funcs[col.cur].indirectInLoop = true
+			}
+		}
+		local := w.local >= 0 && fn >= 0
+		back := local && (op == opCallIndirect || op == opReturnCallIndirect || op == opReturn ||
+			(op == opBr || op == opBrIf || op == opBrTable) && leaves(*r, op, depth))
 		if err := skipImmediates(r, op); err != nil {
 			return nil, w.codeError(fn, r, start, err)
 		}
+		if back {
+			dst = w.appendWriteBack(dst)
+		}
 		dst = append(dst, r.Since(start)...)
+		if local && op == opCallIndirect {
+			dst = w.appendReload(dst)
+		}
 	}
 }
 

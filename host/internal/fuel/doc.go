@@ -6,11 +6,12 @@
 // whole host. wazero's RuntimeConfig.WithCloseOnContextDone fixes both, at
 // a cost of several times slower loops and ~1 µs per call. Fuel costs far
 // less (see BENCH.md): Instrument rewrites a module once, before it is
-// compiled, so that it counts down a mutable global (the fuel) at every
-// function entry and after every loop header, and calls the host import
-// sandkit_fuel.yield when the fuel runs out:
+// compiled, so that it counts down a mutable global (the fuel) after every
+// loop header and at the entry of every function that may recurse or be
+// called from outside (see "Where the checks go"), and calls the host
+// import sandkit_fuel.yield when the fuel runs out:
 //
-//	fuel--; if fuel <= 0 { fuel = yield() }
+//	fuel -= charge; if fuel <= 0 { fuel = yield() }
 //
 // yield, installed on a runtime by Register, is an ordinary Go function: it
 // panics with ErrDeadline once the context of the guest call is done (wazero
@@ -39,11 +40,88 @@
 // yield, after the deadline check, and it may block there while other
 // calls run. host.Scheduler is one.
 //
+// # Where the checks go
+//
+// The rule the package started with, a check taking one unit at every
+// function entry and loop header, costs a server render (QuickJS in wasm)
+// about 1.2x. Instrument now places checks by a plan computed from the
+// module's direct call graph, and makes each check take (charge) as much
+// fuel as the checks it stands for:
+//
+//   - Every loop header keeps its check.
+//   - A defined function keeps its entry check if it may be entered other
+//     than by a direct call from the module's own code — exported, the
+//     start function, named in an element segment, or referenced by
+//     ref.func anywhere (code or constant expression), which covers every
+//     function call_indirect, return_call_indirect or the host can reach —
+//     or if it lies on a cycle of the direct call graph (call and
+//     return_call edges, self-calls included), or if w(f) > 64, where
+//     w(f) = 1 + the sum of w(g) over f's direct calls, outside any loop
+//     of f, to defined functions g without an entry check.
+//   - Every other function has no entry check; its w(f) is charged to the
+//     check of the unit that calls it: the entry check of its caller if
+//     the call site is outside any loop, else the header check of the
+//     innermost loop around the call site.
+//   - A unit that would take more than 4 for its unchecked callees (more
+//     than 1 + 4 for a loop) gives those callees their entry checks back
+//     (each taking its own w). A unit is charged for every call it may
+//     make, taken or not: without this bound QuickJS's interpreter loop,
+//     which calls a different helper for each bytecode, took 13x the
+//     first rule's fuel per render, so yielded 13x as often.
+//
+// So an entry check takes 1 + the sum of w(g) over the unchecked callees
+// called outside loops, and a loop header check 1 + the sum over those
+// called in that loop (not in a nested one). On a QuickJS render the plan
+// keeps 1247 of 1388 entry checks and saves little (0.3% of the
+// instructions, docs/benchmarks.md): most of the cost is in loop headers.
+//
+// Why no guest can run longer between yields than under the first rule:
+// charge every unit of the first rule's fuel (one per function entry,
+// one per loop iteration) to a check of the plan that runs no later and
+// that took it in advance. A loop iteration is its own header's check.
+// An entry of an unchecked function g was reached by a direct call (g is
+// not escaped, so nothing else can enter it) from a call site s in some
+// function f. If s is inside a loop of f, the innermost such loop's
+// header check ran once for this iteration (s is in no nested loop, so
+// reaching s twice needs a branch back to that header or an enclosing
+// one, which enters it again) and took w(g), which counts g's entry and,
+// recursively, the entries of unchecked functions g calls outside its
+// loops. If s is outside f's loops, it runs at most once per activation
+// of f, whose entry check took w(g) if f is checked, or else w(f), which
+// includes w(g), was taken by f's own caller in the same way. (A callee
+// given its check back by the bound is charged by callers met before it
+// got it as well: more than needed, never less.) The
+// recursion ends because unchecked functions are on no cycle: w is
+// computed callees first over the strongly connected components, and a
+// chain of unchecked callers is a path in an acyclic graph. Loops inside
+// g are not counted in w(g): they check themselves. So on every path the
+// plan's checks take at least the first rule's fuel, at no later point,
+// and a guest reaches yield at least as often as it did under the first
+// rule. The bound w <= 64 keeps charges small and keeps a function that
+// calls its callees many times each (a call tree of 2^40 leaves without
+// a cycle) from multiplying what one check stands for.
+//
+// The check's shape depends on the function. A function with loops and no
+// call inside a loop that may touch the fuel (a call to an import, an
+// indirect call, or a direct call to a function with a check, a loop or
+// such a call) keeps the fuel in a local of its own, a register for
+// wazero's compiler: it loads the global at entry and after a call that
+// may touch the fuel, and writes it back before such a call and wherever
+// it may return (return, return_call*, a branch to the function's label,
+// its final end). Every other check works on the global. Measured
+// (docs/benchmarks.md): the local cuts a tight loop's cost (sum(10M):
+// 1.30x to 1.16–1.26x), but keeping the fuel in a local in every function
+// with loops costs a render more than it saves, because QuickJS's
+// interpreter loop calls helpers at almost every instruction; testing the
+// stored value through a local (local.tee) instead of loading the global
+// again saved nothing.
+//
 // # What the rewrite changes
 //
 // Instrument appends one function import (after the existing ones), one
 // mutable i32 global (after the existing ones), and, unless the module has
-// one already, a () -> i32 type. Appending the import moves every defined
+// one already, a () -> i32 type; each function that keeps the fuel in a
+// local gets one more i32 local, after its own. Appending the import moves every defined
 // function up by one index, so it re-indexes call, return_call and ref.func
 // in code and in constant expressions, all eight element-segment encodings,
 // function exports, the start section, and the function, local and label

@@ -169,8 +169,15 @@ func TestFixupsStructure(t *testing.T) {
 	if after.importedFuncs != 2 || after.definedGlobals != 3 {
 		t.Errorf("imported funcs %d, globals %d; want 2, 3", after.importedFuncs, after.definedGlobals)
 	}
-	if n := bytes.Count(inst, fuelCheck(2, 1)); n != 15+1 {
-		t.Errorf("%d fuel checks, want 16 (15 functions, 1 loop)", n)
+	// Every function is reachable from outside (exports, the start, element
+	// segments, ref.func), so every entry keeps its check; loop_sum, the one
+	// with a loop, keeps the fuel in a local of its own (index 2: after its
+	// parameter and its local).
+	if n := bytes.Count(inst, fuelCheck(2, 1, 1)); n != 14 {
+		t.Errorf("%d fuel checks on the global, want 14 (15 functions but loop_sum)", n)
+	}
+	if n := bytes.Count(inst, localCheck(2, 1, 1)); n != 2 {
+		t.Errorf("%d fuel checks on a local, want 2 (loop_sum's entry and loop)", n)
 	}
 
 	r := testRuntime(t)
@@ -218,14 +225,17 @@ func inspect(t *testing.T, wasm []byte) *rewriter {
 // lacks an import and a global section and a () -> i32 type, so all three
 // are created.
 func TestGolden(t *testing.T) {
-	check := op(0x23, 0, 0x41, 1, 0x6b, 0x24, 0, 0x23, 0, 0x41, 0, 0x4c, 0x04, 0x40, 0x10, 0, 0x24, 0, 0x0b)
+	// The function has a loop, so it keeps the fuel in a new local (0):
+	// loaded from the global at entry, written back before the end.
+	check := op(0x20, 0, 0x41, 1, 0x6b, 0x22, 0, 0x41, 0, 0x4c, 0x04, 0x40, 0x10, 0, 0x21, 0, 0x0b)
+	load, store := op(0x23, 0, 0x21, 0), op(0x20, 0, 0x24, 0)
 	want := module(
 		sec(wasmbin.SecType, vec(functype(nil, nil), functype(nil, op(i32)))),
 		sec(wasmbin.SecImport, vec(cat(str("sandkit_fuel"), str("yield"), op(0), u32(1)))),
 		sec(wasmbin.SecFunction, vec(u32(0))),
 		sec(wasmbin.SecGlobal, vec(op(i32, 1, 0x41, 0x90, 0xce, 0x00, 0x0b))), // 10000
 		sec(wasmbin.SecExport, vec(cat(str("spin"), op(0), u32(1)))),
-		sec(wasmbin.SecCode, vec(body(check, op(opLoop, blockTypeEmpty), check, op(0x0c, 0, opEnd, opEnd)))),
+		sec(wasmbin.SecCode, vec(cat(u32(51), op(1, 1, i32), load, check, op(opLoop, blockTypeEmpty), check, op(0x0c, 0, opEnd), store, op(opEnd)))),
 	)
 	got, err := Instrument(spinModule())
 	if err != nil {

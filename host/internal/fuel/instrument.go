@@ -1,5 +1,5 @@
 // Instrument: the module-level rewrite that adds the fuel global, the yield
-// import, and a fuel check at every function entry and loop header.
+// import, and fuel checks at loop headers and function entries (see plan.go).
 
 package fuel
 
@@ -19,8 +19,9 @@ const (
 	ImportName   = "yield"
 
 	// DefaultBudget is the fuel an instrumented module starts with and that
-	// Register's yield hands back: the number of function entries and loop
-	// iterations between two calls to the host.
+	// Register's yield hands back: at most this many function entries and
+	// loop iterations run between two calls to the host (the checks take
+	// in advance the entries of the functions that have none).
 	DefaultBudget = 10000
 )
 
@@ -52,7 +53,8 @@ func sectionRank(id byte) int {
 }
 
 // Instrument returns a copy of the wasm binary module that counts down a
-// fuel global at every function entry and loop header and calls the host
+// fuel global at every loop header and at the entry of every function that
+// may recurse or be entered from outside, and calls the host
 // import sandkit_fuel.yield when the fuel runs out. See the package
 // documentation for what the host must provide.
 //
@@ -88,18 +90,46 @@ type rewriter struct {
 
 	stateOp string // the first instruction that changes a table or drops a segment (StateOp)
 
-	check   []byte // the fuel check, see fuelCheck
+	// everyEntry keeps the first rule: a check taking one unit of fuel at
+	// every function entry and loop header (benchmarks compare it).
+	everyEntry bool
+	globalOnly bool       // the plan's checks, but all in the first shape (benchmarks)
+	teeOnly    bool       // no function keeps the fuel in a local (benchmarks)
+	maxUnit    uint64     // 0: defaultMaxUnit (benchmarks try others)
+	col        *collector // the analysis pass records here
+	plan       *plan      // where the checks go and what they take
+	def        int        // the defined function being rewritten
+
+	typeParams []uint32 // parameters of each type
+	funcTypes  []uint32 // type of each defined function
+
+	// local is the index of the local that holds the fuel in the function
+	// being rewritten, or -1 when its checks use the global (see
+	// localFuel).
+	local int64
+	// temp is the index of the local the checks of the function being
+	// rewritten use to test the fuel they just stored, or -1 (see teeFuel).
+	temp int64
+
+	fuel    uint32 // index of the fuel global
 	loops   int    // loop headers instrumented
 	entries int    // function entries instrumented
+	inLocal int    // functions that keep the fuel in a local
 	scratch []byte // reused body buffer
 }
 
 func rewrite(wasm []byte, instrument bool) ([]byte, error) {
+	return rewriteWith(wasm, &rewriter{instrument: instrument})
+}
+
+// rewriteWith rewrites wasm as w says (instrument, everyEntry), leaving in w
+// what it learnt.
+func rewriteWith(wasm []byte, w *rewriter) ([]byte, error) {
 	secs, err := splitSections(wasm)
 	if err != nil {
 		return nil, err
 	}
-	w := &rewriter{instrument: instrument}
+	instrument, everyEntry := w.instrument, w.everyEntry
 	for _, s := range secs {
 		if err := w.scan(s); err != nil {
 			return nil, fmt.Errorf("%s section: %w", wasmbin.SectionName(s.ID), err)
@@ -108,7 +138,13 @@ func rewrite(wasm []byte, instrument bool) ([]byte, error) {
 	if w.importedFuncs+w.definedFuncs == math.MaxUint32 {
 		return nil, errors.New("too many functions to add an import")
 	}
-	w.check = fuelCheck(w.importedGlobals+w.definedGlobals, w.importedFuncs)
+	w.fuel = w.importedGlobals + w.definedGlobals
+	if instrument && !everyEntry {
+		if w.plan, err = analyze(secs, w); err != nil {
+			return nil, err
+		}
+		w.plan.globalOnly, w.plan.teeOnly = w.globalOnly, w.teeOnly
+	}
 
 	out := make([]byte, 0, len(wasm)+len(wasm)/8+64)
 	out = append(out, wasm[:8]...)
@@ -170,8 +206,17 @@ func (w *rewriter) scan(s wasmbin.Section) error {
 		return nil
 	case wasmbin.SecFunction:
 		n, _, err := r.Count(1)
+		if err != nil {
+			return err
+		}
 		w.definedFuncs = n
-		return err
+		w.funcTypes = make([]uint32, n)
+		for i := range w.funcTypes {
+			if w.funcTypes[i], _, err = r.U32(); err != nil {
+				return err
+			}
+		}
+		return nil
 	case wasmbin.SecGlobal:
 		n, _, err := r.Count(3)
 		w.definedGlobals = n
@@ -200,6 +245,9 @@ func (w *rewriter) scanTypes(r *wasmbin.Reader) error {
 			m, _, err := r.Count(1)
 			if err != nil {
 				return err
+			}
+			if list == &params {
+				w.typeParams = append(w.typeParams, m)
 			}
 			start := r.Pos()
 			for j := uint32(0); j < m; j++ {
@@ -440,7 +488,7 @@ func (w *rewriter) globals(r *wasmbin.Reader) ([]byte, error) {
 			return nil, err
 		}
 		p = append(p, r.Since(start)...)
-		if p, err = w.expr(p, r, -1, nil); err != nil {
+		if p, err = w.expr(p, r, -1, false); err != nil {
 			return nil, fmt.Errorf("global %d: %w", w.importedGlobals+i, err)
 		}
 	}
@@ -471,6 +519,7 @@ func (w *rewriter) exports(r *wasmbin.Reader) ([]byte, error) {
 			return nil, err
 		}
 		if kind == 0 { // func
+			w.col.escape(idx)
 			if idx, err = w.funcIndex(idx); err != nil {
 				return nil, err
 			}
@@ -485,6 +534,7 @@ func (w *rewriter) start(r *wasmbin.Reader) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.col.escape(idx)
 	if idx, err = w.funcIndex(idx); err != nil {
 		return nil, err
 	}
@@ -529,7 +579,7 @@ func (w *rewriter) element(p []byte, r *wasmbin.Reader) ([]byte, error) {
 		p = append(p, r.Since(start)...)
 	}
 	if flags&1 == 0 { // active: offset expression
-		if p, err = w.expr(p, r, -1, nil); err != nil {
+		if p, err = w.expr(p, r, -1, false); err != nil {
 			return nil, err
 		}
 	}
@@ -547,7 +597,7 @@ func (w *rewriter) element(p []byte, r *wasmbin.Reader) ([]byte, error) {
 	p = wasmbin.AppendU32(p, m, mw)
 	for j := uint32(0); j < m; j++ {
 		if flags&4 != 0 {
-			if p, err = w.expr(p, r, -1, nil); err != nil {
+			if p, err = w.expr(p, r, -1, false); err != nil {
 				return nil, err
 			}
 			continue
@@ -556,6 +606,7 @@ func (w *rewriter) element(p []byte, r *wasmbin.Reader) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		w.col.escape(idx)
 		if idx, err = w.funcIndex(idx); err != nil {
 			return nil, err
 		}
@@ -585,7 +636,7 @@ func (w *rewriter) data(r *wasmbin.Reader) ([]byte, error) {
 				}
 				p = append(p, r.Since(start)...)
 			}
-			if p, err = w.expr(p, r, -1, nil); err != nil {
+			if p, err = w.expr(p, r, -1, false); err != nil {
 				return nil, fmt.Errorf("segment %d: %w", i, err)
 			}
 		case 1: // passive
@@ -641,6 +692,7 @@ func (w *rewriter) body(dst []byte, r *wasmbin.Reader, fn int64) ([]byte, error)
 	if err != nil {
 		return nil, fmt.Errorf("function %d: locals: %w", fn, err)
 	}
+	groupsEnd := r.Pos()
 	var locals uint64
 	for i := uint32(0); i < groups; i++ {
 		n, _, err := r.U32()
@@ -654,14 +706,34 @@ func (w *rewriter) body(dst []byte, r *wasmbin.Reader, fn int64) ([]byte, error)
 			return nil, fmt.Errorf("function %d: locals: %w", fn, r.Errorf("%w", err))
 		}
 	}
-	dst = append(dst, r.Since(0)...)
-	var check []byte
-	if w.instrument {
-		check = w.check
-		dst = append(dst, check...)
-		w.entries++
+	w.def = int(fn - int64(w.importedFuncs))
+	if w.col != nil {
+		w.col.cur = int32(w.def)
 	}
-	dst, err = w.expr(dst, r, fn, check)
+	w.local, w.temp = -1, -1
+	switch {
+	case w.instrument && w.localFuel():
+		w.local = int64(w.typeParams[w.funcTypes[w.def]]) + int64(locals)
+		dst = wasmbin.AppendU32(dst, groups+1, 0)
+		dst = append(dst, r.Since(groupsEnd)...)
+		dst = append(dst, 1, 0x7f) // one i32: the fuel
+		dst = w.appendReload(dst)
+		w.inLocal++
+	case w.instrument && w.teeFuel():
+		w.temp = int64(w.typeParams[w.funcTypes[w.def]]) + int64(locals)
+		dst = wasmbin.AppendU32(dst, groups+1, 0)
+		dst = append(dst, r.Since(groupsEnd)...)
+		dst = append(dst, 1, 0x7f) // one i32: the new fuel, for the test
+	default:
+		dst = append(dst, r.Since(0)...)
+	}
+	if w.instrument {
+		if charge := w.entryCharge(); charge > 0 {
+			dst = append(dst, w.checkFor(charge)...)
+			w.entries++
+		}
+	}
+	dst, err = w.expr(dst, r, fn, w.instrument)
 	if err != nil {
 		return nil, err
 	}

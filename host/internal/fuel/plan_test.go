@@ -1,0 +1,229 @@
+// Hostile guests against the check plan: recursion the plan must see
+// (direct, mutual, through a table, tail calls) and call trees it must not
+// let grow behind a single check.
+
+package fuel
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"sandkit.dev/sandkit/internal/wasmbin"
+)
+
+const (
+	tVoid = 0 // () -> ()
+	tI32  = 1 // (i32) -> ()
+)
+
+// planModule assembles a module whose function 0 is exported as "spin" and
+// takes an i32; table, if non-nil, is a funcref table holding those
+// functions from slot 0.
+func planModule(types []uint32, table []uint32, bodies ...[]byte) []byte {
+	var funcs, elems [][]byte
+	for _, t := range types {
+		funcs = append(funcs, u32(t))
+	}
+	for _, f := range table {
+		elems = append(elems, u32(f))
+	}
+	secs := [][]byte{
+		sec(wasmbin.SecType, vec(functype(nil, nil), functype(op(i32), nil))),
+		sec(wasmbin.SecFunction, vec(funcs...)),
+	}
+	if table != nil {
+		secs = append(secs, sec(wasmbin.SecTable, vec(op(0x70, 0, byte(len(table))))))
+	}
+	secs = append(secs, sec(wasmbin.SecExport, vec(cat(str("spin"), op(0), u32(0)))))
+	if table != nil {
+		secs = append(secs, sec(wasmbin.SecElement, vec(cat(op(0, opI32Const, 0, opEnd), vec(elems...)))))
+	}
+	var bs [][]byte
+	for _, b := range bodies {
+		bs = append(bs, body(b))
+	}
+	secs = append(secs, sec(wasmbin.SecCode, vec(bs...)))
+	return module(secs...)
+}
+
+// twice is the body of f(n): if n > 0 { callee(n-1); callee(n-1) }, with
+// callee called by call (or by call_indirect through table slot callee).
+func twice(callee uint32, indirect bool) []byte {
+	c := cat(op(opCall), u32(callee))
+	if indirect {
+		c = cat(op(opI32Const), s32(int32(callee)), op(opCallIndirect), u32(tI32), u32(0))
+	}
+	dec := op(0x20, 0, opI32Const, 1, opI32Sub) // local.get 0; i32.const 1; i32.sub
+	return cat(op(0x20, 0, opIf, blockTypeEmpty), dec, c, dec, c, op(opEnd, opEnd))
+}
+
+// hostile is every guest that runs for ever (or for 2^40 calls) unless
+// something stops it, with the entry checks the plan must keep.
+func hostile() map[string]struct {
+	wasm    []byte
+	entries int // at least
+} {
+	type guest = struct {
+		wasm    []byte
+		entries int
+	}
+	m := map[string]guest{}
+	// Tail calls: f0 -> f1 -> f2 -> f1 -> ... with a constant stack.
+	m["mutual tail recursion"] = guest{planModule([]uint32{tI32, tVoid, tVoid}, nil,
+		cat(op(opReturnCall), u32(1), op(opEnd)),
+		cat(op(opReturnCall), u32(2), op(opEnd)),
+		cat(op(opReturnCall), u32(1), op(opEnd))), 3}
+	m["tail recursion through a table"] = guest{planModule([]uint32{tI32, tVoid}, []uint32{1},
+		cat(op(opReturnCall), u32(1), op(opEnd)),
+		cat(op(opI32Const, 0, opReturnCallIndirect), u32(tVoid), u32(0), op(opEnd))), 2}
+	// Call trees of depth 40 and 2^40 leaves.
+	m["mutual recursion"] = guest{planModule([]uint32{tI32, tI32, tI32}, nil,
+		cat(op(0x20, 0, opCall), u32(1), op(opEnd)),
+		twice(2, false), twice(1, false)), 3}
+	m["recursion through call_indirect"] = guest{planModule([]uint32{tI32, tI32}, []uint32{1},
+		cat(op(0x20, 0, opCall), u32(1), op(opEnd)),
+		twice(0, true)), 2}
+	// No cycle at all: f0 -> f1 (twice) -> f2 (twice) ... -> f40.
+	types := make([]uint32, 42)
+	bodies := make([][]byte, 42)
+	for i := range bodies {
+		types[i] = tI32
+		bodies[i] = twice(uint32(i+1), false)
+	}
+	bodies[41] = op(opEnd)
+	m["exponential call tree"] = guest{planModule(types, nil, bodies...), 5}
+	// A loop in a function whose entry needs no check.
+	m["loop in an unchecked leaf"] = guest{planModule([]uint32{tI32, tVoid}, nil,
+		cat(op(opCall), u32(1), op(opEnd)),
+		op(opLoop, blockTypeEmpty, opBr, 0, opEnd, opEnd)), 1}
+	return m
+}
+
+// TestPlanStopsHostileGuests runs each hostile guest with a 20 ms deadline:
+// it must stop with ErrDeadline, and the plan must keep the entry checks
+// its recursion needs.
+func TestPlanStopsHostileGuests(t *testing.T) {
+	r := testRuntime(t)
+	for name, g := range hostile() {
+		t.Run(name, func(t *testing.T) {
+			w := &rewriter{instrument: true}
+			wasm, err := rewriteWith(g.wasm, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w.entries < g.entries {
+				t.Errorf("%d entry checks, want at least %d", w.entries, g.entries)
+			}
+			m := instantiate(t, r, wasm)
+			defer m.Close(context.Background())
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			_, err = m.ExportedFunction("spin").Call(ctx, 40)
+			if !errors.Is(err, ErrDeadline) {
+				t.Fatalf("err = %v after %v, want ErrDeadline", err, time.Since(start))
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("stopped after %v, want about 20ms", d)
+			}
+		})
+	}
+}
+
+// TestPlanCharges checks the fuel the plan charges against the first
+// rule's: a non-recursive helper called from a loop loses its entry check
+// and the loop's check takes its share instead, unless that would make the
+// loop's check take more than maxUnit.
+func TestPlanCharges(t *testing.T) {
+	// f0(n): loop { f1() (calls times); br_if 0 (n) }; f1: f2(); f2 (leaves).
+	for _, tc := range []struct {
+		calls int
+		want  *plan
+		free  []bool
+	}{
+		{1, &plan{entry: []uint32{1, 0, 0}, loops: [][]uint32{{1 + 2}, nil, nil}}, []bool{false, true, true}},
+		{2, &plan{entry: []uint32{1, 2, 0}, loops: [][]uint32{{1}, nil, nil}}, []bool{false, false, true}},
+	} {
+		var calls []byte
+		for range tc.calls {
+			calls = cat(calls, op(opCall), u32(1))
+		}
+		wasm := planModule([]uint32{tI32, tVoid, tVoid}, nil,
+			cat(op(opLoop, blockTypeEmpty), calls, op(0x20, 0, opBrIf, 0, opEnd, opEnd)),
+			cat(op(opCall), u32(2), op(opEnd)),
+			op(opEnd))
+		w := &rewriter{instrument: true}
+		if _, err := rewriteWith(wasm, w); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.plan; !equalPlans(got, tc.want) {
+			t.Errorf("%d calls: plan entry %v loops %v, want %v %v", tc.calls, got.entry, got.loops, tc.want.entry, tc.want.loops)
+		}
+		if !slices.Equal(w.plan.free, tc.free) {
+			t.Errorf("%d calls: free = %v, want %v", tc.calls, w.plan.free, tc.free)
+		}
+	}
+}
+
+func equalPlans(a, b *plan) bool {
+	if len(a.entry) != len(b.entry) || len(a.loops) != len(b.loops) {
+		return false
+	}
+	for i := range a.entry {
+		if a.entry[i] != b.entry[i] || len(a.loops[i]) != len(b.loops[i]) {
+			return false
+		}
+		for j := range a.loops[i] {
+			if a.loops[i][j] != b.loops[i][j] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// TestLocalFuelWrittenBack checks where a function that keeps the fuel in
+// a local writes it back: before a call to a function that touches the
+// fuel, before a return_call even to one that does not, before return and
+// a branch out of the function, and before its final end; and that it
+// reloads the local after a call.
+func TestLocalFuelWrittenBack(t *testing.T) {
+	// f0(n): loop { br_if 0 (n) }; f1(); if (n) { return }; br_if 0 (n); return_call f2
+	// f1: loop { }  (touches the fuel); f2: leaf (free).
+	wasm := planModule([]uint32{tI32, tVoid, tVoid}, nil,
+		cat(op(opLoop, blockTypeEmpty, 0x20, 0, opBrIf, 0, opEnd, opCall), u32(1),
+			op(0x20, 0, opIf, blockTypeEmpty, opReturn, opEnd, 0x20, 0, opBrIf, 0, opReturnCall), u32(2), op(opEnd)),
+		op(opLoop, blockTypeEmpty, opEnd, opEnd),
+		op(opEnd))
+	w := &rewriter{instrument: true}
+	out, err := rewriteWith(wasm, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.inLocal != 2 {
+		t.Fatalf("%d functions keep the fuel in a local, want 2 (f0, f1)", w.inLocal)
+	}
+	// f0's local is 1 (after its parameter); the fuel global is 0, yield is 0.
+	store := op(opLocalGet, 1, opGlobalSet, 0)
+	load := op(opGlobalGet, 0, opLocalSet, 1)
+	for _, want := range [][]byte{
+		cat(store, op(opCall, 2), load),            // around the call to f1 (index 1 + the import)
+		cat(store, op(opReturn)),                   // before return
+		cat(store, op(opBrIf, 0)),                  // the br_if at depth 0 leaves the function
+		cat(store, op(opReturnCall, 3)),            // before return_call f2, free as it is
+		cat(op(opReturnCall, 3), store, op(opEnd)), // before the final end
+	} {
+		if !bytes.Contains(out, want) {
+			t.Errorf("no % x in the rewritten module", want)
+		}
+	}
+	r := testRuntime(t)
+	m := instantiate(t, r, out)
+	if _, err := m.ExportedFunction("spin").Call(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+}
