@@ -200,7 +200,7 @@ func (g *generator) model(ctx context.Context, name string, fields []string) err
 }
 
 // bunModules are the modules a model's code imports besides the SDK.
-var bunModules = []string{"github.com/uptrace/bun", "github.com/uptrace/bun/dialect/sqlitedialect"}
+var bunModules = []string{"github.com/uptrace/bun", "github.com/uptrace/bun/dialect/sqlitedialect", "github.com/uptrace/bun/dialect/pgdialect"}
 
 // requireBun adds bun to the app's go.mod with go get, at the version
 // sandkit itself is built with, if the app does not require it yet.
