@@ -161,43 +161,13 @@ func dataRanges(r *wasmbin.Reader) ([]dataRange, error) {
 	}
 	var out []dataRange
 	for i := uint32(0); i < n; i++ {
-		flag, _, err := r.U32()
+		seg, active, err := snapwasm.ReadDataSegment(r, i)
 		if err != nil {
 			return nil, err
 		}
-		switch flag {
-		case 1: // passive
-			if _, err := r.Name(); err != nil {
-				return nil, err
-			}
-			continue
-		case 2:
-			mem, _, err := r.U32()
-			if err != nil {
-				return nil, err
-			}
-			if mem != 0 {
-				return nil, fmt.Errorf("segment %d targets a memory other than 0", i)
-			}
-		case 0:
-		default:
-			return nil, fmt.Errorf("segment %d: unknown flags %d", i, flag)
+		if active {
+			out = append(out, dataRange{seg.Offset, uint32(len(seg.Bytes))})
 		}
-		if op, err := r.Byte(); err != nil || op != 0x41 {
-			return nil, fmt.Errorf("segment %d: offset is not an i32.const", i)
-		}
-		off, err := r.LEB(5)
-		if err != nil {
-			return nil, err
-		}
-		if op, err := r.Byte(); err != nil || op != 0x0b {
-			return nil, fmt.Errorf("segment %d: offset is not a constant", i)
-		}
-		b, err := r.Name()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, dataRange{uint32(off), uint32(len(b))})
 	}
 	return out, nil
 }

@@ -199,6 +199,46 @@ func AppendGlobalExports(r *wasmbin.Reader, mutable []bool, imported int) (secti
 	return append(section, extra...), exports, added, nil
 }
 
+// ReadDataSegment reads segment i of a data section: an active segment
+// of memory 0 at a constant offset (active true), or a passive one (active
+// false, its bytes in seg). Other segments are refused: an offset that is
+// not an i32.const, or another memory.
+func ReadDataSegment(r *wasmbin.Reader, i uint32) (seg Segment, active bool, err error) {
+	flag, _, err := r.U32()
+	if err != nil {
+		return seg, false, err
+	}
+	switch flag {
+	case 1: // passive
+		seg.Bytes, err = r.Name()
+		return seg, false, err
+	case 2:
+		mem, _, err := r.U32()
+		if err != nil {
+			return seg, false, err
+		}
+		if mem != 0 {
+			return seg, false, fmt.Errorf("segment %d targets memory %d", i, mem)
+		}
+	case 0:
+	default:
+		return seg, false, fmt.Errorf("segment %d: unknown flags %d", i, flag)
+	}
+	if op, err := r.Byte(); err != nil || op != 0x41 {
+		return seg, false, fmt.Errorf("segment %d: offset is not an i32.const", i)
+	}
+	off, err := r.LEB(5)
+	if err != nil {
+		return seg, false, err
+	}
+	if op, err := r.Byte(); err != nil || op != 0x0b {
+		return seg, false, fmt.Errorf("segment %d: offset is not a constant", i)
+	}
+	seg.Offset = uint32(off)
+	seg.Bytes, err = r.Name()
+	return seg, true, err
+}
+
 // emptyData copies the data section with every active segment replaced by
 // an empty one at the same offset (keepIndexes) or left out (passive ones
 // are kept, and there are none but those), recording the segments in info.
@@ -211,48 +251,19 @@ func emptyData(r *wasmbin.Reader, info *Info, keepIndexes bool) ([]byte, error) 
 	kept := uint32(0)
 	for i := uint32(0); i < n; i++ {
 		start := r.Pos()
-		flag, _, err := r.U32()
+		seg, active, err := ReadDataSegment(r, i)
 		if err != nil {
 			return nil, err
 		}
-		switch flag {
-		case 1: // passive: kept as it is
-			if _, err := r.Name(); err != nil {
-				return nil, err
-			}
+		if !active { // passive: kept as it is
 			out = append(out, r.Since(start)...)
 			kept++
 			continue
-		case 2:
-			mem, _, err := r.U32()
-			if err != nil {
-				return nil, err
-			}
-			if mem != 0 {
-				return nil, fmt.Errorf("segment %d targets memory %d", i, mem)
-			}
-		case 0:
-		default:
-			return nil, fmt.Errorf("segment %d: unknown flags %d", i, flag)
 		}
-		if op, err := r.Byte(); err != nil || op != 0x41 {
-			return nil, fmt.Errorf("segment %d: offset is not an i32.const", i)
-		}
-		off, err := r.LEB(5)
-		if err != nil {
-			return nil, err
-		}
-		if op, err := r.Byte(); err != nil || op != 0x0b {
-			return nil, fmt.Errorf("segment %d: offset is not a constant", i)
-		}
-		b, err := r.Name()
-		if err != nil {
-			return nil, err
-		}
-		info.Data = append(info.Data, Segment{Offset: uint32(off), Bytes: b})
+		info.Data = append(info.Data, seg)
 		if keepIndexes {
 			out = append(out, 0, 0x41)
-			out = wasmbin.AppendS32(out, int32(off))
+			out = wasmbin.AppendS32(out, int32(seg.Offset))
 			out = append(out, 0x0b, 0) // end, zero bytes
 			kept++
 		}
