@@ -76,20 +76,28 @@ func (h passwordFuncs) register(b wazero.HostModuleBuilder) {
 	fn(abi.ImportPasswordParams, h.params, nil)
 }
 
-func (h passwordFuncs) hash(ctx context.Context, mod api.Module, stack []uint64) {
-	pw := guestBytes(mod, stack[0], stack[1], abi.ImportPasswordHash)
+// passwordCall is what both hashing imports start with: the request's
+// call and a copy of the password (the guest's memory is not read after
+// the waits, and nothing of it may be held once the call returns; the
+// caller clears it), or the error code to answer.
+func passwordCall(ctx context.Context, mod api.Module, ptr, n uint64, what string) (*call, []byte, int32) {
+	pw := guestBytes(mod, ptr, n, what)
 	c := callFrom(ctx)
 	switch {
 	case c == nil:
-		ret(stack, abi.ErrState)
-		return
+		return nil, nil, abi.ErrState
 	case len(pw) > abi.MaxPassword:
-		ret(stack, abi.ErrTooLarge)
+		return nil, nil, abi.ErrTooLarge
+	}
+	return c, append([]byte(nil), pw...), abi.OK
+}
+
+func (h passwordFuncs) hash(ctx context.Context, mod api.Module, stack []uint64) {
+	c, pw, code := passwordCall(ctx, mod, stack[0], stack[1], abi.ImportPasswordHash)
+	if code != abi.OK {
+		ret(stack, code)
 		return
 	}
-	// A copy: the guest's memory is read after waits, and nothing of it
-	// may be held once the call returns.
-	pw = append([]byte(nil), pw...)
 	defer clear(pw)
 	var phc string
 	var herr error
@@ -103,16 +111,12 @@ func (h passwordFuncs) hash(ctx context.Context, mod api.Module, stack []uint64)
 
 func (h passwordFuncs) verify(ctx context.Context, mod api.Module, stack []uint64) {
 	enc := guestBytes(mod, stack[0], stack[1], abi.ImportPasswordVerify)
-	pw := guestBytes(mod, stack[2], stack[3], abi.ImportPasswordVerify)
-	c := callFrom(ctx)
-	switch {
-	case c == nil:
-		ret(stack, abi.ErrState)
-		return
-	case len(pw) > abi.MaxPassword:
-		ret(stack, abi.ErrTooLarge)
+	c, pw, code := passwordCall(ctx, mod, stack[2], stack[3], abi.ImportPasswordVerify)
+	if code != abi.OK {
+		ret(stack, code)
 		return
 	}
+	defer clear(pw)
 	hash, err := password.Parse(string(enc))
 	switch {
 	case errors.Is(err, password.ErrOverLimit):
@@ -122,8 +126,6 @@ func (h passwordFuncs) verify(ctx context.Context, mod api.Module, stack []uint6
 		ret(stack, abi.ErrBadInput)
 		return
 	}
-	pw = append([]byte(nil), pw...) // as in hash
-	defer clear(pw)
 	var ok bool
 	if err := hashSlots.run(ctx, c, hash.Lanes(), func() { ok = hash.Verify(pw) }); err != nil {
 		ret(stack, abi.ErrUnexpected)

@@ -227,15 +227,11 @@ func opened(t *testing.T, h *fleetHost, app, version string) (time.Time, time.Du
 	// The host logs the line before it serves the version, but the test
 	// reads the host's stderr through a pipe, and may see the version
 	// served before it has read the line: wait for it.
-	deadline := time.Now().Add(time.Minute)
-	m := re.FindStringSubmatch(h.logs())
-	for m == nil && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond) // polling the log read so far
+	var m []string
+	h.until(t, "the line logging "+version+" opened", func() bool {
 		m = re.FindStringSubmatch(h.logs())
-	}
-	if m == nil {
-		t.Fatalf("%s did not log opening %s:\n%s", h.url, version, h.logs())
-	}
+		return m != nil
+	})
 	at, err1 := time.Parse(time.RFC3339Nano, m[1])
 	took, err2 := time.ParseDuration(m[2])
 	if err1 != nil || err2 != nil {
