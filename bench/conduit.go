@@ -6,7 +6,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -16,7 +15,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -64,24 +62,12 @@ func startConduit(ctx context.Context, root, work, bin, name, limits string) (*c
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if m := regexp.MustCompile(`serving \S+ on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-				urls <- m[1]
-			}
-		}
-		io.Copy(io.Discard, out)
-	}()
-	select {
-	case u := <-urls:
+	if u, ok := servingURL(out, 5*time.Minute); ok {
 		return &conduitServer{url: u, cmd: cmd}, nil
-	case <-time.After(5 * time.Minute):
-		cmd.Process.Kill()
-		cmd.Wait()
-		return nil, fmt.Errorf("sandkit serve %s did not start:\n%s", name, stderr.String())
 	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	return nil, fmt.Errorf("sandkit serve %s did not start:\n%s", name, stderr.String())
 }
 
 func (s *conduitServer) stop() {

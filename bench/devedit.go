@@ -147,20 +147,8 @@ func devloopBench(ctx context.Context, r *report, root, work string, n int) erro
 		return err
 	}
 	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if m := regexp.MustCompile(`serving \S+ on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-				urls <- m[1]
-			}
-		}
-		io.Copy(io.Discard, out)
-	}()
-	var url string
-	select {
-	case url = <-urls:
-	case <-time.After(5 * time.Minute):
+	url, ok := servingURL(out, 5*time.Minute)
+	if !ok {
 		b, _ := os.ReadFile(logPath)
 		return fmt.Errorf("sandkit dev did not start:\n%s", b)
 	}

@@ -73,30 +73,47 @@ func startServe(ctx context.Context, bin, work, app, name string, args ...string
 		logFile.Close()
 		return nil, err
 	}
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if m := regexp.MustCompile(`serving \S+ on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-				urls <- m[1]
-			}
-		}
-		io.Copy(io.Discard, out)
-	}()
-	select {
-	case u := <-urls:
+	if u, ok := servingURL(out, 5*time.Minute); ok {
 		return &servedHello{url: u, cmd: cmd, logPath: logPath, logFile: logFile}, nil
-	case <-time.After(5 * time.Minute):
-		cmd.Process.Kill()
-		cmd.Wait()
-		logFile.Close()
-		b, _ := os.ReadFile(logPath)
-		return nil, fmt.Errorf("sandkit serve %s did not start:\n%s", name, b)
 	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	logFile.Close()
+	b, _ := os.ReadFile(logPath)
+	return nil, fmt.Errorf("sandkit serve %s did not start:\n%s", name, b)
 }
 
 func (s *servedHello) stop() {
 	s.cmd.Process.Signal(os.Interrupt)
 	s.cmd.Wait()
 	s.logFile.Close()
+}
+
+// servingLine is the line sandkit serve and sandkit dev print once they
+// listen.
+var servingLine = regexp.MustCompile(`serving \S+ on (http://\S+)`)
+
+// servingURL reads a sandkit serve or dev process's standard output until
+// it says where it serves, and returns that URL; false if it does not
+// within the time given. The rest of the output is read and dropped.
+func servingURL(out io.Reader, within time.Duration) (string, bool) {
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if m := servingLine.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case urls <- m[1]:
+				default:
+				}
+			}
+		}
+		io.Copy(io.Discard, out)
+	}()
+	select {
+	case u := <-urls:
+		return u, true
+	case <-time.After(within):
+		return "", false
+	}
 }
