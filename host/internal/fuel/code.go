@@ -96,31 +96,6 @@ func localCheck(local, yield, charge uint32) []byte {
 	return append(b, opEnd)
 }
 
-// teeCheck is fuelCheck with the new fuel kept in a local T rather than
-// loaded again:
-//
-//	global.get F; i32.const charge; i32.sub; local.tee T; global.set F
-//	local.get T; i32.const 0; i32.le_s
-//	if; call $yield; global.set F; end
-func teeCheck(global, temp, yield, charge uint32) []byte {
-	var b []byte
-	b = append(b, opGlobalGet)
-	b = wasmbin.AppendU32(b, global, 0)
-	b = append(b, opI32Const)
-	b = wasmbin.AppendS32(b, int32(charge))
-	b = append(b, opI32Sub, opLocalTee)
-	b = wasmbin.AppendU32(b, temp, 0)
-	b = append(b, opGlobalSet)
-	b = wasmbin.AppendU32(b, global, 0)
-	b = append(b, opLocalGet)
-	b = wasmbin.AppendU32(b, temp, 0)
-	b = append(b, opI32Const, 0, opI32LeS, opIf, blockTypeEmpty, opCall)
-	b = wasmbin.AppendU32(b, yield, 0)
-	b = append(b, opGlobalSet)
-	b = wasmbin.AppendU32(b, global, 0)
-	return append(b, opEnd)
-}
-
 // leaves reports whether the branch at r (its opcode op already read) may
 // target label depth, the function's own: a return.
 func leaves(r wasmbin.Reader, op byte, depth int) bool {

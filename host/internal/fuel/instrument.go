@@ -94,7 +94,6 @@ type rewriter struct {
 	// every function entry and loop header (benchmarks compare it).
 	everyEntry bool
 	globalOnly bool       // the plan's checks, but all in the first shape (benchmarks)
-	teeOnly    bool       // no function keeps the fuel in a local (benchmarks)
 	maxUnit    uint64     // 0: defaultMaxUnit (benchmarks try others)
 	col        *collector // the analysis pass records here
 	plan       *plan      // where the checks go and what they take
@@ -107,9 +106,6 @@ type rewriter struct {
 	// being rewritten, or -1 when its checks use the global (see
 	// localFuel).
 	local int64
-	// temp is the index of the local the checks of the function being
-	// rewritten use to test the fuel they just stored, or -1 (see teeFuel).
-	temp int64
 
 	fuel    uint32 // index of the fuel global
 	loops   int    // loop headers instrumented
@@ -143,7 +139,7 @@ func rewriteWith(wasm []byte, w *rewriter) ([]byte, error) {
 		if w.plan, err = analyze(secs, w); err != nil {
 			return nil, err
 		}
-		w.plan.globalOnly, w.plan.teeOnly = w.globalOnly, w.teeOnly
+		w.plan.globalOnly = w.globalOnly
 	}
 
 	out := make([]byte, 0, len(wasm)+len(wasm)/8+64)
@@ -710,7 +706,7 @@ func (w *rewriter) body(dst []byte, r *wasmbin.Reader, fn int64) ([]byte, error)
 	if w.col != nil {
 		w.col.cur = int32(w.def)
 	}
-	w.local, w.temp = -1, -1
+	w.local = -1
 	switch {
 	case w.instrument && w.localFuel():
 		w.local = int64(w.typeParams[w.funcTypes[w.def]]) + int64(locals)
@@ -719,11 +715,6 @@ func (w *rewriter) body(dst []byte, r *wasmbin.Reader, fn int64) ([]byte, error)
 		dst = append(dst, 1, 0x7f) // one i32: the fuel
 		dst = w.appendReload(dst)
 		w.inLocal++
-	case w.instrument && w.teeFuel():
-		w.temp = int64(w.typeParams[w.funcTypes[w.def]]) + int64(locals)
-		dst = wasmbin.AppendU32(dst, groups+1, 0)
-		dst = append(dst, r.Since(groupsEnd)...)
-		dst = append(dst, 1, 0x7f) // one i32: the new fuel, for the test
 	default:
 		dst = append(dst, r.Since(0)...)
 	}

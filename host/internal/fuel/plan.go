@@ -78,8 +78,8 @@ type plan struct {
 	// fuel inside a loop: they keep the fuel in the global (see localFuel).
 	callsInLoops []bool
 	// globalOnly: every check uses the global, in the first shape (no
-	// locals); teeOnly: no function keeps the fuel in a local (benchmarks).
-	globalOnly, teeOnly bool
+	// locals; benchmarks).
+	globalOnly bool
 }
 
 // makePlan decides the checks. A defined function f keeps its entry check
@@ -333,9 +333,6 @@ func (w *rewriter) checkFor(charge uint32) []byte {
 	if w.local >= 0 {
 		return localCheck(uint32(w.local), w.importedFuncs, charge)
 	}
-	if w.temp >= 0 {
-		return teeCheck(w.fuel, uint32(w.temp), w.importedFuncs, charge)
-	}
 	return fuelCheck(w.fuel, w.importedFuncs, charge)
 }
 
@@ -348,7 +345,7 @@ func (w *rewriter) checkFor(charge uint32) []byte {
 // (Measured: with calls inside loops, the write-back and reload around
 // each call cost more than the local saves.)
 func (w *rewriter) localFuel() bool {
-	if w.plan == nil || w.plan.globalOnly || w.plan.teeOnly || w.def >= len(w.plan.loops) ||
+	if w.plan == nil || w.plan.globalOnly || w.def >= len(w.plan.loops) ||
 		len(w.plan.loops[w.def]) == 0 || w.plan.callsInLoops[w.def] {
 		return false
 	}
@@ -381,19 +378,4 @@ func (w *rewriter) appendReload(dst []byte) []byte {
 	dst = wasmbin.AppendU32(dst, w.fuel, 0)
 	dst = append(dst, opLocalSet)
 	return wasmbin.AppendU32(dst, uint32(w.local), 0)
-}
-
-// teeFuel reports whether the function being rewritten gets a local for
-// its checks to test the fuel they store (teeCheck): with the teeOnly
-// variant, one that has a check. Measured against fuelCheck it saved
-// nothing on a render (629.1M against 628.5M instructions), so Instrument
-// does not use it; BenchmarkRenderFuel keeps the comparison.
-func (w *rewriter) teeFuel() bool {
-	if w.plan == nil || !w.plan.teeOnly || w.def >= len(w.plan.loops) {
-		return false
-	}
-	if w.def >= len(w.funcTypes) || uint64(w.funcTypes[w.def]) >= uint64(len(w.typeParams)) {
-		return false // a malformed module: wazero refuses it
-	}
-	return w.plan.entry[w.def] > 0 || len(w.plan.loops[w.def]) > 0
 }

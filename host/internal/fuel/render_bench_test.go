@@ -107,9 +107,6 @@ var renderVariants = []struct {
 	{"plan-global", func(wasm []byte) ([]byte, error) {
 		return rewriteWith(wasm, &rewriter{instrument: true, globalOnly: true})
 	}},
-	{"plan-tee", func(wasm []byte) ([]byte, error) {
-		return rewriteWith(wasm, &rewriter{instrument: true, teeOnly: true})
-	}},
 	{"plan-u16", func(wasm []byte) ([]byte, error) { return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 16}) }},
 	{"plan-u1", func(wasm []byte) ([]byte, error) { return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 1}) }},
 	{"plan", Instrument},
