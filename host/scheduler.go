@@ -11,6 +11,7 @@ import (
 
 	"sandkit.dev/sandkit/host/internal/fuel"
 	"sandkit.dev/sandkit/host/internal/sched"
+	"sandkit.dev/sandkit/host/internal/threadprio"
 )
 
 // Scheduler shares the CPU between groups of apps. A guest call runs its
@@ -24,12 +25,21 @@ import (
 // always find a CPU; a group alone (for 100 ms) may use them all. A call
 // gives its slot back while it waits for the database or the request
 // body; a password hash the guest asks the host for (password.go) runs
-// holding one, as the app's own CPU time. spec/RATIONALE.md ("A fair CPU share") has the design and numbers.
+// holding one, as the app's own CPU time.
+//
+// A long call also runs on a thread of the lowest priority (nice 19) from
+// its first slot to its end, where the process may raise it back
+// (LowersLongCalls), so that the kernel runs the host's own work and
+// other tenants' short calls first. Raise GOMAXPROCS above the CPU count
+// before making the scheduler for this to help (sandkit serve --apps
+// doubles it): a lowered call still holds one of the runtime's Ps. spec/RATIONALE.md
+// ("A fair CPU share") has the design and numbers.
 //
 // Share one Scheduler between every app of a host; it is safe for
 // concurrent use.
 type Scheduler struct {
-	s *sched.Scheduler
+	s      *sched.Scheduler
+	lowers bool
 
 	mu     sync.Mutex
 	groups map[string]*sched.Group
@@ -41,8 +51,20 @@ func NewScheduler(slots int) *Scheduler {
 	if slots < 1 {
 		slots = DefaultSlots()
 	}
-	return &Scheduler{s: sched.New(slots, slice, alone), groups: map[string]*sched.Group{}}
+	s := &Scheduler{s: sched.New(slots, slice, alone), groups: map[string]*sched.Group{}}
+	s.lowers = s.s.LowerPriority()
+	return s
 }
+
+// LowersLongCalls reports whether s's long calls run at the lowest thread
+// priority (see the package function LowersLongCalls).
+func (s *Scheduler) LowersLongCalls() bool { return s.lowers }
+
+// LowersLongCalls reports whether a Scheduler made in this process runs
+// long calls at the lowest thread priority: the process may raise a
+// thread's priority back (CAP_SYS_NICE, or an RLIMIT_NICE of at least 20;
+// systemd: LimitNICE=20), on Linux.
+func LowersLongCalls() bool { return threadprio.Restorable() }
 
 // slice is how long a long-running call keeps its slot while others wait
 // for one: handing it over costs goroutine switches, and doing it at every
@@ -54,7 +76,7 @@ const slice = time.Millisecond
 // its long calls may take the slot otherwise kept free.
 const alone = 100 * time.Millisecond
 
-// DefaultSlots is one run slot per CPU the Go runtime uses (GOMAXPROCS).
+// DefaultSlots is one run slot per P of the Go runtime (GOMAXPROCS).
 func DefaultSlots() int { return runtime.GOMAXPROCS(0) }
 
 // Slots is the number of run slots.

@@ -21,6 +21,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"sandkit.dev/sandkit/host"
 )
 
 // load is a bounded, open-loop load on the neighbours: rate requests a
@@ -211,6 +213,23 @@ request_timeout = "1s"
 	}
 	attacksDone := make(chan struct{})
 	go func() { attackWG.Wait(); close(attacksDone) }()
+	// The host runs a long call's thread at the lowest priority (nice 19)
+	// where it may raise it back after (host.LowersLongCalls): look at its
+	// threads while the attacks run.
+	lowered := make(chan int)
+	go func() {
+		most, tick := 0, time.NewTicker(20*time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-attacksDone:
+				lowered <- most
+				return
+			case <-tick.C:
+				most = max(most, threadsAtNice(s.cmd.Process.Pid, 19))
+			}
+		}
+	}()
 	var beside *load
 	if len(attacks) > 0 {
 		beside = runLoad(neighbours, rate, 120*rate, attacksDone)
@@ -220,6 +239,7 @@ request_timeout = "1s"
 	<-attacksDone
 	stop.Store(true)
 	slowWG.Wait()
+	mostLowered := <-lowered
 
 	t.Logf("neighbours alone:  p50 %v p99 %v (%d requests)", alone.quantile(0.5), alone.quantile(0.99), len(alone.latencies))
 	t.Logf("beside hostile:    p50 %v p99 %v (%d requests); p99 ratio %.2f", beside.quantile(0.5), beside.quantile(0.99), len(beside.latencies),
@@ -236,6 +256,23 @@ request_timeout = "1s"
 	}
 	if r := request(t, "GET", s.url+"/hostile/", "", ""); r.status != 200 {
 		t.Errorf("the hostile tenant itself no longer serves: %d %s", r.status, r.body)
+	}
+	spun := slices.ContainsFunc(attacks, func(a attack) bool { return a.path == "/spin" })
+	switch {
+	case !host.LowersLongCalls():
+		t.Logf("long calls are not lowered here (no CAP_SYS_NICE, RLIMIT_NICE < 20)")
+	case spun && mostLowered == 0:
+		t.Errorf("no thread of the host ran at nice 19 while a tenant spun")
+	default:
+		t.Logf("at most %d threads of the host at nice 19 while the attacks ran", mostLowered)
+		// Every call has ended: each thread has its priority back.
+		deadline := time.Now().Add(30 * time.Second)
+		for threadsAtNice(s.cmd.Process.Pid, 19) > 0 && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond) // polling the kernel's view, with a deadline
+		}
+		if n := threadsAtNice(s.cmd.Process.Pid, 19); n > 0 {
+			t.Errorf("%d threads of the host still at nice 19 after every request was answered", n)
+		}
 	}
 	if hwm := peakRSS(t, s.cmd.Process.Pid); hwm > budget+hostOwn {
 		t.Errorf("host peak memory %d MiB, over its budget of %d MiB + %d MiB of its own", hwm>>20, budget>>20, hostOwn>>20)
@@ -267,4 +304,23 @@ func peakRSS(t *testing.T, pid int) int64 {
 	}
 	t.Fatal("no VmHWM in /proc/PID/status")
 	return 0
+}
+
+// threadsAtNice counts the threads of process pid whose nice value is n
+// (field 19 of /proc/PID/task/TID/stat, after the command's parentheses).
+func threadsAtNice(pid, n int) int {
+	dirs, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	count := 0
+	for _, d := range dirs {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/stat", pid, d.Name()))
+		i := strings.LastIndexByte(string(b), ')')
+		if err != nil || i < 0 {
+			continue // the thread ended
+		}
+		// After ")": state is field 3, nice field 19.
+		if f := strings.Fields(string(b[i+1:])); len(f) > 16 && f[16] == strconv.Itoa(n) {
+			count++
+		}
+	}
+	return count
 }

@@ -14,9 +14,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"sandkit.dev/sandkit/artifact"
+	"sandkit.dev/sandkit/host"
 	"sandkit.dev/sandkit/host/console"
 	"sandkit.dev/sandkit/host/tenant"
 )
@@ -92,7 +95,8 @@ func runServeApps(ctx context.Context, fs *flag.FlagSet, af *appsFlags, sf *serv
 	metrics := tenant.NewMetrics()
 	var th *tenant.Host
 	hist := console.NewHistory(func() []tenant.TenantStats { return th.Stats() })
-	th, err = tenant.New(ctx, engine, reg, cfg, tenant.WithLogger(log), tenant.WithMetrics(metrics), tenant.WithRequestObserver(hist.Observe))
+	th, err = tenant.New(ctx, engine, reg, cfg, tenant.WithLogger(log), tenant.WithMetrics(metrics), tenant.WithRequestObserver(hist.Observe),
+		tenant.WithScheduler(hostScheduler()))
 	if err != nil {
 		return err
 	}
@@ -185,3 +189,22 @@ func singleAppOnly(fs *flag.FlagSet) error {
 	})
 	return err
 }
+
+// hostScheduler returns the multi-app host's CPU scheduler. Where long
+// guest calls run at the lowest thread priority (host.LowersLongCalls),
+// GOMAXPROCS is raised to twice the CPUs first, and the scheduler gets a
+// run slot per P: a lowered call still holds one of the runtime's Ps, and
+// with as many Ps as CPUs two spinning calls would leave the host's own
+// work and every other tenant one P; with more, the kernel, which runs the
+// lowered threads last, decides. Measured in docs/benchmarks.md ("Noisy
+// neighbours"). Without lowering, GOMAXPROCS stays, as more threads than
+// CPUs would only share the CPUs evenly with the spinning ones.
+func hostScheduler() *host.Scheduler {
+	if host.LowersLongCalls() {
+		raiseProcs()
+	}
+	return host.NewScheduler(0)
+}
+
+// raiseProcs doubles GOMAXPROCS, once per process.
+var raiseProcs = sync.OnceFunc(func() { runtime.GOMAXPROCS(2 * runtime.GOMAXPROCS(0)) })

@@ -259,10 +259,17 @@ func (c Config) withDefaults() Config {
 }
 
 // EngineOptions are the options of the host.Engine the host's tenants
-// run on that this configuration decides (snapshot_cache_bytes): pass
-// them to host.NewEngine.
+// run on that this configuration decides (snapshot_cache_bytes), and a
+// compilation of one worker: a tenant's module compiles on the thread of
+// the lowest priority that loads it, where more workers would compile at
+// normal priority beside the other tenants' requests (a cold compile
+// takes longer; a compiled module is cached on disk). Pass them to
+// host.NewEngine.
 func (c Config) EngineOptions() []host.EngineOption {
-	return []host.EngineOption{host.WithSnapshotCacheBytes(c.withDefaults().SnapshotCacheBytes)}
+	return []host.EngineOption{
+		host.WithSnapshotCacheBytes(c.withDefaults().SnapshotCacheBytes),
+		host.WithCompileConcurrency(1, 1),
+	}
 }
 
 // LimitsOf returns tenant name's limits: its [apps.NAME.limits] over the

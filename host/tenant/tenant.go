@@ -18,6 +18,7 @@ import (
 
 	"sandkit.dev/sandkit/host"
 	"sandkit.dev/sandkit/host/appdb"
+	"sandkit.dev/sandkit/host/internal/threadprio"
 	"sandkit.dev/sandkit/host/registry"
 	"sandkit.dev/sandkit/internal/phase"
 )
@@ -108,7 +109,7 @@ func (t *tenant) acquire(ctx context.Context) (*loaded, error) {
 			t.mu.Lock()
 			t.active = version
 			t.mu.Unlock()
-			l, err = t.open(phase.Carry(ctx, t.h.ctx), version, "first request")
+			l, err = t.openLow(phase.Carry(ctx, t.h.ctx), version, "first request")
 		}
 		t.mu.Lock()
 		close(ch)
@@ -137,6 +138,16 @@ func (t *tenant) acquire(ctx context.Context) (*loaded, error) {
 			t.h.goRefresh(t.name) // a version was activated during the load
 		}
 	}
+}
+
+// openLow is open on a thread of the lowest priority (threadprio.Run):
+// loading an app (reading, compiling on a cold cache, instantiating,
+// migrating) is the tenant's work, and the kernel runs the host's other
+// work and the other tenants' requests first. Compiling a module uses
+// one worker for the same reason (Config.EngineOptions).
+func (t *tenant) openLow(ctx context.Context, version registry.Version, why string) (l *loaded, err error) {
+	threadprio.Run(func() { l, err = t.open(ctx, version, why) })
+	return l, err
 }
 
 // open checks out, migrates, opens and warms version; why says what asked
@@ -222,7 +233,7 @@ func (t *tenant) swapTo(version registry.Version) {
 	if cur == nil || same(cur.version, version) {
 		return
 	}
-	l, err := t.open(t.h.ctx, version, "activated")
+	l, err := t.openLow(t.h.ctx, version, "activated")
 	if err != nil {
 		t.h.log.Error("new version failed to open; the old one keeps serving", "app", t.name, "app_version", version.Name, "serving", cur.version.Name, "err", err)
 		return

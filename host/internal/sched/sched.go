@@ -29,11 +29,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"sandkit.dev/sandkit/host/internal/threadprio"
 )
 
 // Scheduler hands out a fixed number of run slots.
 type Scheduler struct {
 	slots  int
+	lower  bool         // see LowerPriority
 	slice  int64        // nanoseconds a holder keeps its slot while others wait
 	window int64        // see New; 0: every slot is always usable
 	now    func() int64 // the clock slices are measured with (tests replace it)
@@ -114,6 +117,16 @@ var start = time.Now()
 
 // monotonic is the scheduler's clock: nanoseconds since start.
 func monotonic() int64 { return int64(time.Since(start)) }
+
+// LowerPriority makes every call that takes a slot (a long call) run on
+// a thread of the lowest priority until it is released, when the process
+// may raise it back (threadprio.Restorable), so that the kernel runs other
+// threads first: the host's own work, short calls, other processes. It
+// reports whether long calls will be lowered. Call it before any call.
+func (s *Scheduler) LowerPriority() bool {
+	s.lower = threadprio.Restorable()
+	return s.lower
+}
 
 // Slots is the number of run slots.
 func (s *Scheduler) Slots() int { return s.slots }
@@ -262,7 +275,8 @@ func (s *Scheduler) wait(ctx context.Context, w *waiter) error {
 type Ticket struct {
 	g     *Group
 	held  bool
-	since int64 // when the slot was taken, in nanoseconds of the scheduler's clock
+	since int64              // when the slot was taken, in nanoseconds of the scheduler's clock
+	low   threadprio.Lowered // the call's thread, lowered when it first took a slot
 }
 
 // NewTicket returns a ticket of g that holds no slot, for a call of g that
@@ -305,8 +319,17 @@ func (t *Ticket) Acquire(ctx context.Context) error {
 	return nil
 }
 
-// Release gives the slot back, if the ticket holds one.
+// Release gives the slot back, if the ticket holds one, and the call's
+// thread its priority: the call has ended. It must run on the goroutine
+// of the call.
 func (t *Ticket) Release() {
+	t.release()
+	t.low.Restore()
+	t.low = threadprio.Lowered{}
+}
+
+// release gives the slot back, if the ticket holds one.
+func (t *Ticket) release() {
 	if !t.held {
 		return
 	}
@@ -358,10 +381,14 @@ func (t *Ticket) Preempt(ctx context.Context) error {
 	return nil
 }
 
-// took records that the ticket holds a slot from now on.
+// took records that the ticket holds a slot from now on; the first time,
+// it lowers the call's thread if the scheduler lowers long calls.
 func (t *Ticket) took() {
 	t.held = true
 	t.since = t.g.s.now()
+	if t.g.s.lower && !t.low.Done() {
+		t.low = threadprio.Lower()
+	}
 }
 
 // Suspend gives the slot back while the call waits outside guest code (a
@@ -369,7 +396,7 @@ func (t *Ticket) took() {
 // Resume.
 func (t *Ticket) Suspend() bool {
 	held := t.held
-	t.Release()
+	t.release() // the thread stays lowered: the host's work for the call is the call's
 	return held
 }
 
