@@ -27,19 +27,19 @@ import (
 // body; a password hash the guest asks the host for (password.go) runs
 // holding one, as the app's own CPU time.
 //
-// A long call also runs on a thread of the lowest priority (nice 19) from
-// its first slot to its end, where the process may raise it back
-// (LowersLongCalls), so that the kernel runs the host's own work and
-// other tenants' short calls first. Raise GOMAXPROCS above the CPU count
-// before making the scheduler for this to help (sandkit serve --apps
-// doubles it): a lowered call still holds one of the runtime's Ps. spec/RATIONALE.md
+// With LowerLongCalls, a long call also runs on a thread of the lowest
+// priority (nice 19) from its first slot to its end, so that the kernel
+// runs the host's own work and other tenants' short calls first. Double
+// GOMAXPROCS before making such a scheduler (sandkit serve --apps does):
+// a lowered call still holds one of the Go runtime's Ps, and with no more
+// Ps than CPUs the runtime's work waits for threads the kernel runs last.
+// spec/RATIONALE.md
 // ("A fair CPU share") has the design and numbers.
 //
 // Share one Scheduler between every app of a host; it is safe for
 // concurrent use.
 type Scheduler struct {
-	s      *sched.Scheduler
-	lowers bool
+	s *sched.Scheduler
 
 	mu     sync.Mutex
 	groups map[string]*sched.Group
@@ -51,20 +51,19 @@ func NewScheduler(slots int) *Scheduler {
 	if slots < 1 {
 		slots = DefaultSlots()
 	}
-	s := &Scheduler{s: sched.New(slots, slice, alone), groups: map[string]*sched.Group{}}
-	s.lowers = s.s.LowerPriority()
-	return s
+	return &Scheduler{s: sched.New(slots, slice, alone), groups: map[string]*sched.Group{}}
 }
 
-// LowersLongCalls reports whether s's long calls run at the lowest thread
-// priority (see the package function LowersLongCalls).
-func (s *Scheduler) LowersLongCalls() bool { return s.lowers }
+// LowerLongCalls makes every long call (one that took a slot) run at the
+// lowest thread priority until it ends, if the process may (see
+// CanLowerThreads), and reports whether it will. Call it before the
+// scheduler runs any call.
+func (s *Scheduler) LowerLongCalls() bool { return s.s.LowerPriority() }
 
-// LowersLongCalls reports whether a Scheduler made in this process runs
-// long calls at the lowest thread priority: the process may raise a
-// thread's priority back (CAP_SYS_NICE, or an RLIMIT_NICE of at least 20;
-// systemd: LimitNICE=20), on Linux.
-func LowersLongCalls() bool { return threadprio.Restorable() }
+// CanLowerThreads reports whether this process may run a call's thread at
+// the lowest priority and raise it back after: on Linux, with
+// CAP_SYS_NICE or an RLIMIT_NICE of at least 20 (systemd: LimitNICE=20).
+func CanLowerThreads() bool { return threadprio.Restorable() }
 
 // slice is how long a long-running call keeps its slot while others wait
 // for one: handing it over costs goroutine switches, and doing it at every

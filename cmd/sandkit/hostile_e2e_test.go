@@ -214,7 +214,7 @@ request_timeout = "1s"
 	attacksDone := make(chan struct{})
 	go func() { attackWG.Wait(); close(attacksDone) }()
 	// The host runs a long call's thread at the lowest priority (nice 19)
-	// where it may raise it back after (host.LowersLongCalls): look at its
+	// where it may raise it back after (host.CanLowerThreads): look at its
 	// threads while the attacks run.
 	lowered := make(chan int)
 	go func() {
@@ -259,7 +259,7 @@ request_timeout = "1s"
 	}
 	spun := slices.ContainsFunc(attacks, func(a attack) bool { return a.path == "/spin" })
 	switch {
-	case !host.LowersLongCalls():
+	case !host.CanLowerThreads():
 		t.Logf("long calls are not lowered here (no CAP_SYS_NICE, RLIMIT_NICE < 20)")
 	case spun && mostLowered == 0:
 		t.Errorf("no thread of the host ran at nice 19 while a tenant spun")

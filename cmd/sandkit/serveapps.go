@@ -96,7 +96,7 @@ func runServeApps(ctx context.Context, fs *flag.FlagSet, af *appsFlags, sf *serv
 	var th *tenant.Host
 	hist := console.NewHistory(func() []tenant.TenantStats { return th.Stats() })
 	th, err = tenant.New(ctx, engine, reg, cfg, tenant.WithLogger(log), tenant.WithMetrics(metrics), tenant.WithRequestObserver(hist.Observe),
-		tenant.WithScheduler(hostScheduler()))
+		tenant.WithScheduler(hostScheduler(log)))
 	if err != nil {
 		return err
 	}
@@ -190,20 +190,25 @@ func singleAppOnly(fs *flag.FlagSet) error {
 	return err
 }
 
-// hostScheduler returns the multi-app host's CPU scheduler. Where long
-// guest calls run at the lowest thread priority (host.LowersLongCalls),
-// GOMAXPROCS is raised to twice the CPUs first, and the scheduler gets a
-// run slot per P: a lowered call still holds one of the runtime's Ps, and
-// with as many Ps as CPUs two spinning calls would leave the host's own
-// work and every other tenant one P; with more, the kernel, which runs the
-// lowered threads last, decides. Measured in docs/benchmarks.md ("Noisy
-// neighbours"). Without lowering, GOMAXPROCS stays, as more threads than
-// CPUs would only share the CPUs evenly with the spinning ones.
-func hostScheduler() *host.Scheduler {
-	if host.LowersLongCalls() {
-		raiseProcs()
+// hostScheduler returns the multi-app host's CPU scheduler. Where the
+// process may (host.CanLowerThreads), a tenant's long calls run at the
+// lowest thread priority, and GOMAXPROCS is doubled first, so that the
+// scheduler has a run slot per P: a lowered call still holds one of the
+// Go runtime's Ps, and with as many Ps as CPUs two spinning calls would
+// leave the host's own work and every other tenant one. With twice as
+// many, the kernel, which runs the lowered threads last, decides.
+// docs/benchmarks.md ("Noisy neighbours") has the measurements. Without
+// the privilege GOMAXPROCS stays: more threads than CPUs would only share
+// the CPUs evenly with the spinning ones.
+func hostScheduler(log *slog.Logger) *host.Scheduler {
+	if !host.CanLowerThreads() {
+		log.Warn("long guest calls run at normal thread priority: this process may not raise a thread's priority back (give it CAP_SYS_NICE, or an RLIMIT_NICE of 20: systemd LimitNICE=20), so a tenant's long calls delay the other tenants' requests more")
+		return host.NewScheduler(0)
 	}
-	return host.NewScheduler(0)
+	raiseProcs()
+	s := host.NewScheduler(0)
+	s.LowerLongCalls()
+	return s
 }
 
 // raiseProcs doubles GOMAXPROCS, once per process.

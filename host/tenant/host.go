@@ -63,8 +63,8 @@ func WithLogger(l *slog.Logger) Option { return func(h *Host) { h.log = l } }
 func WithObserver(f func(Event)) Option { return func(h *Host) { h.observer = f } }
 
 // WithScheduler shares the CPUs between the tenants' guest calls with s
-// instead of host.NewScheduler(0) made by New, for a process that makes
-// its scheduler after raising GOMAXPROCS (see host.Scheduler).
+// instead of the host.NewScheduler(0) New makes: one that lowers long
+// calls (host.Scheduler.LowerLongCalls).
 func WithScheduler(s *host.Scheduler) Option { return func(h *Host) { h.sched = s } }
 
 // WithRequestObserver calls f after each request routed to a tenant with
@@ -92,9 +92,6 @@ func New(ctx context.Context, engine *host.Engine, reg registry.Registry, cfg Co
 	}
 	if h.sched == nil {
 		h.sched = host.NewScheduler(0)
-	}
-	if !h.sched.LowersLongCalls() {
-		h.log.Warn("long guest calls run at normal thread priority: this process may not raise a thread's priority back (give it CAP_SYS_NICE, or an RLIMIT_NICE of 20: systemd LimitNICE=20); a tenant's long calls then delay the others' requests more")
 	}
 	for name, a := range h.cfg.Apps {
 		for _, d := range a.Domains {
