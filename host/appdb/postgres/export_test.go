@@ -7,6 +7,8 @@ var (
 	Provision    = provision
 	AdminFromEnv = adminFromEnv
 	QuoteIdent   = quoteIdent
+	// Resets counts the sessions reset at the end of a request.
+	Resets = &resets
 )
 
 // Locked is stmts run in a transaction under the provisioning lock (a

@@ -30,19 +30,29 @@ type pgToken struct {
 // says whether the host opened a transaction; mode is appdb.PolicyGuest or
 // appdb.PolicyMigrate. It returns the SQL to run or the reason it is refused.
 func screenPostgres(q, schema string, nargs int, inTx bool, mode appdb.Policy) (string, string) {
+	out, why, _ := screenSession(q, schema, nargs, inTx, mode)
+	return out, why
+}
+
+// screenSession is screenPostgres that also reports whether q's
+// statements leave nothing on the session for the end of the request to
+// reset (see leavesNoState).
+func screenSession(q, schema string, nargs int, inTx bool, mode appdb.Policy) (out, why string, stateless bool) {
 	toks, out, why := lexPostgres(q, nargs > 0)
 	if why != "" {
-		return "", why
+		return "", why, false
 	}
 	// Statements, split at top-level semicolons.
 	start := 0
+	stateless = true
 	for i := 0; i <= len(toks); i++ {
 		if i < len(toks) && toks[i].punct != ';' {
 			continue
 		}
 		if why := screenStatement(toks[start:i], inTx, mode); why != "" {
-			return "", why
+			return "", why, false
 		}
+		stateless = stateless && leavesNoState(toks[start:i])
 		start = i + 1
 	}
 	for i, t := range toks {
@@ -52,30 +62,62 @@ func screenPostgres(q, schema string, nargs int, inTx bool, mode appdb.Policy) (
 		w := t.word
 		lw := strings.ToLower(w)
 		if strings.HasPrefix(lw, pgSchemaPrefix) && w != schema {
-			return "", "the name " + w + " is reserved for other apps' schemas: an app uses only its own"
+			return "", "the name " + w + " is reserved for other apps' schemas: an app uses only its own", false
 		}
 		// A quoted identifier is checked as written: "set_config"(...)
 		// calls set_config, "public".t names schema public.
 		switch {
 		case w == "search_path":
-			return "", "search_path is set by the host and cannot be read or changed"
+			return "", "search_path is set by the host and cannot be read or changed", false
 		case w == "public" && i+1 < len(toks) && toks[i+1].punct == '.',
 			strings.HasPrefix(w, "pg_temp"), strings.HasPrefix(w, "pg_toast"):
-			return "", "schema " + w + " is not allowed: an app uses only its own schema"
+			return "", "schema " + w + " is not allowed: an app uses only its own schema", false
 		case pgDeniedNames[w], strings.HasPrefix(w, "pg_stat"):
 			// pg_stats shows the most common values of every table the
 			// shared role can read; pg_stat_get_backend_activity() other
 			// sessions' SQL.
-			return "", w + " is not allowed: it reaches beyond the app's schema"
+			return "", w + " is not allowed: it reaches beyond the app's schema", false
 		}
 		if i+1 < len(toks) && toks[i+1].punct == '(' {
 			if pgDeniedFunctions[w] || strings.Contains(w, "to_xml") || strings.HasPrefix(w, "lo_") ||
 				strings.HasPrefix(w, "pg_advisory") || strings.HasPrefix(w, "dblink") {
-				return "", w + "() is not allowed"
+				return "", w + "() is not allowed", false
 			}
 		}
 	}
-	return out, ""
+	return out, "", stateless
+}
+
+// leavesNoState reports whether a statement the screening passed leaves
+// nothing on its connection's session that a later request could see, so
+// that the reset at the end of the request (resetSQL) may be skipped: a
+// query or a change of rows, with no INSERT or DEFAULT (which draw from a
+// sequence, and lastval() would show the value to the next request) and
+// no lastval(). Everything else a request could leave (settings, roles,
+// cursors, LISTEN, advisory locks, temporary objects, prepared statements,
+// functions that do any of these) the screening refuses anyway; the reset
+// is kept for the rest, DDL included, as a second line.
+func leavesNoState(toks []pgToken) bool {
+	if len(toks) == 0 {
+		return true
+	}
+	switch first := toks[0]; {
+	case first.punct == '(':
+	case first.punct != 0 || first.quoted:
+		return false
+	default:
+		switch first.word {
+		case "select", "with", "values", "table", "update", "delete":
+		default:
+			return false
+		}
+	}
+	for _, t := range toks {
+		if t.punct == 0 && (t.word == "insert" || t.word == "default" || t.word == "lastval") {
+			return false
+		}
+	}
+	return true
 }
 
 // pgDeniedNames are catalog views that show other apps' activity or
