@@ -118,11 +118,14 @@ var start = time.Now()
 // monotonic is the scheduler's clock: nanoseconds since start.
 func monotonic() int64 { return int64(time.Since(start)) }
 
-// LowerPriority makes every call that takes a slot (a long call) run on
-// a thread of the lowest priority until it is released, when the process
-// may raise it back (threadprio.Restorable), so that the kernel runs other
-// threads first: the host's own work, short calls, other processes. It
-// reports whether long calls will be lowered. Call it before any call.
+// LowerPriority makes every call run on a thread of the lowest priority
+// while it holds a slot (a long call), when the process may raise it back
+// (threadprio.Restorable), so that the kernel runs other threads first:
+// the host's own work, short calls, other processes. The thread is
+// raised again whenever the call gives its slot up, so at most Slots
+// threads are ever lowered (a lowered goroutine is locked to its thread:
+// a call waiting for its turn must not hold one). It reports whether long
+// calls will be lowered. Call it before any call.
 func (s *Scheduler) LowerPriority() bool {
 	s.lower = threadprio.Restorable()
 	return s.lower
@@ -276,7 +279,7 @@ type Ticket struct {
 	g     *Group
 	held  bool
 	since int64              // when the slot was taken, in nanoseconds of the scheduler's clock
-	low   threadprio.Lowered // the call's thread, lowered when it first took a slot
+	low   threadprio.Lowered // the call's thread, lowered while it holds a slot
 }
 
 // NewTicket returns a ticket of g that holds no slot, for a call of g that
@@ -319,20 +322,17 @@ func (t *Ticket) Acquire(ctx context.Context) error {
 	return nil
 }
 
-// Release gives the slot back, if the ticket holds one, and the call's
-// thread its priority: the call has ended. It must run on the goroutine
-// of the call.
-func (t *Ticket) Release() {
-	t.release()
-	t.low.Restore()
-	t.low = threadprio.Lowered{}
-}
+// Release gives the slot back, if the ticket holds one: the call has
+// ended. It must run on the goroutine of the call.
+func (t *Ticket) Release() { t.release() }
 
-// release gives the slot back, if the ticket holds one.
+// release gives the slot back, if the ticket holds one, and the call's
+// thread its priority.
 func (t *Ticket) release() {
 	if !t.held {
 		return
 	}
+	t.raise()
 	t.held = false
 	s := t.g.s
 	now := s.now()
@@ -373,6 +373,7 @@ func (t *Ticket) Preempt(ctx context.Context) error {
 	w := s.enqueue(t.g)
 	s.dispatch(now)
 	s.mu.Unlock()
+	t.raise()
 	t.held = false
 	if err := s.wait(ctx, w); err != nil {
 		return err
@@ -381,14 +382,20 @@ func (t *Ticket) Preempt(ctx context.Context) error {
 	return nil
 }
 
-// took records that the ticket holds a slot from now on; the first time,
-// it lowers the call's thread if the scheduler lowers long calls.
+// took records that the ticket holds a slot from now on, and lowers the
+// call's thread if the scheduler lowers long calls.
 func (t *Ticket) took() {
 	t.held = true
 	t.since = t.g.s.now()
-	if t.g.s.lower && !t.low.Done() {
+	if t.g.s.lower {
 		t.low = threadprio.Lower()
 	}
+}
+
+// raise gives the call's thread back its priority, if took lowered it.
+func (t *Ticket) raise() {
+	t.low.Restore()
+	t.low = threadprio.Lowered{}
 }
 
 // Suspend gives the slot back while the call waits outside guest code (a
@@ -396,7 +403,7 @@ func (t *Ticket) took() {
 // Resume.
 func (t *Ticket) Suspend() bool {
 	held := t.held
-	t.release() // the thread stays lowered: the host's work for the call is the call's
+	t.release()
 	return held
 }
 

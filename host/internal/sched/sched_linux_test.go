@@ -1,8 +1,14 @@
 package sched
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -11,9 +17,9 @@ import (
 )
 
 // TestLongCallsLowered: with LowerPriority, a call runs at the lowest
-// thread priority from when it takes a slot until it is released, a
-// Suspend keeps it lowered, and a call that never takes a slot (a short
-// one) is never lowered.
+// thread priority while it holds a slot: raised when it gives the slot up
+// (Suspend, Release), lowered again when it takes one (Resume); a call
+// that never takes a slot (a short one) is never lowered.
 func TestLongCallsLowered(t *testing.T) {
 	s := New(1, 0, 0)
 	if !s.LowerPriority() {
@@ -37,9 +43,13 @@ func TestLongCallsLowered(t *testing.T) {
 	if n := niceOf(t); n != threadprio.Lowest {
 		t.Fatalf("a call holding a slot runs at nice %d, want %d", n, threadprio.Lowest)
 	}
-	long.Resume(context.Background(), long.Suspend())
+	held := long.Suspend()
+	if n := niceOf(t); n != before {
+		t.Fatalf("a suspended call's thread is at nice %d, want %d as before", n, before)
+	}
+	long.Resume(context.Background(), held)
 	if n := niceOf(t); n != threadprio.Lowest {
-		t.Fatalf("after Suspend and Resume the call runs at nice %d, want %d", n, threadprio.Lowest)
+		t.Fatalf("after Resume the call runs at nice %d, want %d", n, threadprio.Lowest)
 	}
 	long.Release()
 	if n := niceOf(t); n != before {
@@ -55,4 +65,68 @@ func niceOf(t *testing.T) int {
 		t.Fatal(err)
 	}
 	return 20 - raw
+}
+
+// TestLoweredOnlyWhileHolding: many long calls of one slot take turns
+// (slice 0: each Preempt hands over while others wait); at every turn the
+// process has exactly one thread at the lowest priority, the holder's. A
+// call waiting for its turn holds no lowered thread.
+func TestLoweredOnlyWhileHolding(t *testing.T) {
+	s := New(1, 0, 0)
+	if !s.LowerPriority() {
+		t.Skip("this process may not raise a thread's priority back (threadprio.Restorable)")
+	}
+	g := s.Group()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var bad atomic.Int32
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tk := NewTicket(g)
+			defer tk.Release()
+			if err := tk.Acquire(ctx); err != nil {
+				t.Error(err)
+				return
+			}
+			for range 20 {
+				if n := loweredThreads(t); n != 1 {
+					bad.Store(int32(n))
+				}
+				if err := tk.Preempt(ctx); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := bad.Load(); n != 0 {
+		t.Fatalf("a turn saw %d threads at nice %d, want 1 (the holder's)", n, threadprio.Lowest)
+	}
+	if n := loweredThreads(t); n != 0 {
+		t.Fatalf("%d threads left at nice %d after every call ended", n, threadprio.Lowest)
+	}
+}
+
+// loweredThreads counts this process's threads at the lowest priority
+// (field 19 of /proc/self/task/TID/stat).
+func loweredThreads(t *testing.T) int {
+	dirs, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, d := range dirs {
+		b, err := os.ReadFile("/proc/self/task/" + d.Name() + "/stat")
+		i := bytes.LastIndexByte(b, ')')
+		if err != nil || i < 0 {
+			continue // the thread ended
+		}
+		if f := strings.Fields(string(b[i+1:])); len(f) > 16 && f[16] == strconv.Itoa(threadprio.Lowest) {
+			n++
+		}
+	}
+	return n
 }

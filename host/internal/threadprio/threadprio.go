@@ -2,7 +2,7 @@
 // lowest priority, so that the kernel, not a list of rules, keeps one
 // tenant's long computations from delaying another tenant's requests.
 //
-// A long guest call lowers its own thread for as long as it runs
+// A long guest call lowers its own thread while it holds a run slot
 // (Lower, then Restore), and work that belongs to one tenant but runs
 // outside a call (loading its app) runs on a thread of its own that ends
 // with it (Run). The kernel gives a thread of nice 19 about 1.5% of a CPU
