@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -44,7 +45,18 @@ func main() {
 	before := flag.String("before", "", "a checkout of an earlier commit (git worktree add DIR COMMIT): the load section also builds its sandkit and serves its examples/hello, beside this tree's, for a before/after")
 	out := flag.String("out", "", "also write the report (Markdown) to this file")
 	sectionList := flag.String("sections", strings.Join(allSections, ","), "sections to run, comma-separated: "+strings.Join(allSections, ", "))
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the bench's own process (the in-process hosts and servers, not wrk or sandkit serve) to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fatalf("%v", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fatalf("%v", err)
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	sections := map[string]bool{}
 	for _, s := range strings.Split(*sectionList, ",") {
 		if !slices.Contains(allSections, s) {
