@@ -28,13 +28,12 @@ import (
 // holding one, as the app's own CPU time.
 //
 // With LowerLongCalls, a long call also runs on a thread of the lowest
-// priority (nice 19) from its first slot to its end, so that the kernel
-// runs the host's own work and other tenants' short calls first. Double
-// GOMAXPROCS before making such a scheduler (sandkit serve --apps does):
-// a lowered call still holds one of the Go runtime's Ps, and with no more
-// Ps than CPUs the runtime's work waits for threads the kernel runs last.
-// spec/RATIONALE.md
-// ("A fair CPU share") has the design and numbers.
+// priority (nice 19) while it holds a slot, so that the kernel runs the
+// host's own work and other tenants' short calls first. Double GOMAXPROCS
+// before making such a scheduler (sandkit serve --apps does): a lowered
+// call still holds one of the Go runtime's Ps, and with no more Ps than
+// CPUs the runtime's work waits for threads the kernel runs last.
+// spec/RATIONALE.md ("A fair CPU share") has the design and numbers.
 //
 // Share one Scheduler between every app of a host; it is safe for
 // concurrent use.
@@ -54,9 +53,9 @@ func NewScheduler(slots int) *Scheduler {
 	return &Scheduler{s: sched.New(slots, slice, alone), groups: map[string]*sched.Group{}}
 }
 
-// LowerLongCalls makes every long call (one that took a slot) run at the
-// lowest thread priority until it ends, if the process may (see
-// CanLowerThreads), and reports whether it will. Call it before the
+// LowerLongCalls makes every long call run at the lowest thread priority
+// while it holds a slot, if the process may (see CanLowerThreads), and
+// reports whether it will. Call it before the
 // scheduler runs any call.
 func (s *Scheduler) LowerLongCalls() bool { return s.s.LowerPriority() }
 
