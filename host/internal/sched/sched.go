@@ -367,13 +367,13 @@ func (t *Ticket) Preempt(ctx context.Context) error {
 		t.since = now // look again after another slice
 		return nil
 	}
+	t.raise() // before the slot goes to the next: never more lowered threads than slots
 	s.free++
 	s.busy.Add(-1)
 	t.g.deactivate()
 	w := s.enqueue(t.g)
 	s.dispatch(now)
 	s.mu.Unlock()
-	t.raise()
 	t.held = false
 	if err := s.wait(ctx, w); err != nil {
 		return err
