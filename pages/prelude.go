@@ -8,9 +8,9 @@ package pages
 // whose methods do nothing (a render has no place to print to), and the
 // performance.now() and queueMicrotask that QuickJS-NG had built in and
 // Bellard's QuickJS lacks. performance.now() counts from the prelude's
-// evaluation on Date.now(), the one clock the build imports
-// (emscripten_date_now: whole milliseconds, the host's wall clock), and
-// never goes back within an instance. queueMicrotask queues a job as a
+// evaluation on Date.now() (the build's emscripten_date_now import: whole
+// milliseconds of the host's wall clock; it imports no monotonic clock),
+// and never goes back within an instance. queueMicrotask queues a job as a
 // resolved promise's reaction does, which is what the built-in did.
 const prelude = `(function () {
   "use strict";
