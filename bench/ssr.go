@@ -112,7 +112,7 @@ func ssrEngineRows(r *report, root, work string, per int) error {
 	r.printf("(so rounds interleave the three); the median of the rounds' medians. The engine is `pages.NewEngine` without\n")
 	r.printf("the host's fuel counter, one warm instance reset to its snapshot after each render. Node per render is\n")
 	r.printf("`node -e` loading the same server bundle and rendering the same input once; QuickJS in Node is the same\n")
-	r.printf("QuickJS-NG wasm, prelude, bundle and input run by Node's wasm engine (V8), warm.\n\n")
+	r.printf("QuickJS wasm, prelude, bundle and input run by Node's wasm engine (V8), warm.\n\n")
 	r.printf("| | p50 | rounds | ratio |\n| --- | ---: | --- | ---: |\n")
 	rs := func(xs []float64) string {
 		var s []string

@@ -48,12 +48,6 @@ type trapError struct{ msg string }
 
 func (t *trapError) Error() string { return "QuickJS trapped: " + t.msg }
 
-// monotonicBase is when this process started its guests' monotonic clock,
-// which reads the wall clock at that moment plus the monotonic time since:
-// a snapshot written by an earlier process (snapshot_file.go) holds times
-// read from that process's clock, which this one's must not run behind.
-var monotonicBase = time.Now()
-
 // maxLogPerCall bounds what one call may write to the log.
 const maxLogPerCall = 16 << 10
 
@@ -97,20 +91,6 @@ func hostFunctions(e *Engine) map[string]api.GoModuleFunc {
 				e.guestOutput(st, fd, buf)
 			}
 			mem.WriteUint32Le(nwritten, total)
-			stack[0] = 0
-		},
-		"clock_time_get": func(ctx context.Context, mod api.Module, stack []uint64) {
-			stateOf(ctx).readClock = true
-			clock, out := uint32(stack[0]), uint32(stack[2])
-			if clock > 3 {
-				stack[0] = 28 // EINVAL
-				return
-			}
-			now := uint64(time.Now().UnixNano()) // CLOCK_REALTIME
-			if clock != 0 {
-				now = uint64(monotonicBase.UnixNano()) + uint64(time.Since(monotonicBase)) // the monotonic and CPU clocks
-			}
-			mod.Memory().WriteUint64Le(out, now)
 			stack[0] = 0
 		},
 		"emscripten_date_now": func(ctx context.Context, _ api.Module, stack []uint64) {

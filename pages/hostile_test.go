@@ -42,6 +42,8 @@ func route(r string) []byte { return []byte(`{"route":"` + r + `"}`) }
 
 // TestHostilePages: each hostile page is stopped at its limit (deadline or
 // memory), its instance is replaced, and the next render works.
+// The engine here has no fuel counter: this is what QuickJS's interrupt
+// handler and the memory limit contain alone.
 func TestHostilePages(t *testing.T) {
 	ctx := context.Background()
 	e := testEngine(t)
@@ -89,7 +91,13 @@ func TestHostilePages(t *testing.T) {
 		{"sort", ErrDeadline},
 		{"sort-bad", ErrDeadline},
 		{"recurse", nil},
-		{"recurse-catch", ErrDeadline},
+		// "recurse-catch" (runaway recursion with catch) is not here: the
+		// interrupt handler alone does not stop it near the deadline in
+		// this build: 300 ms became 4.4 s. (Likely cause: each caught stack
+		// overflow builds a backtrace of the whole stack in C, where the
+		// handler is never called; this build has no Error.stackTraceLimit,
+		// QuickJS-NG stopped at 10 frames.) The host's fuel counter stops
+		// it at the deadline: host/internal/fuel's TestHostileRendersWithFuel.
 		{"json-deep", nil},
 		{"bigint", nil}, // QuickJS: "BigInt is too large to allocate"
 	}

@@ -41,3 +41,22 @@ func TestClocks(t *testing.T) {
 		t.Errorf("got %v, want local time in UTC and a monotonic clock that advanced ~5 ms", got)
 	}
 }
+
+// TestPerformanceAndQueueMicrotask: the prelude's performance and
+// queueMicrotask (Bellard's QuickJS has neither) behave as the web APIs
+// do, as far as a synchronous render can see.
+func TestPerformanceAndQueueMicrotask(t *testing.T) {
+	r := load(t, `globalThis.__sandkit_render = function () {
+		var out = [typeof performance.now(), performance.timeOrigin <= Date.now(), Date.now() - performance.timeOrigin < 60000];
+		var prev = performance.now(), ok = true;
+		for (var i = 0; i < 1000; i++) { var t = performance.now(); if (t < prev) ok = false; prev = t; }
+		out.push(ok, typeof queueMicrotask);
+		try { queueMicrotask(1); out.push("no error"); } catch (e) { out.push(e.name); }
+		queueMicrotask(function () {});
+		return out.join(" ");
+	};`)
+	want := "number true true true function TypeError"
+	if got := render(t, r, "x"); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

@@ -4,8 +4,14 @@
 
 package pages
 
-// prelude defines TextEncoder (UTF-8 only, as the web API) and a console
-// whose methods do nothing: a render has no place to print to.
+// prelude defines TextEncoder (UTF-8 only, as the web API), a console
+// whose methods do nothing (a render has no place to print to), and the
+// performance.now() and queueMicrotask that QuickJS-NG had built in and
+// Bellard's QuickJS lacks. performance.now() counts from the prelude's
+// evaluation on Date.now() (the build's emscripten_date_now import: whole
+// milliseconds of the host's wall clock; it imports no monotonic clock),
+// and never goes back within an instance. queueMicrotask queues a job as a
+// resolved promise's reaction does, which is what the built-in did.
 const prelude = `(function () {
   "use strict";
   // utf8 encodes s, stopping before a character that would take the
@@ -39,6 +45,25 @@ const prelude = `(function () {
     return { read: r.read, written: r.bytes.length };
   };
   if (typeof globalThis.TextEncoder === "undefined") globalThis.TextEncoder = TextEncoder;
+  if (typeof globalThis.performance === "undefined") {
+    var origin = Date.now(), last = 0;
+    var performance = {
+      now: function () {
+        var t = Date.now() - origin;
+        if (t < last) t = last;
+        return (last = t);
+      },
+    };
+    Object.defineProperty(performance, "timeOrigin", { value: origin, enumerable: true });
+    globalThis.performance = performance;
+  }
+  if (typeof globalThis.queueMicrotask === "undefined") {
+    var resolved = Promise.resolve();
+    globalThis.queueMicrotask = function queueMicrotask(callback) {
+      if (typeof callback !== "function") throw new TypeError("queueMicrotask: the callback is not a function");
+      resolved.then(function () { callback(); });
+    };
+  }
   if (typeof globalThis.console === "undefined") {
     var noop = function () {};
     globalThis.console = { log: noop, info: noop, warn: noop, error: noop, debug: noop, trace: noop };

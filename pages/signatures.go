@@ -37,7 +37,6 @@ var importSignatures = map[string]signature{
 	"_setitimer_js":                       sig(vt(i32, f64), i32),
 	"_tzset_js":                           sig(vt(i32, i32, i32, i32)),
 	"abort":                               sig(nil),
-	"clock_time_get":                      sig(vt(i32, i64, i32), i32),
 	"emscripten_date_now":                 sig(nil, f64),
 	"emscripten_resize_heap":              sig(vt(i32), i32),
 	"environ_get":                         sig(vt(i32, i32), i32),

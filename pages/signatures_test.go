@@ -126,7 +126,7 @@ func TestRewriteKeepsModuleValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.ImportedMemories()) != 0 || len(c.ImportedFunctions()) != 20 {
+	if len(c.ImportedMemories()) != 0 || len(c.ImportedFunctions()) != 19 {
 		t.Errorf("%d memory imports, %d function imports", len(c.ImportedMemories()), len(c.ImportedFunctions()))
 	}
 	// Malformed input is an error, never a panic.

@@ -1,4 +1,4 @@
-// URL and URLSearchParams for the server bundle. QuickJS-NG has neither,
+// URL and URLSearchParams for the server bundle. QuickJS has neither,
 // and React Router uses both while rendering (hrefs, form actions). The
 // compiler injects these classes into the server bundle in place of the
 // globals, in QuickJS and in Node alike, so both render the same bytes.

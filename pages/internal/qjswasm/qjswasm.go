@@ -1,4 +1,5 @@
-// Package qjswasm embeds the pinned QuickJS-NG wasm build and the map of its
+// Package qjswasm embeds the pinned QuickJS wasm build (Fabrice Bellard's
+// QuickJS, compiled by quickjs-emscripten) and the map of its
 // minified import and export names, both produced by `go generate` (see
 // gen/gen.mjs). Nothing here is written by hand.
 package qjswasm
@@ -12,11 +13,11 @@ import (
 )
 
 // PinnedSHA256 is the sha256 of emscripten-module.wasm from
-// @jitl/quickjs-ng-wasmfile-release-sync@0.32.0. gen.mjs refuses any other
+// @jitl/quickjs-wasmfile-release-sync@0.32.0. gen.mjs refuses any other
 // build; change it only together with a reviewed upgrade.
-const PinnedSHA256 = "b56fe5094b8751c47b8c32fb5ed4d75afe2dbb43412d3d983ac5d1156af456da"
+const PinnedSHA256 = "105c3bed22d457e43e3d1c3c1c6959fda62a8fe06f0fc8a985303c3a2be72232"
 
-// Wasm is the QuickJS-NG module as published on npm.
+// Wasm is the QuickJS module as published on npm.
 //
 //go:embed emscripten-module.wasm
 var Wasm []byte

@@ -25,7 +25,7 @@ func TestPinned(t *testing.T) {
 	if n.WasmSHA256 != PinnedSHA256 {
 		t.Errorf("names.json is for wasm %s, pinned %s (rerun go generate ./pages/...)", n.WasmSHA256, PinnedSHA256)
 	}
-	if len(n.Imports) != 20 || n.Memory.Name == "" || len(n.Exports) < 70 {
+	if len(n.Imports) != 19 || n.Memory.Name == "" || len(n.Exports) < 70 {
 		t.Errorf("names.json: %d function imports, memory %q, %d exports", len(n.Imports), n.Memory.Name, len(n.Exports))
 	}
 }

@@ -1,9 +1,9 @@
-// The same QuickJS-NG wasm, run by Node's wasm engine, for the benchmark:
+// The same QuickJS wasm, run by Node's wasm engine, for the benchmark:
 // node node-qjs-bench.cjs PRELUDE BUNDLE INPUT N prints
 // {"median_ns":…, "per_sec":…, "bytes":…} for N renders after a warm-up.
 const fs = require("node:fs");
 const path = require("node:path");
-const dist = path.join(__dirname, "node_modules/@jitl/quickjs-ng-wasmfile-release-sync/dist");
+const dist = path.join(__dirname, "node_modules/@jitl/quickjs-wasmfile-release-sync/dist");
 const QuickJSRaw = require(path.join(dist, "emscripten-module.cjs"));
 const { QuickJSFFI } = require(path.join(dist, "ffi.js"));
 
