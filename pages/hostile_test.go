@@ -78,19 +78,22 @@ func TestHostilePages(t *testing.T) {
 	tests := []struct {
 		route string
 		want  error // nil: a *JSError (or success for "ok"-like results)
+		// or: a second error the route may end with, on a machine slow
+		// enough that the other limit comes first.
+		or error
 	}{
-		{"throw", nil},
-		{"spin", ErrDeadline},
-		{"spin-catch", ErrDeadline},
-		{"alloc", ErrMemoryLimit},
-		{"string-alloc", nil}, // QuickJS: "string too long"
-		{"regex", ErrDeadline},
-		{"regex-long", ErrDeadline},
-		{"repeat", ErrMemoryLimit},
-		{"repeat-fit", nil},
-		{"sort", ErrDeadline},
-		{"sort-bad", ErrDeadline},
-		{"recurse", nil},
+		{route: "throw", want: nil},
+		{route: "spin", want: ErrDeadline},
+		{route: "spin-catch", want: ErrDeadline},
+		{route: "alloc", want: ErrMemoryLimit, or: ErrDeadline},
+		{route: "string-alloc", want: nil}, // QuickJS: "string too long"
+		{route: "regex", want: ErrDeadline},
+		{route: "regex-long", want: ErrDeadline},
+		{route: "repeat", want: ErrMemoryLimit},
+		{route: "repeat-fit", want: nil},
+		{route: "sort", want: ErrDeadline},
+		{route: "sort-bad", want: ErrDeadline},
+		{route: "recurse", want: nil},
 		// "recurse-catch" (runaway recursion with catch) is not here: the
 		// interrupt handler alone does not stop it near the deadline in
 		// this build: 300 ms became 4.4 s. (Likely cause: each caught stack
@@ -98,8 +101,8 @@ func TestHostilePages(t *testing.T) {
 		// handler is never called; this build has no Error.stackTraceLimit,
 		// QuickJS-NG stopped at 10 frames.) The host's fuel counter stops
 		// it at the deadline: host/internal/fuel's TestHostileRendersWithFuel.
-		{"json-deep", nil},
-		{"bigint", nil}, // QuickJS: "BigInt is too large to allocate"
+		{route: "json-deep", want: nil},
+		{route: "bigint", want: nil}, // QuickJS: "BigInt is too large to allocate"
 	}
 	for _, tt := range tests {
 		t.Run(tt.route, func(t *testing.T) {
@@ -110,6 +113,7 @@ func TestHostilePages(t *testing.T) {
 			t.Logf("%s: %v after %v (%d GCs meanwhile) out=%.40q", tt.route, firstLineOr(err), took, gcs.Load()-gc0, out)
 			var js *JSError
 			switch {
+			case tt.or != nil && errors.Is(err, tt.or):
 			case tt.want != nil && !errors.Is(err, tt.want):
 				t.Errorf("got %v, want %v", err, tt.want)
 			case tt.want == nil && err != nil && !errors.As(err, &js):

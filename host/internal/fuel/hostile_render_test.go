@@ -94,7 +94,9 @@ func TestHostileRendersWithFuel(t *testing.T) {
 	}{
 		{"spin", []error{pages.ErrDeadline}},
 		{"spin-catch", []error{pages.ErrDeadline}},
-		{"alloc", []error{pages.ErrMemoryLimit}},
+		// The memory limit comes at ~250 ms on a quiet machine, after the
+		// 300 ms deadline on a loaded one.
+		{"alloc", []error{pages.ErrMemoryLimit, pages.ErrDeadline}},
 		{"string-alloc", []error{nil}},
 		{"regex", []error{pages.ErrDeadline}},
 		{"regex-long", []error{pages.ErrDeadline}},
