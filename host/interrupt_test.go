@@ -6,12 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/internal/gcloop"
 )
 
 // Both interruption schemes stop a spinning guest at its deadline, and
@@ -33,26 +32,11 @@ func TestInterruptSchemesStopSpinAndKeepGCRunning(t *testing.T) {
 			srv := httptest.NewServer(app)
 			defer srv.Close()
 
-			var gcs atomic.Int64
-			stop := make(chan struct{})
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				for {
-					select {
-					case <-stop:
-						return
-					default:
-						runtime.GC()
-						gcs.Add(1)
-					}
-				}
-			}()
+			gc := gcloop.Start(0)
 			start := time.Now()
 			r := do(t, "GET", srv.URL+"/spin/spin", "")
 			took := time.Since(start)
-			close(stop)
-			<-done
+			gc.Stop()
 			if r.status != http.StatusGatewayTimeout {
 				t.Errorf("spin: got %d %q, want 504", r.status, r.body)
 			}
@@ -60,7 +44,7 @@ func TestInterruptSchemesStopSpinAndKeepGCRunning(t *testing.T) {
 				t.Errorf("spin stopped after %v, deadline 400ms", took)
 			}
 			// A wedged host would manage one or two collections at most.
-			if n := gcs.Load(); n < 5 {
+			if n := gc.Cycles(); n < 5 {
 				t.Errorf("only %d garbage collections ran during a %v spin", n, took)
 			}
 			expect(t, do(t, "GET", srv.URL+"/spin/after", ""), 200, "alive")

@@ -2,41 +2,19 @@ package pages
 
 import (
 	"context"
+	_ "embed"
 	"errors"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"sandkit.dev/sandkit/internal/gcloop"
 )
 
 // hostileBundle renders "<p>ok</p>" for route "ok" and misbehaves in the
-// way its route names otherwise.
-const hostileBundle = `
-globalThis.__sandkit_render = function (input) {
-  var p = JSON.parse(input);
-  switch (p.route) {
-  case "ok": return "<p>ok</p>";
-  case "throw": throw new Error("page failed");
-  case "spin": for (;;) {}
-  case "spin-catch": for (;;) { try { for (;;) {} } catch (e) {} }
-  case "alloc": var a = []; for (;;) a.push(new Array(100000).fill(a.length));
-  case "string-alloc": var s = "x"; for (;;) s = s + s;
-  case "regex": return String(/^(a+)+$/.test("a".repeat(40) + "b"));
-  case "regex-long": return String(/(x+x+)+y/.test("x".repeat(5000)));
-  case "repeat": return "x".repeat(1 << 29);
-  case "repeat-fit": return String("x".repeat(40 << 20).length);
-  case "sort": var arr = []; for (var i = 0; i < 200000; i++) arr.push((i * 7919) % 200000);
-    arr.sort(function (a, b) { for (var j = 0; j < 1000; j++) {} return a - b; }); return "sorted";
-  case "sort-bad": var arr2 = []; for (var k = 0; k < 200000; k++) arr2.push(k);
-    for (;;) arr2.sort(function () { return Math.random() - 0.5; });
-  case "recurse": var f = function (n) { return f(n + 1) + 1; }; return String(f(0));
-  case "recurse-catch": var g = function (n) { try { return g(n + 1) + 1; } catch (e) { return g(n + 1); } }; return String(g(0));
-  case "json-deep": return JSON.stringify(JSON.parse("[".repeat(1e6) + "]".repeat(1e6)));
-  case "bigint": var b = 3n; for (;;) b = b * b;
-  }
-  throw new Error("unknown route " + p.route);
-};`
+// way its route names otherwise (shared with host/internal/fuel's test).
+//
+//go:embed testdata/hostile.js
+var hostileBundle string
 
 func route(r string) []byte { return []byte(`{"route":"` + r + `"}`) }
 
@@ -56,24 +34,8 @@ func TestHostilePages(t *testing.T) {
 
 	// A garbage collection loop runs throughout: a guest that never
 	// reached a safepoint would stall it, and the test would time out.
-	stop := make(chan struct{})
-	var gcs atomic.Int64
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-				runtime.GC()
-				gcs.Add(1)
-				time.Sleep(time.Millisecond)
-			}
-		}
-	}()
-	defer func() { close(stop); wg.Wait() }()
+	gc := gcloop.Start(time.Millisecond)
+	defer gc.Stop()
 
 	tests := []struct {
 		route string
@@ -107,10 +69,10 @@ func TestHostilePages(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.route, func(t *testing.T) {
 			start := time.Now()
-			gc0 := gcs.Load()
+			gc0 := gc.Cycles()
 			out, err := r.Render(ctx, route(tt.route))
 			took := time.Since(start)
-			t.Logf("%s: %v after %v (%d GCs meanwhile) out=%.40q", tt.route, firstLineOr(err), took, gcs.Load()-gc0, out)
+			t.Logf("%s: %v after %v (%d GCs meanwhile) out=%.40q", tt.route, firstLineOr(err), took, gc.Cycles()-gc0, out)
 			var js *JSError
 			switch {
 			case tt.or != nil && errors.Is(err, tt.or):

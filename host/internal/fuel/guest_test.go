@@ -11,16 +11,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+	"sandkit.dev/sandkit/internal/gcloop"
 )
 
 // testCacheDir is where built guests and wazero's compilation cache live
@@ -176,36 +175,19 @@ func spinRuntimes(t testing.TB) (plain, instrumented *goRuntime) {
 func TestGoGuestSpinStops(t *testing.T) {
 	_, inst := spinRuntimes(t)
 
-	var cycles atomic.Int64
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	first := make(chan struct{}) // closed after the first cycle
-	go func() {
-		defer close(done)
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			runtime.GC()
-			if cycles.Add(1) == 1 {
-				close(first)
-			}
-		}
-	}()
-	defer func() { close(stop); <-done }()
-	<-first // the first cycle is the slowest
+	gc := gcloop.Start(0)
+	defer gc.Stop()
+	<-gc.First() // the first cycle is the slowest
 
 	var during int64
 	for i := 0; i < 10 && during == 0; i++ {
 		m := inst.instance(t)
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-		before := cycles.Load()
+		before := gc.Cycles()
 		start := time.Now()
 		_, err := m.ExportedFunction("spin").Call(ctx)
 		elapsed := time.Since(start)
-		during += cycles.Load() - before
+		during += gc.Cycles() - before
 		cancel()
 		m.Close(context.Background())
 
