@@ -183,16 +183,25 @@ func TestBoundedWhileOutputIsStuck(t *testing.T) {
 		}
 	}()
 	// The writer fills the buffer (11 lines reach 1 KiB) and waits for the
-	// stuck write; it must stay there.
-	until(t, "the buffer filled", func() bool { return accepted.Load() >= 10 })
-	// Not a synchronisation: a window in which an unbounded writer would
-	// run ahead. A slow machine only makes the window catch less; it
-	// cannot make a bounded writer fail.
-	for range 50 {
-		if n := accepted.Load(); n > 11 {
-			t.Fatalf("%d lines accepted while the output is stuck; want at most 11", n)
+	// stuck write holding w.mu, which it keeps until the write ends: wait
+	// for that state, in which nothing more can be accepted.
+	until(t, "the writer waiting for the stuck write", func() bool {
+		if accepted.Load() < 10 {
+			return false
 		}
-		time.Sleep(time.Millisecond)
+		if w.mu.TryLock() {
+			w.mu.Unlock()
+			return false
+		}
+		return true
+	})
+	select {
+	case <-done:
+		t.Fatal("all 1000 lines accepted while the output is stuck")
+	default:
+	}
+	if n := accepted.Load(); n > 11 {
+		t.Fatalf("%d lines accepted while the output is stuck; want at most 11", n)
 	}
 	close(s.gate) // unstick every write from now on
 	<-done
