@@ -77,27 +77,48 @@ func buildPagesApp(ctx context.Context, root, work, name string, files map[strin
 // timedGet fetches url over a new connection and returns the time to the
 // first byte of the response (a 103 counts) and to its end.
 func timedGet(addr, path string) (first, total time.Duration, status int, err error) {
+	d, err := getDocument(addr, path)
+	return d.first, d.total, d.status, err
+}
+
+// document is a page fetched by getDocument.
+type document struct {
+	first, total time.Duration // to the first byte (a 103 counts) and to the end
+	status       int
+	header       http.Header
+	body         []byte
+}
+
+// getDocument fetches path from addr as a browser asks for a page, over a
+// new connection, and reads past 1xx answers (103 Early Hints) to the
+// final one.
+func getDocument(addr, path string) (document, error) {
+	var d document
 	start := time.Now()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
-		return 0, 0, 0, err
+		return d, err
 	}
 	defer conn.Close()
 	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nAccept: text/html\r\nConnection: close\r\n\r\n", path, addr)
 	br := bufio.NewReader(conn)
 	if _, err := br.Peek(1); err != nil {
-		return 0, 0, 0, err
+		return d, err
 	}
-	first = time.Since(start)
+	d.first = time.Since(start)
 	for {
 		resp, err := http.ReadResponse(br, nil)
 		if err != nil {
-			return 0, 0, 0, err
+			return d, err
 		}
-		io.Copy(io.Discard, resp.Body)
+		b, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		if err != nil {
+			return d, err
+		}
 		if resp.StatusCode >= 200 {
-			return first, time.Since(start), resp.StatusCode, nil
+			d.total, d.status, d.header, d.body = time.Since(start), resp.StatusCode, resp.Header, b
+			return d, nil
 		}
 	}
 }

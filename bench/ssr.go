@@ -8,13 +8,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -132,38 +128,20 @@ func ssrEngineRows(r *report, root, work string, per int) error {
 // cardsGet fetches path over a new connection and returns the time to the
 // end of the response and the render time of its Server-Timing header.
 func cardsGet(addr, path string) (total, render time.Duration, size int, err error) {
-	start := time.Now()
-	conn, err := net.Dial("tcp", addr)
+	d, err := getDocument(addr, path)
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nAccept: text/html\r\nConnection: close\r\n\r\n", path, addr)
-	br := bufio.NewReader(conn)
-	for {
-		resp, err := http.ReadResponse(br, nil)
-		if err != nil {
-			return 0, 0, 0, err
-		}
-		b, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return 0, 0, 0, err
-		}
-		if resp.StatusCode < 200 {
-			continue // 103 Early Hints
-		}
-		if resp.StatusCode != 200 {
-			return 0, 0, 0, fmt.Errorf("GET %s: %s\n%.300s", path, resp.Status, b)
-		}
-		st := resp.Header.Get("Server-Timing")
-		m := regexp.MustCompile(`render;dur=([0-9.]+);desc=miss`).FindStringSubmatch(st)
-		if m == nil {
-			return 0, 0, 0, fmt.Errorf("GET %s: Server-Timing %q, want a render cache miss", path, st)
-		}
-		ms, _ := strconv.ParseFloat(m[1], 64)
-		return time.Since(start), time.Duration(ms * float64(time.Millisecond)), len(b), nil
+	if d.status != 200 {
+		return 0, 0, 0, fmt.Errorf("GET %s: %d\n%.300s", path, d.status, d.body)
 	}
+	st := d.header.Get("Server-Timing")
+	m := regexp.MustCompile(`render;dur=([0-9.]+);desc=miss`).FindStringSubmatch(st)
+	if m == nil {
+		return 0, 0, 0, fmt.Errorf("GET %s: Server-Timing %q, want a render cache miss", path, st)
+	}
+	ms, _ := strconv.ParseFloat(m[1], 64)
+	return d.total, time.Duration(ms * float64(time.Millisecond)), len(d.body), nil
 }
 
 // ssrHTTPRows serves a 100-card page through `sandkit serve` against Node
