@@ -37,16 +37,7 @@ func rawGet(t *testing.T, method, url string, headers ...string) reply {
 		k, v, _ := strings.Cut(h, ": ")
 		req.Header.Set(k, v)
 	}
-	resp, err := rawClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return reply{resp.StatusCode, resp.Header, string(b)}
+	return doWith(t, rawClient, req)
 }
 
 // decode undoes the Content-Encoding of r.

@@ -211,7 +211,13 @@ func request(t *testing.T, method, url, contentType, body string) reply {
 // do sends req and reads the whole reply.
 func do(t *testing.T, req *http.Request) reply {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
+	return doWith(t, http.DefaultClient, req)
+}
+
+// doWith sends req with client and reads the whole reply.
+func doWith(t *testing.T, client *http.Client, req *http.Request) reply {
+	t.Helper()
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
