@@ -10,52 +10,24 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
-	"github.com/evanw/esbuild/pkg/api"
-	"sandkit.dev/sandkit/internal/npmfixture"
+	"sandkit.dev/sandkit/internal/reactfixture"
 )
 
 const appDir = "testdata/app"
-
-var (
-	bundleOnce sync.Once
-	bundleJS   []byte
-	bundleErr  error
-)
 
 // reactBundle returns the fixture app bundled as a classic script (IIFE).
 // node_modules comes from the deps step (npmfixture): Node and npm
 // are required, as in CI.
 func reactBundle(t testing.TB) []byte {
 	t.Helper()
-	bundleOnce.Do(func() {
-		if bundleErr = npmfixture.Install(appDir); bundleErr != nil {
-			return
-		}
-		res := api.Build(api.BuildOptions{
-			EntryPoints: []string{filepath.Join(appDir, "server.jsx")},
-			Bundle:      true,
-			Format:      api.FormatIIFE,
-			Platform:    api.PlatformBrowser,
-			Target:      api.ES2020,
-			JSX:         api.JSXAutomatic,
-			Define:      map[string]string{"process.env.NODE_ENV": `"production"`},
-			LogLevel:    api.LogLevelSilent,
-		})
-		if len(res.Errors) > 0 {
-			msgs := api.FormatMessages(res.Errors, api.FormatMessagesOptions{Kind: api.ErrorMessage})
-			bundleErr = fmt.Errorf("esbuild: %s", strings.Join(msgs, "\n"))
-			return
-		}
-		bundleJS = res.OutputFiles[0].Contents
-	})
-	if bundleErr != nil {
-		t.Fatal(bundleErr)
+	js, err := reactfixture.Bundle(appDir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return bundleJS
+	return js
 }
 
 func mustJSON(t testing.TB, v any) []byte {
@@ -67,35 +39,9 @@ func mustJSON(t testing.TB, v any) []byte {
 	return b
 }
 
-type item struct {
-	ID       int      `json:"id"`
-	Title    string   `json:"title"`
-	Body     string   `json:"body"`
-	Cents    int      `json:"cents"`
-	Stock    int      `json:"stock"`
-	Featured bool     `json:"featured"`
-	Tags     []string `json:"tags"`
-}
-
-func makeItem(i int) item {
-	return item{
-		ID: i, Title: fmt.Sprintf("Item number %d", i),
-		Body:  strings.Repeat(fmt.Sprintf("Description of item %d <with> \"markup\" & more. ", i), 1+i%3),
-		Cents: 199 + 37*i, Stock: i % 7, Featured: i%10 == 0,
-		Tags: []string{"tag" + fmt.Sprint(i%5), "common"},
-	}
-}
-
 // listPage is the benchmark page: layout, nav, sidebar and n item cards.
 func listPage(t testing.TB, n int) []byte {
-	items := make([]item, n)
-	for i := range items {
-		items[i] = makeItem(i)
-	}
-	return mustJSON(t, Input{
-		Route: "list", URL: "/items?page=1",
-		Data: mustJSON(t, map[string]any{"title": "All items", "page": 1, "items": items, "tags": []string{"tag0", "tag1", "tag2", "common"}}),
-	})
+	return mustJSON(t, Input{Route: "list", URL: "/items?page=1", Data: reactfixture.ListData(n)})
 }
 
 func goldenInputs(t testing.TB) map[string][]byte {
@@ -103,7 +49,7 @@ func goldenInputs(t testing.TB) map[string][]byte {
 		"list-100": listPage(t, 100),
 		"list-0":   listPage(t, 0),
 		"item": mustJSON(t, Input{Route: "item", URL: "/items/7", Params: map[string]string{"id": "7"},
-			Data: mustJSON(t, map[string]any{"item": makeItem(7)})}),
+			Data: mustJSON(t, map[string]any{"item": reactfixture.MakeItem(7)})}),
 		"awkward": mustJSON(t, Input{Route: "awkward", URL: "/about",
 			Data: mustJSON(t, map[string]any{
 				"text": "<script>alert('x')</script> & \"quotes\" ' \u00a0 \u2028 \u2029 ünïcødé 日本語",

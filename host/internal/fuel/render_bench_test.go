@@ -8,87 +8,35 @@ package fuel
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/evanw/esbuild/pkg/api"
 	"github.com/tetratelabs/wazero"
 	wasmapi "github.com/tetratelabs/wazero/api"
 
-	"sandkit.dev/sandkit/internal/npmfixture"
+	"sandkit.dev/sandkit/internal/reactfixture"
 	"sandkit.dev/sandkit/pages"
 )
 
 var appDir = filepath.Join("..", "..", "..", "pages", "testdata", "app")
 
-var renderBundle struct {
-	once sync.Once
-	js   []byte
-	err  error
-}
-
 // reactBundle bundles pages' fixture app as pages' own tests do.
 func reactBundle(t testing.TB) []byte {
 	t.Helper()
-	renderBundle.once.Do(func() {
-		if renderBundle.err = npmfixture.Install(appDir); renderBundle.err != nil {
-			return
-		}
-		res := api.Build(api.BuildOptions{
-			EntryPoints: []string{filepath.Join(appDir, "server.jsx")},
-			Bundle:      true,
-			Format:      api.FormatIIFE,
-			Platform:    api.PlatformBrowser,
-			Target:      api.ES2020,
-			JSX:         api.JSXAutomatic,
-			Define:      map[string]string{"process.env.NODE_ENV": `"production"`},
-			LogLevel:    api.LogLevelSilent,
-		})
-		if len(res.Errors) > 0 {
-			msgs := api.FormatMessages(res.Errors, api.FormatMessagesOptions{Kind: api.ErrorMessage})
-			renderBundle.err = fmt.Errorf("esbuild: %s", strings.Join(msgs, "\n"))
-			return
-		}
-		renderBundle.js = res.OutputFiles[0].Contents
-	})
-	if renderBundle.err != nil {
-		t.Fatal(renderBundle.err)
+	js, err := reactfixture.Bundle(appDir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return renderBundle.js
+	return js
 }
 
 // listPage is pages' benchmark input: layout, nav, sidebar and n cards.
 func listPage(t testing.TB, n int) []byte {
-	type item struct {
-		ID       int      `json:"id"`
-		Title    string   `json:"title"`
-		Body     string   `json:"body"`
-		Cents    int      `json:"cents"`
-		Stock    int      `json:"stock"`
-		Featured bool     `json:"featured"`
-		Tags     []string `json:"tags"`
-	}
-	items := make([]item, n)
-	for i := range items {
-		items[i] = item{
-			ID: i, Title: fmt.Sprintf("Item number %d", i),
-			Body:  strings.Repeat(fmt.Sprintf("Description of item %d <with> \"markup\" & more. ", i), 1+i%3),
-			Cents: 199 + 37*i, Stock: i % 7, Featured: i%10 == 0,
-			Tags: []string{"tag" + fmt.Sprint(i%5), "common"},
-		}
-	}
-	data, err := json.Marshal(map[string]any{"title": "All items", "page": 1, "items": items, "tags": []string{"tag0", "tag1", "tag2", "common"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := json.Marshal(pages.Input{Route: "list", URL: "/items?page=1", Data: data})
+	in, err := json.Marshal(pages.Input{Route: "list", URL: "/items?page=1", Data: reactfixture.ListData(n)})
 	if err != nil {
 		t.Fatal(err)
 	}
