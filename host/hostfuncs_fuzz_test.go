@@ -30,12 +30,7 @@ var fuzzMemoryModule = []byte("\x00asm\x01\x00\x00\x00" + "\x05\x03\x01\x00\x01"
 //	go test -run '^$' -fuzz '^FuzzHostFuncs$' ./host
 func FuzzHostFuncs(f *testing.F) {
 	ctx := context.Background()
-	rt := wazero.NewRuntime(ctx)
-	f.Cleanup(func() { rt.Close(ctx) })
-	mod, err := rt.Instantiate(ctx, fuzzMemoryModule)
-	if err != nil {
-		f.Fatal(err)
-	}
+	mod := fuzzMemory(f)
 	db, pw := dbFuncs{}, passwordFuncs{}
 	funcs := []api.GoModuleFunc{resultRead, bodyRead, respStatus, respHeader, respWrite, logRecord, envGet,
 		db.query, db.exec, db.queryJSON, db.begin, db.commit, db.rollback, pw.hash, pw.verify, pw.params}
@@ -106,12 +101,7 @@ func FuzzHostFuncs(f *testing.F) {
 //	go test -run '^$' -fuzz '^FuzzRespSend$' ./host
 func FuzzRespSend(f *testing.F) {
 	ctx := context.Background()
-	rt := wazero.NewRuntime(ctx)
-	f.Cleanup(func() { rt.Close(ctx) })
-	mod, err := rt.Instantiate(ctx, fuzzMemoryModule)
-	if err != nil {
-		f.Fatal(err)
-	}
+	mod := fuzzMemory(f)
 	list := func(ps ...abi.Pair) []byte { return abi.AppendPairs(nil, ps) }
 	ok := list(abi.Pair{Name: "content-type", Value: "text/plain"}, abi.Pair{Name: "X-A", Value: "1"})
 	f.Add(ok, uint32(200), uint32(0), uint32(len(ok)), uint32(0), uint32(4))
@@ -179,4 +169,17 @@ func FuzzRespSend(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzMemory instantiates fuzzMemoryModule, the guest memory the fuzzed
+// host functions read and write, on a runtime closed when f ends.
+func fuzzMemory(f *testing.F) api.Module {
+	ctx := context.Background()
+	rt := wazero.NewRuntime(ctx)
+	f.Cleanup(func() { rt.Close(ctx) })
+	mod, err := rt.Instantiate(ctx, fuzzMemoryModule)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return mod
 }
