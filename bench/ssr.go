@@ -125,6 +125,9 @@ func ssrEngineRows(r *report, root, work string, per int) error {
 	return nil
 }
 
+// renderMiss reads the render time of a cache miss from Server-Timing.
+var renderMiss = regexp.MustCompile(`render;dur=([0-9.]+);desc=miss`)
+
 // cardsGet fetches path over a new connection and returns the time to the
 // end of the response and the render time of its Server-Timing header.
 func cardsGet(addr, path string) (total, render time.Duration, size int, err error) {
@@ -136,7 +139,7 @@ func cardsGet(addr, path string) (total, render time.Duration, size int, err err
 		return 0, 0, 0, fmt.Errorf("GET %s: %d\n%.300s", path, d.status, d.body)
 	}
 	st := d.header.Get("Server-Timing")
-	m := regexp.MustCompile(`render;dur=([0-9.]+);desc=miss`).FindStringSubmatch(st)
+	m := renderMiss.FindStringSubmatch(st)
 	if m == nil {
 		return 0, 0, 0, fmt.Errorf("GET %s: Server-Timing %q, want a render cache miss", path, st)
 	}
