@@ -188,14 +188,16 @@ func devloopBench(ctx context.Context, r *report, root, work, name string, n int
 		return nil
 	})
 	cur := first.Build
+	handlerEdit := regexp.MustCompile(`(benchEdit = "v)[0-9]+`)
+	pageEdit := regexp.MustCompile(`(` + regexp.QuoteMeta(text) + `)[0-9]*`)
 	// Rounds alternate the two edits so that load from elsewhere hits both alike.
 	var handlerTook, pageTook []time.Duration
 	for i := 0; i < n; i++ {
-		h, c, err := editRounds(d, cur, handler, regexp.MustCompile(`(benchEdit = "v)[0-9]+`), 1)
+		h, c, err := editRounds(d, cur, handler, handlerEdit, 1)
 		if err != nil {
 			return err
 		}
-		p, c, err := editRounds(d, c, page, regexp.MustCompile(`(`+regexp.QuoteMeta(text)+`)[0-9]*`), 1)
+		p, c, err := editRounds(d, c, page, pageEdit, 1)
 		if err != nil {
 			return err
 		}
