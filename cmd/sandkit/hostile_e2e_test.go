@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"sandkit.dev/sandkit/host"
+	"sandkit.dev/sandkit/internal/procthreads"
 )
 
 // load is a bounded, open-loop load on the neighbours: rate requests a
@@ -226,7 +227,7 @@ request_timeout = "1s"
 				lowered <- most
 				return
 			case <-tick.C:
-				most = max(most, threadsAtNice(s.cmd.Process.Pid, 19))
+				most = max(most, procthreads.AtNice(s.cmd.Process.Pid, 19))
 			}
 		}
 	}()
@@ -267,10 +268,10 @@ request_timeout = "1s"
 		t.Logf("at most %d threads of the host at nice 19 while the attacks ran", mostLowered)
 		// Every call has ended: each thread has its priority back.
 		deadline := time.Now().Add(30 * time.Second)
-		for threadsAtNice(s.cmd.Process.Pid, 19) > 0 && time.Now().Before(deadline) {
+		for procthreads.AtNice(s.cmd.Process.Pid, 19) > 0 && time.Now().Before(deadline) {
 			time.Sleep(10 * time.Millisecond) // polling the kernel's view, with a deadline
 		}
-		if n := threadsAtNice(s.cmd.Process.Pid, 19); n > 0 {
+		if n := procthreads.AtNice(s.cmd.Process.Pid, 19); n > 0 {
 			t.Errorf("%d threads of the host still at nice 19 after every request was answered", n)
 		}
 	}
@@ -304,23 +305,4 @@ func peakRSS(t *testing.T, pid int) int64 {
 	}
 	t.Fatal("no VmHWM in /proc/PID/status")
 	return 0
-}
-
-// threadsAtNice counts the threads of process pid whose nice value is n
-// (field 19 of /proc/PID/task/TID/stat, after the command's parentheses).
-func threadsAtNice(pid, n int) int {
-	dirs, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
-	count := 0
-	for _, d := range dirs {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/stat", pid, d.Name()))
-		i := strings.LastIndexByte(string(b), ')')
-		if err != nil || i < 0 {
-			continue // the thread ended
-		}
-		// After ")": state is field 3, nice field 19.
-		if f := strings.Fields(string(b[i+1:])); len(f) > 16 && f[16] == strconv.Itoa(n) {
-			count++
-		}
-	}
-	return count
 }

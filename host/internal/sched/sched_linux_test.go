@@ -1,12 +1,8 @@
 package sched
 
 import (
-	"bytes"
 	"context"
-	"os"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sandkit.dev/sandkit/host/internal/threadprio"
+	"sandkit.dev/sandkit/internal/procthreads"
 )
 
 // TestLongCallsLowered: with LowerPriority, a call runs at the lowest
@@ -91,7 +88,7 @@ func TestLoweredOnlyWhileHolding(t *testing.T) {
 				return
 			}
 			for range 20 {
-				if n := loweredThreads(t); n != 1 {
+				if n := procthreads.AtNice(0, threadprio.Lowest); n != 1 {
 					bad.Store(int32(n))
 				}
 				if err := tk.Preempt(ctx); err != nil {
@@ -105,28 +102,7 @@ func TestLoweredOnlyWhileHolding(t *testing.T) {
 	if n := bad.Load(); n != 0 {
 		t.Fatalf("a turn saw %d threads at nice %d, want 1 (the holder's)", n, threadprio.Lowest)
 	}
-	if n := loweredThreads(t); n != 0 {
+	if n := procthreads.AtNice(0, threadprio.Lowest); n != 0 {
 		t.Fatalf("%d threads left at nice %d after every call ended", n, threadprio.Lowest)
 	}
-}
-
-// loweredThreads counts this process's threads at the lowest priority
-// (field 19 of /proc/self/task/TID/stat).
-func loweredThreads(t *testing.T) int {
-	dirs, err := os.ReadDir("/proc/self/task")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, d := range dirs {
-		b, err := os.ReadFile("/proc/self/task/" + d.Name() + "/stat")
-		i := bytes.LastIndexByte(b, ')')
-		if err != nil || i < 0 {
-			continue // the thread ended
-		}
-		if f := strings.Fields(string(b[i+1:])); len(f) > 16 && f[16] == strconv.Itoa(threadprio.Lowest) {
-			n++
-		}
-	}
-	return n
 }
