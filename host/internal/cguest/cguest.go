@@ -1,15 +1,17 @@
 // Package cguest builds C route handlers (and the C test fixtures) into
 // WebAssembly with Debian's clang, wasm-ld and wasi-libc, without a shell.
 //
-// The command line is the one documented in guest-sdk/c/README.md, and the
-// build.sh scripts next to the C sources run the same one, so the wasm files
-// checked in can be verified by rebuilding them:
+// The command lines (compile each source, then link) are the ones documented
+// in guest-sdk/c/README.md, and the build.sh scripts next to the C sources
+// run the same ones, so the wasm files checked in can be verified by
+// rebuilding them:
 //
 //	err := cguest.Build(ctx, []string{"guest-sdk/c/sandkit.c", "routes/c/handler.c"},
 //		"routes/c/handler.wasm", true)
 //
-// The output carries no debug information and no file paths, so the same
-// sources and compiler give the same bytes wherever they are built.
+// The output carries no debug information and no file paths, and the link
+// step never runs binaryen's wasm-opt, so the same sources and compiler give
+// the same bytes wherever they are built.
 package cguest
 
 import (
@@ -22,34 +24,51 @@ import (
 	"strings"
 )
 
-// flags are the compiler flags every build uses, before the per-build ones.
-var flags = []string{"--target=wasm32-wasi", "-std=c11", "-O2", "-Wall", "-Wl,--strip-debug"}
+// compileFlags are the flags every compile step uses, before the per-build
+// ones; linkFlags those of the link step. The link step has no -O level on
+// purpose: given one, clang runs binaryen's wasm-opt after wasm-ld whenever a
+// wasm-opt is on PATH, so the bytes would depend on whether binaryen happens
+// to be installed (clang 14 has no flag to turn that off).
+var (
+	compileFlags = []string{"--target=wasm32-wasi", "-std=c11", "-O2", "-Wall"}
+	linkFlags    = []string{"--target=wasm32-wasi", "-Wl,--strip-debug"}
+)
 
-// Args returns clang's arguments for compiling srcs into out. A reactor
-// (-mexec-model=reactor) exports _initialize and whatever the sources mark
-// with export_name; otherwise the module is a WASI command with _start. Each
-// source's directory is on the include path, in order, so listing
-// guest-sdk/c/sandkit.c makes sandkit.h visible. defines are passed as -D.
-func Args(srcs []string, out string, reactor bool, defines ...string) []string {
-	args := append([]string(nil), flags...)
-	if reactor {
-		args = append(args, "-mexec-model=reactor")
-	}
+// Steps returns clang's command lines (arguments, without "clang") for
+// building srcs into out: one compile step per source into objDir, then one
+// link step. A reactor (-mexec-model=reactor) exports _initialize and
+// whatever the sources mark with export_name; otherwise the module is a WASI
+// command with _start. Each source's directory is on the include path, in
+// order, so listing guest-sdk/c/sandkit.c makes sandkit.h visible. defines
+// are passed as -D.
+func Steps(srcs []string, out, objDir string, reactor bool, defines ...string) [][]string {
+	var common []string
 	seen := map[string]bool{}
 	for _, s := range srcs {
 		if d := filepath.Dir(s); !seen[d] {
 			seen[d] = true
-			args = append(args, "-I"+d)
+			common = append(common, "-I"+d)
 		}
 	}
 	for _, d := range defines {
-		args = append(args, "-D"+d)
+		common = append(common, "-D"+d)
 	}
-	args = append(args, "-o", out)
-	return append(args, srcs...)
+	link := append([]string(nil), linkFlags...)
+	if reactor {
+		link = append(link, "-mexec-model=reactor")
+	}
+	link = append(link, "-o", out)
+	var steps [][]string
+	for i, s := range srcs {
+		obj := filepath.Join(objDir, fmt.Sprintf("%d-%s.o", i, strings.TrimSuffix(filepath.Base(s), ".c")))
+		step := append(append([]string(nil), compileFlags...), common...)
+		steps = append(steps, append(step, "-c", "-o", obj, s))
+		link = append(link, obj)
+	}
+	return append(steps, link)
 }
 
-// Build compiles and links srcs into the wasm module out (see Args).
+// Build compiles and links srcs into the wasm module out (see Steps).
 func Build(ctx context.Context, srcs []string, out string, reactor bool) error {
 	return BuildDefines(ctx, srcs, out, reactor)
 }
@@ -66,12 +85,19 @@ func BuildDefines(ctx context.Context, srcs []string, out string, reactor bool, 
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return fmt.Errorf("cguest: build %s: %w", out, err)
 	}
-	var stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, clang, Args(srcs, out, reactor, defines...)...)
-	cmd.Stdout = &stderr
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("cguest: build %s from %s: %w\n%s", out, strings.Join(srcs, " "), err, stderr.Bytes())
+	objDir, err := os.MkdirTemp("", "cguest-")
+	if err != nil {
+		return fmt.Errorf("cguest: build %s: %w", out, err)
+	}
+	defer os.RemoveAll(objDir)
+	for _, args := range Steps(srcs, out, objDir, reactor, defines...) {
+		var output bytes.Buffer
+		cmd := exec.CommandContext(ctx, clang, args...)
+		cmd.Stdout = &output
+		cmd.Stderr = &output
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("cguest: build %s from %s: %w\n%s", out, strings.Join(srcs, " "), err, output.Bytes())
+		}
 	}
 	return nil
 }

@@ -175,26 +175,63 @@ func TestListed(t *testing.T) {
 	}
 }
 
-func TestArgs(t *testing.T) {
+func TestSteps(t *testing.T) {
 	for _, tt := range []struct {
 		srcs    []string
 		reactor bool
 		defines []string
-		want    string
+		want    []string
 	}{
-		{[]string{"sdk/sandkit.c", "r/h.c"}, true, nil,
-			"-mexec-model=reactor -Isdk -Ir -o out.wasm sdk/sandkit.c r/h.c"},
-		{[]string{"a/x.c", "a/y.c"}, true, []string{"VERSION=2"},
-			"-mexec-model=reactor -Ia -DVERSION=2 -o out.wasm a/x.c a/y.c"},
-		{[]string{"cgi.c"}, false, nil,
-			"-I. -o out.wasm cgi.c"},
+		{[]string{"sdk/sandkit.c", "r/h.c"}, true, nil, []string{
+			"-Isdk -Ir -c -o o/0-sandkit.o sdk/sandkit.c",
+			"-Isdk -Ir -c -o o/1-h.o r/h.c",
+			"-mexec-model=reactor -o out.wasm o/0-sandkit.o o/1-h.o"}},
+		{[]string{"a/x.c", "a/y.c"}, true, []string{"VERSION=2"}, []string{
+			"-Ia -DVERSION=2 -c -o o/0-x.o a/x.c",
+			"-Ia -DVERSION=2 -c -o o/1-y.o a/y.c",
+			"-mexec-model=reactor -o out.wasm o/0-x.o o/1-y.o"}},
+		{[]string{"cgi.c"}, false, nil, []string{
+			"-I. -c -o o/0-cgi.o cgi.c",
+			"-o out.wasm o/0-cgi.o"}},
 	} {
-		got := Args(tt.srcs, "out.wasm", tt.reactor, tt.defines...)
-		if !slices.Equal(got[:len(flags)], flags) {
-			t.Errorf("Args(%q) does not start with flags: %q", tt.srcs, got)
+		steps := Steps(tt.srcs, "out.wasm", "o", tt.reactor, tt.defines...)
+		if len(steps) != len(tt.want) {
+			t.Fatalf("Steps(%q) = %d steps, want %d: %q", tt.srcs, len(steps), len(tt.want), steps)
 		}
-		if s := strings.Join(got[len(flags):], " "); s != tt.want {
-			t.Errorf("Args(%q, %v, %q)\n got %s\nwant %s", tt.srcs, tt.reactor, tt.defines, s, tt.want)
+		for i, got := range steps {
+			flags := compileFlags
+			if i == len(steps)-1 {
+				flags = linkFlags
+			}
+			if !slices.Equal(got[:len(flags)], flags) {
+				t.Errorf("Steps(%q)[%d] does not start with %q: %q", tt.srcs, i, flags, got)
+				continue
+			}
+			if s := strings.Join(got[len(flags):], " "); s != tt.want[i] {
+				t.Errorf("Steps(%q, %v, %q)[%d]\n got %s\nwant %s", tt.srcs, tt.reactor, tt.defines, i, s, tt.want[i])
+			}
 		}
 	}
+}
+
+// TestNoWasmOpt puts a wasm-opt that fails on PATH: clang runs the first
+// wasm-opt it finds (in its own directory, then on PATH) when the link step
+// has an -O level, which would make the bytes depend on whether binaryen is
+// installed. The build must neither fail nor change.
+func TestNoWasmOpt(t *testing.T) {
+	if _, err := exec.LookPath("clang"); err != nil {
+		t.Skip("clang not installed:", err)
+	}
+	bin := t.TempDir()
+	fake := "#!/bin/sh\necho wasm-opt was called >&2\nexit 3\n"
+	if err := os.WriteFile(filepath.Join(bin, "wasm-opt"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	m := modules()[0]
+	out := filepath.Join(t.TempDir(), filepath.Base(m.wasm))
+	if err := BuildDefines(context.Background(), m.srcs, out, m.reactor, m.defines...); err != nil {
+		t.Fatal(err)
+	}
+	expectSameFile(t, out, m.wasm)
 }
