@@ -33,7 +33,9 @@ const (
 	opGlobalSet          = 0x24
 	opTableSet           = 0x26
 	opI32Const           = 0x41
+	opI32LtS             = 0x48
 	opI32LeS             = 0x4c
+	opI32Add             = 0x6a
 	opI32Sub             = 0x6b
 	opRefNull            = 0xd0
 	opRefFunc            = 0xd2
@@ -67,7 +69,15 @@ func fuelCheck(global, yield, charge uint32) []byte {
 	b = wasmbin.AppendS32(b, int32(charge))
 	b = append(b, opI32Sub, opGlobalSet)
 	b = wasmbin.AppendU32(b, global, 0)
-	b = append(b, opGlobalGet)
+	return append(b, fuelTest(global, yield)...)
+}
+
+// fuelTest is the second half of fuelCheck:
+//
+//	global.get F; i32.const 0; i32.le_s
+//	if; call $yield; global.set F; end
+func fuelTest(global, yield uint32) []byte {
+	b := []byte{opGlobalGet}
 	b = wasmbin.AppendU32(b, global, 0)
 	b = append(b, opI32Const, 0, opI32LeS, opIf, blockTypeEmpty, opCall)
 	b = wasmbin.AppendU32(b, yield, 0)
@@ -93,6 +103,47 @@ func localCheck(local, yield, charge uint32) []byte {
 	b = wasmbin.AppendU32(b, yield, 0)
 	b = append(b, opLocalSet)
 	b = wasmbin.AppendU32(b, local, 0)
+	return append(b, opEnd)
+}
+
+// counterCheck is the check after a loop header in a function that counts
+// its iterations in local n (0 at entry, as every local): the iteration
+// takes charge from n, and when n falls below 0 the global F pays for it
+// and for chunk more:
+//
+//	local.get n; i32.const charge; i32.sub; local.tee n
+//	i32.const 0; i32.lt_s
+//	if
+//	  global.get F; local.get n; i32.add; i32.const chunk; i32.sub; global.set F
+//	  i32.const chunk; local.set n
+//	  global.get F; i32.const 0; i32.le_s
+//	  if; call $yield; global.set F; end
+//	end
+//
+// n is the fuel the function's activation took from F and has not spent
+// yet: never below 0 after a check, so every iteration was paid to F no
+// later than it runs.
+func counterCheck(n, global, yield, charge, chunk uint32) []byte {
+	var b []byte
+	b = append(b, opLocalGet)
+	b = wasmbin.AppendU32(b, n, 0)
+	b = append(b, opI32Const)
+	b = wasmbin.AppendS32(b, int32(charge))
+	b = append(b, opI32Sub, opLocalTee)
+	b = wasmbin.AppendU32(b, n, 0)
+	b = append(b, opI32Const, 0, opI32LtS, opIf, blockTypeEmpty, opGlobalGet)
+	b = wasmbin.AppendU32(b, global, 0)
+	b = append(b, opLocalGet)
+	b = wasmbin.AppendU32(b, n, 0)
+	b = append(b, opI32Add, opI32Const)
+	b = wasmbin.AppendS32(b, int32(chunk))
+	b = append(b, opI32Sub, opGlobalSet)
+	b = wasmbin.AppendU32(b, global, 0)
+	b = append(b, opI32Const)
+	b = wasmbin.AppendS32(b, int32(chunk))
+	b = append(b, opLocalSet)
+	b = wasmbin.AppendU32(b, n, 0)
+	b = append(b, fuelTest(global, yield)...)
 	return append(b, opEnd)
 }
 

@@ -93,11 +93,16 @@ type rewriter struct {
 	// everyEntry keeps the first rule: a check taking one unit of fuel at
 	// every function entry and loop header (benchmarks compare it).
 	everyEntry bool
-	globalOnly bool       // the plan's checks, but all in the first shape (benchmarks)
-	maxUnit    uint64     // 0: defaultMaxUnit (benchmarks try others)
-	col        *collector // the analysis pass records here
-	plan       *plan      // where the checks go and what they take
-	def        int        // the defined function being rewritten
+	globalOnly bool   // the plan's checks, but all in the first shape (benchmarks)
+	maxUnit    uint64 // 0: defaultMaxUnit (benchmarks try others)
+	// counters says which functions with loops count their iterations in
+	// a local (see counterFn); chunk is what one refill of that counter
+	// takes from the global (0: defaultChunk). Benchmarks try others.
+	counters counterScope
+	chunk    uint32
+	col      *collector // the analysis pass records here
+	plan     *plan      // where the checks go and what they take
+	def      int        // the defined function being rewritten
 
 	typeParams []uint32 // parameters of each type
 	funcTypes  []uint32 // type of each defined function
@@ -106,11 +111,15 @@ type rewriter struct {
 	// being rewritten, or -1 when its checks use the global (see
 	// localFuel).
 	local int64
+	// counter is the index of the local that counts the iterations paid
+	// for in the function being rewritten, or -1 (see counterFn).
+	counter int64
 
 	fuel    uint32 // index of the fuel global
 	loops   int    // loop headers instrumented
 	entries int    // function entries instrumented
 	inLocal int    // functions that keep the fuel in a local
+	counted int    // functions that count their iterations in a local
 	scratch []byte // reused body buffer
 }
 
@@ -706,8 +715,14 @@ func (w *rewriter) body(dst []byte, r *wasmbin.Reader, fn int64) ([]byte, error)
 	if w.col != nil {
 		w.col.cur = int32(w.def)
 	}
-	w.local = -1
+	w.local, w.counter = -1, -1
 	switch {
+	case w.instrument && w.counterFn():
+		w.counter = int64(w.typeParams[w.funcTypes[w.def]]) + int64(locals)
+		dst = wasmbin.AppendU32(dst, groups+1, 0)
+		dst = append(dst, r.Since(groupsEnd)...)
+		dst = append(dst, 1, 0x7f) // one i32: the counter, 0 at entry
+		w.counted++
 	case w.instrument && w.localFuel():
 		w.local = int64(w.typeParams[w.funcTypes[w.def]]) + int64(locals)
 		dst = wasmbin.AppendU32(dst, groups+1, 0)

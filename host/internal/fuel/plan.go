@@ -323,10 +323,60 @@ func (w *rewriter) entryCharge() uint32 {
 // loopCheck is the check after the header of the i-th loop of the function
 // being rewritten.
 func (w *rewriter) loopCheck(i int32) []byte {
-	if w.plan == nil || int(i) >= len(w.plan.loops[w.def]) {
-		return w.checkFor(1)
+	charge := uint32(1)
+	if w.plan != nil && int(i) < len(w.plan.loops[w.def]) {
+		charge = w.plan.loops[w.def][i]
 	}
-	return w.checkFor(w.plan.loops[w.def][i])
+	if w.counter >= 0 {
+		return counterCheck(uint32(w.counter), w.fuel, w.importedFuncs, charge, w.chunkSize())
+	}
+	return w.checkFor(charge)
+}
+
+// counterScope says which functions with loops count their iterations in
+// a local (counterFn).
+type counterScope uint8
+
+const (
+	// countersDefault is what Instrument does.
+	countersDefault counterScope = iota
+	// countersAll: every function with loops.
+	countersAll
+	// countersCalls: only functions with a fuel-touching call inside a
+	// loop (the others keep the fuel in a local, localFuel).
+	countersCalls
+	// countersNone: none (the plan before counters).
+	countersNone
+)
+
+// defaultChunk is what one refill of an iteration counter takes from the
+// fuel global.
+const defaultChunk = 16
+
+func (w *rewriter) chunkSize() uint32 {
+	if w.chunk > 0 {
+		return w.chunk
+	}
+	return defaultChunk
+}
+
+// counterFn reports whether the function being rewritten counts its loop
+// iterations in a local of its own, refilled from the fuel global a chunk
+// at a time (counterCheck).
+func (w *rewriter) counterFn() bool {
+	if w.plan == nil || w.plan.globalOnly || w.def >= len(w.plan.loops) || len(w.plan.loops[w.def]) == 0 {
+		return false
+	}
+	if w.def >= len(w.funcTypes) || uint64(w.funcTypes[w.def]) >= uint64(len(w.typeParams)) {
+		return false // a malformed module: wazero refuses it
+	}
+	switch w.counters {
+	case countersAll, countersDefault:
+		return true
+	case countersCalls:
+		return w.plan.callsInLoops[w.def]
+	}
+	return false
 }
 
 func (w *rewriter) checkFor(charge uint32) []byte {

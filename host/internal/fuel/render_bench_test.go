@@ -55,9 +55,27 @@ var renderVariants = []struct {
 	{"plan-global", func(wasm []byte) ([]byte, error) {
 		return rewriteWith(wasm, &rewriter{instrument: true, globalOnly: true})
 	}},
-	{"plan-u16", func(wasm []byte) ([]byte, error) { return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 16}) }},
-	{"plan-u1", func(wasm []byte) ([]byte, error) { return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 1}) }},
+	{"plan-u16", func(wasm []byte) ([]byte, error) {
+		return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 16, counters: countersNone})
+	}},
+	{"plan-u1", func(wasm []byte) ([]byte, error) {
+		return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 1, counters: countersNone})
+	}},
+	{"plan-local", func(wasm []byte) ([]byte, error) {
+		return rewriteWith(wasm, &rewriter{instrument: true, counters: countersNone})
+	}},
+	{"ctr8", counterVariant(countersAll, 8)},
+	{"ctr16", counterVariant(countersAll, 16)},
+	{"ctr32", counterVariant(countersAll, 32)},
+	{"ctr64", counterVariant(countersAll, 64)},
+	{"ctr16-calls", counterVariant(countersCalls, 16)},
 	{"plan", Instrument},
+}
+
+func counterVariant(scope counterScope, chunk uint32) func([]byte) ([]byte, error) {
+	return func(wasm []byte) ([]byte, error) {
+		return rewriteWith(wasm, &rewriter{instrument: true, counters: scope, chunk: chunk})
+	}
 }
 
 func renderer(b *testing.B, rewrite func([]byte) ([]byte, error), input []byte, opts ...pages.Option) *pages.Renderer {
