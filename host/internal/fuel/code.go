@@ -61,7 +61,7 @@ var simdUnassigned = [...]uint32{
 //
 // It leaves the operand stack as it found it, so it is valid anywhere an
 // instruction may start, including inside a loop with parameters.
-func fuelCheck(global, yield, charge uint32) []byte {
+func fuelCheck(global, yield, charge uint32, back bool) []byte {
 	var b []byte
 	b = append(b, opGlobalGet)
 	b = wasmbin.AppendU32(b, global, 0)
@@ -69,20 +69,24 @@ func fuelCheck(global, yield, charge uint32) []byte {
 	b = wasmbin.AppendS32(b, int32(charge))
 	b = append(b, opI32Sub, opGlobalSet)
 	b = wasmbin.AppendU32(b, global, 0)
-	return append(b, fuelTest(global, yield)...)
+	return append(b, fuelTest(global, yield, back, 1)...)
 }
 
 // fuelTest is the second half of fuelCheck:
 //
 //	global.get F; i32.const 0; i32.le_s
 //	if; call $yield; global.set F; end
-func fuelTest(global, yield uint32) []byte {
+func fuelTest(global, yield uint32, back bool, depth uint32) []byte {
 	b := []byte{opGlobalGet}
 	b = wasmbin.AppendU32(b, global, 0)
 	b = append(b, opI32Const, 0, opI32LeS, opIf, blockTypeEmpty, opCall)
 	b = wasmbin.AppendU32(b, yield, 0)
 	b = append(b, opGlobalSet)
 	b = wasmbin.AppendU32(b, global, 0)
+	if back {
+		b = append(b, opBr)
+		b = wasmbin.AppendU32(b, depth, 0)
+	}
 	return append(b, opEnd)
 }
 
@@ -91,7 +95,7 @@ func fuelTest(global, yield uint32) []byte {
 //	local.get L; i32.const charge; i32.sub; local.tee L
 //	i32.const 0; i32.le_s
 //	if; call $yield; local.set L; end
-func localCheck(local, yield, charge uint32) []byte {
+func localCheck(local, yield, charge uint32, back bool) []byte {
 	var b []byte
 	b = append(b, opLocalGet)
 	b = wasmbin.AppendU32(b, local, 0)
@@ -103,6 +107,9 @@ func localCheck(local, yield, charge uint32) []byte {
 	b = wasmbin.AppendU32(b, yield, 0)
 	b = append(b, opLocalSet)
 	b = wasmbin.AppendU32(b, local, 0)
+	if back {
+		b = append(b, opBr, 1)
+	}
 	return append(b, opEnd)
 }
 
@@ -123,7 +130,8 @@ func localCheck(local, yield, charge uint32) []byte {
 // n is the fuel the function's activation took from F and has not spent
 // yet: never below 0 after a check, so every iteration was paid to F no
 // later than it runs.
-func counterCheck(n, global, yield, charge, chunk uint32) []byte {
+func counterCheck(n, global, yield, charge, chunk uint32, back bool) []byte {
+	refill := max(chunk, charge)
 	var b []byte
 	b = append(b, opLocalGet)
 	b = wasmbin.AppendU32(b, n, 0)
@@ -136,14 +144,14 @@ func counterCheck(n, global, yield, charge, chunk uint32) []byte {
 	b = append(b, opLocalGet)
 	b = wasmbin.AppendU32(b, n, 0)
 	b = append(b, opI32Add, opI32Const)
-	b = wasmbin.AppendS32(b, int32(chunk))
+	b = wasmbin.AppendS32(b, int32(refill))
 	b = append(b, opI32Sub, opGlobalSet)
 	b = wasmbin.AppendU32(b, global, 0)
 	b = append(b, opI32Const)
-	b = wasmbin.AppendS32(b, int32(chunk))
+	b = wasmbin.AppendS32(b, int32(refill))
 	b = append(b, opLocalSet)
 	b = wasmbin.AppendU32(b, n, 0)
-	b = append(b, fuelTest(global, yield)...)
+	b = append(b, fuelTest(global, yield, back, 2)...)
 	return append(b, opEnd)
 }
 
@@ -205,6 +213,7 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check bool) ([]
 			}
 			if op == opLoop {
 				if check {
+					w.loopParams = w.blockParams(r.Since(start)[1:])
 					dst = append(dst, w.loopCheck(loop)...)
 					w.loops++
 				}
@@ -277,6 +286,21 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check bool) ([]
 			dst = w.appendReload(dst)
 		}
 	}
+}
+
+// blockParams reports whether the block type bt (as read by blockType)
+// takes parameters, or may: a type index that is out of range or whose
+// type has parameters.
+func (w *rewriter) blockParams(bt []byte) bool {
+	if len(bt) == 0 {
+		return true
+	}
+	if c := bt[0]; c == blockTypeEmpty || isValType(c) || c == refNullable || c == refNonNullable {
+		return false
+	}
+	r := wasmbin.NewReader(bt, 0)
+	v, err := r.LEB(5)
+	return err != nil || v < 0 || v >= int64(len(w.typeParams)) || w.typeParams[v] > 0
 }
 
 func (w *rewriter) codeError(fn int64, r *wasmbin.Reader, start int, err error) error {

@@ -173,10 +173,10 @@ func TestFixupsStructure(t *testing.T) {
 	// segments, ref.func), so every entry keeps its check; loop_sum, the one
 	// with a loop, keeps the fuel in a local of its own (index 2: after its
 	// parameter and its local).
-	if n := bytes.Count(inst, fuelCheck(2, 1, 1)); n != 14 {
+	if n := bytes.Count(inst, fuelCheck(2, 1, 1, false)); n != 14 {
 		t.Errorf("%d fuel checks on the global, want 14 (15 functions but loop_sum)", n)
 	}
-	if n := bytes.Count(inst, localCheck(2, 1, 1)); n != 2 {
+	if n := bytes.Count(inst, localCheck(2, 1, 1, false)); n != 2 {
 		t.Errorf("%d fuel checks on a local, want 2 (loop_sum's entry and loop)", n)
 	}
 

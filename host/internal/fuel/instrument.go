@@ -100,6 +100,12 @@ type rewriter struct {
 	// takes from the global (0: defaultChunk). Benchmarks try others.
 	counters counterScope
 	chunk    uint32
+	// noBack: a loop check's yield falls through into the loop's body
+	// instead of branching back to its header (benchmarks).
+	noBack bool
+	// loopParams: the loop being rewritten takes parameters, so its
+	// check cannot branch back to it (the values are out of reach).
+	loopParams bool
 	col      *collector // the analysis pass records here
 	plan     *plan      // where the checks go and what they take
 	def      int        // the defined function being rewritten

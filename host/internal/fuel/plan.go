@@ -328,9 +328,25 @@ func (w *rewriter) loopCheck(i int32) []byte {
 		charge = w.plan.loops[w.def][i]
 	}
 	if w.counter >= 0 {
-		return counterCheck(uint32(w.counter), w.fuel, w.importedFuncs, charge, w.chunkSize())
+		return counterCheck(uint32(w.counter), w.fuel, w.importedFuncs, charge, w.chunkSize(), w.back(0))
 	}
-	return w.checkFor(charge)
+	if w.local >= 0 {
+		return localCheck(uint32(w.local), w.importedFuncs, charge, w.back(charge))
+	}
+	return fuelCheck(w.fuel, w.importedFuncs, charge, w.back(charge))
+}
+
+// maxBackCharge bounds the charge of a check that branches back to its
+// loop header after a yield: the check runs again there, and must then
+// pass on the fuel the yield handed out (DefaultBudget), or the guest
+// would call yield forever without making progress.
+const maxBackCharge = 256
+
+// back reports whether the check of the loop header being rewritten
+// branches back to the header after a yield, rather than falling through
+// into the loop's body (see noBack).
+func (w *rewriter) back(charge uint32) bool {
+	return !w.noBack && !w.loopParams && charge <= maxBackCharge
 }
 
 // counterScope says which functions with loops count their iterations in
@@ -381,9 +397,9 @@ func (w *rewriter) counterFn() bool {
 
 func (w *rewriter) checkFor(charge uint32) []byte {
 	if w.local >= 0 {
-		return localCheck(uint32(w.local), w.importedFuncs, charge)
+		return localCheck(uint32(w.local), w.importedFuncs, charge, false)
 	}
-	return fuelCheck(w.fuel, w.importedFuncs, charge)
+	return fuelCheck(w.fuel, w.importedFuncs, charge, false)
 }
 
 // localFuel reports whether the function being rewritten keeps the fuel in

@@ -50,19 +50,28 @@ var renderVariants = []struct {
 }{
 	{"none", nil},
 	{"every-entry", func(wasm []byte) ([]byte, error) {
-		return rewriteWith(wasm, &rewriter{instrument: true, everyEntry: true})
+		return rewriteWith(wasm, &rewriter{instrument: true, everyEntry: true, noBack: true})
 	}},
 	{"plan-global", func(wasm []byte) ([]byte, error) {
-		return rewriteWith(wasm, &rewriter{instrument: true, globalOnly: true})
+		return rewriteWith(wasm, &rewriter{instrument: true, globalOnly: true, noBack: true})
 	}},
 	{"plan-u16", func(wasm []byte) ([]byte, error) {
-		return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 16, counters: countersNone})
+		return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 16, counters: countersNone, noBack: true})
 	}},
 	{"plan-u1", func(wasm []byte) ([]byte, error) {
-		return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 1, counters: countersNone})
+		return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 1, counters: countersNone, noBack: true})
 	}},
 	{"plan-local", func(wasm []byte) ([]byte, error) {
 		return rewriteWith(wasm, &rewriter{instrument: true, counters: countersNone})
+	}},
+	{"plan-local-fall", func(wasm []byte) ([]byte, error) {
+		return rewriteWith(wasm, &rewriter{instrument: true, counters: countersNone, noBack: true})
+	}},
+	{"ctr16-fall", func(wasm []byte) ([]byte, error) {
+		return rewriteWith(wasm, &rewriter{instrument: true, counters: countersAll, noBack: true})
+	}},
+	{"global-back", func(wasm []byte) ([]byte, error) {
+		return rewriteWith(wasm, &rewriter{instrument: true, globalOnly: true})
 	}},
 	{"ctr8", counterVariant(countersAll, 8)},
 	{"ctr16", counterVariant(countersAll, 16)},
