@@ -151,7 +151,10 @@ func counterCheck(n, global, yield, charge, chunk uint32, back bool) []byte {
 	b = wasmbin.AppendS32(b, int32(refill))
 	b = append(b, opLocalSet)
 	b = wasmbin.AppendU32(b, n, 0)
-	b = append(b, fuelTest(global, yield, back, 2)...)
+	b = append(b, fuelTest(global, yield, false, 0)...)
+	if back {
+		b = append(b, opBr, 1)
+	}
 	return append(b, opEnd)
 }
 
