@@ -5,6 +5,7 @@ package fuel
 
 import (
 	"fmt"
+	"os"
 	"math"
 
 	"sandkit.dev/sandkit/internal/wasmbin"
@@ -72,6 +73,8 @@ func fuelCheck(global, yield, charge uint32, back bool) []byte {
 	return append(b, fuelTest(global, yield, back, 1)...)
 }
 
+var measureNoYield = os.Getenv("FUEL_NOYIELD") != ""
+
 // fuelTest is the second half of fuelCheck:
 //
 //	global.get F; i32.const 0; i32.le_s
@@ -79,8 +82,14 @@ func fuelCheck(global, yield, charge uint32, back bool) []byte {
 func fuelTest(global, yield uint32, back bool, depth uint32) []byte {
 	b := []byte{opGlobalGet}
 	b = wasmbin.AppendU32(b, global, 0)
-	b = append(b, opI32Const, 0, opI32LeS, opIf, blockTypeEmpty, opCall)
-	b = wasmbin.AppendU32(b, yield, 0)
+	b = append(b, opI32Const, 0, opI32LeS, opIf, blockTypeEmpty)
+	if measureNoYield {
+		b = append(b, opI32Const)
+		b = wasmbin.AppendS32(b, DefaultBudget)
+	} else {
+		b = append(b, opCall)
+		b = wasmbin.AppendU32(b, yield, 0)
+	}
 	b = append(b, opGlobalSet)
 	b = wasmbin.AppendU32(b, global, 0)
 	if back {
@@ -114,24 +123,34 @@ func localCheck(local, yield, charge uint32, back bool) []byte {
 }
 
 // counterCheck is the check after a loop header in a function that counts
-// its iterations in local n (0 at entry, as every local): the iteration
-// takes charge from n, and when n falls below 0 the global F pays for it
-// and for chunk more:
+// its iterations in local n (0 at entry, as every local): n holds the fuel
+// this activation took from the global F and has not spent yet. The
+// iteration takes charge from n; when n falls below 0, F pays a refill
+// (refill = max(chunk, charge)) and n gets it:
 //
 //	local.get n; i32.const charge; i32.sub; local.tee n
 //	i32.const 0; i32.lt_s
 //	if
-//	  global.get F; local.get n; i32.add; i32.const chunk; i32.sub; global.set F
-//	  i32.const chunk; local.set n
+//	  global.get F; i32.const refill; i32.sub; global.set F
+//	  local.get n; i32.const refill+charge; i32.add; local.set n
 //	  global.get F; i32.const 0; i32.le_s
 //	  if; call $yield; global.set F; end
+//	  br 1
 //	end
 //
-// n is the fuel the function's activation took from F and has not spent
-// yet: never below 0 after a check, so every iteration was paid to F no
-// later than it runs.
+// br 1 branches back to the loop header, whose check then takes charge
+// again from the refilled n (hence refill+charge): so the loop's fast path
+// never merges with a path through the call, which would make wazero's
+// register allocator save the loop's values around it on every iteration.
+// A loop with parameters cannot be branched to from inside the check
+// (the values are out of reach): without back, the refill adds refill to
+// n and the iteration goes on. Either way n >= 0 after the check.
 func counterCheck(n, global, yield, charge, chunk uint32, back bool) []byte {
 	refill := max(chunk, charge)
+	add := refill
+	if back {
+		add += charge
+	}
 	var b []byte
 	b = append(b, opLocalGet)
 	b = wasmbin.AppendU32(b, n, 0)
@@ -141,15 +160,15 @@ func counterCheck(n, global, yield, charge, chunk uint32, back bool) []byte {
 	b = wasmbin.AppendU32(b, n, 0)
 	b = append(b, opI32Const, 0, opI32LtS, opIf, blockTypeEmpty, opGlobalGet)
 	b = wasmbin.AppendU32(b, global, 0)
-	b = append(b, opLocalGet)
-	b = wasmbin.AppendU32(b, n, 0)
-	b = append(b, opI32Add, opI32Const)
+	b = append(b, opI32Const)
 	b = wasmbin.AppendS32(b, int32(refill))
 	b = append(b, opI32Sub, opGlobalSet)
 	b = wasmbin.AppendU32(b, global, 0)
+	b = append(b, opLocalGet)
+	b = wasmbin.AppendU32(b, n, 0)
 	b = append(b, opI32Const)
-	b = wasmbin.AppendS32(b, int32(refill))
-	b = append(b, opLocalSet)
+	b = wasmbin.AppendS32(b, int32(add))
+	b = append(b, opI32Add, opLocalSet)
 	b = wasmbin.AppendU32(b, n, 0)
 	b = append(b, fuelTest(global, yield, false, 0)...)
 	if back {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -100,6 +101,14 @@ func hostile() map[string]struct {
 	m["loop in an unchecked leaf"] = guest{planModule([]uint32{tI32, tVoid}, nil,
 		cat(op(opCall), u32(1), op(opEnd)),
 		op(opLoop, blockTypeEmpty, opBr, 0, opEnd, opEnd)), 1}
+	// A loop whose body calls a checked function (one the table holds):
+	// its iterations are counted in a local.
+	m["loop calling a checked function"] = guest{planModule([]uint32{tI32, tVoid}, []uint32{1},
+		cat(op(opLoop, blockTypeEmpty, opCall), u32(1), op(opBr, 0, opEnd, opEnd)),
+		op(opEnd)), 2}
+	// A loop with a parameter: its check cannot branch back to it.
+	m["loop with a parameter"] = guest{planModule([]uint32{tI32}, nil,
+		op(opI32Const, 0, opLoop, tI32, opBr, 0, opEnd, opEnd)), 1}
 	return m
 }
 
@@ -225,5 +234,57 @@ func TestLocalFuelWrittenBack(t *testing.T) {
 	m := instantiate(t, r, out)
 	if _, err := m.ExportedFunction("spin").Call(context.Background(), 0); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// countYields counts the yields of the calls whose context carries it, as
+// host.Scheduler sees them.
+type countYields struct{ n atomic.Int64 }
+
+func (c *countYields) Preempt(context.Context) error {
+	c.n.Add(1)
+	return nil
+}
+
+// TestLoopYields runs loops of n iterations through Instrument and counts
+// the yields: the first rule's fuel (one unit per iteration and per entry)
+// divided by DefaultBudget, give or take two. A counter that never charged
+// the global would not yield at all; one that over-charged each refill
+// would yield too often.
+func TestLoopYields(t *testing.T) {
+	const n = 1_000_000
+	dec := op(0x20, 0, opI32Const, 1, opI32Sub, opLocalTee, 0) // n -= 1, leaving n
+	for _, tc := range []struct {
+		name  string
+		wasm  []byte
+		units int // the first rule's fuel
+	}{
+		// f0(n): loop { n -= 1; br_if 0 (n) }
+		{"tight loop", planModule([]uint32{tI32}, nil,
+			cat(op(opLoop, blockTypeEmpty), dec, op(opBrIf, 0, opEnd, opEnd))), 1 + n},
+		// f0(n): loop { f1(); n -= 1; br_if 0 (n) }, f1 checked (in the table)
+		{"loop calling a checked function", planModule([]uint32{tI32, tVoid}, []uint32{1},
+			cat(op(opLoop, blockTypeEmpty, opCall), u32(1), dec, op(opBrIf, 0, opEnd, opEnd)),
+			op(opEnd)), 1 + 2*n},
+		// f0(n): n; loop (param i32) { drop; n -= 1; n; br_if 0 (n) }; drop
+		{"loop with a parameter", planModule([]uint32{tI32}, nil,
+			cat(op(0x20, 0, opLoop, tI32, 0x1a), dec, op(0x20, 0, opBrIf, 0, 0x1a, opEnd, opEnd))), 1 + n},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wasm, err := Instrument(tc.wasm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := instantiate(t, testRuntime(t), wasm)
+			var c countYields
+			ctx := context.WithValue(context.Background(), PreemptKey{}, &c)
+			if _, err := m.ExportedFunction("spin").Call(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+			want := tc.units / DefaultBudget
+			if got := int(c.n.Load()); got < want-2 || got > want+2 {
+				t.Errorf("%d yields for %d units of the first rule, want %d ± 2", got, tc.units, want)
+			}
+		})
 	}
 }
