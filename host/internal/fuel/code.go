@@ -5,7 +5,6 @@ package fuel
 
 import (
 	"fmt"
-	"os"
 	"math"
 
 	"sandkit.dev/sandkit/internal/wasmbin"
@@ -73,8 +72,6 @@ func fuelCheck(global, yield, charge uint32, back bool) []byte {
 	return append(b, fuelTest(global, yield, back, 1)...)
 }
 
-var measureNoYield = os.Getenv("FUEL_NOYIELD") != ""
-
 // fuelTest is the second half of fuelCheck:
 //
 //	global.get F; i32.const 0; i32.le_s
@@ -83,13 +80,8 @@ func fuelTest(global, yield uint32, back bool, depth uint32) []byte {
 	b := []byte{opGlobalGet}
 	b = wasmbin.AppendU32(b, global, 0)
 	b = append(b, opI32Const, 0, opI32LeS, opIf, blockTypeEmpty)
-	if measureNoYield {
-		b = append(b, opI32Const)
-		b = wasmbin.AppendS32(b, DefaultBudget)
-	} else {
-		b = append(b, opCall)
-		b = wasmbin.AppendU32(b, yield, 0)
-	}
+	b = append(b, opCall)
+	b = wasmbin.AppendU32(b, yield, 0)
 	b = append(b, opGlobalSet)
 	b = wasmbin.AppendU32(b, global, 0)
 	if back {
@@ -97,104 +89,6 @@ func fuelTest(global, yield uint32, back bool, depth uint32) []byte {
 		b = wasmbin.AppendU32(b, depth, 0)
 	}
 	return append(b, opEnd)
-}
-
-// localCheck is fuelCheck on a local that holds the fuel:
-//
-//	local.get L; i32.const charge; i32.sub; local.tee L
-//	i32.const 0; i32.le_s
-//	if; call $yield; local.set L; end
-func localCheck(local, yield, charge uint32, back bool) []byte {
-	var b []byte
-	b = append(b, opLocalGet)
-	b = wasmbin.AppendU32(b, local, 0)
-	b = append(b, opI32Const)
-	b = wasmbin.AppendS32(b, int32(charge))
-	b = append(b, opI32Sub, opLocalTee)
-	b = wasmbin.AppendU32(b, local, 0)
-	b = append(b, opI32Const, 0, opI32LeS, opIf, blockTypeEmpty, opCall)
-	b = wasmbin.AppendU32(b, yield, 0)
-	b = append(b, opLocalSet)
-	b = wasmbin.AppendU32(b, local, 0)
-	if back {
-		b = append(b, opBr, 1)
-	}
-	return append(b, opEnd)
-}
-
-// counterCheck is the check after a loop header in a function that counts
-// its iterations in local n (0 at entry, as every local): n holds the fuel
-// this activation took from the global F and has not spent yet. The
-// iteration takes charge from n; when n falls below 0, F pays a refill
-// (refill = max(chunk, charge)) and n gets it:
-//
-//	local.get n; i32.const charge; i32.sub; local.tee n
-//	i32.const 0; i32.lt_s
-//	if
-//	  global.get F; i32.const refill; i32.sub; global.set F
-//	  local.get n; i32.const refill+charge; i32.add; local.set n
-//	  global.get F; i32.const 0; i32.le_s
-//	  if; call $yield; global.set F; end
-//	  br 1
-//	end
-//
-// br 1 branches back to the loop header, whose check then takes charge
-// again from the refilled n (hence refill+charge): so the loop's fast path
-// never merges with a path through the call, which would make wazero's
-// register allocator save the loop's values around it on every iteration.
-// A loop with parameters cannot be branched to from inside the check
-// (the values are out of reach): without back, the refill adds refill to
-// n and the iteration goes on. Either way n >= 0 after the check.
-func counterCheck(n, global, yield, charge, chunk uint32, back bool) []byte {
-	refill := max(chunk, charge)
-	add := refill
-	if back {
-		add += charge
-	}
-	var b []byte
-	b = append(b, opLocalGet)
-	b = wasmbin.AppendU32(b, n, 0)
-	b = append(b, opI32Const)
-	b = wasmbin.AppendS32(b, int32(charge))
-	b = append(b, opI32Sub, opLocalTee)
-	b = wasmbin.AppendU32(b, n, 0)
-	b = append(b, opI32Const, 0, opI32LtS, opIf, blockTypeEmpty, opGlobalGet)
-	b = wasmbin.AppendU32(b, global, 0)
-	b = append(b, opI32Const)
-	b = wasmbin.AppendS32(b, int32(refill))
-	b = append(b, opI32Sub, opGlobalSet)
-	b = wasmbin.AppendU32(b, global, 0)
-	b = append(b, opLocalGet)
-	b = wasmbin.AppendU32(b, n, 0)
-	b = append(b, opI32Const)
-	b = wasmbin.AppendS32(b, int32(add))
-	b = append(b, opI32Add, opLocalSet)
-	b = wasmbin.AppendU32(b, n, 0)
-	b = append(b, fuelTest(global, yield, false, 0)...)
-	if back {
-		b = append(b, opBr, 1)
-	}
-	return append(b, opEnd)
-}
-
-// leaves reports whether the branch at r (its opcode op already read) may
-// target label depth, the function's own: a return.
-func leaves(r wasmbin.Reader, op byte, depth int) bool {
-	n := uint32(1)
-	if op == opBrTable {
-		c, _, err := r.Count(1)
-		if err != nil {
-			return true
-		}
-		n = c + 1
-	}
-	for i := uint32(0); i < n; i++ {
-		l, _, err := r.U32()
-		if err != nil || uint64(l) >= uint64(depth) {
-			return true
-		}
-	}
-	return false
 }
 
 // expr copies one expression from r to dst, up to and including the end that
@@ -243,9 +137,6 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check bool) ([]
 			}
 			continue
 		case op == opEnd:
-			if depth == 0 && w.local >= 0 && fn >= 0 {
-				dst = w.appendWriteBack(dst)
-			}
 			dst = append(dst, op)
 			if col != nil && fn >= 0 && len(col.blocks) > 1 {
 				col.blocks = col.blocks[:len(col.blocks)-1]
@@ -260,7 +151,6 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check bool) ([]
 			if err != nil {
 				return nil, w.codeError(fn, r, start, err)
 			}
-			raw := idx
 			if col != nil {
 				if op == opRefFunc || fn < 0 {
 					col.escape(idx)
@@ -273,40 +163,17 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check bool) ([]
 			if err != nil {
 				return nil, w.codeError(fn, r, start, err)
 			}
-			// A return_call ends the function: write back whatever the callee.
-			keep := op != opRefFunc && w.local >= 0 && fn >= 0 && (op == opReturnCall || w.touches(raw))
-			if keep {
-				dst = w.appendWriteBack(dst)
-			}
 			dst = append(dst, op)
 			dst = wasmbin.AppendU32(dst, idx, width)
-			if keep && op == opCall {
-				dst = w.appendReload(dst)
-			}
 			continue
 		}
 		if w.stateOp == "" && (op == opTableSet || op == prefixMisc) {
 			w.stateOp = stateOp(*r, op, fn)
 		}
-		if col != nil && fn >= 0 && (op == opCallIndirect || op == opReturnCallIndirect) {
-			col.funcs[col.cur].indirect = true
-			if col.blocks[len(col.blocks)-1] >= 0 {
-				col.funcs[col.cur].indirectInLoop = true
-			}
-		}
-		local := w.local >= 0 && fn >= 0
-		back := local && (op == opCallIndirect || op == opReturnCallIndirect || op == opReturn ||
-			(op == opBr || op == opBrIf || op == opBrTable) && leaves(*r, op, depth))
 		if err := skipImmediates(r, op); err != nil {
 			return nil, w.codeError(fn, r, start, err)
 		}
-		if back {
-			dst = w.appendWriteBack(dst)
-		}
 		dst = append(dst, r.Since(start)...)
-		if local && op == opCallIndirect {
-			dst = w.appendReload(dst)
-		}
 	}
 }
 

@@ -5,10 +5,8 @@
 package fuel
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -152,10 +150,9 @@ func TestPlanCharges(t *testing.T) {
 	for _, tc := range []struct {
 		calls int
 		want  *plan
-		free  []bool
 	}{
-		{1, &plan{entry: []uint32{1, 0, 0}, loops: [][]uint32{{1 + 2}, nil, nil}}, []bool{false, true, true}},
-		{2, &plan{entry: []uint32{1, 2, 0}, loops: [][]uint32{{1}, nil, nil}}, []bool{false, false, true}},
+		{1, &plan{entry: []uint32{1, 0, 0}, loops: [][]uint32{{1 + 2}, nil, nil}}},
+		{2, &plan{entry: []uint32{1, 2, 0}, loops: [][]uint32{{1}, nil, nil}}},
 	} {
 		var calls []byte
 		for range tc.calls {
@@ -171,9 +168,6 @@ func TestPlanCharges(t *testing.T) {
 		}
 		if got := w.plan; !equalPlans(got, tc.want) {
 			t.Errorf("%d calls: plan entry %v loops %v, want %v %v", tc.calls, got.entry, got.loops, tc.want.entry, tc.want.loops)
-		}
-		if !slices.Equal(w.plan.free, tc.free) {
-			t.Errorf("%d calls: free = %v, want %v", tc.calls, w.plan.free, tc.free)
 		}
 	}
 }
@@ -193,48 +187,6 @@ func equalPlans(a, b *plan) bool {
 		}
 	}
 	return true
-}
-
-// TestLocalFuelWrittenBack checks where a function that keeps the fuel in
-// a local writes it back: before a call to a function that touches the
-// fuel, before a return_call even to one that does not, before return and
-// a branch out of the function, and before its final end; and that it
-// reloads the local after a call.
-func TestLocalFuelWrittenBack(t *testing.T) {
-	// f0(n): loop { br_if 0 (n) }; f1(); if (n) { return }; br_if 0 (n); return_call f2
-	// f1: loop { }  (touches the fuel); f2: leaf (free).
-	wasm := planModule([]uint32{tI32, tVoid, tVoid}, nil,
-		cat(op(opLoop, blockTypeEmpty, 0x20, 0, opBrIf, 0, opEnd, opCall), u32(1),
-			op(0x20, 0, opIf, blockTypeEmpty, opReturn, opEnd, 0x20, 0, opBrIf, 0, opReturnCall), u32(2), op(opEnd)),
-		op(opLoop, blockTypeEmpty, opEnd, opEnd),
-		op(opEnd))
-	w := &rewriter{instrument: true}
-	out, err := rewriteWith(wasm, w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if w.inLocal != 2 {
-		t.Fatalf("%d functions keep the fuel in a local, want 2 (f0, f1)", w.inLocal)
-	}
-	// f0's local is 1 (after its parameter); the fuel global is 0, yield is 0.
-	store := op(opLocalGet, 1, opGlobalSet, 0)
-	load := op(opGlobalGet, 0, opLocalSet, 1)
-	for _, want := range [][]byte{
-		cat(store, op(opCall, 2), load),            // around the call to f1 (index 1 + the import)
-		cat(store, op(opReturn)),                   // before return
-		cat(store, op(opBrIf, 0)),                  // the br_if at depth 0 leaves the function
-		cat(store, op(opReturnCall, 3)),            // before return_call f2, free as it is
-		cat(op(opReturnCall, 3), store, op(opEnd)), // before the final end
-	} {
-		if !bytes.Contains(out, want) {
-			t.Errorf("no % x in the rewritten module", want)
-		}
-	}
-	r := testRuntime(t)
-	m := instantiate(t, r, out)
-	if _, err := m.ExportedFunction("spin").Call(context.Background(), 0); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // countYields counts the yields of the calls whose context carries it, as

@@ -52,39 +52,12 @@ var renderVariants = []struct {
 	{"every-entry", func(wasm []byte) ([]byte, error) {
 		return rewriteWith(wasm, &rewriter{instrument: true, everyEntry: true, noBack: true})
 	}},
-	{"plan-global", func(wasm []byte) ([]byte, error) {
-		return rewriteWith(wasm, &rewriter{instrument: true, globalOnly: true, noBack: true})
+	{"plan-fall", func(wasm []byte) ([]byte, error) {
+		return rewriteWith(wasm, &rewriter{instrument: true, noBack: true})
 	}},
-	{"plan-u16", func(wasm []byte) ([]byte, error) {
-		return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 16, counters: countersNone, noBack: true})
-	}},
-	{"plan-u1", func(wasm []byte) ([]byte, error) {
-		return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 1, counters: countersNone, noBack: true})
-	}},
-	{"plan-local", func(wasm []byte) ([]byte, error) {
-		return rewriteWith(wasm, &rewriter{instrument: true, counters: countersNone})
-	}},
-	{"plan-local-fall", func(wasm []byte) ([]byte, error) {
-		return rewriteWith(wasm, &rewriter{instrument: true, counters: countersNone, noBack: true})
-	}},
-	{"ctr16-fall", func(wasm []byte) ([]byte, error) {
-		return rewriteWith(wasm, &rewriter{instrument: true, counters: countersAll, noBack: true})
-	}},
-	{"global-back", func(wasm []byte) ([]byte, error) {
-		return rewriteWith(wasm, &rewriter{instrument: true, globalOnly: true})
-	}},
-	{"ctr8", counterVariant(countersAll, 8)},
-	{"ctr16", counterVariant(countersAll, 16)},
-	{"ctr32", counterVariant(countersAll, 32)},
-	{"ctr64", counterVariant(countersAll, 64)},
-	{"ctr16-calls", counterVariant(countersCalls, 16)},
+	{"plan-u16", func(wasm []byte) ([]byte, error) { return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 16}) }},
+	{"plan-u1", func(wasm []byte) ([]byte, error) { return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 1}) }},
 	{"plan", Instrument},
-}
-
-func counterVariant(scope counterScope, chunk uint32) func([]byte) ([]byte, error) {
-	return func(wasm []byte) ([]byte, error) {
-		return rewriteWith(wasm, &rewriter{instrument: true, counters: scope, chunk: chunk})
-	}
 }
 
 func renderer(b *testing.B, rewrite func([]byte) ([]byte, error), input []byte, opts ...pages.Option) *pages.Renderer {
@@ -165,8 +138,8 @@ func TestQuickJSPlan(t *testing.T) {
 	if _, err := rewriteWith(qjs, cur); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("QuickJS: %d functions; entry checks %d -> %d, loop checks %d -> %d; %d functions keep the fuel in a local",
-		old.definedFuncs, old.entries, cur.entries, old.loops, cur.loops, cur.inLocal)
+	t.Logf("QuickJS: %d functions; entry checks %d -> %d, loop checks %d -> %d",
+		old.definedFuncs, old.entries, cur.entries, old.loops, cur.loops)
 	if cur.loops != old.loops || cur.entries >= old.entries {
 		t.Errorf("plan: %d entries, %d loops; every-entry: %d, %d", cur.entries, cur.loops, old.entries, old.loops)
 	}
