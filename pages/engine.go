@@ -112,9 +112,9 @@ func NewEngine(ctx context.Context, opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(qjswasm.Wasm)
-	if got := hex.EncodeToString(sum[:]); got != qjswasm.PinnedSHA256 || names.WasmSHA256 != got {
+	if got := hex.EncodeToString(sum[:]); got != qjswasm.BuildSHA256 || names.WasmSHA256 != got {
 		return nil, fmt.Errorf("pages: embedded QuickJS wasm has sha256 %s, names.json is for %s, pinned is %s (rerun go generate ./pages/...)",
-			got, names.WasmSHA256, qjswasm.PinnedSHA256)
+			got, names.WasmSHA256, qjswasm.BuildSHA256)
 	}
 	return newEngine(ctx, qjswasm.Wasm, names, cfg)
 }

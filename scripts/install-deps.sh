@@ -43,7 +43,7 @@ echo "install-deps: PostgreSQL $ver on 127.0.0.1:5432, database sandkit_test"
 # this fills (a lock entry without "resolved" needs its registry metadata
 # cached too, so the install runs even where node_modules exists).
 root="$(cd "$(dirname "$0")/.." && pwd)"
-for dir in host/console/app cmd/sandkit/testdata/browser cmd/sandkit/testdata/newapp compiler/testdata/browser compiler/testdata/tsc pages/testdata/app examples/pages examples/todo examples/auth examples/conduit examples/hostile; do
+for dir in pages/internal/qjswasm/gen host/console/app cmd/sandkit/testdata/browser cmd/sandkit/testdata/newapp compiler/testdata/browser compiler/testdata/tsc pages/testdata/app examples/pages examples/todo examples/auth examples/conduit examples/hostile; do
 	echo "install-deps: npm ci in $dir"
 	(cd "$root/$dir" && npm ci --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error)
 done

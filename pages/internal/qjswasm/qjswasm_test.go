@@ -15,15 +15,16 @@ import (
 func TestPinned(t *testing.T) {
 	sum := sha256.Sum256(Wasm)
 	got := hex.EncodeToString(sum[:])
-	if got != PinnedSHA256 {
-		t.Errorf("embedded wasm sha256 %s, pinned %s", got, PinnedSHA256)
+	if got != BuildSHA256 {
+		t.Errorf("embedded wasm sha256 %s, want %s (BuildSHA256)", got, BuildSHA256)
 	}
 	n, err := LoadNames()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n.WasmSHA256 != PinnedSHA256 {
-		t.Errorf("names.json is for wasm %s, pinned %s (rerun go generate ./pages/...)", n.WasmSHA256, PinnedSHA256)
+	if n.WasmSHA256 != BuildSHA256 || n.NPMWasmSHA256 != PinnedSHA256 || n.WasmOpt == "" {
+		t.Errorf("names.json is for wasm %s made from %s by wasm-opt %q, want %s from %s (rerun go generate ./pages/...)",
+			n.WasmSHA256, n.NPMWasmSHA256, n.WasmOpt, BuildSHA256, PinnedSHA256)
 	}
 	if len(n.Imports) != 19 || n.Memory.Name == "" || len(n.Exports) < 70 {
 		t.Errorf("names.json: %d function imports, memory %q, %d exports", len(n.Imports), n.Memory.Name, len(n.Exports))

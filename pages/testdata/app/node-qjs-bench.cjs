@@ -1,4 +1,4 @@
-// The same QuickJS wasm, run by Node's wasm engine, for the benchmark:
+// The same QuickJS wasm as the engine's, run by Node's wasm engine, for the benchmark:
 // node node-qjs-bench.cjs PRELUDE BUNDLE INPUT N prints
 // {"median_ns":…, "per_sec":…, "bytes":…} for N renders after a warm-up.
 const fs = require("node:fs");
@@ -6,10 +6,13 @@ const path = require("node:path");
 const dist = path.join(__dirname, "node_modules/@jitl/quickjs-wasmfile-release-sync/dist");
 const QuickJSRaw = require(path.join(dist, "emscripten-module.cjs"));
 const { QuickJSFFI } = require(path.join(dist, "ffi.js"));
+// The module the engine embeds (the npm build after wasm-opt), not the
+// package's own: the npm glue runs it, as its imports and exports are the same.
+const wasmBinary = fs.readFileSync(path.join(__dirname, "../../internal/qjswasm/emscripten-module.wasm"));
 
 (async () => {
   const [preludeFile, bundleFile, inputFile, n] = process.argv.slice(2);
-  const mod = await QuickJSRaw();
+  const mod = await QuickJSRaw({ wasmBinary });
   const ffi = new QuickJSFFI(mod);
   const rt = ffi.QTS_NewRuntime();
   const ctx = ffi.QTS_NewContext(rt, 0);

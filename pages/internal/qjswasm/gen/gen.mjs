@@ -1,6 +1,13 @@
 // Fetches the pinned QuickJS wasm build (Fabrice Bellard's QuickJS, as built
-// by quickjs-emscripten) from npm, checks its sha256, and
-// derives the import/export name map from the package's own emscripten glue.
+// by quickjs-emscripten) from npm, checks its sha256, optimizes it with
+// binaryen's wasm-opt (pinned in package.json, run by Node: no other tool),
+// checks the result's sha256 too, and derives the import/export name map
+// from the package's own emscripten glue, run against the optimized module.
+//
+// Why wasm-opt: the npm build is compiled for size (-Oz), which leaves small
+// functions uninlined, and a call costs more on wazero than in V8. Inlining
+// functions of up to 60 instructions (wasmOptFlags) made a render 1.14x
+// faster on wazero (spec/RATIONALE.md, "SSR engine: the build").
 //
 // Run through `go generate ./pages/...` (from pages/internal/qjswasm). It
 // writes, beside qjswasm.go: emscripten-module.wasm, names.json, LICENSE
@@ -28,11 +35,31 @@ function fail(msg) {
   process.exit(1);
 }
 
+function sha256(b) {
+  return createHash("sha256").update(b).digest("hex");
+}
+
+// wasmOptFlags: binaryen's -O3, inlining every function of up to 60
+// instructions (the default limits are 2 and 20; 60 was the fastest of
+// the limits measured, spec/RATIONALE.md), with exactly the features the
+// npm build uses, so the output uses no other.
+const wasmOptFlags = [
+  "-O3",
+  "--always-inline-max-function-size=60",
+  "--flexible-inline-max-function-size=60",
+  "--enable-sign-ext",
+  "--enable-bulk-memory",
+  "--enable-mutable-globals",
+  "--enable-nontrapping-float-to-int",
+];
+
 async function main() {
 // The pinned hash lives in qjswasm.go, so Go code and this script agree.
 const goSrc = fs.readFileSync(path.join(path.dirname(genDir), "qjswasm.go"), "utf8");
 const pinned = /PinnedSHA256\s*=\s*"([0-9a-f]{64})"/.exec(goSrc)?.[1];
 if (!pinned) fail("no PinnedSHA256 constant in qjswasm.go");
+const built = /BuildSHA256\s*=\s*"([0-9a-f]{64})"/.exec(goSrc)?.[1];
+if (!built) fail("no BuildSHA256 constant in qjswasm.go");
 
 // npm ci into a temporary folder: nothing of node_modules lands in the repo.
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sandkit-qjswasm-"));
@@ -43,24 +70,30 @@ try {
   execFileSync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: tmp, stdio: "inherit" });
   const pkgDir = path.join(tmp, "node_modules", pkgName);
   const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"));
-  const wasm = fs.readFileSync(path.join(pkgDir, "dist", "emscripten-module.wasm"));
-  const sum = createHash("sha256").update(wasm).digest("hex");
+  const npmWasm = path.join(pkgDir, "dist", "emscripten-module.wasm");
+  const sum = sha256(fs.readFileSync(npmWasm));
   if (sum !== pinned) {
     fail(`${pkgName}@${pkg.version}: emscripten-module.wasm has sha256 ${sum}, want ${pinned} (PinnedSHA256 in qjswasm.go); update the constant only after reviewing the new build`);
   }
+  const optimized = path.join(tmp, "optimized.wasm");
+  const wasmOpt = path.join(tmp, "node_modules", "binaryen", "bin", "wasm-opt");
+  execFileSync(process.execPath, [wasmOpt, ...wasmOptFlags, npmWasm, "-o", optimized], { stdio: "inherit" });
+  const wasm = fs.readFileSync(optimized);
+  const builtSum = sha256(wasm);
+  if (builtSum !== built) {
+    fail(`wasm-opt ${wasmOptFlags.join(" ")} gave sha256 ${builtSum}, want ${built} (BuildSHA256 in qjswasm.go); update the constant only after measuring the new build`);
+  }
   const names = await deriveNames(pkgDir, wasm);
-  names.package = pkgName;
-  names.version = pkg.version;
-  names.wasm_sha256 = sum;
   const ordered = {
-    package: names.package, version: names.version, wasm_sha256: names.wasm_sha256,
+    package: pkgName, version: pkg.version, npm_wasm_sha256: sum,
+    wasm_opt: wasmOptFlags.join(" "), wasm_sha256: builtSum,
     memory: names.memory, imports: names.imports, exports: names.exports,
   };
   fs.writeFileSync(path.join(outDir, "emscripten-module.wasm"), wasm);
   fs.writeFileSync(path.join(outDir, "names.json"), JSON.stringify(ordered, null, 2) + "\n");
   fs.copyFileSync(path.join(pkgDir, "LICENSE"), path.join(outDir, "LICENSE"));
   fs.copyFileSync(path.join(pkgDir, "dist", "ffi.d.ts"), path.join(outDir, "ffi.d.ts"));
-  console.log(`qjswasm gen: ${pkgName}@${pkg.version} sha256 ${sum}: ${Object.keys(names.imports).length} imports, ${Object.keys(names.exports).length} exports`);
+  console.log(`qjswasm gen: ${pkgName}@${pkg.version} sha256 ${sum}, optimized ${builtSum}: ${Object.keys(names.imports).length} imports, ${Object.keys(names.exports).length} exports`);
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
