@@ -303,6 +303,10 @@ func (w *rewriter) loopCheck(i int32) []byte {
 // would call yield forever without making progress.
 const maxBackCharge = 256
 
+// A compile-time check: the check run again after a yield passes on the
+// fuel Register's yield hands out.
+const _ = uint(DefaultBudget - maxBackCharge - 1)
+
 // back reports whether the check of the loop header being rewritten
 // branches back to the header after a yield, rather than falling through
 // into the loop's body (see noBack).
