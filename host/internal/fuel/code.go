@@ -23,19 +23,14 @@ const (
 	opSelectT            = 0x1c
 	opBr                 = 0x0c
 	opBrIf               = 0x0d
-	opReturn             = 0x0f
 	opCallIndirect       = 0x11
 	opReturnCallIndirect = 0x13
-	opLocalGet           = 0x20
-	opLocalSet           = 0x21
 	opLocalTee           = 0x22
 	opGlobalGet          = 0x23
 	opGlobalSet          = 0x24
 	opTableSet           = 0x26
 	opI32Const           = 0x41
-	opI32LtS             = 0x48
 	opI32LeS             = 0x4c
-	opI32Add             = 0x6a
 	opI32Sub             = 0x6b
 	opRefNull            = 0xd0
 	opRefFunc            = 0xd2
@@ -57,10 +52,13 @@ var simdUnassigned = [...]uint32{
 //
 //	global.get F; i32.const charge; i32.sub; global.set F
 //	global.get F; i32.const 0; i32.le_s
-//	if; call $yield; global.set F; end
+//	if; call $yield; global.set F; [br 1;] end
 //
-// It leaves the operand stack as it found it, so it is valid anywhere an
-// instruction may start, including inside a loop with parameters.
+// With back (a loop header's check, the loop without parameters), br 1
+// branches back to the loop header after the yield: the check runs again
+// there. It leaves the operand stack as it found it, so it is valid
+// anywhere an instruction may start, including inside a loop with
+// parameters (without back).
 func fuelCheck(global, yield, charge uint32, back bool) []byte {
 	var b []byte
 	b = append(b, opGlobalGet)
@@ -69,24 +67,14 @@ func fuelCheck(global, yield, charge uint32, back bool) []byte {
 	b = wasmbin.AppendS32(b, int32(charge))
 	b = append(b, opI32Sub, opGlobalSet)
 	b = wasmbin.AppendU32(b, global, 0)
-	return append(b, fuelTest(global, yield, back, 1)...)
-}
-
-// fuelTest is the second half of fuelCheck:
-//
-//	global.get F; i32.const 0; i32.le_s
-//	if; call $yield; global.set F; end
-func fuelTest(global, yield uint32, back bool, depth uint32) []byte {
-	b := []byte{opGlobalGet}
+	b = append(b, opGlobalGet)
 	b = wasmbin.AppendU32(b, global, 0)
-	b = append(b, opI32Const, 0, opI32LeS, opIf, blockTypeEmpty)
-	b = append(b, opCall)
+	b = append(b, opI32Const, 0, opI32LeS, opIf, blockTypeEmpty, opCall)
 	b = wasmbin.AppendU32(b, yield, 0)
 	b = append(b, opGlobalSet)
 	b = wasmbin.AppendU32(b, global, 0)
 	if back {
-		b = append(b, opBr)
-		b = wasmbin.AppendU32(b, depth, 0)
+		b = append(b, opBr, 1)
 	}
 	return append(b, opEnd)
 }
