@@ -23,11 +23,8 @@ const (
 	opSelectT            = 0x1c
 	opBr                 = 0x0c
 	opBrIf               = 0x0d
-	opReturn             = 0x0f
 	opCallIndirect       = 0x11
 	opReturnCallIndirect = 0x13
-	opLocalGet           = 0x20
-	opLocalSet           = 0x21
 	opLocalTee           = 0x22
 	opGlobalGet          = 0x23
 	opGlobalSet          = 0x24
@@ -55,11 +52,14 @@ var simdUnassigned = [...]uint32{
 //
 //	global.get F; i32.const charge; i32.sub; global.set F
 //	global.get F; i32.const 0; i32.le_s
-//	if; call $yield; global.set F; end
+//	if; call $yield; global.set F; [br 1;] end
 //
-// It leaves the operand stack as it found it, so it is valid anywhere an
-// instruction may start, including inside a loop with parameters.
-func fuelCheck(global, yield, charge uint32) []byte {
+// With back (a loop header's check, the loop without parameters), br 1
+// branches back to the loop header after the yield: the check runs again
+// there. It leaves the operand stack as it found it, so it is valid
+// anywhere an instruction may start, including inside a loop with
+// parameters (without back).
+func fuelCheck(global, yield, charge uint32, back bool) []byte {
 	var b []byte
 	b = append(b, opGlobalGet)
 	b = wasmbin.AppendU32(b, global, 0)
@@ -73,47 +73,10 @@ func fuelCheck(global, yield, charge uint32) []byte {
 	b = wasmbin.AppendU32(b, yield, 0)
 	b = append(b, opGlobalSet)
 	b = wasmbin.AppendU32(b, global, 0)
-	return append(b, opEnd)
-}
-
-// localCheck is fuelCheck on a local that holds the fuel:
-//
-//	local.get L; i32.const charge; i32.sub; local.tee L
-//	i32.const 0; i32.le_s
-//	if; call $yield; local.set L; end
-func localCheck(local, yield, charge uint32) []byte {
-	var b []byte
-	b = append(b, opLocalGet)
-	b = wasmbin.AppendU32(b, local, 0)
-	b = append(b, opI32Const)
-	b = wasmbin.AppendS32(b, int32(charge))
-	b = append(b, opI32Sub, opLocalTee)
-	b = wasmbin.AppendU32(b, local, 0)
-	b = append(b, opI32Const, 0, opI32LeS, opIf, blockTypeEmpty, opCall)
-	b = wasmbin.AppendU32(b, yield, 0)
-	b = append(b, opLocalSet)
-	b = wasmbin.AppendU32(b, local, 0)
-	return append(b, opEnd)
-}
-
-// leaves reports whether the branch at r (its opcode op already read) may
-// target label depth, the function's own: a return.
-func leaves(r wasmbin.Reader, op byte, depth int) bool {
-	n := uint32(1)
-	if op == opBrTable {
-		c, _, err := r.Count(1)
-		if err != nil {
-			return true
-		}
-		n = c + 1
+	if back {
+		b = append(b, opBr, 1)
 	}
-	for i := uint32(0); i < n; i++ {
-		l, _, err := r.U32()
-		if err != nil || uint64(l) >= uint64(depth) {
-			return true
-		}
-	}
-	return false
+	return append(b, opEnd)
 }
 
 // expr copies one expression from r to dst, up to and including the end that
@@ -154,6 +117,7 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check bool) ([]
 			}
 			if op == opLoop {
 				if check {
+					w.loopParams = w.blockParams(r.Since(start)[1:])
 					dst = append(dst, w.loopCheck(loop)...)
 					w.loops++
 				}
@@ -161,9 +125,6 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check bool) ([]
 			}
 			continue
 		case op == opEnd:
-			if depth == 0 && w.local >= 0 && fn >= 0 {
-				dst = w.appendWriteBack(dst)
-			}
 			dst = append(dst, op)
 			if col != nil && fn >= 0 && len(col.blocks) > 1 {
 				col.blocks = col.blocks[:len(col.blocks)-1]
@@ -178,7 +139,6 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check bool) ([]
 			if err != nil {
 				return nil, w.codeError(fn, r, start, err)
 			}
-			raw := idx
 			if col != nil {
 				if op == opRefFunc || fn < 0 {
 					col.escape(idx)
@@ -191,41 +151,33 @@ func (w *rewriter) expr(dst []byte, r *wasmbin.Reader, fn int64, check bool) ([]
 			if err != nil {
 				return nil, w.codeError(fn, r, start, err)
 			}
-			// A return_call ends the function: write back whatever the callee.
-			keep := op != opRefFunc && w.local >= 0 && fn >= 0 && (op == opReturnCall || w.touches(raw))
-			if keep {
-				dst = w.appendWriteBack(dst)
-			}
 			dst = append(dst, op)
 			dst = wasmbin.AppendU32(dst, idx, width)
-			if keep && op == opCall {
-				dst = w.appendReload(dst)
-			}
 			continue
 		}
 		if w.stateOp == "" && (op == opTableSet || op == prefixMisc) {
 			w.stateOp = stateOp(*r, op, fn)
 		}
-		if col != nil && fn >= 0 && (op == opCallIndirect || op == opReturnCallIndirect) {
-			col.funcs[col.cur].indirect = true
-			if col.blocks[len(col.blocks)-1] >= 0 {
-				col.funcs[col.cur].indirectInLoop = true
-			}
-		}
-		local := w.local >= 0 && fn >= 0
-		back := local && (op == opCallIndirect || op == opReturnCallIndirect || op == opReturn ||
-			(op == opBr || op == opBrIf || op == opBrTable) && leaves(*r, op, depth))
 		if err := skipImmediates(r, op); err != nil {
 			return nil, w.codeError(fn, r, start, err)
 		}
-		if back {
-			dst = w.appendWriteBack(dst)
-		}
 		dst = append(dst, r.Since(start)...)
-		if local && op == opCallIndirect {
-			dst = w.appendReload(dst)
-		}
 	}
+}
+
+// blockParams reports whether the block type bt (as read by blockType)
+// takes parameters, or may: a type index that is out of range or whose
+// type has parameters.
+func (w *rewriter) blockParams(bt []byte) bool {
+	if len(bt) == 0 {
+		return true
+	}
+	if c := bt[0]; c == blockTypeEmpty || isValType(c) || c == refNullable || c == refNonNullable {
+		return false
+	}
+	r := wasmbin.NewReader(bt, 0)
+	v, err := r.LEB(5)
+	return err != nil || v < 0 || v >= int64(len(w.typeParams)) || w.typeParams[v] > 0
 }
 
 func (w *rewriter) codeError(fn int64, r *wasmbin.Reader, start int, err error) error {

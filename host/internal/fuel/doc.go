@@ -97,31 +97,44 @@
 // g are not counted in w(g): they check themselves. So on every path the
 // plan's checks take at least the first rule's fuel, at no later point,
 // and a guest reaches yield at least as often as it did under the first
-// rule. The bound w <= 64 keeps charges small and keeps a function that
+// rule. A check that branches back to its loop header after a yield
+// (below) runs again for the same iteration and takes its charge again:
+// the iteration is still charged no later than it runs, once more than
+// needed. The bound w <= 64 keeps charges small and keeps a function that
 // calls its callees many times each (a call tree of 2^40 leaves without
 // a cycle) from multiplying what one check stands for.
 //
-// The check's shape depends on the function. A function with loops and no
-// call inside a loop that may touch the fuel (a call to an import, an
-// indirect call, or a direct call to a function with a check, a loop or
-// such a call) keeps the fuel in a local of its own, a register for
-// wazero's compiler: it loads the global at entry and after a call that
-// may touch the fuel, and writes it back before such a call and wherever
-// it may return (return, return_call*, a branch to the function's label,
-// its final end). Every other check works on the global. Measured
-// (docs/benchmarks.md): the local cuts a tight loop's cost (sum(10M):
-// 1.30x to 1.16–1.26x), but keeping the fuel in a local in every function
-// with loops costs a render more than it saves, because QuickJS's
-// interpreter loop calls helpers at almost every instruction; testing the
-// stored value through a local (local.tee) instead of loading the global
-// again saved nothing.
+// Every check works on the global. A loop header's check, when the loop
+// takes no parameters (and the charge is at most 256), branches back to
+// the header after a yield instead of falling through into the body:
+//
+//	loop
+//	  fuel -= charge; if fuel <= 0 { fuel = yield(); br loop }
+//	  body
+//
+// so the iteration starts again and its check runs a second time, taking
+// its charge again: more fuel than needed, never less, and the check
+// then passes (the yield handed out DefaultBudget, far above 256), so the
+// guest makes progress. The point is wazero's compiler: a call that
+// returns into the loop body makes its register allocator save the
+// loop's values around it on every iteration, not only when the call
+// runs; branching back to the header, where those values are merged
+// anyway, saves 0.6–1.3% of a render's instructions and on a tight loop
+// as much as the fuel in a local did. What was measured and dropped
+// (docs/benchmarks.md): the fuel in a local in functions whose loops call
+// nothing that touches it (written back around calls and at returns;
+// with the branch back it saves nothing more), the stored value tested
+// through a local (local.tee), and an iteration counter in a local
+// charged to the global in blocks of 8–64 (wazero spills a local that
+// lives across the calls of an interpreter loop, so it costs what the
+// global costs, and the block charged at each activation made a
+// recursive Go guest 1.24–1.29x slower instead of 1.05x).
 //
 // # What the rewrite changes
 //
 // Instrument appends one function import (after the existing ones), one
 // mutable i32 global (after the existing ones), and, unless the module has
-// one already, a () -> i32 type; each function that keeps the fuel in a
-// local gets one more i32 local, after its own. Appending the import moves every defined
+// one already, a () -> i32 type. Appending the import moves every defined
 // function up by one index, so it re-indexes call, return_call and ref.func
 // in code and in constant expressions, all eight element-segment encodings,
 // function exports, the start section, and the function, local and label

@@ -170,14 +170,14 @@ func TestFixupsStructure(t *testing.T) {
 		t.Errorf("imported funcs %d, globals %d; want 2, 3", after.importedFuncs, after.definedGlobals)
 	}
 	// Every function is reachable from outside (exports, the start, element
-	// segments, ref.func), so every entry keeps its check; loop_sum, the one
-	// with a loop, keeps the fuel in a local of its own (index 2: after its
-	// parameter and its local).
-	if n := bytes.Count(inst, fuelCheck(2, 1, 1)); n != 14 {
-		t.Errorf("%d fuel checks on the global, want 14 (15 functions but loop_sum)", n)
+	// segments, ref.func), so every entry keeps its check; loop_sum's loop
+	// takes a parameter, so its check cannot branch back to its header
+	// after a yield (the parameter is out of reach inside the check).
+	if n := bytes.Count(inst, fuelCheck(2, 1, 1, false)); n != 16 {
+		t.Errorf("%d checks that fall through, want 16 (one per function, and loop_sum's loop)", n)
 	}
-	if n := bytes.Count(inst, localCheck(2, 1, 1)); n != 2 {
-		t.Errorf("%d fuel checks on a local, want 2 (loop_sum's entry and loop)", n)
+	if n := bytes.Count(inst, fuelCheck(2, 1, 1, true)); n != 0 {
+		t.Errorf("%d checks that branch back, want none", n)
 	}
 
 	r := testRuntime(t)
@@ -225,17 +225,18 @@ func inspect(t *testing.T, wasm []byte) *rewriter {
 // lacks an import and a global section and a () -> i32 type, so all three
 // are created.
 func TestGolden(t *testing.T) {
-	// The function has a loop, so it keeps the fuel in a new local (0):
-	// loaded from the global at entry, written back before the end.
-	check := op(0x20, 0, 0x41, 1, 0x6b, 0x22, 0, 0x41, 0, 0x4c, 0x04, 0x40, 0x10, 0, 0x21, 0, 0x0b)
-	load, store := op(0x23, 0, 0x21, 0), op(0x20, 0, 0x24, 0)
+	// global.get 0; i32.const 1; i32.sub; global.set 0;
+	// global.get 0; i32.const 0; i32.le_s; if; call 0; global.set 0; [br 1;] end
+	entry := op(0x23, 0, 0x41, 1, 0x6b, 0x24, 0, 0x23, 0, 0x41, 0, 0x4c, 0x04, 0x40, 0x10, 0, 0x24, 0, 0x0b)
+	// The loop's check branches back to the loop header after a yield.
+	loop := op(0x23, 0, 0x41, 1, 0x6b, 0x24, 0, 0x23, 0, 0x41, 0, 0x4c, 0x04, 0x40, 0x10, 0, 0x24, 0, 0x0c, 1, 0x0b)
 	want := module(
 		sec(wasmbin.SecType, vec(functype(nil, nil), functype(nil, op(i32)))),
 		sec(wasmbin.SecImport, vec(cat(str("sandkit_fuel"), str("yield"), op(0), u32(1)))),
 		sec(wasmbin.SecFunction, vec(u32(0))),
 		sec(wasmbin.SecGlobal, vec(op(i32, 1, 0x41, 0x90, 0xce, 0x00, 0x0b))), // 10000
 		sec(wasmbin.SecExport, vec(cat(str("spin"), op(0), u32(1)))),
-		sec(wasmbin.SecCode, vec(cat(u32(51), op(1, 1, i32), load, check, op(opLoop, blockTypeEmpty), check, op(0x0c, 0, opEnd), store, op(opEnd)))),
+		sec(wasmbin.SecCode, vec(cat(u32(47), op(0), entry, op(opLoop, blockTypeEmpty), loop, op(0x0c, 0, opEnd, opEnd)))),
 	)
 	got, err := Instrument(spinModule())
 	if err != nil {

@@ -93,24 +93,22 @@ type rewriter struct {
 	// everyEntry keeps the first rule: a check taking one unit of fuel at
 	// every function entry and loop header (benchmarks compare it).
 	everyEntry bool
-	globalOnly bool       // the plan's checks, but all in the first shape (benchmarks)
-	maxUnit    uint64     // 0: defaultMaxUnit (benchmarks try others)
+	maxUnit    uint64 // 0: defaultMaxUnit (benchmarks try others)
+	// noBack: a loop check's yield falls through into the loop's body
+	// instead of branching back to its header (benchmarks).
+	noBack bool
+	// loopParams: the loop being rewritten takes parameters, so its
+	// check cannot branch back to it (the values are out of reach).
+	loopParams bool
 	col        *collector // the analysis pass records here
 	plan       *plan      // where the checks go and what they take
 	def        int        // the defined function being rewritten
 
-	typeParams []uint32 // parameters of each type
-	funcTypes  []uint32 // type of each defined function
-
-	// local is the index of the local that holds the fuel in the function
-	// being rewritten, or -1 when its checks use the global (see
-	// localFuel).
-	local int64
+	typeParams []uint32 // parameters of each type (blockParams)
 
 	fuel    uint32 // index of the fuel global
 	loops   int    // loop headers instrumented
 	entries int    // function entries instrumented
-	inLocal int    // functions that keep the fuel in a local
 	scratch []byte // reused body buffer
 }
 
@@ -139,7 +137,6 @@ func rewriteWith(wasm []byte, w *rewriter) ([]byte, error) {
 		if w.plan, err = analyze(secs, w); err != nil {
 			return nil, err
 		}
-		w.plan.globalOnly = w.globalOnly
 	}
 
 	out := make([]byte, 0, len(wasm)+len(wasm)/8+64)
@@ -206,12 +203,6 @@ func (w *rewriter) scan(s wasmbin.Section) error {
 			return err
 		}
 		w.definedFuncs = n
-		w.funcTypes = make([]uint32, n)
-		for i := range w.funcTypes {
-			if w.funcTypes[i], _, err = r.U32(); err != nil {
-				return err
-			}
-		}
 		return nil
 	case wasmbin.SecGlobal:
 		n, _, err := r.Count(3)
@@ -688,7 +679,6 @@ func (w *rewriter) body(dst []byte, r *wasmbin.Reader, fn int64) ([]byte, error)
 	if err != nil {
 		return nil, fmt.Errorf("function %d: locals: %w", fn, err)
 	}
-	groupsEnd := r.Pos()
 	var locals uint64
 	for i := uint32(0); i < groups; i++ {
 		n, _, err := r.U32()
@@ -706,21 +696,10 @@ func (w *rewriter) body(dst []byte, r *wasmbin.Reader, fn int64) ([]byte, error)
 	if w.col != nil {
 		w.col.cur = int32(w.def)
 	}
-	w.local = -1
-	switch {
-	case w.instrument && w.localFuel():
-		w.local = int64(w.typeParams[w.funcTypes[w.def]]) + int64(locals)
-		dst = wasmbin.AppendU32(dst, groups+1, 0)
-		dst = append(dst, r.Since(groupsEnd)...)
-		dst = append(dst, 1, 0x7f) // one i32: the fuel
-		dst = w.appendReload(dst)
-		w.inLocal++
-	default:
-		dst = append(dst, r.Since(0)...)
-	}
+	dst = append(dst, r.Since(0)...)
 	if w.instrument {
 		if charge := w.entryCharge(); charge > 0 {
-			dst = append(dst, w.checkFor(charge)...)
+			dst = append(dst, w.entryCheck(charge)...)
 			w.entries++
 		}
 	}

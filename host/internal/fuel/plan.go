@@ -40,11 +40,8 @@ type callSite struct {
 
 // funcInfo is what the analysis pass records of one defined function.
 type funcInfo struct {
-	sites    []callSite
-	loops    int32 // loop headers in the body
-	indirect bool  // has call_indirect or return_call_indirect
-	// indirectInLoop: one of them is inside a loop.
-	indirectInLoop bool
+	sites []callSite
+	loops int32 // loop headers in the body
 }
 
 // collector is filled by the analysis pass (a no-change rewrite).
@@ -69,17 +66,6 @@ func (c *collector) escape(idx uint32) {
 type plan struct {
 	entry []uint32
 	loops [][]uint32
-	// free marks the functions that never touch the fuel: no entry check,
-	// no loop, and only direct calls to functions that are free too (no
-	// imports, no indirect calls). A function that keeps its fuel in a
-	// local need not write it back around a call to one.
-	free []bool
-	// callsInLoops marks the functions with a call that may touch the
-	// fuel inside a loop: they keep the fuel in the global (see localFuel).
-	callsInLoops []bool
-	// globalOnly: every check uses the global, in the first shape (no
-	// locals; benchmarks).
-	globalOnly bool
 }
 
 // makePlan decides the checks. A defined function f keeps its entry check
@@ -118,7 +104,7 @@ func (c *collector) makePlan(imported uint32, maxUnit uint64) *plan {
 	for _, k := range comp.id {
 		size[k]++
 	}
-	p := &plan{entry: make([]uint32, n), loops: make([][]uint32, n), free: make([]bool, n), callsInLoops: make([]bool, n)}
+	p := &plan{entry: make([]uint32, n), loops: make([][]uint32, n)}
 	w := make([]uint64, n) // 0: checked
 	// comp.order lists functions callees first (Tarjan's order).
 	for _, v := range comp.order {
@@ -172,25 +158,6 @@ func (c *collector) makePlan(imported uint32, maxUnit uint64) *plan {
 			p.loops[v] = make([]uint32, fi.loops)
 			for i, l := range loops {
 				p.loops[v][i] = uint32(sat(1 + l))
-			}
-		}
-	}
-	// Which functions never touch the fuel, now that every check is placed.
-	for _, v := range comp.order {
-		fi := &c.funcs[v]
-		if p.entry[v] == 0 && fi.loops == 0 && !fi.indirect {
-			p.free[v] = true
-			for _, s := range fi.sites {
-				if d, ok := defined(s.callee); !ok || !p.free[d] {
-					p.free[v] = false
-					break
-				}
-			}
-		}
-		p.callsInLoops[v] = fi.indirectInLoop
-		for _, s := range fi.sites {
-			if d, ok := defined(s.callee); s.loop >= 0 && (!ok || !p.free[d]) {
-				p.callsInLoops[v] = true
 			}
 		}
 	}
@@ -323,59 +290,31 @@ func (w *rewriter) entryCharge() uint32 {
 // loopCheck is the check after the header of the i-th loop of the function
 // being rewritten.
 func (w *rewriter) loopCheck(i int32) []byte {
-	if w.plan == nil || int(i) >= len(w.plan.loops[w.def]) {
-		return w.checkFor(1)
+	charge := uint32(1)
+	if w.plan != nil && int(i) < len(w.plan.loops[w.def]) {
+		charge = w.plan.loops[w.def][i]
 	}
-	return w.checkFor(w.plan.loops[w.def][i])
+	return fuelCheck(w.fuel, w.importedFuncs, charge, w.back(charge))
 }
 
-func (w *rewriter) checkFor(charge uint32) []byte {
-	if w.local >= 0 {
-		return localCheck(uint32(w.local), w.importedFuncs, charge)
-	}
-	return fuelCheck(w.fuel, w.importedFuncs, charge)
+// maxBackCharge bounds the charge of a check that branches back to its
+// loop header after a yield: the check runs again there, and must then
+// pass on the fuel the yield handed out (DefaultBudget), or the guest
+// would call yield forever without making progress.
+const maxBackCharge = 256
+
+// A compile-time check: the check run again after a yield passes on the
+// fuel Register's yield hands out.
+const _ = uint(DefaultBudget - maxBackCharge - 1)
+
+// back reports whether the check of the loop header being rewritten
+// branches back to the header after a yield, rather than falling through
+// into the loop's body (see noBack).
+func (w *rewriter) back(charge uint32) bool {
+	return !w.noBack && !w.loopParams && charge <= maxBackCharge
 }
 
-// localFuel reports whether the function being rewritten keeps the fuel in
-// a local of its own: one that has loops and no call inside a loop that
-// may touch the fuel, whose header checks then work on the local (a
-// register) instead of the global (memory). The local is loaded from the
-// global at entry and after every call that may touch the fuel, and
-// written back before such calls and wherever the function may return.
-// (Measured: with calls inside loops, the write-back and reload around
-// each call cost more than the local saves.)
-func (w *rewriter) localFuel() bool {
-	if w.plan == nil || w.plan.globalOnly || w.def >= len(w.plan.loops) ||
-		len(w.plan.loops[w.def]) == 0 || w.plan.callsInLoops[w.def] {
-		return false
-	}
-	if w.def >= len(w.funcTypes) || uint64(w.funcTypes[w.def]) >= uint64(len(w.typeParams)) {
-		return false // a malformed module: wazero refuses it
-	}
-	return true
-}
-
-// touches reports whether a direct call to function idx (input index
-// space) may read or change the fuel.
-func (w *rewriter) touches(idx uint32) bool {
-	if idx < w.importedFuncs || uint64(idx-w.importedFuncs) >= uint64(len(w.plan.free)) {
-		return true
-	}
-	return !w.plan.free[idx-w.importedFuncs]
-}
-
-// appendWriteBack stores the local fuel into the global.
-func (w *rewriter) appendWriteBack(dst []byte) []byte {
-	dst = append(dst, opLocalGet)
-	dst = wasmbin.AppendU32(dst, uint32(w.local), 0)
-	dst = append(dst, opGlobalSet)
-	return wasmbin.AppendU32(dst, w.fuel, 0)
-}
-
-// appendReload loads the global fuel into the local.
-func (w *rewriter) appendReload(dst []byte) []byte {
-	dst = append(dst, opGlobalGet)
-	dst = wasmbin.AppendU32(dst, w.fuel, 0)
-	dst = append(dst, opLocalSet)
-	return wasmbin.AppendU32(dst, uint32(w.local), 0)
+// entryCheck is the check at the entry of the function being rewritten.
+func (w *rewriter) entryCheck(charge uint32) []byte {
+	return fuelCheck(w.fuel, w.importedFuncs, charge, false)
 }

@@ -5,10 +5,9 @@
 package fuel
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -100,6 +99,14 @@ func hostile() map[string]struct {
 	m["loop in an unchecked leaf"] = guest{planModule([]uint32{tI32, tVoid}, nil,
 		cat(op(opCall), u32(1), op(opEnd)),
 		op(opLoop, blockTypeEmpty, opBr, 0, opEnd, opEnd)), 1}
+	// A loop whose body calls a checked function (one the table holds):
+	// its iterations are counted in a local.
+	m["loop calling a checked function"] = guest{planModule([]uint32{tI32, tVoid}, []uint32{1},
+		cat(op(opLoop, blockTypeEmpty, opCall), u32(1), op(opBr, 0, opEnd, opEnd)),
+		op(opEnd)), 2}
+	// A loop with a parameter: its check cannot branch back to it.
+	m["loop with a parameter"] = guest{planModule([]uint32{tI32}, nil,
+		op(opI32Const, 0, opLoop, tI32, opBr, 0, opEnd, opEnd)), 1}
 	return m
 }
 
@@ -143,10 +150,9 @@ func TestPlanCharges(t *testing.T) {
 	for _, tc := range []struct {
 		calls int
 		want  *plan
-		free  []bool
 	}{
-		{1, &plan{entry: []uint32{1, 0, 0}, loops: [][]uint32{{1 + 2}, nil, nil}}, []bool{false, true, true}},
-		{2, &plan{entry: []uint32{1, 2, 0}, loops: [][]uint32{{1}, nil, nil}}, []bool{false, false, true}},
+		{1, &plan{entry: []uint32{1, 0, 0}, loops: [][]uint32{{1 + 2}, nil, nil}}},
+		{2, &plan{entry: []uint32{1, 2, 0}, loops: [][]uint32{{1}, nil, nil}}},
 	} {
 		var calls []byte
 		for range tc.calls {
@@ -162,9 +168,6 @@ func TestPlanCharges(t *testing.T) {
 		}
 		if got := w.plan; !equalPlans(got, tc.want) {
 			t.Errorf("%d calls: plan entry %v loops %v, want %v %v", tc.calls, got.entry, got.loops, tc.want.entry, tc.want.loops)
-		}
-		if !slices.Equal(w.plan.free, tc.free) {
-			t.Errorf("%d calls: free = %v, want %v", tc.calls, w.plan.free, tc.free)
 		}
 	}
 }
@@ -186,44 +189,54 @@ func equalPlans(a, b *plan) bool {
 	return true
 }
 
-// TestLocalFuelWrittenBack checks where a function that keeps the fuel in
-// a local writes it back: before a call to a function that touches the
-// fuel, before a return_call even to one that does not, before return and
-// a branch out of the function, and before its final end; and that it
-// reloads the local after a call.
-func TestLocalFuelWrittenBack(t *testing.T) {
-	// f0(n): loop { br_if 0 (n) }; f1(); if (n) { return }; br_if 0 (n); return_call f2
-	// f1: loop { }  (touches the fuel); f2: leaf (free).
-	wasm := planModule([]uint32{tI32, tVoid, tVoid}, nil,
-		cat(op(opLoop, blockTypeEmpty, 0x20, 0, opBrIf, 0, opEnd, opCall), u32(1),
-			op(0x20, 0, opIf, blockTypeEmpty, opReturn, opEnd, 0x20, 0, opBrIf, 0, opReturnCall), u32(2), op(opEnd)),
-		op(opLoop, blockTypeEmpty, opEnd, opEnd),
-		op(opEnd))
-	w := &rewriter{instrument: true}
-	out, err := rewriteWith(wasm, w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if w.inLocal != 2 {
-		t.Fatalf("%d functions keep the fuel in a local, want 2 (f0, f1)", w.inLocal)
-	}
-	// f0's local is 1 (after its parameter); the fuel global is 0, yield is 0.
-	store := op(opLocalGet, 1, opGlobalSet, 0)
-	load := op(opGlobalGet, 0, opLocalSet, 1)
-	for _, want := range [][]byte{
-		cat(store, op(opCall, 2), load),            // around the call to f1 (index 1 + the import)
-		cat(store, op(opReturn)),                   // before return
-		cat(store, op(opBrIf, 0)),                  // the br_if at depth 0 leaves the function
-		cat(store, op(opReturnCall, 3)),            // before return_call f2, free as it is
-		cat(op(opReturnCall, 3), store, op(opEnd)), // before the final end
+// countYields counts the yields of the calls whose context carries it, as
+// host.Scheduler sees them.
+type countYields struct{ n atomic.Int64 }
+
+func (c *countYields) Preempt(context.Context) error {
+	c.n.Add(1)
+	return nil
+}
+
+// TestLoopYields runs loops of n iterations through Instrument and counts
+// the yields: the first rule's fuel (one unit per iteration and per entry)
+// divided by DefaultBudget, give or take two. A counter that never charged
+// the global would not yield at all; one that over-charged each refill
+// would yield too often.
+func TestLoopYields(t *testing.T) {
+	const n = 1_000_000
+	dec := op(0x20, 0, opI32Const, 1, opI32Sub, opLocalTee, 0) // n -= 1, leaving n
+	for _, tc := range []struct {
+		name  string
+		wasm  []byte
+		units int // the first rule's fuel
+	}{
+		// f0(n): loop { n -= 1; br_if 0 (n) }
+		{"tight loop", planModule([]uint32{tI32}, nil,
+			cat(op(opLoop, blockTypeEmpty), dec, op(opBrIf, 0, opEnd, opEnd))), 1 + n},
+		// f0(n): loop { f1(); n -= 1; br_if 0 (n) }, f1 checked (in the table)
+		{"loop calling a checked function", planModule([]uint32{tI32, tVoid}, []uint32{1},
+			cat(op(opLoop, blockTypeEmpty, opCall), u32(1), dec, op(opBrIf, 0, opEnd, opEnd)),
+			op(opEnd)), 1 + 2*n},
+		// f0(n): n; loop (param i32) { drop; n -= 1; n; br_if 0 (n) }; drop
+		{"loop with a parameter", planModule([]uint32{tI32}, nil,
+			cat(op(0x20, 0, opLoop, tI32, 0x1a), dec, op(0x20, 0, opBrIf, 0, 0x1a, opEnd, opEnd))), 1 + n},
 	} {
-		if !bytes.Contains(out, want) {
-			t.Errorf("no % x in the rewritten module", want)
-		}
-	}
-	r := testRuntime(t)
-	m := instantiate(t, r, out)
-	if _, err := m.ExportedFunction("spin").Call(context.Background(), 0); err != nil {
-		t.Fatal(err)
+		t.Run(tc.name, func(t *testing.T) {
+			wasm, err := Instrument(tc.wasm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := instantiate(t, testRuntime(t), wasm)
+			var c countYields
+			ctx := context.WithValue(context.Background(), PreemptKey{}, &c)
+			if _, err := m.ExportedFunction("spin").Call(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+			want := tc.units / DefaultBudget
+			if got := int(c.n.Load()); got < want-2 || got > want+2 {
+				t.Errorf("%d yields for %d units of the first rule, want %d ± 2", got, tc.units, want)
+			}
+		})
 	}
 }

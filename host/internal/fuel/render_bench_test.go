@@ -50,10 +50,10 @@ var renderVariants = []struct {
 }{
 	{"none", nil},
 	{"every-entry", func(wasm []byte) ([]byte, error) {
-		return rewriteWith(wasm, &rewriter{instrument: true, everyEntry: true})
+		return rewriteWith(wasm, &rewriter{instrument: true, everyEntry: true, noBack: true})
 	}},
-	{"plan-global", func(wasm []byte) ([]byte, error) {
-		return rewriteWith(wasm, &rewriter{instrument: true, globalOnly: true})
+	{"plan-fall", func(wasm []byte) ([]byte, error) {
+		return rewriteWith(wasm, &rewriter{instrument: true, noBack: true})
 	}},
 	{"plan-u16", func(wasm []byte) ([]byte, error) { return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 16}) }},
 	{"plan-u1", func(wasm []byte) ([]byte, error) { return rewriteWith(wasm, &rewriter{instrument: true, maxUnit: 1}) }},
@@ -138,8 +138,8 @@ func TestQuickJSPlan(t *testing.T) {
 	if _, err := rewriteWith(qjs, cur); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("QuickJS: %d functions; entry checks %d -> %d, loop checks %d -> %d; %d functions keep the fuel in a local",
-		old.definedFuncs, old.entries, cur.entries, old.loops, cur.loops, cur.inLocal)
+	t.Logf("QuickJS: %d functions; entry checks %d -> %d, loop checks %d -> %d",
+		old.definedFuncs, old.entries, cur.entries, old.loops, cur.loops)
 	if cur.loops != old.loops || cur.entries >= old.entries {
 		t.Errorf("plan: %d entries, %d loops; every-entry: %d, %d", cur.entries, cur.loops, old.entries, old.loops)
 	}
