@@ -97,3 +97,48 @@ func TestScreenPostgres(t *testing.T) {
 		}
 	}
 }
+
+// TestScreenCache: the remembered answers are screenSession's, for every
+// key they depend on (placeholders bound or not, in a transaction or
+// not), on the first call and on later ones; and the cache stays bounded.
+func TestScreenCache(t *testing.T) {
+	const own = "sandkit_me"
+	var c screenCache
+	for round := range 3 {
+		for _, q := range []string{
+			"SELECT * FROM t WHERE a = ? AND b = ?",
+			"SAVEPOINT a",
+			"SELECT * FROM sandkit_you.t",
+			"INSERT INTO t (x) VALUES (?)",
+			"UPDATE t SET x = 1",
+			"select 1; /* */ reset all",
+		} {
+			for _, nargs := range []int{0, 2} {
+				for _, inTx := range []bool{false, true} {
+					out, why, stateless := c.screen(q, own, nargs, inTx)
+					wout, wwhy, wstateless := screenSession(q, own, nargs, inTx, appdb.PolicyGuest)
+					if out != wout || why != wwhy || stateless != wstateless {
+						t.Errorf("round %d, %q (%d args, in a transaction: %v): cached (%q, %q, %v), want (%q, %q, %v)",
+							round, q, nargs, inTx, out, why, stateless, wout, wwhy, wstateless)
+					}
+				}
+			}
+		}
+	}
+	for i := range 3 * screenCacheEntries {
+		c.screen("SELECT "+strings.Repeat("1", i%7)+" AS x"+strings.Repeat("y", i), own, 0, false)
+	}
+	long := "SELECT '" + strings.Repeat("z", screenCacheMaxSQL) + "'"
+	c.screen(long, own, 0, false)
+	n := 0
+	c.m.Range(func(k, _ any) bool {
+		n++
+		if len(k.(screenKey).q) > screenCacheMaxSQL {
+			t.Errorf("a text of %d bytes is kept", len(k.(screenKey).q))
+		}
+		return true
+	})
+	if n > screenCacheEntries {
+		t.Errorf("%d answers kept, want at most %d", n, screenCacheEntries)
+	}
+}
