@@ -1,7 +1,9 @@
 package postgres
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"sandkit.dev/sandkit/host/appdb"
@@ -141,4 +143,34 @@ func TestScreenCache(t *testing.T) {
 	if n > screenCacheEntries {
 		t.Errorf("%d answers kept, want at most %d", n, screenCacheEntries)
 	}
+}
+
+// TestScreenCacheHammer: requests of one app screen at once, the same
+// texts and new ones, while the cache is emptied and refilled; every
+// answer is screenSession's (run with -race).
+func TestScreenCacheHammer(t *testing.T) {
+	const own = "sandkit_me"
+	var c screenCache
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 2000 {
+				q := "SELECT * FROM t WHERE a = ?"
+				switch {
+				case i%3 == 1:
+					q = fmt.Sprintf("SELECT %d FROM t%d", i, g)
+				case i%3 == 2:
+					q = "SAVEPOINT a"
+				}
+				nargs, inTx := i%2, i%5 == 0
+				out, why, stateless := c.screen(q, own, nargs, inTx)
+				wout, wwhy, wstateless := screenSession(q, own, nargs, inTx, appdb.PolicyGuest)
+				if out != wout || why != wwhy || stateless != wstateless {
+					t.Errorf("%q: (%q, %q, %v), want (%q, %q, %v)", q, out, why, stateless, wout, wwhy, wstateless)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -13,8 +13,9 @@ import (
 )
 
 const (
-	// screenCacheEntries bounds the answers one app's handle keeps; past
-	// it the cache is emptied and fills again with the texts in use.
+	// screenCacheEntries bounds the answers one app's handle keeps (give
+	// or take the requests storing one at that moment); past it the cache
+	// is emptied and fills again with the texts in use.
 	screenCacheEntries = 256
 	// screenCacheMaxSQL is the longest text kept: the cache holds at most
 	// screenCacheEntries × (2 × this) bytes of SQL per app (~1 MiB).
