@@ -45,7 +45,7 @@ func postgresURL() string {
 	return defaultPostgres
 }
 
-func dbHTTPBench(ctx context.Context, r *report, root, work string, log *slog.Logger, d time.Duration, conns, rounds int) error {
+func dbHTTPBench(ctx context.Context, r *report, root, work string, log *slog.Logger, backends []string, d time.Duration, conns, rounds int) error {
 	r.printf("## Database: 20 rows as JSON over HTTP (issue 4)\n\n")
 	r.printf("`go run ./bench -sections dbhttp`: the guest (idle_per_route = 16, so that wrk's connections measure the\n")
 	r.printf("database path, not instance creation) and native Go (database/sql, the same query and JSON, 8 connections like\n")
@@ -53,11 +53,22 @@ func dbHTTPBench(ctx context.Context, r *report, root, work string, log *slog.Lo
 	r.printf("In process: median of 1,000 requests through `ServeHTTP` after 200 of warm-up. Ratios are guest / native.\n\n")
 	r.printf("| backend | guest | native req/s | guest req/s | HTTP ratio | native in process | guest in process | in-process ratio |\n")
 	r.printf("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
-	for _, backend := range []string{"SQLite", "PostgreSQL"} {
+	for _, backend := range backends {
+		if backend != "SQLite" && backend != "PostgreSQL" {
+			return fmt.Errorf("-db-backends: %q is not SQLite or PostgreSQL", backend)
+		}
 		if err := dbHTTPBackend(ctx, r, root, work, log, backend, d, conns, rounds); err != nil {
 			return fmt.Errorf("%s: %w", backend, err)
 		}
 	}
+	r.printf("\nCPU time per request while wrk ran (medians of the rounds): this process (its server's and its\n")
+	r.printf("in-process database driver's work; 10 ms ticks from /proc) and the PostgreSQL backends serving that side.\n\n")
+	r.printf("| backend | guest | native: server | guest: server | native: PostgreSQL | guest: PostgreSQL |\n")
+	r.printf("| --- | --- | ---: | ---: | ---: | ---: |\n")
+	for _, l := range cpuNotes {
+		r.printf("%s\n", l)
+	}
+	cpuNotes = nil
 	r.printf("\n")
 	if sl, okS := dbJSONRatios["SQLite"]; okS {
 		pg, okP := dbJSONRatios["PostgreSQL"]
@@ -117,6 +128,7 @@ func dbHTTPBackend(ctx context.Context, r *report, root, work string, log *slog.
 			return err
 		}
 		cfg.RuntimeParams["search_path"] = postgres.Schema(name)
+		cfg.RuntimeParams["application_name"] = nativeAppName
 		native = stdlib.OpenDB(*cfg)
 	} else if native, err = openSQLite(dir); err != nil {
 		return err
@@ -140,20 +152,36 @@ func dbHTTPBackend(ctx context.Context, r *report, root, work string, log *slog.
 	}
 	defer stopGuest()
 
+	// The CPU time of this process (both servers, only one loaded at a
+	// time) and of the PostgreSQL backends serving each side.
+	var nativeBackends, guestBackends func() (time.Duration, error)
+	if pg {
+		nativeBackends = func() (time.Duration, error) {
+			return backendCPU(ctx, native, "application_name = '"+nativeAppName+"'")
+		}
+		guestBackends = func() (time.Duration, error) {
+			return backendCPU(ctx, native, "usename = '"+postgres.Schema(name)+"'")
+		}
+	}
 	for _, g := range dbHTTPRoutes {
 		var nrs, grs []float64
+		var ncpu, gcpu, npg, gpg []time.Duration
 		for i := range rounds {
 			progress("dbhttp %s %s, round %d/%d", backend, g.name, i+1, rounds)
-			n, err := runWrk(nativeURL+"/", d, conns)
+			n, hostCPU, pgCPU, err := runWrkCPU(nativeURL+"/", d, conns, nativeBackends)
 			if err != nil {
 				return err
 			}
-			gr, err := runWrk(guestURL+"/m/"+g.name, d, conns)
+			ncpu, npg = append(ncpu, hostCPU), append(npg, pgCPU)
+			gr, hostCPU, pgCPU, err := runWrkCPU(guestURL+"/m/"+g.name, d, conns, guestBackends)
 			if err != nil {
 				return err
 			}
+			gcpu, gpg = append(gcpu, hostCPU), append(gpg, pgCPU)
 			nrs, grs = append(nrs, n.rps), append(grs, gr.rps)
 		}
+		cpuNotes = append(cpuNotes, fmt.Sprintf("| %s | %s | %.1f µs | %.1f µs | %s | %s |", backend, g.what,
+			us(median(ncpu)), us(median(gcpu)), usOrDash(pg, median(npg)), usOrDash(pg, median(gpg))))
 		ni, err := inProcess(nativeRows(native), "/")
 		if err != nil {
 			return err
@@ -182,4 +210,67 @@ func ping(ctx context.Context, u string) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	return db.PingContext(ctx)
+}
+
+// nativeAppName is the application_name of the native server's PostgreSQL
+// connections, by which its backends are told from the guest's.
+const nativeAppName = "sandkit-bench-native"
+
+// cpuNotes are the rows of the CPU table, collected per backend and route.
+var cpuNotes []string
+
+func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
+
+func usOrDash(ok bool, d time.Duration) string {
+	if !ok {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f µs", us(d))
+}
+
+// runWrkCPU is runWrk that also returns the CPU time per request of this
+// process and, if backends is set, of the PostgreSQL backends it sums.
+func runWrkCPU(url string, d time.Duration, conns int, backends func() (time.Duration, error)) (w wrkResult, host, pg time.Duration, err error) {
+	read := func() (h, p time.Duration, err error) {
+		if h, err = cpuTime(os.Getpid()); err != nil || backends == nil {
+			return h, 0, err
+		}
+		p, err = backends()
+		return h, p, err
+	}
+	h0, p0, err := read()
+	if err != nil {
+		return w, 0, 0, err
+	}
+	if w, err = runWrk(url, d, conns); err != nil {
+		return w, 0, 0, err
+	}
+	h1, p1, err := read()
+	if err != nil || w.n == 0 {
+		return w, 0, 0, err
+	}
+	return w, (h1 - h0) / time.Duration(w.n), (p1 - p0) / time.Duration(w.n), nil
+}
+
+// backendCPU is the CPU time used so far by the PostgreSQL backends (on
+// this machine) that pg_stat_activity lists under where.
+func backendCPU(ctx context.Context, db *sql.DB, where string) (time.Duration, error) {
+	rows, err := db.QueryContext(ctx, "SELECT pid FROM pg_stat_activity WHERE "+where)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var total time.Duration
+	for rows.Next() {
+		var pid int
+		if err := rows.Scan(&pid); err != nil {
+			return 0, err
+		}
+		t, err := cpuTime(pid)
+		if err != nil {
+			continue // the backend ended, or the server is on another machine
+		}
+		total += t
+	}
+	return total, rows.Err()
 }

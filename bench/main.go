@@ -5,7 +5,7 @@
 // report is the source of docs/benchmarks.md; it ends with issue 13's table
 // (each row against its baseline in the same run, its aim, met or not).
 //
-//	go run ./bench [-sections load,isolation,dropin,pages,ssr,db,dbhttp,layout,conduit,devloop] [-duration 5s] [-conns 32] [-rounds 3] [-before DIR] [-out FILE]
+//	go run ./bench [-sections load,isolation,dropin,pages,ssr,db,dbhttp,layout,conduit,devloop] [-db-backends SQLite,PostgreSQL] [-duration 5s] [-conns 32] [-rounds 3] [-before DIR] [-out FILE]
 //
 // It needs wrk (scripts/install-deps.sh installs it); Node and the npm
 // fixtures (go tool task deps) for the pages, ssr and devloop sections; and
@@ -45,6 +45,7 @@ func main() {
 	before := flag.String("before", "", "a checkout of an earlier commit (git worktree add DIR COMMIT): the load section also builds its sandkit and serves its examples/hello, beside this tree's, for a before/after")
 	out := flag.String("out", "", "also write the report (Markdown) to this file")
 	sectionList := flag.String("sections", strings.Join(allSections, ","), "sections to run, comma-separated: "+strings.Join(allSections, ", "))
+	dbBackends := flag.String("db-backends", "SQLite,PostgreSQL", "the dbhttp section's backends, comma-separated: SQLite, PostgreSQL")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the bench's own process (the in-process hosts and servers, not wrk or sandkit serve) to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -138,7 +139,7 @@ func main() {
 		}
 	}
 	if sections["dbhttp"] {
-		if err := dbHTTPBench(ctx, &r, root, work, quiet, *duration, *conns, *rounds); err != nil {
+		if err := dbHTTPBench(ctx, &r, root, work, quiet, strings.Split(*dbBackends, ","), *duration, *conns, *rounds); err != nil {
 			fatalf("dbhttp: %v", err)
 		}
 	}

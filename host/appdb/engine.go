@@ -79,6 +79,16 @@ type Conn interface {
 	Close()
 }
 
+// JSONQuerier is a Conn that makes db_query_json's result itself, from
+// the rows as they come from the server instead of as driver values: the
+// result (the [abi.ResultJSON] byte and the JSON array) must be byte for
+// byte what Query and the host's encoding of driver values make of the
+// same rows, and a result past abi.MaxDBResult is refused with
+// [ErrTooBig]. It returns the guest's error or the engine's.
+type JSONQuerier interface {
+	QueryJSON(ctx context.Context, dst []byte, q string, args []driver.NamedValue) ([]byte, *abi.DBError, error)
+}
+
 // RefusedTemp is why both engines refuse TEMP objects.
 const RefusedTemp = "TEMP tables, indexes, triggers and views are not allowed: they would outlive the request on a pooled connection, outside the app's quota"
 

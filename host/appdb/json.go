@@ -66,6 +66,11 @@ func appendRowsJSON(dst []byte, rows driver.Rows) (_ []byte, derr *abi.DBError, 
 	return append(dst, ']'), nil, nil
 }
 
+// AppendJSONValue appends one column value, as a driver reads it, as
+// db_query_json writes it (see appendRowsJSON), for an engine's
+// [JSONQuerier].
+func AppendJSONValue(dst []byte, v driver.Value) []byte { return appendJSONValue(dst, v, false) }
+
 // appendJSONValue appends one column value as JSON.
 func appendJSONValue(dst []byte, v driver.Value, boolean bool) []byte {
 	switch v := v.(type) {

@@ -12,6 +12,10 @@ import (
 	"sandkit.dev/sandkit/abi"
 )
 
+// ErrTooBig is the guest's error for a result that grew past
+// abi.MaxDBResult.
+func ErrTooBig() *abi.DBError { return errTooBig() }
+
 // errTooBig is a result that grew past its bound.
 func errTooBig() *abi.DBError {
 	return &abi.DBError{Code: abi.CodeTooBig, SQLState: "54000",

@@ -34,11 +34,16 @@ func (s *Session) Query(ctx context.Context, dst []byte, q string, args []abi.Va
 		appendRows = appendRowsJSON
 	}
 	var derr *abi.DBError
-	err := s.conn.Query(sctx, q, driverArgs(args), func(rows driver.Rows) error {
-		var rerr error
-		dst, derr, rerr = appendRows(dst, rows)
-		return rerr
-	})
+	var err error
+	if jq, ok := s.conn.(JSONQuerier); ok && asJSON {
+		dst, derr, err = jq.QueryJSON(sctx, dst, q, driverArgs(args))
+	} else {
+		err = s.conn.Query(sctx, q, driverArgs(args), func(rows driver.Rows) error {
+			var rerr error
+			dst, derr, rerr = appendRows(dst, rows)
+			return rerr
+		})
+	}
 	if err != nil && derr == nil {
 		derr = s.dbError(ctx, sctx, err)
 	}

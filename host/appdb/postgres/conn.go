@@ -70,7 +70,7 @@ func (c *conn) screen(q string, nargs int) (string, error) {
 		}
 		return q, nil
 	}
-	out, why, stateless := screenSession(q, c.h.e.schema, nargs, c.inTx, appdb.PolicyGuest)
+	out, why, stateless := c.h.screens.screen(q, c.h.e.schema, nargs, c.inTx)
 	if why != "" {
 		return "", &abi.DBError{Code: abi.CodeAuth, SQLState: "42501", Message: why}
 	}
@@ -169,9 +169,7 @@ func (c *conn) Error(err error) *abi.DBError { return pgError(err) }
 // request that made it. A connection whose reset fails is discarded.
 func (c *conn) Close() {
 	if !c.bad {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err := c.conn.Raw(func(dc any) error { return resetSession(ctx, dc.(*stdlib.Conn).Conn(), c.used) })
-		cancel()
+		err := c.conn.Raw(func(dc any) error { return resetSession(dc.(*stdlib.Conn).Conn(), c.used) })
 		if err != nil {
 			c.h.e.log.Warn("resetting the connection at the end of a request failed; connection discarded", "err", err)
 		}
@@ -201,7 +199,7 @@ var resets atomic.Int64
 // server's work for every such request: the 20-row JSON route on
 // PostgreSQL went from 0.39x to 0.70-0.72x of native over HTTP, 96.7 to
 // 43.8 µs in process (docs/benchmarks.md, "Database: 20 rows as JSON").
-func resetSession(ctx context.Context, c *pgx.Conn, used bool) error {
+func resetSession(c *pgx.Conn, used bool) error {
 	pc := c.PgConn()
 	if pc.TxStatus() != 'I' {
 		return driver.ErrBadConn
@@ -210,6 +208,8 @@ func resetSession(ctx context.Context, c *pgx.Conn, used bool) error {
 		return nil
 	}
 	resets.Add(1)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
 	res, err := pc.Exec(ctx, resetSQL).ReadAll()
 	if err != nil {
 		return driver.ErrBadConn

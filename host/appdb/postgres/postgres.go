@@ -100,8 +100,9 @@ func (e *Engine) Open(ctx context.Context, p appdb.Policy) (appdb.Handle, error)
 
 // handle is the open database.
 type handle struct {
-	e  *Engine
-	db *bun.DB
+	e       *Engine
+	db      *bun.DB
+	screens screenCache
 }
 
 func (h *handle) Bun() *bun.DB { return h.db }

@@ -1,7 +1,9 @@
 package postgres
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"sandkit.dev/sandkit/host/appdb"
@@ -96,4 +98,79 @@ func TestScreenPostgres(t *testing.T) {
 			t.Errorf("%q: got %q, want %q", tc.sql, got, tc.want)
 		}
 	}
+}
+
+// TestScreenCache: the remembered answers are screenSession's, for every
+// key they depend on (placeholders bound or not, in a transaction or
+// not), on the first call and on later ones; and the cache stays bounded.
+func TestScreenCache(t *testing.T) {
+	const own = "sandkit_me"
+	var c screenCache
+	for round := range 3 {
+		for _, q := range []string{
+			"SELECT * FROM t WHERE a = ? AND b = ?",
+			"SAVEPOINT a",
+			"SELECT * FROM sandkit_you.t",
+			"INSERT INTO t (x) VALUES (?)",
+			"UPDATE t SET x = 1",
+			"select 1; /* */ reset all",
+		} {
+			for _, nargs := range []int{0, 2} {
+				for _, inTx := range []bool{false, true} {
+					out, why, stateless := c.screen(q, own, nargs, inTx)
+					wout, wwhy, wstateless := screenSession(q, own, nargs, inTx, appdb.PolicyGuest)
+					if out != wout || why != wwhy || stateless != wstateless {
+						t.Errorf("round %d, %q (%d args, in a transaction: %v): cached (%q, %q, %v), want (%q, %q, %v)",
+							round, q, nargs, inTx, out, why, stateless, wout, wwhy, wstateless)
+					}
+				}
+			}
+		}
+	}
+	for i := range 3 * screenCacheEntries {
+		c.screen("SELECT "+strings.Repeat("1", i%7)+" AS x"+strings.Repeat("y", i), own, 0, false)
+	}
+	long := "SELECT '" + strings.Repeat("z", screenCacheMaxSQL) + "'"
+	c.screen(long, own, 0, false)
+	n := 0
+	c.m.Range(func(k, _ any) bool {
+		n++
+		if len(k.(screenKey).q) > screenCacheMaxSQL {
+			t.Errorf("a text of %d bytes is kept", len(k.(screenKey).q))
+		}
+		return true
+	})
+	if n > screenCacheEntries {
+		t.Errorf("%d answers kept, want at most %d", n, screenCacheEntries)
+	}
+}
+
+// TestScreenCacheHammer: requests of one app screen at once, the same
+// texts and new ones, while the cache is emptied and refilled; every
+// answer is screenSession's (run with -race).
+func TestScreenCacheHammer(t *testing.T) {
+	const own = "sandkit_me"
+	var c screenCache
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 2000 {
+				q := "SELECT * FROM t WHERE a = ?"
+				switch {
+				case i%3 == 1:
+					q = fmt.Sprintf("SELECT %d FROM t%d", i, g)
+				case i%3 == 2:
+					q = "SAVEPOINT a"
+				}
+				nargs, inTx := i%2, i%5 == 0
+				out, why, stateless := c.screen(q, own, nargs, inTx)
+				wout, wwhy, wstateless := screenSession(q, own, nargs, inTx, appdb.PolicyGuest)
+				if out != wout || why != wwhy || stateless != wstateless {
+					t.Errorf("%q: (%q, %q, %v), want (%q, %q, %v)", q, out, why, stateless, wout, wwhy, wstateless)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

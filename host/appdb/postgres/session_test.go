@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,5 +214,46 @@ func TestPostgresSession(t *testing.T) {
 	}
 	if rr, err := abi.NewRowsReader(r); err != nil || rr.Len() != 0 {
 		t.Errorf("rows of rolled-back transactions are there: %q %v", r, err)
+	}
+}
+
+// TestPostgresScreenRemembered: the screening's answers are remembered per
+// text, but what depends on the request is not: SAVEPOINT is refused
+// outside a transaction before, inside and after one in which it ran, and
+// a refused text stays refused.
+func TestPostgresScreenRemembered(t *testing.T) {
+	adb := testDB(t)
+	ctx := context.Background()
+	refused := func(r []byte) string {
+		if r[0] != 3 {
+			return ""
+		}
+		e, err := abi.DecodeDBError(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.Message
+	}
+	s, derr := adb.Session(ctx)
+	if derr != nil {
+		t.Fatal(derr)
+	}
+	defer s.Close()
+	for round := range 2 {
+		if why := refused(s.Exec(ctx, nil, "SAVEPOINT a", nil)); !strings.Contains(why, "only inside a transaction") {
+			t.Fatalf("round %d: SAVEPOINT outside a transaction: %q, want a refusal", round, why)
+		}
+		if e := s.Begin(ctx, false); e != nil {
+			t.Fatal(e)
+		}
+		if why := refused(s.Exec(ctx, nil, "SAVEPOINT a", nil)); why != "" {
+			t.Fatalf("round %d: SAVEPOINT in a transaction: %s", round, why)
+		}
+		if e := s.End(ctx, false); e != nil {
+			t.Fatal(e)
+		}
+		if why := refused(s.Query(ctx, nil, "SELECT * FROM sandkit_other.t", nil, false)); !strings.Contains(why, "reserved") {
+			t.Fatalf("round %d: another app's schema: %q, want a refusal", round, why)
+		}
 	}
 }
