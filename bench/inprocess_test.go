@@ -68,11 +68,7 @@ func BenchmarkInProcess(b *testing.B) {
 				req.Header.Set("Accept", "*/*")
 				b.ReportAllocs()
 				for b.Loop() {
-					w := httptest.NewRecorder()
-					c.h.ServeHTTP(w, req)
-					if w.Code != 200 {
-						b.Fatal(w.Code, w.Body.String())
-					}
+					serveOK(b, c.h, req)
 				}
 			})
 		}
@@ -130,11 +126,7 @@ func BenchmarkDBRowsJSONPostgres(b *testing.B) {
 			req := httptest.NewRequest("GET", c.path, nil)
 			b.ReportAllocs()
 			for b.Loop() {
-				w := httptest.NewRecorder()
-				c.h.ServeHTTP(w, req)
-				if w.Code != 200 {
-					b.Fatal(w.Code, w.Body.String())
-				}
+				serveOK(b, c.h, req)
 			}
 		})
 		// 32 requests at a time, as wrk's connections; cpu-µs/op is the
@@ -142,14 +134,19 @@ func BenchmarkDBRowsJSONPostgres(b *testing.B) {
 		// PostgreSQL backends serving this side.
 		b.Run(c.name+"-parallel", func(b *testing.B) {
 			b.SetParallelism(16)
-			before, err := cpuTime(os.Getpid())
-			if err != nil {
-				b.Fatal(err)
+			// cpu is the CPU time so far of this process and of the
+			// PostgreSQL backends serving this side.
+			cpu := func() (self, pg time.Duration) {
+				self, err := cpuTime(os.Getpid())
+				if err == nil {
+					pg, err = backendCPU(ctx, native, c.backends)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				return self, pg
 			}
-			pgBefore, err := backendCPU(ctx, native, c.backends)
-			if err != nil {
-				b.Fatal(err)
-			}
+			before, pgBefore := cpu()
 			b.RunParallel(func(pb *testing.PB) {
 				req := httptest.NewRequest("GET", c.path, nil)
 				for pb.Next() {
@@ -161,16 +158,18 @@ func BenchmarkDBRowsJSONPostgres(b *testing.B) {
 					}
 				}
 			})
-			after, err := cpuTime(os.Getpid())
-			if err != nil {
-				b.Fatal(err)
-			}
-			pgAfter, err := backendCPU(ctx, native, c.backends)
-			if err != nil {
-				b.Fatal(err)
-			}
+			after, pgAfter := cpu()
 			b.ReportMetric(float64(after-before)/float64(time.Microsecond)/float64(b.N), "cpu-µs/op")
 			b.ReportMetric(float64(pgAfter-pgBefore)/float64(time.Microsecond)/float64(b.N), "pg-cpu-µs/op")
 		})
+	}
+}
+
+// serveOK serves req with h and stops the benchmark unless h answers 200.
+func serveOK(b *testing.B, h http.Handler, req *http.Request) {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != 200 {
+		b.Fatal(w.Code, w.Body.String())
 	}
 }

@@ -139,65 +139,25 @@ func newColumnJSON(m *pgtype.Map, fd pgconn.FieldDescription) columnJSON {
 	oid, format := fd.DataTypeOID, fd.Format
 	switch oid {
 	case pgtype.BoolOID:
-		var d bool
-		plan := m.PlanScan(oid, format, &d)
-		return func(dst, src []byte) ([]byte, error) {
-			err := plan.Scan(src, &d)
-			return strconv.AppendBool(dst, d), err
-		}
+		return scanJSON(m, oid, format, strconv.AppendBool)
 	case pgtype.Int2OID:
-		var d int16
-		plan := m.PlanScan(oid, format, &d)
-		return func(dst, src []byte) ([]byte, error) {
-			err := plan.Scan(src, &d)
-			return strconv.AppendInt(dst, int64(d), 10), err
-		}
+		return scanJSON(m, oid, format, func(dst []byte, d int16) []byte { return strconv.AppendInt(dst, int64(d), 10) })
 	case pgtype.Int4OID:
-		var d int32
-		plan := m.PlanScan(oid, format, &d)
-		return func(dst, src []byte) ([]byte, error) {
-			err := plan.Scan(src, &d)
-			return strconv.AppendInt(dst, int64(d), 10), err
-		}
+		return scanJSON(m, oid, format, func(dst []byte, d int32) []byte { return strconv.AppendInt(dst, int64(d), 10) })
 	case pgtype.Int8OID:
-		var d int64
-		plan := m.PlanScan(oid, format, &d)
-		return func(dst, src []byte) ([]byte, error) {
-			err := plan.Scan(src, &d)
-			return strconv.AppendInt(dst, d, 10), err
-		}
+		return scanJSON(m, oid, format, func(dst []byte, d int64) []byte { return strconv.AppendInt(dst, d, 10) })
 	case pgtype.Float4OID:
-		var d float32
-		plan := m.PlanScan(oid, format, &d)
-		return func(dst, src []byte) ([]byte, error) {
-			err := plan.Scan(src, &d)
-			return appendFloat(dst, float64(d)), err
-		}
+		return scanJSON(m, oid, format, func(dst []byte, d float32) []byte { return appendFloat(dst, float64(d)) })
 	case pgtype.Float8OID:
-		var d float64
-		plan := m.PlanScan(oid, format, &d)
-		return func(dst, src []byte) ([]byte, error) {
-			err := plan.Scan(src, &d)
-			return appendFloat(dst, d), err
-		}
+		return scanJSON(m, oid, format, appendFloat)
 	case pgtype.TimestamptzOID:
-		var d pgtype.Timestamptz
-		plan := m.PlanScan(oid, format, &d)
-		return func(dst, src []byte) ([]byte, error) {
-			if err := plan.Scan(src, &d); err != nil {
-				return dst, err
-			}
-			return appendTime(dst, d.Time, d.InfinityModifier), nil
-		}
+		return scanJSON(m, oid, format, func(dst []byte, d pgtype.Timestamptz) []byte {
+			return appendTime(dst, d.Time, d.InfinityModifier)
+		})
 	case pgtype.TimestampOID:
-		var d pgtype.Timestamp
-		plan := m.PlanScan(oid, format, &d)
-		return func(dst, src []byte) ([]byte, error) {
-			if err := plan.Scan(src, &d); err != nil {
-				return dst, err
-			}
-			return appendTime(dst, d.Time, d.InfinityModifier), nil
-		}
+		return scanJSON(m, oid, format, func(dst []byte, d pgtype.Timestamp) []byte {
+			return appendTime(dst, d.Time, d.InfinityModifier)
+		})
 	case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID:
 		if format == pgx.TextFormatCode {
 			// stdlib's string is these bytes (string(src)): written
@@ -215,6 +175,32 @@ func newColumnJSON(m *pgtype.Map, fd pgconn.FieldDescription) columnJSON {
 			return dst, err
 		}
 		return appdb.AppendJSONValue(dst, d), nil
+	}
+}
+
+// scanJSON is the encoder of a column pgx scans into a T: the value
+// decoded by pgx's plan for (oid, format), then written by appendTo.
+func scanJSON[T any](m *pgtype.Map, oid uint32, format int16, appendTo func([]byte, T) []byte) columnJSON {
+	var d T
+	plan := m.PlanScan(oid, format, &d)
+	return func(dst, src []byte) ([]byte, error) {
+		if err := plan.Scan(src, &d); err != nil {
+			return dst, err
+		}
+		return appendTo(dst, d), nil
+	}
+}
+
+// scanValuer decodes a column into a T and gives T's driver.Value, as
+// stdlib does for the types it scans into pgtype values.
+func scanValuer[T driver.Valuer](m *pgtype.Map, oid uint32, format int16) func(src []byte) (driver.Value, error) {
+	var d T
+	plan := m.PlanScan(oid, format, &d)
+	return func(src []byte) (driver.Value, error) {
+		if err := plan.Scan(src, &d); err != nil {
+			return nil, err
+		}
+		return d.Value()
 	}
 }
 
@@ -250,23 +236,9 @@ func stdlibValue(m *pgtype.Map, oid uint32, format int16) func(src []byte) (driv
 			return d, err
 		}
 	case pgtype.CIDOID, pgtype.OIDOID, pgtype.XIDOID:
-		var d pgtype.Uint32
-		plan := m.PlanScan(oid, format, &d)
-		return func(src []byte) (driver.Value, error) {
-			if err := plan.Scan(src, &d); err != nil {
-				return nil, err
-			}
-			return d.Value()
-		}
+		return scanValuer[pgtype.Uint32](m, oid, format)
 	case pgtype.DateOID:
-		var d pgtype.Date
-		plan := m.PlanScan(oid, format, &d)
-		return func(src []byte) (driver.Value, error) {
-			if err := plan.Scan(src, &d); err != nil {
-				return nil, err
-			}
-			return d.Value()
-		}
+		return scanValuer[pgtype.Date](m, oid, format)
 	}
 	var d string
 	plan := m.PlanScan(oid, format, &d)
