@@ -57,18 +57,22 @@ func dbHTTPBench(ctx context.Context, r *report, root, work string, log *slog.Lo
 		if backend != "SQLite" && backend != "PostgreSQL" {
 			return fmt.Errorf("-db-backends: %q is not SQLite or PostgreSQL", backend)
 		}
-		if err := dbHTTPBackend(ctx, r, root, work, log, backend, d, conns, rounds); err != nil {
+	}
+	var cpuRows []string
+	for _, backend := range backends {
+		rows, err := dbHTTPBackend(ctx, r, root, work, log, backend, d, conns, rounds)
+		if err != nil {
 			return fmt.Errorf("%s: %w", backend, err)
 		}
+		cpuRows = append(cpuRows, rows...)
 	}
 	r.printf("\nCPU time per request while wrk ran (medians of the rounds): this process (its server's and its\n")
 	r.printf("in-process database driver's work; 10 ms ticks from /proc) and the PostgreSQL backends serving that side.\n\n")
 	r.printf("| backend | guest | native: server | guest: server | native: PostgreSQL | guest: PostgreSQL |\n")
 	r.printf("| --- | --- | ---: | ---: | ---: | ---: |\n")
-	for _, l := range cpuNotes {
+	for _, l := range cpuRows {
 		r.printf("%s\n", l)
 	}
-	cpuNotes = nil
 	r.printf("\n")
 	if sl, okS := dbJSONRatios["SQLite"]; okS {
 		pg, okP := dbJSONRatios["PostgreSQL"]
@@ -85,7 +89,7 @@ func dbHTTPBench(ctx context.Context, r *report, root, work string, log *slog.Lo
 // summary.
 var dbJSONRatios = map[string]float64{}
 
-func dbHTTPBackend(ctx context.Context, r *report, root, work string, log *slog.Logger, backend string, d time.Duration, conns, rounds int) error {
+func dbHTTPBackend(ctx context.Context, r *report, root, work string, log *slog.Logger, backend string, d time.Duration, conns, rounds int) (cpuRows []string, err error) {
 	name := fmt.Sprintf("dbhttp_%s_%d", strings.ToLower(backend), os.Getpid())
 	toml := fmt.Sprintf("name = %q\n[limits]\nidle_per_route = 16\n", name)
 	pg := backend == "PostgreSQL"
@@ -98,7 +102,7 @@ func dbHTTPBackend(ctx context.Context, r *report, root, work string, log *slog.
 			}
 			progress("PostgreSQL at %s is unreachable (%v): its rows are skipped; scripts/install-deps.sh starts it", shown, err)
 			r.printf("| PostgreSQL | (not measured: %s unreachable) | | | | | | |\n", shown)
-			return nil
+			return cpuRows, nil
 		}
 		// The host's admin URL: the app gets its own role and schema.
 		prev, had := os.LookupEnv(settings.DatabaseURLEnv)
@@ -119,36 +123,36 @@ func dbHTTPBackend(ctx context.Context, r *report, root, work string, log *slog.
 	progress("building the %s measurement app", backend)
 	dir, err := dbApp(ctx, root, work, name, toml, routes)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var native *sql.DB
 	if pg {
 		cfg, err := pgx.ParseConfig(postgresURL())
 		if err != nil {
-			return err
+			return nil, err
 		}
 		cfg.RuntimeParams["search_path"] = postgres.Schema(name)
 		cfg.RuntimeParams["application_name"] = nativeAppName
 		native = stdlib.OpenDB(*cfg)
 	} else if native, err = openSQLite(dir); err != nil {
-		return err
+		return nil, err
 	}
 	native.SetMaxOpenConns(8) // as the host's pool per app
 	native.SetMaxIdleConns(8)
 	defer native.Close()
 	nativeURL, stopNative, err := serve(nativeRows(native))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer stopNative()
 	app, closeApp, err := openApp(ctx, dir, log)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer closeApp()
 	guestURL, stopGuest, err := serve(app)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer stopGuest()
 
@@ -168,27 +172,27 @@ func dbHTTPBackend(ctx context.Context, r *report, root, work string, log *slog.
 		var ncpu, gcpu, npg, gpg []time.Duration
 		for i := range rounds {
 			progress("dbhttp %s %s, round %d/%d", backend, g.name, i+1, rounds)
-			n, hostCPU, pgCPU, err := runWrkCPU(nativeURL+"/", d, conns, nativeBackends)
+			n, pgCPU, err := runWrkCPU(nativeURL+"/", d, conns, nativeBackends)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			ncpu, npg = append(ncpu, hostCPU), append(npg, pgCPU)
-			gr, hostCPU, pgCPU, err := runWrkCPU(guestURL+"/m/"+g.name, d, conns, guestBackends)
+			ncpu, npg = append(ncpu, n.cpu), append(npg, pgCPU)
+			gr, pgCPU, err := runWrkCPU(guestURL+"/m/"+g.name, d, conns, guestBackends)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			gcpu, gpg = append(gcpu, hostCPU), append(gpg, pgCPU)
+			gcpu, gpg = append(gcpu, gr.cpu), append(gpg, pgCPU)
 			nrs, grs = append(nrs, n.rps), append(grs, gr.rps)
 		}
-		cpuNotes = append(cpuNotes, fmt.Sprintf("| %s | %s | %.1f µs | %.1f µs | %s | %s |", backend, g.what,
+		cpuRows = append(cpuRows, fmt.Sprintf("| %s | %s | %.1f µs | %.1f µs | %s | %s |", backend, g.what,
 			us(median(ncpu)), us(median(gcpu)), usOrDash(pg, median(npg)), usOrDash(pg, median(gpg))))
 		ni, err := inProcess(nativeRows(native), "/")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		gi, err := inProcess(app, "/m/"+g.name)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		nm, gm := median(nrs), median(grs)
 		if g.name == "rowsjson" {
@@ -197,7 +201,7 @@ func dbHTTPBackend(ctx context.Context, r *report, root, work string, log *slog.
 		r.printf("| %s | %s | %.0f | %.0f | %.2fx | %.1f µs | %.1f µs | %.2fx |\n", backend, g.what, nm, gm, gm/nm,
 			float64(ni.Nanoseconds())/1e3, float64(gi.Nanoseconds())/1e3, float64(ni)/float64(gi))
 	}
-	return nil
+	return cpuRows, nil
 }
 
 // ping checks that the database at u answers within 5 s.
@@ -216,9 +220,6 @@ func ping(ctx context.Context, u string) error {
 // connections, by which its backends are told from the guest's.
 const nativeAppName = "sandkit-bench-native"
 
-// cpuNotes are the rows of the CPU table, collected per backend and route.
-var cpuNotes []string
-
 func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
 
 func usOrDash(ok bool, d time.Duration) string {
@@ -228,28 +229,23 @@ func usOrDash(ok bool, d time.Duration) string {
 	return fmt.Sprintf("%.1f µs", us(d))
 }
 
-// runWrkCPU is runWrk that also returns the CPU time per request of this
-// process and, if backends is set, of the PostgreSQL backends it sums.
-func runWrkCPU(url string, d time.Duration, conns int, backends func() (time.Duration, error)) (w wrkResult, host, pg time.Duration, err error) {
-	read := func() (h, p time.Duration, err error) {
-		if h, err = cpuTime(os.Getpid()); err != nil || backends == nil {
-			return h, 0, err
+// runWrkCPU is runTarget against this process (w.cpu is its CPU time per
+// request) that also returns, if backends is set, the CPU time per request
+// of the PostgreSQL backends it sums.
+func runWrkCPU(url string, d time.Duration, conns int, backends func() (time.Duration, error)) (w wrkResult, pg time.Duration, err error) {
+	var p0, p1 time.Duration
+	if backends != nil {
+		if p0, err = backends(); err != nil {
+			return w, 0, err
 		}
-		p, err = backends()
-		return h, p, err
 	}
-	h0, p0, err := read()
-	if err != nil {
-		return w, 0, 0, err
+	if w, err = runTarget(target{url: url, pid: os.Getpid()}, "", d, conns); err != nil || backends == nil || w.n == 0 {
+		return w, 0, err
 	}
-	if w, err = runWrk(url, d, conns); err != nil {
-		return w, 0, 0, err
+	if p1, err = backends(); err != nil {
+		return w, 0, err
 	}
-	h1, p1, err := read()
-	if err != nil || w.n == 0 {
-		return w, 0, 0, err
-	}
-	return w, (h1 - h0) / time.Duration(w.n), (p1 - p0) / time.Duration(w.n), nil
+	return w, (p1 - p0) / time.Duration(w.n), nil
 }
 
 // backendCPU is the CPU time used so far by the PostgreSQL backends (on

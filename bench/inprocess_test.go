@@ -159,8 +159,8 @@ func BenchmarkDBRowsJSONPostgres(b *testing.B) {
 				}
 			})
 			after, pgAfter := cpu()
-			b.ReportMetric(float64(after-before)/float64(time.Microsecond)/float64(b.N), "cpu-µs/op")
-			b.ReportMetric(float64(pgAfter-pgBefore)/float64(time.Microsecond)/float64(b.N), "pg-cpu-µs/op")
+			b.ReportMetric(us(after-before)/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(us(pgAfter-pgBefore)/float64(b.N), "pg-cpu-µs/op")
 		})
 	}
 }

@@ -60,7 +60,7 @@ func appendRowsJSON(dst []byte, rows driver.Rows) (_ []byte, derr *abi.DBError, 
 		}
 		dst = append(dst, '}')
 		if len(dst) > abi.MaxDBResult {
-			return dst, errTooBig(), nil
+			return dst, ErrTooBig(), nil
 		}
 	}
 	return append(dst, ']'), nil, nil

@@ -12,12 +12,9 @@ import (
 	"sandkit.dev/sandkit/abi"
 )
 
-// ErrTooBig is the guest's error for a result that grew past
-// abi.MaxDBResult.
-func ErrTooBig() *abi.DBError { return errTooBig() }
-
-// errTooBig is a result that grew past its bound.
-func errTooBig() *abi.DBError {
+// ErrTooBig is the guest's error for a result that grew past its bound
+// (abi.MaxDBResult), for the engines' own result makers too.
+func ErrTooBig() *abi.DBError {
 	return &abi.DBError{Code: abi.CodeTooBig, SQLState: "54000",
 		Message: fmt.Sprintf("query result over %d bytes: select fewer rows (LIMIT) or columns", abi.MaxDBResult)}
 }
@@ -54,7 +51,7 @@ func appendRowsBinary(dst []byte, rows driver.Rows) (_ []byte, derr *abi.DBError
 		}
 		n++
 		if len(dst) > abi.MaxDBResult {
-			return dst, errTooBig(), nil
+			return dst, ErrTooBig(), nil
 		}
 	}
 	abi.PatchRowCount(dst, at, n)
